@@ -1,0 +1,67 @@
+//! The in-memory store: for tests, scratch work and benchmarks.
+
+use super::{check_numbering, EventStore};
+use crate::error::TraceError;
+use crate::event::StoredEvent;
+
+/// Events in a vector; gone when dropped.
+///
+/// ```
+/// use traceability_core::store::{EventStore, MemoryStore};
+/// let store = MemoryStore::default();
+/// assert_eq!(store.next_seq().unwrap(), 0);
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct MemoryStore {
+    events: Vec<StoredEvent>,
+}
+
+impl MemoryStore {
+    /// A store holding exactly these records, unchecked (to inspect a copied or damaged
+    /// log with [`crate::audit::verify`]).
+    pub fn from_records(events: Vec<StoredEvent>) -> Self {
+        Self { events }
+    }
+
+    /// The records, in order.
+    pub fn records(&self) -> &[StoredEvent] {
+        &self.events
+    }
+}
+
+impl EventStore for MemoryStore {
+    fn next_seq(&self) -> Result<u64, TraceError> {
+        Ok(self.events.len() as u64)
+    }
+
+    fn append(&mut self, expected_next_seq: u64, events: &[StoredEvent]) -> Result<(), TraceError> {
+        let actual = self.next_seq()?;
+        if actual != expected_next_seq {
+            return Err(TraceError::StaleWriter {
+                expected: expected_next_seq,
+                actual,
+            });
+        }
+        check_numbering(expected_next_seq, events)?;
+        self.events.extend_from_slice(events);
+        Ok(())
+    }
+
+    fn read_from(
+        &self,
+        from_seq: u64,
+        visit: &mut dyn FnMut(StoredEvent) -> Result<(), TraceError>,
+    ) -> Result<(), TraceError> {
+        let start = usize::try_from(from_seq)
+            .unwrap_or(usize::MAX)
+            .min(self.events.len());
+        self.events[start..].iter().cloned().try_for_each(visit)
+    }
+
+    fn read_one(&self, seq: u64) -> Result<Option<StoredEvent>, TraceError> {
+        Ok(usize::try_from(seq)
+            .ok()
+            .and_then(|i| self.events.get(i))
+            .cloned())
+    }
+}

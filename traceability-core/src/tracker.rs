@@ -1,0 +1,280 @@
+//! The [`Tracker`]: a store, the state replayed from it, and a clock. Commands go in,
+//! are validated, appended atomically, then applied; queries read the state.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::audit;
+use crate::clock::{Clock, SystemClock};
+use crate::command::Command;
+use crate::decide::{decide, Context};
+use crate::error::TraceError;
+use crate::event::{Event, EventBody, EventPayload, Hash, StoredEvent, GENESIS_HASH};
+use crate::model::{ItemRef, LocationId};
+use crate::state::State;
+use crate::store::{EventStore, MemoryStore, SqliteStore};
+
+/// The sequence numbers a command (or batch) was stored under: `first..first + count`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Committed {
+    /// Sequence number of the first event written.
+    pub first_seq: u64,
+    /// How many events were written.
+    pub count: u64,
+}
+
+/// The traceability engine over one event store.
+///
+/// ```
+/// use traceability_core::*;
+/// let mut t = Tracker::in_memory();
+/// let flour = ProductId::new("FLOUR").unwrap();
+/// t.execute("alice", None, &Command::RegisterProduct(Product::new(flour.clone(), Tracking::Lot))).unwrap();
+/// t.execute("alice", None, &Command::RegisterLocation(Location {
+///     id: LocationId::new("DOCK").unwrap(), kind: LocationKind::Receiving, description: String::new() })).unwrap();
+/// t.execute("alice", None, &Command::ReceiveLot {
+///     spec: LotSpec::new(flour.clone(), LotNumber::new("L1").unwrap()),
+///     quantity: "12.5".parse().unwrap(), location: LocationId::new("DOCK").unwrap(),
+///     supplier: None, received_on: None, reference: None }).unwrap();
+/// let lot = t.state().lot(&flour, &LotNumber::new("L1").unwrap()).unwrap();
+/// assert_eq!(lot.on_hand().to_string(), "12.5");
+/// assert_eq!(t.verify().unwrap(), 3);
+/// ```
+pub struct Tracker {
+    store: Box<dyn EventStore>,
+    state: State,
+    clock: Arc<dyn Clock>,
+    next_seq: u64,
+    head: Hash,
+}
+
+impl Tracker {
+    /// A tracker on a fresh in-memory store with the system clock.
+    pub fn in_memory() -> Self {
+        Self {
+            store: Box::new(MemoryStore::default()),
+            state: State::default(),
+            clock: Arc::new(SystemClock),
+            next_seq: 0,
+            head: GENESIS_HASH,
+        }
+    }
+
+    /// Opens (or creates) the SQLite store at `path` and replays it.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, TraceError> {
+        Self::with_store(Box::new(SqliteStore::open(path)?), Arc::new(SystemClock))
+    }
+
+    /// A tracker over any store, replaying what it holds.
+    pub fn with_store(
+        store: Box<dyn EventStore>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, TraceError> {
+        let mut tracker = Self {
+            store,
+            state: State::default(),
+            clock,
+            next_seq: 0,
+            head: GENESIS_HASH,
+        };
+        tracker.refresh()?;
+        Ok(tracker)
+    }
+
+    /// Replaces the clock (e.g. with a [`crate::FixedClock`]).
+    pub fn set_clock(&mut self, clock: Arc<dyn Clock>) {
+        self.clock = clock;
+    }
+
+    /// Now, by the tracker's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The current state, for queries.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The number of events and the hash of the last one: record it elsewhere to detect
+    /// a truncated log later.
+    pub fn head(&self) -> (u64, Hash) {
+        (self.next_seq, self.head)
+    }
+
+    /// Applies events that other writers appended to a shared store since we last looked.
+    /// Each must link to the previous one (the full hash check is [`Self::verify`]).
+    pub fn refresh(&mut self) -> Result<(), TraceError> {
+        if self.store.next_seq()? == self.next_seq {
+            return Ok(());
+        }
+        let (state, next_seq, head) = (&mut self.state, &mut self.next_seq, &mut self.head);
+        self.store.read_from(*next_seq, &mut |stored| {
+            if stored.seq != *next_seq || stored.prev_hash != *head {
+                return Err(TraceError::Tampered {
+                    seq: *next_seq,
+                    detail: "event does not link to its predecessor".into(),
+                });
+            }
+            let event = stored.decode()?;
+            state.apply(event.seq, &event.body.payload)?;
+            *next_seq += 1;
+            *head = stored.hash;
+            Ok(())
+        })
+    }
+
+    /// Validates one command, appends its events atomically, applies them.
+    /// On any error nothing changes.
+    pub fn execute(
+        &mut self,
+        actor: &str,
+        reason: Option<&str>,
+        command: &Command,
+    ) -> Result<Committed, TraceError> {
+        self.refresh()?;
+        let payloads = decide(&self.context(reason), command)?;
+        let (records, head) = self.seal(actor, reason, &payloads)?;
+        self.store.append(self.next_seq, &records)?;
+        for (record, payload) in records.iter().zip(&payloads) {
+            self.state.apply(record.seq, payload)?;
+        }
+        Ok(self.advance(records.len() as u64, head))
+    }
+
+    /// Validates and applies many commands as one atomic append: either every command
+    /// is valid (each seeing the effects of those before it) and all are stored, or
+    /// nothing changes. Costs one copy of the state, so use batches of thousands.
+    pub fn execute_batch(
+        &mut self,
+        actor: &str,
+        reason: Option<&str>,
+        commands: &[Command],
+    ) -> Result<Committed, TraceError> {
+        self.refresh()?;
+        let mut scratch = self.state.clone();
+        let today = self.clock.now().date_naive();
+        let mut payloads = Vec::with_capacity(commands.len());
+        for command in commands {
+            let events = decide(
+                &Context {
+                    state: &scratch,
+                    today,
+                    reason,
+                },
+                command,
+            )?;
+            for payload in events {
+                scratch.apply(self.next_seq + payloads.len() as u64, &payload)?;
+                payloads.push(payload);
+            }
+        }
+        let (records, head) = self.seal(actor, reason, &payloads)?;
+        self.store.append(self.next_seq, &records)?;
+        self.state = scratch;
+        Ok(self.advance(records.len() as u64, head))
+    }
+
+    fn context<'a>(&'a self, reason: Option<&'a str>) -> Context<'a> {
+        Context {
+            state: &self.state,
+            today: self.clock.now().date_naive(),
+            reason,
+        }
+    }
+
+    fn seal(
+        &self,
+        actor: &str,
+        reason: Option<&str>,
+        payloads: &[EventPayload],
+    ) -> Result<(Vec<StoredEvent>, Hash), TraceError> {
+        let actor = actor.trim();
+        if actor.is_empty() {
+            return Err(TraceError::invalid("actor", "must not be empty"));
+        }
+        let recorded_at = self.clock.now();
+        let reason = reason
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_owned);
+        let mut head = self.head;
+        let mut records = Vec::with_capacity(payloads.len());
+        for (offset, payload) in payloads.iter().enumerate() {
+            let body = EventBody {
+                recorded_at,
+                actor: actor.to_owned(),
+                reason: reason.clone(),
+                payload: payload.clone(),
+            };
+            let record = StoredEvent::seal(self.next_seq + offset as u64, &body, head);
+            head = record.hash;
+            records.push(record);
+        }
+        Ok((records, head))
+    }
+
+    fn advance(&mut self, count: u64, head: Hash) -> Committed {
+        let committed = Committed {
+            first_seq: self.next_seq,
+            count,
+        };
+        self.next_seq += count;
+        self.head = head;
+        committed
+    }
+
+    /// Recomputes the whole hash chain; see [`audit::verify`].
+    pub fn verify(&self) -> Result<u64, TraceError> {
+        audit::verify(self.store.as_ref())
+    }
+
+    /// Every event from `from_seq` on, decoded.
+    pub fn events(&self, from_seq: u64) -> Result<Vec<Event>, TraceError> {
+        let mut events = Vec::new();
+        self.store.read_from(from_seq, &mut |stored| {
+            events.push(stored.decode()?);
+            Ok(())
+        })?;
+        Ok(events)
+    }
+
+    /// The audit history of a lot or serial, oldest first.
+    pub fn history(&self, item: &ItemRef) -> Result<Vec<Event>, TraceError> {
+        let idx = self.state.resolve(item).ok_or_else(|| match item {
+            ItemRef::Lot { product, lot } => TraceError::UnknownLot {
+                product: product.clone(),
+                lot: lot.clone(),
+            },
+            ItemRef::Serial { product, serial } => TraceError::UnknownSerial {
+                product: product.clone(),
+                serial: serial.clone(),
+            },
+        })?;
+        self.read_seqs(self.state.history_seqs(idx))
+    }
+
+    /// The audit history of a location: every event that put stock in or took it out.
+    pub fn location_history(&self, location: &LocationId) -> Result<Vec<Event>, TraceError> {
+        if self.state.location(location).is_none() {
+            return Err(TraceError::UnknownLocation(location.clone()));
+        }
+        self.read_seqs(self.state.location_history_seqs(location))
+    }
+
+    fn read_seqs(&self, seqs: &[u64]) -> Result<Vec<Event>, TraceError> {
+        seqs.iter()
+            .map(|&seq| {
+                self.store
+                    .read_one(seq)?
+                    .ok_or_else(|| TraceError::Tampered {
+                        seq,
+                        detail: "event missing from the store".into(),
+                    })?
+                    .decode()
+            })
+            .collect()
+    }
+}
