@@ -151,10 +151,10 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
                 }
                 Item::Serial(serial) => {
                     one(*quantity)?;
-                    serial_at(item, serial, from)?;
                     if serial.status != SerialStatus::InInventory {
                         transition(serial, SerialStatus::InInventory)?;
                     }
+                    serial_at(item, serial, from)?;
                     if leaves_custody {
                         not_held(item, serial.on_hold)?;
                     }

@@ -233,12 +233,21 @@ impl Tracker {
 
     /// Every event from `from_seq` on, decoded.
     pub fn events(&self, from_seq: u64) -> Result<Vec<Event>, TraceError> {
-        let mut events = Vec::new();
+        self.stored_events(from_seq)?
+            .iter()
+            .map(StoredEvent::decode)
+            .collect()
+    }
+
+    /// The raw hash-chained records from `from_seq` on: to copy the log to another store
+    /// (backup, migration) or to check a copy with [`audit::verify`].
+    pub fn stored_events(&self, from_seq: u64) -> Result<Vec<StoredEvent>, TraceError> {
+        let mut records = Vec::new();
         self.store.read_from(from_seq, &mut |stored| {
-            events.push(stored.decode()?);
+            records.push(stored);
             Ok(())
         })?;
-        Ok(events)
+        Ok(records)
     }
 
     /// The audit history of a lot or serial, oldest first.

@@ -1,0 +1,238 @@
+//! A small plant shared by the integration tests: products, locations, parties, a fixed
+//! clock, and shorthands for the commands the tests issue.
+#![allow(dead_code)] // each test binary uses a different part of the fixture
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use traceability_core::*;
+
+pub const TODAY: &str = "2026-03-01";
+
+pub fn date(s: &str) -> NaiveDate {
+    s.parse().expect("test dates are valid")
+}
+
+pub fn qty(s: &str) -> Quantity {
+    s.parse().expect("test quantities are valid")
+}
+
+pub fn loc(s: &str) -> LocationId {
+    LocationId::new(s).unwrap()
+}
+
+pub fn pid(s: &str) -> ProductId {
+    ProductId::new(s).unwrap()
+}
+
+pub fn lot(product: &str, lot: &str) -> ItemRef {
+    ItemRef::lot(product, lot).unwrap()
+}
+
+pub fn serial(product: &str, serial: &str) -> ItemRef {
+    ItemRef::serial(product, serial).unwrap()
+}
+
+pub fn order(s: &str) -> OrderId {
+    OrderId::new(s).unwrap()
+}
+
+pub fn serials(numbers: &[&str]) -> Vec<SerialNumber> {
+    numbers
+        .iter()
+        .map(|n| SerialNumber::new(n).unwrap())
+        .collect()
+}
+
+/// Lot products FLOUR (365 days shelf life), SUGAR, BREAD; serial products PUMP, MOTOR;
+/// locations DOCK, STOCK, LINE (production), STAGE, CUST (customer), QA; supplier ACME,
+/// customer SHOP.
+pub fn master_data() -> Vec<Command> {
+    let mut commands = Vec::new();
+    for (id, tracking) in [
+        ("FLOUR", Tracking::Lot),
+        ("SUGAR", Tracking::Lot),
+        ("BREAD", Tracking::Lot),
+        ("PUMP", Tracking::Serial),
+        ("MOTOR", Tracking::Serial),
+    ] {
+        let mut product = Product::new(pid(id), tracking);
+        if id == "FLOUR" {
+            product.shelf_life_days = Some(365);
+            product.unit = "kg".into();
+        }
+        commands.push(Command::RegisterProduct(product));
+    }
+    for (id, kind) in [
+        ("DOCK", LocationKind::Receiving),
+        ("STOCK", LocationKind::Internal),
+        ("LINE", LocationKind::Production),
+        ("STAGE", LocationKind::Staging),
+        ("CUST", LocationKind::Customer),
+        ("QA", LocationKind::Quarantine),
+    ] {
+        commands.push(Command::RegisterLocation(Location {
+            id: loc(id),
+            kind,
+            description: String::new(),
+        }));
+    }
+    for (id, role) in [("ACME", PartyRole::Supplier), ("SHOP", PartyRole::Customer)] {
+        commands.push(Command::RegisterParty(Party {
+            id: PartyId::new(id).unwrap(),
+            role,
+            name: id.into(),
+        }));
+    }
+    commands
+}
+
+pub struct Plant {
+    pub tracker: Tracker,
+    pub clock: Arc<FixedClock>,
+}
+
+impl Plant {
+    /// An in-memory plant with master data registered, clock at [`TODAY`] 08:00 UTC.
+    pub fn new() -> Self {
+        Self::on(Tracker::in_memory())
+    }
+
+    /// The plant on a given tracker (e.g. one on SQLite).
+    pub fn on(mut tracker: Tracker) -> Self {
+        let clock = Arc::new(FixedClock::new(
+            format!("{TODAY}T08:00:00Z").parse().unwrap(),
+        ));
+        tracker.set_clock(clock.clone());
+        let mut plant = Self { tracker, clock };
+        if plant.tracker.state().product(&pid("FLOUR")).is_none() {
+            plant
+                .tracker
+                .execute_batch("setup", None, &master_data())
+                .expect("master data is valid");
+        }
+        plant
+    }
+
+    pub fn run(&mut self, command: Command) -> Result<Committed, TraceError> {
+        self.tracker.execute("tester", Some("test"), &command)
+    }
+
+    /// Runs a command that must be rejected, checks that nothing changed, returns the error.
+    pub fn reject(&mut self, command: Command) -> TraceError {
+        let before = self.tracker.state().clone();
+        let head = self.tracker.head();
+        let err = self.run(command).expect_err("command should be rejected");
+        assert_eq!(
+            self.tracker.state(),
+            &before,
+            "a rejected command changed the state"
+        );
+        assert_eq!(
+            self.tracker.head(),
+            head,
+            "a rejected command changed the log"
+        );
+        err
+    }
+
+    pub fn receive_lot(
+        &mut self,
+        product: &str,
+        number: &str,
+        quantity: &str,
+        at: &str,
+    ) -> Result<Committed, TraceError> {
+        self.run(Command::ReceiveLot {
+            spec: LotSpec::new(pid(product), LotNumber::new(number).unwrap()),
+            quantity: qty(quantity),
+            location: loc(at),
+            supplier: Some(PartyId::new("ACME").unwrap()),
+            received_on: None,
+            reference: None,
+        })
+    }
+
+    pub fn receive_serials(
+        &mut self,
+        product: &str,
+        numbers: &[&str],
+        at: &str,
+    ) -> Result<Committed, TraceError> {
+        self.run(Command::ReceiveSerials {
+            product: pid(product),
+            serials: serials(numbers),
+            location: loc(at),
+            supplier: None,
+            reference: None,
+        })
+    }
+
+    pub fn move_item(
+        &mut self,
+        item: ItemRef,
+        from: &str,
+        to: &str,
+        quantity: &str,
+    ) -> Result<Committed, TraceError> {
+        self.run(Command::Move {
+            item,
+            from: loc(from),
+            to: loc(to),
+            quantity: qty(quantity),
+            override_expiry: false,
+        })
+    }
+
+    pub fn allocate(
+        &mut self,
+        order_id: &str,
+        item: ItemRef,
+        quantity: &str,
+    ) -> Result<Committed, TraceError> {
+        self.run(Command::Allocate {
+            order: order(order_id),
+            item,
+            location: None,
+            quantity: qty(quantity),
+        })
+    }
+
+    pub fn pick(
+        &mut self,
+        order_id: &str,
+        item: ItemRef,
+        quantity: &str,
+    ) -> Result<Committed, TraceError> {
+        self.run(Command::Pick {
+            order: order(order_id),
+            item,
+            quantity: qty(quantity),
+        })
+    }
+
+    pub fn ship(&mut self, shipment: &str, order_id: &str) -> Result<Committed, TraceError> {
+        self.run(Command::Ship {
+            shipment: ShipmentId::new(shipment).unwrap(),
+            order: order(order_id),
+            customer: PartyId::new("SHOP").unwrap(),
+            shipped_on: None,
+            override_expiry: false,
+        })
+    }
+
+    pub fn on_hand(&self, product: &str, number: &str) -> Quantity {
+        self.tracker
+            .state()
+            .lot(&pid(product), &LotNumber::new(number).unwrap())
+            .unwrap()
+            .on_hand()
+    }
+
+    pub fn serial_status(&self, product: &str, number: &str) -> Option<SerialStatus> {
+        self.tracker
+            .state()
+            .serial(&pid(product), &SerialNumber::new(number).unwrap())
+            .map(|s| s.status)
+    }
+}
