@@ -151,8 +151,13 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
                 }
                 Item::Serial(serial) => {
                     one(*quantity)?;
-                    if serial.status != SerialStatus::InInventory {
-                        transition(serial, SerialStatus::InInventory)?;
+                    // A move is a putaway (RECEIVED) or a relocation (IN_INVENTORY); reserved
+                    // serials go back to stock only by cancelling their allocation.
+                    if !matches!(
+                        serial.status,
+                        SerialStatus::Received | SerialStatus::InInventory
+                    ) {
+                        return Err(invalid_transition(serial, SerialStatus::InInventory));
                     }
                     serial_at(item, serial, from)?;
                     if leaves_custody {
@@ -840,12 +845,16 @@ fn transition(serial: &Serial, to: SerialStatus) -> Result<(), TraceError> {
     if to.can_become_from(Some(serial.status)) {
         Ok(())
     } else {
-        Err(TraceError::InvalidTransition {
-            product: serial.product.clone(),
-            serial: serial.number.clone(),
-            from: serial.status.to_string(),
-            to,
-        })
+        Err(invalid_transition(serial, to))
+    }
+}
+
+fn invalid_transition(serial: &Serial, to: SerialStatus) -> TraceError {
+    TraceError::InvalidTransition {
+        product: serial.product.clone(),
+        serial: serial.number.clone(),
+        from: serial.status.to_string(),
+        to,
     }
 }
 
