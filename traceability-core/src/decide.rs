@@ -547,7 +547,7 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
             if returnable < *quantity {
                 return Err(TraceError::InsufficientStock {
                     item: item.to_string(),
-                    location: format!("shipped to {customer}"),
+                    location: format!("customer {customer} (shipped, not yet returned)"),
                     requested: *quantity,
                     available: returnable,
                 });
