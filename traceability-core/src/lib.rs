@@ -44,3 +44,8 @@ pub use event::{Event, EventBody, EventPayload};
 pub use model::*;
 pub use state::{ItemIdx, State};
 pub use tracker::{Committed, Tracker};
+
+/// The README's Rust example, compiled and run as a doctest so it stays true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need on a bare Debian machine, skipping what is
+# already there: a C toolchain and valgrind (Debian packages), Python's venv, and the
+# pinned cbindgen (crates.io). Rust itself (cargo, rustc >= 1.85) must be installed.
+# `setup.sh --demo` installs only what the Rust demo needs (a C compiler for SQLite).
+set -euo pipefail
+demo_only=false
+[ "${1:-}" = "--demo" ] && demo_only=true
+CBINDGEN_VERSION=0.29.4
+
+if ! command -v cargo >/dev/null; then
+    echo "error: cargo not found: install Rust (rustup, stable >= 1.85) first" >&2
+    exit 1
+fi
+
+missing=()
+command -v cc >/dev/null || missing+=(gcc)
+if ! $demo_only; then
+command -v g++ >/dev/null || missing+=(g++)
+command -v valgrind >/dev/null || missing+=(valgrind)
+command -v make >/dev/null || missing+=(make)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+command -v python3 >/dev/null || missing+=(python3)
+python3 -m venv --help >/dev/null 2>&1 || missing+=(python3-venv)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "== installing Debian packages: ${missing[*]}"
+    sudo_cmd=""
+    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! $demo_only && [ "$(cbindgen --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]; then
+    echo "== installing cbindgen $CBINDGEN_VERSION"
+    cargo install --quiet --locked cbindgen --version "$CBINDGEN_VERSION"
+fi

