@@ -137,31 +137,34 @@ fn shipment<'a>(state: &State, s: &'a Shipment) -> ShipmentOut<'a> {
     }
 }
 
+/// The field named in errors about malformed query arguments.
+const ARGS: &str = "query arguments";
+
 /// Runs the query `name` with its JSON `args` and returns its JSON answer.
 pub fn run(tracker: &Tracker, name: &str, args: &str) -> Result<String, TraceError> {
     let state = tracker.state();
     match name {
-        "product" => encode(&state.product(&parse::<Id<ProductId>>(name, args)?.id)),
+        "product" => encode(&state.product(&parse::<Id<ProductId>>(ARGS, args)?.id)),
         "products" => {
-            parse::<NoArgs>(name, args)?;
+            parse::<NoArgs>(ARGS, args)?;
             let mut products: Vec<_> = state.products().collect();
             products.sort_by(|a, b| a.id.cmp(&b.id));
             encode(&products)
         }
-        "location" => encode(&state.location(&parse::<Id<LocationId>>(name, args)?.id)),
-        "party" => encode(&state.party(&parse::<Id<PartyId>>(name, args)?.id)),
+        "location" => encode(&state.location(&parse::<Id<LocationId>>(ARGS, args)?.id)),
+        "party" => encode(&state.party(&parse::<Id<PartyId>>(ARGS, args)?.id)),
         "lot" => {
-            let key: LotKey = parse(name, args)?;
+            let key: LotKey = parse(ARGS, args)?;
             encode(&state.lot(&key.product, &key.lot))
         }
         "serial" => {
-            let key: SerialKey = parse(name, args)?;
+            let key: SerialKey = parse(ARGS, args)?;
             encode(&state.serial(&key.product, &key.serial))
         }
-        "lots" => encode(&page(state.lots(), parse(name, args)?)),
-        "serials" => encode(&page(state.serials(), parse(name, args)?)),
+        "lots" => encode(&page(state.lots(), parse(ARGS, args)?)),
+        "serials" => encode(&page(state.serials(), parse(ARGS, args)?)),
         "reservations" => {
-            let key: OrderKey = parse(name, args)?;
+            let key: OrderKey = parse(ARGS, args)?;
             let out: Vec<_> = state
                 .reservations(&key.order)
                 .iter()
@@ -170,12 +173,12 @@ pub fn run(tracker: &Tracker, name: &str, args: &str) -> Result<String, TraceErr
             encode(&out)
         }
         "shipments" => {
-            parse::<NoArgs>(name, args)?;
+            parse::<NoArgs>(ARGS, args)?;
             let out: Vec<_> = state.shipments().iter().map(|s| shipment(state, s)).collect();
             encode(&out)
         }
         "links" => {
-            parse::<NoArgs>(name, args)?;
+            parse::<NoArgs>(ARGS, args)?;
             let out: Vec<_> = state
                 .links()
                 .iter()
@@ -188,17 +191,17 @@ pub fn run(tracker: &Tracker, name: &str, args: &str) -> Result<String, TraceErr
                 .collect();
             encode(&out)
         }
-        "history" => encode(&tracker.history(&parse::<ItemKey>(name, args)?.item)?),
+        "history" => encode(&tracker.history(&parse::<ItemKey>(ARGS, args)?.item)?),
         "location_history" => {
-            encode(&tracker.location_history(&parse::<LocationKey>(name, args)?.location)?)
+            encode(&tracker.location_history(&parse::<LocationKey>(ARGS, args)?.location)?)
         }
-        "events" => encode(&tracker.events(parse::<FromSeq>(name, args)?.from_seq)?),
+        "events" => encode(&tracker.events(parse::<FromSeq>(ARGS, args)?.from_seq)?),
         "verify" => {
-            parse::<NoArgs>(name, args)?;
+            parse::<NoArgs>(ARGS, args)?;
             encode(&tracker.verify()?)
         }
         "head" => {
-            parse::<NoArgs>(name, args)?;
+            parse::<NoArgs>(ARGS, args)?;
             let (count, hash) = tracker.head();
             encode(&HeadOut {
                 count,
