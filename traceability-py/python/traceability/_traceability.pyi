@@ -3,6 +3,29 @@
 from typing import Optional, Tuple, final
 
 __version__: str
+__all__ = [
+    "DuplicateNumber",
+    "ExpiredLot",
+    "InsufficientStock",
+    "InvalidInput",
+    "InvalidQuantity",
+    "InvalidTransition",
+    "NativeTracker",
+    "NotUsable",
+    "StaleWriter",
+    "StorageError",
+    "Tampered",
+    "TraceabilityError",
+    "UnknownLocation",
+    "UnknownLot",
+    "UnknownOrder",
+    "UnknownParty",
+    "UnknownProduct",
+    "UnknownSerial",
+    "WrongRole",
+    "WrongTracking",
+    "__version__",
+]
 
 @final
 class NativeTracker:

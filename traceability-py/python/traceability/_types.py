@@ -121,12 +121,23 @@ def _decimal(text: Optional[str]) -> Optional[Decimal]:
     return None if text is None else Decimal(text)
 
 
+def _plain(value: Any) -> Any:
+    if isinstance(value, Record):
+        return value.to_dict()
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
 class Record:
     """Base of the immutable result records."""
 
     def to_dict(self) -> Dict[str, Any]:
-        """The record as a plain dict (nested records become dicts too)."""
-        return dataclasses.asdict(self)  # type: ignore[call-overload, no-any-return]
+        """The record as a plain dict (nested records and mappings become dicts)."""
+        fields = dataclasses.fields(self)  # type: ignore[arg-type]
+        return {field.name: _plain(getattr(self, field.name)) for field in fields}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -279,9 +290,6 @@ class Lot(Record):
     @property
     def on_hand(self) -> Decimal:
         return sum((line.on_hand for line in self.stock), Decimal(0))
-
-    def to_dict(self) -> Dict[str, Any]:
-        return {**super().to_dict(), "attributes": dict(self.attributes)}
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> Lot:
