@@ -44,20 +44,21 @@ impl Engine {
 /// The core tracker behind the Python `traceability.Tracker`.
 #[pyclass(frozen, module = "traceability._traceability")]
 struct NativeTracker {
-    engine: Mutex<Engine>,
+    /// `None` once closed.
+    engine: Mutex<Option<Engine>>,
 }
 
 impl NativeTracker {
     fn wrap(tracker: Tracker) -> Self {
         Self {
-            engine: Mutex::new(Engine {
+            engine: Mutex::new(Some(Engine {
                 tracker,
                 fixed_clock: None,
-            }),
+            })),
         }
     }
 
-    fn lock(&self) -> Result<MutexGuard<'_, Engine>, TraceError> {
+    fn lock(&self) -> Result<MutexGuard<'_, Option<Engine>>, TraceError> {
         self.engine
             .lock()
             .map_err(|_| TraceError::Storage("tracker unusable after an internal failure".into()))
@@ -69,8 +70,11 @@ impl NativeTracker {
         py: Python<'_>,
         work: impl FnOnce(&mut Engine) -> Result<T, TraceError> + Send,
     ) -> PyResult<T> {
-        py.detach(|| work(&mut *self.lock()?))
-            .map_err(|e| errors::to_py(py, e))
+        py.detach(|| match self.lock()?.as_mut() {
+            Some(engine) => work(engine),
+            None => Err(TraceError::Storage("the tracker is closed".into())),
+        })
+        .map_err(|e| errors::to_py(py, e))
     }
 }
 
@@ -139,6 +143,12 @@ impl NativeTracker {
             let done = engine.tracker.execute_batch(actor, reason, &commands)?;
             Ok((done.first_seq, done.count))
         })
+    }
+
+    /// Drops the tracker and closes its store; later calls raise `StorageError`.
+    fn close(&self, py: Python<'_>) -> PyResult<()> {
+        py.detach(|| self.lock().map(|mut engine| drop(engine.take())))
+            .map_err(|e| errors::to_py(py, e))
     }
 
     /// Runs a named query with JSON arguments; returns JSON.

@@ -190,6 +190,16 @@ class Tracker:
         """Fixes the clock at `now` (naive = UTC); `None` returns to the wall clock."""
         self._native.set_time(None if now is None else instant_json(now))
 
+    def close(self) -> None:
+        """Closes the store; any later call raises `StorageError`. Idempotent."""
+        self._native.close()
+
+    def __enter__(self) -> Tracker:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     # --- generic entry points ---------------------------------------------------------
 
     def execute(self, command: Mapping[str, Any], *, actor: str, reason: Optional[str] = None) -> Committed:
