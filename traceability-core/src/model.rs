@@ -25,9 +25,22 @@ pub type Quantity = Decimal;
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident, $what:literal) => {
         $(#[$doc])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        ///
+        /// Deserialising goes through the same validation as `new` (JSON commands from
+        /// the bindings are trimmed and checked like typed ones).
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         #[serde(transparent)]
         pub struct $name(String);
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let raw = String::deserialize(deserializer)?;
+                if !raw.is_empty() && raw.trim().len() == raw.len() {
+                    return Ok(Self(raw));
+                }
+                Self::new(raw).map_err(serde::de::Error::custom)
+            }
+        }
 
         impl $name {
             /// Builds the identifier, trimming surrounding white space; an empty one is an
@@ -71,6 +84,9 @@ string_id!(
     /// use traceability_core::ProductId;
     /// assert_eq!(ProductId::new("  FLOUR ").unwrap().as_str(), "FLOUR");
     /// assert!(ProductId::new("  ").is_err());
+    /// let parsed: ProductId = serde_json::from_str("\" FLOUR\"").unwrap();
+    /// assert_eq!(parsed.as_str(), "FLOUR");
+    /// assert!(serde_json::from_str::<ProductId>("\"\"").is_err());
     /// ```
     ProductId,
     "product"

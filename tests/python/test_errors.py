@@ -1,0 +1,96 @@
+"""Every error class: raised with the core's message, and the state left unchanged."""
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+import traceability as tr
+from conftest import NOW, populate
+
+L1 = tr.LotRef("FLOUR", "L1")
+SN1 = tr.SerialRef("PUMP", "SN1")
+
+
+@pytest.fixture
+def stocked(tracker: tr.Tracker) -> tr.Tracker:
+    tracker.receive_lot("FLOUR", "L1", 10, "DOCK", actor="ana")
+    tracker.receive_lot("FLOUR", "OLD", 5, "DOCK", expiry=dt.date(2026, 1, 31), actor="ana")
+    tracker.receive_lot("FLOUR", "OFF", 5, "DOCK", actor="ana")
+    tracker.set_lot_active("FLOUR", "OFF", False, actor="ana", reason="complaint")
+    tracker.receive_serials("PUMP", ["SN1"], "DOCK", actor="ana")
+    return tracker
+
+
+CASES: "list[tuple[type[tr.TraceabilityError], Callable[[tr.Tracker], object]]]" = [
+    (tr.InvalidInput, lambda t: t.register_product("  ", "lot", actor="ana")),
+    (tr.InvalidInput, lambda t: t.register_product("X", "lot", actor="  ")),
+    (tr.InvalidInput, lambda t: t.receive_lot("FLOUR", "L9", "ten", "DOCK", actor="ana")),
+    (tr.InvalidInput, lambda t: t.execute({"no_such_command": {}}, actor="ana")),
+    (tr.UnknownProduct, lambda t: t.receive_lot("NOPE", "L9", 1, "DOCK", actor="ana")),
+    (tr.UnknownLot, lambda t: t.adjust("FLOUR", "NOPE", "DOCK", 1, actor="ana", reason="r")),
+    (tr.UnknownSerial, lambda t: t.move(tr.SerialRef("PUMP", "NOPE"), "DOCK", "A1", actor="ana")),
+    (tr.UnknownLocation, lambda t: t.receive_lot("FLOUR", "L9", 1, "NOWHERE", actor="ana")),
+    (tr.UnknownParty, lambda t: t.receive_lot("FLOUR", "L9", 1, "DOCK", supplier="NOBODY", actor="ana")),
+    (tr.UnknownOrder, lambda t: t.pick("SO-X", L1, 1, actor="ana")),
+    (tr.DuplicateNumber, lambda t: t.register_product("FLOUR", "lot", actor="ana")),
+    (tr.DuplicateNumber, lambda t: t.receive_lot("FLOUR", "L1", 1, "DOCK", actor="ana")),
+    (tr.WrongTracking, lambda t: t.receive_lot("PUMP", "L9", 1, "DOCK", actor="ana")),
+    (tr.WrongRole, lambda t: t.receive_lot("FLOUR", "L9", 1, "DOCK", supplier="ACME", actor="ana")),
+    (tr.InvalidQuantity, lambda t: t.receive_lot("FLOUR", "L9", -1, "DOCK", actor="ana")),
+    (tr.InsufficientStock, lambda t: t.allocate("SO1", L1, 11, actor="ana")),
+    (tr.InvalidTransition, lambda t: t.pick("SO1", SN1, actor="ana")),
+    (tr.ExpiredLot, lambda t: t.move(tr.LotRef("FLOUR", "OLD"), "DOCK", "CUST", 1, actor="ana")),
+    (tr.NotUsable, lambda t: t.allocate("SO1", tr.LotRef("FLOUR", "OFF"), 1, actor="ana")),
+]
+
+
+@pytest.mark.parametrize("error, command", CASES, ids=[f"{e.__name__}-{i}" for i, (e, _) in enumerate(CASES)])
+def test_error_raised_and_nothing_changes(
+    stocked: tr.Tracker, error: "type[tr.TraceabilityError]", command: Callable[[tr.Tracker], object]
+) -> None:
+    before = (stocked.head(), list(stocked.lots()), list(stocked.serials()))
+    with pytest.raises(error) as raised:
+        command(stocked)
+    assert type(raised.value) is error and str(raised.value)
+    assert (stocked.head(), list(stocked.lots()), list(stocked.serials())) == before
+    assert stocked.verify() == before[0].count
+
+
+def test_message_is_the_cores() -> None:
+    t = tr.Tracker()
+    with pytest.raises(tr.UnknownProduct) as raised:
+        t.receive_lot("NOPE", "L1", 1, "DOCK", actor="ana")
+    assert str(raised.value) == "unknown product NOPE"  # not KeyError's quoted repr
+
+
+def test_hierarchy_and_builtin_bases() -> None:
+    kinds = [tr.InvalidInput, tr.UnknownProduct, tr.UnknownLot, tr.UnknownSerial,
+             tr.UnknownLocation, tr.UnknownParty, tr.UnknownOrder, tr.DuplicateNumber,
+             tr.WrongTracking, tr.WrongRole, tr.InvalidQuantity, tr.InsufficientStock,
+             tr.InvalidTransition, tr.ExpiredLot, tr.NotUsable, tr.StaleWriter, tr.Tampered,
+             tr.StorageError]
+    assert all(issubclass(k, tr.TraceabilityError) and k.__module__ == "traceability" for k in kinds)
+    assert len(set(kinds)) == 18
+    assert issubclass(tr.UnknownLot, KeyError) and issubclass(tr.InvalidInput, ValueError)
+    assert issubclass(tr.StorageError, OSError)
+    assert not issubclass(tr.InsufficientStock, (KeyError, ValueError))
+
+
+def test_storage_error_on_unopenable_path(tmp_path: Path) -> None:
+    with pytest.raises(tr.StorageError):
+        tr.Tracker.open(tmp_path / "no" / "such" / "dir" / "t.db")
+
+
+def test_tampered_log_is_detected(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    t = tr.Tracker.open(path, now=NOW)
+    populate(t)
+    del t
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE events SET body = replace(body, 'The Mill', 'Evil Mill') WHERE seq = 7")
+    reopened = tr.Tracker.open(path)
+    with pytest.raises(tr.Tampered, match="event 7"):
+        reopened.verify()

@@ -1,0 +1,35 @@
+"""The package as shipped: stubs match the native module, the README runs, abi3."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import traceability
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_stubs_match_the_module() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy.stubtest", "traceability._traceability"],
+        capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_package_type_checks() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p", "traceability"],
+        capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_readme_quick_start_runs() -> None:
+    readme = (ROOT / "traceability-py" / "README.md").read_text(encoding="utf-8")
+    (snippet,) = re.findall(r"```python\n(.*?)```", readme, re.DOTALL)
+    exec(compile(snippet, "README.md", "exec"), {"__name__": "readme"})
+
+
+def test_native_module_is_abi3() -> None:
+    native = Path(traceability._traceability.__file__).name
+    assert native.endswith(".abi3.so") or native.endswith(".pyd"), native

@@ -1,0 +1,579 @@
+"""`Tracker`: the typed Python face of the core tracker.
+
+Each command method turns its keyword arguments into the core's JSON command shape and
+hands it to the native module; each query runs one named native query and wraps the
+JSON answer in immutable records. No domain rule is checked here: the core does that.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import json
+import os
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, TypeVar, Union
+
+from . import _traceability
+from ._types import (
+    Committed,
+    Event,
+    Head,
+    Item,
+    Line,
+    Link,
+    Location,
+    LocationKind,
+    Lot,
+    LotRef,
+    Party,
+    PartyRole,
+    Product,
+    QuantityLike,
+    Reservation,
+    Serial,
+    SerialRef,
+    Shipment,
+    Tracking,
+    date_json,
+    instant_json,
+    item_json,
+    json_default,
+    quantity_json,
+)
+
+T = TypeVar("T")
+Json = Dict[str, Any]
+
+PAGE_SIZE = 10_000
+"""Lots/serials fetched per native call while iterating."""
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, default=json_default, separators=(",", ":"))
+
+
+def _lot_spec(
+    product: str,
+    lot: str,
+    manufactured_on: Optional[_dt.date] = None,
+    expiry: Optional[_dt.date] = None,
+    best_before: Optional[_dt.date] = None,
+    removal: Optional[_dt.date] = None,
+    alert: Optional[_dt.date] = None,
+    weight: Optional[QuantityLike] = None,
+    description: str = "",
+    supplier_lot: Optional[str] = None,
+    attributes: Optional[Mapping[str, str]] = None,
+) -> Json:
+    """The core's `LotSpec`; dates not given are derived by the core."""
+    return {
+        "product": product,
+        "lot": lot,
+        "manufactured_on": date_json(manufactured_on, "manufactured_on"),
+        "dates": {
+            "expiry": date_json(expiry, "expiry"),
+            "best_before": date_json(best_before, "best_before"),
+            "removal": date_json(removal, "removal"),
+            "alert": date_json(alert, "alert"),
+        },
+        "weight": None if weight is None else quantity_json(weight, "weight"),
+        "description": description,
+        "supplier_lot": supplier_lot,
+        "attributes": dict(attributes or {}),
+    }
+
+
+def _receive_lot_command(
+    quantity: QuantityLike,
+    location: str,
+    supplier: Optional[str] = None,
+    received_on: Optional[_dt.date] = None,
+    reference: Optional[str] = None,
+    **spec: Any,
+) -> Json:
+    return {
+        "receive_lot": {
+            "spec": _lot_spec(**spec),
+            "quantity": quantity_json(quantity),
+            "location": location,
+            "supplier": supplier,
+            "received_on": date_json(received_on, "received_on"),
+            "reference": reference,
+        }
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class NewLot:
+    """A `produce` output: a new lot (same lot fields as `Tracker.receive_lot`)."""
+
+    product: str
+    lot: str
+    quantity: QuantityLike
+    location: str
+    manufactured_on: Optional[_dt.date] = None
+    expiry: Optional[_dt.date] = None
+    best_before: Optional[_dt.date] = None
+    removal: Optional[_dt.date] = None
+    alert: Optional[_dt.date] = None
+    weight: Optional[QuantityLike] = None
+    description: str = ""
+    supplier_lot: Optional[str] = None
+    attributes: Optional[Mapping[str, str]] = None
+
+    def to_json(self) -> Json:
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        quantity, location = fields.pop("quantity"), fields.pop("location")
+        return {
+            "new_lot": {
+                "spec": _lot_spec(**fields),
+                "quantity": quantity_json(quantity),
+                "location": location,
+            }
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class IntoLot:
+    """A `produce` output: more of an existing lot (rework, blending)."""
+
+    product: str
+    lot: str
+    quantity: QuantityLike
+    location: str
+
+    def to_json(self) -> Json:
+        return {"into_lot": {**dataclasses.asdict(self), "quantity": quantity_json(self.quantity)}}
+
+
+@dataclasses.dataclass(frozen=True)
+class NewSerial:
+    """A `produce` output: a new serial (an assembly)."""
+
+    product: str
+    serial: str
+    location: str
+
+    def to_json(self) -> Json:
+        return {"new_serial": dataclasses.asdict(self)}
+
+
+Output = Union[NewLot, IntoLot, NewSerial]
+
+
+class Tracker:
+    """The traceability engine over one event store.
+
+    `Tracker()` is in memory; `Tracker.open(path)` opens (or creates) a SQLite store.
+    `now=` fixes the clock (tests, replays of past data). Every command takes `actor=`
+    and an optional `reason=`, and on any error raises a `TraceabilityError` subclass
+    and changes nothing. Safe to share between threads: calls are serialised, and each
+    releases the GIL while the core works.
+    """
+
+    def __init__(self, *, now: Optional[_dt.datetime] = None) -> None:
+        self._init(_traceability.NativeTracker(), now)
+
+    @classmethod
+    def open(cls, path: Union[str, "os.PathLike[str]"], *, now: Optional[_dt.datetime] = None) -> Tracker:
+        """Opens (or creates) the SQLite store at `path` and replays it."""
+        tracker = cls.__new__(cls)
+        tracker._init(_traceability.NativeTracker.open(os.fspath(path)), now)
+        return tracker
+
+    def _init(self, native: _traceability.NativeTracker, now: Optional[_dt.datetime]) -> None:
+        self._native = native
+        if now is not None:
+            self.set_time(now)
+
+    def set_time(self, now: Optional[_dt.datetime]) -> None:
+        """Fixes the clock at `now` (naive = UTC); `None` returns to the wall clock."""
+        self._native.set_time(None if now is None else instant_json(now))
+
+    def close(self) -> None:
+        """Closes the store; any later call raises `StorageError`. Idempotent."""
+        self._native.close()
+
+    def __enter__(self) -> Tracker:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- generic entry points ---------------------------------------------------------
+
+    def execute(self, command: Mapping[str, Any], *, actor: str, reason: Optional[str] = None) -> Committed:
+        """Executes one command dict in the core's JSON shape, e.g.
+        `{"set_lot_active": {"product": "P", "lot": "L1", "active": False}}`."""
+        return Committed(*self._native.execute(actor, reason, _dumps(command)))
+
+    def execute_batch(
+        self, commands: Iterable[Mapping[str, Any]], *, actor: str, reason: Optional[str] = None
+    ) -> Committed:
+        """Executes command dicts atomically: all valid (each seeing the ones before it)
+        and stored, or none. Decimal, date and enum values are converted; quantities
+        must be decimal strings or Decimal inside raw dicts."""
+        return Committed(*self._native.execute_batch(actor, reason, _dumps(list(commands))))
+
+    def _run(self, actor: str, reason: Optional[str], name: str, body: Any) -> Committed:
+        return self.execute({name: body}, actor=actor, reason=reason)
+
+    def _query(self, name: str, **args: Any) -> Any:
+        return json.loads(self._native.query(name, _dumps(args)))
+
+    def _query_one(self, wrap: Callable[[Any], T], name: str, **args: Any) -> Optional[T]:
+        found = self._query(name, **args)
+        return None if found is None else wrap(found)
+
+    def _query_all(self, wrap: Callable[[Any], T], name: str, **args: Any) -> List[T]:
+        return [wrap(row) for row in self._query(name, **args)]
+
+    def _chunked(
+        self, commands: Iterator[Json], batch_size: int, actor: str, reason: Optional[str]
+    ) -> Committed:
+        first: Optional[int] = None
+        count = 0
+        while True:
+            chunk = [command for _, command in zip(range(batch_size), commands)]
+            if not chunk:
+                break
+            done = self.execute_batch(chunk, actor=actor, reason=reason)
+            first = done.first_seq if first is None else first
+            count += done.count
+        return Committed(self.head().count if first is None else first, count)
+
+    # --- master data -------------------------------------------------------------------
+
+    def register_product(
+        self,
+        id: str,
+        tracking: Union[Tracking, str],
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+        description: str = "",
+        unit: str = "ea",
+        shelf_life_days: Optional[int] = None,
+        best_before_days: Optional[int] = None,
+        removal_days: Optional[int] = None,
+        alert_days: Optional[int] = None,
+        expiry_warning_days: Optional[int] = None,
+        requires_inspection: bool = False,
+        numbering_pattern: Optional[str] = None,
+    ) -> Committed:
+        product = {
+            "id": id,
+            "tracking": Tracking(tracking).value,
+            "description": description,
+            "unit": unit,
+            "shelf_life_days": shelf_life_days,
+            "best_before_days": best_before_days,
+            "removal_days": removal_days,
+            "alert_days": alert_days,
+            "expiry_warning_days": expiry_warning_days,
+            "requires_inspection": requires_inspection,
+            "numbering_pattern": numbering_pattern,
+        }
+        return self._run(actor, reason, "register_product", product)
+
+    def register_location(
+        self,
+        id: str,
+        kind: Union[LocationKind, str],
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+        description: str = "",
+    ) -> Committed:
+        location = {"id": id, "kind": LocationKind(kind).value, "description": description}
+        return self._run(actor, reason, "register_location", location)
+
+    def register_party(
+        self,
+        id: str,
+        role: Union[PartyRole, str],
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+        name: str = "",
+    ) -> Committed:
+        return self._run(actor, reason, "register_party", {"id": id, "role": PartyRole(role).value, "name": name})
+
+    # --- receipts ----------------------------------------------------------------------
+
+    def expect_serials(
+        self,
+        product: str,
+        serials: Sequence[str],
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+        supplier: Optional[str] = None,
+        reference: Optional[str] = None,
+    ) -> Committed:
+        body = {"product": product, "serials": list(serials), "supplier": supplier, "reference": reference}
+        return self._run(actor, reason, "expect_serials", body)
+
+    def receive_lot(
+        self,
+        product: str,
+        lot: str,
+        quantity: QuantityLike,
+        location: str,
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+        supplier: Optional[str] = None,
+        received_on: Optional[_dt.date] = None,
+        reference: Optional[str] = None,
+        manufactured_on: Optional[_dt.date] = None,
+        expiry: Optional[_dt.date] = None,
+        best_before: Optional[_dt.date] = None,
+        removal: Optional[_dt.date] = None,
+        alert: Optional[_dt.date] = None,
+        weight: Optional[QuantityLike] = None,
+        description: str = "",
+        supplier_lot: Optional[str] = None,
+        attributes: Optional[Mapping[str, str]] = None,
+    ) -> Committed:
+        """Receives a new lot. Dates not given are derived from the product's offsets."""
+        receipt = dict(locals())
+        del receipt["self"], receipt["actor"], receipt["reason"]
+        return self.execute(_receive_lot_command(**receipt), actor=actor, reason=reason)
+
+    def receive_lots(
+        self,
+        receipts: Iterable[Mapping[str, Any]],
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+        batch_size: int = PAGE_SIZE,
+    ) -> Committed:
+        """Bulk receipt: each mapping holds `receive_lot`'s keyword arguments. Runs in
+        atomic batches of `batch_size`; a failing batch leaves the earlier ones stored."""
+        commands = (_receive_lot_command(**receipt) for receipt in receipts)
+        return self._chunked(commands, batch_size, actor, reason)
+
+    def receive_serials(
+        self,
+        product: str,
+        serials: Sequence[str],
+        location: str,
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+        supplier: Optional[str] = None,
+        reference: Optional[str] = None,
+    ) -> Committed:
+        """Receives serials (new or EXPECTED) in one event, however many there are."""
+        body = {
+            "product": product,
+            "serials": list(serials),
+            "location": location,
+            "supplier": supplier,
+            "reference": reference,
+        }
+        return self._run(actor, reason, "receive_serials", body)
+
+    # --- stock movements ----------------------------------------------------------------
+
+    def move(
+        self,
+        item: Item,
+        from_location: str,
+        to_location: str,
+        quantity: QuantityLike = 1,
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+        override_expiry: bool = False,
+    ) -> Committed:
+        """Moves stock; for a RECEIVED serial this is the putaway."""
+        body = {
+            "item": item_json(item),
+            "from": from_location,
+            "to": to_location,
+            "quantity": quantity_json(quantity),
+            "override_expiry": override_expiry,
+        }
+        return self._run(actor, reason, "move", body)
+
+    def putaway(
+        self, item: Item, from_location: str, to_location: str, quantity: QuantityLike = 1, *,
+        actor: str, reason: Optional[str] = None,
+    ) -> Committed:  # fmt: skip
+        """Alias of `move` that reads as the warehouse step it is."""
+        return self.move(item, from_location, to_location, quantity, actor=actor, reason=reason)
+
+    def allocate(
+        self,
+        order: str,
+        item: Item,
+        quantity: QuantityLike = 1,
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+        location: Optional[str] = None,
+    ) -> Committed:
+        body = {"order": order, "item": item_json(item), "location": location, "quantity": quantity_json(quantity)}
+        return self._run(actor, reason, "allocate", body)
+
+    def cancel_allocation(
+        self, order: str, item: Optional[Item] = None, *, actor: str, reason: Optional[str] = None
+    ) -> Committed:
+        body = {"order": order, "item": None if item is None else item_json(item)}
+        return self._run(actor, reason, "cancel_allocation", body)
+
+    def pick(
+        self, order: str, item: Item, quantity: QuantityLike = 1, *, actor: str, reason: Optional[str] = None
+    ) -> Committed:
+        body = {"order": order, "item": item_json(item), "quantity": quantity_json(quantity)}
+        return self._run(actor, reason, "pick", body)
+
+    def ship(
+        self,
+        shipment: str,
+        order: str,
+        customer: str,
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+        shipped_on: Optional[_dt.date] = None,
+        override_expiry: bool = False,
+    ) -> Committed:
+        body = {
+            "shipment": shipment,
+            "order": order,
+            "customer": customer,
+            "shipped_on": date_json(shipped_on, "shipped_on"),
+            "override_expiry": override_expiry,
+        }
+        return self._run(actor, reason, "ship", body)
+
+    def produce(
+        self,
+        work_order: str,
+        consumed: Sequence[Line],
+        outputs: Sequence[Output],
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+        produced_on: Optional[_dt.date] = None,
+        override_expiry: bool = False,
+    ) -> Committed:
+        body = {
+            "work_order": work_order,
+            "consumed": [line.to_json() for line in consumed],
+            "outputs": [output.to_json() for output in outputs],
+            "produced_on": date_json(produced_on, "produced_on"),
+            "override_expiry": override_expiry,
+        }
+        return self._run(actor, reason, "produce", body)
+
+    def adjust(
+        self, product: str, lot: str, location: str, delta: QuantityLike, *, actor: str, reason: Optional[str] = None
+    ) -> Committed:
+        """Corrects a lot's quantity after a count (signed `delta`; needs a reason)."""
+        body = {"product": product, "lot": lot, "location": location, "delta": quantity_json(delta, "delta")}
+        return self._run(actor, reason, "adjust", body)
+
+    def scrap(
+        self, item: Item, location: str, quantity: QuantityLike = 1, *, actor: str, reason: Optional[str] = None
+    ) -> Committed:
+        body = {"item": item_json(item), "location": location, "quantity": quantity_json(quantity)}
+        return self._run(actor, reason, "scrap", body)
+
+    def set_lot_active(
+        self, product: str, lot: str, active: bool, *, actor: str, reason: Optional[str] = None
+    ) -> Committed:
+        return self._run(actor, reason, "set_lot_active", {"product": product, "lot": lot, "active": active})
+
+    def return_items(
+        self,
+        rma: str,
+        customer: str,
+        item: Item,
+        location: str,
+        quantity: QuantityLike = 1,
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+    ) -> Committed:
+        """A customer return (RMA) of a shipped serial or lot quantity."""
+        body = {
+            "rma": rma,
+            "customer": customer,
+            "item": item_json(item),
+            "location": location,
+            "quantity": quantity_json(quantity),
+        }
+        return self._run(actor, reason, "return", body)
+
+    # --- queries -------------------------------------------------------------------------
+
+    def product(self, id: str) -> Optional[Product]:
+        return self._query_one(Product.from_json, "product", id=id)
+
+    def products(self) -> List[Product]:
+        return self._query_all(Product.from_json, "products")
+
+    def location(self, id: str) -> Optional[Location]:
+        return self._query_one(Location.from_json, "location", id=id)
+
+    def party(self, id: str) -> Optional[Party]:
+        return self._query_one(Party.from_json, "party", id=id)
+
+    def lot(self, product: str, lot: str) -> Optional[Lot]:
+        return self._query_one(Lot.from_json, "lot", product=product, lot=lot)
+
+    def serial(self, product: str, serial: str) -> Optional[Serial]:
+        return self._query_one(Serial.from_json, "serial", product=product, serial=serial)
+
+    def _pages(self, wrap: Callable[[Any], T], name: str) -> Iterator[T]:
+        offset = 0
+        while True:
+            page = self._query(name, offset=offset, limit=PAGE_SIZE)
+            yield from map(wrap, page)
+            if len(page) < PAGE_SIZE:
+                return
+            offset += len(page)
+
+    def lots(self) -> Iterator[Lot]:
+        """Every lot in creation order, fetched page by page."""
+        return self._pages(Lot.from_json, "lots")
+
+    def serials(self) -> Iterator[Serial]:
+        """Every serial in creation order, fetched page by page."""
+        return self._pages(Serial.from_json, "serials")
+
+    def reservations(self, order: str) -> List[Reservation]:
+        return self._query_all(Reservation.from_json, "reservations", order=order)
+
+    def shipments(self) -> List[Shipment]:
+        return self._query_all(Shipment.from_json, "shipments")
+
+    def links(self) -> List[Link]:
+        """Every genealogy edge (consumed -> produced), in recording order."""
+        return self._query_all(Link.from_json, "links")
+
+    def history(self, item: Item) -> List[Event]:
+        """The audit history of a lot or serial, oldest first."""
+        return self._query_all(Event.from_json, "history", item=item_json(item))
+
+    def location_history(self, location: str) -> List[Event]:
+        return self._query_all(Event.from_json, "location_history", location=location)
+
+    def events(self, from_seq: int = 0) -> List[Event]:
+        return self._query_all(Event.from_json, "events", from_seq=from_seq)
+
+    def verify(self) -> int:
+        """Recomputes the audit hash chain; returns the number of events checked, or
+        raises `Tampered`."""
+        checked: int = self._query("verify")
+        return checked
+
+    def head(self) -> Head:
+        return Head(**self._query("head"))
+
+
+__all__ = ["Tracker", "NewLot", "IntoLot", "NewSerial", "Output", "LotRef", "SerialRef"]

@@ -1,0 +1,422 @@
+"""Value types of the Python API: string-valued enums, immutable records built from
+the JSON the native module returns, and the converters of Python arguments into the
+core's JSON shape (exact quantities, ISO dates)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import enum
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any, Dict, Mapping, Optional, Tuple, Union
+
+from ._traceability import InvalidInput
+
+QuantityLike = Union[int, str, Decimal]
+"""An exact quantity: int, decimal string or Decimal (never float)."""
+
+
+class Tracking(str, enum.Enum):
+    NONE = "none"
+    LOT = "lot"
+    SERIAL = "serial"
+
+
+class LocationKind(str, enum.Enum):
+    INTERNAL = "internal"
+    RECEIVING = "receiving"
+    STAGING = "staging"
+    PRODUCTION = "production"
+    QUARANTINE = "quarantine"
+    SUPPLIER = "supplier"
+    CUSTOMER = "customer"
+
+
+class PartyRole(str, enum.Enum):
+    SUPPLIER = "supplier"
+    CUSTOMER = "customer"
+    BOTH = "both"
+
+
+class QualityStatus(str, enum.Enum):
+    QUARANTINE = "quarantine"
+    RELEASED = "released"
+    REJECTED = "rejected"
+
+
+class SerialStatus(str, enum.Enum):
+    EXPECTED = "EXPECTED"
+    RECEIVED = "RECEIVED"
+    IN_INVENTORY = "IN_INVENTORY"
+    ALLOCATED = "ALLOCATED"
+    PICKED = "PICKED"
+    SHIPPED = "SHIPPED"
+    CONSUMED = "CONSUMED"
+    SCRAPPED = "SCRAPPED"
+
+
+# --- arguments: Python values -> the core's JSON shape -------------------------------
+
+
+def quantity_json(value: QuantityLike, field: str = "quantity") -> str:
+    """An exact quantity as the decimal text the core parses; floats are refused."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise InvalidInput(
+            f"invalid {field}: {value!r} is a {type(value).__name__}; "
+            "use int, str or decimal.Decimal (floats are not exact)"
+        )
+    if isinstance(value, (int, str)):
+        return str(value)
+    if isinstance(value, Decimal) and value.is_finite():
+        return str(value)
+    raise InvalidInput(f"invalid {field}: {value!r} is not an exact quantity")
+
+
+def date_json(value: Optional[_dt.date], field: str) -> Optional[str]:
+    """A date (a datetime gives its date) as ISO text, or None."""
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    raise InvalidInput(f"invalid {field}: {value!r} is not a datetime.date")
+
+
+def instant_json(value: _dt.datetime) -> str:
+    """An instant as RFC 3339 UTC text; a naive datetime is taken as UTC."""
+    if not isinstance(value, _dt.datetime):
+        raise InvalidInput(f"invalid now: {value!r} is not a datetime.datetime")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=_dt.timezone.utc)
+    return value.astimezone(_dt.timezone.utc).isoformat()
+
+
+def json_default(value: Any) -> Any:
+    """`json.dumps` hook for values inside user-built command dicts."""
+    if isinstance(value, Decimal):
+        return quantity_json(value)
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return date_json(value, "date")
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (LotRef, SerialRef)):
+        return value.to_json()
+    raise InvalidInput(f"invalid command: {value!r} cannot be sent to the core")
+
+
+# --- answers: the core's JSON -> immutable records -------------------------------------
+
+
+def _date(text: Optional[str]) -> Optional[_dt.date]:
+    return None if text is None else _dt.date.fromisoformat(text)
+
+
+def _instant(text: str) -> _dt.datetime:
+    return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _decimal(text: Optional[str]) -> Optional[Decimal]:
+    return None if text is None else Decimal(text)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Record):
+        return value.to_dict()
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+class Record:
+    """Base of the immutable result records."""
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The record as a plain dict (nested records and mappings become dicts)."""
+        fields = dataclasses.fields(self)  # type: ignore[arg-type]
+        return {field.name: _plain(getattr(self, field.name)) for field in fields}
+
+
+@dataclasses.dataclass(frozen=True)
+class LotRef(Record):
+    """A reference to a lot: product and lot number."""
+
+    product: str
+    lot: str
+
+    def to_json(self) -> Dict[str, Any]:
+        return {"lot": {"product": self.product, "lot": self.lot}}
+
+
+@dataclasses.dataclass(frozen=True)
+class SerialRef(Record):
+    """A reference to a serial: product and serial number."""
+
+    product: str
+    serial: str
+
+    def to_json(self) -> Dict[str, Any]:
+        return {"serial": {"product": self.product, "serial": self.serial}}
+
+
+Item = Union[LotRef, SerialRef]
+
+
+def item_from(data: Mapping[str, Any]) -> Item:
+    if "lot" in data:
+        return LotRef(**data["lot"])
+    return SerialRef(**data["serial"])
+
+
+def item_json(item: Item) -> Dict[str, Any]:
+    if not isinstance(item, (LotRef, SerialRef)):
+        raise InvalidInput(f"invalid item: {item!r} is not a LotRef or SerialRef")
+    return item.to_json()
+
+
+@dataclasses.dataclass(frozen=True)
+class Committed(Record):
+    """Where a command's events were stored: sequence numbers first_seq..first_seq+count."""
+
+    first_seq: int
+    count: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Head(Record):
+    """The number of events and the hex hash of the last one."""
+
+    count: int
+    hash: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Product(Record):
+    id: str
+    tracking: Tracking
+    description: str
+    unit: str
+    shelf_life_days: Optional[int]
+    best_before_days: Optional[int]
+    removal_days: Optional[int]
+    alert_days: Optional[int]
+    expiry_warning_days: Optional[int]
+    requires_inspection: bool
+    numbering_pattern: Optional[str]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Product:
+        return cls(**{**data, "tracking": Tracking(data["tracking"])})
+
+
+@dataclasses.dataclass(frozen=True)
+class Location(Record):
+    id: str
+    kind: LocationKind
+    description: str
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Location:
+        return cls(data["id"], LocationKind(data["kind"]), data["description"])
+
+
+@dataclasses.dataclass(frozen=True)
+class Party(Record):
+    id: str
+    role: PartyRole
+    name: str
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Party:
+        return cls(data["id"], PartyRole(data["role"]), data["name"])
+
+
+@dataclasses.dataclass(frozen=True)
+class LotDates(Record):
+    expiry: Optional[_dt.date]
+    best_before: Optional[_dt.date]
+    removal: Optional[_dt.date]
+    alert: Optional[_dt.date]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> LotDates:
+        return cls(*(_date(data[k]) for k in ("expiry", "best_before", "removal", "alert")))
+
+
+@dataclasses.dataclass(frozen=True)
+class StockLine(Record):
+    location: str
+    on_hand: Decimal
+    reserved: Decimal
+
+    @property
+    def available(self) -> Decimal:
+        return self.on_hand - self.reserved
+
+
+def _origin(data: Any) -> Tuple[str, Optional[str]]:
+    """("received", None) or ("produced", work_order)."""
+    if data == "received":
+        return "received", None
+    return "produced", data["produced"]["work_order"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Lot(Record):
+    product: str
+    number: str
+    received_on: _dt.date
+    manufactured_on: Optional[_dt.date]
+    dates: LotDates
+    weight: Optional[Decimal]
+    description: str
+    supplier: Optional[str]
+    supplier_lot: Optional[str]
+    attributes: Mapping[str, str]
+    active: bool
+    quality: QualityStatus
+    on_hold: bool
+    origin: str
+    work_order: Optional[str]
+    stock: Tuple[StockLine, ...]
+
+    @property
+    def ref(self) -> LotRef:
+        return LotRef(self.product, self.number)
+
+    @property
+    def on_hand(self) -> Decimal:
+        return sum((line.on_hand for line in self.stock), Decimal(0))
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Lot:
+        origin, work_order = _origin(d["origin"])
+        return cls(
+            product=d["product"],
+            number=d["number"],
+            received_on=_dt.date.fromisoformat(d["received_on"]),
+            manufactured_on=_date(d["manufactured_on"]),
+            dates=LotDates.from_json(d["dates"]),
+            weight=_decimal(d["weight"]),
+            description=d["description"],
+            supplier=d["supplier"],
+            supplier_lot=d["supplier_lot"],
+            attributes=MappingProxyType(dict(d["attributes"])),
+            active=d["active"],
+            quality=QualityStatus(d["quality"]),
+            on_hold=d["on_hold"],
+            origin=origin,
+            work_order=work_order,
+            stock=tuple(
+                StockLine(s["location"], Decimal(s["on_hand"]), Decimal(s["reserved"]))
+                for s in d["stock"]
+            ),
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class Serial(Record):
+    product: str
+    number: str
+    status: SerialStatus
+    location: Optional[str]
+    supplier: Optional[str]
+    order: Optional[str]
+    on_hold: bool
+    origin: str
+    work_order: Optional[str]
+
+    @property
+    def ref(self) -> SerialRef:
+        return SerialRef(self.product, self.number)
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Serial:
+        origin, work_order = _origin(d["origin"])
+        return cls(
+            d["product"], d["number"], SerialStatus(d["status"]), d["location"],
+            d["supplier"], d["order"], d["on_hold"], origin, work_order,
+        )  # fmt: skip
+
+
+@dataclasses.dataclass(frozen=True)
+class Reservation(Record):
+    item: Item
+    location: str
+    reserved: Decimal
+    picked: Decimal
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Reservation:
+        return cls(item_from(d["item"]), d["location"], Decimal(d["reserved"]), Decimal(d["picked"]))
+
+
+@dataclasses.dataclass(frozen=True)
+class ShipmentLine(Record):
+    item: Item
+    quantity: Decimal
+
+
+@dataclasses.dataclass(frozen=True)
+class Shipment(Record):
+    id: str
+    order: str
+    customer: str
+    shipped_on: _dt.date
+    lines: Tuple[ShipmentLine, ...]
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Shipment:
+        lines = tuple(ShipmentLine(item_from(l["item"]), Decimal(l["quantity"])) for l in d["lines"])
+        return cls(d["id"], d["order"], d["customer"], _dt.date.fromisoformat(d["shipped_on"]), lines)
+
+
+@dataclasses.dataclass(frozen=True)
+class Link(Record):
+    """A genealogy edge: `source` was consumed by `work_order` to make `target`."""
+
+    source: Item
+    target: Item
+    quantity: Decimal
+    work_order: str
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Link:
+        return cls(item_from(d["from"]), item_from(d["to"]), Decimal(d["quantity"]), d["work_order"])
+
+
+@dataclasses.dataclass(frozen=True)
+class Event(Record):
+    """One audit-log event. `kind` names the fact (e.g. "lot_received"); `data` holds its
+    fields in the core's JSON shape (quantities as decimal strings)."""
+
+    seq: int
+    recorded_at: _dt.datetime
+    actor: str
+    reason: Optional[str]
+    kind: str
+    data: Any
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Event:
+        ((kind, data),) = d["payload"].items()
+        return cls(d["seq"], _instant(d["recorded_at"]), d["actor"], d["reason"], kind, data)
+
+
+@dataclasses.dataclass(frozen=True)
+class Line(Record):
+    """A quantity of a lot or serial at a location (a consumption in `produce`)."""
+
+    item: Item
+    location: str
+    quantity: QuantityLike = 1
+
+    def to_json(self) -> Dict[str, Any]:
+        return {
+            "item": item_json(self.item),
+            "location": self.location,
+            "quantity": quantity_json(self.quantity),
+        }

@@ -1,0 +1,166 @@
+//! The native module `traceability._traceability`: a thin layer that converts
+//! arguments, calls the core and converts results and errors. Commands and query
+//! answers cross as JSON in the serde shape of the core types; the typed Python API
+//! lives in the pure-Python package around this module.
+//!
+//! Threading: the tracker sits in a `Mutex` inside a frozen pyclass. Every call first
+//! releases the GIL, then takes the lock, so a long call (open, batch, verify, history)
+//! never blocks other Python threads and no thread waits on the lock while holding the
+//! GIL. No Rust borrow outlives a call.
+
+mod errors;
+mod queries;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+use pyo3::prelude::*;
+use traceability_core::{Command, FixedClock, SystemClock, TraceError, Tracker};
+
+/// A tracker and, when the caller fixed the time, the clock it reads.
+struct Engine {
+    tracker: Tracker,
+    fixed_clock: Option<Arc<FixedClock>>,
+}
+
+impl Engine {
+    fn set_time(&mut self, at: Option<DateTime<Utc>>) {
+        match (at, &self.fixed_clock) {
+            (Some(at), Some(clock)) => clock.set(at),
+            (Some(at), None) => {
+                let clock = Arc::new(FixedClock::new(at));
+                self.tracker.set_clock(clock.clone());
+                self.fixed_clock = Some(clock);
+            }
+            (None, _) => {
+                self.tracker.set_clock(Arc::new(SystemClock));
+                self.fixed_clock = None;
+            }
+        }
+    }
+}
+
+/// The core tracker behind the Python `traceability.Tracker`.
+#[pyclass(frozen, module = "traceability._traceability")]
+struct NativeTracker {
+    /// `None` once closed.
+    engine: Mutex<Option<Engine>>,
+}
+
+impl NativeTracker {
+    fn wrap(tracker: Tracker) -> Self {
+        Self {
+            engine: Mutex::new(Some(Engine {
+                tracker,
+                fixed_clock: None,
+            })),
+        }
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, Option<Engine>>, TraceError> {
+        self.engine
+            .lock()
+            .map_err(|_| TraceError::Storage("tracker unusable after an internal failure".into()))
+    }
+
+    /// Runs `work` on the engine with the GIL released, then converts its error.
+    fn with_engine<T: Send>(
+        &self,
+        py: Python<'_>,
+        work: impl FnOnce(&mut Engine) -> Result<T, TraceError> + Send,
+    ) -> PyResult<T> {
+        py.detach(|| match self.lock()?.as_mut() {
+            Some(engine) => work(engine),
+            None => Err(TraceError::Storage("the tracker is closed".into())),
+        })
+        .map_err(|e| errors::to_py(py, e))
+    }
+}
+
+fn parse_instant(text: &str) -> Result<DateTime<Utc>, TraceError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|e| TraceError::invalid("now", format!("{text:?}: {e}")))
+}
+
+#[pymethods]
+impl NativeTracker {
+    /// A tracker on a fresh in-memory store.
+    #[new]
+    fn new() -> Self {
+        Self::wrap(Tracker::in_memory())
+    }
+
+    /// Opens (or creates) the SQLite store at `path` and replays it.
+    #[staticmethod]
+    fn open(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        py.detach(|| Tracker::open(path))
+            .map(Self::wrap)
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// Fixes the clock at an RFC 3339 instant; `None` returns to the system clock.
+    #[pyo3(signature = (at))]
+    fn set_time(&self, py: Python<'_>, at: Option<&str>) -> PyResult<()> {
+        let at = at
+            .map(parse_instant)
+            .transpose()
+            .map_err(|e| errors::to_py(py, e))?;
+        self.with_engine(py, |engine| {
+            engine.set_time(at);
+            Ok(())
+        })
+    }
+
+    /// Executes one command given as JSON; returns `(first_seq, count)`.
+    #[pyo3(signature = (actor, reason, command))]
+    fn execute(
+        &self,
+        py: Python<'_>,
+        actor: &str,
+        reason: Option<&str>,
+        command: &str,
+    ) -> PyResult<(u64, u64)> {
+        self.with_engine(py, |engine| {
+            let command: Command = queries::parse("command", command)?;
+            let done = engine.tracker.execute(actor, reason, &command)?;
+            Ok((done.first_seq, done.count))
+        })
+    }
+
+    /// Executes a JSON array of commands atomically; returns `(first_seq, count)`.
+    #[pyo3(signature = (actor, reason, commands))]
+    fn execute_batch(
+        &self,
+        py: Python<'_>,
+        actor: &str,
+        reason: Option<&str>,
+        commands: &str,
+    ) -> PyResult<(u64, u64)> {
+        self.with_engine(py, |engine| {
+            let commands: Vec<Command> = queries::parse("commands", commands)?;
+            let done = engine.tracker.execute_batch(actor, reason, &commands)?;
+            Ok((done.first_seq, done.count))
+        })
+    }
+
+    /// Drops the tracker and closes its store; later calls raise `StorageError`.
+    fn close(&self, py: Python<'_>) -> PyResult<()> {
+        py.detach(|| self.lock().map(|mut engine| drop(engine.take())))
+            .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// Runs a named query with JSON arguments; returns JSON.
+    fn query(&self, py: Python<'_>, name: &str, args: &str) -> PyResult<String> {
+        self.with_engine(py, |engine| queries::run(&engine.tracker, name, args))
+    }
+}
+
+#[pymodule]
+fn _traceability(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add_class::<NativeTracker>()?;
+    errors::register(module)?;
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

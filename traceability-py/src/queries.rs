@@ -1,0 +1,213 @@
+//! The one generic query path: a query name and JSON arguments in, JSON out. Adding a
+//! query is one arm here plus a thin typed wrapper in the Python package.
+//!
+//! Internal indexes ([`ItemIdx`]) never leave the core: they are turned into public
+//! [`ItemRef`]s.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use traceability_core::state::{Reservation, Shipment};
+use traceability_core::{
+    ItemIdx, ItemRef, LocationId, LotNumber, OrderId, PartyId, ProductId, Quantity, SerialNumber,
+    ShipmentId, State, TraceError, Tracker, WorkOrderId,
+};
+
+/// Parses JSON text given by Python; a malformed document is bad input.
+pub fn parse<T: DeserializeOwned>(what: &'static str, json: &str) -> Result<T, TraceError> {
+    serde_json::from_str(json).map_err(|e| TraceError::invalid(what, e.to_string()))
+}
+
+fn encode<T: Serialize>(value: &T) -> Result<String, TraceError> {
+    serde_json::to_string(value)
+        .map_err(|e| TraceError::Storage(format!("cannot encode the result: {e}")))
+}
+
+#[derive(Deserialize)]
+struct Id<T> {
+    id: T,
+}
+
+#[derive(Deserialize)]
+struct LotKey {
+    product: ProductId,
+    lot: LotNumber,
+}
+
+#[derive(Deserialize)]
+struct SerialKey {
+    product: ProductId,
+    serial: SerialNumber,
+}
+
+#[derive(Deserialize)]
+struct Page {
+    offset: usize,
+    limit: usize,
+}
+
+#[derive(Deserialize)]
+struct OrderKey {
+    order: OrderId,
+}
+
+#[derive(Deserialize)]
+struct ItemKey {
+    item: ItemRef,
+}
+
+#[derive(Deserialize)]
+struct LocationKey {
+    location: LocationId,
+}
+
+#[derive(Deserialize)]
+struct FromSeq {
+    from_seq: u64,
+}
+
+#[derive(Deserialize)]
+struct NoArgs {}
+
+#[derive(Serialize)]
+struct ReservationOut<'a> {
+    item: ItemRef,
+    location: &'a LocationId,
+    reserved: Quantity,
+    picked: Quantity,
+}
+
+#[derive(Serialize)]
+struct ShipmentLineOut {
+    item: ItemRef,
+    quantity: Quantity,
+}
+
+#[derive(Serialize)]
+struct ShipmentOut<'a> {
+    id: &'a ShipmentId,
+    order: &'a OrderId,
+    customer: &'a PartyId,
+    shipped_on: chrono::NaiveDate,
+    lines: Vec<ShipmentLineOut>,
+}
+
+#[derive(Serialize)]
+struct LinkOut<'a> {
+    from: ItemRef,
+    to: ItemRef,
+    quantity: Quantity,
+    work_order: &'a WorkOrderId,
+}
+
+#[derive(Serialize)]
+struct HeadOut {
+    count: u64,
+    hash: String,
+}
+
+fn page<T>(items: &[T], page: Page) -> &[T] {
+    let start = page.offset.min(items.len());
+    let end = start.saturating_add(page.limit).min(items.len());
+    &items[start..end]
+}
+
+fn reservation<'a>(state: &State, r: &'a Reservation) -> ReservationOut<'a> {
+    ReservationOut {
+        item: state.item_ref(r.item),
+        location: &r.location,
+        reserved: r.reserved,
+        picked: r.picked,
+    }
+}
+
+fn shipment<'a>(state: &State, s: &'a Shipment) -> ShipmentOut<'a> {
+    ShipmentOut {
+        id: &s.id,
+        order: &s.order,
+        customer: &s.customer,
+        shipped_on: s.shipped_on,
+        lines: s
+            .lines
+            .iter()
+            .map(|&(item, quantity): &(ItemIdx, Quantity)| ShipmentLineOut {
+                item: state.item_ref(item),
+                quantity,
+            })
+            .collect(),
+    }
+}
+
+/// The field named in errors about malformed query arguments.
+const ARGS: &str = "query arguments";
+
+/// Runs the query `name` with its JSON `args` and returns its JSON answer.
+pub fn run(tracker: &Tracker, name: &str, args: &str) -> Result<String, TraceError> {
+    let state = tracker.state();
+    match name {
+        "product" => encode(&state.product(&parse::<Id<ProductId>>(ARGS, args)?.id)),
+        "products" => {
+            parse::<NoArgs>(ARGS, args)?;
+            let mut products: Vec<_> = state.products().collect();
+            products.sort_by(|a, b| a.id.cmp(&b.id));
+            encode(&products)
+        }
+        "location" => encode(&state.location(&parse::<Id<LocationId>>(ARGS, args)?.id)),
+        "party" => encode(&state.party(&parse::<Id<PartyId>>(ARGS, args)?.id)),
+        "lot" => {
+            let key: LotKey = parse(ARGS, args)?;
+            encode(&state.lot(&key.product, &key.lot))
+        }
+        "serial" => {
+            let key: SerialKey = parse(ARGS, args)?;
+            encode(&state.serial(&key.product, &key.serial))
+        }
+        "lots" => encode(&page(state.lots(), parse(ARGS, args)?)),
+        "serials" => encode(&page(state.serials(), parse(ARGS, args)?)),
+        "reservations" => {
+            let key: OrderKey = parse(ARGS, args)?;
+            let out: Vec<_> = state
+                .reservations(&key.order)
+                .iter()
+                .map(|r| reservation(state, r))
+                .collect();
+            encode(&out)
+        }
+        "shipments" => {
+            parse::<NoArgs>(ARGS, args)?;
+            let out: Vec<_> = state.shipments().iter().map(|s| shipment(state, s)).collect();
+            encode(&out)
+        }
+        "links" => {
+            parse::<NoArgs>(ARGS, args)?;
+            let out: Vec<_> = state
+                .links()
+                .iter()
+                .map(|l| LinkOut {
+                    from: state.item_ref(l.from),
+                    to: state.item_ref(l.to),
+                    quantity: l.quantity,
+                    work_order: &l.work_order,
+                })
+                .collect();
+            encode(&out)
+        }
+        "history" => encode(&tracker.history(&parse::<ItemKey>(ARGS, args)?.item)?),
+        "location_history" => {
+            encode(&tracker.location_history(&parse::<LocationKey>(ARGS, args)?.location)?)
+        }
+        "events" => encode(&tracker.events(parse::<FromSeq>(ARGS, args)?.from_seq)?),
+        "verify" => {
+            parse::<NoArgs>(ARGS, args)?;
+            encode(&tracker.verify()?)
+        }
+        "head" => {
+            parse::<NoArgs>(ARGS, args)?;
+            let (count, hash) = tracker.head();
+            encode(&HeadOut {
+                count,
+                hash: hex::encode(hash),
+            })
+        }
+        other => Err(TraceError::invalid("query", format!("no query named {other:?}"))),
+    }
+}
