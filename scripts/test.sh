@@ -8,3 +8,6 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
 echo "== Rust tests"
 cargo test --release --workspace --exclude traceability-py
+
+echo "== Python tests"
+bash tests/python/run.sh
