@@ -226,7 +226,7 @@ pub struct AllocIndex {
     lot_keys: Vec<Option<LotKeys>>,
     serial_in: Vec<bool>,
     depleted: Vec<bool>,
-    rules: HashMap<(OrderId, ProductId), OrderRules>,
+    rules: HashMap<OrderId, Vec<(ProductId, OrderRules)>>,
 }
 
 fn fefo_key(lot: &Lot) -> FefoKey {
@@ -255,7 +255,11 @@ impl AllocIndex {
 
     /// The rules an order's allocation of a product was made under, if any is open.
     pub fn rules(&self, order: &OrderId, product: &ProductId) -> Option<&OrderRules> {
-        self.rules.get(&(order.clone(), product.clone()))
+        self.rules
+            .get(order)?
+            .iter()
+            .find(|(p, _)| p == product)
+            .map(|(_, r)| r)
     }
 }
 
@@ -416,7 +420,7 @@ pub(crate) fn after_apply(state: &mut State, payload: &EventPayload) -> Result<(
         payload
     {
         if !state.orders.contains_key(order) {
-            state.alloc.rules.retain(|(o, _), _| o != order);
+            state.alloc.rules.remove(order);
         }
     }
     Ok(())
@@ -424,14 +428,16 @@ pub(crate) fn after_apply(state: &mut State, payload: &EventPayload) -> Result<(
 
 /// Applies [`EventPayload::AllocationRequested`]: remembers the order's rules.
 pub(crate) fn apply_requested(state: &mut State, request: &AllocationRequest) {
-    state.alloc.rules.insert(
-        (request.order.clone(), request.product.clone()),
-        OrderRules {
-            ship_date: request.ship_date.unwrap_or(NaiveDate::MIN),
-            min_remaining_shelf_life_pct: request.min_remaining_shelf_life_pct,
-            locations: request.locations.clone(),
-        },
-    );
+    let rules = OrderRules {
+        ship_date: request.ship_date.unwrap_or(NaiveDate::MIN),
+        min_remaining_shelf_life_pct: request.min_remaining_shelf_life_pct,
+        locations: request.locations.clone(),
+    };
+    let entry = state.alloc.rules.entry(request.order.clone()).or_default();
+    match entry.iter_mut().find(|(p, _)| p == &request.product) {
+        Some((_, r)) => *r = rules,
+        None => entry.push((request.product.clone(), rules)),
+    }
 }
 
 fn lot_ref(lot: &Lot) -> ItemRef {

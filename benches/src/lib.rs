@@ -1,0 +1,1 @@
+//! Benchmarks of the traceability engine; the benches live in `benches/benches/`.
