@@ -303,7 +303,9 @@ fn sync_lot(state: &mut State, i: u32, stock_event: StockChange) {
     if let Some(new) = want {
         entry.fefo.insert((new.fefo, lot.number.clone(), i));
         entry.fifo.insert((new.received, lot.number.clone(), i));
-        entry.lifo.insert((Reverse(new.received), lot.number.clone(), i));
+        entry
+            .lifo
+            .insert((Reverse(new.received), lot.number.clone(), i));
     }
     index.lot_keys[at] = want;
 }
@@ -599,22 +601,37 @@ pub fn plan(
                 Strategy::Fefo | Strategy::Fifo => {
                     take_serials(state, &checked, index.serials.iter().copied(), &mut out)
                 }
-                Strategy::Lifo => {
-                    take_serials(state, &checked, index.serials.iter().rev().copied(), &mut out)
-                }
+                Strategy::Lifo => take_serials(
+                    state,
+                    &checked,
+                    index.serials.iter().rev().copied(),
+                    &mut out,
+                ),
             }
         } else {
             let min = request.min_remaining_shelf_life_pct;
             match request.strategy {
-                Strategy::Fefo => {
-                    take_lots(state, &checked, min, index.fefo.iter().map(|k| k.2), &mut out)
-                }
-                Strategy::Fifo => {
-                    take_lots(state, &checked, min, index.fifo.iter().map(|k| k.2), &mut out)
-                }
-                Strategy::Lifo => {
-                    take_lots(state, &checked, min, index.lifo.iter().map(|k| k.2), &mut out)
-                }
+                Strategy::Fefo => take_lots(
+                    state,
+                    &checked,
+                    min,
+                    index.fefo.iter().map(|k| k.2),
+                    &mut out,
+                ),
+                Strategy::Fifo => take_lots(
+                    state,
+                    &checked,
+                    min,
+                    index.fifo.iter().map(|k| k.2),
+                    &mut out,
+                ),
+                Strategy::Lifo => take_lots(
+                    state,
+                    &checked,
+                    min,
+                    index.lifo.iter().map(|k| k.2),
+                    &mut out,
+                ),
             }
         }
     }
@@ -660,8 +677,7 @@ fn take_lots(
         }
         for line in &lot.stock {
             let available = line.available();
-            if available <= Quantity::ZERO || !location_allowed(checked.locations, &line.location)
-            {
+            if available <= Quantity::ZERO || !location_allowed(checked.locations, &line.location) {
                 continue;
             }
             let take = remaining.min(available);

@@ -383,7 +383,10 @@ pub fn expiring_lots(
             let days = match window {
                 ExpiryWindow::Days(d) => d,
                 ExpiryWindow::ProductWarning => {
-                    match state.product(&lot.product).and_then(|p| p.expiry_warning_days) {
+                    match state
+                        .product(&lot.product)
+                        .and_then(|p| p.expiry_warning_days)
+                    {
                         Some(d) => d,
                         None => return false,
                     }

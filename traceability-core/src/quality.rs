@@ -24,9 +24,7 @@ use crate::decide::Context;
 use crate::error::TraceError;
 use crate::event::EventPayload;
 use crate::expiry::{require_reason, LotKey};
-use crate::model::{
-    ItemRef, LotNumber, PartyId, ProductId, QualityStatus, Quantity, Tracking,
-};
+use crate::model::{ItemRef, LotNumber, PartyId, ProductId, QualityStatus, Quantity, Tracking};
 use crate::state::State;
 
 /// One test result on a lot.
@@ -71,8 +69,7 @@ impl TestResult {
                 ));
             }
         }
-        let passed =
-            spec_min.is_none_or(|lo| value >= lo) && spec_max.is_none_or(|hi| value <= hi);
+        let passed = spec_min.is_none_or(|lo| value >= lo) && spec_max.is_none_or(|hi| value <= hi);
         Ok(Self {
             test: test.to_owned(),
             value,
@@ -279,7 +276,12 @@ pub(crate) fn apply(state: &mut State, seq: u64, payload: &EventPayload) -> Resu
             result,
         } => {
             let i = idx(state, product, lot)?;
-            state.quality.entry(i).or_default().tests.push(result.clone());
+            state
+                .quality
+                .entry(i)
+                .or_default()
+                .tests
+                .push(result.clone());
             state.lot_history[i as usize].push(seq);
         }
         EventPayload::CertificateLinked {

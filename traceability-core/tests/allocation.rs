@@ -5,9 +5,7 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use proptest::strategy::Strategy as _;
-use traceability_core::allocation::{
-    ineligibility, plan, plan_naive, AllocationRequest, Strategy,
-};
+use traceability_core::allocation::{ineligibility, plan, plan_naive, AllocationRequest, Strategy};
 use traceability_core::expiry::LotKey;
 use traceability_core::*;
 
@@ -23,11 +21,7 @@ fn taken(a: &allocation::Allocation) -> Vec<(String, String, i64)> {
                 ItemRef::Lot { lot, .. } => lot.to_string(),
                 ItemRef::Serial { serial, .. } => serial.to_string(),
             };
-            (
-                name,
-                l.location.to_string(),
-                l.quantity.try_into().unwrap(),
-            )
+            (name, l.location.to_string(), l.quantity.try_into().unwrap())
         })
         .collect()
 }
@@ -35,7 +29,12 @@ fn taken(a: &allocation::Allocation) -> Vec<(String, String, i64)> {
 /// E expired, Q quarantined, H held, then G1 (removal 01-28), G2 (expiry 01-30), G3 (no dates).
 fn fefo_fixture() -> Tracker {
     let mut events = master_data();
-    events.push(received(lot("E", "2025-12-01", Some("2026-01-05"), &[("A1", 10)])));
+    events.push(received(lot(
+        "E",
+        "2025-12-01",
+        Some("2026-01-05"),
+        &[("A1", 10)],
+    )));
     let mut quarantined = lot("Q", "2025-12-01", Some("2026-01-20"), &[("A1", 10)]);
     quarantined.quality = QualityStatus::Quarantine;
     events.push(received(quarantined));
@@ -45,7 +44,12 @@ fn fefo_fixture() -> Tracker {
     let mut g1 = lot("G1", "2025-12-02", Some("2026-02-01"), &[("A1", 5)]);
     g1.dates.removal = Some(d("2026-01-28"));
     events.push(received(g1));
-    events.push(received(lot("G2", "2025-12-03", Some("2026-01-30"), &[("A1", 5)])));
+    events.push(received(lot(
+        "G2",
+        "2025-12-03",
+        Some("2026-01-30"),
+        &[("A1", 5)],
+    )));
     events.push(received(lot("G3", "2025-12-04", None, &[("A1", 100)])));
     tracker_from(events, TODAY)
 }
@@ -132,8 +136,18 @@ fn minimum_remaining_shelf_life() {
 #[test]
 fn location_filter_and_split_across_locations() {
     let mut events = master_data();
-    events.push(received(lot("L1", "2026-01-01", Some("2026-03-01"), &[("A1", 3), ("A2", 4)])));
-    events.push(received(lot("L2", "2026-01-01", Some("2026-04-01"), &[("A2", 10)])));
+    events.push(received(lot(
+        "L1",
+        "2026-01-01",
+        Some("2026-03-01"),
+        &[("A1", 3), ("A2", 4)],
+    )));
+    events.push(received(lot(
+        "L2",
+        "2026-01-01",
+        Some("2026-04-01"),
+        &[("A2", 10)],
+    )));
     let mut t = tracker_from(events, TODAY);
     let mut r = req(5, Strategy::Fefo);
     r.locations = Some(vec![loc("A2")]);
@@ -158,7 +172,9 @@ fn location_filter_and_split_across_locations() {
 fn insufficient_stock_says_what_is_available_and_changes_nothing() {
     let mut t = fefo_fixture();
     let before = t.head();
-    let err = t.allocate("ana", None, &req(111, Strategy::Fefo)).unwrap_err();
+    let err = t
+        .allocate("ana", None, &req(111, Strategy::Fefo))
+        .unwrap_err();
     match &err {
         TraceError::InsufficientStock {
             requested,
@@ -279,8 +295,18 @@ fn pick_of_a_different_lot_moves_the_allocation_when_it_is_eligible() {
 #[test]
 fn pick_substitution_respects_the_orders_rules() {
     let mut events = master_data();
-    events.push(received(lot("L1", "2026-01-01", Some("2026-03-01"), &[("A1", 5)])));
-    events.push(received(lot("L2", "2026-01-01", Some("2026-01-20"), &[("A2", 5)])));
+    events.push(received(lot(
+        "L1",
+        "2026-01-01",
+        Some("2026-03-01"),
+        &[("A1", 5)],
+    )));
+    events.push(received(lot(
+        "L2",
+        "2026-01-01",
+        Some("2026-01-20"),
+        &[("A2", 5)],
+    )));
     let mut t = tracker_from(events, TODAY);
     let mut r = req(2, Strategy::Fefo);
     r.ship_date = Some(d("2026-01-25"));
@@ -304,7 +330,12 @@ fn pick_substitution_respects_the_orders_rules() {
 #[test]
 fn an_expired_lot_is_never_shipped_without_an_override() {
     let mut events = master_data();
-    events.push(received(lot("L1", "2026-01-01", Some("2026-01-12"), &[("A1", 5)])));
+    events.push(received(lot(
+        "L1",
+        "2026-01-01",
+        Some("2026-01-12"),
+        &[("A1", 5)],
+    )));
     let mut t = tracker_from(events, TODAY);
     t.allocate("ana", None, &req(2, Strategy::Fefo)).unwrap();
     t.execute(
@@ -375,7 +406,10 @@ fn serial_products_allocate_serials_in_receipt_order() {
     let a = t.allocate("ana", None, &r2).unwrap();
     assert_eq!(
         taken(&a),
-        vec![("SN3".into(), "A2".into(), 1), ("SN1".into(), "A2".into(), 1)]
+        vec![
+            ("SN3".into(), "A2".into(), 1),
+            ("SN1".into(), "A2".into(), 1)
+        ]
     );
     let sn3 = t
         .state()

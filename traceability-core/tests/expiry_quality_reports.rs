@@ -33,10 +33,7 @@ fn fixture() -> Tracker {
 fn shelf_life_percentage_is_clamped() {
     let mut l = lot("L", "2026-01-01", Some("2026-01-11"), &[]);
     assert_eq!(shelf_life_remaining_pct(&l, d("2026-01-01")), Some(q(100)));
-    assert_eq!(
-        shelf_life_remaining_pct(&l, d("2026-01-04")),
-        Some(q(70))
-    );
+    assert_eq!(shelf_life_remaining_pct(&l, d("2026-01-04")), Some(q(70)));
     assert_eq!(shelf_life_remaining_pct(&l, d("2025-12-01")), Some(q(100)));
     assert_eq!(shelf_life_remaining_pct(&l, d("2026-02-01")), Some(q(0)));
     l.manufactured_on = Some(d("2025-12-31")); // 11 days of shelf life, 7 left
@@ -58,7 +55,12 @@ fn expiring_lots_and_buckets() {
     // MILK warns 15 days ahead: X1 (10 days) and the expired X0.
     let warned = expiring_lots(t.state(), d(TODAY), ExpiryWindow::ProductWarning, None);
     assert_eq!(warned.len(), 2);
-    let warned = expiring_lots(t.state(), d("2025-12-01"), ExpiryWindow::ProductWarning, None);
+    let warned = expiring_lots(
+        t.state(),
+        d("2025-12-01"),
+        ExpiryWindow::ProductWarning,
+        None,
+    );
     assert!(warned.is_empty());
 
     let report = expiry_report(t.state(), d(TODAY), None);
@@ -89,9 +91,8 @@ fn expiring_lots_and_buckets() {
 #[test]
 fn bulk_expiry_update_is_atomic_and_reorders_fefo() {
     let mut t = fixture();
-    let change = |lot: &str, date: &str| {
-        LotDatesChange::expiry(LotKey::new("MILK", lot).unwrap(), d(date))
-    };
+    let change =
+        |lot: &str, date: &str| LotDatesChange::expiry(LotKey::new("MILK", lot).unwrap(), d(date));
     let cmd = |changes| Command::UpdateLotDates { changes };
     let before = t.head();
     // No reason.
@@ -104,7 +105,10 @@ fn bulk_expiry_update_is_atomic_and_reorders_fefo() {
         .execute(
             "ana",
             Some("supplier extension"),
-            &cmd(vec![change("X4", "2026-01-15"), change("NOPE", "2026-01-15")]),
+            &cmd(vec![
+                change("X4", "2026-01-15"),
+                change("NOPE", "2026-01-15"),
+            ]),
         )
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::UnknownLot);
@@ -270,7 +274,12 @@ fn serial_lookup_history_and_inventory_by_location() {
         supplier: None,
         reference: Some("ASN-9".into()),
     });
-    events.push(received(lot("L1", "2026-01-01", None, &[("A2", 4), ("A1", 1)])));
+    events.push(received(lot(
+        "L1",
+        "2026-01-01",
+        None,
+        &[("A2", 4), ("A1", 1)],
+    )));
     let mut t = tracker_from(events, TODAY);
     t.execute(
         "ana",
@@ -362,7 +371,10 @@ fn serial_lookup_history_and_inventory_by_location() {
         .collect();
     assert_eq!(
         rows,
-        vec![("A1".into(), "L1".into(), q(1)), ("A2".into(), "L1".into(), q(4))]
+        vec![
+            ("A1".into(), "L1".into(), q(1)),
+            ("A2".into(), "L1".into(), q(4))
+        ]
     );
     let serials = serial_inventory_by_location(t.state(), Some(&loc("A1")), None);
     assert_eq!(serials.len(), 2);
