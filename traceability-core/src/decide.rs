@@ -266,7 +266,8 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
             quantity,
         } => {
             let idx = ctx.state.resolve(item).ok_or_else(|| unknown_item(item))?;
-            if !ctx.state.reservations(order).iter().any(|r| r.item == idx) {
+            let open = ctx.state.reservations(order);
+            if !open.is_empty() && !open.iter().any(|r| r.item == idx) {
                 // A different lot/serial than allocated was scanned.
                 ctx.item(item)?;
                 return crate::allocation::decide_substitute_pick(ctx, order, item, *quantity);
