@@ -1,1 +1,1 @@
-//! Data generators shared by the benchmarks.
+//! Data generators shared by the benchmarks; the benches live in `benches/benches/`.

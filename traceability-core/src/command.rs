@@ -259,4 +259,53 @@ pub enum Command {
         /// Quantity (1 for a serial).
         quantity: Quantity,
     },
+    /// Allocate stock of a product to an order by FEFO, FIFO or LIFO
+    /// (see [`crate::allocation`]).
+    AllocateStock(crate::allocation::AllocationRequest),
+    /// Change the dates (expiry, best-before, removal, alert) of many lots at once,
+    /// atomically (needs a reason).
+    UpdateLotDates {
+        /// One change per lot.
+        changes: Vec<crate::expiry::LotDatesChange>,
+    },
+    /// Set many lots active or inactive at once, atomically (needs a reason).
+    SetLotsActive {
+        /// The lots.
+        lots: Vec<crate::expiry::LotKey>,
+        /// New status.
+        active: bool,
+    },
+    /// Record a quality test result on a lot (pass/fail from the specification limits).
+    RecordTestResult {
+        /// The lot.
+        lot: crate::expiry::LotKey,
+        /// Test name.
+        test: String,
+        /// Measured value.
+        value: Quantity,
+        /// Unit of the value.
+        unit: String,
+        /// Lower specification limit (inclusive).
+        spec_min: Option<Quantity>,
+        /// Upper specification limit (inclusive).
+        spec_max: Option<Quantity>,
+        /// Test date (default: today).
+        tested_on: Option<NaiveDate>,
+    },
+    /// Link a certificate of analysis (document reference and SHA-256) to a lot.
+    LinkCertificate {
+        /// The lot.
+        lot: crate::expiry::LotKey,
+        /// Document reference.
+        document: String,
+        /// SHA-256 of the document (64 hex digits).
+        sha256: String,
+    },
+    /// Quarantine, release or reject a lot (needs a reason).
+    SetQualityStatus {
+        /// The lot.
+        lot: crate::expiry::LotKey,
+        /// New quality status.
+        status: crate::model::QualityStatus,
+    },
 }

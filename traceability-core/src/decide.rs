@@ -271,6 +271,12 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
             quantity,
         } => {
             let idx = ctx.state.resolve(item).ok_or_else(|| unknown_item(item))?;
+            let open = ctx.state.reservations(order);
+            if !open.is_empty() && !open.iter().any(|r| r.item == idx) {
+                // A different lot/serial than allocated was scanned.
+                ctx.item(item)?;
+                return crate::allocation::decide_substitute_pick(ctx, order, item, *quantity);
+            }
             match ctx.item(item)? {
                 Item::Lot(lot) => {
                     positive(*quantity)?;
@@ -561,6 +567,30 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
                     quantity: *quantity,
                 },
             }])
+        }
+        Command::AllocateStock(request) => crate::allocation::decide_allocate(ctx, request),
+        Command::UpdateLotDates { changes } => crate::expiry::decide_update_dates(ctx, changes),
+        Command::SetLotsActive { lots, active } => {
+            crate::expiry::decide_set_active(ctx, lots, *active)
+        }
+        Command::RecordTestResult {
+            lot,
+            test,
+            value,
+            unit,
+            spec_min,
+            spec_max,
+            tested_on,
+        } => crate::quality::decide_test(
+            ctx, lot, test, *value, unit, *spec_min, *spec_max, *tested_on,
+        ),
+        Command::LinkCertificate {
+            lot,
+            document,
+            sha256,
+        } => crate::quality::decide_certificate(ctx, lot, document, sha256),
+        Command::SetQualityStatus { lot, status } => {
+            crate::quality::decide_status(ctx, lot, *status)
         }
     }
 }

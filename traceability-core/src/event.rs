@@ -191,6 +191,46 @@ pub enum EventPayload {
         /// What came back, and where to.
         line: Line,
     },
+    /// An allocation request and its rules (recorded before its `Allocated` events).
+    AllocationRequested(crate::allocation::AllocationRequest),
+    /// A lot's dates were changed (the full new dates).
+    LotDatesUpdated {
+        /// Product.
+        product: ProductId,
+        /// Lot.
+        lot: LotNumber,
+        /// New dates.
+        dates: crate::model::LotDates,
+    },
+    /// A test result was recorded on a lot.
+    TestResultRecorded {
+        /// Product.
+        product: ProductId,
+        /// Lot.
+        lot: LotNumber,
+        /// The result.
+        result: crate::quality::TestResult,
+    },
+    /// A certificate of analysis was linked to a lot.
+    CertificateLinked {
+        /// Product.
+        product: ProductId,
+        /// Lot.
+        lot: LotNumber,
+        /// The document.
+        certificate: crate::quality::Certificate,
+    },
+    /// A lot's quality status was set.
+    QualityStatusSet {
+        /// Product.
+        product: ProductId,
+        /// Lot.
+        lot: LotNumber,
+        /// New status.
+        status: crate::model::QualityStatus,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// Who, when, why and what: the hashed content of one event.

@@ -26,13 +26,17 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod allocation;
 pub mod audit;
 pub mod clock;
 pub mod command;
 pub mod decide;
 pub mod error;
 pub mod event;
+pub mod expiry;
 pub mod model;
+pub mod quality;
+pub mod reports;
 pub mod state;
 pub mod store;
 pub mod tracker;

@@ -96,6 +96,10 @@ pub struct State {
     pub(crate) lot_history: Vec<Vec<u64>>,
     pub(crate) serial_history: Vec<Vec<u64>>,
     pub(crate) location_history: HashMap<LocationId, Vec<u64>>,
+    /// Ordered allocation candidates per product (see [`crate::allocation`]).
+    pub(crate) alloc: crate::allocation::AllocIndex,
+    /// Test results, certificates and decisions per lot (see [`crate::quality`]).
+    pub(crate) quality: crate::quality::QualityBook,
 }
 
 impl PartialEq for ProductEntry {
@@ -624,7 +628,21 @@ impl State {
                 self.touch(seq, idx);
                 self.touch_location(seq, &line.location);
             }
+            EventPayload::AllocationRequested(request) => {
+                crate::allocation::apply_requested(self, request);
+            }
+            EventPayload::LotDatesUpdated {
+                product,
+                lot,
+                dates,
+            } => {
+                let i = crate::expiry::apply_dates(self, product, lot, dates)?;
+                self.touch(seq, ItemIdx::Lot(i));
+            }
+            EventPayload::TestResultRecorded { .. }
+            | EventPayload::CertificateLinked { .. }
+            | EventPayload::QualityStatusSet { .. } => crate::quality::apply(self, seq, payload)?,
         }
-        Ok(())
+        crate::allocation::after_apply(self, payload)
     }
 }

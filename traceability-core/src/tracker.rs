@@ -134,14 +134,26 @@ impl Tracker {
         reason: Option<&str>,
         command: &Command,
     ) -> Result<Committed, TraceError> {
+        self.execute_planned(actor, reason, |ctx| Ok((decide(ctx, command)?, ())))
+            .map(|(committed, ())| committed)
+    }
+
+    /// Like [`Self::execute`], with the events computed by `plan` from the current
+    /// context, which may also return a result (e.g. what an allocation reserved).
+    pub(crate) fn execute_planned<T>(
+        &mut self,
+        actor: &str,
+        reason: Option<&str>,
+        plan: impl FnOnce(&Context<'_>) -> Result<(Vec<EventPayload>, T), TraceError>,
+    ) -> Result<(Committed, T), TraceError> {
         self.refresh()?;
-        let payloads = decide(&self.context(reason), command)?;
+        let (payloads, result) = plan(&self.context(reason))?;
         let (records, head) = self.seal(actor, reason, &payloads)?;
         self.store.append(self.next_seq, &records)?;
         for (record, payload) in records.iter().zip(&payloads) {
             self.state.apply(record.seq, payload)?;
         }
-        Ok(self.advance(records.len() as u64, head))
+        Ok((self.advance(records.len() as u64, head), result))
     }
 
     /// Validates and applies many commands as one atomic append: either every command

@@ -36,12 +36,28 @@ const CLASSES: [(ErrorKind, &str, Builtin); 18] = [
     (ErrorKind::UnknownLocation, "UnknownLocation", Builtin::Key),
     (ErrorKind::UnknownParty, "UnknownParty", Builtin::Key),
     (ErrorKind::UnknownOrder, "UnknownOrder", Builtin::Key),
-    (ErrorKind::DuplicateNumber, "DuplicateNumber", Builtin::Value),
+    (
+        ErrorKind::DuplicateNumber,
+        "DuplicateNumber",
+        Builtin::Value,
+    ),
     (ErrorKind::WrongTracking, "WrongTracking", Builtin::Value),
     (ErrorKind::WrongRole, "WrongRole", Builtin::Value),
-    (ErrorKind::InvalidQuantity, "InvalidQuantity", Builtin::Value),
-    (ErrorKind::InsufficientStock, "InsufficientStock", Builtin::None),
-    (ErrorKind::InvalidTransition, "InvalidTransition", Builtin::None),
+    (
+        ErrorKind::InvalidQuantity,
+        "InvalidQuantity",
+        Builtin::Value,
+    ),
+    (
+        ErrorKind::InsufficientStock,
+        "InsufficientStock",
+        Builtin::None,
+    ),
+    (
+        ErrorKind::InvalidTransition,
+        "InvalidTransition",
+        Builtin::None,
+    ),
     (ErrorKind::ExpiredLot, "ExpiredLot", Builtin::None),
     (ErrorKind::NotUsable, "NotUsable", Builtin::None),
     (ErrorKind::StaleWriter, "StaleWriter", Builtin::None),
@@ -70,7 +86,9 @@ fn subclasses(py: Python<'_>) -> PyResult<&Vec<(ErrorKind, Py<PyType>)>> {
                 namespace.set_item("__module__", "traceability")?;
                 namespace.set_item("__str__", &plain_str)?;
                 namespace.set_item("__doc__", format!("The core's `{kind:?}` error."))?;
-                let class = metatype.call1((name, bases, namespace))?.cast_into::<PyType>()?;
+                let class = metatype
+                    .call1((name, bases, namespace))?
+                    .cast_into::<PyType>()?;
                 Ok((kind, class.unbind()))
             })
             .collect()

@@ -174,7 +174,11 @@ pub fn run(tracker: &Tracker, name: &str, args: &str) -> Result<String, TraceErr
         }
         "shipments" => {
             parse::<NoArgs>(ARGS, args)?;
-            let out: Vec<_> = state.shipments().iter().map(|s| shipment(state, s)).collect();
+            let out: Vec<_> = state
+                .shipments()
+                .iter()
+                .map(|s| shipment(state, s))
+                .collect();
             encode(&out)
         }
         "links" => {
@@ -208,6 +212,9 @@ pub fn run(tracker: &Tracker, name: &str, args: &str) -> Result<String, TraceErr
                 hash: hex::encode(hash),
             })
         }
-        other => Err(TraceError::invalid("query", format!("no query named {other:?}"))),
+        other => Err(TraceError::invalid(
+            "query",
+            format!("no query named {other:?}"),
+        )),
     }
 }

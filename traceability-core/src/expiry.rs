@@ -1,0 +1,472 @@
+//! Expiry and shelf life: remaining shelf life, expiring-lots and bucketed expiry
+//! reports, lot inventory by expiry, and the bulk "Update Lot Expiry" / "Update Lot
+//! Status" commands.
+//!
+//! Shelf life remaining % = (expiry − date) / (expiry − manufactured) × 100, clamped to
+//! 0..=100 and rounded to two decimals. Without a manufacturing date the receipt date is
+//! the start of the shelf life (that is also what lot dates are derived from); a lot
+//! without an expiry date has no shelf life figure (`None`) and never fails a minimum.
+//!
+//! Reports only list lots with stock on hand; all figures are computed as of a date
+//! passed in, never the wall clock.
+//!
+//! ```
+//! use traceability_core::expiry::shelf_life_remaining_pct;
+//! use traceability_core::*;
+//! let lot = Lot { product: ProductId::new("P").unwrap(), number: LotNumber::new("L").unwrap(),
+//!     received_on: "2026-01-01".parse().unwrap(), manufactured_on: Some("2026-01-01".parse().unwrap()),
+//!     dates: LotDates { expiry: Some("2026-01-11".parse().unwrap()), ..Default::default() },
+//!     weight: None, description: String::new(), supplier: None, supplier_lot: None,
+//!     attributes: Default::default(), active: true, quality: QualityStatus::Released,
+//!     on_hold: false, origin: Origin::Received, stock: vec![] };
+//! assert_eq!(shelf_life_remaining_pct(&lot, "2026-01-04".parse().unwrap()), Some(Quantity::from(70)));
+//! assert_eq!(shelf_life_remaining_pct(&lot, "2026-02-01".parse().unwrap()), Some(Quantity::ZERO));
+//! ```
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::decide::Context;
+use crate::error::TraceError;
+use crate::event::EventPayload;
+use crate::model::{
+    Lot, LotDates, LotNumber, ProductId, QualityStatus, Quantity, StockLine, Tracking,
+};
+use crate::state::State;
+
+/// Remaining shelf life of a lot on `date`, in percent (0..=100, two decimals), or
+/// `None` when the lot has no expiry date. See the module docs for an example.
+pub fn shelf_life_remaining_pct(lot: &Lot, date: NaiveDate) -> Option<Decimal> {
+    let expiry = lot.dates.expiry?;
+    let start = lot.manufactured_on.unwrap_or(lot.received_on);
+    let total = (expiry - start).num_days();
+    if total <= 0 {
+        return Some(if date < expiry {
+            Decimal::ONE_HUNDRED
+        } else {
+            Decimal::ZERO
+        });
+    }
+    let left = (expiry - date).num_days();
+    let pct = Decimal::from(left) * Decimal::ONE_HUNDRED / Decimal::from(total);
+    Some(pct.clamp(Decimal::ZERO, Decimal::ONE_HUNDRED).round_dp(2))
+}
+
+/// A lot identified by product and lot number.
+///
+/// ```
+/// use traceability_core::expiry::LotKey;
+/// let k = LotKey::new("MILK", "L1").unwrap();
+/// assert_eq!(k.lot.as_str(), "L1");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LotKey {
+    /// Product.
+    pub product: ProductId,
+    /// Lot number.
+    pub lot: LotNumber,
+}
+
+impl LotKey {
+    /// A key from text, trimming and validating both parts.
+    pub fn new(product: &str, lot: &str) -> Result<Self, TraceError> {
+        Ok(Self {
+            product: ProductId::new(product)?,
+            lot: LotNumber::new(lot)?,
+        })
+    }
+}
+
+/// New dates for one lot in [`crate::Command::UpdateLotDates`]: each date given
+/// (`Some`) replaces the lot's; `None` keeps it.
+///
+/// ```
+/// use traceability_core::expiry::{LotDatesChange, LotKey};
+/// let c = LotDatesChange::expiry(LotKey::new("MILK", "L1").unwrap(), "2027-01-01".parse().unwrap());
+/// assert!(c.dates.removal.is_none());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotDatesChange {
+    /// The lot.
+    pub lot: LotKey,
+    /// The dates to set.
+    pub dates: LotDates,
+}
+
+impl LotDatesChange {
+    /// A change of the expiry date only.
+    pub fn expiry(lot: LotKey, expiry: NaiveDate) -> Self {
+        Self {
+            lot,
+            dates: LotDates {
+                expiry: Some(expiry),
+                ..LotDates::default()
+            },
+        }
+    }
+}
+
+fn find_lot<'a>(state: &'a State, key: &LotKey) -> Result<&'a Lot, TraceError> {
+    let product = state
+        .product(&key.product)
+        .ok_or_else(|| TraceError::UnknownProduct(key.product.clone()))?;
+    if product.tracking != Tracking::Lot {
+        return Err(TraceError::WrongTracking {
+            product: key.product.clone(),
+            actual: product.tracking,
+            expected: Tracking::Lot,
+        });
+    }
+    state
+        .lot(&key.product, &key.lot)
+        .ok_or_else(|| TraceError::UnknownLot {
+            product: key.product.clone(),
+            lot: key.lot.clone(),
+        })
+}
+
+pub(crate) fn require_reason(ctx: &Context<'_>, what: &str) -> Result<(), TraceError> {
+    match ctx.reason {
+        Some(r) if !r.trim().is_empty() => Ok(()),
+        _ => Err(TraceError::invalid(
+            "reason",
+            format!("{what} needs a reason"),
+        )),
+    }
+}
+
+fn distinct<'a>(keys: impl Iterator<Item = &'a LotKey>) -> Result<(), TraceError> {
+    let mut seen = HashSet::new();
+    for k in keys {
+        if !seen.insert(k) {
+            return Err(TraceError::DuplicateNumber {
+                kind: "lot in the request",
+                key: format!("{}/{}", k.product, k.lot),
+            });
+        }
+    }
+    if seen.is_empty() {
+        return Err(TraceError::invalid("lots", "at least one lot is needed"));
+    }
+    Ok(())
+}
+
+/// Validates [`crate::Command::UpdateLotDates`]: one `LotDatesUpdated` event per lot.
+pub(crate) fn decide_update_dates(
+    ctx: &Context<'_>,
+    changes: &[LotDatesChange],
+) -> Result<Vec<EventPayload>, TraceError> {
+    require_reason(ctx, "a lot date change")?;
+    distinct(changes.iter().map(|c| &c.lot))?;
+    let mut events = Vec::with_capacity(changes.len());
+    for change in changes {
+        let lot = find_lot(ctx.state, &change.lot)?;
+        let d = change.dates;
+        let dates = LotDates {
+            expiry: d.expiry.or(lot.dates.expiry),
+            best_before: d.best_before.or(lot.dates.best_before),
+            removal: d.removal.or(lot.dates.removal),
+            alert: d.alert.or(lot.dates.alert),
+        };
+        if let (Some(made), Some(expiry)) = (lot.manufactured_on, dates.expiry) {
+            if expiry < made {
+                return Err(TraceError::invalid(
+                    "expiry",
+                    format!(
+                        "{expiry} is before the manufacturing date {made} of lot {}/{}",
+                        lot.product, lot.number
+                    ),
+                ));
+            }
+        }
+        events.push(EventPayload::LotDatesUpdated {
+            product: lot.product.clone(),
+            lot: lot.number.clone(),
+            dates,
+        });
+    }
+    Ok(events)
+}
+
+/// Validates [`crate::Command::SetLotsActive`]: one `LotActiveSet` event per lot.
+pub(crate) fn decide_set_active(
+    ctx: &Context<'_>,
+    lots: &[LotKey],
+    active: bool,
+) -> Result<Vec<EventPayload>, TraceError> {
+    require_reason(ctx, "a lot status change")?;
+    distinct(lots.iter())?;
+    lots.iter()
+        .map(|key| {
+            find_lot(ctx.state, key)?;
+            Ok(EventPayload::LotActiveSet {
+                product: key.product.clone(),
+                lot: key.lot.clone(),
+                active,
+            })
+        })
+        .collect()
+}
+
+/// Applies `LotDatesUpdated`.
+pub(crate) fn apply_dates(
+    state: &mut State,
+    product: &ProductId,
+    lot: &LotNumber,
+    dates: &LotDates,
+) -> Result<u32, TraceError> {
+    let i = state
+        .lot_idx(product, lot)
+        .ok_or_else(|| TraceError::Storage(format!("event log inconsistent: lot {lot}")))?;
+    state.lots[i as usize].dates = *dates;
+    Ok(i)
+}
+
+/// Expiry report bucket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpiryBucket {
+    /// Already expired.
+    Expired,
+    /// Expires within 30 days.
+    Within30,
+    /// Within 31–60 days.
+    Within60,
+    /// Within 61–90 days.
+    Within90,
+    /// Within 91–180 days.
+    Within180,
+    /// Within 181–365 days.
+    Within365,
+    /// Later than 365 days.
+    Later,
+    /// No expiry date.
+    NoExpiry,
+}
+
+impl ExpiryBucket {
+    /// Every bucket, in report order.
+    pub const ALL: [ExpiryBucket; 8] = [
+        Self::Expired,
+        Self::Within30,
+        Self::Within60,
+        Self::Within90,
+        Self::Within180,
+        Self::Within365,
+        Self::Later,
+        Self::NoExpiry,
+    ];
+
+    /// The bucket of an expiry date as of a date (usable through the expiry date).
+    ///
+    /// ```
+    /// use traceability_core::expiry::ExpiryBucket;
+    /// let d = |s: &str| s.parse().ok();
+    /// let today = "2026-01-01".parse().unwrap();
+    /// assert_eq!(ExpiryBucket::of(d("2025-12-31"), today), ExpiryBucket::Expired);
+    /// assert_eq!(ExpiryBucket::of(d("2026-01-31"), today), ExpiryBucket::Within30);
+    /// assert_eq!(ExpiryBucket::of(d("2026-02-01"), today), ExpiryBucket::Within60);
+    /// assert_eq!(ExpiryBucket::of(None, today), ExpiryBucket::NoExpiry);
+    /// ```
+    pub fn of(expiry: Option<NaiveDate>, as_of: NaiveDate) -> Self {
+        let Some(expiry) = expiry else {
+            return Self::NoExpiry;
+        };
+        match (expiry - as_of).num_days() {
+            d if d < 0 => Self::Expired,
+            0..=30 => Self::Within30,
+            31..=60 => Self::Within60,
+            61..=90 => Self::Within90,
+            91..=180 => Self::Within180,
+            181..=365 => Self::Within365,
+            _ => Self::Later,
+        }
+    }
+}
+
+/// A lot with stock, with its expiry figures as of a date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LotExpiry {
+    /// Product.
+    pub product: ProductId,
+    /// Lot number.
+    pub lot: LotNumber,
+    /// Expiry date.
+    pub expiry: Option<NaiveDate>,
+    /// Removal date (FEFO key).
+    pub removal: Option<NaiveDate>,
+    /// Days from the report date to expiry (negative: expired).
+    pub days_to_expiry: Option<i64>,
+    /// Remaining shelf life %.
+    pub shelf_life_remaining_pct: Option<Decimal>,
+    /// Expiry bucket.
+    pub bucket: ExpiryBucket,
+    /// Total on hand.
+    pub on_hand: Quantity,
+    /// Total reserved.
+    pub reserved: Quantity,
+    /// Quality status.
+    pub quality: QualityStatus,
+    /// Active.
+    pub active: bool,
+    /// On hold.
+    pub on_hold: bool,
+    /// Stock by location.
+    pub stock: Vec<StockLine>,
+}
+
+fn lot_expiry(lot: &Lot, as_of: NaiveDate) -> LotExpiry {
+    LotExpiry {
+        product: lot.product.clone(),
+        lot: lot.number.clone(),
+        expiry: lot.dates.expiry,
+        removal: lot.dates.removal,
+        days_to_expiry: lot.dates.expiry.map(|e| (e - as_of).num_days()),
+        shelf_life_remaining_pct: shelf_life_remaining_pct(lot, as_of),
+        bucket: ExpiryBucket::of(lot.dates.expiry, as_of),
+        on_hand: lot.on_hand(),
+        reserved: lot.stock.iter().map(|s| s.reserved).sum(),
+        quality: lot.quality,
+        active: lot.active,
+        on_hold: lot.on_hold,
+        stock: lot.stock.clone(),
+    }
+}
+
+fn sort_by_expiry(rows: &mut [LotExpiry]) {
+    rows.sort_by(|a, b| {
+        (a.expiry.is_none(), a.expiry, &a.product, &a.lot).cmp(&(
+            b.expiry.is_none(),
+            b.expiry,
+            &b.product,
+            &b.lot,
+        ))
+    });
+}
+
+/// How far ahead the expiring-lots report looks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpiryWindow {
+    /// Expiring within this many days.
+    Days(u32),
+    /// Within each product's `expiry_warning_days` (products without one are skipped).
+    ProductWarning,
+}
+
+/// Lots with stock on hand that expire within the window as of `as_of` — including
+/// those already expired (negative `days_to_expiry`) — earliest expiry first.
+///
+/// ```
+/// use traceability_core::expiry::{expiring_lots, ExpiryWindow};
+/// let rows = expiring_lots(&traceability_core::State::default(), "2026-01-01".parse().unwrap(),
+///     ExpiryWindow::Days(30), None);
+/// assert!(rows.is_empty());
+/// ```
+pub fn expiring_lots(
+    state: &State,
+    as_of: NaiveDate,
+    window: ExpiryWindow,
+    product: Option<&ProductId>,
+) -> Vec<LotExpiry> {
+    let mut rows: Vec<LotExpiry> = state
+        .lots()
+        .iter()
+        .filter(|lot| product.is_none_or(|p| &lot.product == p) && !lot.stock.is_empty())
+        .filter(|lot| {
+            let Some(expiry) = lot.dates.expiry else {
+                return false;
+            };
+            let days = match window {
+                ExpiryWindow::Days(d) => d,
+                ExpiryWindow::ProductWarning => {
+                    match state
+                        .product(&lot.product)
+                        .and_then(|p| p.expiry_warning_days)
+                    {
+                        Some(d) => d,
+                        None => return false,
+                    }
+                }
+            };
+            (expiry - as_of).num_days() <= i64::from(days)
+        })
+        .map(|lot| lot_expiry(lot, as_of))
+        .collect();
+    sort_by_expiry(&mut rows);
+    rows
+}
+
+/// Every lot with stock (optionally of one product), earliest expiry first, lots
+/// without an expiry last.
+///
+/// ```
+/// use traceability_core::expiry::lot_inventory_by_expiry;
+/// assert!(lot_inventory_by_expiry(&traceability_core::State::default(),
+///     "2026-01-01".parse().unwrap(), None).is_empty());
+/// ```
+pub fn lot_inventory_by_expiry(
+    state: &State,
+    as_of: NaiveDate,
+    product: Option<&ProductId>,
+) -> Vec<LotExpiry> {
+    let mut rows: Vec<LotExpiry> = state
+        .lots()
+        .iter()
+        .filter(|lot| product.is_none_or(|p| &lot.product == p) && !lot.stock.is_empty())
+        .map(|lot| lot_expiry(lot, as_of))
+        .collect();
+    sort_by_expiry(&mut rows);
+    rows
+}
+
+/// One bucket of the expiry report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BucketSummary {
+    /// The bucket.
+    pub bucket: ExpiryBucket,
+    /// Number of lots.
+    pub lots: usize,
+    /// Their total on hand (across products and units: per-product figures are in `items`).
+    pub on_hand: Quantity,
+    /// The lots, earliest expiry first.
+    pub items: Vec<LotExpiry>,
+}
+
+/// The expiry report: every lot with stock in its bucket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExpiryReport {
+    /// Report date.
+    pub as_of: NaiveDate,
+    /// All eight buckets, in order (empty ones included).
+    pub buckets: Vec<BucketSummary>,
+}
+
+/// Builds the expiry report as of a date (optionally for one product).
+///
+/// ```
+/// use traceability_core::expiry::expiry_report;
+/// let r = expiry_report(&traceability_core::State::default(), "2026-01-01".parse().unwrap(), None);
+/// assert_eq!(r.buckets.len(), 8);
+/// ```
+pub fn expiry_report(state: &State, as_of: NaiveDate, product: Option<&ProductId>) -> ExpiryReport {
+    let mut buckets: Vec<BucketSummary> = ExpiryBucket::ALL
+        .iter()
+        .map(|&bucket| BucketSummary {
+            bucket,
+            lots: 0,
+            on_hand: Quantity::ZERO,
+            items: Vec::new(),
+        })
+        .collect();
+    for row in lot_inventory_by_expiry(state, as_of, product) {
+        let b = &mut buckets[row.bucket as usize];
+        b.lots += 1;
+        b.on_hand += row.on_hand;
+        b.items.push(row);
+    }
+    ExpiryReport { as_of, buckets }
+}

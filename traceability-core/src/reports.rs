@@ -1,0 +1,445 @@
+//! Lookups and reports: serial lookup by full or partial number, serial history
+//! (receipt → shipment, with locations), lot movement history, and lot and serial
+//! inventory by location. Every row carries public ids, never internal indexes, and
+//! serialises to JSON for the bindings.
+//!
+//! ```
+//! use traceability_core::reports::{find_serials, SerialQuery};
+//! let rows = find_serials(&traceability_core::State::default(), &SerialQuery::text("SN"));
+//! assert!(rows.is_empty());
+//! ```
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::command::Line;
+use crate::error::TraceError;
+use crate::event::{Event, EventPayload, Produced};
+use crate::model::{
+    ItemRef, LocationId, LotNumber, OrderId, PartyId, ProductId, QualityStatus, Quantity,
+    SerialNumber, SerialStatus,
+};
+use crate::state::State;
+use crate::tracker::Tracker;
+
+/// A serial search: a full or partial number (case-insensitive), optionally filtered
+/// by product and status.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SerialQuery {
+    /// Full or partial serial number (`None`: any).
+    pub number: Option<String>,
+    /// Only this product.
+    pub product: Option<ProductId>,
+    /// Only this status.
+    pub status: Option<SerialStatus>,
+}
+
+impl SerialQuery {
+    /// Every serial whose number contains `text`.
+    ///
+    /// ```
+    /// assert_eq!(traceability_core::reports::SerialQuery::text("A1").number.as_deref(), Some("A1"));
+    /// ```
+    pub fn text(text: &str) -> Self {
+        Self {
+            number: Some(text.to_owned()),
+            ..Self::default()
+        }
+    }
+}
+
+/// A serial found by [`find_serials`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SerialInfo {
+    /// Product.
+    pub product: ProductId,
+    /// Serial number.
+    pub serial: SerialNumber,
+    /// Status.
+    pub status: SerialStatus,
+    /// Where it is (in our custody).
+    pub location: Option<LocationId>,
+    /// Order it is allocated or picked for.
+    pub order: Option<OrderId>,
+    /// Supplier.
+    pub supplier: Option<PartyId>,
+    /// On hold.
+    pub on_hold: bool,
+    /// Whether the number matched exactly (exact matches come first).
+    pub exact: bool,
+}
+
+/// Finds serials: exact number matches first, then partial ones, each by product and
+/// number. See the module docs for an example.
+pub fn find_serials(state: &State, query: &SerialQuery) -> Vec<SerialInfo> {
+    let needle = query
+        .number
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_lowercase);
+    let mut rows: Vec<SerialInfo> = state
+        .serials()
+        .iter()
+        .filter(|s| query.product.as_ref().is_none_or(|p| &s.product == p))
+        .filter(|s| query.status.is_none_or(|st| s.status == st))
+        .filter_map(|s| {
+            let number = s.number.as_str().to_lowercase();
+            let exact = match &needle {
+                None => false,
+                Some(n) if number == *n => true,
+                Some(n) if number.contains(n.as_str()) => false,
+                Some(_) => return None,
+            };
+            Some(SerialInfo {
+                product: s.product.clone(),
+                serial: s.number.clone(),
+                status: s.status,
+                location: s.location.clone(),
+                order: s.order.clone(),
+                supplier: s.supplier.clone(),
+                on_hold: s.on_hold,
+                exact,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| (!a.exact, &a.product, &a.serial).cmp(&(!b.exact, &b.product, &b.serial)));
+    rows
+}
+
+/// One step in the history of a lot or serial.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Movement {
+    /// Event sequence number.
+    pub seq: u64,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// Who.
+    pub actor: String,
+    /// Why, if given.
+    pub reason: Option<String>,
+    /// What happened: `expected`, `received`, `moved`, `allocated`, `allocation_cancelled`,
+    /// `picked`, `shipped`, `consumed`, `produced`, `adjusted`, `scrapped`, `active_set`,
+    /// `returned`, `dates_updated`, `test_recorded`, `certificate_linked`, `quality_set`,
+    /// or `other`.
+    pub action: &'static str,
+    /// Location stock left.
+    pub from: Option<LocationId>,
+    /// Location stock arrived at.
+    pub to: Option<LocationId>,
+    /// Quantity (signed for adjustments).
+    pub quantity: Option<Quantity>,
+    /// Order, for allocations, picks and shipments.
+    pub order: Option<OrderId>,
+    /// Shipment, work order, RMA or receipt reference.
+    pub reference: Option<String>,
+    /// Customer or supplier.
+    pub party: Option<PartyId>,
+    /// Date of the business fact (ship, production date), when the event has one.
+    pub date: Option<NaiveDate>,
+}
+
+fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
+    let base = |action: &'static str| Movement {
+        seq: event.seq,
+        recorded_at: event.body.recorded_at,
+        actor: event.body.actor.clone(),
+        reason: event.body.reason.clone(),
+        action,
+        from: None,
+        to: None,
+        quantity: None,
+        order: None,
+        reference: None,
+        party: None,
+        date: None,
+    };
+    let mine = |l: &&Line| &l.item == item;
+    let mut out = Vec::new();
+    match &event.body.payload {
+        EventPayload::SerialsExpected {
+            supplier,
+            reference,
+            ..
+        } => out.push(Movement {
+            party: supplier.clone(),
+            reference: reference.clone(),
+            ..base("expected")
+        }),
+        EventPayload::LotReceived { lot, reference } => out.push(Movement {
+            to: lot.stock.first().map(|s| s.location.clone()),
+            quantity: Some(lot.on_hand()),
+            party: lot.supplier.clone(),
+            reference: reference.clone(),
+            date: Some(lot.received_on),
+            ..base("received")
+        }),
+        EventPayload::SerialsReceived {
+            location,
+            supplier,
+            reference,
+            ..
+        } => out.push(Movement {
+            to: Some(location.clone()),
+            quantity: Some(Quantity::ONE),
+            party: supplier.clone(),
+            reference: reference.clone(),
+            ..base("received")
+        }),
+        EventPayload::Moved {
+            from, to, quantity, ..
+        } => out.push(Movement {
+            from: Some(from.clone()),
+            to: Some(to.clone()),
+            quantity: Some(*quantity),
+            ..base("moved")
+        }),
+        EventPayload::Allocated { order, line }
+        | EventPayload::AllocationCancelled { order, line }
+        | EventPayload::Picked { order, line } => {
+            let action = match &event.body.payload {
+                EventPayload::Allocated { .. } => "allocated",
+                EventPayload::AllocationCancelled { .. } => "allocation_cancelled",
+                _ => "picked",
+            };
+            out.push(Movement {
+                from: Some(line.location.clone()),
+                quantity: Some(line.quantity),
+                order: Some(order.clone()),
+                ..base(action)
+            })
+        }
+        EventPayload::Shipped {
+            shipment,
+            order,
+            customer,
+            shipped_on,
+            lines,
+            ..
+        } => out.extend(lines.iter().filter(mine).map(|l| Movement {
+            from: Some(l.location.clone()),
+            quantity: Some(l.quantity),
+            order: Some(order.clone()),
+            reference: Some(shipment.to_string()),
+            party: Some(customer.clone()),
+            date: Some(*shipped_on),
+            ..base("shipped")
+        })),
+        EventPayload::Produced {
+            work_order,
+            produced_on,
+            consumed,
+            outputs,
+            ..
+        } => {
+            out.extend(consumed.iter().filter(mine).map(|l| Movement {
+                from: Some(l.location.clone()),
+                quantity: Some(l.quantity),
+                reference: Some(work_order.to_string()),
+                date: Some(*produced_on),
+                ..base("consumed")
+            }));
+            for o in outputs.iter().filter(|o| &o.item() == item) {
+                let (to, quantity) = match o {
+                    Produced::NewLot(lot) => {
+                        (lot.stock.first().map(|s| s.location.clone()), lot.on_hand())
+                    }
+                    Produced::IntoLot(l) => (Some(l.location.clone()), l.quantity),
+                    Produced::NewSerial { location, .. } => (Some(location.clone()), Quantity::ONE),
+                };
+                out.push(Movement {
+                    to,
+                    quantity: Some(quantity),
+                    reference: Some(work_order.to_string()),
+                    date: Some(*produced_on),
+                    ..base("produced")
+                });
+            }
+        }
+        EventPayload::Adjusted { line } => out.push(Movement {
+            to: Some(line.location.clone()),
+            quantity: Some(line.quantity),
+            ..base("adjusted")
+        }),
+        EventPayload::Scrapped { line } => out.push(Movement {
+            from: Some(line.location.clone()),
+            quantity: Some(line.quantity),
+            ..base("scrapped")
+        }),
+        EventPayload::Returned {
+            rma,
+            customer,
+            line,
+        } => out.push(Movement {
+            to: Some(line.location.clone()),
+            quantity: Some(line.quantity),
+            reference: Some(rma.to_string()),
+            party: Some(customer.clone()),
+            ..base("returned")
+        }),
+        EventPayload::LotActiveSet { .. } => out.push(base("active_set")),
+        EventPayload::LotDatesUpdated { .. } => out.push(base("dates_updated")),
+        EventPayload::TestResultRecorded { .. } => out.push(base("test_recorded")),
+        EventPayload::CertificateLinked { .. } => out.push(base("certificate_linked")),
+        EventPayload::QualityStatusSet { .. } => out.push(base("quality_set")),
+        _ => out.push(base("other")),
+    }
+    out
+}
+
+impl Tracker {
+    /// The history of a lot or serial as movements (receipt → moves → allocation →
+    /// pick → shipment, with locations and quantities), oldest first.
+    ///
+    /// ```
+    /// use traceability_core::*;
+    /// let t = Tracker::in_memory();
+    /// let e = t.movements(&ItemRef::serial("PUMP", "SN1").unwrap()).unwrap_err();
+    /// assert_eq!(e.kind(), ErrorKind::UnknownSerial);
+    /// ```
+    pub fn movements(&self, item: &ItemRef) -> Result<Vec<Movement>, TraceError> {
+        Ok(self
+            .history(item)?
+            .iter()
+            .flat_map(|e| movements_of(item, e))
+            .collect())
+    }
+
+    /// The history of a serial: [`Self::movements`] of that serial.
+    pub fn serial_history(
+        &self,
+        product: &ProductId,
+        serial: &SerialNumber,
+    ) -> Result<Vec<Movement>, TraceError> {
+        self.movements(&ItemRef::Serial {
+            product: product.clone(),
+            serial: serial.clone(),
+        })
+    }
+
+    /// The movement history of a lot: [`Self::movements`] of that lot.
+    pub fn lot_movements(
+        &self,
+        product: &ProductId,
+        lot: &LotNumber,
+    ) -> Result<Vec<Movement>, TraceError> {
+        self.movements(&ItemRef::Lot {
+            product: product.clone(),
+            lot: lot.clone(),
+        })
+    }
+}
+
+/// One lot's stock at one location.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LotStockRow {
+    /// Location.
+    pub location: LocationId,
+    /// Product.
+    pub product: ProductId,
+    /// Lot.
+    pub lot: LotNumber,
+    /// On hand.
+    pub on_hand: Quantity,
+    /// Reserved.
+    pub reserved: Quantity,
+    /// Available (on hand − reserved).
+    pub available: Quantity,
+    /// Expiry date.
+    pub expiry: Option<NaiveDate>,
+    /// Quality status.
+    pub quality: QualityStatus,
+    /// On hold.
+    pub on_hold: bool,
+    /// Active.
+    pub active: bool,
+}
+
+/// Lot stock by location (optionally one location and/or product), ordered by
+/// location, product, lot.
+///
+/// ```
+/// use traceability_core::reports::lot_inventory_by_location;
+/// assert!(lot_inventory_by_location(&traceability_core::State::default(), None, None).is_empty());
+/// ```
+pub fn lot_inventory_by_location(
+    state: &State,
+    location: Option<&LocationId>,
+    product: Option<&ProductId>,
+) -> Vec<LotStockRow> {
+    let mut rows: Vec<LotStockRow> = state
+        .lots()
+        .iter()
+        .filter(|l| product.is_none_or(|p| &l.product == p))
+        .flat_map(|l| {
+            l.stock
+                .iter()
+                .filter(move |s| location.is_none_or(|loc| &s.location == loc))
+                .map(move |s| LotStockRow {
+                    location: s.location.clone(),
+                    product: l.product.clone(),
+                    lot: l.number.clone(),
+                    on_hand: s.on_hand,
+                    reserved: s.reserved,
+                    available: s.available(),
+                    expiry: l.dates.expiry,
+                    quality: l.quality,
+                    on_hold: l.on_hold,
+                    active: l.active,
+                })
+        })
+        .collect();
+    rows.sort_by(|a, b| (&a.location, &a.product, &a.lot).cmp(&(&b.location, &b.product, &b.lot)));
+    rows
+}
+
+/// One serial in our custody at a location.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SerialStockRow {
+    /// Location.
+    pub location: LocationId,
+    /// Product.
+    pub product: ProductId,
+    /// Serial.
+    pub serial: SerialNumber,
+    /// Status (RECEIVED, IN_INVENTORY, ALLOCATED, PICKED).
+    pub status: SerialStatus,
+    /// On hold.
+    pub on_hold: bool,
+}
+
+/// Serials at locations (optionally one location and/or product), ordered by location,
+/// product, serial.
+///
+/// ```
+/// use traceability_core::reports::serial_inventory_by_location;
+/// assert!(serial_inventory_by_location(&traceability_core::State::default(), None, None).is_empty());
+/// ```
+pub fn serial_inventory_by_location(
+    state: &State,
+    location: Option<&LocationId>,
+    product: Option<&ProductId>,
+) -> Vec<SerialStockRow> {
+    let mut rows: Vec<SerialStockRow> = state
+        .serials()
+        .iter()
+        .filter(|s| product.is_none_or(|p| &s.product == p))
+        .filter_map(|s| {
+            let at = s.location.as_ref()?;
+            if location.is_some_and(|l| l != at) {
+                return None;
+            }
+            Some(SerialStockRow {
+                location: at.clone(),
+                product: s.product.clone(),
+                serial: s.number.clone(),
+                status: s.status,
+                on_hold: s.on_hold,
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (&a.location, &a.product, &a.serial).cmp(&(&b.location, &b.product, &b.serial))
+    });
+    rows
+}
