@@ -57,17 +57,17 @@ fn main() {
     let c = |s: &'static CStr| s.as_ptr();
     time("c abi: tr_adjust", n, || unsafe {
         let status = commands::tr_adjust(handle, c(c"ana"), c(c"count"), c(c"FLOUR"), c(c"L1"), c(c"DOCK"), c(c"1"));
-        assert_eq!(status, tr_status::TR_OK);
+        assert_eq!(status, TR_OK);
     });
     time("c abi: tr_lot_json + tr_string_free", n, || unsafe {
         let mut out: *mut c_char = std::ptr::null_mut();
-        assert_eq!(queries::tr_lot_json(handle, c(c"FLOUR"), c(c"L1"), &mut out), tr_status::TR_OK);
+        assert_eq!(queries::tr_lot_json(handle, c(c"FLOUR"), c(c"L1"), &mut out), TR_OK);
         lifecycle::tr_string_free(out);
     });
     time("c abi: tr_pick(NULL, ...) (guard + error only)", n, || unsafe {
-        let item = tr_item { kind: tr_item_kind::TR_ITEM_LOT, product: c(c"FLOUR"), number: c(c"L1") };
+        let item = tr_item { kind: TR_ITEM_LOT, product: c(c"FLOUR"), number: c(c"L1") };
         let status = commands::tr_pick(std::ptr::null_mut(), c(c"ana"), std::ptr::null(), c(c"SO"), &item, c(c"1"));
-        assert_eq!(status, tr_status::TR_ERR_NULL_POINTER);
+        assert_eq!(status, TR_ERR_NULL_POINTER);
     });
     unsafe { lifecycle::tr_tracker_free(handle) };
 }

@@ -5,7 +5,7 @@
 //! (`"12.5"`); dates are `"YYYY-MM-DD"`; NULL means "not given" for optional arguments
 //! and is a `TR_ERR_NULL_POINTER` for required ones.
 
-use std::ffi::{c_char, CStr};
+use std::ffi::{c_char, c_int, CStr};
 use std::str::FromStr;
 
 use chrono::NaiveDate;
@@ -14,7 +14,7 @@ use traceability_core::{
     TraceError,
 };
 
-use crate::status::{tr_status, Failure};
+use crate::status::{Failure, TR_ERR_INVALID_INPUT, TR_ERR_INVALID_UTF8};
 
 /// A required UTF-8 string argument.
 ///
@@ -34,7 +34,7 @@ pub unsafe fn opt_str_arg<'a>(ptr: *const c_char, name: &str) -> Result<Option<&
     }
     CStr::from_ptr(ptr).to_str().map(Some).map_err(|e| {
         Failure::new(
-            tr_status::TR_ERR_INVALID_UTF8,
+            TR_ERR_INVALID_UTF8,
             format!("argument `{name}` is not valid UTF-8: {e}"),
         )
     })
@@ -69,7 +69,7 @@ pub unsafe fn opt_text_arg(ptr: *const c_char, name: &str) -> Result<Option<Stri
 }
 
 fn invalid(name: &str, message: String) -> Failure {
-    Failure::new(tr_status::TR_ERR_INVALID_INPUT, format!("invalid {name}: {message}"))
+    Failure::new(TR_ERR_INVALID_INPUT, format!("invalid {name}: {message}"))
 }
 
 /// A required decimal quantity such as `"12.5"` (never a binary float).
@@ -127,16 +127,14 @@ pub unsafe fn struct_arg<T, R>(
     convert(ptr.as_ref().ok_or_else(|| Failure::null(name))?, name)
 }
 
-/// Whether an item is a lot or a serial.
+/// Whether an item is a lot or a serial: `TR_ITEM_LOT` or `TR_ITEM_SERIAL` (another
+/// value is TR_ERR_INVALID_INPUT).
 #[allow(non_camel_case_types)]
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum tr_item_kind {
-    /// A lot of a lot-tracked product; `number` is the lot number.
-    TR_ITEM_LOT = 0,
-    /// A serial of a serial-tracked product; `number` is the serial number.
-    TR_ITEM_SERIAL = 1,
-}
+pub type tr_item_kind = c_int;
+/// A lot of a lot-tracked product; `number` is the lot number.
+pub const TR_ITEM_LOT: tr_item_kind = 0;
+/// A serial of a serial-tracked product; `number` is the serial number.
+pub const TR_ITEM_SERIAL: tr_item_kind = 1;
 
 /// A lot or a serial: `{ TR_ITEM_LOT, "FLOUR", "L1" }`. The strings are borrowed for
 /// the duration of the call only.
@@ -165,17 +163,19 @@ pub struct tr_line {
     pub quantity: *const c_char,
 }
 
-/// What a work order produces.
+/// What a work order produces: one of the `TR_OUTPUT_*` values (another value is
+/// TR_ERR_INVALID_INPUT).
 #[allow(non_camel_case_types)]
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum tr_output_kind {
-    /// A new lot (`number` = new lot number; dates derived from the product).
-    TR_OUTPUT_NEW_LOT = 0,
-    /// More of an existing lot (rework, blending).
-    TR_OUTPUT_INTO_LOT = 1,
-    /// A new serial (an assembly); `quantity` is ignored and may be NULL.
-    TR_OUTPUT_NEW_SERIAL = 2,
+pub type tr_output_kind = c_int;
+/// A new lot (`number` = new lot number; dates derived from the product).
+pub const TR_OUTPUT_NEW_LOT: tr_output_kind = 0;
+/// More of an existing lot (rework, blending).
+pub const TR_OUTPUT_INTO_LOT: tr_output_kind = 1;
+/// A new serial (an assembly); `quantity` is ignored and may be NULL.
+pub const TR_OUTPUT_NEW_SERIAL: tr_output_kind = 2;
+
+fn unknown_kind(name: &str, kind: c_int) -> Failure {
+    invalid(name, format!("unknown kind {kind}"))
 }
 
 /// One output of a work order.
@@ -203,14 +203,15 @@ pub unsafe fn item_from_c(item: &tr_item, name: &str) -> Result<ItemRef, Failure
     let product: ProductId = id_arg(item.product, &format!("{name}.product"))?;
     let number_name = format!("{name}.number");
     Ok(match item.kind {
-        tr_item_kind::TR_ITEM_LOT => ItemRef::Lot {
+        TR_ITEM_LOT => ItemRef::Lot {
             product,
             lot: id_arg(item.number, &number_name)?,
         },
-        tr_item_kind::TR_ITEM_SERIAL => ItemRef::Serial {
+        TR_ITEM_SERIAL => ItemRef::Serial {
             product,
             serial: id_arg(item.number, &number_name)?,
         },
+        other => return Err(unknown_kind(&format!("{name}.kind"), other)),
     })
 }
 
@@ -235,22 +236,23 @@ pub unsafe fn output_from_c(output: &tr_output, name: &str) -> Result<Output, Fa
     let product: ProductId = id_arg(output.product, &field("product"))?;
     let location: LocationId = id_arg(output.location, &field("location"))?;
     Ok(match output.kind {
-        tr_output_kind::TR_OUTPUT_NEW_LOT => Output::NewLot {
+        TR_OUTPUT_NEW_LOT => Output::NewLot {
             spec: LotSpec::new(product, id_arg::<LotNumber>(output.number, &field("number"))?),
             quantity: quantity_arg(output.quantity, &field("quantity"))?,
             location,
         },
-        tr_output_kind::TR_OUTPUT_INTO_LOT => Output::IntoLot {
+        TR_OUTPUT_INTO_LOT => Output::IntoLot {
             product,
             lot: id_arg(output.number, &field("number"))?,
             quantity: quantity_arg(output.quantity, &field("quantity"))?,
             location,
         },
-        tr_output_kind::TR_OUTPUT_NEW_SERIAL => Output::NewSerial {
+        TR_OUTPUT_NEW_SERIAL => Output::NewSerial {
             product,
             serial: id_arg::<SerialNumber>(output.number, &field("number"))?,
             location,
         },
+        other => return Err(unknown_kind(&field("kind"), other)),
     })
 }
 

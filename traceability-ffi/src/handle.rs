@@ -9,7 +9,7 @@ use serde::Serialize;
 use traceability_core::{Command, FixedClock, Tracker};
 
 use crate::args::{opt_str_arg, str_arg};
-use crate::status::{tr_status, Failure, FfiResult};
+use crate::status::{Failure, FfiResult, TR_ERR_PANIC};
 
 /// A traceability engine over one event store (in memory or a SQLite file).
 ///
@@ -59,7 +59,7 @@ impl tr_tracker {
     pub fn lock(&self) -> Result<MutexGuard<'_, Engine>, Failure> {
         self.engine.lock().map_err(|_| {
             Failure::new(
-                tr_status::TR_ERR_PANIC,
+                TR_ERR_PANIC,
                 "this tracker panicked during an earlier call; free it and open it again",
             )
         })
@@ -123,7 +123,7 @@ pub unsafe fn submit_with<C>(
 /// Serialises a query result to JSON text.
 pub fn to_json(value: &impl Serialize) -> Result<String, Failure> {
     serde_json::to_string(value)
-        .map_err(|e| Failure::new(tr_status::TR_ERR_PANIC, format!("cannot serialise the result: {e}")))
+        .map_err(|e| Failure::new(TR_ERR_PANIC, format!("cannot serialise the result: {e}")))
 }
 
 /// The body of every query export: checks the handle and `out`, runs `read` on the
@@ -136,10 +136,14 @@ pub unsafe fn query_json(
     out: *mut *mut c_char,
     read: impl FnOnce(&Tracker) -> Result<String, Failure>,
 ) -> FfiResult {
+    // `*out` is NULL on every failure, a NULL handle included.
+    if let Some(out) = out.as_mut() {
+        *out = std::ptr::null_mut();
+    }
     let tracker = tracker_arg(tracker)?;
     let out = out_arg(out, "out")?;
     let json = read(&tracker.lock()?.tracker)?;
     // JSON escapes control characters, so the text has no interior NUL.
-    *out = CString::new(json).map_err(|e| Failure::new(tr_status::TR_ERR_PANIC, e.to_string()))?.into_raw();
+    *out = CString::new(json).map_err(|e| Failure::new(TR_ERR_PANIC, e.to_string()))?.into_raw();
     Ok(())
 }

@@ -10,7 +10,7 @@
 //! query is one small function in [`queries`].
 //!
 //! Conventions (see the header): every export's body is one `ffi_guard!` (checked by a
-//! test), so no panic unwinds into C; fallible calls return a [`status::tr_status`] and
+//! test), so no panic unwinds into C; fallible calls return a [`status::tr_status`] code and
 //! leave their explanation in `tr_last_error_message()`; strings the library returns
 //! are owned by the caller and freed with `tr_string_free`.
 #![allow(clippy::missing_safety_doc)]
@@ -23,6 +23,6 @@ pub mod handle;
 pub mod lifecycle;
 pub mod queries;
 
-pub use args::{tr_item, tr_item_kind, tr_line, tr_output, tr_output_kind};
+pub use args::*;
 pub use handle::tr_tracker;
-pub use status::tr_status;
+pub use status::*;

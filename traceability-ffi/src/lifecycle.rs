@@ -1,13 +1,13 @@
 //! Version, errors, strings, and the tracker handle's life: create, open, set the
 //! clock, free.
 
-use std::ffi::{c_char, c_int, CString};
+use std::ffi::{c_char, CString};
 
 use traceability_core::Tracker;
 
 use crate::args::str_arg;
 use crate::handle::{out_arg, tr_tracker, tracker_arg};
-use crate::status::{last_error_ptr, tr_status, Failure};
+use crate::status::{last_error_ptr, status_name, tr_status, Failure, TR_ERR_INVALID_INPUT};
 
 /// Major version of the library this header belongs to.
 pub const TR_VERSION_MAJOR: u32 = 0;
@@ -42,13 +42,9 @@ pub extern "C" fn tr_last_error_message() -> *const c_char {
 ///
 /// Ownership: a static string; never free it. Thread-safe.
 #[no_mangle]
-pub extern "C" fn tr_status_name(status: c_int) -> *const c_char {
+pub extern "C" fn tr_status_name(status: tr_status) -> *const c_char {
     ffi_guard!(c"TR_UNKNOWN_STATUS".as_ptr() => {
-        tr_status::ALL
-            .iter()
-            .find(|s| **s as c_int == status)
-            .map_or(c"TR_UNKNOWN_STATUS", |s| s.name())
-            .as_ptr()
+        status_name(status).unwrap_or(c"TR_UNKNOWN_STATUS").as_ptr()
     })
 }
 
@@ -118,7 +114,7 @@ pub unsafe extern "C" fn tr_tracker_set_time(tracker: *mut tr_tracker, instant: 
         let text = str_arg(instant, "instant")?;
         let at = chrono::DateTime::parse_from_rfc3339(text.trim()).map_err(|e| {
             Failure::new(
-                tr_status::TR_ERR_INVALID_INPUT,
+                TR_ERR_INVALID_INPUT,
                 format!("invalid instant: {text:?} is not RFC 3339 ({e})"),
             )
         })?;
