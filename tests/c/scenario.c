@@ -130,6 +130,11 @@ static void run_error_paths(tr_tracker *t) {
     CHECK_MESSAGE("argument `location` is not valid UTF-8");
     CHECK_STATUS(TR_ERR_INVALID_UTF8, tr_history_json(t, &bad_utf8, &json));
     CHECK_MESSAGE("item.number");
+    /* a kind outside the TR_ITEM_* values is an input error, never undefined behaviour */
+    bad_utf8.kind = 7;
+    bad_utf8.number = "L1";
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_history_json(t, &bad_utf8, &json));
+    CHECK_MESSAGE("invalid item.kind: unknown kind 7");
     /* unknown lot / product / serial / location / party */
     CHECK_STATUS(TR_ERR_UNKNOWN_LOT, tr_lot_json(t, "FLOUR", "NOPE", &json));
     CHECK_MESSAGE("unknown lot FLOUR/NOPE");
