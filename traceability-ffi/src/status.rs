@@ -156,6 +156,15 @@ thread_local! {
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
 }
 
+/// Empties the message, allocating nothing when it already is (the common case).
+fn clear_last_error() {
+    LAST_ERROR.with(|slot| {
+        if !slot.borrow().as_bytes().is_empty() {
+            *slot.borrow_mut() = CString::default();
+        }
+    });
+}
+
 fn set_last_error(message: &str) {
     // Messages may quote user input; an interior NUL would truncate, never fail.
     let text = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
@@ -181,7 +190,7 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 /// failure into its status code plus the thread's last error message. Use it through
 /// [`ffi_guard!`].
 pub fn run_status(body: impl FnOnce() -> FfiResult) -> tr_status {
-    set_last_error("");
+    clear_last_error();
     let failure = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => return TR_OK,
         Ok(Err(failure)) => failure,
