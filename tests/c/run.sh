@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# The C ABI test suite: builds libtraceability in release (in $CARGO_TARGET_DIR), compiles
+# the C and C++ tests against include/traceability.h, runs them under valgrind and under
+# ASan+UBSan, and prints a final line "N passed, M failed". Exits non-zero on any
+# failure, and when a test program reports fewer checks than expected (a suite that
+# silently stops running fails).
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+LIBDIR="$TARGET/release"
+HERE="$ROOT/tests/c"
+OUT="$(mktemp -d)"
+trap 'rm -rf "$OUT"' EXIT
+
+CFLAGS=(-std=c99 -Wall -Wextra -Werror -pedantic -I"$ROOT/include" -I"$HERE")
+CXXFLAGS=(-std=c++17 -Wall -Wextra -Werror -pedantic -pthread -I"$ROOT/include" -I"$HERE")
+LINK=(-L"$LIBDIR" -ltraceability -Wl,-rpath,"$LIBDIR")
+VALGRIND=(valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect)
+SANITIZE=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+
+passed=0
+failed=0
+programs=0
+
+report_failure() {
+    failed=$((failed + 1))
+    echo "FAIL $1"
+    sed 's/^/    /' "$OUT/log"
+}
+
+# step NAME COMMAND...: one check that COMMAND succeeds.
+step() {
+    local name=$1
+    shift
+    if "$@" >"$OUT/log" 2>&1; then
+        passed=$((passed + 1))
+        echo "ok   $name"
+    else
+        report_failure "$name"
+    fi
+}
+
+# run_checks NAME MIN_CHECKS COMMAND...: runs a test program, adds its own check counts
+# ("CHECKS passed=P failed=F"), and fails unless it exits 0 with at least MIN_CHECKS.
+run_checks() {
+    local name=$1 min=$2 rc line p=0 f=0
+    shift 2
+    programs=$((programs + 1))
+    "$@" >"$OUT/log" 2>&1
+    rc=$?
+    line=$(grep -E '^CHECKS passed=[0-9]+ failed=[0-9]+$' "$OUT/log" | tail -n 1)
+    if [[ $line =~ passed=([0-9]+)\ failed=([0-9]+) ]]; then
+        p=${BASH_REMATCH[1]}
+        f=${BASH_REMATCH[2]}
+    fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [[ $rc -ne 0 || -z $line || $p -lt $min || $f -ne 0 ]]; then
+        report_failure "$name (exit $rc; $p checks passed, $f failed; at least $min expected)"
+    else
+        echo "ok   $name ($p checks)"
+    fi
+}
+
+compile_sanitized() {
+    gcc "${CFLAGS[@]}" "${SANITIZE[@]}" "$HERE/scenario.c" -o "$OUT/scenario_asan" "${LINK[@]}" &&
+        gcc "${CFLAGS[@]}" "${SANITIZE[@]}" "$HERE/nulls.c" -o "$OUT/nulls_asan" "${LINK[@]}"
+}
+
+# The C program in traceability-ffi/README.md, between "```c" and "```".
+extract_readme_example() {
+    awk '/^```c$/ {inside = 1; next} /^```$/ {inside = 0} inside' "$ROOT/traceability-ffi/README.md" >"$OUT/readme.c"
+    [[ -s $OUT/readme.c ]]
+}
+
+step "cargo build --release -p traceability-ffi" \
+    cargo build --release --quiet -p traceability-ffi --manifest-path "$ROOT/Cargo.toml"
+step "header compiles as strict C89" gcc -std=c89 -pedantic-errors -Wall -Wextra -Werror -fsyntax-only -I"$ROOT/include" "$HERE/c89.c"
+step "header compiles as strict C++98" g++ -x c++ -std=c++98 -pedantic-errors -Wall -Wextra -Werror -fsyntax-only -I"$ROOT/include" "$HERE/c89.c"
+step "compile scenario.c" gcc "${CFLAGS[@]}" "$HERE/scenario.c" -o "$OUT/scenario" "${LINK[@]}"
+step "compile nulls.c" gcc "${CFLAGS[@]}" "$HERE/nulls.c" -o "$OUT/nulls" "${LINK[@]}"
+step "compile scenario.cpp" g++ "${CXXFLAGS[@]}" "$HERE/scenario.cpp" -o "$OUT/scenario_cpp" "${LINK[@]}"
+step "compile scenario.c against the static library" \
+    gcc "${CFLAGS[@]}" "$HERE/scenario.c" -o "$OUT/scenario_static" "$LIBDIR/libtraceability.a" -lpthread -ldl -lm
+step "compile scenario.c and nulls.c with ASan+UBSan" compile_sanitized
+step "extract the README example" extract_readme_example
+step "compile the README example" gcc "${CFLAGS[@]}" "$OUT/readme.c" -o "$OUT/readme" "${LINK[@]}"
+step "run the README example under valgrind" "${VALGRIND[@]}" "$OUT/readme"
+
+run_checks "scenario.c under valgrind" 125 "${VALGRIND[@]}" "$OUT/scenario" "$OUT/scenario.db"
+run_checks "nulls.c under valgrind" 267 "${VALGRIND[@]}" "$OUT/nulls"
+run_checks "scenario.cpp (RAII, threads) under valgrind" 24 "${VALGRIND[@]}" "$OUT/scenario_cpp"
+run_checks "scenario.c, static library" 125 "$OUT/scenario_static" "$OUT/static.db"
+run_checks "scenario.c under ASan+UBSan" 125 env ASAN_OPTIONS=detect_leaks=1 "$OUT/scenario_asan" "$OUT/asan.db"
+run_checks "nulls.c under ASan+UBSan" 267 env ASAN_OPTIONS=detect_leaks=1 "$OUT/nulls_asan"
+
+EXPECTED_PROGRAMS=6
+if [[ $programs -ne $EXPECTED_PROGRAMS ]]; then
+    echo "FAIL ran $programs test programs, expected $EXPECTED_PROGRAMS"
+    failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

@@ -1,0 +1,114 @@
+// The scenario and the error paths through the C++ RAII wrapper, plus one handle
+// shared by several threads.
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "traceability.hpp"
+
+extern "C" {
+#include "check.h"
+}
+
+namespace {
+
+const char *const ACTOR = "ana";
+const tr_item FLOUR_L1 = {TR_ITEM_LOT, "FLOUR", "L1"};
+const tr_item PUMP_SN1 = {TR_ITEM_SERIAL, "PUMP", "SN1"};
+
+bool contains(const std::string &text, const char *needle) { return text.find(needle) != std::string::npos; }
+
+// Runs `f`, expecting a tr::Error with `status` whose message contains `needle`.
+template <typename F>
+void expect_error(tr_status status, const char *needle, F &&f) {
+    try {
+        f();
+        CHECK(!"no error was thrown");
+    } catch (const tr::Error &e) {
+        CHECK(e.status() == status);
+        CHECK(contains(e.what(), needle));
+    }
+}
+
+void scenario(tr::Tracker &t) {
+    tr_tracker *h = t.get();
+    const char *pumps[] = {"SN1"};
+    tr::check(tr_register_product(h, ACTOR, nullptr, "FLOUR", "lot", "kg", nullptr, nullptr));
+    tr::check(tr_register_product(h, ACTOR, nullptr, "BREAD", "lot", nullptr, nullptr, nullptr));
+    tr::check(tr_register_product(h, ACTOR, nullptr, "PUMP", "serial", nullptr, nullptr, nullptr));
+    tr::check(tr_register_location(h, ACTOR, nullptr, "DOCK", "receiving", nullptr));
+    tr::check(tr_register_location(h, ACTOR, nullptr, "STOCK", "internal", nullptr));
+    tr::check(tr_register_party(h, ACTOR, nullptr, "ACME", "customer", "Acme"));
+    tr::check(tr_receive_lot(h, ACTOR, nullptr, "FLOUR", "L1", "0.1", "DOCK", nullptr, nullptr, nullptr,
+                             nullptr, nullptr));
+    tr::check(tr_adjust(h, ACTOR, "found more", "FLOUR", "L1", "DOCK", "0.2"));
+    tr::check(tr_receive_serials(h, ACTOR, nullptr, "PUMP", pumps, 1, "DOCK", nullptr, nullptr));
+    tr::check(tr_move(h, ACTOR, nullptr, &FLOUR_L1, "DOCK", "STOCK", "0.3", false));
+    tr::check(tr_move(h, ACTOR, nullptr, &PUMP_SN1, "DOCK", "STOCK", "1", false));
+    tr_line consumed[] = {{FLOUR_L1, "STOCK", "0.1"}};
+    tr_output outputs[] = {{TR_OUTPUT_NEW_LOT, "BREAD", "B1", "2", "STOCK"}};
+    tr::check(tr_produce(h, ACTOR, nullptr, "WO-1", consumed, 1, outputs, 1, nullptr, false));
+    tr::check(tr_allocate(h, ACTOR, nullptr, "SO-1", &PUMP_SN1, nullptr, "1"));
+    tr::check(tr_pick(h, ACTOR, nullptr, "SO-1", &PUMP_SN1, "1"));
+    tr::check(tr_ship(h, ACTOR, nullptr, "SH-1", "SO-1", "ACME", "2026-03-01", false));
+    CHECK(contains(t.serial("PUMP", "SN1"), "\"SHIPPED\""));
+    CHECK(contains(t.lot("FLOUR", "L1"), "\"on_hand\":\"0.2\""));
+    CHECK(contains(t.history(FLOUR_L1), "WO-1"));
+    CHECK(contains(t.head(), "\"event_count\":15"));
+    CHECK(contains(t.verify(), "\"verified_events\":15"));
+}
+
+void error_paths(tr::Tracker &t) {
+    tr_tracker *h = t.get();
+    expect_error(TR_ERR_NULL_POINTER, "`tracker`", [] { tr::check(tr_pick(nullptr, ACTOR, nullptr, "SO", &FLOUR_L1, "1")); });
+    expect_error(TR_ERR_NULL_POINTER, "`order`", [&] { tr::check(tr_pick(h, ACTOR, nullptr, nullptr, &FLOUR_L1, "1")); });
+    expect_error(TR_ERR_INVALID_UTF8, "`product`", [&] { t.lot("\xff", "L1"); });
+    expect_error(TR_ERR_UNKNOWN_LOT, "unknown lot FLOUR/L9", [&] { t.lot("FLOUR", "L9"); });
+    expect_error(TR_ERR_INVALID_TRANSITION, "is SHIPPED, cannot become PICKED", [&] {
+        tr::check(tr_pick(h, ACTOR, nullptr, "SO-1", &PUMP_SN1, "1"));
+    });
+    expect_error(TR_ERR_DUPLICATE_NUMBER, "duplicate", [&] {
+        tr::check(tr_register_location(h, ACTOR, nullptr, "DOCK", "receiving", nullptr));
+    });
+    expect_error(TR_ERR_INSUFFICIENT_STOCK, "available 0.2", [&] {
+        tr::check(tr_allocate(h, ACTOR, nullptr, "SO-2", &FLOUR_L1, "STOCK", "5"));
+    });
+    expect_error(TR_ERR_NULL_POINTER, "`out`", [] { tr::check(tr_tracker_new_memory(nullptr)); });
+}
+
+// Several threads share one handle: every command lands, none is lost or torn.
+void threads(tr::Tracker &t) {
+    const int thread_count = 4, lots_per_thread = 25;
+    std::atomic<int> failures{0};
+    std::vector<std::thread> workers;
+    for (int w = 0; w < thread_count; w++) {
+        workers.emplace_back([&, w] {
+            for (int i = 0; i < lots_per_thread; i++) {
+                std::string lot = "T" + std::to_string(w) + "-" + std::to_string(i);
+                if (tr_receive_lot(t.get(), "worker", nullptr, "FLOUR", lot.c_str(), "1", "DOCK", nullptr,
+                                   nullptr, nullptr, nullptr, nullptr) != TR_OK)
+                    failures++;
+                // Each thread has its own last error message.
+                if (tr_lot_json(t.get(), "FLOUR", "missing", nullptr) != TR_ERR_NULL_POINTER ||
+                    std::string(tr_last_error_message()) != "argument `out` is NULL")
+                    failures++;
+            }
+        });
+    }
+    for (auto &worker : workers) worker.join();
+    CHECK(failures == 0);
+    CHECK(contains(t.head(), "\"event_count\":115"));
+    CHECK(contains(t.verify(), "\"verified_events\":115"));
+}
+
+}  // namespace
+
+int main() {
+    tr::Tracker t = tr::Tracker::in_memory();
+    t.set_time("2026-03-01T08:00:00Z");
+    scenario(t);
+    error_paths(t);
+    threads(t);
+    return CHECKS_REPORT();
+}

@@ -1,0 +1,73 @@
+// A small RAII wrapper over the C API, for C++ hosts: handles free themselves, every
+// failed status becomes a tr::Error carrying its code and message, and JSON results
+// come back as std::string.
+#ifndef TRACEABILITY_HPP
+#define TRACEABILITY_HPP
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "traceability.h"
+
+namespace tr {
+
+class Error : public std::runtime_error {
+public:
+    Error(tr_status status, const char *message)
+        : std::runtime_error(std::string(tr_status_name(status)) + ": " + message), status_(status) {}
+    tr_status status() const { return status_; }
+
+private:
+    tr_status status_;
+};
+
+inline void check(tr_status status) {
+    if (status != TR_OK) throw Error(status, tr_last_error_message());
+}
+
+// Calls a query `f(char **out)` and returns its JSON text, freed by the library.
+template <typename F>
+std::string json(F &&query) {
+    char *out = nullptr;
+    check(std::forward<F>(query)(&out));
+    std::unique_ptr<char, decltype(&tr_string_free)> owned(out, &tr_string_free);
+    return std::string(owned.get());
+}
+
+class Tracker {
+public:
+    static Tracker in_memory() {
+        tr_tracker *raw = nullptr;
+        check(tr_tracker_new_memory(&raw));
+        return Tracker(raw);
+    }
+    static Tracker open(const std::string &path) {
+        tr_tracker *raw = nullptr;
+        check(tr_tracker_open(path.c_str(), &raw));
+        return Tracker(raw);
+    }
+    // The raw handle, for calling any tr_ function; still owned by this object.
+    tr_tracker *get() const { return handle_.get(); }
+    void set_time(const char *instant) { check(tr_tracker_set_time(get(), instant)); }
+    std::string lot(const char *product, const char *lot) const {
+        return json([&](char **out) { return tr_lot_json(get(), product, lot, out); });
+    }
+    std::string serial(const char *product, const char *serial) const {
+        return json([&](char **out) { return tr_serial_json(get(), product, serial, out); });
+    }
+    std::string history(const tr_item &item) const {
+        return json([&](char **out) { return tr_history_json(get(), &item, out); });
+    }
+    std::string head() const { return json([&](char **out) { return tr_head_json(get(), out); }); }
+    std::string verify() const { return json([&](char **out) { return tr_verify_json(get(), out); }); }
+
+private:
+    explicit Tracker(tr_tracker *raw) : handle_(raw, &tr_tracker_free) {}
+    std::unique_ptr<tr_tracker, decltype(&tr_tracker_free)> handle_;
+};
+
+}  // namespace tr
+
+#endif

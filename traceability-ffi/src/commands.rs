@@ -1,0 +1,459 @@
+//! One export per core command, with plain C arguments, plus the generic JSON entry
+//! points. Each is `submit(tracker, actor, reason, || Ok(Command::...))`.
+//!
+//! Shared by every function here: `tracker` is required; `actor` (who) is required;
+//! `reason` (why) may be NULL, but the core requires one for adjustments, scraps,
+//! status changes and overrides. Every pointer argument is borrowed for the duration
+//! of the call only. On any error nothing changes.
+
+use std::ffi::c_char;
+
+use traceability_core::{
+    Command, Location, LocationKind, LotDates, LotSpec, Party, PartyRole, Product, Tracking,
+};
+
+use crate::args::{
+    id_arg, id_vec_arg, item_from_c, json_arg, line_from_c, name_arg, opt_date_arg, opt_id_arg,
+    opt_text_arg, opt_value_arg, output_from_c, quantity_arg, struct_arg, tr_item, tr_line,
+    tr_output, vec_arg,
+};
+use crate::handle::{submit, submit_with, tr_tracker};
+use crate::status::tr_status;
+
+/// Registers a product. `tracking` is "lot", "serial" or "none"; `unit` (NULL: "ea"),
+/// `description` (NULL: "") and `shelf_life_days` (NULL: none; days from manufacture to
+/// expiry) are optional. Other product fields: use `tr_execute_json`.
+#[no_mangle]
+pub unsafe extern "C" fn tr_register_product(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    product: *const c_char,
+    tracking: *const c_char,
+    unit: *const c_char,
+    description: *const c_char,
+    shelf_life_days: *const u32,
+) -> tr_status {
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            let tracking: Tracking = name_arg(tracking, "tracking", "lot, serial, none")?;
+            let mut spec = Product::new(id_arg(product, "product")?, tracking);
+            if let Some(unit) = opt_text_arg(unit, "unit")? {
+                spec.unit = unit;
+            }
+            spec.description = opt_text_arg(description, "description")?.unwrap_or_default();
+            spec.shelf_life_days = opt_value_arg(shelf_life_days);
+            Ok(Command::RegisterProduct(spec))
+        })
+    })
+}
+
+/// Registers a location. `kind` is one of "internal", "receiving", "staging",
+/// "production", "quarantine", "supplier", "customer"; `description` may be NULL.
+#[no_mangle]
+pub unsafe extern "C" fn tr_register_location(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    location: *const c_char,
+    kind: *const c_char,
+    description: *const c_char,
+) -> tr_status {
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            Ok(Command::RegisterLocation(Location {
+                id: id_arg(location, "location")?,
+                kind: name_arg::<LocationKind>(
+                    kind,
+                    "kind",
+                    "internal, receiving, staging, production, quarantine, supplier, customer",
+                )?,
+                description: opt_text_arg(description, "description")?.unwrap_or_default(),
+            }))
+        })
+    })
+}
+
+/// Registers a party. `role` is "supplier", "customer" or "both"; `name` may be NULL.
+#[no_mangle]
+pub unsafe extern "C" fn tr_register_party(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    party: *const c_char,
+    role: *const c_char,
+    name: *const c_char,
+) -> tr_status {
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            Ok(Command::RegisterParty(Party {
+                id: id_arg(party, "party")?,
+                role: name_arg::<PartyRole>(role, "role", "supplier, customer, both")?,
+                name: opt_text_arg(name, "name")?.unwrap_or_default(),
+            }))
+        })
+    })
+}
+
+/// Advance shipping notice: `serial_count` serial numbers of `product` become EXPECTED.
+/// `serials` may be NULL only when `serial_count` is 0; `supplier` and `reference` may
+/// be NULL.
+#[no_mangle]
+pub unsafe extern "C" fn tr_expect_serials(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    product: *const c_char,
+    serials: *const *const c_char,
+    serial_count: usize,
+    supplier: *const c_char,
+    reference: *const c_char,
+) -> tr_status {
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            Ok(Command::ExpectSerials {
+                product: id_arg(product, "product")?,
+                serials: id_vec_arg(serials, serial_count, "serials")?,
+                supplier: opt_id_arg(supplier, "supplier")?,
+                reference: opt_text_arg(reference, "reference")?,
+            })
+        })
+    })
+}
+
+/// Receives a new lot: `quantity` (decimal string) of `product` lot `lot` into
+/// `location`. Optional (NULL): `supplier`, `received_on` (default: today),
+/// `manufactured_on`, `expiry` (default: derived from the product's shelf life),
+/// `reference`. Other lot fields: use `tr_execute_json`.
+#[no_mangle]
+pub unsafe extern "C" fn tr_receive_lot(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    product: *const c_char,
+    lot: *const c_char,
+    quantity: *const c_char,
+    location: *const c_char,
+    supplier: *const c_char,
+    received_on: *const c_char,
+    manufactured_on: *const c_char,
+    expiry: *const c_char,
+    reference: *const c_char,
+) -> tr_status {
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            let mut spec = LotSpec::new(id_arg(product, "product")?, id_arg(lot, "lot")?);
+            spec.manufactured_on = opt_date_arg(manufactured_on, "manufactured_on")?;
+            spec.dates = LotDates {
+                expiry: opt_date_arg(expiry, "expiry")?,
+                ..LotDates::default()
+            };
+            Ok(Command::ReceiveLot {
+                spec,
+                quantity: quantity_arg(quantity, "quantity")?,
+                location: id_arg(location, "location")?,
+                supplier: opt_id_arg(supplier, "supplier")?,
+                received_on: opt_date_arg(received_on, "received_on")?,
+                reference: opt_text_arg(reference, "reference")?,
+            })
+        })
+    })
+}
+
+/// Receives serials (new or EXPECTED) into `location`: they become RECEIVED.
+/// `serials` may be NULL only when `serial_count` is 0; `supplier` and `reference` may
+/// be NULL.
+#[no_mangle]
+pub unsafe extern "C" fn tr_receive_serials(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    product: *const c_char,
+    serials: *const *const c_char,
+    serial_count: usize,
+    location: *const c_char,
+    supplier: *const c_char,
+    reference: *const c_char,
+) -> tr_status {
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            Ok(Command::ReceiveSerials {
+                product: id_arg(product, "product")?,
+                serials: id_vec_arg(serials, serial_count, "serials")?,
+                location: id_arg(location, "location")?,
+                supplier: opt_id_arg(supplier, "supplier")?,
+                reference: opt_text_arg(reference, "reference")?,
+            })
+        })
+    })
+}
+
+/// Moves `quantity` of `item` from `from` to `to`. Moving a RECEIVED serial is its
+/// putaway (it becomes IN_INVENTORY). `override_expiry` lets an expired lot go to a
+/// customer or production location (needs a reason).
+#[no_mangle]
+pub unsafe extern "C" fn tr_move(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    item: *const tr_item,
+    from: *const c_char,
+    to: *const c_char,
+    quantity: *const c_char,
+    override_expiry: bool,
+) -> tr_status {
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            Ok(Command::Move {
+                item: struct_arg(item, "item", |i, n| item_from_c(i, n))?,
+                from: id_arg(from, "from")?,
+                to: id_arg(to, "to")?,
+                quantity: quantity_arg(quantity, "quantity")?,
+                override_expiry,
+            })
+        })
+    })
+}
+
+/// Reserves `quantity` of `item` for `order`, at `location` (NULL: any location, in
+/// stock order).
+#[no_mangle]
+pub unsafe extern "C" fn tr_allocate(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    order: *const c_char,
+    item: *const tr_item,
+    location: *const c_char,
+    quantity: *const c_char,
+) -> tr_status {
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            Ok(Command::Allocate {
+                order: id_arg(order, "order")?,
+                item: struct_arg(item, "item", |i, n| item_from_c(i, n))?,
+                location: opt_id_arg(location, "location")?,
+                quantity: quantity_arg(quantity, "quantity")?,
+            })
+        })
+    })
+}
+
+/// Releases `order`'s reservations: only `item`'s, or all of them when `item` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn tr_cancel_allocation(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    order: *const c_char,
+    item: *const tr_item,
+) -> tr_status {
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            Ok(Command::CancelAllocation {
+                order: id_arg(order, "order")?,
+                item: item.as_ref().map(|i| item_from_c(i, "item")).transpose()?,
+            })
+        })
+    })
+}
+
+/// Picks (scans) `quantity` of `item` allocated to `order`.
+#[no_mangle]
+pub unsafe extern "C" fn tr_pick(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    order: *const c_char,
+    item: *const tr_item,
+    quantity: *const c_char,
+) -> tr_status {
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            Ok(Command::Pick {
+                order: id_arg(order, "order")?,
+                item: struct_arg(item, "item", |i, n| item_from_c(i, n))?,
+                quantity: quantity_arg(quantity, "quantity")?,
+            })
+        })
+    })
+}
+
+/// Dispatches everything picked for `order` as `shipment` to `customer`, on
+/// `shipped_on` (NULL: today). `override_expiry` ships expired lots (needs a reason).
+#[no_mangle]
+pub unsafe extern "C" fn tr_ship(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    shipment: *const c_char,
+    order: *const c_char,
+    customer: *const c_char,
+    shipped_on: *const c_char,
+    override_expiry: bool,
+) -> tr_status {
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            Ok(Command::Ship {
+                shipment: id_arg(shipment, "shipment")?,
+                order: id_arg(order, "order")?,
+                customer: id_arg(customer, "customer")?,
+                shipped_on: opt_date_arg(shipped_on, "shipped_on")?,
+                override_expiry,
+            })
+        })
+    })
+}
+
+/// Work order `work_order` consumes `consumed_count` lines and produces `output_count`
+/// outputs, on `produced_on` (NULL: today). Each array may be NULL only when its count
+/// is 0. `override_expiry` consumes expired lots (needs a reason).
+#[no_mangle]
+pub unsafe extern "C" fn tr_produce(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    work_order: *const c_char,
+    consumed: *const tr_line,
+    consumed_count: usize,
+    outputs: *const tr_output,
+    output_count: usize,
+    produced_on: *const c_char,
+    override_expiry: bool,
+) -> tr_status {
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            Ok(Command::Produce {
+                work_order: id_arg(work_order, "work_order")?,
+                consumed: vec_arg(consumed, consumed_count, "consumed", |l, n| line_from_c(l, n))?,
+                outputs: vec_arg(outputs, output_count, "outputs", |o, n| output_from_c(o, n))?,
+                produced_on: opt_date_arg(produced_on, "produced_on")?,
+                override_expiry,
+            })
+        })
+    })
+}
+
+/// Corrects a lot's quantity at `location` by the signed decimal `delta` after a count
+/// (needs a reason).
+#[no_mangle]
+pub unsafe extern "C" fn tr_adjust(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    product: *const c_char,
+    lot: *const c_char,
+    location: *const c_char,
+    delta: *const c_char,
+) -> tr_status {
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            Ok(Command::Adjust {
+                product: id_arg(product, "product")?,
+                lot: id_arg(lot, "lot")?,
+                location: id_arg(location, "location")?,
+                delta: quantity_arg(delta, "delta")?,
+            })
+        })
+    })
+}
+
+/// Scraps `quantity` of `item` at `location` (needs a reason).
+#[no_mangle]
+pub unsafe extern "C" fn tr_scrap(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    item: *const tr_item,
+    location: *const c_char,
+    quantity: *const c_char,
+) -> tr_status {
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            Ok(Command::Scrap {
+                item: struct_arg(item, "item", |i, n| item_from_c(i, n))?,
+                location: id_arg(location, "location")?,
+                quantity: quantity_arg(quantity, "quantity")?,
+            })
+        })
+    })
+}
+
+/// Sets a lot active or inactive (needs a reason).
+#[no_mangle]
+pub unsafe extern "C" fn tr_set_lot_active(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    product: *const c_char,
+    lot: *const c_char,
+    active: bool,
+) -> tr_status {
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            Ok(Command::SetLotActive {
+                product: id_arg(product, "product")?,
+                lot: id_arg(lot, "lot")?,
+                active,
+            })
+        })
+    })
+}
+
+/// `customer` returns `quantity` of shipped `item` under RMA `rma`, into `location`.
+#[no_mangle]
+pub unsafe extern "C" fn tr_return(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    rma: *const c_char,
+    customer: *const c_char,
+    item: *const tr_item,
+    location: *const c_char,
+    quantity: *const c_char,
+) -> tr_status {
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            Ok(Command::Return {
+                rma: id_arg(rma, "rma")?,
+                customer: id_arg(customer, "customer")?,
+                item: struct_arg(item, "item", |i, n| item_from_c(i, n))?,
+                location: id_arg(location, "location")?,
+                quantity: quantity_arg(quantity, "quantity")?,
+            })
+        })
+    })
+}
+
+/// Executes any command given as JSON in the core's serde form, e.g.
+/// `{"pick":{"order":"SO1","item":{"serial":{"product":"PUMP","serial":"SN1"}},"quantity":"1"}}`.
+/// Malformed JSON is TR_ERR_INVALID_INPUT.
+#[no_mangle]
+pub unsafe extern "C" fn tr_execute_json(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    command_json: *const c_char,
+) -> tr_status {
+    ffi_guard!({ submit(tracker, actor, reason, || json_arg(command_json, "command_json")) })
+}
+
+/// Executes a JSON array of commands atomically: either all are valid (each seeing the
+/// effects of those before it) and all are stored, or nothing changes.
+#[no_mangle]
+pub unsafe extern "C" fn tr_execute_batch_json(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    commands_json: *const c_char,
+) -> tr_status {
+    ffi_guard!({
+        submit_with(
+            tracker,
+            actor,
+            reason,
+            || json_arg::<Vec<Command>>(commands_json, "commands_json"),
+            |tracker, actor, reason, commands| tracker.execute_batch(actor, reason, &commands).map(drop),
+        )
+    })
+}

@@ -1,0 +1,137 @@
+//! Version, errors, strings, and the tracker handle's life: create, open, set the
+//! clock, free.
+
+use std::ffi::{c_char, CString};
+
+use traceability_core::Tracker;
+
+use crate::args::str_arg;
+use crate::handle::{out_arg, tr_tracker, tracker_arg};
+use crate::status::{last_error_ptr, status_name, tr_status, Failure, TR_ERR_INVALID_INPUT};
+
+/// Major version of the library this header belongs to.
+pub const TR_VERSION_MAJOR: u32 = 0;
+/// Minor version of the library this header belongs to.
+pub const TR_VERSION_MINOR: u32 = 1;
+/// Patch version of the library this header belongs to.
+pub const TR_VERSION_PATCH: u32 = 0;
+
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
+
+/// The library's version, "MAJOR.MINOR.PATCH". Compare it with the `TR_VERSION_*`
+/// macros to detect a header/library mismatch.
+///
+/// Ownership: a static string; never free it. Thread-safe.
+#[no_mangle]
+pub extern "C" fn tr_version() -> *const c_char {
+    ffi_guard!(c"?".as_ptr() => { VERSION.as_ptr().cast() })
+}
+
+/// The message explaining the last failed call on the calling thread, or "" if the
+/// last call succeeded. Never NULL.
+///
+/// Ownership: owned by the library; valid until the next `tr_` call that returns a
+/// `tr_status` on this thread. Copy it to keep it. Thread-safe (one message per thread).
+#[no_mangle]
+pub extern "C" fn tr_last_error_message() -> *const c_char {
+    ffi_guard!(c"".as_ptr() => { last_error_ptr() })
+}
+
+/// The name of a status code as written in this header ("TR_ERR_UNKNOWN_LOT"), or
+/// "TR_UNKNOWN_STATUS" for a number that is not a code.
+///
+/// Ownership: a static string; never free it. Thread-safe.
+#[no_mangle]
+pub extern "C" fn tr_status_name(status: tr_status) -> *const c_char {
+    ffi_guard!(c"TR_UNKNOWN_STATUS".as_ptr() => {
+        status_name(status).unwrap_or(c"TR_UNKNOWN_STATUS").as_ptr()
+    })
+}
+
+/// Frees a string returned by the library (JSON query results). NULL is ignored.
+///
+/// Ownership: takes back ownership of `string`, which must come from this library and
+/// not be freed twice. Never pass `tr_last_error_message()` or `tr_version()` here.
+#[no_mangle]
+pub unsafe extern "C" fn tr_string_free(string: *mut c_char) {
+    ffi_guard!(() => {
+        if !string.is_null() {
+            drop(CString::from_raw(string));
+        }
+    })
+}
+
+unsafe fn new_tracker(out: *mut *mut tr_tracker, open: impl FnOnce() -> Result<Tracker, Failure>) -> Result<(), Failure> {
+    let out = out_arg(out, "out")?;
+    *out = tr_tracker::into_raw(open()?);
+    Ok(())
+}
+
+/// Creates a tracker on a fresh in-memory event store (tests, scratch work).
+///
+/// Ownership: on TR_OK, `*out` is a new handle owned by the caller, freed with
+/// `tr_tracker_free`; on failure `*out` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn tr_tracker_new_memory(out: *mut *mut tr_tracker) -> tr_status {
+    ffi_guard!({ new_tracker(out, || Ok(Tracker::in_memory())) })
+}
+
+/// Opens (or creates) the SQLite event store at `path` (UTF-8) and replays it.
+///
+/// Ownership: `path` is borrowed for the call. On TR_OK, `*out` is a new handle owned
+/// by the caller, freed with `tr_tracker_free`; on failure `*out` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn tr_tracker_open(path: *const c_char, out: *mut *mut tr_tracker) -> tr_status {
+    ffi_guard!({
+        new_tracker(out, || {
+            let path = str_arg(path, "path")?;
+            Ok(Tracker::open(path)?)
+        })
+    })
+}
+
+/// Frees a tracker. NULL is ignored.
+///
+/// Ownership: takes back ownership of `tracker`; no other thread may be using it.
+#[no_mangle]
+pub unsafe extern "C" fn tr_tracker_free(tracker: *mut tr_tracker) {
+    ffi_guard!(() => {
+        if !tracker.is_null() {
+            drop(Box::from_raw(tracker));
+        }
+    })
+}
+
+/// Stops the tracker's clock at an RFC 3339 instant such as "2026-03-01T08:00:00Z":
+/// every later event is recorded at that time and "today" is its date, until set again.
+/// For tests, demos and replays; a tracker uses the system clock until this is called.
+///
+/// Ownership: `instant` is borrowed for the call.
+#[no_mangle]
+pub unsafe extern "C" fn tr_tracker_set_time(tracker: *mut tr_tracker, instant: *const c_char) -> tr_status {
+    ffi_guard!({
+        let tracker = tracker_arg(tracker)?;
+        let text = str_arg(instant, "instant")?;
+        let at = chrono::DateTime::parse_from_rfc3339(text.trim()).map_err(|e| {
+            Failure::new(
+                TR_ERR_INVALID_INPUT,
+                format!("invalid instant: {text:?} is not RFC 3339 ({e})"),
+            )
+        })?;
+        tracker.lock()?.set_time(at.with_timezone(&chrono::Utc));
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_macros_match_the_crate_version() {
+        let expected = format!("{TR_VERSION_MAJOR}.{TR_VERSION_MINOR}.{TR_VERSION_PATCH}");
+        assert_eq!(expected, env!("CARGO_PKG_VERSION"));
+        let version = unsafe { std::ffi::CStr::from_ptr(tr_version()) };
+        assert_eq!(version.to_str().unwrap(), expected);
+    }
+}
