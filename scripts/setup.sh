@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on a bare Debian machine, skipping what is
-# already there: a C toolchain and valgrind (Debian packages), Python's venv, and the
-# pinned cbindgen (crates.io). Rust itself (cargo, rustc >= 1.85) must be installed.
+# already there: a C toolchain and valgrind (Debian packages) and Python's venv. Rust
+# itself (cargo, rustc >= 1.85) must be installed; crates and PyPI packages are fetched
+# by cargo and by tests/python/run.sh.
 # `setup.sh --demo` installs only what the Rust demo needs (a C compiler for SQLite).
 set -euo pipefail
 demo_only=false
 [ "${1:-}" = "--demo" ] && demo_only=true
-CBINDGEN_VERSION=0.29.4
 
 if ! command -v cargo >/dev/null; then
     echo "error: cargo not found: install Rust (rustup, stable >= 1.85) first" >&2
@@ -29,9 +29,4 @@ if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
     $sudo_cmd apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-
-if ! $demo_only && [ "$(cbindgen --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]; then
-    echo "== installing cbindgen $CBINDGEN_VERSION"
-    cargo install --quiet --locked cbindgen --version "$CBINDGEN_VERSION"
 fi

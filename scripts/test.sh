@@ -9,5 +9,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 echo "== Rust tests"
 cargo test --release --workspace --exclude traceability-py
 
+echo "== C and C++ tests (valgrind, sanitizers)"
+bash tests/c/run.sh
+
 echo "== Python tests"
 bash tests/python/run.sh
