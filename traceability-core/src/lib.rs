@@ -32,9 +32,11 @@ pub mod command;
 pub mod decide;
 pub mod error;
 pub mod event;
+pub mod genealogy;
 pub mod model;
 pub mod state;
 pub mod store;
+pub mod trace;
 pub mod tracker;
 
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -43,4 +45,5 @@ pub use error::{ErrorKind, TraceError};
 pub use event::{Event, EventBody, EventPayload};
 pub use model::*;
 pub use state::{ItemIdx, State};
+pub use trace::{trace_backward, trace_forward, BackwardTrace, ForwardTrace, RecallReport};
 pub use tracker::{Committed, Tracker};
