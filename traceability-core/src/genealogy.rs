@@ -167,7 +167,7 @@ impl Genealogy {
             ItemIdx::Lot(i) => self.lot_nodes.get(i as usize),
             ItemIdx::Serial(i) => self.serial_nodes.get(i as usize),
         };
-        n.copied().filter(|&n| n != NONE).map(NodeIndex::new_u32)
+        n.copied().filter(|&n| n != NONE).map(|n| NodeIndex::new(n as usize))
     }
 
     fn ensure_node(&mut self, item: ItemIdx) -> u32 {
@@ -208,8 +208,8 @@ impl Genealogy {
             for &(from, quantity) in consumed {
                 let from = self.ensure_node(from);
                 self.graph.add_edge(
-                    NodeIndex::new_u32(from),
-                    NodeIndex::new_u32(to),
+                    NodeIndex::new(from as usize),
+                    NodeIndex::new(to as usize),
                     Consumption {
                         quantity,
                         work_order: wo,
