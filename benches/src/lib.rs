@@ -30,7 +30,7 @@ use traceability_core::decide::{decide, Context};
 use traceability_core::{
     Command, EventPayload, FixedClock, ItemRef, Line, Location, LocationId, LocationKind, LotNumber,
     LotSpec, OrderId, Output, Party, PartyId, PartyRole, Product, ProductId, Quantity, ShipmentId,
-    State, TraceError, Tracker, Tracking, WorkOrderId,
+    State, TraceError, Tracker, Tracking,
 };
 
 /// Deepest production level (raw lots are level 0).
