@@ -106,7 +106,11 @@ fn main() {
     );
 
     // Graph build alone: record every production and shipment into a fresh genealogy.
-    let productions: Vec<(traceability_core::WorkOrderId, Vec<(ItemIdx, _)>, Vec<ItemIdx>)> = events
+    let productions: Vec<(
+        traceability_core::WorkOrderId,
+        Vec<(ItemIdx, _)>,
+        Vec<ItemIdx>,
+    )> = events
         .iter()
         .filter_map(|e| match e {
             EventPayload::Produced {
@@ -120,7 +124,10 @@ fn main() {
                     .iter()
                     .map(|l| (state.resolve(&l.item).unwrap(), l.quantity))
                     .collect(),
-                outputs.iter().map(|o| state.resolve(&o.item()).unwrap()).collect(),
+                outputs
+                    .iter()
+                    .map(|o| state.resolve(&o.item()).unwrap())
+                    .collect(),
             )),
             _ => None,
         })
@@ -137,9 +144,11 @@ fn main() {
         "graph build from {} production events: {:.2?} (RSS +{:.1} MB = {:.1} bytes/edge)",
         productions.len(),
         build,
-        rss1.zip(rss0).map_or(0.0, |(a, b)| a.saturating_sub(b) as f64 / 1e6),
         rss1.zip(rss0)
-            .map_or(0.0, |(a, b)| a.saturating_sub(b) as f64 / edges.max(1) as f64),
+            .map_or(0.0, |(a, b)| a.saturating_sub(b) as f64 / 1e6),
+        rss1.zip(rss0)
+            .map_or(0.0, |(a, b)| a.saturating_sub(b) as f64
+                / edges.max(1) as f64),
     );
     drop(fresh);
     drop(productions);

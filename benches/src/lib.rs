@@ -28,9 +28,9 @@ use std::sync::Arc;
 use chrono::{Days, NaiveDate};
 use traceability_core::decide::{decide, Context};
 use traceability_core::{
-    Command, EventPayload, FixedClock, ItemRef, Line, Location, LocationId, LocationKind, LotNumber,
-    LotSpec, OrderId, Output, Party, PartyId, PartyRole, Product, ProductId, Quantity, ShipmentId,
-    State, TraceError, Tracker, Tracking,
+    Command, EventPayload, FixedClock, ItemRef, Line, Location, LocationId, LocationKind,
+    LotNumber, LotSpec, OrderId, Output, Party, PartyId, PartyRole, Product, ProductId, Quantity,
+    ShipmentId, State, TraceError, Tracker, Tracking,
 };
 
 /// Deepest production level (raw lots are level 0).
@@ -138,7 +138,10 @@ pub fn generate(lots: usize, seed: u64) -> Generated {
         description: "warehouse".into(),
     }));
     for p in [&raw_p, &mid_p, &fg_p] {
-        commands.push(Command::RegisterProduct(Product::new(p.clone(), Tracking::Lot)));
+        commands.push(Command::RegisterProduct(Product::new(
+            p.clone(),
+            Tracking::Lot,
+        )));
     }
     let suppliers = 10 + lots / 10_000;
     let customers = (lots / 100).max(1);

@@ -23,7 +23,10 @@ fn sizes_and_shape() {
     assert_eq!(data.hubs.len(), HUBS);
     // 2..6 inputs per work order (+ an occasional hub)
     let per_wo = data.edges as f64 / data.work_orders as f64;
-    assert!((2.5..5.5).contains(&per_wo), "inputs per work order {per_wo}");
+    assert!(
+        (2.5..5.5).contains(&per_wo),
+        "inputs per work order {per_wo}"
+    );
     assert_eq!(data.customers, n / 100);
     assert!(data.shipments >= data.finished.len());
     assert!(data.shipments <= 5 * data.finished.len());
@@ -61,6 +64,9 @@ fn loads_through_the_tracker_in_chunks() {
     let t = load(&data.commands, 400).unwrap();
     let (state, _) = load_state(&data.commands).unwrap();
     assert_eq!(t.state().lots().len(), 1_000);
-    assert_eq!(t.state().genealogy().edge_count(), state.genealogy().edge_count());
+    assert_eq!(
+        t.state().genealogy().edge_count(),
+        state.genealogy().edge_count()
+    );
     assert!(t.verify().unwrap() > 1_000);
 }

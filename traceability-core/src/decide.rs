@@ -571,7 +571,7 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
                 items: items.clone(),
             }])
         }
-}
+    }
 }
 
 /// A resolved lot or serial.
@@ -921,7 +921,11 @@ impl Context<'_> {
                     "items",
                     format!(
                         "{item} is {}",
-                        if hold { "already on hold" } else { "not on hold" }
+                        if hold {
+                            "already on hold"
+                        } else {
+                            "not on hold"
+                        }
                     ),
                 ));
             }

@@ -167,7 +167,9 @@ impl Genealogy {
             ItemIdx::Lot(i) => self.lot_nodes.get(i as usize),
             ItemIdx::Serial(i) => self.serial_nodes.get(i as usize),
         };
-        n.copied().filter(|&n| n != NONE).map(|n| NodeIndex::new(n as usize))
+        n.copied()
+            .filter(|&n| n != NONE)
+            .map(|n| NodeIndex::new(n as usize))
     }
 
     fn ensure_node(&mut self, item: ItemIdx) -> u32 {
@@ -244,9 +246,7 @@ impl Genealogy {
     /// The (shipment index, line index) pairs of the shipments containing `item`,
     /// newest first.
     pub fn shipment_lines(&self, item: ItemIdx) -> impl Iterator<Item = (u32, u32)> + '_ {
-        let mut at = self
-            .node(item)
-            .map_or(NONE, |n| self.ship_head[n.index()]);
+        let mut at = self.node(item).map_or(NONE, |n| self.ship_head[n.index()]);
         std::iter::from_fn(move || {
             let e = self.ships.get(at as usize)?;
             at = e.next;
@@ -311,9 +311,8 @@ impl Genealogy {
             .enumerate()
             .filter_map(move |(pos, &(item, _))| self.node(item).map(|n| (pos as u32, n)))
             .flat_map(move |(pos, n)| {
-                self.graph
-                    .edges_directed(n, direction)
-                    .filter_map(move |e: petgraph::graph::EdgeReference<'a, Consumption>| {
+                self.graph.edges_directed(n, direction).filter_map(
+                    move |e: petgraph::graph::EdgeReference<'a, Consumption>| {
                         let other = match direction {
                             Direction::Outgoing => e.target(),
                             Direction::Incoming => e.source(),
@@ -323,19 +322,17 @@ impl Genealogy {
                             Direction::Outgoing => (pos, other, e.weight()),
                             Direction::Incoming => (other, pos, e.weight()),
                         })
-                    })
+                    },
+                )
             })
     }
 
     /// Every edge as (consumed, produced, consumption), in recording order.
     pub fn edges(&self) -> impl Iterator<Item = (ItemIdx, ItemIdx, &Consumption)> + '_ {
-        self.graph.raw_edges().iter().map(|e| {
-            (
-                self.graph[e.source()],
-                self.graph[e.target()],
-                &e.weight,
-            )
-        })
+        self.graph
+            .raw_edges()
+            .iter()
+            .map(|e| (self.graph[e.source()], self.graph[e.target()], &e.weight))
     }
 
     /// An estimate of the heap memory held: graph nodes and edges (by capacity), the

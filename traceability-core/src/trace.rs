@@ -52,8 +52,8 @@ use crate::command::Command;
 use crate::error::TraceError;
 use crate::genealogy::TraceScratch;
 use crate::model::{
-    ItemRef, LocationId, Origin, OrderId, PartyId, Quantity, SerialStatus, ShipmentId,
-    StockLine, WorkOrderId,
+    ItemRef, LocationId, OrderId, Origin, PartyId, Quantity, SerialStatus, ShipmentId, StockLine,
+    WorkOrderId,
 };
 use crate::state::{ItemIdx, State};
 use crate::tracker::Tracker;
@@ -450,7 +450,10 @@ pub fn trace_backward(state: &State, item: &ItemRef) -> Result<BackwardTrace, Tr
         };
         receipts.extend(receipt);
     }
-    let suppliers: BTreeSet<&PartyId> = receipts.iter().filter_map(|r| r.supplier.as_ref()).collect();
+    let suppliers: BTreeSet<&PartyId> = receipts
+        .iter()
+        .filter_map(|r| r.supplier.as_ref())
+        .collect();
     let suppliers = suppliers.into_iter().cloned().collect();
     Ok(BackwardTrace {
         start: item.clone(),
@@ -471,7 +474,10 @@ pub fn trace_backward(state: &State, item: &ItemRef) -> Result<BackwardTrace, Tr
 /// ```
 pub fn recall_report(state: &State, suspects: &[ItemRef]) -> Result<RecallReport, TraceError> {
     if suspects.is_empty() {
-        return Err(TraceError::invalid("suspects", "at least one suspect is needed"));
+        return Err(TraceError::invalid(
+            "suspects",
+            "at least one suspect is needed",
+        ));
     }
     let mut starts = Vec::with_capacity(suspects.len());
     let mut distinct = Vec::with_capacity(suspects.len());
@@ -485,7 +491,10 @@ pub fn recall_report(state: &State, suspects: &[ItemRef]) -> Result<RecallReport
     let walked = walk(state, &starts, Direction::Outgoing);
     let mut customers: BTreeMap<PartyId, Vec<ShipmentLine>> = BTreeMap::new();
     for line in shipments_of(state, &walked) {
-        customers.entry(line.customer.clone()).or_default().push(line);
+        customers
+            .entry(line.customer.clone())
+            .or_default()
+            .push(line);
     }
     let mut locations: BTreeMap<LocationId, Vec<StockAt>> = BTreeMap::new();
     for (pos, &idx) in walked.idxs.iter().enumerate() {
@@ -568,8 +577,13 @@ impl Tracker {
                 .map(|t| t.item.clone())
                 .collect();
             if !items.is_empty() {
-                let committed =
-                    self.execute(actor, Some(reason), &Command::PlaceHold { items: items.clone() })?;
+                let committed = self.execute(
+                    actor,
+                    Some(reason),
+                    &Command::PlaceHold {
+                        items: items.clone(),
+                    },
+                )?;
                 report.held = items;
                 report.hold_seq = Some(committed.first_seq);
             }
@@ -629,8 +643,11 @@ fn render(
         };
     }
     if !shipments.is_empty() {
-        let position: HashMap<&ItemRef, usize> =
-            items.iter().enumerate().map(|(i, t)| (&t.item, i)).collect();
+        let position: HashMap<&ItemRef, usize> = items
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (&t.item, i))
+            .collect();
         let mut customers: BTreeMap<&PartyId, usize> = BTreeMap::new();
         for s in shipments {
             let next = customers.len();

@@ -68,7 +68,10 @@ impl World {
     }
 
     fn receive(&mut self, product: &str, lot: &str, qty: i64, supplier: Option<&str>) -> ItemRef {
-        let mut spec = LotSpec::new(ProductId::new(product).unwrap(), LotNumber::new(lot).unwrap());
+        let mut spec = LotSpec::new(
+            ProductId::new(product).unwrap(),
+            LotNumber::new(lot).unwrap(),
+        );
         spec.supplier_lot = supplier.map(|s| format!("{s}-{lot}"));
         self.run(Command::ReceiveLot {
             spec,
@@ -93,7 +96,10 @@ impl World {
             work_order: wo,
             consumed: inputs.iter().map(|i| line(i, 1)).collect(),
             outputs: vec![Output::NewLot {
-                spec: LotSpec::new(ProductId::new(product).unwrap(), LotNumber::new(lot).unwrap()),
+                spec: LotSpec::new(
+                    ProductId::new(product).unwrap(),
+                    LotNumber::new(lot).unwrap(),
+                ),
                 quantity: q(qty),
                 location: loc(),
             }],
@@ -207,7 +213,11 @@ fn shared_hub_and_suppliers() {
     let other = w.receive("RAW", "O", 1000, Some("SUP2"));
     let mut outs = Vec::new();
     for i in 0..20 {
-        let inputs: Vec<&ItemRef> = if i % 2 == 0 { vec![&hub, &other] } else { vec![&hub] };
+        let inputs: Vec<&ItemRef> = if i % 2 == 0 {
+            vec![&hub, &other]
+        } else {
+            vec![&hub]
+        };
         let x = w.produce(&inputs, "MID", &format!("X{i}"), 10);
         outs.push(x);
     }
@@ -257,7 +267,10 @@ fn serial_assembly() {
     let part = ProductId::new("PART").unwrap();
     w.run(Command::ReceiveSerials {
         product: part.clone(),
-        serials: vec![SerialNumber::new("P1").unwrap(), SerialNumber::new("P2").unwrap()],
+        serials: vec![
+            SerialNumber::new("P1").unwrap(),
+            SerialNumber::new("P2").unwrap(),
+        ],
         location: loc(),
         supplier: Some(PartyId::new("SUP2").unwrap()),
         reference: None,
@@ -327,7 +340,14 @@ fn partial_shipments_customers_and_stock() {
     let lines: Vec<_> = tr
         .shipments
         .iter()
-        .map(|s| (s.shipment.as_str(), s.customer.as_str(), s.item.clone(), s.quantity))
+        .map(|s| {
+            (
+                s.shipment.as_str(),
+                s.customer.as_str(),
+                s.item.clone(),
+                s.quantity,
+            )
+        })
         .collect();
     assert_eq!(
         lines,
@@ -339,7 +359,11 @@ fn partial_shipments_customers_and_stock() {
     );
     assert_eq!(tr.customers.len(), 2);
     // A: 98 left; F: 5 left; G: all shipped
-    let stock: Vec<_> = tr.stock.iter().map(|s| (s.item.clone(), s.on_hand)).collect();
+    let stock: Vec<_> = tr
+        .stock
+        .iter()
+        .map(|s| (s.item.clone(), s.on_hand))
+        .collect();
     assert_eq!(stock, vec![(a.clone(), q(98)), (f.clone(), q(5))]);
     assert_eq!(tr.stock[1].locations[0].location, loc());
     // forward from F alone: only its own shipments
@@ -398,9 +422,8 @@ fn recall_reports_and_hold_blocks_affected_only() {
         assert_eq!(e.kind(), ErrorKind::NotUsable, "{held}");
     }
     // the picked order cannot ship
-    let e = w
-        .t
-        .execute(
+    let e =
+        w.t.execute(
             "x",
             None,
             &Command::Ship {
@@ -434,9 +457,15 @@ fn recall_reports_and_hold_blocks_affected_only() {
     );
     let unknown = ItemRef::lot("RAW", "NOPE").unwrap();
     assert_eq!(
-        w.t.execute("qa", Some("r"), &Command::PlaceHold { items: vec![unknown.clone()] })
-            .unwrap_err()
-            .kind(),
+        w.t.execute(
+            "qa",
+            Some("r"),
+            &Command::PlaceHold {
+                items: vec![unknown.clone()]
+            }
+        )
+        .unwrap_err()
+        .kind(),
         ErrorKind::UnknownLot
     );
     assert_eq!(
@@ -444,7 +473,9 @@ fn recall_reports_and_hold_blocks_affected_only() {
         ErrorKind::UnknownLot
     );
     assert_eq!(
-        w.t.recall("qa", " ", &[a.clone()], true).unwrap_err().kind(),
+        w.t.recall("qa", " ", &[a.clone()], true)
+            .unwrap_err()
+            .kind(),
         ErrorKind::InvalidInput
     );
 }
@@ -519,13 +550,19 @@ fn build(raw: usize, ops: &[Op]) -> (World, Vec<ItemRef>) {
         };
         match op {
             Op::New(v) => {
-                let inputs: Vec<ItemRef> = pick(v, lots.len()).into_iter().map(|i| lots[i].clone()).collect();
+                let inputs: Vec<ItemRef> = pick(v, lots.len())
+                    .into_iter()
+                    .map(|i| lots[i].clone())
+                    .collect();
                 let refs: Vec<&ItemRef> = inputs.iter().collect();
                 let out = w.produce(&refs, "MID", &format!("M{k}"), 100);
                 lots.push(out);
             }
             Op::Into(v, t) => {
-                let inputs: Vec<ItemRef> = pick(v, lots.len()).into_iter().map(|i| lots[i].clone()).collect();
+                let inputs: Vec<ItemRef> = pick(v, lots.len())
+                    .into_iter()
+                    .map(|i| lots[i].clone())
+                    .collect();
                 let refs: Vec<&ItemRef> = inputs.iter().collect();
                 let target = lots[t % lots.len()].clone();
                 w.rework(&refs, &target);
