@@ -32,8 +32,10 @@ impl Csr {
         for e in g.graph().raw_edges() {
             offsets[e.source().index() + 1] += 1;
         }
-        for i in 0..n {
-            offsets[i + 1] += offsets[i];
+        let mut sum = 0;
+        for o in offsets.iter_mut() {
+            sum += *o;
+            *o = sum;
         }
         let mut fill = offsets.clone();
         let mut targets = vec![0u32; g.edge_count()];
@@ -63,6 +65,13 @@ impl Csr {
         queue.len()
     }
 }
+
+/// One production event resolved to item indexes.
+type Production = (
+    traceability_core::WorkOrderId,
+    Vec<(ItemIdx, traceability_core::Quantity)>,
+    Vec<ItemIdx>,
+);
 
 fn rss_bytes() -> Option<usize> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;

@@ -25,14 +25,15 @@
 //! // lot 0 and lot 1 are blended into lot 2
 //! g.record_production(&wo, &[(ItemIdx::Lot(0), Quantity::ONE), (ItemIdx::Lot(1), Quantity::ONE)], &[ItemIdx::Lot(2)]);
 //! let mut scratch = TraceScratch::default();
-//! let down = g.walk(&[ItemIdx::Lot(0)], petgraph::Direction::Outgoing, &mut scratch);
+//! let down = g.walk(&[ItemIdx::Lot(0)], traceability_core::genealogy::Direction::Outgoing, &mut scratch);
 //! assert_eq!(down, &[(ItemIdx::Lot(0), 0), (ItemIdx::Lot(2), 1)]);
 //! assert_eq!(g.edge_count(), 2);
 //! ```
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
-use petgraph::Direction;
+/// Walk direction: `Outgoing` (descendants) or `Incoming` (ancestors).
+pub use petgraph::Direction;
 use serde::Serialize;
 
 use crate::model::{Quantity, WorkOrderId};
