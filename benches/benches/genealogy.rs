@@ -115,11 +115,7 @@ fn main() {
     );
 
     // Graph build alone: record every production and shipment into a fresh genealogy.
-    let productions: Vec<(
-        traceability_core::WorkOrderId,
-        Vec<(ItemIdx, _)>,
-        Vec<ItemIdx>,
-    )> = events
+    let productions: Vec<Production> = events
         .iter()
         .filter_map(|e| match e {
             EventPayload::Produced {
