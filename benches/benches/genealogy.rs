@@ -114,63 +114,6 @@ fn main() {
         std::mem::size_of::<petgraph::graph::Node<ItemIdx, u32>>(),
     );
 
-    // Graph build alone: record every production and shipment into a fresh genealogy.
-    let productions: Vec<Production> = events
-        .iter()
-        .filter_map(|e| match e {
-            EventPayload::Produced {
-                work_order,
-                consumed,
-                outputs,
-                ..
-            } => Some((
-                work_order.clone(),
-                consumed
-                    .iter()
-                    .map(|l| (state.resolve(&l.item).unwrap(), l.quantity))
-                    .collect(),
-                outputs
-                    .iter()
-                    .map(|o| state.resolve(&o.item()).unwrap())
-                    .collect(),
-            )),
-            _ => None,
-        })
-        .collect();
-    let rss0 = rss_bytes();
-    let t0 = Instant::now();
-    let mut fresh = Genealogy::default();
-    for (wo, consumed, outputs) in &productions {
-        fresh.record_production(wo, consumed, outputs);
-    }
-    let build = t0.elapsed();
-    let rss1 = rss_bytes();
-    println!(
-        "graph build from {} production events: {:.2?} (RSS +{:.1} MB = {:.1} bytes/edge)",
-        productions.len(),
-        build,
-        rss1.zip(rss0)
-            .map_or(0.0, |(a, b)| a.saturating_sub(b) as f64 / 1e6),
-        rss1.zip(rss0)
-            .map_or(0.0, |(a, b)| a.saturating_sub(b) as f64
-                / edges.max(1) as f64),
-    );
-    drop(fresh);
-    drop(productions);
-
-    let t0 = Instant::now();
-    let mut replay = State::default();
-    for (seq, e) in events.iter().enumerate() {
-        replay.apply(seq as u64, e).unwrap();
-    }
-    println!(
-        "full replay of {} events into a fresh State: {:.2?}",
-        events.len(),
-        t0.elapsed()
-    );
-    drop(replay);
-    drop(events);
-
     // Pick the subjects.
     let typical = data.raw[data.raw.len() / 2].clone();
     let hub = data.hubs[0].clone();
@@ -250,4 +193,62 @@ fn main() {
     }
     group.finish();
     c.final_summary();
+
+    // Graph build alone: record every production and shipment into a fresh genealogy.
+    let productions: Vec<Production> = events
+        .iter()
+        .filter_map(|e| match e {
+            EventPayload::Produced {
+                work_order,
+                consumed,
+                outputs,
+                ..
+            } => Some((
+                work_order.clone(),
+                consumed
+                    .iter()
+                    .map(|l| (state.resolve(&l.item).unwrap(), l.quantity))
+                    .collect(),
+                outputs
+                    .iter()
+                    .map(|o| state.resolve(&o.item()).unwrap())
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect();
+    let rss0 = rss_bytes();
+    let t0 = Instant::now();
+    let mut fresh = Genealogy::default();
+    for (wo, consumed, outputs) in &productions {
+        fresh.record_production(wo, consumed, outputs);
+    }
+    let build = t0.elapsed();
+    let rss1 = rss_bytes();
+    println!(
+        "graph build from {} production events: {:.2?} (RSS +{:.1} MB = {:.1} bytes/edge)",
+        productions.len(),
+        build,
+        rss1.zip(rss0)
+            .map_or(0.0, |(a, b)| a.saturating_sub(b) as f64 / 1e6),
+        rss1.zip(rss0)
+            .map_or(0.0, |(a, b)| a.saturating_sub(b) as f64
+                / edges.max(1) as f64),
+    );
+    drop(fresh);
+    drop(productions);
+
+    let t0 = Instant::now();
+    let mut replay = State::default();
+    for (seq, e) in events.iter().enumerate() {
+        replay.apply(seq as u64, e).unwrap();
+    }
+    println!(
+        "full replay of {} events into a fresh State: {:.2?}",
+        events.len(),
+        t0.elapsed()
+    );
+    drop(replay);
+    drop(events);
+    drop(state);
 }
