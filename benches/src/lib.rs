@@ -162,7 +162,8 @@ pub fn generate(lots: usize, seed: u64) -> Generated {
     let base = NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date");
     // hubs are consumed by ~8000 work orders each at 1M lots
     let hub_p = ((HUBS as f64 * 8000.0) / (lots as f64 * 0.7)).clamp(0.02, 0.5);
-    let mut windows: Vec<Vec<(usize, ItemRef)>> = vec![Vec::with_capacity(WINDOW); MAX_LEVEL];
+    let mut windows: Vec<Vec<(usize, ItemRef)>> =
+        (0..MAX_LEVEL).map(|_| Vec::with_capacity(WINDOW)).collect();
     let mut window_pos = [0usize; MAX_LEVEL];
     let mut out = Generated {
         commands: Vec::new(),

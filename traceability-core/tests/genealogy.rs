@@ -400,7 +400,9 @@ fn recall_reports_and_hold_blocks_affected_only() {
         item: f.clone(),
         quantity: q(1),
     });
-    let report = w.t.recall("qa", "salmonella", &[a.clone()], true).unwrap();
+    let report =
+        w.t.recall("qa", "salmonella", std::slice::from_ref(&a), true)
+            .unwrap();
     assert_eq!(report.items.len(), 2);
     assert_eq!(report.customers.len(), 1);
     assert_eq!(report.customers[0].customer.as_str(), "C2");
@@ -440,7 +442,9 @@ fn recall_reports_and_hold_blocks_affected_only() {
     w.t.execute("x", None, &alloc(&g)).unwrap();
     w.t.execute("x", None, &alloc(&b)).unwrap();
     // a second recall holds nothing new
-    let again = w.t.recall("qa", "again", &[a.clone()], true).unwrap();
+    let again =
+        w.t.recall("qa", "again", std::slice::from_ref(&a), true)
+            .unwrap();
     assert!(again.held.is_empty() && again.hold_seq.is_none());
     // release needs a reason, then works
     let release = Command::ReleaseHold {
@@ -473,7 +477,7 @@ fn recall_reports_and_hold_blocks_affected_only() {
         ErrorKind::UnknownLot
     );
     assert_eq!(
-        w.t.recall("qa", " ", &[a.clone()], true)
+        w.t.recall("qa", " ", std::slice::from_ref(&a), true)
             .unwrap_err()
             .kind(),
         ErrorKind::InvalidInput
@@ -509,7 +513,8 @@ fn replayed_state_has_the_same_genealogy() {
     let b = w.produce(&[&a], "MID", "B", 10);
     w.rework(&[&b], &a);
     w.ship(&b, 2, "C1", "SH1");
-    w.t.recall("qa", "r", &[a.clone()], true).unwrap();
+    w.t.recall("qa", "r", std::slice::from_ref(&a), true)
+        .unwrap();
     let mut replay = State::default();
     for e in w.t.events(0).unwrap() {
         replay.apply(e.seq, &e.body.payload).unwrap();
