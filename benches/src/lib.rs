@@ -1,1 +1,346 @@
-//! Data generators shared by the benchmarks; the benches live in `benches/benches/`.
+//! # traceability-bench
+//!
+//! A deterministic generator of realistic traceability data, shared by the benchmarks
+//! and tests. [`generate`] emits a `Vec<Command>` (so the data goes through the real
+//! validation) scaled by the number of lots:
+//!
+//! * ~30% raw lots received from suppliers (large quantities), among them a few **hub**
+//!   ingredient lots that thousands of work orders consume;
+//! * work orders each consuming 2–6 inputs with locality (inputs come from windows of
+//!   recently made lots), so chains run up to [`MAX_LEVEL`] levels deep;
+//! * finished lots (every top-level lot and some of the others) shipped 1–5 times
+//!   (Allocate → Pick → Ship) to ~N/100 customers.
+//!
+//! [`load`] runs the commands through a real in-memory [`Tracker`] with `execute_batch`
+//! in chunks; [`load_state`] validates and applies them the same way (the same
+//! [`decide`](traceability_core::decide::decide) and [`State::apply`]) without the
+//! event store, and returns the events for replay benchmarks.
+//!
+//! ```
+//! let data = traceability_bench::generate(2_000, 7);
+//! assert_eq!(data.lots, 2_000);
+//! let (state, _events) = traceability_bench::load_state(&data.commands).unwrap();
+//! assert_eq!(state.lots().len(), 2_000);
+//! ```
+
+use std::sync::Arc;
+
+use chrono::{Days, NaiveDate};
+use traceability_core::decide::{decide, Context};
+use traceability_core::{
+    Command, EventPayload, FixedClock, ItemRef, Line, Location, LocationId, LocationKind,
+    LotNumber, LotSpec, OrderId, Output, Party, PartyId, PartyRole, Product, ProductId, Quantity,
+    ShipmentId, State, TraceError, Tracker, Tracking,
+};
+
+/// Deepest production level (raw lots are level 0).
+pub const MAX_LEVEL: usize = 8;
+/// Lots kept per level as candidate inputs (the locality window).
+const WINDOW: usize = 256;
+/// Number of hub ingredient lots.
+pub const HUBS: usize = 8;
+
+/// A small deterministic PRNG (SplitMix64).
+///
+/// ```
+/// let mut a = traceability_bench::Rng::new(1);
+/// let mut b = traceability_bench::Rng::new(1);
+/// assert_eq!(a.below(100), b.below(100));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: usize) -> usize {
+        (((self.next_u64() >> 32) * n as u64) >> 32) as usize
+    }
+
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 > 1.0 - p
+    }
+}
+
+/// The generated data set and what the benchmarks need to know about it.
+#[derive(Clone, Debug)]
+pub struct Generated {
+    /// Every command, in order.
+    pub commands: Vec<Command>,
+    /// Number of lots created.
+    pub lots: usize,
+    /// Of which received from suppliers.
+    pub raw_lots: usize,
+    /// Number of work orders.
+    pub work_orders: usize,
+    /// Number of genealogy edges (consumptions).
+    pub edges: usize,
+    /// Number of shipments.
+    pub shipments: usize,
+    /// Number of customers.
+    pub customers: usize,
+    /// The hub ingredient lots.
+    pub hubs: Vec<ItemRef>,
+    /// Ordinary raw lots (not hubs), in creation order.
+    pub raw: Vec<ItemRef>,
+    /// Finished lots, in creation order.
+    pub finished: Vec<ItemRef>,
+}
+
+fn id<T: std::str::FromStr>(s: impl AsRef<str>) -> T
+where
+    T::Err: std::fmt::Debug,
+{
+    s.as_ref().parse().expect("generated ids are valid")
+}
+
+fn lot_ref(product: &ProductId, n: usize) -> ItemRef {
+    ItemRef::Lot {
+        product: product.clone(),
+        lot: id(format!("L{n:07}")),
+    }
+}
+
+/// Generates a data set of `lots` lots (at least [`HUBS`] + 2) deterministically from
+/// `seed`. O(lots); ~1M lots in a few seconds.
+///
+/// ```
+/// let a = traceability_bench::generate(500, 1);
+/// let b = traceability_bench::generate(500, 1);
+/// assert_eq!(a.commands, b.commands);
+/// assert!(a.raw_lots * 10 >= 500 * 2);
+/// ```
+pub fn generate(lots: usize, seed: u64) -> Generated {
+    let lots = lots.max(HUBS + 2);
+    let mut rng = Rng::new(seed);
+    let mut commands = Vec::with_capacity(lots * 3);
+    let wh: LocationId = id("WH");
+    let raw_p: ProductId = id("RAW");
+    let mid_p: ProductId = id("INT");
+    let fg_p: ProductId = id("FG");
+    commands.push(Command::RegisterLocation(Location {
+        id: wh.clone(),
+        kind: LocationKind::Internal,
+        description: "warehouse".into(),
+    }));
+    for p in [&raw_p, &mid_p, &fg_p] {
+        commands.push(Command::RegisterProduct(Product::new(
+            p.clone(),
+            Tracking::Lot,
+        )));
+    }
+    let suppliers = 10 + lots / 10_000;
+    let customers = (lots / 100).max(1);
+    for s in 0..suppliers {
+        commands.push(Command::RegisterParty(Party {
+            id: id(format!("S{s:05}")),
+            role: PartyRole::Supplier,
+            name: format!("Supplier {s}"),
+        }));
+    }
+    for c in 0..customers {
+        commands.push(Command::RegisterParty(Party {
+            id: id(format!("C{c:06}")),
+            role: PartyRole::Customer,
+            name: format!("Customer {c}"),
+        }));
+    }
+    let base = NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date");
+    // hubs are consumed by ~8000 work orders each at 1M lots
+    let hub_p = ((HUBS as f64 * 8000.0) / (lots as f64 * 0.7)).clamp(0.02, 0.5);
+    let mut windows: Vec<Vec<(usize, ItemRef)>> =
+        (0..MAX_LEVEL).map(|_| Vec::with_capacity(WINDOW)).collect();
+    let mut window_pos = [0usize; MAX_LEVEL];
+    let mut out = Generated {
+        commands: Vec::new(),
+        lots,
+        raw_lots: 0,
+        work_orders: 0,
+        edges: 0,
+        shipments: 0,
+        customers,
+        hubs: Vec::new(),
+        raw: Vec::new(),
+        finished: Vec::new(),
+    };
+    let one = Quantity::ONE;
+    for n in 0..lots {
+        let date = base + Days::new((n / 1000) as u64);
+        let raw = n < HUBS + 2 || windows[0].is_empty() || rng.chance(0.3);
+        if raw {
+            let item = lot_ref(&raw_p, n);
+            let mut spec = LotSpec::new(raw_p.clone(), id(format!("L{n:07}")));
+            spec.supplier_lot = Some(format!("SL{}", rng.next_u64() % 1_000_000));
+            commands.push(Command::ReceiveLot {
+                spec,
+                quantity: Quantity::from(10_000_000i64),
+                location: wh.clone(),
+                supplier: Some(id(format!("S{:05}", rng.below(suppliers)))),
+                received_on: Some(date),
+                reference: None,
+            });
+            out.raw_lots += 1;
+            if n < HUBS {
+                out.hubs.push(item);
+            } else {
+                out.raw.push(item.clone());
+                push_window(&mut windows[0], &mut window_pos[0], n, item);
+            }
+            continue;
+        }
+        // a produced lot at `level`, fed by one lot of the level below
+        let mut level = 1 + rng.below(MAX_LEVEL);
+        while windows[level - 1].is_empty() {
+            level -= 1;
+        }
+        let mut inputs: Vec<(usize, ItemRef)> = Vec::with_capacity(7);
+        let w = &windows[level - 1];
+        inputs.push(w[rng.below(w.len())].clone());
+        let k = 2 + rng.below(5);
+        while inputs.len() < k {
+            let from = if rng.chance(0.6) { 0 } else { rng.below(level) };
+            let w = &windows[from];
+            if w.is_empty() {
+                continue;
+            }
+            let pick = &w[rng.below(w.len())];
+            if !inputs.iter().any(|(i, _)| *i == pick.0) {
+                inputs.push(pick.clone());
+            } else if w.len() < k {
+                break;
+            }
+        }
+        if rng.chance(hub_p) {
+            let h = rng.below(HUBS);
+            inputs.push((h, out.hubs[h].clone()));
+        }
+        let finished = level == MAX_LEVEL || (level >= 3 && rng.chance(0.2));
+        let product = if finished { &fg_p } else { &mid_p };
+        let item = lot_ref(product, n);
+        out.edges += inputs.len();
+        out.work_orders += 1;
+        commands.push(Command::Produce {
+            work_order: id(format!("WO{n:07}")),
+            consumed: inputs
+                .iter()
+                .map(|(_, item)| Line {
+                    item: item.clone(),
+                    location: wh.clone(),
+                    quantity: one,
+                })
+                .collect(),
+            outputs: vec![Output::NewLot {
+                spec: LotSpec::new(product.clone(), id(format!("L{n:07}"))),
+                quantity: Quantity::from(1_000i64),
+                location: wh.clone(),
+            }],
+            produced_on: Some(date),
+            override_expiry: false,
+        });
+        if finished {
+            for s in 0..1 + rng.below(5) {
+                let order: OrderId = id(format!("SO{n:07}-{s}"));
+                let quantity = Quantity::from(1 + rng.below(3) as i64);
+                commands.push(Command::Allocate {
+                    order: order.clone(),
+                    item: item.clone(),
+                    location: Some(wh.clone()),
+                    quantity,
+                });
+                commands.push(Command::Pick {
+                    order: order.clone(),
+                    item: item.clone(),
+                    quantity,
+                });
+                commands.push(Command::Ship {
+                    shipment: id::<ShipmentId>(format!("SH{n:07}-{s}")),
+                    order,
+                    customer: id::<PartyId>(format!("C{:06}", rng.below(customers))),
+                    shipped_on: Some(date),
+                    override_expiry: false,
+                });
+                out.shipments += 1;
+            }
+            out.finished.push(item);
+        } else {
+            push_window(&mut windows[level], &mut window_pos[level], n, item);
+        }
+    }
+    out.commands = commands;
+    out
+}
+
+fn push_window(w: &mut Vec<(usize, ItemRef)>, pos: &mut usize, n: usize, item: ItemRef) {
+    if w.len() < WINDOW {
+        w.push((n, item));
+    } else {
+        w[*pos] = (n, item);
+        *pos = (*pos + 1) % WINDOW;
+    }
+}
+
+/// The fixed "today" the loaders validate against (after every generated date).
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2030, 1, 1).expect("valid date")
+}
+
+/// Loads commands into a fresh in-memory [`Tracker`] (fixed clock) with
+/// `execute_batch`, `chunk` commands per atomic batch.
+///
+/// ```
+/// let data = traceability_bench::generate(300, 3);
+/// let t = traceability_bench::load(&data.commands, 1000).unwrap();
+/// assert_eq!(t.state().lots().len(), 300);
+/// ```
+pub fn load(commands: &[Command], chunk: usize) -> Result<Tracker, TraceError> {
+    let mut tracker = Tracker::in_memory();
+    tracker.set_clock(Arc::new(FixedClock::new(
+        today().and_hms_opt(0, 0, 0).expect("valid time").and_utc(),
+    )));
+    for batch in commands.chunks(chunk.max(1)) {
+        tracker.execute_batch("generator", Some("generated"), batch)?;
+    }
+    Ok(tracker)
+}
+
+/// Validates and applies commands exactly as `execute_batch` does (the same
+/// [`decide`] then [`State::apply`]) but without the event store (no JSON, no hash
+/// chain), returning the state and the events, e.g. to benchmark a replay.
+pub fn load_state(commands: &[Command]) -> Result<(State, Vec<EventPayload>), TraceError> {
+    let mut state = State::default();
+    let mut events = Vec::with_capacity(commands.len());
+    for command in commands {
+        let payloads = decide(
+            &Context {
+                state: &state,
+                today: today(),
+                reason: Some("generated"),
+            },
+            command,
+        )?;
+        for p in payloads {
+            state.apply(events.len() as u64, &p)?;
+            events.push(p);
+        }
+    }
+    Ok((state, events))
+}
+
+/// Lot numbers are `L` + 7 digits: the lot created `n`-th.
+pub fn lot_number(n: usize) -> LotNumber {
+    id(format!("L{n:07}"))
+}

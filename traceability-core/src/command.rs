@@ -308,4 +308,15 @@ pub enum Command {
         /// New quality status.
         status: crate::model::QualityStatus,
     },
+    /// Put lots and serials on recall hold, all or none (needs a reason). Held stock
+    /// cannot be allocated, picked, shipped, consumed or moved to a customer.
+    PlaceHold {
+        /// The lots and serials to hold (none may already be held).
+        items: Vec<ItemRef>,
+    },
+    /// Release a recall hold, all or none (needs a reason).
+    ReleaseHold {
+        /// The held lots and serials to release.
+        items: Vec<ItemRef>,
+    },
 }

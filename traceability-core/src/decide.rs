@@ -592,6 +592,20 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
         Command::SetQualityStatus { lot, status } => {
             crate::quality::decide_status(ctx, lot, *status)
         }
+        Command::PlaceHold { items } => {
+            ctx.require_reason("a recall hold")?;
+            ctx.hold_items(items, true)?;
+            Ok(vec![EventPayload::HoldPlaced {
+                items: items.clone(),
+            }])
+        }
+        Command::ReleaseHold { items } => {
+            ctx.require_reason("releasing a hold")?;
+            ctx.hold_items(items, false)?;
+            Ok(vec![EventPayload::HoldReleased {
+                items: items.clone(),
+            }])
+        }
     }
 }
 
@@ -923,4 +937,38 @@ fn usable(item: &ItemRef, lot: &Lot) -> Result<(), TraceError> {
         item: item.clone(),
         why,
     })
+}
+
+impl Context<'_> {
+    /// Checks a hold (`hold`) or release: at least one item, no duplicates, every item
+    /// known and currently not held (hold) or held (release).
+    fn hold_items(&self, items: &[ItemRef], hold: bool) -> Result<(), TraceError> {
+        if items.is_empty() {
+            return Err(TraceError::invalid("items", "at least one item is needed"));
+        }
+        let mut seen = HashSet::with_capacity(items.len());
+        for item in items {
+            if !seen.insert(item) {
+                return Err(duplicate("item", item));
+            }
+            let on_hold = match self.item(item)? {
+                Item::Lot(lot) => lot.on_hold,
+                Item::Serial(serial) => serial.on_hold,
+            };
+            if on_hold == hold {
+                return Err(TraceError::invalid(
+                    "items",
+                    format!(
+                        "{item} is {}",
+                        if hold {
+                            "already on hold"
+                        } else {
+                            "not on hold"
+                        }
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
 }

@@ -231,6 +231,16 @@ pub enum EventPayload {
         /// Why.
         reason: String,
     },
+    /// Lots and serials were put on recall hold.
+    HoldPlaced {
+        /// The items.
+        items: Vec<ItemRef>,
+    },
+    /// Recall holds were released.
+    HoldReleased {
+        /// The items.
+        items: Vec<ItemRef>,
+    },
 }
 
 /// Who, when, why and what: the hashed content of one event.

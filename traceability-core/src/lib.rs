@@ -34,11 +34,13 @@ pub mod decide;
 pub mod error;
 pub mod event;
 pub mod expiry;
+pub mod genealogy;
 pub mod model;
 pub mod quality;
 pub mod reports;
 pub mod state;
 pub mod store;
+pub mod trace;
 pub mod tracker;
 
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -47,6 +49,7 @@ pub use error::{ErrorKind, TraceError};
 pub use event::{Event, EventBody, EventPayload};
 pub use model::*;
 pub use state::{ItemIdx, State};
+pub use trace::{trace_backward, trace_forward, BackwardTrace, ForwardTrace, RecallReport};
 pub use tracker::{Committed, Tracker};
 
 /// The README's Rust example, compiled and run as a doctest so it stays true.

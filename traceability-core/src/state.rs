@@ -90,7 +90,7 @@ pub struct State {
     pub(crate) orders: HashMap<OrderId, Vec<Reservation>>,
     pub(crate) shipments: Vec<Shipment>,
     pub(crate) shipment_index: HashMap<ShipmentId, u32>,
-    pub(crate) links: Vec<Link>,
+    pub(crate) genealogy: crate::genealogy::Genealogy,
     /// Shipped minus returned, per (item, customer): what the customer may return.
     pub(crate) returnable: HashMap<(ItemIdx, PartyId), Quantity>,
     pub(crate) lot_history: Vec<Vec<u64>>,
@@ -164,9 +164,24 @@ impl State {
         &self.serials
     }
 
-    /// Every genealogy link, in recording order.
-    pub fn links(&self) -> &[Link] {
-        &self.links
+    /// Every genealogy link, in recording order (materialised from the genealogy graph).
+    pub fn links(&self) -> Vec<Link> {
+        self.genealogy
+            .edges()
+            .filter_map(|(from, to, c)| {
+                Some(Link {
+                    from,
+                    to,
+                    quantity: c.quantity,
+                    work_order: self.genealogy.work_order(c.work_order)?.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// The genealogy graph (see [`crate::genealogy`]).
+    pub fn genealogy(&self) -> &crate::genealogy::Genealogy {
+        &self.genealogy
     }
 
     /// Every shipment, in dispatch order.
@@ -537,6 +552,8 @@ impl State {
                 }
                 let n = u32::try_from(self.shipments.len())
                     .map_err(|_| corrupt("too many shipments"))?;
+                let items: Vec<ItemIdx> = shipped.iter().map(|&(idx, _)| idx).collect();
+                self.genealogy.record_shipment(n, &items);
                 self.shipment_index.insert(shipment.clone(), n);
                 self.shipments.push(Shipment {
                     id: shipment.clone(),
@@ -560,6 +577,7 @@ impl State {
                     self.touch_location(seq, &line.location);
                     inputs.push((idx, line.quantity));
                 }
+                let mut produced = Vec::with_capacity(outputs.len());
                 for output in outputs {
                     let out = match output {
                         Produced::NewLot(lot) => ItemIdx::Lot(self.add_lot(seq, lot.clone())?),
@@ -590,15 +608,10 @@ impl State {
                             },
                         )?),
                     };
-                    for &(from, quantity) in &inputs {
-                        self.links.push(Link {
-                            from,
-                            to: out,
-                            quantity,
-                            work_order: work_order.clone(),
-                        });
-                    }
+                    produced.push(out);
                 }
+                self.genealogy
+                    .record_production(work_order, &inputs, &produced);
             }
             EventPayload::Adjusted { line } => {
                 let idx = self.resolve_or_corrupt(&line.item)?;
@@ -642,6 +655,17 @@ impl State {
             EventPayload::TestResultRecorded { .. }
             | EventPayload::CertificateLinked { .. }
             | EventPayload::QualityStatusSet { .. } => crate::quality::apply(self, seq, payload)?,
+            EventPayload::HoldPlaced { items } | EventPayload::HoldReleased { items } => {
+                let hold = matches!(payload, EventPayload::HoldPlaced { .. });
+                for item in items {
+                    let idx = self.resolve_or_corrupt(item)?;
+                    match idx {
+                        ItemIdx::Lot(i) => self.lots[i as usize].on_hold = hold,
+                        ItemIdx::Serial(i) => self.serials[i as usize].on_hold = hold,
+                    }
+                    self.touch(seq, idx);
+                }
+            }
         }
         crate::allocation::after_apply(self, payload)
     }

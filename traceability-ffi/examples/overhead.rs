@@ -17,12 +17,35 @@ fn set_up() -> Tracker {
     let mut t = Tracker::in_memory();
     let flour = ProductId::new("FLOUR").unwrap();
     let dock = LocationId::new("DOCK").unwrap();
-    t.execute("ana", None, &Command::RegisterProduct(Product::new(flour.clone(), Tracking::Lot))).unwrap();
-    t.execute("ana", None, &Command::RegisterLocation(Location { id: dock.clone(), kind: LocationKind::Receiving, description: String::new() })).unwrap();
-    t.execute("ana", None, &Command::ReceiveLot {
-        spec: LotSpec::new(flour, LotNumber::new("L1").unwrap()),
-        quantity: "100".parse().unwrap(), location: dock, supplier: None, received_on: None, reference: None,
-    }).unwrap();
+    t.execute(
+        "ana",
+        None,
+        &Command::RegisterProduct(Product::new(flour.clone(), Tracking::Lot)),
+    )
+    .unwrap();
+    t.execute(
+        "ana",
+        None,
+        &Command::RegisterLocation(Location {
+            id: dock.clone(),
+            kind: LocationKind::Receiving,
+            description: String::new(),
+        }),
+    )
+    .unwrap();
+    t.execute(
+        "ana",
+        None,
+        &Command::ReceiveLot {
+            spec: LotSpec::new(flour, LotNumber::new("L1").unwrap()),
+            quantity: "100".parse().unwrap(),
+            location: dock,
+            supplier: None,
+            received_on: None,
+            reference: None,
+        },
+    )
+    .unwrap();
     t
 }
 
@@ -36,18 +59,26 @@ fn time(label: &str, n: u32, mut f: impl FnMut()) {
 }
 
 fn main() {
-    let n: u32 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let n: u32 = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(100_000);
     println!("N = {n}");
 
     let mut rust = set_up();
     let adjust = Command::Adjust {
-        product: ProductId::new("FLOUR").unwrap(), lot: LotNumber::new("L1").unwrap(),
-        location: LocationId::new("DOCK").unwrap(), delta: "1".parse().unwrap(),
+        product: ProductId::new("FLOUR").unwrap(),
+        lot: LotNumber::new("L1").unwrap(),
+        location: LocationId::new("DOCK").unwrap(),
+        delta: "1".parse().unwrap(),
     };
     time("rust: Tracker::execute(Adjust)", n, || {
         rust.execute("ana", Some("count"), &adjust).unwrap();
     });
-    let (flour, l1) = (ProductId::new("FLOUR").unwrap(), LotNumber::new("L1").unwrap());
+    let (flour, l1) = (
+        ProductId::new("FLOUR").unwrap(),
+        LotNumber::new("L1").unwrap(),
+    );
     time("rust: state().lot() + serde_json", n, || {
         let json = serde_json::to_string(rust.state().lot(&flour, &l1).unwrap()).unwrap();
         std::hint::black_box(json);
@@ -56,18 +87,44 @@ fn main() {
     let handle = tr_tracker::into_raw(set_up());
     let c = |s: &'static CStr| s.as_ptr();
     time("c abi: tr_adjust", n, || unsafe {
-        let status = commands::tr_adjust(handle, c(c"ana"), c(c"count"), c(c"FLOUR"), c(c"L1"), c(c"DOCK"), c(c"1"));
+        let status = commands::tr_adjust(
+            handle,
+            c(c"ana"),
+            c(c"count"),
+            c(c"FLOUR"),
+            c(c"L1"),
+            c(c"DOCK"),
+            c(c"1"),
+        );
         assert_eq!(status, TR_OK);
     });
     time("c abi: tr_lot_json + tr_string_free", n, || unsafe {
         let mut out: *mut c_char = std::ptr::null_mut();
-        assert_eq!(queries::tr_lot_json(handle, c(c"FLOUR"), c(c"L1"), &mut out), TR_OK);
+        assert_eq!(
+            queries::tr_lot_json(handle, c(c"FLOUR"), c(c"L1"), &mut out),
+            TR_OK
+        );
         lifecycle::tr_string_free(out);
     });
-    time("c abi: tr_pick(NULL, ...) (guard + error only)", n, || unsafe {
-        let item = tr_item { kind: TR_ITEM_LOT, product: c(c"FLOUR"), number: c(c"L1") };
-        let status = commands::tr_pick(std::ptr::null_mut(), c(c"ana"), std::ptr::null(), c(c"SO"), &item, c(c"1"));
-        assert_eq!(status, TR_ERR_NULL_POINTER);
-    });
+    time(
+        "c abi: tr_pick(NULL, ...) (guard + error only)",
+        n,
+        || unsafe {
+            let item = tr_item {
+                kind: TR_ITEM_LOT,
+                product: c(c"FLOUR"),
+                number: c(c"L1"),
+            };
+            let status = commands::tr_pick(
+                std::ptr::null_mut(),
+                c(c"ana"),
+                std::ptr::null(),
+                c(c"SO"),
+                &item,
+                c(c"1"),
+            );
+            assert_eq!(status, TR_ERR_NULL_POINTER);
+        },
+    );
     unsafe { lifecycle::tr_tracker_free(handle) };
 }

@@ -45,7 +45,10 @@ pub unsafe fn opt_str_arg<'a>(ptr: *const c_char, name: &str) -> Result<Option<&
 ///
 /// # Safety
 /// As [`str_arg`].
-pub unsafe fn id_arg<T: FromStr<Err = TraceError>>(ptr: *const c_char, name: &str) -> Result<T, Failure> {
+pub unsafe fn id_arg<T: FromStr<Err = TraceError>>(
+    ptr: *const c_char,
+    name: &str,
+) -> Result<T, Failure> {
     Ok(str_arg(ptr, name)?.parse()?)
 }
 
@@ -57,7 +60,10 @@ pub unsafe fn opt_id_arg<T: FromStr<Err = TraceError>>(
     ptr: *const c_char,
     name: &str,
 ) -> Result<Option<T>, Failure> {
-    opt_str_arg(ptr, name)?.map(str::parse).transpose().map_err(Failure::from)
+    opt_str_arg(ptr, name)?
+        .map(str::parse)
+        .transpose()
+        .map_err(Failure::from)
 }
 
 /// An optional free-text argument, owned (NULL: not given).
@@ -237,7 +243,10 @@ pub unsafe fn output_from_c(output: &tr_output, name: &str) -> Result<Output, Fa
     let location: LocationId = id_arg(output.location, &field("location"))?;
     Ok(match output.kind {
         TR_OUTPUT_NEW_LOT => Output::NewLot {
-            spec: LotSpec::new(product, id_arg::<LotNumber>(output.number, &field("number"))?),
+            spec: LotSpec::new(
+                product,
+                id_arg::<LotNumber>(output.number, &field("number"))?,
+            ),
             quantity: quantity_arg(output.quantity, &field("quantity"))?,
             location,
         },
@@ -289,7 +298,10 @@ pub unsafe fn id_vec_arg<T: FromStr<Err = TraceError>>(
 ///
 /// # Safety
 /// As [`str_arg`].
-pub unsafe fn json_arg<T: serde::de::DeserializeOwned>(ptr: *const c_char, name: &str) -> Result<T, Failure> {
+pub unsafe fn json_arg<T: serde::de::DeserializeOwned>(
+    ptr: *const c_char,
+    name: &str,
+) -> Result<T, Failure> {
     serde_json::from_str(str_arg(ptr, name)?).map_err(|e| invalid(name, format!("bad JSON: {e}")))
 }
 
@@ -297,7 +309,11 @@ pub unsafe fn json_arg<T: serde::de::DeserializeOwned>(ptr: *const c_char, name:
 ///
 /// # Safety
 /// As [`str_arg`].
-pub unsafe fn name_arg<T: serde::de::DeserializeOwned>(ptr: *const c_char, name: &str, allowed: &str) -> Result<T, Failure> {
+pub unsafe fn name_arg<T: serde::de::DeserializeOwned>(
+    ptr: *const c_char,
+    name: &str,
+    allowed: &str,
+) -> Result<T, Failure> {
     let text = str_arg(ptr, name)?;
     serde_json::from_value(serde_json::Value::String(text.trim().to_owned()))
         .map_err(|_| invalid(name, format!("{text:?} is not one of {allowed}")))

@@ -325,7 +325,9 @@ pub unsafe extern "C" fn tr_produce(
         submit(tracker, actor, reason, || {
             Ok(Command::Produce {
                 work_order: id_arg(work_order, "work_order")?,
-                consumed: vec_arg(consumed, consumed_count, "consumed", |l, n| line_from_c(l, n))?,
+                consumed: vec_arg(consumed, consumed_count, "consumed", |l, n| {
+                    line_from_c(l, n)
+                })?,
                 outputs: vec_arg(outputs, output_count, "outputs", |o, n| output_from_c(o, n))?,
                 produced_on: opt_date_arg(produced_on, "produced_on")?,
                 override_expiry,
@@ -435,7 +437,11 @@ pub unsafe extern "C" fn tr_execute_json(
     reason: *const c_char,
     command_json: *const c_char,
 ) -> tr_status {
-    ffi_guard!({ submit(tracker, actor, reason, || json_arg(command_json, "command_json")) })
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            json_arg(command_json, "command_json")
+        })
+    })
 }
 
 /// Executes a JSON array of commands atomically: either all are valid (each seeing the
@@ -453,7 +459,9 @@ pub unsafe extern "C" fn tr_execute_batch_json(
             actor,
             reason,
             || json_arg::<Vec<Command>>(commands_json, "commands_json"),
-            |tracker, actor, reason, commands| tracker.execute_batch(actor, reason, &commands).map(drop),
+            |tracker, actor, reason, commands| {
+                tracker.execute_batch(actor, reason, &commands).map(drop)
+            },
         )
     })
 }

@@ -96,9 +96,13 @@ pub unsafe fn submit(
     reason: *const c_char,
     build: impl FnOnce() -> Result<Command, Failure>,
 ) -> FfiResult {
-    submit_with(tracker, actor, reason, build, |tracker, actor, reason, command| {
-        tracker.execute(actor, reason, &command).map(drop)
-    })
+    submit_with(
+        tracker,
+        actor,
+        reason,
+        build,
+        |tracker, actor, reason, command| tracker.execute(actor, reason, &command).map(drop),
+    )
 }
 
 /// Like [`submit`], with a custom way to run what was built (e.g. a batch).
@@ -144,6 +148,8 @@ pub unsafe fn query_json(
     let out = out_arg(out, "out")?;
     let json = read(&tracker.lock()?.tracker)?;
     // JSON escapes control characters, so the text has no interior NUL.
-    *out = CString::new(json).map_err(|e| Failure::new(TR_ERR_PANIC, e.to_string()))?.into_raw();
+    *out = CString::new(json)
+        .map_err(|e| Failure::new(TR_ERR_PANIC, e.to_string()))?
+        .into_raw();
     Ok(())
 }

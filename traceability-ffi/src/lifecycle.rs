@@ -61,7 +61,10 @@ pub unsafe extern "C" fn tr_string_free(string: *mut c_char) {
     })
 }
 
-unsafe fn new_tracker(out: *mut *mut tr_tracker, open: impl FnOnce() -> Result<Tracker, Failure>) -> Result<(), Failure> {
+unsafe fn new_tracker(
+    out: *mut *mut tr_tracker,
+    open: impl FnOnce() -> Result<Tracker, Failure>,
+) -> Result<(), Failure> {
     let out = out_arg(out, "out")?;
     *out = tr_tracker::into_raw(open()?);
     Ok(())
@@ -81,7 +84,10 @@ pub unsafe extern "C" fn tr_tracker_new_memory(out: *mut *mut tr_tracker) -> tr_
 /// Ownership: `path` is borrowed for the call. On TR_OK, `*out` is a new handle owned
 /// by the caller, freed with `tr_tracker_free`; on failure `*out` is NULL.
 #[no_mangle]
-pub unsafe extern "C" fn tr_tracker_open(path: *const c_char, out: *mut *mut tr_tracker) -> tr_status {
+pub unsafe extern "C" fn tr_tracker_open(
+    path: *const c_char,
+    out: *mut *mut tr_tracker,
+) -> tr_status {
     ffi_guard!({
         new_tracker(out, || {
             let path = str_arg(path, "path")?;
@@ -108,7 +114,10 @@ pub unsafe extern "C" fn tr_tracker_free(tracker: *mut tr_tracker) {
 ///
 /// Ownership: `instant` is borrowed for the call.
 #[no_mangle]
-pub unsafe extern "C" fn tr_tracker_set_time(tracker: *mut tr_tracker, instant: *const c_char) -> tr_status {
+pub unsafe extern "C" fn tr_tracker_set_time(
+    tracker: *mut tr_tracker,
+    instant: *const c_char,
+) -> tr_status {
     ffi_guard!({
         let tracker = tracker_arg(tracker)?;
         let text = str_arg(instant, "instant")?;

@@ -25,7 +25,8 @@ pub unsafe extern "C" fn tr_lot_json(
 ) -> tr_status {
     ffi_guard!({
         query_json(tracker, out, |t| {
-            let (product, lot): (ProductId, LotNumber) = (id_arg(product, "product")?, id_arg(lot, "lot")?);
+            let (product, lot): (ProductId, LotNumber) =
+                (id_arg(product, "product")?, id_arg(lot, "lot")?);
             match t.state().lot(&product, &lot) {
                 Some(found) => to_json(found),
                 None => Err(TraceError::UnknownLot { product, lot }.into()),
@@ -78,7 +79,9 @@ pub unsafe extern "C" fn tr_location_history_json(
     out: *mut *mut c_char,
 ) -> tr_status {
     ffi_guard!({
-        query_json(tracker, out, |t| to_json(&t.location_history(&id_arg(location, "location")?)?))
+        query_json(tracker, out, |t| {
+            to_json(&t.location_history(&id_arg(location, "location")?)?)
+        })
     })
 }
 
@@ -100,9 +103,16 @@ struct Verified {
 /// Recomputes the whole audit hash chain: `{"verified_events":N}`, or
 /// TR_ERR_TAMPERED naming the first bad event.
 #[no_mangle]
-pub unsafe extern "C" fn tr_verify_json(tracker: *const tr_tracker, out: *mut *mut c_char) -> tr_status {
+pub unsafe extern "C" fn tr_verify_json(
+    tracker: *const tr_tracker,
+    out: *mut *mut c_char,
+) -> tr_status {
     ffi_guard!({
-        query_json(tracker, out, |t| to_json(&Verified { verified_events: t.verify()? }))
+        query_json(tracker, out, |t| {
+            to_json(&Verified {
+                verified_events: t.verify()?,
+            })
+        })
     })
 }
 
@@ -115,11 +125,17 @@ struct Head {
 /// The log's head: `{"event_count":N,"hash":"<hex sha-256 of the last event>"}`.
 /// Record it elsewhere to detect a truncated log later.
 #[no_mangle]
-pub unsafe extern "C" fn tr_head_json(tracker: *const tr_tracker, out: *mut *mut c_char) -> tr_status {
+pub unsafe extern "C" fn tr_head_json(
+    tracker: *const tr_tracker,
+    out: *mut *mut c_char,
+) -> tr_status {
     ffi_guard!({
         query_json(tracker, out, |t| {
             let (event_count, hash) = t.head();
-            to_json(&Head { event_count, hash: hex::encode(hash) })
+            to_json(&Head {
+                event_count,
+                hash: hex::encode(hash),
+            })
         })
     })
 }

@@ -92,7 +92,10 @@ pub const STATUS_NAMES: [(tr_status, &CStr); 22] = [
 
 /// The header name of a code (`c"TR_ERR_UNKNOWN_LOT"`), if it is one.
 pub fn status_name(status: tr_status) -> Option<&'static CStr> {
-    STATUS_NAMES.iter().find(|(code, _)| *code == status).map(|(_, name)| *name)
+    STATUS_NAMES
+        .iter()
+        .find(|(code, _)| *code == status)
+        .map(|(_, name)| *name)
 }
 
 /// The code of a core error kind.
@@ -227,7 +230,9 @@ macro_rules! ffi_guard {
 mod tests {
     use super::*;
     fn last_error() -> String {
-        unsafe { CStr::from_ptr(last_error_ptr()) }.to_string_lossy().into_owned()
+        unsafe { CStr::from_ptr(last_error_ptr()) }
+            .to_string_lossy()
+            .into_owned()
     }
 
     #[test]

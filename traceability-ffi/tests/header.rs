@@ -15,7 +15,8 @@ fn header_path() -> PathBuf {
 }
 
 fn generate_header() -> String {
-    let config = cbindgen::Config::from_file(crate_dir().join("cbindgen.toml")).expect("cbindgen.toml");
+    let config =
+        cbindgen::Config::from_file(crate_dir().join("cbindgen.toml")).expect("cbindgen.toml");
     let bindings = cbindgen::Builder::new()
         .with_crate(crate_dir())
         .with_config(config)
@@ -75,13 +76,26 @@ fn every_export_is_one_ffi_guard_and_in_the_header() {
     for (path, text) in sources() {
         let no_mangle = text.matches("#[no_mangle]").count();
         let found = exports(&text);
-        assert_eq!(no_mangle, found.len(), "{}: #[no_mangle] without extern \"C\" (or the reverse)", show(&path));
+        assert_eq!(
+            no_mangle,
+            found.len(),
+            "{}: #[no_mangle] without extern \"C\" (or the reverse)",
+            show(&path)
+        );
         for (name, body) in found {
-            assert!(body.starts_with("ffi_guard!("), "{}: `{name}` does not start with ffi_guard!: {body:?}", show(&path));
+            assert!(
+                body.starts_with("ffi_guard!("),
+                "{}: `{name}` does not start with ffi_guard!: {body:?}",
+                show(&path)
+            );
             names.push(name);
         }
     }
-    assert!(names.len() >= 30, "found only {} exports: {names:?}", names.len());
+    assert!(
+        names.len() >= 30,
+        "found only {} exports: {names:?}",
+        names.len()
+    );
     // The header declares exactly the exports. Declarations start in column 0:
     // "tr_status tr_pick(tr_tracker *tracker," or "const char *tr_version(void);".
     let header = std::fs::read_to_string(header_path()).unwrap_or_default();
@@ -90,14 +104,24 @@ fn every_export_is_one_ffi_guard_and_in_the_header() {
         .filter(|l| l.starts_with(|c: char| c.is_ascii_alphabetic()) && l.contains('('))
         .map(|l| {
             let before_paren = &l[..l.find('(').unwrap()];
-            before_paren.rsplit([' ', '*']).next().unwrap_or_default().to_owned()
+            before_paren
+                .rsplit([' ', '*'])
+                .next()
+                .unwrap_or_default()
+                .to_owned()
         })
         .collect();
     declared.sort();
     names.sort();
-    assert_eq!(declared, names, "functions declared in the header vs exports in src/");
+    assert_eq!(
+        declared, names,
+        "functions declared in the header vs exports in src/"
+    );
 }
 
 fn show(path: &Path) -> String {
-    path.file_name().unwrap_or_default().to_string_lossy().into_owned()
+    path.file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
 }
