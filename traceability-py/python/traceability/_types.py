@@ -9,7 +9,9 @@ import datetime as _dt
 import enum
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, ClassVar, Dict, Mapping, Optional, Tuple, Type, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import (
+    Any, ClassVar, Dict, Mapping, Optional, Tuple, Type, TypeVar, Union, get_args, get_origin, get_type_hints,
+)  # fmt: skip
 
 from ._traceability import InvalidInput
 
