@@ -60,11 +60,11 @@ def test_float_quantity_is_refused(tracker: tr.Tracker) -> None:
 def test_lot_flow_move_allocate_pick_ship_return(tracker: tr.Tracker) -> None:
     receive_flour(tracker)
     tracker.move(FLOUR_L1, "DOCK", "A1", "10", actor="ana")
-    tracker.allocate("SO1", FLOUR_L1, 4, actor="ana", location="A1")
+    tracker.allocate_item("SO1", FLOUR_L1, 4, actor="ana", location="A1")
     assert tracker.reservations("SO1") == [tr.Reservation(FLOUR_L1, "A1", Decimal(4), Decimal(0))]
     tracker.cancel_allocation("SO1", actor="ana")
     assert tracker.reservations("SO1") == []
-    tracker.allocate("SO1", FLOUR_L1, 4, actor="ana")
+    tracker.allocate_item("SO1", FLOUR_L1, 4, actor="ana")
     tracker.pick("SO1", FLOUR_L1, 4, actor="ana")
     tracker.ship("SH1", "SO1", "ACME", actor="ana", shipped_on=dt.date(2026, 3, 2))
     (shipment,) = tracker.shipments()
@@ -86,7 +86,7 @@ def test_serial_lifecycle(tracker: tr.Tracker) -> None:
     assert tracker.serial("PUMP", "SN1").status is tr.SerialStatus.EXPECTED  # type: ignore[union-attr]
     tracker.receive_serials("PUMP", ["SN1", "SN2"], "DOCK", supplier="MILL", actor="ana")
     tracker.putaway(pump, "DOCK", "A1", actor="ana")
-    tracker.allocate("SO2", pump, actor="ana")
+    tracker.allocate_item("SO2", pump, actor="ana")
     tracker.pick("SO2", pump, actor="ana")
     tracker.ship("SH2", "SO2", "ACME", actor="ana")
     serial = tracker.serial("PUMP", "SN1")

@@ -40,10 +40,10 @@ CASES: "list[tuple[type[tr.TraceabilityError], Callable[[tr.Tracker], object]]]"
     (tr.WrongTracking, lambda t: t.receive_lot("PUMP", "L9", 1, "DOCK", actor="ana")),
     (tr.WrongRole, lambda t: t.receive_lot("FLOUR", "L9", 1, "DOCK", supplier="ACME", actor="ana")),
     (tr.InvalidQuantity, lambda t: t.receive_lot("FLOUR", "L9", -1, "DOCK", actor="ana")),
-    (tr.InsufficientStock, lambda t: t.allocate("SO1", L1, 11, actor="ana")),
+    (tr.InsufficientStock, lambda t: t.allocate_item("SO1", L1, 11, actor="ana")),
     (tr.InvalidTransition, lambda t: t.pick("SO1", SN1, actor="ana")),
     (tr.ExpiredLot, lambda t: t.move(tr.LotRef("FLOUR", "OLD"), "DOCK", "CUST", 1, actor="ana")),
-    (tr.NotUsable, lambda t: t.allocate("SO1", tr.LotRef("FLOUR", "OFF"), 1, actor="ana")),
+    (tr.NotUsable, lambda t: t.allocate_item("SO1", tr.LotRef("FLOUR", "OFF"), 1, actor="ana")),
 ]
 
 

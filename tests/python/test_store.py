@@ -16,7 +16,7 @@ def test_reopen_gives_the_same_answers(tmp_path: Path) -> None:
     t.receive_lot("FLOUR", "L1", "12.5", "DOCK", supplier="MILL", actor="ana",
                   manufactured_on=dt.date(2026, 2, 1))
     t.receive_serials("PUMP", ["SN1", "SN2"], "DOCK", actor="ana")
-    t.allocate("SO1", tr.LotRef("FLOUR", "L1"), "2.5", actor="ana")
+    t.allocate_item("SO1", tr.LotRef("FLOUR", "L1"), "2.5", actor="ana")
     answers = (t.head(), list(t.lots()), list(t.serials()), t.reservations("SO1"), t.events(),
                t.history(tr.LotRef("FLOUR", "L1")), t.products())
     t.close()

@@ -16,6 +16,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
+use traceability_core::allocation::AllocationRequest;
 use traceability_core::{Command, FixedClock, SystemClock, TraceError, Tracker};
 
 /// A tracker and, when the caller fixed the time, the clock it reads.
@@ -142,6 +143,22 @@ impl NativeTracker {
             let commands: Vec<Command> = queries::parse("commands", commands)?;
             let done = engine.tracker.execute_batch(actor, reason, &commands)?;
             Ok((done.first_seq, done.count))
+        })
+    }
+
+    /// Allocates stock of a product by FEFO/FIFO/LIFO from a JSON `AllocationRequest`;
+    /// returns the `Allocation` as JSON.
+    #[pyo3(signature = (actor, reason, request))]
+    fn allocate(
+        &self,
+        py: Python<'_>,
+        actor: &str,
+        reason: Option<&str>,
+        request: &str,
+    ) -> PyResult<String> {
+        self.with_engine(py, |engine| {
+            let request: AllocationRequest = queries::parse("allocation request", request)?;
+            queries::encode(&engine.tracker.allocate(actor, reason, &request)?)
         })
     }
 

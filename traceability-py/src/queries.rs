@@ -4,12 +4,15 @@
 //! Internal indexes ([`ItemIdx`]) never leave the core: they are turned into public
 //! [`ItemRef`]s.
 
+use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use traceability_core::expiry::{self, ExpiryWindow};
+use traceability_core::reports::{self, SerialQuery};
 use traceability_core::state::{Reservation, Shipment};
 use traceability_core::{
-    ItemIdx, ItemRef, LocationId, LotNumber, OrderId, PartyId, ProductId, Quantity, SerialNumber,
-    ShipmentId, State, TraceError, Tracker, WorkOrderId,
+    quality, ItemIdx, ItemRef, LocationId, LotNumber, OrderId, PartyId, ProductId, Quantity,
+    SerialNumber, SerialStatus, ShipmentId, State, TraceError, Tracker, WorkOrderId,
 };
 
 /// Parses JSON text given by Python; a malformed document is bad input.
@@ -17,7 +20,7 @@ pub fn parse<T: DeserializeOwned>(what: &'static str, json: &str) -> Result<T, T
     serde_json::from_str(json).map_err(|e| TraceError::invalid(what, e.to_string()))
 }
 
-fn encode<T: Serialize>(value: &T) -> Result<String, TraceError> {
+pub fn encode<T: Serialize>(value: &T) -> Result<String, TraceError> {
     serde_json::to_string(value)
         .map_err(|e| TraceError::Storage(format!("cannot encode the result: {e}")))
 }
@@ -31,6 +34,14 @@ struct Id<T> {
 struct LotKey {
     product: ProductId,
     lot: LotNumber,
+}
+
+#[derive(Deserialize)]
+struct LotAsOf {
+    #[serde(flatten)]
+    key: LotKey,
+    #[serde(default)]
+    as_of: Option<NaiveDate>,
 }
 
 #[derive(Deserialize)]
@@ -67,6 +78,30 @@ struct FromSeq {
 
 #[derive(Deserialize)]
 struct NoArgs {}
+
+/// The optional filters of the expiry, inventory and serial reports; `as_of` defaults
+/// to the tracker's today.
+#[derive(Deserialize)]
+struct Filter {
+    #[serde(default)]
+    as_of: Option<NaiveDate>,
+    #[serde(default)]
+    product: Option<ProductId>,
+    #[serde(default)]
+    location: Option<LocationId>,
+    #[serde(default)]
+    within_days: Option<u32>,
+    #[serde(default)]
+    number: Option<String>,
+    #[serde(default)]
+    status: Option<SerialStatus>,
+}
+
+impl Filter {
+    fn as_of(&self, tracker: &Tracker) -> NaiveDate {
+        self.as_of.unwrap_or_else(|| tracker.now().date_naive())
+    }
+}
 
 #[derive(Serialize)]
 struct ReservationOut<'a> {
@@ -134,6 +169,13 @@ fn shipment<'a>(state: &State, s: &'a Shipment) -> ShipmentOut<'a> {
                 quantity,
             })
             .collect(),
+    }
+}
+
+fn unknown_lot(key: &LotKey) -> TraceError {
+    TraceError::UnknownLot {
+        product: key.product.clone(),
+        lot: key.lot.clone(),
     }
 }
 
@@ -211,6 +253,80 @@ pub fn run(tracker: &Tracker, name: &str, args: &str) -> Result<String, TraceErr
                 count,
                 hash: hex::encode(hash),
             })
+        }
+        "movements" => encode(&tracker.movements(&parse::<ItemKey>(ARGS, args)?.item)?),
+        "expiring_lots" => {
+            let f: Filter = parse(ARGS, args)?;
+            let window = f
+                .within_days
+                .map_or(ExpiryWindow::ProductWarning, ExpiryWindow::Days);
+            encode(&expiry::expiring_lots(
+                state,
+                f.as_of(tracker),
+                window,
+                f.product.as_ref(),
+            ))
+        }
+        "expiry_report" => {
+            let f: Filter = parse(ARGS, args)?;
+            encode(&expiry::expiry_report(
+                state,
+                f.as_of(tracker),
+                f.product.as_ref(),
+            ))
+        }
+        "lot_inventory_by_expiry" => {
+            let f: Filter = parse(ARGS, args)?;
+            encode(&expiry::lot_inventory_by_expiry(
+                state,
+                f.as_of(tracker),
+                f.product.as_ref(),
+            ))
+        }
+        "lot_inventory_by_location" => {
+            let f: Filter = parse(ARGS, args)?;
+            encode(&reports::lot_inventory_by_location(
+                state,
+                f.location.as_ref(),
+                f.product.as_ref(),
+            ))
+        }
+        "serial_inventory_by_location" => {
+            let f: Filter = parse(ARGS, args)?;
+            encode(&reports::serial_inventory_by_location(
+                state,
+                f.location.as_ref(),
+                f.product.as_ref(),
+            ))
+        }
+        "find_serials" => {
+            let f: Filter = parse(ARGS, args)?;
+            let query = SerialQuery {
+                number: f.number,
+                product: f.product,
+                status: f.status,
+            };
+            encode(&reports::find_serials(state, &query))
+        }
+        "shelf_life_remaining_pct" => {
+            let LotAsOf { key, as_of } = parse(ARGS, args)?;
+            let lot = state
+                .lot(&key.product, &key.lot)
+                .ok_or_else(|| unknown_lot(&key))?;
+            let as_of = as_of.unwrap_or_else(|| tracker.now().date_naive());
+            encode(&expiry::shelf_life_remaining_pct(lot, as_of))
+        }
+        "lot_quality" => {
+            let key: LotKey = parse(ARGS, args)?;
+            encode(&quality::lot_quality(state, &key.product, &key.lot)?)
+        }
+        "certificate_of_analysis" => {
+            let key: LotKey = parse(ARGS, args)?;
+            encode(&quality::certificate_of_analysis(
+                state,
+                &key.product,
+                &key.lot,
+            )?)
         }
         other => Err(TraceError::invalid(
             "query",

@@ -11,11 +11,24 @@ import dataclasses
 import datetime as _dt
 import json
 import os
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, TypeVar, Union
+from decimal import Decimal
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Type, TypeVar, Union
 
 from . import _traceability
 from ._types import (
+    Allocation,
     Committed,
+    ExpiryReport,
+    LotDatesChange,
+    LotExpiry,
+    LotQuality,
+    LotStockRow,
+    Movement,
+    QualityStatus,
+    SerialInfo,
+    SerialStatus,
+    SerialStockRow,
+    Strategy,
     Event,
     Head,
     Item,
@@ -29,19 +42,23 @@ from ._types import (
     PartyRole,
     Product,
     QuantityLike,
+    Record,
     Reservation,
     Serial,
     SerialRef,
     Shipment,
     Tracking,
     date_json,
+    from_json,
     instant_json,
     item_json,
     json_default,
+    lot_key_json,
     quantity_json,
 )
 
 T = TypeVar("T")
+R = TypeVar("R", bound=Record)
 Json = Dict[str, Any]
 
 PAGE_SIZE = 10_000
@@ -407,6 +424,39 @@ class Tracker:
 
     def allocate(
         self,
+        *,
+        product: str,
+        quantity: QuantityLike,
+        order: str,
+        actor: str,
+        reason: Optional[str] = None,
+        strategy: Union[Strategy, str] = Strategy.FEFO,
+        ship_date: Optional[_dt.date] = None,
+        min_remaining_shelf_life_pct: Optional[QuantityLike] = None,
+        locations: Optional[Sequence[str]] = None,
+        partial: bool = False,
+    ) -> Allocation:
+        """Reserves stock of `product` for `order`, lot by lot (or serial by serial) in
+        `strategy` order, among released, active, unheld lots not expired at `ship_date`
+        (default today) that meet the shelf-life minimum and location filter. Raises
+        `InsufficientStock` (naming what is available) unless `partial=True`, in which
+        case the shortfall is reported."""
+        request = {
+            "product": product,
+            "quantity": quantity_json(quantity),
+            "order": order,
+            "strategy": Strategy(strategy).value,
+            "ship_date": date_json(ship_date, "ship_date"),
+            "min_remaining_shelf_life_pct": None
+            if min_remaining_shelf_life_pct is None
+            else quantity_json(min_remaining_shelf_life_pct, "min_remaining_shelf_life_pct"),
+            "locations": None if locations is None else list(locations),
+            "partial": partial,
+        }
+        return from_json(Allocation, json.loads(self._native.allocate(actor, reason, _dumps(request))))
+
+    def allocate_item(
+        self,
         order: str,
         item: Item,
         quantity: QuantityLike = 1,
@@ -415,6 +465,7 @@ class Tracker:
         reason: Optional[str] = None,
         location: Optional[str] = None,
     ) -> Committed:
+        """Reserves a given lot or serial for `order` (no strategy: the caller chose)."""
         body = {"order": order, "item": item_json(item), "location": location, "quantity": quantity_json(quantity)}
         return self._run(actor, reason, "allocate", body)
 
@@ -427,6 +478,9 @@ class Tracker:
     def pick(
         self, order: str, item: Item, quantity: QuantityLike = 1, *, actor: str, reason: Optional[str] = None
     ) -> Committed:
+        """Picks (scans) an item for `order`. A lot or serial other than the ones
+        allocated is accepted when it meets the rules the order was allocated under; the
+        reservation moves to it."""
         body = {"order": order, "item": item_json(item), "quantity": quantity_json(quantity)}
         return self._run(actor, reason, "pick", body)
 
@@ -509,6 +563,69 @@ class Tracker:
         }
         return self._run(actor, reason, "return", body)
 
+    def set_lots_active(
+        self, lots: Sequence[LotRef], active: bool, *, actor: str, reason: Optional[str] = None
+    ) -> Committed:
+        """Sets many lots active or inactive atomically (needs a reason)."""
+        body = {"lots": [lot_key_json(lot) for lot in lots], "active": active}
+        return self._run(actor, reason, "set_lots_active", body)
+
+    def update_lot_dates(
+        self, changes: Sequence[LotDatesChange], *, actor: str, reason: Optional[str] = None
+    ) -> Committed:
+        """Changes the dates of many lots atomically (needs a reason)."""
+        return self._run(actor, reason, "update_lot_dates", {"changes": [c.to_json() for c in changes]})
+
+    # --- quality ---------------------------------------------------------------------------
+
+    def record_test_result(
+        self,
+        lot: LotRef,
+        test: str,
+        value: QuantityLike,
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+        unit: str = "",
+        spec_min: Optional[QuantityLike] = None,
+        spec_max: Optional[QuantityLike] = None,
+        tested_on: Optional[_dt.date] = None,
+    ) -> Committed:
+        """Records a test result; it passes when within the inclusive spec limits given."""
+        body = {
+            "lot": lot_key_json(lot),
+            "test": test,
+            "value": quantity_json(value, "value"),
+            "unit": unit,
+            "spec_min": None if spec_min is None else quantity_json(spec_min, "spec_min"),
+            "spec_max": None if spec_max is None else quantity_json(spec_max, "spec_max"),
+            "tested_on": date_json(tested_on, "tested_on"),
+        }
+        return self._run(actor, reason, "record_test_result", body)
+
+    def link_certificate(
+        self, lot: LotRef, document: str, sha256: str, *, actor: str, reason: Optional[str] = None
+    ) -> Committed:
+        """Links a certificate of analysis (document reference and its SHA-256) to a lot."""
+        body = {"lot": lot_key_json(lot), "document": document, "sha256": sha256}
+        return self._run(actor, reason, "link_certificate", body)
+
+    def set_quality_status(
+        self, lot: LotRef, status: Union[QualityStatus, str], *, actor: str, reason: Optional[str] = None
+    ) -> Committed:
+        """Quarantines, releases or rejects a lot (needs a reason)."""
+        body = {"lot": lot_key_json(lot), "status": QualityStatus(status).value}
+        return self._run(actor, reason, "set_quality_status", body)
+
+    def release(self, lot: LotRef, *, actor: str, reason: Optional[str] = None) -> Committed:
+        return self.set_quality_status(lot, QualityStatus.RELEASED, actor=actor, reason=reason)
+
+    def reject(self, lot: LotRef, *, actor: str, reason: Optional[str] = None) -> Committed:
+        return self.set_quality_status(lot, QualityStatus.REJECTED, actor=actor, reason=reason)
+
+    def quarantine(self, lot: LotRef, *, actor: str, reason: Optional[str] = None) -> Committed:
+        return self.set_quality_status(lot, QualityStatus.QUARANTINE, actor=actor, reason=reason)
+
     # --- queries -------------------------------------------------------------------------
 
     def product(self, id: str) -> Optional[Product]:
@@ -566,6 +683,91 @@ class Tracker:
     def events(self, from_seq: int = 0) -> List[Event]:
         return self._query_all(Event.from_json, "events", from_seq=from_seq)
 
+    def movements(self, item: Item) -> List[Movement]:
+        """The history of a lot or serial as movements (receipt, moves, allocation,
+        pick, shipment, ... with locations and quantities), oldest first."""
+        return self._query_all(self._record(Movement), "movements", item=item_json(item))
+
+    def serial_history(self, serial: SerialRef) -> List[Movement]:
+        """`movements` of a serial: receipt to shipment (and back), with locations."""
+        return self.movements(serial)
+
+    def lot_movements(self, lot: LotRef) -> List[Movement]:
+        """`movements` of a lot."""
+        return self.movements(lot)
+
+    def find_serials(
+        self,
+        number: Optional[str] = None,
+        *,
+        product: Optional[str] = None,
+        status: Optional[Union[SerialStatus, str]] = None,
+    ) -> List[SerialInfo]:
+        """Serials whose number contains `number` (case-insensitive), exact matches first."""
+        status_json = None if status is None else SerialStatus(status).value
+        return self._query_all(
+            self._record(SerialInfo), "find_serials", number=number, product=product, status=status_json
+        )
+
+    def expiring_lots(
+        self,
+        *,
+        as_of: Optional[_dt.date] = None,
+        within_days: Optional[int] = None,
+        product: Optional[str] = None,
+    ) -> List[LotExpiry]:
+        """Lots with stock expiring within `within_days` of `as_of` (default today),
+        already expired included, earliest first. Without `within_days`, each product's
+        expiry warning window is used (products without one are left out)."""
+        return self._query_all(
+            self._record(LotExpiry), "expiring_lots",
+            as_of=as_of, within_days=within_days, product=product,
+        )  # fmt: skip
+
+    def expiry_report(self, *, as_of: Optional[_dt.date] = None, product: Optional[str] = None) -> ExpiryReport:
+        """Lots with stock bucketed by expiry: expired, within 30/60/90/180/365 days,
+        later, no expiry."""
+        return from_json(ExpiryReport, self._query("expiry_report", as_of=as_of, product=product))
+
+    def lot_inventory_by_expiry(
+        self, *, as_of: Optional[_dt.date] = None, product: Optional[str] = None
+    ) -> List[LotExpiry]:
+        """Every lot with stock, earliest expiry first (lots without one last)."""
+        return self._query_all(self._record(LotExpiry), "lot_inventory_by_expiry", as_of=as_of, product=product)
+
+    def shelf_life_remaining_pct(self, lot: LotRef, *, as_of: Optional[_dt.date] = None) -> Optional[Decimal]:
+        """(expiry - as_of) / (expiry - manufactured) in percent, 0..100; None without
+        an expiry date."""
+        pct = self._query("shelf_life_remaining_pct", **lot_key_json(lot), as_of=as_of)
+        return None if pct is None else Decimal(pct)
+
+    def lot_quality(self, lot: LotRef) -> LotQuality:
+        return from_json(LotQuality, self._query("lot_quality", **lot_key_json(lot)))
+
+    def certificate_of_analysis(self, lot: LotRef) -> Dict[str, Any]:
+        """The certificate of analysis of a lot as the core's JSON document (dates ISO
+        text, quantities decimal text): ready for `json.dumps`."""
+        coa: Dict[str, Any] = self._query("certificate_of_analysis", **lot_key_json(lot))
+        return coa
+
+    def lot_inventory_by_location(
+        self, *, location: Optional[str] = None, product: Optional[str] = None
+    ) -> List[LotStockRow]:
+        return self._query_all(
+            self._record(LotStockRow), "lot_inventory_by_location", location=location, product=product
+        )
+
+    def serial_inventory_by_location(
+        self, *, location: Optional[str] = None, product: Optional[str] = None
+    ) -> List[SerialStockRow]:
+        return self._query_all(
+            self._record(SerialStockRow), "serial_inventory_by_location", location=location, product=product
+        )
+
+    @staticmethod
+    def _record(cls: Type[R]) -> Callable[[Any], R]:
+        return lambda data: from_json(cls, data)
+
     def verify(self) -> int:
         """Recomputes the audit hash chain; returns the number of events checked, or
         raises `Tampered`."""
@@ -576,4 +778,4 @@ class Tracker:
         return Head(**self._query("head"))
 
 
-__all__ = ["Tracker", "NewLot", "IntoLot", "NewSerial", "Output", "LotRef", "SerialRef"]
+__all__ = ["Tracker", "NewLot", "IntoLot", "NewSerial", "Output", "LotRef", "SerialRef", "LotDatesChange"]

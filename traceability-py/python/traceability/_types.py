@@ -9,7 +9,9 @@ import datetime as _dt
 import enum
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Dict, Mapping, Optional, Tuple, Union
+from typing import (
+    Any, ClassVar, Dict, Mapping, Optional, Tuple, Type, TypeVar, Union, get_args, get_origin, get_type_hints,
+)  # fmt: skip
 
 from ._traceability import InvalidInput
 
@@ -43,6 +45,27 @@ class QualityStatus(str, enum.Enum):
     QUARANTINE = "quarantine"
     RELEASED = "released"
     REJECTED = "rejected"
+
+
+class Strategy(str, enum.Enum):
+    """Allocation order: first expired, first in, or last in, first out."""
+
+    FEFO = "fefo"
+    FIFO = "fifo"
+    LIFO = "lifo"
+
+
+class ExpiryBucket(str, enum.Enum):
+    """Expiry report buckets, in report order."""
+
+    EXPIRED = "expired"
+    WITHIN_30 = "within30"
+    WITHIN_60 = "within60"
+    WITHIN_90 = "within90"
+    WITHIN_180 = "within180"
+    WITHIN_365 = "within365"
+    LATER = "later"
+    NO_EXPIRY = "no_expiry"
 
 
 class SerialStatus(str, enum.Enum):
@@ -420,3 +443,234 @@ class Line(Record):
             "location": self.location,
             "quantity": quantity_json(self.quantity),
         }
+
+
+# --- issue 4: allocation, expiry, quality, reports -------------------------------------
+# These records mirror the core's serde shapes field for field, so one generic converter
+# builds them from their type annotations instead of a hand-written `from_json` each.
+
+R = TypeVar("R", bound="Record")
+_HINTS: Dict[type, Dict[str, Any]] = {}
+
+
+def _convert(tp: Any, value: Any) -> Any:
+    """A JSON value as the annotated Python type (Decimal, date, enum, record, tuple)."""
+    if value is None:
+        return None
+    origin = get_origin(tp)
+    if origin is Union:
+        if tp == Item:
+            return item_from(value)
+        (inner,) = [arg for arg in get_args(tp) if arg is not type(None)]
+        return _convert(inner, value)
+    if origin is tuple:
+        return tuple(_convert(get_args(tp)[0], item) for item in value)
+    if tp is Decimal:
+        return Decimal(value)
+    if tp is _dt.datetime:
+        return _instant(value)
+    if tp is _dt.date:
+        return _dt.date.fromisoformat(value)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return tp(value)
+    if isinstance(tp, type) and issubclass(tp, Record):
+        return from_json(tp, value)
+    return value
+
+
+def from_json(cls: Type[R], data: Mapping[str, Any]) -> R:
+    """Builds a record from the core's JSON by its field annotations; `_json_names` maps
+    a field to a different JSON key."""
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = get_type_hints(cls)
+    names: Mapping[str, str] = getattr(cls, "_json_names", {})
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    return cls(**{f.name: _convert(hints[f.name], data[names.get(f.name, f.name)]) for f in fields})
+
+
+@dataclasses.dataclass(frozen=True)
+class AllocationLine(Record):
+    """One reservation made by `Tracker.allocate`."""
+
+    item: Item
+    location: str
+    quantity: Decimal
+    expiry: Optional[_dt.date]
+    removal: Optional[_dt.date]
+
+
+@dataclasses.dataclass(frozen=True)
+class Allocation(Record):
+    """What `Tracker.allocate` reserved; `shortfall` is non-zero only when partial."""
+
+    order: str
+    product: str
+    strategy: Strategy
+    ship_date: _dt.date
+    requested: Decimal
+    allocated: Decimal
+    shortfall: Decimal
+    lines: Tuple[AllocationLine, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class LotExpiry(Record):
+    """A lot with stock, seen from its expiry as of a date."""
+
+    product: str
+    lot: str
+    expiry: Optional[_dt.date]
+    removal: Optional[_dt.date]
+    days_to_expiry: Optional[int]
+    shelf_life_remaining_pct: Optional[Decimal]
+    bucket: ExpiryBucket
+    on_hand: Decimal
+    reserved: Decimal
+    quality: QualityStatus
+    active: bool
+    on_hold: bool
+    stock: Tuple[StockLine, ...]
+
+    @property
+    def ref(self) -> LotRef:
+        return LotRef(self.product, self.lot)
+
+
+@dataclasses.dataclass(frozen=True)
+class BucketSummary(Record):
+    bucket: ExpiryBucket
+    lots: int
+    on_hand: Decimal
+    items: Tuple[LotExpiry, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class ExpiryReport(Record):
+    """Lots with stock in every bucket (all buckets present, possibly empty)."""
+
+    as_of: _dt.date
+    buckets: Tuple[BucketSummary, ...]
+
+    def __getitem__(self, bucket: Union[ExpiryBucket, str]) -> BucketSummary:
+        wanted = ExpiryBucket(bucket)
+        return next(b for b in self.buckets if b.bucket is wanted)
+
+
+@dataclasses.dataclass(frozen=True)
+class TestResult(Record):
+    __test__: ClassVar[bool] = False  # not a pytest test class
+
+    test: str
+    value: Decimal
+    unit: str
+    spec_min: Optional[Decimal]
+    spec_max: Optional[Decimal]
+    passed: bool
+    tested_on: _dt.date
+
+
+@dataclasses.dataclass(frozen=True)
+class Certificate(Record):
+    document: str
+    sha256: str
+
+
+@dataclasses.dataclass(frozen=True)
+class QualityDecision(Record):
+    status: QualityStatus
+    reason: str
+    seq: int
+
+
+@dataclasses.dataclass(frozen=True)
+class LotQuality(Record):
+    """A lot's test results, linked certificates and quality decisions, oldest first."""
+
+    tests: Tuple[TestResult, ...]
+    certificates: Tuple[Certificate, ...]
+    decisions: Tuple[QualityDecision, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class SerialInfo(Record):
+    """A `find_serials` hit; `exact` when the whole number matched."""
+
+    product: str
+    serial: str
+    status: SerialStatus
+    location: Optional[str]
+    order: Optional[str]
+    supplier: Optional[str]
+    on_hold: bool
+    exact: bool
+
+    @property
+    def ref(self) -> SerialRef:
+        return SerialRef(self.product, self.serial)
+
+
+@dataclasses.dataclass(frozen=True)
+class Movement(Record):
+    """One step in a lot's or serial's history. `action` is the core's name for it
+    (received, moved, allocated, picked, shipped, consumed, quality_set, ...)."""
+
+    _json_names: ClassVar[Mapping[str, str]] = {"from_location": "from", "to_location": "to"}
+
+    seq: int
+    recorded_at: _dt.datetime
+    actor: str
+    reason: Optional[str]
+    action: str
+    from_location: Optional[str]
+    to_location: Optional[str]
+    quantity: Optional[Decimal]
+    order: Optional[str]
+    reference: Optional[str]
+    party: Optional[str]
+    date: Optional[_dt.date]
+
+
+@dataclasses.dataclass(frozen=True)
+class LotStockRow(Record):
+    location: str
+    product: str
+    lot: str
+    on_hand: Decimal
+    reserved: Decimal
+    available: Decimal
+    expiry: Optional[_dt.date]
+    quality: QualityStatus
+    on_hold: bool
+    active: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class SerialStockRow(Record):
+    location: str
+    product: str
+    serial: str
+    status: SerialStatus
+    on_hold: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class LotDatesChange:
+    """One lot's new dates for `Tracker.update_lot_dates`; dates left None are kept."""
+
+    lot: LotRef
+    expiry: Optional[_dt.date] = None
+    best_before: Optional[_dt.date] = None
+    removal: Optional[_dt.date] = None
+    alert: Optional[_dt.date] = None
+
+    def to_json(self) -> Dict[str, Any]:
+        dates = {k: date_json(getattr(self, k), k) for k in ("expiry", "best_before", "removal", "alert")}
+        return {"lot": lot_key_json(self.lot), "dates": dates}
+
+
+def lot_key_json(lot: LotRef) -> Dict[str, str]:
+    """The core's `LotKey` shape of a lot reference."""
+    if not isinstance(lot, LotRef):
+        raise InvalidInput(f"invalid lot: {lot!r} is not a LotRef")
+    return {"product": lot.product, "lot": lot.lot}
