@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -27,18 +28,30 @@ macro_rules! string_id {
         $(#[$doc])*
         ///
         /// Deserialising goes through the same validation as `new` (JSON commands from
-        /// the bindings are trimmed and checked like typed ones).
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-        #[serde(transparent)]
-        pub struct $name(String);
+        /// the bindings are trimmed and checked like typed ones). The text is shared
+        /// (`Arc<str>`), so copying an id into events, state and reports never allocates.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(Arc<str>);
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let raw = String::deserialize(deserializer)?;
                 if !raw.is_empty() && raw.trim().len() == raw.len() {
-                    return Ok(Self(raw));
+                    return Ok(Self(raw.into()));
                 }
                 Self::new(raw).map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
             }
         }
 
@@ -53,7 +66,7 @@ macro_rules! string_id {
                         message: "must not be empty".into(),
                     });
                 }
-                Ok(Self(trimmed.to_owned()))
+                Ok(Self(trimmed.into()))
             }
 
             /// The identifier as text.
