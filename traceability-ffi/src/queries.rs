@@ -27,11 +27,7 @@ unsafe fn as_of_arg(t: &Tracker, as_of: *const c_char) -> Result<NaiveDate, Fail
 }
 
 /// The lot named by the `product` and `lot` arguments, or TR_ERR_UNKNOWN_LOT.
-unsafe fn lot_arg<'t>(
-    t: &'t Tracker,
-    product: *const c_char,
-    lot: *const c_char,
-) -> Result<&'t Lot, Failure> {
+unsafe fn lot_arg(t: &Tracker, product: *const c_char, lot: *const c_char) -> Result<&Lot, Failure> {
     let LotKey { product, lot } = lot_key_arg(product, lot)?;
     match t.state().lot(&product, &lot) {
         Some(found) => Ok(found),
