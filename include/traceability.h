@@ -146,6 +146,12 @@ typedef struct {
 } tr_output;
 
 /**
+ * An allocation strategy: one of the `TR_STRATEGY_*` values (another value is
+ * TR_ERR_INVALID_INPUT).
+ */
+typedef int tr_strategy;
+
+/**
  * Success.
  */
 #define TR_OK 0
@@ -282,6 +288,22 @@ typedef struct {
 #define TR_OUTPUT_NEW_SERIAL 2
 
 /**
+ * First expired, first out: earliest removal date (else expiry) first; lots without
+ * either last.
+ */
+#define TR_STRATEGY_FEFO 0
+
+/**
+ * First in, first out: earliest receipt first.
+ */
+#define TR_STRATEGY_FIFO 1
+
+/**
+ * Last in, first out: latest receipt first.
+ */
+#define TR_STRATEGY_LIFO 2
+
+/**
  * Registers a product. `tracking` is "lot", "serial" or "none"; `unit` (NULL: "ea"),
  * `description` (NULL: "") and `shelf_life_days` (NULL: none; days from manufacture to
  * expiry) are optional. Other product fields: use `tr_execute_json`.
@@ -379,8 +401,9 @@ tr_status tr_move(tr_tracker *tracker,
                   bool override_expiry);
 
 /**
- * Reserves `quantity` of `item` for `order`, at `location` (NULL: any location, in
- * stock order).
+ * Reserves `quantity` of one given `item` for `order`, at `location` (NULL: any
+ * location, in stock order). To let the engine choose lots by FEFO/FIFO/LIFO:
+ * `tr_allocate_stock`.
  */
 tr_status tr_allocate(tr_tracker *tracker,
                       const char *actor,
@@ -481,6 +504,106 @@ tr_status tr_return(tr_tracker *tracker,
                     const tr_item *item,
                     const char *location,
                     const char *quantity);
+
+/**
+ * Allocates `quantity` of `product` (lot- or serial-tracked) to `order` by `strategy`
+ * (`TR_STRATEGY_FEFO`, `_FIFO` or `_LIFO`), splitting across lots and locations.
+ * Candidates are released, active, not held, not expired on `ship_date` (NULL: today)
+ * and, when given, have at least `min_remaining_shelf_life_pct` (decimal string,
+ * NULL: no minimum) of their shelf life left then. `locations` (`location_count`
+ * codes) restricts where stock is taken from; `location_count` 0 means any location
+ * (`locations` may then be NULL). Not enough eligible stock is
+ * TR_ERR_INSUFFICIENT_STOCK stating what is available and nothing is reserved, unless
+ * `partial` is true: then what is eligible is reserved and the shortfall reported.
+ *
+ * On TR_OK `*out` is the allocation as JSON (`order`, `product`, `strategy`,
+ * `ship_date`, `requested`, `allocated`, `shortfall`, `lines`: item, location,
+ * quantity, expiry, removal), owned by the caller and freed with `tr_string_free`;
+ * on failure `*out` is NULL. `out` is required.
+ *
+ * (`tr_allocate` reserves one given lot or serial instead.)
+ */
+tr_status tr_allocate_stock(tr_tracker *tracker,
+                            const char *actor,
+                            const char *reason,
+                            const char *product,
+                            const char *quantity,
+                            const char *order,
+                            tr_strategy strategy,
+                            const char *ship_date,
+                            const char *min_remaining_shelf_life_pct,
+                            const char *const *locations,
+                            size_t location_count,
+                            bool partial,
+                            char **out);
+
+/**
+ * Changes the dates of one lot (needs a reason): each of `expiry`, `best_before`,
+ * `removal` (the date FEFO sorts on) and `alert` given replaces the lot's, NULL keeps
+ * it. Many lots atomically: `tr_execute_json` with `{"update_lot_dates":{"changes":[...]}}`.
+ */
+tr_status tr_update_lot_dates(tr_tracker *tracker,
+                              const char *actor,
+                              const char *reason,
+                              const char *product,
+                              const char *lot,
+                              const char *expiry,
+                              const char *best_before,
+                              const char *removal,
+                              const char *alert);
+
+/**
+ * Sets `lot_count` lots active or inactive atomically (needs a reason). Each element
+ * of `lots` must be a `TR_ITEM_LOT`; `lots` may be NULL only when `lot_count` is 0.
+ */
+tr_status tr_set_lots_active(tr_tracker *tracker,
+                             const char *actor,
+                             const char *reason,
+                             const tr_item *lots,
+                             size_t lot_count,
+                             bool active);
+
+/**
+ * Records a quality test result on a lot: `value` (decimal string) of `test`, in `unit`
+ * (NULL: ""), passing when within the inclusive limits `spec_min` / `spec_max`
+ * (decimal strings, NULL: no limit), tested on `tested_on` (NULL: today).
+ */
+tr_status tr_record_test_result(tr_tracker *tracker,
+                                const char *actor,
+                                const char *reason,
+                                const char *product,
+                                const char *lot,
+                                const char *test,
+                                const char *value,
+                                const char *unit,
+                                const char *spec_min,
+                                const char *spec_max,
+                                const char *tested_on);
+
+/**
+ * Links a certificate of analysis to a lot: `document` (a reference such as a file
+ * name or URL) and its `sha256` (64 hexadecimal digits). Linking the same document
+ * twice is TR_ERR_DUPLICATE_NUMBER.
+ */
+tr_status tr_link_certificate(tr_tracker *tracker,
+                              const char *actor,
+                              const char *reason,
+                              const char *product,
+                              const char *lot,
+                              const char *document,
+                              const char *sha256);
+
+/**
+ * Quarantines, releases or rejects a lot (needs a reason): `status` is "quarantine",
+ * "released" or "rejected". Releasing while the latest result of a test failed is
+ * TR_ERR_NOT_USABLE.
+ */
+tr_status tr_set_quality_status(tr_tracker *tracker,
+                                const char *actor,
+                                const char *reason,
+                                const char *product,
+                                const char *lot,
+                                const char *status);
 
 /**
  * Executes any command given as JSON in the core's serde form, e.g.
@@ -607,6 +730,123 @@ tr_status tr_verify_json(const tr_tracker *tracker, char **out);
  * Record it elsewhere to detect a truncated log later.
  */
 tr_status tr_head_json(const tr_tracker *tracker, char **out);
+
+/**
+ * Lots with stock on hand expiring within `within_days` days of `as_of` (NULL: today),
+ * already expired ones included (negative `days_to_expiry`), earliest expiry first: a
+ * JSON array of {product, lot, expiry, removal, days_to_expiry,
+ * shelf_life_remaining_pct, bucket, on_hand, reserved, quality, active, on_hold,
+ * stock}. `within_days` NULL: each product's own expiry warning window (products
+ * without one are skipped). `product` NULL: all products.
+ */
+tr_status tr_expiring_lots_json(const tr_tracker *tracker,
+                                const char *as_of,
+                                const uint32_t *within_days,
+                                const char *product,
+                                char **out);
+
+/**
+ * The expiry report as of `as_of` (NULL: today), for one `product` or all (NULL):
+ * `{"as_of":..., "buckets":[{bucket, lots, on_hand, items}, ...]}` with all eight
+ * buckets in order: expired, within_30, within_60, within_90, within_180, within_365,
+ * later, no_expiry. Only lots with stock on hand are counted.
+ */
+tr_status tr_expiry_report_json(const tr_tracker *tracker,
+                                const char *as_of,
+                                const char *product,
+                                char **out);
+
+/**
+ * Every lot with stock on hand (of one `product`, or all when NULL), earliest expiry
+ * first, lots without an expiry last: a JSON array of rows as in
+ * `tr_expiring_lots_json`, figures as of `as_of` (NULL: today).
+ */
+tr_status tr_lot_inventory_by_expiry_json(const tr_tracker *tracker,
+                                          const char *as_of,
+                                          const char *product,
+                                          char **out);
+
+/**
+ * A lot's remaining shelf life on `as_of` (NULL: today), in percent, as a decimal
+ * string such as `"70"` or `"33.33"` (0 to 100). On TR_OK `*out` is that string, or
+ * NULL when the lot has no expiry date (no shelf life figure). Unknown lot:
+ * TR_ERR_UNKNOWN_LOT.
+ */
+tr_status tr_shelf_life_remaining_pct(const tr_tracker *tracker,
+                                      const char *product,
+                                      const char *lot,
+                                      const char *as_of,
+                                      char **out);
+
+/**
+ * A lot's certificate of analysis as JSON: product, description, unit, lot, supplier
+ * and supplier lot, manufacturing and expiry dates, quality status, on hand, the test
+ * results, `all_tests_passed`, linked certificates and quality decisions.
+ * Unknown lot: TR_ERR_UNKNOWN_LOT.
+ */
+tr_status tr_certificate_of_analysis_json(const tr_tracker *tracker,
+                                          const char *product,
+                                          const char *lot,
+                                          char **out);
+
+/**
+ * A lot's quality record as JSON: `{"tests":[...], "certificates":[...],
+ * "decisions":[...]}`, oldest first. Unknown lot: TR_ERR_UNKNOWN_LOT.
+ */
+tr_status tr_lot_quality_json(const tr_tracker *tracker,
+                              const char *product,
+                              const char *lot,
+                              char **out);
+
+/**
+ * Finds serials whose number contains `number` (case-insensitive; NULL: any), of
+ * `product` (NULL: any) in `status` (e.g. "IN_INVENTORY"; NULL: any): a JSON array of
+ * {product, serial, status, location, order, supplier, on_hold, exact}, exact matches
+ * first.
+ */
+tr_status tr_find_serials_json(const tr_tracker *tracker,
+                               const char *number,
+                               const char *product,
+                               const char *status,
+                               char **out);
+
+/**
+ * A serial's history as movements (receipt, moves, allocation, pick, shipment, ...,
+ * with locations), oldest first: a JSON array. Unknown serial: TR_ERR_UNKNOWN_SERIAL.
+ */
+tr_status tr_serial_history_json(const tr_tracker *tracker,
+                                 const char *product,
+                                 const char *serial,
+                                 char **out);
+
+/**
+ * A lot's movement history (receipt, moves, allocations, picks, shipments,
+ * consumption, ...), oldest first: a JSON array. Unknown lot: TR_ERR_UNKNOWN_LOT.
+ */
+tr_status tr_lot_movements_json(const tr_tracker *tracker,
+                                const char *product,
+                                const char *lot,
+                                char **out);
+
+/**
+ * Lot stock per location (at `location`, of `product`; each NULL: all), ordered by
+ * location, product, lot: a JSON array of {location, product, lot, on_hand, reserved,
+ * available, expiry, quality, on_hold, active}.
+ */
+tr_status tr_lot_inventory_by_location_json(const tr_tracker *tracker,
+                                            const char *location,
+                                            const char *product,
+                                            char **out);
+
+/**
+ * Serials in our custody per location (at `location`, of `product`; each NULL: all),
+ * ordered by location, product, serial: a JSON array of {location, product, serial,
+ * status, on_hold}.
+ */
+tr_status tr_serial_inventory_by_location_json(const tr_tracker *tracker,
+                                               const char *location,
+                                               const char *product,
+                                               char **out);
 
 #ifdef __cplusplus
 }

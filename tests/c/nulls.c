@@ -17,6 +17,7 @@ struct case_ {
 
 static const char *serials[1] = {"SN9"};
 static const tr_item lot = {TR_ITEM_LOT, "FLOUR", "L1"};
+static const uint32_t days = 30;
 
 static tr_status call_new_memory(tr_tracker *t, int null_arg) {
     tr_tracker *made = NULL;
@@ -114,6 +115,27 @@ static tr_status call_execute_json(tr_tracker *t, int null_arg) {
 static tr_status call_execute_batch_json(tr_tracker *t, int null_arg) {
     return tr_execute_batch_json(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "[]"));
 }
+static tr_status call_update_lot_dates(tr_tracker *t, int null_arg) {
+    return tr_update_lot_dates(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "FLOUR"), ARG(4, "L1"),
+                               ARG(5, "2027-01-01"), ARG(6, "2026-12-01"), ARG(7, "2026-11-01"),
+                               ARG(8, "2026-10-01"));
+}
+static tr_status call_set_lots_active(tr_tracker *t, int null_arg) {
+    return tr_set_lots_active(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, &lot), 1, false);
+}
+static tr_status call_record_test_result(tr_tracker *t, int null_arg) {
+    return tr_record_test_result(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "FLOUR"), ARG(4, "L1"),
+                                 ARG(5, "ph"), ARG(6, "7"), ARG(7, "pH"), ARG(8, "6"), ARG(9, "8"),
+                                 ARG(10, "2026-03-01"));
+}
+static tr_status call_link_certificate(tr_tracker *t, int null_arg) {
+    return tr_link_certificate(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "FLOUR"), ARG(4, "L1"),
+                               ARG(5, "coa.pdf"), ARG(6, "00"));
+}
+static tr_status call_set_quality_status(tr_tracker *t, int null_arg) {
+    return tr_set_quality_status(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "FLOUR"), ARG(4, "L1"),
+                                 ARG(5, "released"));
+}
 
 /* Query callers free whatever they get back. */
 #define QUERY_CALLER(name, call)                                                       \
@@ -130,6 +152,29 @@ QUERY_CALLER(call_location_history_json, tr_location_history_json(ARG(0, t), ARG
 QUERY_CALLER(call_events_json, tr_events_json(ARG(0, t), 0, ARG(1, &out)))
 QUERY_CALLER(call_verify_json, tr_verify_json(ARG(0, t), ARG(1, &out)))
 QUERY_CALLER(call_head_json, tr_head_json(ARG(0, t), ARG(1, &out)))
+QUERY_CALLER(call_allocate_stock,
+             tr_allocate_stock(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "FLOUR"), ARG(4, "1"),
+                               ARG(5, "SO"), TR_STRATEGY_FEFO, ARG(6, "2026-03-01"), ARG(7, "10"),
+                               ARG(8, serials), 1, false, ARG(9, &out)))
+QUERY_CALLER(call_expiring_lots_json,
+             tr_expiring_lots_json(ARG(0, t), ARG(1, "2026-03-01"), ARG(2, &days), ARG(3, "FLOUR"), ARG(4, &out)))
+QUERY_CALLER(call_expiry_report_json,
+             tr_expiry_report_json(ARG(0, t), ARG(1, "2026-03-01"), ARG(2, "FLOUR"), ARG(3, &out)))
+QUERY_CALLER(call_lot_inventory_by_expiry_json,
+             tr_lot_inventory_by_expiry_json(ARG(0, t), ARG(1, "2026-03-01"), ARG(2, "FLOUR"), ARG(3, &out)))
+QUERY_CALLER(call_shelf_life_remaining_pct,
+             tr_shelf_life_remaining_pct(ARG(0, t), ARG(1, "FLOUR"), ARG(2, "L1"), ARG(3, "2026-03-01"), ARG(4, &out)))
+QUERY_CALLER(call_certificate_of_analysis_json,
+             tr_certificate_of_analysis_json(ARG(0, t), ARG(1, "FLOUR"), ARG(2, "L1"), ARG(3, &out)))
+QUERY_CALLER(call_lot_quality_json, tr_lot_quality_json(ARG(0, t), ARG(1, "FLOUR"), ARG(2, "L1"), ARG(3, &out)))
+QUERY_CALLER(call_find_serials_json,
+             tr_find_serials_json(ARG(0, t), ARG(1, "SN"), ARG(2, "PUMP"), ARG(3, "IN_INVENTORY"), ARG(4, &out)))
+QUERY_CALLER(call_serial_history_json, tr_serial_history_json(ARG(0, t), ARG(1, "PUMP"), ARG(2, "SN1"), ARG(3, &out)))
+QUERY_CALLER(call_lot_movements_json, tr_lot_movements_json(ARG(0, t), ARG(1, "FLOUR"), ARG(2, "L1"), ARG(3, &out)))
+QUERY_CALLER(call_lot_inventory_by_location_json,
+             tr_lot_inventory_by_location_json(ARG(0, t), ARG(1, "DOCK"), ARG(2, "FLOUR"), ARG(3, &out)))
+QUERY_CALLER(call_serial_inventory_by_location_json,
+             tr_serial_inventory_by_location_json(ARG(0, t), ARG(1, "DOCK"), ARG(2, "PUMP"), ARG(3, &out)))
 
 #define BIT(i) (1u << (i))
 #define ACTOR_REASON_OPTIONAL BIT(2)
@@ -163,6 +208,23 @@ static const struct case_ cases[] = {
     {"tr_events_json", call_events_json, 2, 0},
     {"tr_verify_json", call_verify_json, 2, 0},
     {"tr_head_json", call_head_json, 2, 0},
+    {"tr_allocate_stock", call_allocate_stock, 10, BIT(2) | BIT(6) | BIT(7)},
+    {"tr_update_lot_dates", call_update_lot_dates, 9, BIT(2) | BIT(5) | BIT(6) | BIT(7) | BIT(8)},
+    {"tr_set_lots_active", call_set_lots_active, 4, ACTOR_REASON_OPTIONAL},
+    {"tr_record_test_result", call_record_test_result, 11, BIT(2) | BIT(7) | BIT(8) | BIT(9) | BIT(10)},
+    {"tr_link_certificate", call_link_certificate, 7, ACTOR_REASON_OPTIONAL},
+    {"tr_set_quality_status", call_set_quality_status, 6, ACTOR_REASON_OPTIONAL},
+    {"tr_expiring_lots_json", call_expiring_lots_json, 5, BIT(1) | BIT(2) | BIT(3)},
+    {"tr_expiry_report_json", call_expiry_report_json, 4, BIT(1) | BIT(2)},
+    {"tr_lot_inventory_by_expiry_json", call_lot_inventory_by_expiry_json, 4, BIT(1) | BIT(2)},
+    {"tr_shelf_life_remaining_pct", call_shelf_life_remaining_pct, 5, BIT(3)},
+    {"tr_certificate_of_analysis_json", call_certificate_of_analysis_json, 4, 0},
+    {"tr_lot_quality_json", call_lot_quality_json, 4, 0},
+    {"tr_find_serials_json", call_find_serials_json, 5, BIT(1) | BIT(2) | BIT(3)},
+    {"tr_serial_history_json", call_serial_history_json, 4, 0},
+    {"tr_lot_movements_json", call_lot_movements_json, 4, 0},
+    {"tr_lot_inventory_by_location_json", call_lot_inventory_by_location_json, 4, BIT(1) | BIT(2)},
+    {"tr_serial_inventory_by_location_json", call_serial_inventory_by_location_json, 4, BIT(1) | BIT(2)},
 };
 
 /* NULL inside the structs passed by pointer. */
@@ -171,6 +233,7 @@ static void check_null_struct_fields(tr_tracker *t) {
     tr_item no_number = {TR_ITEM_SERIAL, "PUMP", NULL};
     tr_line line;
     tr_output output;
+    const char *no_location[2] = {"DOCK", NULL};
     char *out = NULL;
     CHECK_STATUS(TR_ERR_NULL_POINTER, tr_history_json(t, &no_product, &out));
     CHECK_MESSAGE("argument `item.product` is NULL");
@@ -188,6 +251,12 @@ static void check_null_struct_fields(tr_tracker *t) {
     output.location = "DOCK";
     CHECK_STATUS(TR_ERR_NULL_POINTER, tr_produce(t, "ana", NULL, "WO", NULL, 0, &output, 1, NULL, false));
     CHECK_MESSAGE("argument `outputs[0].quantity` is NULL");
+    CHECK_STATUS(TR_ERR_NULL_POINTER, tr_set_lots_active(t, "ana", "why", &no_product, 1, false));
+    CHECK_MESSAGE("argument `lots[0].product` is NULL");
+    CHECK_STATUS(TR_ERR_NULL_POINTER, tr_allocate_stock(t, "ana", NULL, "FLOUR", "1", "SO", TR_STRATEGY_FEFO,
+                                                        NULL, NULL, no_location, 2, false, &out));
+    CHECK_MESSAGE("argument `locations[1]` is NULL");
+    CHECK(out == NULL);
     CHECK_STATUS(TR_ERR_NULL_POINTER, tr_receive_serials(t, "ana", NULL, "PUMP", NULL, 2, "DOCK", NULL, NULL));
     CHECK_MESSAGE("argument `serials` is NULL");
 }
@@ -212,7 +281,7 @@ int main(void) {
             }
         }
     }
-    CHECK(calls == 145);
+    CHECK(calls == 239);
     check_null_struct_fields(t);
     /* The functions that accept NULL and return nothing. */
     tr_string_free(NULL);

@@ -88,12 +88,12 @@ step "extract the README example" extract_readme_example
 step "compile the README example" gcc "${CFLAGS[@]}" "$OUT/readme.c" -o "$OUT/readme" "${LINK[@]}"
 step "run the README example under valgrind" "${VALGRIND[@]}" "$OUT/readme"
 
-run_checks "scenario.c under valgrind" 125 "${VALGRIND[@]}" "$OUT/scenario" "$OUT/scenario.db"
-run_checks "nulls.c under valgrind" 267 "${VALGRIND[@]}" "$OUT/nulls"
-run_checks "scenario.cpp (RAII, threads) under valgrind" 24 "${VALGRIND[@]}" "$OUT/scenario_cpp"
-run_checks "scenario.c, static library" 125 "$OUT/scenario_static" "$OUT/static.db"
-run_checks "scenario.c under ASan+UBSan" 125 env ASAN_OPTIONS=detect_leaks=1 "$OUT/scenario_asan" "$OUT/asan.db"
-run_checks "nulls.c under ASan+UBSan" 267 env ASAN_OPTIONS=detect_leaks=1 "$OUT/nulls_asan"
+run_checks "scenario.c under valgrind" 238 "${VALGRIND[@]}" "$OUT/scenario" "$OUT/scenario.db"
+run_checks "nulls.c under valgrind" 429 "${VALGRIND[@]}" "$OUT/nulls"
+run_checks "scenario.cpp (RAII, threads) under valgrind" 33 "${VALGRIND[@]}" "$OUT/scenario_cpp"
+run_checks "scenario.c, static library" 238 "$OUT/scenario_static" "$OUT/static.db"
+run_checks "scenario.c under ASan+UBSan" 238 env ASAN_OPTIONS=detect_leaks=1 "$OUT/scenario_asan" "$OUT/asan.db"
+run_checks "nulls.c under ASan+UBSan" 429 env ASAN_OPTIONS=detect_leaks=1 "$OUT/nulls_asan"
 
 EXPECTED_PROGRAMS=6
 if [[ $programs -ne $EXPECTED_PROGRAMS ]]; then

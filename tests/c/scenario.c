@@ -180,6 +180,158 @@ static void run_error_paths(tr_tracker *t) {
     CHECK(strcmp(tr_status_name(12345), "TR_UNKNOWN_STATUS") == 0);
 }
 
+/* `needle_a` occurs in `text` before `needle_b`. */
+static int comes_before(const char *text, const char *needle_a, const char *needle_b) {
+    const char *a = text != NULL ? strstr(text, needle_a) : NULL;
+    const char *b = text != NULL ? strstr(text, needle_b) : NULL;
+    return a != NULL && b != NULL && a < b;
+}
+
+/* Issue 4: FEFO/FIFO allocation, expiry, quality and reports, on a tracker of its own. */
+static void run_allocation_and_quality(void) {
+    tr_tracker *t = NULL;
+    char *json = NULL, *before = NULL, *after = NULL;
+    const char *a1_only[1] = {"A1"};
+    const char *pumps[3] = {"SN-100", "SN-101", "XSN-1"};
+    const tr_item inactive[2] = {{TR_ITEM_LOT, "MILK", "M1"}, {TR_ITEM_LOT, "MILK", "M2"}};
+    const tr_item not_a_lot = {TR_ITEM_SERIAL, "PUMP", "SN-100"};
+    const tr_item sn100 = {TR_ITEM_SERIAL, "PUMP", "SN-100"};
+    const char *sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    long events;
+
+    CHECK_OK(tr_tracker_new_memory(&t));
+    CHECK_OK(tr_tracker_set_time(t, "2026-03-01T08:00:00Z"));
+    CHECK_OK(tr_register_product(t, ACTOR, NULL, "MILK", "lot", "l", NULL, NULL));
+    CHECK_OK(tr_register_product(t, ACTOR, NULL, "PUMP", "serial", NULL, NULL, NULL));
+    CHECK_OK(tr_register_location(t, ACTOR, NULL, "A1", "internal", NULL));
+    CHECK_OK(tr_register_location(t, ACTOR, NULL, "A2", "internal", NULL));
+    /* M1 expired, M5 earliest but quarantined, then M3, M2, M4; M6 has no expiry */
+    CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "MILK", "M1", "10", "A1", NULL, "2026-02-01", NULL, "2026-02-20", NULL));
+    CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "MILK", "M2", "5", "A1", NULL, "2026-02-01", "2026-01-01", "2026-04-01", NULL));
+    CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "MILK", "M3", "4", "A2", NULL, "2026-02-01", NULL, "2026-03-15", NULL));
+    CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "MILK", "M4", "20", "A1", NULL, "2026-02-01", "2026-01-01", "2027-01-01", NULL));
+    CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "MILK", "M5", "3", "A1", NULL, "2026-02-01", NULL, "2026-03-10", NULL));
+    CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "MILK", "M6", "1", "A2", NULL, NULL, NULL, NULL, NULL));
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_set_quality_status(t, ACTOR, NULL, "MILK", "M5", "quarantine"));
+    CHECK_OK(tr_set_quality_status(t, ACTOR, "inspection", "MILK", "M5", "quarantine"));
+
+    /* FEFO across lots: M3 then M2; the expired M1 and the quarantined M5 are skipped */
+    CHECK_OK(tr_allocate_stock(t, ACTOR, NULL, "MILK", "7", "SO-1", TR_STRATEGY_FEFO, NULL, NULL, NULL, 0, false, &json));
+    CHECK_CONTAINS(json, "\"allocated\":\"7\"");
+    CHECK(comes_before(json, "\"lot\":\"M3\"", "\"lot\":\"M2\""));
+    CHECK(json != NULL && strstr(json, "\"M1\"") == NULL && strstr(json, "\"M5\"") == NULL);
+    if (!comes_before(json, "\"lot\":\"M3\"", "\"lot\":\"M2\"")) fprintf(stderr, "  json: %s\n", json ? json : "(null)");
+    tr_string_free(json);
+    json = NULL;
+
+    /* insufficient stock: an error saying what is available, and nothing changes */
+    events = event_count(t);
+    CHECK_OK(tr_lot_inventory_by_location_json(t, NULL, "MILK", &before));
+    json = (char *)"sentinel";
+    CHECK_STATUS(TR_ERR_INSUFFICIENT_STOCK,
+                 tr_allocate_stock(t, ACTOR, NULL, "MILK", "100", "SO-2", TR_STRATEGY_FEFO, NULL, NULL, NULL, 0, false, &json));
+    CHECK_MESSAGE("available");
+    CHECK(json == NULL);
+    CHECK(event_count(t) == events);
+    /* without somewhere to put the result, nothing is reserved either */
+    CHECK_STATUS(TR_ERR_NULL_POINTER,
+                 tr_allocate_stock(t, ACTOR, NULL, "MILK", "1", "SO-2", TR_STRATEGY_FEFO, NULL, NULL, NULL, 0, false, NULL));
+    CHECK(event_count(t) == events);
+    CHECK_OK(tr_lot_inventory_by_location_json(t, NULL, "MILK", &after));
+    CHECK(before != NULL && after != NULL && strcmp(before, after) == 0);
+    CHECK_CONTAINS(before, "\"reserved\":\"4\"");
+    tr_string_free(before);
+    tr_string_free(after);
+    CHECK_STATUS(TR_ERR_INVALID_INPUT,
+                 tr_allocate_stock(t, ACTOR, NULL, "MILK", "1", "SO-2", 9, NULL, NULL, NULL, 0, false, &json));
+    CHECK_MESSAGE("strategy");
+    CHECK_STATUS(TR_ERR_INVALID_INPUT,
+                 tr_allocate_stock(t, ACTOR, NULL, "MILK", "1", "SO-2", TR_STRATEGY_FEFO, NULL, "half", NULL, 0, false, &json));
+    CHECK_MESSAGE("min_remaining_shelf_life_pct");
+
+    /* partial, with a shelf-life minimum and a location filter: only M4 qualifies */
+    CHECK_OK(tr_allocate_stock(t, ACTOR, NULL, "MILK", "25", "SO-3", TR_STRATEGY_FIFO, "2026-03-02", "50",
+                               a1_only, 1, true, &json));
+    CHECK_CONTAINS(json, "\"shortfall\":\"5\"");
+    check_json(TR_OK, &json, "\"lot\":\"M4\"");
+
+    /* quality: a failed test blocks release until a passing re-test */
+    CHECK_OK(tr_record_test_result(t, ACTOR, NULL, "MILK", "M5", "ph", "7.9", NULL, "6.5", "7.5", NULL));
+    CHECK_STATUS(TR_ERR_NOT_USABLE, tr_set_quality_status(t, ACTOR, "checked", "MILK", "M5", "released"));
+    CHECK_MESSAGE("cannot be released");
+    CHECK_OK(tr_record_test_result(t, ACTOR, NULL, "MILK", "M5", "ph", "7.0", "pH", "6.5", "7.5", "2026-03-01"));
+    CHECK_OK(tr_set_quality_status(t, ACTOR, "re-test passed", "MILK", "M5", "released"));
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_set_quality_status(t, ACTOR, "x", "MILK", "M5", "approved"));
+    CHECK_MESSAGE("quarantine, released, rejected");
+    CHECK_OK(tr_link_certificate(t, ACTOR, NULL, "MILK", "M5", "coa-M5.pdf", sha));
+    CHECK_STATUS(TR_ERR_DUPLICATE_NUMBER, tr_link_certificate(t, ACTOR, NULL, "MILK", "M5", "again.pdf", sha));
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_link_certificate(t, ACTOR, NULL, "MILK", "M5", "x.pdf", "abc"));
+    CHECK_OK(tr_certificate_of_analysis_json(t, "MILK", "M5", &json));
+    CHECK_CONTAINS(json, "\"all_tests_passed\":true");
+    check_json(TR_OK, &json, "coa-M5.pdf");
+    check_json(tr_lot_quality_json(t, "MILK", "M5", &json), &json, "\"reason\":\"re-test passed\"");
+    CHECK_STATUS(TR_ERR_UNKNOWN_LOT, tr_certificate_of_analysis_json(t, "MILK", "M9", &json));
+    CHECK(json == NULL);
+    /* released, M5 is now the first FEFO candidate */
+    check_json(tr_allocate_stock(t, ACTOR, NULL, "MILK", "2", "SO-4", TR_STRATEGY_FEFO, NULL, NULL, NULL, 0, false, &json),
+               &json, "\"lot\":\"M5\"");
+
+    /* expiry: shelf life, expiring lots, buckets, inventory by expiry */
+    CHECK_OK(tr_shelf_life_remaining_pct(t, "MILK", "M2", NULL, &json));
+    CHECK(json != NULL && strcmp(json, "34.44") == 0); /* (2026-04-01 - today) / 90 days */
+    tr_string_free(json);
+    CHECK_OK(tr_shelf_life_remaining_pct(t, "MILK", "M1", "2026-03-01", &json));
+    CHECK(json != NULL && strcmp(json, "0") == 0);
+    tr_string_free(json);
+    json = (char *)"sentinel";
+    CHECK_OK(tr_shelf_life_remaining_pct(t, "MILK", "M6", NULL, &json));
+    CHECK(json == NULL); /* no expiry date, no figure */
+    {
+        uint32_t fortnight = 14;
+        CHECK_OK(tr_expiring_lots_json(t, NULL, &fortnight, "MILK", &json));
+        CHECK(comes_before(json, "\"lot\":\"M1\"", "\"lot\":\"M5\"") && comes_before(json, "\"lot\":\"M5\"", "\"lot\":\"M3\""));
+        CHECK(json != NULL && strstr(json, "\"M4\"") == NULL);
+        check_json(TR_OK, &json, "\"days_to_expiry\":-9");
+        check_json(tr_expiring_lots_json(t, NULL, NULL, NULL, &json), &json, "[]"); /* no warning windows */
+    }
+    check_json(tr_expiry_report_json(t, NULL, NULL, &json), &json, "{\"bucket\":\"expired\",\"lots\":1,\"on_hand\":\"10\"");
+    check_json(tr_expiry_report_json(t, "2026-12-31", "MILK", &json), &json, "\"as_of\":\"2026-12-31\"");
+    CHECK_OK(tr_lot_inventory_by_expiry_json(t, NULL, NULL, &json));
+    CHECK(comes_before(json, "\"lot\":\"M1\"", "\"lot\":\"M4\"") && comes_before(json, "\"lot\":\"M4\"", "\"lot\":\"M6\""));
+    check_json(TR_OK, &json, "\"bucket\":\"no_expiry\"");
+
+    /* lot dates and active status, one lot and many */
+    CHECK_OK(tr_update_lot_dates(t, ACTOR, "supplier correction", "MILK", "M4", "2026-12-01", NULL, "2026-11-01", NULL));
+    check_json(tr_lot_json(t, "MILK", "M4", &json), &json, "\"removal\":\"2026-11-01\"");
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_update_lot_dates(t, ACTOR, "x", "MILK", "M4", "2026-02-30", NULL, NULL, NULL));
+    CHECK_OK(tr_set_lots_active(t, ACTOR, "withdrawn", inactive, 2, false));
+    check_json(tr_lot_json(t, "MILK", "M2", &json), &json, "\"active\":false");
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_set_lots_active(t, ACTOR, "x", &not_a_lot, 1, true));
+    CHECK_MESSAGE("lots[0].kind");
+    check_json(tr_lot_movements_json(t, "MILK", "M2", &json), &json, "\"order\":\"SO-1\"");
+    check_json(tr_lot_inventory_by_location_json(t, "A2", NULL, &json), &json, "\"lot\":\"M6\"");
+
+    /* serials: lookup by full or partial number, history, inventory, allocation */
+    CHECK_OK(tr_receive_serials(t, ACTOR, NULL, "PUMP", pumps, 3, "A2", NULL, "PO-9"));
+    CHECK_OK(tr_move(t, ACTOR, NULL, &sn100, "A2", "A1", "1", false));
+    CHECK_OK(tr_find_serials_json(t, "sn-10", NULL, NULL, &json));
+    CHECK(json != NULL && strstr(json, "XSN-1") == NULL);
+    check_json(TR_OK, &json, "\"serial\":\"SN-101\"");
+    CHECK_OK(tr_find_serials_json(t, "xsn-1", "PUMP", NULL, &json));
+    check_json(TR_OK, &json, "\"exact\":true");
+    CHECK_OK(tr_find_serials_json(t, NULL, NULL, "IN_INVENTORY", &json));
+    CHECK(json != NULL && strstr(json, "SN-101") == NULL);
+    check_json(TR_OK, &json, "\"serial\":\"SN-100\"");
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_find_serials_json(t, NULL, NULL, "LOST", &json));
+    check_json(tr_allocate_stock(t, ACTOR, NULL, "PUMP", "1", "SO-5", TR_STRATEGY_FIFO, NULL, NULL, NULL, 0, false, &json),
+               &json, "\"serial\":\"SN-100\"");
+    check_json(tr_serial_history_json(t, "PUMP", "SN-100", &json), &json, "\"to\":\"A1\"");
+    check_json(tr_serial_inventory_by_location_json(t, "A1", "PUMP", &json), &json, "\"status\":\"ALLOCATED\"");
+    CHECK_STATUS(TR_ERR_UNKNOWN_SERIAL, tr_serial_history_json(t, "PUMP", "SN-404", &json));
+    check_json(tr_verify_json(t, &json), &json, "\"verified_events\":");
+    tr_tracker_free(t);
+}
+
 /* The same log survives a reopen of the SQLite file and verifies. */
 static void run_durability(const char *path) {
     tr_tracker *t = NULL;
@@ -215,6 +367,7 @@ int main(int argc, char **argv) {
     run_error_paths(t);
     tr_tracker_free(t);
     tr_tracker_free(NULL);
+    run_allocation_and_quality();
     run_durability(argc > 1 ? argv[1] : "scenario-test.db");
     return CHECKS_REPORT();
 }

@@ -102,6 +102,21 @@ void threads(tr::Tracker &t) {
     CHECK(contains(t.verify(), "\"verified_events\":115"));
 }
 
+// Issue 4 through the wrapper: allocation by strategy, and reports.
+void allocation_and_reports(tr::Tracker &t) {
+    std::string allocation = t.allocate_stock(ACTOR, "BREAD", "1.5", "SO-7", TR_STRATEGY_FEFO);
+    CHECK(contains(allocation, "\"lot\":\"B1\""));
+    CHECK(contains(allocation, "\"allocated\":\"1.5\""));
+    expect_error(TR_ERR_INSUFFICIENT_STOCK, "available 0.5", [&] {
+        t.allocate_stock(ACTOR, "BREAD", "5", "SO-8", TR_STRATEGY_LIFO, "2026-03-02", nullptr, {"STOCK"});
+    });
+    CHECK(contains(t.allocate_stock(ACTOR, "BREAD", "5", "SO-8", TR_STRATEGY_FIFO, nullptr, nullptr, {}, true),
+                   "\"shortfall\":\"4.5\""));
+    CHECK(contains(t.expiry_report("2026-03-01", "BREAD"), "\"bucket\":\"no_expiry\",\"lots\":1"));
+    CHECK(contains(t.certificate_of_analysis("FLOUR", "L1"), "\"all_tests_passed\":false"));
+    expect_error(TR_ERR_UNKNOWN_LOT, "unknown lot BREAD/B9", [&] { t.certificate_of_analysis("BREAD", "B9"); });
+}
+
 }  // namespace
 
 int main() {
@@ -110,5 +125,6 @@ int main() {
     scenario(t);
     error_paths(t);
     threads(t);
+    allocation_and_reports(t);
     return CHECKS_REPORT();
 }

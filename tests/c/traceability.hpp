@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "traceability.h"
 
@@ -59,6 +60,25 @@ public:
     }
     std::string history(const tr_item &item) const {
         return json([&](char **out) { return tr_history_json(get(), &item, out); });
+    }
+    // Lets the engine choose lots (or serials) of `product` for `order` by `strategy`
+    // (TR_STRATEGY_FEFO/FIFO/LIFO); returns the allocation as JSON. Optional arguments:
+    // nullptr / empty for "not given".
+    std::string allocate_stock(const char *actor, const char *product, const char *quantity, const char *order,
+                               tr_strategy strategy, const char *ship_date = nullptr,
+                               const char *min_remaining_shelf_life_pct = nullptr,
+                               const std::vector<const char *> &locations = {}, bool partial = false) {
+        return json([&](char **out) {
+            return tr_allocate_stock(get(), actor, nullptr, product, quantity, order, strategy, ship_date,
+                                     min_remaining_shelf_life_pct, locations.data(), locations.size(), partial,
+                                     out);
+        });
+    }
+    std::string expiry_report(const char *as_of = nullptr, const char *product = nullptr) const {
+        return json([&](char **out) { return tr_expiry_report_json(get(), as_of, product, out); });
+    }
+    std::string certificate_of_analysis(const char *product, const char *lot) const {
+        return json([&](char **out) { return tr_certificate_of_analysis_json(get(), product, lot, out); });
     }
     std::string head() const { return json([&](char **out) { return tr_head_json(get(), out); }); }
     std::string verify() const { return json([&](char **out) { return tr_verify_json(get(), out); }); }

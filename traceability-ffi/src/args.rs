@@ -9,6 +9,8 @@ use std::ffi::{c_char, c_int, CStr};
 use std::str::FromStr;
 
 use chrono::NaiveDate;
+use traceability_core::allocation::Strategy;
+use traceability_core::expiry::LotKey;
 use traceability_core::{
     ItemRef, Line, LocationId, LotNumber, LotSpec, Output, ProductId, Quantity, SerialNumber,
     TraceError,
@@ -86,6 +88,31 @@ pub unsafe fn quantity_arg(ptr: *const c_char, name: &str) -> Result<Quantity, F
     let text = str_arg(ptr, name)?;
     Quantity::from_str(text.trim())
         .map_err(|e| invalid(name, format!("{text:?} is not a decimal number ({e})")))
+}
+
+/// An optional decimal (NULL: not given), e.g. a specification limit or a percentage.
+///
+/// # Safety
+/// As [`str_arg`].
+pub unsafe fn opt_quantity_arg(
+    ptr: *const c_char,
+    name: &str,
+) -> Result<Option<Quantity>, Failure> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    quantity_arg(ptr, name).map(Some)
+}
+
+/// A lot given as two string arguments, `product` and `lot`, both required.
+///
+/// # Safety
+/// As [`str_arg`].
+pub unsafe fn lot_key_arg(product: *const c_char, lot: *const c_char) -> Result<LotKey, Failure> {
+    Ok(LotKey {
+        product: id_arg(product, "product")?,
+        lot: id_arg(lot, "lot")?,
+    })
 }
 
 /// An optional `"YYYY-MM-DD"` date (NULL: not given).
@@ -180,6 +207,28 @@ pub const TR_OUTPUT_INTO_LOT: tr_output_kind = 1;
 /// A new serial (an assembly); `quantity` is ignored and may be NULL.
 pub const TR_OUTPUT_NEW_SERIAL: tr_output_kind = 2;
 
+/// An allocation strategy: one of the `TR_STRATEGY_*` values (another value is
+/// TR_ERR_INVALID_INPUT).
+#[allow(non_camel_case_types)]
+pub type tr_strategy = c_int;
+/// First expired, first out: earliest removal date (else expiry) first; lots without
+/// either last.
+pub const TR_STRATEGY_FEFO: tr_strategy = 0;
+/// First in, first out: earliest receipt first.
+pub const TR_STRATEGY_FIFO: tr_strategy = 1;
+/// Last in, first out: latest receipt first.
+pub const TR_STRATEGY_LIFO: tr_strategy = 2;
+
+/// Converts a [`tr_strategy`] argument.
+pub fn strategy_from_c(strategy: tr_strategy, name: &str) -> Result<Strategy, Failure> {
+    match strategy {
+        TR_STRATEGY_FEFO => Ok(Strategy::Fefo),
+        TR_STRATEGY_FIFO => Ok(Strategy::Fifo),
+        TR_STRATEGY_LIFO => Ok(Strategy::Lifo),
+        other => Err(unknown_kind(name, other)),
+    }
+}
+
 fn unknown_kind(name: &str, kind: c_int) -> Failure {
     invalid(name, format!("unknown kind {kind}"))
 }
@@ -219,6 +268,20 @@ pub unsafe fn item_from_c(item: &tr_item, name: &str) -> Result<ItemRef, Failure
         },
         other => return Err(unknown_kind(&format!("{name}.kind"), other)),
     })
+}
+
+/// Converts a [`tr_item`] argument that must be a lot (`TR_ITEM_LOT`).
+///
+/// # Safety
+/// The strings of `item` are NULL or valid.
+pub unsafe fn lot_key_from_c(item: &tr_item, name: &str) -> Result<LotKey, Failure> {
+    match item_from_c(item, name)? {
+        ItemRef::Lot { product, lot } => Ok(LotKey { product, lot }),
+        ItemRef::Serial { .. } => Err(invalid(
+            &format!("{name}.kind"),
+            "must be TR_ITEM_LOT".to_owned(),
+        )),
+    }
 }
 
 /// Converts a [`tr_line`] argument.
@@ -317,4 +380,19 @@ pub unsafe fn name_arg<T: serde::de::DeserializeOwned>(
     let text = str_arg(ptr, name)?;
     serde_json::from_value(serde_json::Value::String(text.trim().to_owned()))
         .map_err(|_| invalid(name, format!("{text:?} is not one of {allowed}")))
+}
+
+/// An optional enum name as [`name_arg`] (NULL: not given).
+///
+/// # Safety
+/// As [`str_arg`].
+pub unsafe fn opt_name_arg<T: serde::de::DeserializeOwned>(
+    ptr: *const c_char,
+    name: &str,
+    allowed: &str,
+) -> Result<Option<T>, Failure> {
+    match ptr.is_null() {
+        true => Ok(None),
+        false => name_arg(ptr, name, allowed).map(Some),
+    }
 }

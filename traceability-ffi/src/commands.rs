@@ -8,16 +8,20 @@
 
 use std::ffi::c_char;
 
+use traceability_core::allocation::AllocationRequest;
+use traceability_core::expiry::LotDatesChange;
 use traceability_core::{
-    Command, Location, LocationKind, LotDates, LotSpec, Party, PartyRole, Product, Tracking,
+    Command, Location, LocationKind, LotDates, LotSpec, Party, PartyRole, Product, QualityStatus,
+    Tracking,
 };
 
 use crate::args::{
-    id_arg, id_vec_arg, item_from_c, json_arg, line_from_c, name_arg, opt_date_arg, opt_id_arg,
-    opt_text_arg, opt_value_arg, output_from_c, quantity_arg, struct_arg, tr_item, tr_line,
-    tr_output, vec_arg,
+    id_arg, id_vec_arg, item_from_c, json_arg, line_from_c, lot_key_arg, lot_key_from_c, name_arg,
+    opt_date_arg, opt_id_arg, opt_quantity_arg, opt_text_arg, opt_value_arg, output_from_c,
+    quantity_arg, str_arg, strategy_from_c, struct_arg, tr_item, tr_line, tr_output, tr_strategy,
+    vec_arg,
 };
-use crate::handle::{submit, submit_with, tr_tracker};
+use crate::handle::{submit, submit_json, submit_with, tr_tracker};
 use crate::status::tr_status;
 
 /// Registers a product. `tracking` is "lot", "serial" or "none"; `unit` (NULL: "ea"),
@@ -215,8 +219,9 @@ pub unsafe extern "C" fn tr_move(
     })
 }
 
-/// Reserves `quantity` of `item` for `order`, at `location` (NULL: any location, in
-/// stock order).
+/// Reserves `quantity` of one given `item` for `order`, at `location` (NULL: any
+/// location, in stock order). To let the engine choose lots by FEFO/FIFO/LIFO:
+/// `tr_allocate_stock`.
 #[no_mangle]
 pub unsafe extern "C" fn tr_allocate(
     tracker: *mut tr_tracker,
@@ -422,6 +427,199 @@ pub unsafe extern "C" fn tr_return(
                 item: struct_arg(item, "item", |i, n| item_from_c(i, n))?,
                 location: id_arg(location, "location")?,
                 quantity: quantity_arg(quantity, "quantity")?,
+            })
+        })
+    })
+}
+
+/// Allocates `quantity` of `product` (lot- or serial-tracked) to `order` by `strategy`
+/// (`TR_STRATEGY_FEFO`, `_FIFO` or `_LIFO`), splitting across lots and locations.
+/// Candidates are released, active, not held, not expired on `ship_date` (NULL: today)
+/// and, when given, have at least `min_remaining_shelf_life_pct` (decimal string,
+/// NULL: no minimum) of their shelf life left then. `locations` (`location_count`
+/// codes) restricts where stock is taken from; `location_count` 0 means any location
+/// (`locations` may then be NULL). Not enough eligible stock is
+/// TR_ERR_INSUFFICIENT_STOCK stating what is available and nothing is reserved, unless
+/// `partial` is true: then what is eligible is reserved and the shortfall reported.
+///
+/// On TR_OK `*out` is the allocation as JSON (`order`, `product`, `strategy`,
+/// `ship_date`, `requested`, `allocated`, `shortfall`, `lines`: item, location,
+/// quantity, expiry, removal), owned by the caller and freed with `tr_string_free`;
+/// on failure `*out` is NULL. `out` is required.
+///
+/// (`tr_allocate` reserves one given lot or serial instead.)
+#[no_mangle]
+pub unsafe extern "C" fn tr_allocate_stock(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    product: *const c_char,
+    quantity: *const c_char,
+    order: *const c_char,
+    strategy: tr_strategy,
+    ship_date: *const c_char,
+    min_remaining_shelf_life_pct: *const c_char,
+    locations: *const *const c_char,
+    location_count: usize,
+    partial: bool,
+    out: *mut *mut c_char,
+) -> tr_status {
+    ffi_guard!({
+        submit_json(
+            tracker,
+            actor,
+            reason,
+            out,
+            || {
+                let mut request = AllocationRequest::new(
+                    id_arg(product, "product")?,
+                    quantity_arg(quantity, "quantity")?,
+                    id_arg(order, "order")?,
+                    strategy_from_c(strategy, "strategy")?,
+                );
+                request.ship_date = opt_date_arg(ship_date, "ship_date")?;
+                request.min_remaining_shelf_life_pct =
+                    opt_quantity_arg(min_remaining_shelf_life_pct, "min_remaining_shelf_life_pct")?;
+                let locations = id_vec_arg(locations, location_count, "locations")?;
+                request.locations = (!locations.is_empty()).then_some(locations);
+                request.partial = partial;
+                Ok(request)
+            },
+            |tracker, actor, reason, request| tracker.allocate(actor, reason, &request),
+        )
+    })
+}
+
+/// Changes the dates of one lot (needs a reason): each of `expiry`, `best_before`,
+/// `removal` (the date FEFO sorts on) and `alert` given replaces the lot's, NULL keeps
+/// it. Many lots atomically: `tr_execute_json` with `{"update_lot_dates":{"changes":[...]}}`.
+#[no_mangle]
+pub unsafe extern "C" fn tr_update_lot_dates(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    product: *const c_char,
+    lot: *const c_char,
+    expiry: *const c_char,
+    best_before: *const c_char,
+    removal: *const c_char,
+    alert: *const c_char,
+) -> tr_status {
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            Ok(Command::UpdateLotDates {
+                changes: vec![LotDatesChange {
+                    lot: lot_key_arg(product, lot)?,
+                    dates: LotDates {
+                        expiry: opt_date_arg(expiry, "expiry")?,
+                        best_before: opt_date_arg(best_before, "best_before")?,
+                        removal: opt_date_arg(removal, "removal")?,
+                        alert: opt_date_arg(alert, "alert")?,
+                    },
+                }],
+            })
+        })
+    })
+}
+
+/// Sets `lot_count` lots active or inactive atomically (needs a reason). Each element
+/// of `lots` must be a `TR_ITEM_LOT`; `lots` may be NULL only when `lot_count` is 0.
+#[no_mangle]
+pub unsafe extern "C" fn tr_set_lots_active(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    lots: *const tr_item,
+    lot_count: usize,
+    active: bool,
+) -> tr_status {
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            Ok(Command::SetLotsActive {
+                lots: vec_arg(lots, lot_count, "lots", |l, n| lot_key_from_c(l, n))?,
+                active,
+            })
+        })
+    })
+}
+
+/// Records a quality test result on a lot: `value` (decimal string) of `test`, in `unit`
+/// (NULL: ""), passing when within the inclusive limits `spec_min` / `spec_max`
+/// (decimal strings, NULL: no limit), tested on `tested_on` (NULL: today).
+#[no_mangle]
+pub unsafe extern "C" fn tr_record_test_result(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    product: *const c_char,
+    lot: *const c_char,
+    test: *const c_char,
+    value: *const c_char,
+    unit: *const c_char,
+    spec_min: *const c_char,
+    spec_max: *const c_char,
+    tested_on: *const c_char,
+) -> tr_status {
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            Ok(Command::RecordTestResult {
+                lot: lot_key_arg(product, lot)?,
+                test: str_arg(test, "test")?.to_owned(),
+                value: quantity_arg(value, "value")?,
+                unit: opt_text_arg(unit, "unit")?.unwrap_or_default(),
+                spec_min: opt_quantity_arg(spec_min, "spec_min")?,
+                spec_max: opt_quantity_arg(spec_max, "spec_max")?,
+                tested_on: opt_date_arg(tested_on, "tested_on")?,
+            })
+        })
+    })
+}
+
+/// Links a certificate of analysis to a lot: `document` (a reference such as a file
+/// name or URL) and its `sha256` (64 hexadecimal digits). Linking the same document
+/// twice is TR_ERR_DUPLICATE_NUMBER.
+#[no_mangle]
+pub unsafe extern "C" fn tr_link_certificate(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    product: *const c_char,
+    lot: *const c_char,
+    document: *const c_char,
+    sha256: *const c_char,
+) -> tr_status {
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            Ok(Command::LinkCertificate {
+                lot: lot_key_arg(product, lot)?,
+                document: str_arg(document, "document")?.to_owned(),
+                sha256: str_arg(sha256, "sha256")?.to_owned(),
+            })
+        })
+    })
+}
+
+/// Quarantines, releases or rejects a lot (needs a reason): `status` is "quarantine",
+/// "released" or "rejected". Releasing while the latest result of a test failed is
+/// TR_ERR_NOT_USABLE.
+#[no_mangle]
+pub unsafe extern "C" fn tr_set_quality_status(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    product: *const c_char,
+    lot: *const c_char,
+    status: *const c_char,
+) -> tr_status {
+    ffi_guard!({
+        submit(tracker, actor, reason, || {
+            Ok(Command::SetQualityStatus {
+                lot: lot_key_arg(product, lot)?,
+                status: name_arg::<QualityStatus>(
+                    status,
+                    "status",
+                    "quarantine, released, rejected",
+                )?,
             })
         })
     })

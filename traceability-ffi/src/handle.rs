@@ -130,26 +130,74 @@ pub fn to_json(value: &impl Serialize) -> Result<String, Failure> {
         .map_err(|e| Failure::new(TR_ERR_PANIC, format!("cannot serialise the result: {e}")))
 }
 
-/// The body of every query export: checks the handle and `out`, runs `read` on the
-/// locked tracker, and hands the JSON text to C in `*out` (freed with `tr_string_free`).
+/// Sets `*out` to NULL when `out` is not NULL, so it is never left dangling on failure.
 ///
 /// # Safety
-/// Pointers as documented in the header.
-pub unsafe fn query_json(
-    tracker: *const tr_tracker,
-    out: *mut *mut c_char,
-    read: impl FnOnce(&Tracker) -> Result<String, Failure>,
-) -> FfiResult {
-    // `*out` is NULL on every failure, a NULL handle included.
+/// `out` is NULL or writable.
+unsafe fn clear_out(out: *mut *mut c_char) {
     if let Some(out) = out.as_mut() {
         *out = std::ptr::null_mut();
     }
+}
+
+/// Hands text (or NULL for `None`) to C in `*out`, owned by the caller and freed with
+/// `tr_string_free`.
+fn put_out(out: &mut *mut c_char, text: Option<String>) -> Result<(), Failure> {
+    if let Some(text) = text {
+        // JSON escapes control characters, so the text has no interior NUL.
+        *out = CString::new(text)
+            .map_err(|e| Failure::new(TR_ERR_PANIC, e.to_string()))?
+            .into_raw();
+    }
+    Ok(())
+}
+
+/// Like [`submit_with`] for commands that return a result (e.g. an allocation): `out`
+/// is checked before anything runs, and the result is handed to C as JSON in `*out`.
+///
+/// # Safety
+/// Pointers as documented in the header.
+pub unsafe fn submit_json<C, R: Serialize>(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    out: *mut *mut c_char,
+    build: impl FnOnce() -> Result<C, Failure>,
+    run: impl FnOnce(&mut Tracker, &str, Option<&str>, C) -> Result<R, traceability_core::TraceError>,
+) -> FfiResult {
+    clear_out(out);
+    let mut result = None;
+    submit_with(
+        tracker,
+        actor,
+        reason,
+        || {
+            out_arg(out, "out")?;
+            build()
+        },
+        |tracker, actor, reason, command| {
+            result = Some(run(tracker, actor, reason, command)?);
+            Ok(())
+        },
+    )?;
+    put_out(&mut *out, result.map(|r| to_json(&r)).transpose()?)
+}
+
+/// The body of every query export: checks the handle and `out`, runs `read` on the
+/// locked tracker, and hands its text to C in `*out` (freed with `tr_string_free`).
+/// `read` returns a `String`, or an `Option<String>` where `None` leaves `*out` NULL.
+///
+/// # Safety
+/// Pointers as documented in the header.
+pub unsafe fn query_json<R: Into<Option<String>>>(
+    tracker: *const tr_tracker,
+    out: *mut *mut c_char,
+    read: impl FnOnce(&Tracker) -> Result<R, Failure>,
+) -> FfiResult {
+    // `*out` is NULL on every failure, a NULL handle included.
+    clear_out(out);
     let tracker = tracker_arg(tracker)?;
     let out = out_arg(out, "out")?;
-    let json = read(&tracker.lock()?.tracker)?;
-    // JSON escapes control characters, so the text has no interior NUL.
-    *out = CString::new(json)
-        .map_err(|e| Failure::new(TR_ERR_PANIC, e.to_string()))?
-        .into_raw();
-    Ok(())
+    let text = read(&tracker.lock()?.tracker)?;
+    put_out(out, text.into())
 }
