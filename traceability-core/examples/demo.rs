@@ -1,6 +1,8 @@
 //! The end-to-end demo: a bakery receives flour and sugar lots from suppliers, bakes
-//! bread in two work orders, ships to two customers, takes a return, then shows the
-//! audit history, reopens the SQLite file and verifies the hash chain.
+//! bread in two work orders, allocates by FEFO and ships to two customers, takes a
+//! return; then a supplier reports a contaminated flour lot: trace back and forward,
+//! recall with a hold (held bread can no longer be allocated). Finally the audit
+//! history, a reopen of the SQLite file and a check of the hash chain.
 //!
 //! Run: `cargo run --release --example demo [-- path/to/file.sqlite]`
 
@@ -31,6 +33,8 @@ fn main() -> Result {
     ship(&mut t)?;
     clock.set("2026-03-06T15:00:00Z".parse()?);
     customer_return(&mut t)?;
+    clock.set("2026-03-07T09:00:00Z".parse()?);
+    recall(&mut t)?;
     rejected_commands(&mut t);
     history(&t)?;
     reopen_and_verify(&t, &path)?;
@@ -40,6 +44,14 @@ fn main() -> Result {
 fn id<T: std::str::FromStr<Err = TraceError>>(s: &str) -> T {
     s.parse()
         .unwrap_or_else(|e| panic!("demo identifier {s:?}: {e}"))
+}
+
+fn join<T: std::fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn q(s: &str) -> Quantity {
@@ -240,54 +252,132 @@ fn bake(t: &mut Tracker) -> Result {
 }
 
 fn ship(t: &mut Tracker) -> Result {
-    for (order, shipment, customer, picks) in [
-        (
-            "SO-501",
-            "SHP-9001",
-            "SHOP-PARIS",
-            vec![("B-0303-A", "240"), ("B-0303-B", "60")],
-        ),
-        ("SO-502", "SHP-9002", "SHOP-LYON", vec![("B-0303-A", "300")]),
-    ] {
-        for (lot, loaves) in &picks {
-            let item = ItemRef::lot("BREAD-800", lot)?;
-            t.execute(
-                "planner",
-                None,
-                &Command::Allocate {
-                    order: id(order),
-                    item: item.clone(),
-                    location: None,
-                    quantity: q(loaves),
-                },
-            )?;
-            t.execute(
-                "picker-7",
-                None,
-                &Command::Pick {
-                    order: id(order),
-                    item,
-                    quantity: q(loaves),
-                },
-            )?;
-        }
+    // SO-501: the planner asks for 300 loaves by FEFO; the engine picks the lots.
+    let request = traceability_core::allocation::AllocationRequest::new(
+        id("BREAD-800"),
+        q("300"),
+        id("SO-501"),
+        traceability_core::allocation::Strategy::Fefo,
+    );
+    let allocation = t.allocate("planner", None, &request)?;
+    for line in &allocation.lines {
+        println!(
+            "FEFO allocated {} of {} at {} to SO-501",
+            line.quantity, line.item, line.location
+        );
         t.execute(
-            "dispatch",
+            "picker-7",
             None,
-            &Command::Ship {
-                shipment: id(shipment),
-                order: id(order),
-                customer: id(customer),
-                shipped_on: None,
-                override_expiry: false,
+            &Command::Pick {
+                order: id("SO-501"),
+                item: line.item.clone(),
+                quantity: line.quantity,
             },
         )?;
-        let what: Vec<String> = picks.iter().map(|(l, n)| format!("{n} of {l}")).collect();
-        println!(
-            "shipped {shipment} to {customer} for {order}: {}",
-            what.join(", ")
-        );
     }
+    t.execute(
+        "dispatch",
+        None,
+        &Command::Ship {
+            shipment: id("SHP-9001"),
+            order: id("SO-501"),
+            customer: id("SHOP-PARIS"),
+            shipped_on: None,
+            override_expiry: false,
+        },
+    )?;
+    println!("shipped SHP-9001 to SHOP-PARIS for SO-501");
+    // SO-502: a named lot, as a customer asked for it.
+    let item = ItemRef::lot("BREAD-800", "B-0303-B")?;
+    t.execute(
+        "planner",
+        None,
+        &Command::Allocate {
+            order: id("SO-502"),
+            item: item.clone(),
+            location: None,
+            quantity: q("300"),
+        },
+    )?;
+    t.execute(
+        "picker-7",
+        None,
+        &Command::Pick {
+            order: id("SO-502"),
+            item,
+            quantity: q("300"),
+        },
+    )?;
+    t.execute(
+        "dispatch",
+        None,
+        &Command::Ship {
+            shipment: id("SHP-9002"),
+            order: id("SO-502"),
+            customer: id("SHOP-LYON"),
+            shipped_on: None,
+            override_expiry: false,
+        },
+    )?;
+    println!("shipped SHP-9002 to SHOP-LYON for SO-502: 300 of B-0303-B");
+    Ok(())
+}
+
+fn recall(t: &mut Tracker) -> Result {
+    println!("\n-- MILL-NORD reports Salmonella in their lot MN-88121");
+    let up = trace_backward(t.state(), &ItemRef::lot("BREAD-800", "B-0303-A")?)?;
+    let inputs: Vec<String> = up.ancestors().iter().map(|a| a.item.to_string()).collect();
+    println!(
+        "   backward from bread B-0303-A: made from {}; suppliers {:?}",
+        inputs.join(", "),
+        up.suppliers
+    );
+    let suspect = ItemRef::lot("FLOUR-T55", "F-2026-031")?;
+    let down = trace_forward(t.state(), &suspect)?;
+    println!(
+        "   forward from {suspect}: {} descendant(s), customers {:?}",
+        down.descendants().len(),
+        down.customers
+    );
+    println!(
+        "   as Mermaid:\n{}",
+        down.to_mermaid()
+            .lines()
+            .map(|l| format!("      {l}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let report = t.recall(
+        "qa-lead",
+        "supplier notice MN-88121: Salmonella",
+        &[suspect],
+        true,
+    )?;
+    for exposure in &report.customers {
+        for line in &exposure.shipments {
+            println!(
+                "   recall: {} received {} of {} on {} ({})",
+                exposure.customer, line.quantity, line.item, line.shipped_on, line.shipment
+            );
+        }
+    }
+    for place in &report.locations {
+        for stock in &place.stock {
+            println!(
+                "   contain: {} of {} at {}",
+                stock.on_hand, stock.item, place.location
+            );
+        }
+    }
+    println!(
+        "   on hold now: {}",
+        report
+            .held
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     Ok(())
 }
 
@@ -298,7 +388,7 @@ fn customer_return(t: &mut Tracker) -> Result {
         &Command::Return {
             rma: id("RMA-33"),
             customer: id("SHOP-LYON"),
-            item: ItemRef::lot("BREAD-800", "B-0303-A")?,
+            item: ItemRef::lot("BREAD-800", "B-0303-B")?,
             location: id("QA-HOLD"),
             quantity: q("12"),
         },
@@ -307,18 +397,24 @@ fn customer_return(t: &mut Tracker) -> Result {
         "qa",
         Some("crushed packaging, not resaleable"),
         &Command::Scrap {
-            item: ItemRef::lot("BREAD-800", "B-0303-A")?,
+            item: ItemRef::lot("BREAD-800", "B-0303-B")?,
             location: id("QA-HOLD"),
             quantity: q("12"),
         },
     )?;
-    println!("SHOP-LYON returned 12 loaves of B-0303-A (RMA-33); QA scrapped them");
+    println!("SHOP-LYON returned 12 loaves of B-0303-B (RMA-33); QA scrapped them");
     Ok(())
 }
 
 fn rejected_commands(t: &mut Tracker) {
     println!("\n-- commands the engine refuses (nothing changes):");
     let attempts = [
+        Command::Allocate {
+            order: id("SO-503"),
+            item: ItemRef::lot("BREAD-800", "B-0303-A").unwrap(),
+            location: None,
+            quantity: q("10"),
+        },
         Command::Move {
             item: ItemRef::lot("BREAD-800", "B-0303-A").unwrap(),
             from: id("WH-A1"),
@@ -333,10 +429,10 @@ fn rejected_commands(t: &mut Tracker) {
         },
         Command::Return {
             rma: id("RMA-34"),
-            customer: id("SHOP-PARIS"),
+            customer: id("SHOP-LYON"),
             item: ItemRef::lot("BREAD-800", "B-0303-B").unwrap(),
             location: id("QA-HOLD"),
-            quantity: q("61"),
+            quantity: q("289"),
         },
     ];
     for command in &attempts {
