@@ -326,18 +326,18 @@ fn ship(t: &mut Tracker) -> Result {
 fn recall(t: &mut Tracker) -> Result {
     println!("\n-- MILL-NORD reports Salmonella in their lot MN-88121");
     let up = trace_backward(t.state(), &ItemRef::lot("BREAD-800", "B-0303-A")?)?;
-    let inputs: Vec<String> = up.ancestors().iter().map(|a| a.item.to_string()).collect();
+    let inputs: Vec<&ItemRef> = up.ancestors().iter().map(|a| &a.item).collect();
     println!(
-        "   backward from bread B-0303-A: made from {}; suppliers {:?}",
-        inputs.join(", "),
-        up.suppliers
+        "   backward from bread B-0303-A: made from {}; suppliers {}",
+        join(&inputs),
+        join(&up.suppliers)
     );
     let suspect = ItemRef::lot("FLOUR-T55", "F-2026-031")?;
     let down = trace_forward(t.state(), &suspect)?;
     println!(
-        "   forward from {suspect}: {} descendant(s), customers {:?}",
+        "   forward from {suspect}: {} descendant(s), customers {}",
         down.descendants().len(),
-        down.customers
+        join(&down.customers)
     );
     println!(
         "   as Mermaid:\n{}",
