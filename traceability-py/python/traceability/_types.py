@@ -11,7 +11,7 @@ import json
 from decimal import Decimal
 from types import MappingProxyType
 from typing import (
-    Any, ClassVar, Dict, Iterable, List, Mapping, Optional, Tuple, Type, TypeVar, Union, get_args, get_origin,
+    Any, Callable, ClassVar, Dict, Iterable, List, Mapping, Optional, Tuple, Type, TypeVar, Union, get_args, get_origin,
     get_type_hints,
 )  # fmt: skip
 
@@ -452,43 +452,50 @@ class Line(Record):
 # builds them from their type annotations instead of a hand-written `from_json` each.
 
 R = TypeVar("R", bound="Record")
-_HINTS: Dict[type, Dict[str, Any]] = {}
+Convert = Callable[[Any], Any]
+_PLANS: Dict[type, Tuple[Tuple[str, Optional[Convert]], ...]] = {}
 
 
-def _convert(tp: Any, value: Any) -> Any:
-    """A JSON value as the annotated Python type (Decimal, date, enum, record, tuple)."""
-    if value is None:
-        return None
+def _converter(tp: Any) -> Optional[Convert]:
+    """The function turning a JSON value into the annotated Python type (Decimal, date,
+    enum, record, tuple), or None when the JSON value is already right."""
     origin = get_origin(tp)
     if origin is Union:
         if tp == Item:
-            return item_from(value)
+            return item_from
         (inner,) = [arg for arg in get_args(tp) if arg is not type(None)]
-        return _convert(inner, value)
+        convert = _converter(inner)
+        return None if convert is None else (lambda value: None if value is None else convert(value))
     if origin is tuple:
-        return tuple(_convert(get_args(tp)[0], item) for item in value)
+        each = _converter(get_args(tp)[0])
+        return tuple if each is None else (lambda value: tuple(map(each, value)))
     if tp is Decimal:
-        return Decimal(value)
+        return Decimal
     if tp is _dt.datetime:
-        return _instant(value)
+        return _instant
     if tp is _dt.date:
-        return _dt.date.fromisoformat(value)
+        return _dt.date.fromisoformat
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return tp(value)
+        return tp
     if isinstance(tp, type) and issubclass(tp, Record):
-        return from_json(tp, value)
-    return value
+        return lambda value: from_json(tp, value)
+    return None
+
+
+def _plan(cls: type) -> Tuple[Tuple[str, Optional[Convert]], ...]:
+    """Per field, in order: its JSON key and converter (`_json_names` maps a field to a
+    different JSON key). Built once per record class."""
+    hints = get_type_hints(cls)
+    names: Mapping[str, str] = getattr(cls, "_json_names", {})
+    fields = dataclasses.fields(cls)
+    plan = _PLANS[cls] = tuple((names.get(f.name, f.name), _converter(hints[f.name])) for f in fields)
+    return plan
 
 
 def from_json(cls: Type[R], data: Mapping[str, Any]) -> R:
-    """Builds a record from the core's JSON by its field annotations; `_json_names` maps
-    a field to a different JSON key."""
-    hints = _HINTS.get(cls)
-    if hints is None:
-        hints = _HINTS[cls] = get_type_hints(cls)
-    names: Mapping[str, str] = getattr(cls, "_json_names", {})
-    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    return cls(**{f.name: _convert(hints[f.name], data[names.get(f.name, f.name)]) for f in fields})
+    """Builds a record from the core's JSON by its field annotations."""
+    plan = _PLANS.get(cls) or _plan(cls)
+    return cls(*[data[key] if convert is None else convert(data[key]) for key, convert in plan])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -688,18 +695,28 @@ def lot_key_json(lot: LotRef) -> Dict[str, str]:
 # --- issue 3: trace and recall -----------------------------------------------------------
 
 
+_KEYS: Dict[type, Tuple[Tuple[str, str], ...]] = {}
+
+
 def core_json(value: Any) -> Any:
-    """The inverse of `from_json`: a record back in the core's JSON shape (Decimal, date
-    and enum leaves are left to `json_default`)."""
-    if isinstance(value, (LotRef, SerialRef)):
-        return value.to_json()
-    if isinstance(value, Record):
-        names: Mapping[str, str] = getattr(type(value), "_json_names", {})
-        fields = dataclasses.fields(value)  # type: ignore[arg-type]
-        return {names.get(f.name, f.name): core_json(getattr(value, f.name)) for f in fields}
-    if isinstance(value, (tuple, list)):
+    """The inverse of `from_json`: a record (or tuple of them) back in the core's JSON
+    shape, as plain JSON values."""
+    cls = type(value)
+    if cls is tuple or cls is list:
         return [core_json(item) for item in value]
-    return value
+    if cls is LotRef or cls is SerialRef:
+        return value.to_json()
+    keys = _KEYS.get(cls)
+    if keys is None:
+        if isinstance(value, Record):
+            names: Mapping[str, str] = getattr(cls, "_json_names", {})
+            fields = dataclasses.fields(value)  # type: ignore[arg-type]
+            keys = _KEYS[cls] = tuple((f.name, names.get(f.name, f.name)) for f in fields)
+        elif isinstance(value, (Decimal, _dt.date, enum.Enum)):
+            return json_default(value)
+        else:
+            return value
+    return {key: core_json(getattr(value, name)) for name, key in keys}
 
 
 class Rendered(Record):
@@ -710,7 +727,7 @@ class Rendered(Record):
     _kind: ClassVar[str]
 
     def _render(self, format: str) -> str:
-        result = json.dumps(core_json(self), default=json_default, separators=(",", ":"))
+        result = json.dumps(core_json(self), separators=(",", ":"))
         return render(self._kind, format, result)
 
     def to_dot(self) -> str:
