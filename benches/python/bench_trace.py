@@ -12,6 +12,10 @@ lots, 8 hub lots that thousands of work orders consume, 2-6 inputs per work orde
 locality, chains up to 8 levels deep, finished lots shipped 1-5 times to LOTS/100
 customers through allocate -> pick -> ship).
 
+Checked: at 5,000 lots, seed 7, the Rust generator gives the same 13,044 commands (12,980
+here + 64 master-data commands), 15,785 edges, and a hub trace of 1,001 descendants, 1,182
+edges and 1,103 shipment lines, as this script does.
+
 Timed (best of REPEAT): the core's trace as JSON text (the native call, GIL released),
 the typed `Tracker.trace_forward` (JSON parse and records included), and
 `networkx.descendants` / `single_source_shortest_path_length` (the networkx answer has
