@@ -14,7 +14,8 @@
 //! even with cycles (rework, blending into an existing lot, self-loops). Visited marks
 //! live in a thread-local, generation-stamped scratch, so nothing is allocated per node
 //! by the walk itself; the results hold public [`ItemRef`]s (cloned once per item) and
-//! derive [`Serialize`] so the bindings can return them as JSON.
+//! derive [`Serialize`] and [`Deserialize`] so the bindings can return them as JSON (and
+//! render a returned result later).
 //!
 //! ```
 //! use traceability_core::*;
@@ -46,7 +47,7 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use petgraph::Direction;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::command::Command;
 use crate::error::TraceError;
@@ -71,7 +72,7 @@ fn with_scratch<R>(f: impl FnOnce(&mut TraceScratch) -> R) -> R {
 
 /// A lot or serial reached by a trace, with its distance (in work orders) from the
 /// start (0 for the start itself, or for a recall's suspects).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TracedItem {
     /// The lot or serial.
     pub item: ItemRef,
@@ -81,7 +82,7 @@ pub struct TracedItem {
 
 /// A genealogy edge between two traced items: `from` was consumed to produce `to`.
 /// `from` and `to` are positions in the trace's `items`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TraceEdge {
     /// Position of the consumed item in `items`.
     pub from: u32,
@@ -94,7 +95,7 @@ pub struct TraceEdge {
 }
 
 /// One shipment line containing a traced item.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShipmentLine {
     /// Shipment.
     pub shipment: ShipmentId,
@@ -111,7 +112,7 @@ pub struct ShipmentLine {
 }
 
 /// Stock of one traced item still in our custody, by location.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ItemStock {
     /// The lot or serial.
     pub item: ItemRef,
@@ -122,7 +123,7 @@ pub struct ItemStock {
 }
 
 /// Result of [`trace_forward`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ForwardTrace {
     /// The start.
     pub start: ItemRef,
@@ -157,7 +158,7 @@ impl ForwardTrace {
 }
 
 /// How an upstream item came in: its receipt.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Receipt {
     /// The received lot or serial.
     pub item: ItemRef,
@@ -170,7 +171,7 @@ pub struct Receipt {
 }
 
 /// Result of [`trace_backward`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BackwardTrace {
     /// The start.
     pub start: ItemRef,
@@ -202,7 +203,7 @@ impl BackwardTrace {
 }
 
 /// What one customer received of the affected items.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerExposure {
     /// Customer.
     pub customer: PartyId,
@@ -211,7 +212,7 @@ pub struct CustomerExposure {
 }
 
 /// Affected stock at one location, to contain.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocationExposure {
     /// Location.
     pub location: LocationId,
@@ -220,7 +221,7 @@ pub struct LocationExposure {
 }
 
 /// An affected item's stock at a location.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StockAt {
     /// The lot or serial.
     pub item: ItemRef,
@@ -231,7 +232,7 @@ pub struct StockAt {
 }
 
 /// Result of a recall: the union of the suspects' forward traces.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecallReport {
     /// Why (as given to [`Tracker::recall`]).
     pub reason: Option<String>,

@@ -4,9 +4,9 @@
 //! lives in the pure-Python package around this module.
 //!
 //! Threading: the tracker sits in a `Mutex` inside a frozen pyclass. Every call first
-//! releases the GIL, then takes the lock, so a long call (open, batch, verify, history)
-//! never blocks other Python threads and no thread waits on the lock while holding the
-//! GIL. No Rust borrow outlives a call.
+//! releases the GIL, then takes the lock, so a long call (open, batch, verify, history,
+//! trace, recall, rendering) never blocks other Python threads and no thread waits on
+//! the lock while holding the GIL. No Rust borrow outlives a call.
 
 mod errors;
 mod queries;
@@ -162,6 +162,28 @@ impl NativeTracker {
         })
     }
 
+    /// A recall of the suspects in the JSON `{"suspects": [item, ...]}`; with `hold`,
+    /// every affected lot and in-custody serial is put on hold in one command. Returns
+    /// the `RecallReport` as JSON.
+    #[pyo3(signature = (actor, reason, suspects, hold))]
+    fn recall(
+        &self,
+        py: Python<'_>,
+        actor: &str,
+        reason: &str,
+        suspects: &str,
+        hold: bool,
+    ) -> PyResult<String> {
+        self.with_engine(py, |engine| {
+            let suspects: queries::Suspects = queries::parse("suspects", suspects)?;
+            queries::encode(
+                &engine
+                    .tracker
+                    .recall(actor, reason, &suspects.suspects, hold)?,
+            )
+        })
+    }
+
     /// Drops the tracker and closes its store; later calls raise `StorageError`.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
         py.detach(|| self.lock().map(|mut engine| drop(engine.take())))
@@ -174,9 +196,19 @@ impl NativeTracker {
     }
 }
 
+/// Renders a trace (`kind` "forward" or "backward") or recall ("recall") result, as
+/// returned by its query in JSON, as Graphviz DOT (`format` "dot") or Mermaid
+/// ("mermaid"). Releases the GIL.
+#[pyfunction]
+fn render(py: Python<'_>, kind: &str, format: &str, result: &str) -> PyResult<String> {
+    py.detach(|| queries::render(kind, format, result))
+        .map_err(|e| errors::to_py(py, e))
+}
+
 #[pymodule]
 fn _traceability(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<NativeTracker>()?;
+    module.add_function(wrap_pyfunction!(render, module)?)?;
     errors::register(module)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -10,9 +10,11 @@ use serde::{Deserialize, Serialize};
 use traceability_core::expiry::{self, ExpiryWindow};
 use traceability_core::reports::{self, SerialQuery};
 use traceability_core::state::{Reservation, Shipment};
+use traceability_core::trace::recall_report;
 use traceability_core::{
-    quality, ItemIdx, ItemRef, LocationId, LotNumber, OrderId, PartyId, ProductId, Quantity,
-    SerialNumber, SerialStatus, ShipmentId, State, TraceError, Tracker, WorkOrderId,
+    quality, trace_backward, trace_forward, BackwardTrace, ForwardTrace, ItemIdx, ItemRef,
+    LocationId, LotNumber, OrderId, PartyId, ProductId, Quantity, RecallReport, SerialNumber,
+    SerialStatus, ShipmentId, State, TraceError, Tracker, WorkOrderId,
 };
 
 /// Parses JSON text given by Python; a malformed document is bad input.
@@ -64,6 +66,12 @@ struct OrderKey {
 #[derive(Deserialize)]
 struct ItemKey {
     item: ItemRef,
+}
+
+/// The suspects of a recall.
+#[derive(Deserialize)]
+pub struct Suspects {
+    pub suspects: Vec<ItemRef>,
 }
 
 #[derive(Deserialize)]
@@ -225,8 +233,8 @@ pub fn run(tracker: &Tracker, name: &str, args: &str) -> Result<String, TraceErr
         }
         "links" => {
             parse::<NoArgs>(ARGS, args)?;
-            let out: Vec<_> = state
-                .links()
+            let links = state.links();
+            let out: Vec<_> = links
                 .iter()
                 .map(|l| LinkOut {
                     from: state.item_ref(l.from),
@@ -328,9 +336,63 @@ pub fn run(tracker: &Tracker, name: &str, args: &str) -> Result<String, TraceErr
                 &key.lot,
             )?)
         }
+        "trace_forward" => encode(&trace_forward(state, &parse::<ItemKey>(ARGS, args)?.item)?),
+        "trace_backward" => encode(&trace_backward(state, &parse::<ItemKey>(ARGS, args)?.item)?),
+        "recall_report" => encode(&recall_report(
+            state,
+            &parse::<Suspects>(ARGS, args)?.suspects,
+        )?),
         other => Err(TraceError::invalid(
             "query",
             format!("no query named {other:?}"),
+        )),
+    }
+}
+
+/// Renders a trace or recall result (`kind` = "forward", "backward" or "recall"), given
+/// as the JSON its query returned, as Graphviz DOT (`format` = "dot") or Mermaid
+/// ("mermaid").
+pub fn render(kind: &str, format: &str, result: &str) -> Result<String, TraceError> {
+    fn pick<T: DeserializeOwned>(
+        result: &str,
+        format: &str,
+        dot: fn(&T) -> String,
+        mermaid: fn(&T) -> String,
+    ) -> Result<String, TraceError> {
+        let render = match format {
+            "dot" => dot,
+            "mermaid" => mermaid,
+            other => {
+                return Err(TraceError::invalid(
+                    "format",
+                    format!("{other:?} is not \"dot\" or \"mermaid\""),
+                ))
+            }
+        };
+        Ok(render(&parse::<T>("trace", result)?))
+    }
+    match kind {
+        "forward" => pick(
+            result,
+            format,
+            ForwardTrace::to_dot,
+            ForwardTrace::to_mermaid,
+        ),
+        "backward" => pick(
+            result,
+            format,
+            BackwardTrace::to_dot,
+            BackwardTrace::to_mermaid,
+        ),
+        "recall" => pick(
+            result,
+            format,
+            RecallReport::to_dot,
+            RecallReport::to_mermaid,
+        ),
+        other => Err(TraceError::invalid(
+            "kind",
+            format!("no trace kind named {other:?}"),
         )),
     }
 }

@@ -34,6 +34,18 @@ from ._tracker import IntoLot, NewLot, NewSerial, Output, Tracker
 from ._types import (
     Allocation,
     AllocationLine,
+    BackwardTrace,
+    CustomerExposure,
+    ForwardTrace,
+    ItemStock,
+    LocationExposure,
+    Receipt,
+    RecallReport,
+    Rendered,
+    StockAt,
+    TraceEdge,
+    TracedItem,
+    TracedShipment,
     BucketSummary,
     Certificate,
     Committed,
@@ -76,7 +88,9 @@ from ._types import (
 )
 
 __all__ = [
-    "Allocation", "AllocationLine", "BucketSummary", "Certificate", "Committed",
+    "Allocation", "AllocationLine", "BackwardTrace", "CustomerExposure", "ForwardTrace", "ItemStock",
+    "LocationExposure", "Receipt", "RecallReport", "Rendered", "StockAt", "TraceEdge", "TracedItem",
+    "TracedShipment", "BucketSummary", "Certificate", "Committed",
     "DuplicateNumber", "Event", "ExpiredLot", "ExpiryBucket", "ExpiryReport", "Head",
     "InsufficientStock", "IntoLot", "InvalidInput", "InvalidQuantity", "InvalidTransition",
     "Item", "Line", "Link", "Location", "LocationKind", "Lot", "LotDates", "LotDatesChange",

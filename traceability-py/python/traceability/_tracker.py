@@ -17,6 +17,10 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optio
 from . import _traceability
 from ._types import (
     Allocation,
+    BackwardTrace,
+    ForwardTrace,
+    RecallReport,
+    items_json,
     Committed,
     ExpiryReport,
     LotDatesChange,
@@ -625,6 +629,42 @@ class Tracker:
 
     def quarantine(self, lot: LotRef, *, actor: str, reason: Optional[str] = None) -> Committed:
         return self.set_quality_status(lot, QualityStatus.QUARANTINE, actor=actor, reason=reason)
+
+    # --- trace and recall ---------------------------------------------------------------
+
+    def place_hold(
+        self, items: Union[Item, Iterable[Item]], *, actor: str, reason: Optional[str] = None
+    ) -> Committed:
+        """Puts lots/serials on a recall hold, all or none (needs a reason; none may be
+        held already). Held stock cannot be allocated, picked, shipped or consumed."""
+        return self._run(actor, reason, "place_hold", {"items": items_json(items)})
+
+    def release_hold(
+        self, items: Union[Item, Iterable[Item]], *, actor: str, reason: Optional[str] = None
+    ) -> Committed:
+        """Releases held lots/serials, all or none (needs a reason)."""
+        return self._run(actor, reason, "release_hold", {"items": items_json(items)})
+
+    def trace_forward(self, item: Item) -> ForwardTrace:
+        """Everything downstream of a lot or serial: descendants, shipments, customers
+        and stock on hand. Terminates on cycles; O(what is reached); releases the GIL."""
+        return from_json(ForwardTrace, self._query("trace_forward", item=item_json(item)))
+
+    def trace_backward(self, item: Item) -> BackwardTrace:
+        """Everything upstream of a lot or serial: ancestors, receipts and suppliers."""
+        return from_json(BackwardTrace, self._query("trace_backward", item=item_json(item)))
+
+    def recall_report(self, suspects: Union[Item, Iterable[Item]]) -> RecallReport:
+        """What a recall of `suspects` would affect; writes nothing."""
+        return from_json(RecallReport, self._query("recall_report", suspects=items_json(suspects)))
+
+    def recall(
+        self, suspects: Union[Item, Iterable[Item]], *, actor: str, reason: str, hold: bool = False
+    ) -> RecallReport:
+        """A recall of `suspects` (needs a reason). With `hold=True`, every affected lot
+        and in-custody serial not yet held goes on hold in one atomic command."""
+        args = _dumps({"suspects": items_json(suspects)})
+        return from_json(RecallReport, json.loads(self._native.recall(actor, reason, args, hold)))
 
     # --- queries -------------------------------------------------------------------------
 

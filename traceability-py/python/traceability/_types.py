@@ -7,13 +7,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import enum
+import json
 from decimal import Decimal
 from types import MappingProxyType
 from typing import (
-    Any, ClassVar, Dict, Mapping, Optional, Tuple, Type, TypeVar, Union, get_args, get_origin, get_type_hints,
+    Any, Callable, ClassVar, Dict, Iterable, List, Mapping, Optional, Tuple, Type, TypeVar, Union, get_args, get_origin,
+    get_type_hints,
 )  # fmt: skip
 
-from ._traceability import InvalidInput
+from ._traceability import InvalidInput, render
 
 QuantityLike = Union[int, str, Decimal]
 """An exact quantity: int, decimal string or Decimal (never float)."""
@@ -450,43 +452,50 @@ class Line(Record):
 # builds them from their type annotations instead of a hand-written `from_json` each.
 
 R = TypeVar("R", bound="Record")
-_HINTS: Dict[type, Dict[str, Any]] = {}
+Convert = Callable[[Any], Any]
+_PLANS: Dict[type, Tuple[Tuple[str, Optional[Convert]], ...]] = {}
 
 
-def _convert(tp: Any, value: Any) -> Any:
-    """A JSON value as the annotated Python type (Decimal, date, enum, record, tuple)."""
-    if value is None:
-        return None
+def _converter(tp: Any) -> Optional[Convert]:
+    """The function turning a JSON value into the annotated Python type (Decimal, date,
+    enum, record, tuple), or None when the JSON value is already right."""
     origin = get_origin(tp)
     if origin is Union:
         if tp == Item:
-            return item_from(value)
+            return item_from
         (inner,) = [arg for arg in get_args(tp) if arg is not type(None)]
-        return _convert(inner, value)
+        convert = _converter(inner)
+        return None if convert is None else (lambda value: None if value is None else convert(value))
     if origin is tuple:
-        return tuple(_convert(get_args(tp)[0], item) for item in value)
+        each = _converter(get_args(tp)[0])
+        return tuple if each is None else (lambda value: tuple(map(each, value)))
     if tp is Decimal:
-        return Decimal(value)
+        return Decimal
     if tp is _dt.datetime:
-        return _instant(value)
+        return _instant
     if tp is _dt.date:
-        return _dt.date.fromisoformat(value)
+        return _dt.date.fromisoformat
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return tp(value)
+        return tp
     if isinstance(tp, type) and issubclass(tp, Record):
-        return from_json(tp, value)
-    return value
+        return lambda value: from_json(tp, value)
+    return None
+
+
+def _plan(cls: type) -> Tuple[Tuple[str, Optional[Convert]], ...]:
+    """Per field, in order: its JSON key and converter (`_json_names` maps a field to a
+    different JSON key). Built once per record class."""
+    hints = get_type_hints(cls)
+    names: Mapping[str, str] = getattr(cls, "_json_names", {})
+    fields = dataclasses.fields(cls)
+    plan = _PLANS[cls] = tuple((names.get(f.name, f.name), _converter(hints[f.name])) for f in fields)
+    return plan
 
 
 def from_json(cls: Type[R], data: Mapping[str, Any]) -> R:
-    """Builds a record from the core's JSON by its field annotations; `_json_names` maps
-    a field to a different JSON key."""
-    hints = _HINTS.get(cls)
-    if hints is None:
-        hints = _HINTS[cls] = get_type_hints(cls)
-    names: Mapping[str, str] = getattr(cls, "_json_names", {})
-    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    return cls(**{f.name: _convert(hints[f.name], data[names.get(f.name, f.name)]) for f in fields})
+    """Builds a record from the core's JSON by its field annotations."""
+    plan = _PLANS.get(cls) or _plan(cls)
+    return cls(*[data[key] if convert is None else convert(data[key]) for key, convert in plan])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -669,8 +678,196 @@ class LotDatesChange:
         return {"lot": lot_key_json(self.lot), "dates": dates}
 
 
+def items_json(items: Union[Item, Iterable[Item]]) -> List[Dict[str, Any]]:
+    """One item or several as a list of the core's `ItemRef` shape."""
+    if isinstance(items, (LotRef, SerialRef)):
+        items = [items]
+    return [item_json(item) for item in items]
+
+
 def lot_key_json(lot: LotRef) -> Dict[str, str]:
     """The core's `LotKey` shape of a lot reference."""
     if not isinstance(lot, LotRef):
         raise InvalidInput(f"invalid lot: {lot!r} is not a LotRef")
     return {"product": lot.product, "lot": lot.lot}
+
+
+# --- issue 3: trace and recall -----------------------------------------------------------
+
+
+_KEYS: Dict[type, Tuple[Tuple[str, str], ...]] = {}
+
+
+def core_json(value: Any) -> Any:
+    """The inverse of `from_json`: a record (or tuple of them) back in the core's JSON
+    shape, as plain JSON values."""
+    cls = type(value)
+    if cls is tuple or cls is list:
+        return [core_json(item) for item in value]
+    if cls is LotRef or cls is SerialRef:
+        return value.to_json()
+    keys = _KEYS.get(cls)
+    if keys is None:
+        if isinstance(value, Record):
+            names: Mapping[str, str] = getattr(cls, "_json_names", {})
+            fields = dataclasses.fields(value)  # type: ignore[arg-type]
+            keys = _KEYS[cls] = tuple((f.name, names.get(f.name, f.name)) for f in fields)
+        elif isinstance(value, (Decimal, _dt.date, enum.Enum)):
+            return json_default(value)
+        else:
+            return value
+    return {key: core_json(getattr(value, name)) for name, key in keys}
+
+
+class Rendered(Record):
+    """A trace or recall result that renders as a graph: items as boxes (the start or
+    suspects bold), work-order edges labelled with the quantity consumed, shipments as
+    dashed edges to customers. Rendered by the core, without the GIL."""
+
+    _kind: ClassVar[str]
+
+    def _render(self, format: str) -> str:
+        result = json.dumps(core_json(self), separators=(",", ":"))
+        return render(self._kind, format, result)
+
+    def to_dot(self) -> str:
+        """The graph as Graphviz DOT (`dot -Tsvg`)."""
+        return self._render("dot")
+
+    def to_mermaid(self) -> str:
+        """The graph as a Mermaid flowchart."""
+        return self._render("mermaid")
+
+
+@dataclasses.dataclass(frozen=True)
+class TracedItem(Record):
+    """A lot or serial reached by a trace, `depth` work orders from the start (0 for the
+    start itself or a recall's suspects)."""
+
+    item: Item
+    depth: int
+
+
+@dataclasses.dataclass(frozen=True)
+class TraceEdge(Record):
+    """A genealogy edge between traced items: `items[source]` was consumed (`quantity`)
+    by `work_order` to make `items[target]`."""
+
+    _json_names: ClassVar[Mapping[str, str]] = {"source": "from", "target": "to"}
+
+    source: int
+    target: int
+    quantity: Decimal
+    work_order: str
+
+
+@dataclasses.dataclass(frozen=True)
+class TracedShipment(Record):
+    """A shipment line of a traced item."""
+
+    shipment: str
+    order: str
+    customer: str
+    shipped_on: _dt.date
+    item: Item
+    quantity: Decimal
+
+
+@dataclasses.dataclass(frozen=True)
+class ItemStock(Record):
+    """A traced item's stock still in our custody, by location, and its total."""
+
+    item: Item
+    locations: Tuple[StockLine, ...]
+    on_hand: Decimal
+
+
+@dataclasses.dataclass(frozen=True)
+class ForwardTrace(Rendered):
+    """Everything downstream of `start`: `items` is the start (depth 0) then every
+    descendant once, breadth first; shipments of any of them, their customers (sorted)
+    and the stock still on hand."""
+
+    _kind: ClassVar[str] = "forward"
+
+    start: Item
+    items: Tuple[TracedItem, ...]
+    edges: Tuple[TraceEdge, ...]
+    shipments: Tuple[TracedShipment, ...]
+    customers: Tuple[str, ...]
+    stock: Tuple[ItemStock, ...]
+
+    @property
+    def descendants(self) -> Tuple[TracedItem, ...]:
+        return self.items[1:]
+
+
+@dataclasses.dataclass(frozen=True)
+class Receipt(Record):
+    """How an upstream item came in (serials record no receipt date)."""
+
+    item: Item
+    received_on: Optional[_dt.date]
+    supplier: Optional[str]
+    supplier_lot: Optional[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class BackwardTrace(Rendered):
+    """Everything upstream of `start`: `items` is the start (depth 0) then every
+    ancestor once, breadth first; the receipts of the received ones and their suppliers
+    (sorted)."""
+
+    _kind: ClassVar[str] = "backward"
+
+    start: Item
+    items: Tuple[TracedItem, ...]
+    edges: Tuple[TraceEdge, ...]
+    receipts: Tuple[Receipt, ...]
+    suppliers: Tuple[str, ...]
+
+    @property
+    def ancestors(self) -> Tuple[TracedItem, ...]:
+        return self.items[1:]
+
+
+@dataclasses.dataclass(frozen=True)
+class CustomerExposure(Record):
+    customer: str
+    shipments: Tuple[TracedShipment, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class StockAt(Record):
+    item: Item
+    on_hand: Decimal
+    reserved: Decimal
+
+
+@dataclasses.dataclass(frozen=True)
+class LocationExposure(Record):
+    location: str
+    stock: Tuple[StockAt, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class RecallReport(Rendered):
+    """The union of the suspects' forward traces: per customer (sorted) the shipments,
+    per location (sorted) the stock to contain; `held` is what this recall put on hold
+    (event `hold_seq`)."""
+
+    _kind: ClassVar[str] = "recall"
+
+    reason: Optional[str]
+    suspects: Tuple[Item, ...]
+    items: Tuple[TracedItem, ...]
+    edges: Tuple[TraceEdge, ...]
+    customers: Tuple[CustomerExposure, ...]
+    locations: Tuple[LocationExposure, ...]
+    held: Tuple[Item, ...]
+    hold_seq: Optional[int]
+
+    @property
+    def affected(self) -> Tuple[Item, ...]:
+        """Every affected lot and serial (suspects first)."""
+        return tuple(t.item for t in self.items)
