@@ -926,18 +926,7 @@ pub(crate) fn decide_substitute_pick(
             };
             takes.push((location, quantity));
         }
-        None => {
-            return Err(match item {
-                ItemRef::Lot { product, lot } => TraceError::UnknownLot {
-                    product: product.clone(),
-                    lot: lot.clone(),
-                },
-                ItemRef::Serial { product, serial } => TraceError::UnknownSerial {
-                    product: product.clone(),
-                    serial: serial.clone(),
-                },
-            })
-        }
+        None => return Err(TraceError::unknown_item(item)),
     }
 
     let mut events = Vec::new();

@@ -242,10 +242,7 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
             Ok(events)
         }
         Command::CancelAllocation { order, item } => {
-            let only = item
-                .as_ref()
-                .map(|i| ctx.state.resolve(i).ok_or_else(|| unknown_item(i)))
-                .transpose()?;
+            let only = item.as_ref().map(|i| ctx.state.require(i)).transpose()?;
             let events: Vec<EventPayload> = ctx
                 .state
                 .reservations(order)
@@ -270,7 +267,7 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
             item,
             quantity,
         } => {
-            let idx = ctx.state.resolve(item).ok_or_else(|| unknown_item(item))?;
+            let idx = ctx.state.require(item)?;
             let open = ctx.state.reservations(order);
             if !open.is_empty() && !open.iter().any(|r| r.item == idx) {
                 // A different lot/serial than allocated was scanned.
@@ -536,7 +533,7 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
         } => {
             ctx.party(Some(customer), PartyRole::Customer)?;
             ctx.location(location)?;
-            let idx = ctx.state.resolve(item).ok_or_else(|| unknown_item(item))?;
+            let idx = ctx.state.require(item)?;
             match ctx.item(item)? {
                 Item::Lot(_) => positive(*quantity)?,
                 Item::Serial(serial) => {
@@ -674,7 +671,7 @@ impl<'a> Context<'a> {
                 self.state
                     .serial(product, serial)
                     .map(Item::Serial)
-                    .ok_or_else(|| unknown_item(item))
+                    .ok_or_else(|| TraceError::unknown_item(item))
             }
         }
     }
@@ -738,10 +735,7 @@ impl<'a> Context<'a> {
     ) -> Result<(), TraceError> {
         let mut totals: HashMap<(ItemIdx, &LocationId), Quantity> = HashMap::new();
         for line in consumed {
-            let idx = self
-                .state
-                .resolve(&line.item)
-                .ok_or_else(|| unknown_item(&line.item))?;
+            let idx = self.state.require(&line.item)?;
             let total = totals.entry((idx, &line.location)).or_default();
             *total += line.quantity;
             match self.item(&line.item)? {
@@ -819,19 +813,6 @@ fn duplicate(kind: &'static str, key: impl std::fmt::Display) -> TraceError {
     TraceError::DuplicateNumber {
         kind,
         key: key.to_string(),
-    }
-}
-
-fn unknown_item(item: &ItemRef) -> TraceError {
-    match item {
-        ItemRef::Lot { product, lot } => TraceError::UnknownLot {
-            product: product.clone(),
-            lot: lot.clone(),
-        },
-        ItemRef::Serial { product, serial } => TraceError::UnknownSerial {
-            product: product.clone(),
-            serial: serial.clone(),
-        },
     }
 }
 

@@ -207,6 +207,21 @@ impl TraceError {
         }
     }
 
+    /// [`TraceError::UnknownLot`] or [`TraceError::UnknownSerial`] for a reference that
+    /// resolves to nothing.
+    pub fn unknown_item(item: &ItemRef) -> Self {
+        match item {
+            ItemRef::Lot { product, lot } => Self::UnknownLot {
+                product: product.clone(),
+                lot: lot.clone(),
+            },
+            ItemRef::Serial { product, serial } => Self::UnknownSerial {
+                product: product.clone(),
+                serial: serial.clone(),
+            },
+        }
+    }
+
     /// Shorthand for an [`TraceError::InvalidInput`].
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
         Self::InvalidInput {

@@ -204,6 +204,13 @@ impl State {
         }
     }
 
+    /// The internal index of a reference, or [`TraceError::UnknownLot`] /
+    /// [`TraceError::UnknownSerial`].
+    pub fn require(&self, item: &ItemRef) -> Result<ItemIdx, TraceError> {
+        self.resolve(item)
+            .ok_or_else(|| TraceError::unknown_item(item))
+    }
+
     /// The public reference of an internal index.
     pub fn item_ref(&self, idx: ItemIdx) -> ItemRef {
         match idx {

@@ -271,19 +271,6 @@ impl RecallReport {
     }
 }
 
-fn unknown(item: &ItemRef) -> TraceError {
-    match item {
-        ItemRef::Lot { product, lot } => TraceError::UnknownLot {
-            product: product.clone(),
-            lot: lot.clone(),
-        },
-        ItemRef::Serial { product, serial } => TraceError::UnknownSerial {
-            product: product.clone(),
-            serial: serial.clone(),
-        },
-    }
-}
-
 /// What a walk reached, materialised.
 struct Walked {
     idxs: Vec<ItemIdx>,
@@ -390,7 +377,7 @@ fn in_custody(status: SerialStatus) -> bool {
 /// assert_eq!(err.kind(), ErrorKind::UnknownLot);
 /// ```
 pub fn trace_forward(state: &State, item: &ItemRef) -> Result<ForwardTrace, TraceError> {
-    let start = state.resolve(item).ok_or_else(|| unknown(item))?;
+    let start = state.require(item)?;
     let walked = walk(state, &[start], Direction::Outgoing);
     let shipments = shipments_of(state, &walked);
     let customers: BTreeSet<&PartyId> = shipments.iter().map(|s| &s.customer).collect();
@@ -425,7 +412,7 @@ pub fn trace_forward(state: &State, item: &ItemRef) -> Result<ForwardTrace, Trac
 /// assert_eq!(err.kind(), ErrorKind::UnknownSerial);
 /// ```
 pub fn trace_backward(state: &State, item: &ItemRef) -> Result<BackwardTrace, TraceError> {
-    let start = state.resolve(item).ok_or_else(|| unknown(item))?;
+    let start = state.require(item)?;
     let walked = walk(state, &[start], Direction::Incoming);
     let mut receipts = Vec::new();
     for (pos, &idx) in walked.idxs.iter().enumerate() {
@@ -483,7 +470,7 @@ pub fn recall_report(state: &State, suspects: &[ItemRef]) -> Result<RecallReport
     let mut starts = Vec::with_capacity(suspects.len());
     let mut distinct = Vec::with_capacity(suspects.len());
     for s in suspects {
-        let idx = state.resolve(s).ok_or_else(|| unknown(s))?;
+        let idx = state.require(s)?;
         if !starts.contains(&idx) {
             starts.push(idx);
             distinct.push(s.clone());

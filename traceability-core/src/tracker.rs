@@ -264,16 +264,7 @@ impl Tracker {
 
     /// The audit history of a lot or serial, oldest first.
     pub fn history(&self, item: &ItemRef) -> Result<Vec<Event>, TraceError> {
-        let idx = self.state.resolve(item).ok_or_else(|| match item {
-            ItemRef::Lot { product, lot } => TraceError::UnknownLot {
-                product: product.clone(),
-                lot: lot.clone(),
-            },
-            ItemRef::Serial { product, serial } => TraceError::UnknownSerial {
-                product: product.clone(),
-                serial: serial.clone(),
-            },
-        })?;
+        let idx = self.state.require(item)?;
         self.read_seqs(self.state.history_seqs(idx))
     }
 

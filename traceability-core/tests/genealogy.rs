@@ -381,7 +381,7 @@ fn partial_shipments_customers_and_stock() {
     // ... and back, so a binding can render a result it returned earlier
     let back: trace::ForwardTrace = serde_json::from_value(json).unwrap();
     assert_eq!(back, tr);
-    let report = trace::recall_report(w.t.state(), &[a.clone()]).unwrap();
+    let report = trace::recall_report(w.t.state(), std::slice::from_ref(&a)).unwrap();
     let text = serde_json::to_string(&report).unwrap();
     let back: trace::RecallReport = serde_json::from_str(&text).unwrap();
     assert_eq!(back.to_mermaid(), report.to_mermaid());
