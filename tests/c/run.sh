@@ -90,7 +90,7 @@ step "run the README example under valgrind" "${VALGRIND[@]}" "$OUT/readme"
 
 run_checks "scenario.c under valgrind" 125 "${VALGRIND[@]}" "$OUT/scenario" "$OUT/scenario.db"
 run_checks "nulls.c under valgrind" 267 "${VALGRIND[@]}" "$OUT/nulls"
-run_checks "scenario.cpp (RAII, threads) under valgrind" 39 "${VALGRIND[@]}" "$OUT/scenario_cpp"
+run_checks "scenario.cpp (RAII, threads) under valgrind" 24 "${VALGRIND[@]}" "$OUT/scenario_cpp"
 run_checks "scenario.c, static library" 125 "$OUT/scenario_static" "$OUT/static.db"
 run_checks "scenario.c under ASan+UBSan" 125 env ASAN_OPTIONS=detect_leaks=1 "$OUT/scenario_asan" "$OUT/asan.db"
 run_checks "nulls.c under ASan+UBSan" 267 env ASAN_OPTIONS=detect_leaks=1 "$OUT/nulls_asan"
