@@ -152,6 +152,12 @@ typedef struct {
 typedef int tr_strategy;
 
 /**
+ * How a trace or recall is drawn by the `*_render` functions: `TR_FORMAT_DOT` or
+ * `TR_FORMAT_MERMAID` (another value is TR_ERR_INVALID_INPUT).
+ */
+typedef int tr_format;
+
+/**
  * Success.
  */
 #define TR_OK 0
@@ -302,6 +308,16 @@ typedef int tr_strategy;
  * Last in, first out: latest receipt first.
  */
 #define TR_STRATEGY_LIFO 2
+
+/**
+ * A Graphviz DOT digraph (`digraph trace { ... }`), for `dot -Tsvg`.
+ */
+#define TR_FORMAT_DOT 0
+
+/**
+ * A Mermaid flowchart (`flowchart LR ...`), for Markdown viewers.
+ */
+#define TR_FORMAT_MERMAID 1
 
 /**
  * Registers a product. `tracking` is "lot", "serial" or "none"; `unit` (NULL: "ea"),
@@ -847,6 +863,137 @@ tr_status tr_serial_inventory_by_location_json(const tr_tracker *tracker,
                                                const char *location,
                                                const char *product,
                                                char **out);
+
+/**
+ * Everything downstream of `item` as JSON: `{"start", "items": [{"item", "depth"}]
+ * (the start first, depth 0), "edges": [{"from", "to", "quantity", "work_order"}]
+ * (positions in items), "shipments": [{"shipment", "order", "customer", "shipped_on",
+ * "item", "quantity"}], "customers": [...], "stock": [{"item", "locations",
+ * "on_hand"}]}`. Items are `{"lot":{"product","lot"}}` or
+ * `{"serial":{"product","serial"}}`.
+ *
+ * `tracker`, `item` and `out` are required (NULL: TR_ERR_NULL_POINTER). On TR_OK `*out` is
+ * owned by the caller (free it with `tr_string_free`); on failure it is NULL. Thread-safe;
+ * the handle is locked only for the walk, not while the text is written.
+ */
+tr_status tr_trace_forward_json(const tr_tracker *tracker, const tr_item *item, char **out);
+
+/**
+ * Everything upstream of `item` as JSON: `{"start", "items", "edges", "receipts":
+ * [{"item", "received_on", "supplier", "supplier_lot"}], "suppliers": [...]}` (items
+ * and edges as in `tr_trace_forward_json`).
+ *
+ * `tracker`, `item` and `out` are required (NULL: TR_ERR_NULL_POINTER). On TR_OK `*out` is
+ * owned by the caller (free it with `tr_string_free`); on failure it is NULL. Thread-safe;
+ * the handle is locked only for the walk, not while the text is written.
+ */
+tr_status tr_trace_backward_json(const tr_tracker *tracker, const tr_item *item, char **out);
+
+/**
+ * The recall report of `suspect_count` suspects, read only (nothing is held or
+ * written): `{"reason": null, "suspects", "items", "edges", "customers": [{"customer",
+ * "shipments"}], "locations": [{"location", "stock": [{"item", "on_hand",
+ * "reserved"}]}], "held": [], "hold_seq": null}`.
+ *
+ * `tracker`, `suspects` and `out` are required (NULL: TR_ERR_NULL_POINTER; `suspects`
+ * may be NULL only with a count of 0, which is TR_ERR_INVALID_INPUT). On TR_OK `*out` is
+ * owned by the caller (free it with `tr_string_free`); on failure it is NULL. Thread-safe;
+ * the handle is locked only for the walk, not while the text is written.
+ */
+tr_status tr_recall_report_json(const tr_tracker *tracker,
+                                const tr_item *suspects,
+                                size_t suspect_count,
+                                char **out);
+
+/**
+ * The forward trace of `item` drawn as `format` (`TR_FORMAT_DOT`: starts with
+ * "digraph"; `TR_FORMAT_MERMAID`: starts with "flowchart"): items, work-order edges,
+ * shipments to customers.
+ *
+ * `tracker`, `item` and `out` are required (NULL: TR_ERR_NULL_POINTER). On TR_OK `*out` is
+ * owned by the caller (free it with `tr_string_free`); on failure it is NULL. Thread-safe;
+ * the handle is locked only for the walk, not while the text is written.
+ */
+tr_status tr_trace_forward_render(const tr_tracker *tracker,
+                                  const tr_item *item,
+                                  tr_format format,
+                                  char **out);
+
+/**
+ * The backward trace of `item` drawn as `format` (see `tr_trace_forward_render`).
+ *
+ * `tracker`, `item` and `out` are required (NULL: TR_ERR_NULL_POINTER). On TR_OK `*out` is
+ * owned by the caller (free it with `tr_string_free`); on failure it is NULL. Thread-safe;
+ * the handle is locked only for the walk, not while the text is written.
+ */
+tr_status tr_trace_backward_render(const tr_tracker *tracker,
+                                   const tr_item *item,
+                                   tr_format format,
+                                   char **out);
+
+/**
+ * The recall report of the suspects drawn as `format` (see `tr_trace_forward_render`);
+ * read only, like `tr_recall_report_json`.
+ *
+ * `tracker`, `suspects` and `out` are required (NULL: TR_ERR_NULL_POINTER; `suspects`
+ * may be NULL only with a count of 0, which is TR_ERR_INVALID_INPUT). On TR_OK `*out` is
+ * owned by the caller (free it with `tr_string_free`); on failure it is NULL. Thread-safe;
+ * the handle is locked only for the walk, not while the text is written.
+ */
+tr_status tr_recall_report_render(const tr_tracker *tracker,
+                                  const tr_item *suspects,
+                                  size_t suspect_count,
+                                  tr_format format,
+                                  char **out);
+
+/**
+ * A recall of `suspect_count` suspects by `actor` for `reason` (required by the core:
+ * NULL or blank is TR_ERR_INVALID_INPUT). The report is written to `*out` as in
+ * `tr_recall_report_json`, with `"reason"` set. With `hold`, one atomic command puts
+ * every affected lot and every affected serial still in custody on hold (those already
+ * held are skipped; `"held"` lists the others and `"hold_seq"` is the hold event's
+ * sequence number): held stock can then not be allocated, picked, shipped or consumed
+ * (TR_ERR_NOT_USABLE) until `tr_release_hold`. On failure nothing is held.
+ *
+ * `tracker`, `actor`, `suspects` and `out` are required (NULL: TR_ERR_NULL_POINTER);
+ * `reason` NULL is TR_ERR_INVALID_INPUT. On TR_OK `*out` is owned by the caller (free it
+ * with `tr_string_free`); on failure it is NULL. Thread-safe; the handle is locked for
+ * the walk and the hold, not while the JSON is written.
+ */
+tr_status tr_recall(tr_tracker *tracker,
+                    const char *actor,
+                    const char *reason,
+                    const tr_item *suspects,
+                    size_t suspect_count,
+                    bool hold,
+                    char **out);
+
+/**
+ * Puts `item_count` lots and serials on recall hold, all or none (needs a `reason`:
+ * NULL is TR_ERR_INVALID_INPUT; an item already on hold is TR_ERR_INVALID_INPUT).
+ * Held stock cannot be allocated, picked, shipped, consumed or moved to a customer.
+ *
+ * `tracker`, `actor` and `items` are required (NULL: TR_ERR_NULL_POINTER; `items` may be
+ * NULL only with a count of 0, which is TR_ERR_INVALID_INPUT). Thread-safe.
+ */
+tr_status tr_place_hold(tr_tracker *tracker,
+                        const char *actor,
+                        const char *reason,
+                        const tr_item *items,
+                        size_t item_count);
+
+/**
+ * Releases the recall hold of `item_count` held lots and serials, all or none (needs a
+ * `reason`: NULL is TR_ERR_INVALID_INPUT; an item not on hold is TR_ERR_INVALID_INPUT).
+ *
+ * `tracker`, `actor` and `items` are required (NULL: TR_ERR_NULL_POINTER; `items` may be
+ * NULL only with a count of 0, which is TR_ERR_INVALID_INPUT). Thread-safe.
+ */
+tr_status tr_release_hold(tr_tracker *tracker,
+                          const char *actor,
+                          const char *reason,
+                          const tr_item *items,
+                          size_t item_count);
 
 #ifdef __cplusplus
 }

@@ -90,12 +90,18 @@ step "run the README example under valgrind" "${VALGRIND[@]}" "$OUT/readme"
 
 run_checks "scenario.c under valgrind" 238 "${VALGRIND[@]}" "$OUT/scenario" "$OUT/scenario.db"
 run_checks "nulls.c under valgrind" 429 "${VALGRIND[@]}" "$OUT/nulls"
-run_checks "scenario.cpp (RAII, threads) under valgrind" 33 "${VALGRIND[@]}" "$OUT/scenario_cpp"
+run_checks "scenario.cpp (RAII, threads) under valgrind" 48 "${VALGRIND[@]}" "$OUT/scenario_cpp"
 run_checks "scenario.c, static library" 238 "$OUT/scenario_static" "$OUT/static.db"
 run_checks "scenario.c under ASan+UBSan" 238 env ASAN_OPTIONS=detect_leaks=1 "$OUT/scenario_asan" "$OUT/asan.db"
 run_checks "nulls.c under ASan+UBSan" 429 env ASAN_OPTIONS=detect_leaks=1 "$OUT/nulls_asan"
 
-EXPECTED_PROGRAMS=6
+# Trace, recall and hold (issue 3), with their NULL cases: tests/c/trace.c.
+step "compile trace.c" gcc "${CFLAGS[@]}" "$HERE/trace.c" -o "$OUT/trace" "${LINK[@]}"
+step "compile trace.c with ASan+UBSan" gcc "${CFLAGS[@]}" "${SANITIZE[@]}" "$HERE/trace.c" -o "$OUT/trace_asan" "${LINK[@]}"
+run_checks "trace.c under valgrind" 229 "${VALGRIND[@]}" "$OUT/trace"
+run_checks "trace.c under ASan+UBSan" 229 env ASAN_OPTIONS=detect_leaks=1 "$OUT/trace_asan"
+
+EXPECTED_PROGRAMS=8
 if [[ $programs -ne $EXPECTED_PROGRAMS ]]; then
     echo "FAIL ran $programs test programs, expected $EXPECTED_PROGRAMS"
     failed=$((failed + 1))

@@ -117,6 +117,43 @@ void allocation_and_reports(tr::Tracker &t) {
     expect_error(TR_ERR_UNKNOWN_LOT, "unknown lot BREAD/B9", [&] { t.certificate_of_analysis("BREAD", "B9"); });
 }
 
+// Trace and recall through the wrapper, on a tracker of its own (issue 3).
+void trace_and_recall() {
+    tr::Tracker t = tr::Tracker::in_memory();
+    t.set_time("2026-03-01T08:00:00Z");
+    tr_tracker *h = t.get();
+    const tr_item BREAD_B1 = {TR_ITEM_LOT, "BREAD", "B1"};
+    tr::check(tr_register_product(h, ACTOR, nullptr, "FLOUR", "lot", "kg", nullptr, nullptr));
+    tr::check(tr_register_product(h, ACTOR, nullptr, "BREAD", "lot", nullptr, nullptr, nullptr));
+    tr::check(tr_register_location(h, ACTOR, nullptr, "STOCK", "internal", nullptr));
+    tr::check(tr_register_party(h, ACTOR, nullptr, "MILL", "supplier", nullptr));
+    tr::check(tr_register_party(h, ACTOR, nullptr, "ACME", "customer", nullptr));
+    tr::check(tr_receive_lot(h, ACTOR, nullptr, "FLOUR", "L1", "10", "STOCK", "MILL", nullptr, nullptr,
+                             nullptr, nullptr));
+    tr_line consumed[] = {{FLOUR_L1, "STOCK", "1"}};
+    tr_output outputs[] = {{TR_OUTPUT_NEW_LOT, "BREAD", "B1", "4", "STOCK"}};
+    tr::check(tr_produce(h, ACTOR, nullptr, "WO-1", consumed, 1, outputs, 1, nullptr, false));
+    tr::check(tr_allocate(h, ACTOR, nullptr, "SO-1", &BREAD_B1, nullptr, "1"));
+    tr::check(tr_pick(h, ACTOR, nullptr, "SO-1", &BREAD_B1, "1"));
+    tr::check(tr_ship(h, ACTOR, nullptr, "SH-1", "SO-1", "ACME", nullptr, false));
+    CHECK(contains(t.trace_forward(FLOUR_L1), "\"customers\":[\"ACME\"]"));
+    CHECK(contains(t.trace_backward(BREAD_B1), "\"suppliers\":[\"MILL\"]"));
+    CHECK(t.trace_forward_render(FLOUR_L1, TR_FORMAT_DOT).rfind("digraph", 0) == 0);
+    CHECK(t.trace_backward_render(BREAD_B1, TR_FORMAT_MERMAID).rfind("flowchart", 0) == 0);
+    CHECK(contains(t.recall_report({FLOUR_L1}), "\"held\":[]"));
+    CHECK(contains(t.recall_report_render({FLOUR_L1}, TR_FORMAT_MERMAID), "ACME"));
+    CHECK(contains(t.recall(ACTOR, "mould", {FLOUR_L1}, true), "\"reason\":\"mould\""));
+    expect_error(TR_ERR_NOT_USABLE, "on recall hold", [&] {
+        tr::check(tr_allocate(h, ACTOR, nullptr, "SO-2", &BREAD_B1, nullptr, "1"));
+    });
+    expect_error(TR_ERR_INVALID_INPUT, "reason", [&] { t.release_hold(ACTOR, nullptr, {BREAD_B1}); });
+    t.release_hold(ACTOR, "cleared", {BREAD_B1});
+    tr::check(tr_allocate(h, ACTOR, nullptr, "SO-2", &BREAD_B1, nullptr, "1"));
+    t.place_hold(ACTOR, "again", {BREAD_B1});
+    expect_error(TR_ERR_UNKNOWN_LOT, "unknown lot", [&] { t.trace_forward({TR_ITEM_LOT, "FLOUR", "L9"}); });
+    expect_error(TR_ERR_INVALID_INPUT, "suspect", [&] { t.recall_report({}); });
+}
+
 }  // namespace
 
 int main() {
@@ -126,5 +163,6 @@ int main() {
     error_paths(t);
     threads(t);
     allocation_and_reports(t);
+    trace_and_recall();
     return CHECKS_REPORT();
 }

@@ -83,6 +83,41 @@ public:
     std::string head() const { return json([&](char **out) { return tr_head_json(get(), out); }); }
     std::string verify() const { return json([&](char **out) { return tr_verify_json(get(), out); }); }
 
+    // Trace and recall (issue 3): JSON text, or with *_render a diagram in `format`
+    // (TR_FORMAT_DOT or TR_FORMAT_MERMAID).
+    std::string trace_forward(const tr_item &item) const {
+        return json([&](char **out) { return tr_trace_forward_json(get(), &item, out); });
+    }
+    std::string trace_backward(const tr_item &item) const {
+        return json([&](char **out) { return tr_trace_backward_json(get(), &item, out); });
+    }
+    std::string trace_forward_render(const tr_item &item, tr_format format) const {
+        return json([&](char **out) { return tr_trace_forward_render(get(), &item, format, out); });
+    }
+    std::string trace_backward_render(const tr_item &item, tr_format format) const {
+        return json([&](char **out) { return tr_trace_backward_render(get(), &item, format, out); });
+    }
+    std::string recall_report(const std::vector<tr_item> &suspects) const {
+        return json([&](char **out) { return tr_recall_report_json(get(), suspects.data(), suspects.size(), out); });
+    }
+    std::string recall_report_render(const std::vector<tr_item> &suspects, tr_format format) const {
+        return json([&](char **out) {
+            return tr_recall_report_render(get(), suspects.data(), suspects.size(), format, out);
+        });
+    }
+    // A recall; with `hold`, every affected lot and in-custody serial is put on hold.
+    std::string recall(const char *actor, const char *reason, const std::vector<tr_item> &suspects, bool hold) {
+        return json([&](char **out) {
+            return tr_recall(get(), actor, reason, suspects.data(), suspects.size(), hold, out);
+        });
+    }
+    void place_hold(const char *actor, const char *reason, const std::vector<tr_item> &items) {
+        check(tr_place_hold(get(), actor, reason, items.data(), items.size()));
+    }
+    void release_hold(const char *actor, const char *reason, const std::vector<tr_item> &items) {
+        check(tr_release_hold(get(), actor, reason, items.data(), items.size()));
+    }
+
 private:
     explicit Tracker(tr_tracker *raw) : handle_(raw, &tr_tracker_free) {}
     std::unique_ptr<tr_tracker, decltype(&tr_tracker_free)> handle_;

@@ -22,6 +22,7 @@ pub mod commands;
 pub mod handle;
 pub mod lifecycle;
 pub mod queries;
+pub mod trace;
 
 pub use args::*;
 pub use handle::tr_tracker;
