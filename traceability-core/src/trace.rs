@@ -42,7 +42,7 @@
 //! ```
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
@@ -271,6 +271,15 @@ impl RecallReport {
     }
 }
 
+/// The distinct ids among `ids`, sorted. Deduplicates by hash first, so a hub's
+/// hundred thousand shipment lines sort only their few thousand distinct customers.
+fn distinct_sorted<'a>(ids: impl Iterator<Item = &'a PartyId>) -> Vec<PartyId> {
+    let distinct: std::collections::HashSet<&PartyId> = ids.collect();
+    let mut sorted: Vec<PartyId> = distinct.into_iter().cloned().collect();
+    sorted.sort_unstable();
+    sorted
+}
+
 /// What a walk reached, materialised.
 struct Walked {
     idxs: Vec<ItemIdx>,
@@ -291,17 +300,18 @@ fn walk(state: &State, starts: &[ItemIdx], direction: Direction) -> Walked {
                 depth,
             });
         }
-        let edges = g
-            .walked_edges(scratch, direction)
-            .filter_map(|(from, to, c)| {
-                Some(TraceEdge {
-                    from,
-                    to,
-                    quantity: c.quantity,
-                    work_order: g.work_order(c.work_order)?.clone(),
-                })
-            })
-            .collect();
+        let mut edges = Vec::with_capacity(reached.len());
+        edges.extend(
+            g.walked_edges(scratch, direction)
+                .filter_map(|(from, to, c)| {
+                    Some(TraceEdge {
+                        from,
+                        to,
+                        quantity: c.quantity,
+                        work_order: g.work_order(c.work_order)?.clone(),
+                    })
+                }),
+        );
         Walked { idxs, items, edges }
     })
 }
@@ -314,20 +324,20 @@ fn shipments_of(state: &State, walked: &Walked) -> Vec<ShipmentLine> {
         refs.extend(g.shipment_lines(idx).map(|(s, l)| (s, l, pos)));
     }
     refs.sort_unstable();
-    refs.into_iter()
-        .filter_map(|(s, l, pos)| {
-            let shipment = state.shipments().get(s as usize)?;
-            let &(_, quantity) = shipment.lines.get(l as usize)?;
-            Some(ShipmentLine {
-                shipment: shipment.id.clone(),
-                order: shipment.order.clone(),
-                customer: shipment.customer.clone(),
-                shipped_on: shipment.shipped_on,
-                item: walked.items[pos].item.clone(),
-                quantity,
-            })
+    let mut lines = Vec::with_capacity(refs.len());
+    lines.extend(refs.into_iter().filter_map(|(s, l, pos)| {
+        let shipment = state.shipments().get(s as usize)?;
+        let &(_, quantity) = shipment.lines.get(l as usize)?;
+        Some(ShipmentLine {
+            shipment: shipment.id.clone(),
+            order: shipment.order.clone(),
+            customer: shipment.customer.clone(),
+            shipped_on: shipment.shipped_on,
+            item: walked.items[pos].item.clone(),
+            quantity,
         })
-        .collect()
+    }));
+    lines
 }
 
 /// The stock lines of an item still in our custody.
@@ -380,8 +390,7 @@ pub fn trace_forward(state: &State, item: &ItemRef) -> Result<ForwardTrace, Trac
     let start = state.require(item)?;
     let walked = walk(state, &[start], Direction::Outgoing);
     let shipments = shipments_of(state, &walked);
-    let customers: BTreeSet<&PartyId> = shipments.iter().map(|s| &s.customer).collect();
-    let customers = customers.into_iter().cloned().collect();
+    let customers = distinct_sorted(shipments.iter().map(|s| &s.customer));
     let mut stock = Vec::new();
     for (pos, &idx) in walked.idxs.iter().enumerate() {
         let locations = stock_lines(state, idx);
@@ -438,11 +447,7 @@ pub fn trace_backward(state: &State, item: &ItemRef) -> Result<BackwardTrace, Tr
         };
         receipts.extend(receipt);
     }
-    let suppliers: BTreeSet<&PartyId> = receipts
-        .iter()
-        .filter_map(|r| r.supplier.as_ref())
-        .collect();
-    let suppliers = suppliers.into_iter().cloned().collect();
+    let suppliers = distinct_sorted(receipts.iter().filter_map(|r| r.supplier.as_ref()));
     Ok(BackwardTrace {
         start: item.clone(),
         items: walked.items,
@@ -477,13 +482,21 @@ pub fn recall_report(state: &State, suspects: &[ItemRef]) -> Result<RecallReport
         }
     }
     let walked = walk(state, &starts, Direction::Outgoing);
-    let mut customers: BTreeMap<PartyId, Vec<ShipmentLine>> = BTreeMap::new();
+    let mut customers: HashMap<PartyId, Vec<ShipmentLine>> = HashMap::new();
     for line in shipments_of(state, &walked) {
         customers
             .entry(line.customer.clone())
             .or_default()
             .push(line);
     }
+    let mut customers: Vec<CustomerExposure> = customers
+        .into_iter()
+        .map(|(customer, shipments)| CustomerExposure {
+            customer,
+            shipments,
+        })
+        .collect();
+    customers.sort_unstable_by(|a, b| a.customer.cmp(&b.customer));
     let mut locations: BTreeMap<LocationId, Vec<StockAt>> = BTreeMap::new();
     for (pos, &idx) in walked.idxs.iter().enumerate() {
         for line in stock_lines(state, idx) {
@@ -499,13 +512,7 @@ pub fn recall_report(state: &State, suspects: &[ItemRef]) -> Result<RecallReport
         suspects: distinct,
         items: walked.items,
         edges: walked.edges,
-        customers: customers
-            .into_iter()
-            .map(|(customer, shipments)| CustomerExposure {
-                customer,
-                shipments,
-            })
-            .collect(),
+        customers,
         locations: locations
             .into_iter()
             .map(|(location, stock)| LocationExposure { location, stock })
