@@ -1,7 +1,6 @@
 """The GIL is released during long calls, and one tracker is safe to share."""
 
 import threading
-import time
 
 import traceability as tr
 from conftest import populate
@@ -32,19 +31,17 @@ def test_long_batch_and_verify_release_the_gil() -> None:
         t.verify()
 
     worker = threading.Thread(target=long_calls)
-    began = time.perf_counter()
     worker.start()
     started.wait()
     ticks = 0
     while worker.is_alive():
         ticks += 1
     ticks_during_call.append(ticks)
-    elapsed = time.perf_counter() - began
     worker.join()
     assert t.head().count == 9 + BIG
     # Holding the GIL, the worker would leave this loop only a few switch intervals;
     # released, the loop spins freely for the whole call.
-    assert elapsed > 0.05 and ticks > 10_000, (elapsed, ticks)
+    assert ticks > 10_000, ticks
 
 
 def test_threads_share_one_tracker() -> None:
