@@ -16,12 +16,12 @@ fi
 missing=()
 command -v cc >/dev/null || missing+=(gcc)
 if ! $demo_only; then
-command -v g++ >/dev/null || missing+=(g++)
-command -v valgrind >/dev/null || missing+=(valgrind)
-command -v make >/dev/null || missing+=(make)
-command -v pkg-config >/dev/null || missing+=(pkg-config)
-command -v python3 >/dev/null || missing+=(python3)
-python3 -m venv --help >/dev/null 2>&1 || missing+=(python3-venv)
+    command -v g++ >/dev/null || missing+=(g++)
+    command -v valgrind >/dev/null || missing+=(valgrind)
+    command -v make >/dev/null || missing+=(make)
+    command -v pkg-config >/dev/null || missing+=(pkg-config)
+    command -v python3 >/dev/null || missing+=(python3)
+    python3 -m venv --help >/dev/null 2>&1 || missing+=(python3-venv)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
     echo "== installing Debian packages: ${missing[*]}"
