@@ -169,6 +169,20 @@ pub struct Allocation {
 }
 
 impl Allocation {
+    /// The allocation of `request` before any line is reserved.
+    fn nothing_yet(request: &AllocationRequest, ship_date: NaiveDate) -> Self {
+        Allocation {
+            order: request.order.clone(),
+            product: request.product.clone(),
+            strategy: request.strategy,
+            ship_date,
+            requested: request.quantity,
+            allocated: Quantity::ZERO,
+            shortfall: Quantity::ZERO,
+            lines: Vec::new(),
+        }
+    }
+
     /// The events that record this allocation: the request, then one `Allocated` per line.
     pub fn events(&self, request: &AllocationRequest) -> Vec<EventPayload> {
         let mut recorded = request.clone();
@@ -585,16 +599,7 @@ pub fn plan(
     request: &AllocationRequest,
 ) -> Result<Allocation, TraceError> {
     let checked = check_request(state, today, request)?;
-    let mut out = Allocation {
-        order: request.order.clone(),
-        product: request.product.clone(),
-        strategy: request.strategy,
-        ship_date: checked.ship_date,
-        requested: request.quantity,
-        allocated: Quantity::ZERO,
-        shortfall: Quantity::ZERO,
-        lines: Vec::new(),
-    };
+    let mut out = Allocation::nothing_yet(request, checked.ship_date);
     if let Some(index) = state.alloc.products.get(&request.product) {
         if checked.tracking == Tracking::Serial {
             match request.strategy {
@@ -746,16 +751,7 @@ pub fn plan_naive(
     request: &AllocationRequest,
 ) -> Result<Allocation, TraceError> {
     let checked = check_request(state, today, request)?;
-    let mut out = Allocation {
-        order: request.order.clone(),
-        product: request.product.clone(),
-        strategy: request.strategy,
-        ship_date: checked.ship_date,
-        requested: request.quantity,
-        allocated: Quantity::ZERO,
-        shortfall: Quantity::ZERO,
-        lines: Vec::new(),
-    };
+    let mut out = Allocation::nothing_yet(request, checked.ship_date);
     let Some(entry) = state.products.get(&request.product) else {
         return finish(request, &checked, out);
     };
