@@ -253,6 +253,17 @@ typedef int tr_format;
 #define TR_ERR_STORAGE 18
 
 /**
+ * An intact event in the log cannot be applied to the state before it; the store can
+ * be opened read-only up to it (salvage).
+ */
+#define TR_ERR_UNREPLAYABLE 19
+
+/**
+ * The tracker was opened read-only (salvaged) and refuses commands.
+ */
+#define TR_ERR_READ_ONLY 20
+
+/**
  * A required pointer argument was NULL.
  */
 #define TR_ERR_NULL_POINTER 100

@@ -1,6 +1,6 @@
 //! Verification of the hash chain: the tamper evidence of the audit trail.
 
-use crate::error::TraceError;
+use crate::error::{Damage, TraceError};
 use crate::event::{chain_hash, Hash, GENESIS_HASH};
 use crate::store::EventStore;
 
@@ -19,10 +19,8 @@ pub fn verify(store: &dyn EventStore) -> Result<u64, TraceError> {
     let mut expected_seq = 0u64;
     let mut prev: Hash = GENESIS_HASH;
     store.read_from(0, &mut |event| {
-        let tampered = |detail: &str| TraceError::Tampered {
-            seq: expected_seq,
-            detail: detail.to_owned(),
-        };
+        let tampered =
+            |detail: &str| TraceError::tampered(expected_seq, Damage::BodyAltered, detail);
         if event.seq != expected_seq {
             return Err(tampered(&format!(
                 "found event numbered {} where {expected_seq} belongs",

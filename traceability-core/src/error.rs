@@ -12,13 +12,15 @@ use crate::model::{
 /// Everything that can go wrong, one variant per kind of bad input or failure.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TraceError {
-    /// A field is malformed (empty identifier, bad date, bad barcode, missing reason, ...).
-    #[error("invalid {field}: {message}")]
+    /// A field is malformed or out of the limits (empty or over-long identifier, control
+    /// characters, too many decimal places, a date outside years 1..9999, dates out of
+    /// order, bad barcode, missing reason, ...). See the crate docs for the limits.
+    #[error("invalid {field}: {reason}")]
     InvalidInput {
         /// The offending field.
         field: &'static str,
         /// What is wrong with it.
-        message: String,
+        reason: String,
     },
     /// The product is not registered.
     #[error("unknown product {0}")]
@@ -138,14 +140,30 @@ pub enum TraceError {
         /// The store's actual next sequence number.
         actual: u64,
     },
-    /// The audit chain is broken at this event.
-    #[error("audit log tampered at event {seq}: {detail}")]
+    /// The audit chain is broken at this event (or no longer extends a checkpoint).
+    #[error("audit log tampered at event {seq} ({damage}): {detail}")]
     Tampered {
         /// Sequence number of the first bad event.
         seq: u64,
+        /// The kind of damage.
+        damage: Damage,
         /// What does not match.
         detail: String,
     },
+    /// The log's hash chain is intact but this event cannot be applied to the state
+    /// built from the events before it (a log written by a buggy or foreign writer).
+    /// [`crate::OpenOptions::salvage`] opens the history up to it, read-only.
+    #[error("event {seq} cannot be replayed: {detail}")]
+    Unreplayable {
+        /// Sequence number of the first event that cannot be applied.
+        seq: u64,
+        /// Why.
+        detail: String,
+    },
+    /// The tracker was opened read-only (a salvaged log, up to its first bad event) and
+    /// refuses commands.
+    #[error("read-only tracker: {0}")]
+    ReadOnly(String),
     /// The store failed (I/O, database error).
     #[error("storage error: {0}")]
     Storage(String),
@@ -173,7 +191,57 @@ pub enum ErrorKind {
     NotUsable,
     StaleWriter,
     Tampered,
+    Unreplayable,
+    ReadOnly,
     Storage,
+}
+
+/// What is wrong with a tampered log, as [`TraceError::Tampered`] reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Damage {
+    /// The event's content no longer matches its hash.
+    BodyAltered,
+    /// The stored record cannot be read as an event (not UTF-8, wrong column type,
+    /// malformed hash, not an event body).
+    Undecodable,
+    /// The stored hash (or previous-hash link) was changed; the content is intact.
+    HashAltered,
+    /// Events are missing: the sequence jumps past this number.
+    Missing,
+    /// Events are out of order or numbered twice.
+    Reordered,
+    /// An event was inserted: the one after it links to the one before it.
+    Inserted,
+    /// The log is shorter than a checkpoint says it was.
+    Truncated,
+    /// The log no longer contains the checkpointed head: its tail was rewritten.
+    Rewritten,
+    /// A checkpoint's signature does not verify with the given public key.
+    BadSignature,
+}
+
+impl Damage {
+    /// The snake_case name used in messages and by the bindings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BodyAltered => "body_altered",
+            Self::Undecodable => "undecodable",
+            Self::HashAltered => "hash_altered",
+            Self::Missing => "missing",
+            Self::Reordered => "reordered",
+            Self::Inserted => "inserted",
+            Self::Truncated => "truncated",
+            Self::Rewritten => "rewritten",
+            Self::BadSignature => "bad_signature",
+        }
+    }
+}
+
+impl std::fmt::Display for Damage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl TraceError {
@@ -203,6 +271,8 @@ impl TraceError {
             Self::NotUsable { .. } => ErrorKind::NotUsable,
             Self::StaleWriter { .. } => ErrorKind::StaleWriter,
             Self::Tampered { .. } => ErrorKind::Tampered,
+            Self::Unreplayable { .. } => ErrorKind::Unreplayable,
+            Self::ReadOnly(_) => ErrorKind::ReadOnly,
             Self::Storage(_) => ErrorKind::Storage,
         }
     }
@@ -223,10 +293,19 @@ impl TraceError {
     }
 
     /// Shorthand for an [`TraceError::InvalidInput`].
-    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+    pub fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
         Self::InvalidInput {
             field,
-            message: message.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Shorthand for a [`TraceError::Tampered`].
+    pub fn tampered(seq: u64, damage: Damage, detail: impl Into<String>) -> Self {
+        Self::Tampered {
+            seq,
+            damage,
+            detail: detail.into(),
         }
     }
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::command::Line;
-use crate::error::TraceError;
+use crate::error::{Damage, TraceError};
 use crate::model::{
     ItemRef, Location, LocationId, Lot, LotNumber, OrderId, Party, PartyId, Product, ProductId,
     Quantity, ReturnId, SerialNumber, ShipmentId, WorkOrderId,
@@ -308,9 +308,12 @@ impl StoredEvent {
 
     /// Decodes the body.
     pub fn decode(&self) -> Result<Event, TraceError> {
-        let body = serde_json::from_str(&self.body).map_err(|e| TraceError::Tampered {
-            seq: self.seq,
-            detail: format!("undecodable event body: {e}"),
+        let body = serde_json::from_str(&self.body).map_err(|e| {
+            TraceError::tampered(
+                self.seq,
+                Damage::Undecodable,
+                format!("undecodable event body: {e}"),
+            )
         })?;
         Ok(Event {
             seq: self.seq,

@@ -45,7 +45,7 @@ pub mod tracker;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use command::{Command, Line, LotSpec, Output};
-pub use error::{ErrorKind, TraceError};
+pub use error::{Damage, ErrorKind, TraceError};
 pub use event::{Event, EventBody, EventPayload};
 pub use model::*;
 pub use state::{ItemIdx, State};

@@ -63,7 +63,7 @@ macro_rules! string_id {
                 if trimmed.is_empty() {
                     return Err(TraceError::InvalidInput {
                         field: $what,
-                        message: "must not be empty".into(),
+                        reason: "must not be empty".into(),
                     });
                 }
                 Ok(Self(trimmed.into()))

@@ -10,7 +10,7 @@ use crate::audit;
 use crate::clock::{Clock, SystemClock};
 use crate::command::Command;
 use crate::decide::{decide, Context};
-use crate::error::TraceError;
+use crate::error::{Damage, TraceError};
 use crate::event::{Event, EventBody, EventPayload, Hash, StoredEvent, GENESIS_HASH};
 use crate::model::{ItemRef, LocationId};
 use crate::state::State;
@@ -113,10 +113,11 @@ impl Tracker {
         let (state, next_seq, head) = (&mut self.state, &mut self.next_seq, &mut self.head);
         self.store.read_from(*next_seq, &mut |stored| {
             if stored.seq != *next_seq || stored.prev_hash != *head {
-                return Err(TraceError::Tampered {
-                    seq: *next_seq,
-                    detail: "event does not link to its predecessor".into(),
-                });
+                return Err(TraceError::tampered(
+                    *next_seq,
+                    Damage::HashAltered,
+                    "event does not link to its predecessor",
+                ));
             }
             let event = stored.decode()?;
             state.apply(event.seq, &event.body.payload)?;
@@ -281,9 +282,8 @@ impl Tracker {
             .map(|&seq| {
                 self.store
                     .read_one(seq)?
-                    .ok_or_else(|| TraceError::Tampered {
-                        seq,
-                        detail: "event missing from the store".into(),
+                    .ok_or_else(|| {
+                        TraceError::tampered(seq, Damage::Missing, "event missing from the store")
                     })?
                     .decode()
             })

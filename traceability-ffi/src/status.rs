@@ -56,6 +56,11 @@ pub const TR_ERR_STALE_WRITER: tr_status = 16;
 pub const TR_ERR_TAMPERED: tr_status = 17;
 /// The store failed (I/O, database error).
 pub const TR_ERR_STORAGE: tr_status = 18;
+/// An intact event in the log cannot be applied to the state before it; the store can
+/// be opened read-only up to it (salvage).
+pub const TR_ERR_UNREPLAYABLE: tr_status = 19;
+/// The tracker was opened read-only (salvaged) and refuses commands.
+pub const TR_ERR_READ_ONLY: tr_status = 20;
 /// A required pointer argument was NULL.
 pub const TR_ERR_NULL_POINTER: tr_status = 100;
 /// A string argument was not valid UTF-8.
@@ -65,7 +70,7 @@ pub const TR_ERR_INVALID_UTF8: tr_status = 101;
 pub const TR_ERR_PANIC: tr_status = 102;
 
 /// Every code with its name as written in the header.
-pub const STATUS_NAMES: [(tr_status, &CStr); 22] = [
+pub const STATUS_NAMES: [(tr_status, &CStr); 24] = [
     (TR_OK, c"TR_OK"),
     (TR_ERR_INVALID_INPUT, c"TR_ERR_INVALID_INPUT"),
     (TR_ERR_UNKNOWN_PRODUCT, c"TR_ERR_UNKNOWN_PRODUCT"),
@@ -85,6 +90,8 @@ pub const STATUS_NAMES: [(tr_status, &CStr); 22] = [
     (TR_ERR_STALE_WRITER, c"TR_ERR_STALE_WRITER"),
     (TR_ERR_TAMPERED, c"TR_ERR_TAMPERED"),
     (TR_ERR_STORAGE, c"TR_ERR_STORAGE"),
+    (TR_ERR_UNREPLAYABLE, c"TR_ERR_UNREPLAYABLE"),
+    (TR_ERR_READ_ONLY, c"TR_ERR_READ_ONLY"),
     (TR_ERR_NULL_POINTER, c"TR_ERR_NULL_POINTER"),
     (TR_ERR_INVALID_UTF8, c"TR_ERR_INVALID_UTF8"),
     (TR_ERR_PANIC, c"TR_ERR_PANIC"),
@@ -118,6 +125,8 @@ pub fn status_of(kind: ErrorKind) -> tr_status {
         ErrorKind::NotUsable => TR_ERR_NOT_USABLE,
         ErrorKind::StaleWriter => TR_ERR_STALE_WRITER,
         ErrorKind::Tampered => TR_ERR_TAMPERED,
+        ErrorKind::Unreplayable => TR_ERR_UNREPLAYABLE,
+        ErrorKind::ReadOnly => TR_ERR_READ_ONLY,
         ErrorKind::Storage => TR_ERR_STORAGE,
     }
 }

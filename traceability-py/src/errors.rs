@@ -28,7 +28,7 @@ enum Builtin {
 }
 
 /// One row per core error kind: its Python class name and extra built-in base.
-const CLASSES: [(ErrorKind, &str, Builtin); 18] = [
+const CLASSES: [(ErrorKind, &str, Builtin); 20] = [
     (ErrorKind::InvalidInput, "InvalidInput", Builtin::Value),
     (ErrorKind::UnknownProduct, "UnknownProduct", Builtin::Key),
     (ErrorKind::UnknownLot, "UnknownLot", Builtin::Key),
@@ -62,6 +62,8 @@ const CLASSES: [(ErrorKind, &str, Builtin); 18] = [
     (ErrorKind::NotUsable, "NotUsable", Builtin::None),
     (ErrorKind::StaleWriter, "StaleWriter", Builtin::None),
     (ErrorKind::Tampered, "Tampered", Builtin::None),
+    (ErrorKind::Unreplayable, "Unreplayable", Builtin::None),
+    (ErrorKind::ReadOnly, "ReadOnlyTracker", Builtin::None),
     (ErrorKind::Storage, "StorageError", Builtin::OS),
 ];
 

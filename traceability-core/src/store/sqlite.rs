@@ -8,7 +8,7 @@ use std::path::Path;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::{check_numbering, EventStore};
-use crate::error::TraceError;
+use crate::error::{Damage, TraceError};
 use crate::event::{Hash, StoredEvent};
 
 /// An event log in a SQLite file (table `events`: `seq`, `body` JSON, `prev_hash`, `hash`).
@@ -52,10 +52,9 @@ impl SqliteStore {
 }
 
 fn to_hash(bytes: Vec<u8>, seq: u64) -> Result<Hash, TraceError> {
-    bytes.try_into().map_err(|_| TraceError::Tampered {
-        seq,
-        detail: "stored hash is not 32 bytes".into(),
-    })
+    bytes
+        .try_into()
+        .map_err(|_| TraceError::tampered(seq, Damage::Undecodable, "stored hash is not 32 bytes"))
 }
 
 fn row_to_event(row: &rusqlite::Row<'_>) -> rusqlite::Result<(u64, String, Vec<u8>, Vec<u8>)> {
