@@ -127,6 +127,21 @@ impl Tracker {
         })
     }
 
+    /// Rebuilds the state by replaying the whole store. The bindings call it after they
+    /// caught a panic, so a handle whose in-memory state may be half-updated becomes
+    /// consistent with its log again.
+    pub fn reload(&mut self) -> Result<(), TraceError> {
+        let (mut state, mut next_seq, mut head) = (State::default(), 0, GENESIS_HASH);
+        std::mem::swap(&mut state, &mut self.state);
+        std::mem::swap(&mut next_seq, &mut self.next_seq);
+        std::mem::swap(&mut head, &mut self.head);
+        let replayed = self.refresh();
+        if replayed.is_err() {
+            (self.state, self.next_seq, self.head) = (state, next_seq, head);
+        }
+        replayed
+    }
+
     /// Validates one command, appends its events atomically, applies them.
     /// On any error nothing changes.
     pub fn execute(
