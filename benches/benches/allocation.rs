@@ -127,7 +127,7 @@ fn state_of(events: &[EventPayload]) -> State {
 fn request(products: usize, i: usize) -> AllocationRequest {
     AllocationRequest::new(
         product_id(i % products),
-        Quantity::from(1 + (i % 5) as i64),
+        Quantity::from(1 + (i % 5) as u32),
         OrderId::new(format!("SO{}", i % 64)).unwrap(),
         Strategy::Fefo,
     )

@@ -187,7 +187,7 @@ pub fn generate(lots: usize, seed: u64) -> Generated {
             spec.supplier_lot = Some(format!("SL{}", rng.next_u64() % 1_000_000));
             commands.push(Command::ReceiveLot {
                 spec,
-                quantity: Quantity::from(10_000_000i64),
+                quantity: Quantity::from(10_000_000),
                 location: wh.clone(),
                 supplier: Some(id(format!("S{:05}", rng.below(suppliers)))),
                 received_on: Some(date),
@@ -245,7 +245,7 @@ pub fn generate(lots: usize, seed: u64) -> Generated {
                 .collect(),
             outputs: vec![Output::NewLot {
                 spec: LotSpec::new(product.clone(), id(format!("L{n:07}"))),
-                quantity: Quantity::from(1_000i64),
+                quantity: Quantity::from(1_000),
                 location: wh.clone(),
             }],
             produced_on: Some(date),
@@ -254,7 +254,7 @@ pub fn generate(lots: usize, seed: u64) -> Generated {
         if finished {
             for s in 0..1 + rng.below(5) {
                 let order: OrderId = id(format!("SO{n:07}-{s}"));
-                let quantity = Quantity::from(1 + rng.below(3) as i64);
+                let quantity = Quantity::from(1 + rng.below(3) as u32);
                 commands.push(Command::Allocate {
                     order: order.clone(),
                     item: item.clone(),

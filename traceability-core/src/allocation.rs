@@ -61,7 +61,6 @@ use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::command::{Command, Line};
@@ -109,7 +108,7 @@ pub struct AllocationRequest {
     /// Planned ship date: lots must not be expired then (default: today).
     pub ship_date: Option<NaiveDate>,
     /// Minimum remaining shelf life at the ship date, in percent (0..=100).
-    pub min_remaining_shelf_life_pct: Option<Decimal>,
+    pub min_remaining_shelf_life_pct: Option<Quantity>,
     /// Only take stock from these locations.
     pub locations: Option<Vec<LocationId>>,
     /// Reserve what is eligible when it is not enough, instead of failing.
@@ -208,7 +207,7 @@ pub struct OrderRules {
     /// Ship date.
     pub ship_date: NaiveDate,
     /// Minimum remaining shelf life %.
-    pub min_remaining_shelf_life_pct: Option<Decimal>,
+    pub min_remaining_shelf_life_pct: Option<Quantity>,
     /// Location filter.
     pub locations: Option<Vec<LocationId>>,
 }
@@ -399,7 +398,7 @@ pub(crate) fn after_apply(state: &mut State, payload: &EventPayload) -> Result<(
             }));
         }
         EventPayload::Adjusted { line } => {
-            let change = if line.quantity.is_sign_negative() {
+            let change = if line.quantity.is_negative() {
                 StockChange::Out
             } else {
                 StockChange::In
@@ -481,7 +480,7 @@ fn lot_ref(lot: &Lot) -> ItemRef {
 pub fn ineligibility(
     lot: &Lot,
     ship_date: NaiveDate,
-    min_pct: Option<Decimal>,
+    min_pct: Option<Quantity>,
 ) -> Option<&'static str> {
     if lot.on_hold {
         return Some("on recall hold");
@@ -547,14 +546,14 @@ fn check_request<'a>(
             rule: "must be greater than zero",
         });
     }
-    if product.tracking == Tracking::Serial && !request.quantity.fract().is_zero() {
+    if product.tracking == Tracking::Serial && !request.quantity.is_whole() {
         return Err(TraceError::InvalidQuantity {
             quantity: request.quantity,
             rule: "serials are allocated in whole units",
         });
     }
     if let Some(pct) = request.min_remaining_shelf_life_pct {
-        if pct < Decimal::ZERO || pct > Decimal::ONE_HUNDRED {
+        if pct < Quantity::ZERO || pct > Quantity::from(100) {
             return Err(TraceError::invalid(
                 "min_remaining_shelf_life_pct",
                 format!("{pct} is not between 0 and 100"),
@@ -576,7 +575,7 @@ fn check_request<'a>(
     }
     Ok(Checked {
         tracking: product.tracking,
-        ship_date: request.ship_date.unwrap_or(today),
+        ship_date: crate::kernel::date::bounded("ship_date", request.ship_date.unwrap_or(today))?,
         locations: request.locations.as_deref(),
     })
 }
@@ -670,7 +669,7 @@ fn finish(
 fn take_lots(
     state: &State,
     checked: &Checked<'_>,
-    min_pct: Option<Decimal>,
+    min_pct: Option<Quantity>,
     order: impl Iterator<Item = u32>,
     out: &mut Allocation,
 ) {

@@ -9,6 +9,8 @@ use chrono::NaiveDate;
 use crate::command::{Command, Line, LotSpec, Output};
 use crate::error::TraceError;
 use crate::event::{EventPayload, Produced};
+use crate::kernel::date::{bounded, bounded_opt, not_before, offset};
+use crate::kernel::text::{free_text, identifier};
 use crate::model::{
     ItemRef, Location, LocationId, LocationKind, Lot, Origin, PartyId, PartyRole, Product,
     ProductId, QualityStatus, Quantity, Serial, SerialNumber, SerialStatus, StockLine, Tracking,
@@ -40,8 +42,20 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
             if ctx.state.product(&product.id).is_some() {
                 return Err(duplicate("product", &product.id));
             }
-            if product.unit.trim().is_empty() {
-                return Err(TraceError::invalid("unit", "must not be empty"));
+            identifier("unit", &product.unit)?;
+            free_text("description", &product.description)?;
+            free_text(
+                "numbering_pattern",
+                product.numbering_pattern.as_deref().unwrap_or_default(),
+            )?;
+            for (field, days) in [
+                ("shelf_life_days", product.shelf_life_days),
+                ("best_before_days", product.best_before_days),
+                ("removal_days", product.removal_days),
+                ("alert_days", product.alert_days),
+                ("expiry_warning_days", product.expiry_warning_days),
+            ] {
+                offset(field, days)?;
             }
             Ok(vec![EventPayload::ProductRegistered(product.clone())])
         }
@@ -49,12 +63,14 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
             if ctx.state.location(&location.id).is_some() {
                 return Err(duplicate("location", &location.id));
             }
+            free_text("description", &location.description)?;
             Ok(vec![EventPayload::LocationRegistered(location.clone())])
         }
         Command::RegisterParty(party) => {
             if ctx.state.party(&party.id).is_some() {
                 return Err(duplicate("party", &party.id));
             }
+            free_text("name", &party.name)?;
             Ok(vec![EventPayload::PartyRegistered(party.clone())])
         }
         Command::ExpectSerials {
@@ -75,7 +91,7 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
                 product: product.clone(),
                 serials: serials.clone(),
                 supplier: supplier.clone(),
-                reference: reference.clone(),
+                reference: reference_text(reference)?,
             }])
         }
         Command::ReceiveLot {
@@ -92,7 +108,7 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
             lot.supplier = supplier.clone();
             Ok(vec![EventPayload::LotReceived {
                 lot,
-                reference: reference.clone(),
+                reference: reference_text(reference)?,
             }])
         }
         Command::ReceiveSerials {
@@ -118,7 +134,7 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
                 serials: serials.clone(),
                 location: location.clone(),
                 supplier: supplier.clone(),
-                reference: reference.clone(),
+                reference: reference_text(reference)?,
             }])
         }
         Command::Move {
@@ -327,7 +343,7 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
                 return Err(duplicate("shipment", shipment));
             }
             ctx.party(Some(customer), PartyRole::Customer)?;
-            let shipped_on = shipped_on.unwrap_or(ctx.today);
+            let shipped_on = bounded("shipped_on", shipped_on.unwrap_or(ctx.today))?;
             let reservations = ctx.state.reservations(order);
             if reservations.is_empty() {
                 return Err(TraceError::UnknownOrder(order.clone()));
@@ -339,6 +355,12 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
                     Item::Lot(lot) => {
                         not_held(&item, lot.on_hold)?;
                         ctx.check_expiry(lot, shipped_on, *override_expiry)?;
+                        not_before(
+                            "shipped_on",
+                            shipped_on,
+                            "receipt of its lot",
+                            lot.received_on,
+                        )?;
                     }
                     Item::Serial(serial) => {
                         transition(serial, SerialStatus::Shipped)?;
@@ -373,7 +395,7 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
             produced_on,
             override_expiry,
         } => {
-            let produced_on = produced_on.unwrap_or(ctx.today);
+            let produced_on = bounded("produced_on", produced_on.unwrap_or(ctx.today))?;
             if consumed.is_empty() || outputs.is_empty() {
                 return Err(TraceError::invalid(
                     "work_order",
@@ -382,6 +404,7 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
             }
             ctx.check_consumption(consumed, produced_on, *override_expiry)?;
             let mut new_items = HashSet::new();
+            let mut added: HashMap<ItemRef, Quantity> = HashMap::new();
             let mut produced = Vec::with_capacity(outputs.len());
             for output in outputs {
                 let record = match output {
@@ -411,9 +434,12 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
                             product: product.clone(),
                             lot: lot.clone(),
                         };
-                        ctx.item(&item)?;
+                        let found = ctx.lot(product, lot)?;
                         ctx.location(location)?;
                         positive(*quantity)?;
+                        let total = added.entry(item.clone()).or_default();
+                        *total += *quantity;
+                        room_for(found, *total)?;
                         Produced::IntoLot(Line {
                             item,
                             location: location.clone(),
@@ -471,8 +497,10 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
                     rule: "an adjustment must not be zero",
                 });
             }
-            if delta.is_sign_negative() {
+            if delta.is_negative() {
                 ctx.available(&item, found, location, -*delta)?;
+            } else {
+                room_for(found, *delta)?;
             }
             Ok(vec![EventPayload::Adjusted {
                 line: Line {
@@ -535,7 +563,10 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
             ctx.location(location)?;
             let idx = ctx.state.require(item)?;
             match ctx.item(item)? {
-                Item::Lot(_) => positive(*quantity)?,
+                Item::Lot(lot) => {
+                    positive(*quantity)?;
+                    room_for(lot, *quantity)?;
+                }
                 Item::Serial(serial) => {
                     one(*quantity)?;
                     transition(serial, SerialStatus::Received)?;
@@ -743,6 +774,7 @@ impl<'a> Context<'a> {
                     positive(line.quantity)?;
                     usable(&line.item, lot)?;
                     self.check_expiry(lot, date, override_expiry)?;
+                    not_before("produced_on", date, "receipt of input lot", lot.received_on)?;
                     self.available(&line.item, lot, &line.location, *total)?;
                 }
                 Item::Serial(serial) => {
@@ -770,16 +802,28 @@ impl<'a> Context<'a> {
         if self.state.lot_idx(&spec.product, &spec.lot).is_some() {
             return Err(duplicate("lot", format!("{}/{}", spec.product, spec.lot)));
         }
-        let dates = spec
-            .dates
-            .derived(product, spec.manufactured_on.unwrap_or(received_on));
-        if let (Some(made), Some(expiry)) = (spec.manufactured_on, dates.expiry) {
-            if expiry < made {
-                return Err(TraceError::invalid(
-                    "expiry",
-                    format!("{expiry} is before the manufacturing date {made}"),
-                ));
-            }
+        bounded("received_on", received_on)?;
+        let made = bounded_opt("manufactured_on", spec.manufactured_on)?;
+        if let Some(made) = made {
+            not_before("received_on", received_on, "manufacturing date", made)?;
+        }
+        if spec.weight.is_some_and(Quantity::is_negative) {
+            return Err(TraceError::invalid("weight", "must not be negative"));
+        }
+        free_text("description", &spec.description)?;
+        free_text(
+            "supplier_lot",
+            spec.supplier_lot.as_deref().unwrap_or_default(),
+        )?;
+        for (key, value) in &spec.attributes {
+            identifier("attribute", key)?;
+            free_text("attribute", value)?;
+        }
+        spec.dates.check()?;
+        let dates = spec.dates.derived(product, made.unwrap_or(received_on))?;
+        dates.check()?;
+        if let (Some(made), Some(expiry)) = (made, dates.expiry) {
+            not_before("expiry", expiry, "manufacturing date", made)?;
         }
         Ok(Lot {
             product: spec.product.clone(),
@@ -828,6 +872,26 @@ fn insufficient(
         requested,
         available,
     }
+}
+
+/// Refuses adding `more` to a lot whose total stock would then leave the quantity
+/// limits (below 10^15).
+fn room_for(lot: &Lot, more: Quantity) -> Result<(), TraceError> {
+    if lot.on_hand().checked_add(more).is_none() {
+        return Err(TraceError::InvalidQuantity {
+            quantity: more,
+            rule: "would take the lot's stock to 10^15 or more",
+        });
+    }
+    Ok(())
+}
+
+/// A document reference, checked as free text.
+fn reference_text(reference: &Option<String>) -> Result<Option<String>, TraceError> {
+    if let Some(text) = reference {
+        free_text("reference", text)?;
+    }
+    Ok(reference.clone())
 }
 
 fn positive(quantity: Quantity) -> Result<(), TraceError> {

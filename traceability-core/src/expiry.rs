@@ -26,7 +26,6 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::decide::Context;
@@ -39,20 +38,21 @@ use crate::state::State;
 
 /// Remaining shelf life of a lot on `date`, in percent (0..=100, two decimals), or
 /// `None` when the lot has no expiry date. See the module docs for an example.
-pub fn shelf_life_remaining_pct(lot: &Lot, date: NaiveDate) -> Option<Decimal> {
+pub fn shelf_life_remaining_pct(lot: &Lot, date: NaiveDate) -> Option<Quantity> {
     let expiry = lot.dates.expiry?;
     let start = lot.manufactured_on.unwrap_or(lot.received_on);
-    let total = (expiry - start).num_days();
+    let total = i128::from((expiry - start).num_days());
     if total <= 0 {
         return Some(if date < expiry {
-            Decimal::ONE_HUNDRED
+            Quantity::from(100)
         } else {
-            Decimal::ZERO
+            Quantity::ZERO
         });
     }
-    let left = (expiry - date).num_days();
-    let pct = Decimal::from(left) * Decimal::ONE_HUNDRED / Decimal::from(total);
-    Some(pct.clamp(Decimal::ZERO, Decimal::ONE_HUNDRED).round_dp(2))
+    let left = i128::from((expiry - date).num_days()).clamp(0, total);
+    // Hundredths of a percent, rounded half up; at most 10,000, so the cast is exact.
+    let hundredths = (left * 10_000 * 2 + total) / (2 * total);
+    Quantity::from_scaled(hundredths as i64, 2).ok()
 }
 
 /// A lot identified by product and lot number.
@@ -171,6 +171,7 @@ pub(crate) fn decide_update_dates(
             removal: d.removal.or(lot.dates.removal),
             alert: d.alert.or(lot.dates.alert),
         };
+        dates.check()?;
         if let (Some(made), Some(expiry)) = (lot.manufactured_on, dates.expiry) {
             if expiry < made {
                 return Err(TraceError::invalid(
@@ -301,7 +302,7 @@ pub struct LotExpiry {
     /// Days from the report date to expiry (negative: expired).
     pub days_to_expiry: Option<i64>,
     /// Remaining shelf life %.
-    pub shelf_life_remaining_pct: Option<Decimal>,
+    pub shelf_life_remaining_pct: Option<Quantity>,
     /// Expiry bucket.
     pub bucket: ExpiryBucket,
     /// Total on hand.

@@ -35,6 +35,7 @@ pub mod error;
 pub mod event;
 pub mod expiry;
 pub mod genealogy;
+pub mod kernel;
 pub mod model;
 pub mod quality;
 pub mod reports;

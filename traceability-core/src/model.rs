@@ -9,19 +9,11 @@ use std::fmt;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::TraceError;
 
-/// An exact quantity in the product's unit of measure (`0.1 + 0.2 == 0.3`).
-///
-/// ```
-/// use traceability_core::Quantity;
-/// let q: Quantity = "0.1".parse::<Quantity>().unwrap() + "0.2".parse::<Quantity>().unwrap();
-/// assert_eq!(q, "0.3".parse::<Quantity>().unwrap());
-/// ```
-pub type Quantity = Decimal;
+pub use crate::kernel::Quantity;
 
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident, $what:literal) => {
@@ -41,10 +33,7 @@ macro_rules! string_id {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let raw = String::deserialize(deserializer)?;
-                if !raw.is_empty() && raw.trim().len() == raw.len() {
-                    return Ok(Self(raw.into()));
-                }
+                let raw = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
                 Self::new(raw).map_err(serde::de::Error::custom)
             }
         }
@@ -56,17 +45,11 @@ macro_rules! string_id {
         }
 
         impl $name {
-            /// Builds the identifier, trimming surrounding white space; an empty one is an
-            /// [`TraceError::InvalidInput`].
+            /// Builds the identifier, trimming surrounding white space; an empty or
+            /// over-long one (more than 128 characters), or one with control characters,
+            /// is an [`TraceError::InvalidInput`].
             pub fn new(raw: impl AsRef<str>) -> Result<Self, TraceError> {
-                let trimmed = raw.as_ref().trim();
-                if trimmed.is_empty() {
-                    return Err(TraceError::InvalidInput {
-                        field: $what,
-                        reason: "must not be empty".into(),
-                    });
-                }
-                Ok(Self(trimmed.into()))
+                crate::kernel::text::identifier($what, raw.as_ref()).map(|id| Self(id.into()))
             }
 
             /// The identifier as text.
@@ -300,17 +283,50 @@ pub struct LotDates {
 }
 
 impl LotDates {
-    /// Fills each missing date from `base` plus the product's offset in days.
-    pub fn derived(self, product: &Product, base: NaiveDate) -> Self {
-        let offset = |days: Option<u32>| days.map(|d| base + chrono::Days::new(u64::from(d)));
-        Self {
-            expiry: self.expiry.or_else(|| offset(product.shelf_life_days)),
-            best_before: self
-                .best_before
-                .or_else(|| offset(product.best_before_days)),
-            removal: self.removal.or_else(|| offset(product.removal_days)),
-            alert: self.alert.or_else(|| offset(product.alert_days)),
+    /// Fills each missing date from `base` plus the product's offset in days; a date
+    /// that would leave years 1..=9999 is an [`TraceError::InvalidInput`].
+    pub fn derived(self, product: &Product, base: NaiveDate) -> Result<Self, TraceError> {
+        let fill = |field, given: Option<NaiveDate>, days: Option<u32>| match (given, days) {
+            (Some(date), _) => Ok(Some(date)),
+            (None, Some(days)) => crate::kernel::date::plus_days(field, base, days).map(Some),
+            (None, None) => Ok(None),
+        };
+        Ok(Self {
+            expiry: fill("expiry", self.expiry, product.shelf_life_days)?,
+            best_before: fill("best_before", self.best_before, product.best_before_days)?,
+            removal: fill("removal", self.removal, product.removal_days)?,
+            alert: fill("alert", self.alert, product.alert_days)?,
+        })
+    }
+
+    /// Checks each date is within years 1..=9999 and that best-before, removal and alert
+    /// dates are not after the expiry date.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use traceability_core::LotDates;
+    /// let d = |m| NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+    /// let dates = LotDates { expiry: Some(d(6)), alert: Some(d(7)), ..LotDates::default() };
+    /// assert!(dates.check().is_err());
+    /// ```
+    pub fn check(&self) -> Result<(), TraceError> {
+        use crate::kernel::date::bounded_opt;
+        bounded_opt("expiry", self.expiry)?;
+        for (field, date) in [
+            ("best_before", self.best_before),
+            ("removal", self.removal),
+            ("alert", self.alert),
+        ] {
+            if let (Some(date), Some(expiry)) = (bounded_opt(field, date)?, self.expiry) {
+                if date > expiry {
+                    return Err(TraceError::invalid(
+                        field,
+                        format!("{date} is after the expiry date {expiry}"),
+                    ));
+                }
+            }
         }
+        Ok(())
     }
 }
 

@@ -14,10 +14,11 @@
 //! assert!(r.passed);
 //! ```
 
+use crate::kernel::date::bounded;
+use crate::kernel::text::{free_text, identifier};
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::decide::Context;
@@ -33,13 +34,13 @@ pub struct TestResult {
     /// Test (characteristic) name.
     pub test: String,
     /// Measured value.
-    pub value: Decimal,
+    pub value: Quantity,
     /// Unit of the value.
     pub unit: String,
     /// Lower specification limit (inclusive).
-    pub spec_min: Option<Decimal>,
+    pub spec_min: Option<Quantity>,
     /// Upper specification limit (inclusive).
-    pub spec_max: Option<Decimal>,
+    pub spec_max: Option<Quantity>,
     /// Within specification.
     pub passed: bool,
     /// Date tested.
@@ -51,10 +52,10 @@ impl TestResult {
     /// [`TraceError::InvalidInput`].
     pub fn evaluate(
         test: &str,
-        value: Decimal,
+        value: Quantity,
         unit: &str,
-        spec_min: Option<Decimal>,
-        spec_max: Option<Decimal>,
+        spec_min: Option<Quantity>,
+        spec_max: Option<Quantity>,
         tested_on: NaiveDate,
     ) -> Result<Self, TraceError> {
         let test = test.trim();
@@ -163,21 +164,17 @@ pub(crate) fn decide_test(
     ctx: &Context<'_>,
     lot: &LotKey,
     test: &str,
-    value: Decimal,
+    value: Quantity,
     unit: &str,
-    spec_min: Option<Decimal>,
-    spec_max: Option<Decimal>,
+    spec_min: Option<Quantity>,
+    spec_max: Option<Quantity>,
     tested_on: Option<NaiveDate>,
 ) -> Result<Vec<EventPayload>, TraceError> {
     lot_idx(ctx.state, &lot.product, &lot.lot)?;
-    let result = TestResult::evaluate(
-        test,
-        value,
-        unit,
-        spec_min,
-        spec_max,
-        tested_on.unwrap_or(ctx.today),
-    )?;
+    identifier("test", test)?;
+    free_text("unit", unit)?;
+    let tested_on = bounded("tested_on", tested_on.unwrap_or(ctx.today))?;
+    let result = TestResult::evaluate(test, value, unit, spec_min, spec_max, tested_on)?;
     Ok(vec![EventPayload::TestResultRecorded {
         product: lot.product.clone(),
         lot: lot.lot.clone(),
@@ -197,6 +194,7 @@ pub(crate) fn decide_certificate(
     if document.is_empty() {
         return Err(TraceError::invalid("document", "must not be empty"));
     }
+    free_text("document", document)?;
     let sha = sha256.trim().to_ascii_lowercase();
     if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(TraceError::invalid(

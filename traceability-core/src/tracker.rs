@@ -219,9 +219,9 @@ impl Tracker {
         reason: Option<&str>,
         payloads: &[EventPayload],
     ) -> Result<(Vec<StoredEvent>, Hash), TraceError> {
-        let actor = actor.trim();
-        if actor.is_empty() {
-            return Err(TraceError::invalid("actor", "must not be empty"));
+        let actor = crate::kernel::text::identifier("actor", actor)?;
+        if let Some(reason) = reason {
+            crate::kernel::text::free_text("reason", reason)?;
         }
         let recorded_at = self.clock.now();
         let reason = reason

@@ -21,7 +21,11 @@ fn taken(a: &allocation::Allocation) -> Vec<(String, String, i64)> {
                 ItemRef::Lot { lot, .. } => lot.to_string(),
                 ItemRef::Serial { serial, .. } => serial.to_string(),
             };
-            (name, l.location.to_string(), l.quantity.try_into().unwrap())
+            (
+                name,
+                l.location.to_string(),
+                l.quantity.to_string().parse().unwrap(),
+            )
         })
         .collect()
 }
@@ -639,7 +643,7 @@ proptest! {
         let ship_date = day(ship);
         let mut r = AllocationRequest::new(pid("MILK"), q(wanted), order("SO1"), strategy);
         r.ship_date = Some(ship_date);
-        r.min_remaining_shelf_life_pct = min_pct.map(Quantity::from);
+        r.min_remaining_shelf_life_pct = min_pct.map(|p| Quantity::try_from(p).unwrap());
         r.partial = partial;
         if only_a2 { r.locations = Some(vec![loc("A2")]); }
         let before = t.state().clone();

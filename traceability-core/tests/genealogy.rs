@@ -14,7 +14,7 @@ fn d(day: u32) -> NaiveDate {
 }
 
 fn q(n: i64) -> Quantity {
-    Quantity::from(n)
+    Quantity::try_from(n).unwrap()
 }
 
 struct World {

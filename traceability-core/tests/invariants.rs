@@ -134,14 +134,17 @@ fn item_ref(i: usize) -> ItemRef {
 }
 
 fn tenths(n: i64) -> Quantity {
-    Quantity::new(n, 1)
+    Quantity::from_scaled(n, 1).unwrap()
 }
 
-/// `share` tenths of `available`, rounded to 0.1; a serial is always one.
+/// `share` tenths of `available`, truncated to 0.1; a serial is always one.
 fn portion(item: &ItemRef, available: Quantity, share: i64) -> Quantity {
     match item {
         ItemRef::Serial { .. } => Quantity::ONE,
-        ItemRef::Lot { .. } => (available * tenths(share)).round_dp(1),
+        ItemRef::Lot { .. } => {
+            let tenths_available = available.nanos() * i128::from(share) / 10 / 100_000_000;
+            Quantity::from_scaled(tenths_available as i64, 1).unwrap()
+        }
     }
 }
 
@@ -384,7 +387,7 @@ fn net_flow(events: &[Event]) -> HashMap<ProductId, Quantity> {
             EventPayload::LotReceived { lot, .. } => add(&lot.product, lot.on_hand()),
             EventPayload::SerialsReceived {
                 product, serials, ..
-            } => add(product, Quantity::from(serials.len())),
+            } => add(product, Quantity::try_from(serials.len()).unwrap()),
             EventPayload::Shipped { lines, .. } => lines
                 .iter()
                 .for_each(|l| add(l.item.product(), -l.quantity)),

@@ -248,7 +248,7 @@ pub unsafe extern "C" fn tr_shelf_life_remaining_pct(
         query_json(tracker, out, |t| {
             let lot = lot_arg(t, product, lot)?;
             Ok(expiry::shelf_life_remaining_pct(lot, as_of_arg(t, as_of)?)
-                .map(|pct| pct.normalize().to_string()))
+                .map(|pct| pct.to_string()))
         })
     })
 }

@@ -14,7 +14,7 @@ pub fn d(s: &str) -> NaiveDate {
 }
 
 pub fn q(n: i64) -> Quantity {
-    Quantity::from(n)
+    Quantity::try_from(n).unwrap()
 }
 
 pub fn pid(s: &str) -> ProductId {

@@ -1,0 +1,17 @@
+//! The kernel: bounded domain values every other layer builds on, and the input limits.
+//!
+//! | value | limit | refused with |
+//! |---|---|---|
+//! | identifiers (product, lot, serial, location, party, order, shipment, work order, RMA, actor) | trimmed; 1–128 characters; no control characters | [`crate::TraceError::InvalidInput`] |
+//! | free text (reasons, references, descriptions, units, attributes) | at most 4,096 characters; no NUL | `InvalidInput` |
+//! | quantities | exact, at most 9 decimal places, magnitude below 10^15 | `InvalidInput` (never rounded) |
+//! | dates | years 1..=9999; day offsets at most 3,652,059 days; all date arithmetic checked | `InvalidInput` |
+//!
+//! Nothing is truncated or rounded to fit: a value outside the limits is an error naming
+//! the field.
+
+pub mod date;
+pub mod quantity;
+pub mod text;
+
+pub use quantity::Quantity;

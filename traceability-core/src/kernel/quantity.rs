@@ -1,0 +1,369 @@
+//! [`Quantity`]: an exact, bounded decimal quantity.
+//!
+//! A quantity has at most [`Quantity::MAX_SCALE`] (9) decimal places and a magnitude
+//! below 10^15. Text with more places, or a larger magnitude, is refused with
+//! [`TraceError::InvalidInput`] — never rounded or truncated. Internally it is a count
+//! of 10^-9 units in an `i128`, so arithmetic is exact and, with 10^14 times the
+//! headroom of the largest quantity, sums cannot overflow: the operators saturate
+//! instead of panicking, which no realistic log reaches. Commands check the bound of
+//! what they would leave in stock with [`Quantity::checked_add`] before anything is
+//! stored.
+
+use std::fmt;
+use std::iter::Sum;
+use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::TraceError;
+
+/// Units of 10^-9 in one.
+const NANOS_PER_UNIT: i128 = 1_000_000_000;
+/// Exclusive bound of the magnitude, in nanos (10^15 units).
+const BOUND_NANOS: i128 = 1_000_000_000_000_000 * NANOS_PER_UNIT;
+
+/// An exact quantity in the product's unit of measure (`0.1 + 0.2 == 0.3`), with at most
+/// 9 decimal places and a magnitude below 10^15.
+///
+/// ```
+/// use traceability_core::Quantity;
+/// let q: Quantity = "0.1".parse::<Quantity>().unwrap() + "0.2".parse::<Quantity>().unwrap();
+/// assert_eq!(q, "0.3".parse::<Quantity>().unwrap());
+/// assert_eq!("1.50".parse::<Quantity>().unwrap().to_string(), "1.5");
+/// // Refused, never rounded:
+/// assert!("1.0000000001".parse::<Quantity>().is_err());
+/// assert!("1000000000000000".parse::<Quantity>().is_err());
+/// assert!("79228162514264337593543950335".parse::<Quantity>().is_err());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Quantity(i128);
+
+impl Quantity {
+    /// Zero.
+    pub const ZERO: Quantity = Quantity(0);
+    /// One unit.
+    pub const ONE: Quantity = Quantity(NANOS_PER_UNIT);
+    /// Ten units.
+    pub const TEN: Quantity = Quantity(10 * NANOS_PER_UNIT);
+    /// The largest quantity: 10^15 − 10^-9.
+    pub const MAX: Quantity = Quantity(BOUND_NANOS - 1);
+    /// The most decimal places a quantity may have.
+    pub const MAX_SCALE: u32 = 9;
+
+    /// `units × 10^-scale`, e.g. `from_scaled(125, 1)` is 12.5; refused beyond the limits.
+    ///
+    /// ```
+    /// use traceability_core::Quantity;
+    /// assert_eq!(Quantity::from_scaled(125, 1).unwrap().to_string(), "12.5");
+    /// assert!(Quantity::from_scaled(1, 10).is_err());
+    /// ```
+    pub fn from_scaled(units: i64, scale: u32) -> Result<Self, TraceError> {
+        if scale > Self::MAX_SCALE {
+            return Err(too_many_places());
+        }
+        Self::bounded(i128::from(units) * 10i128.pow(Self::MAX_SCALE - scale))
+    }
+
+    /// The quantity as a count of 10^-9 units.
+    pub fn nanos(self) -> i128 {
+        self.0
+    }
+
+    fn bounded(nanos: i128) -> Result<Self, TraceError> {
+        if nanos.abs() >= BOUND_NANOS {
+            return Err(TraceError::invalid(
+                "quantity",
+                "magnitude must be below 10^15",
+            ));
+        }
+        Ok(Self(nanos))
+    }
+
+    /// The sum, or `None` when it would leave the limits (|q| < 10^15).
+    ///
+    /// ```
+    /// use traceability_core::Quantity;
+    /// assert!(Quantity::MAX.checked_add(Quantity::ONE).is_none());
+    /// assert_eq!(Quantity::ONE.checked_add(Quantity::ONE), Some("2".parse().unwrap()));
+    /// ```
+    pub fn checked_add(self, other: Quantity) -> Option<Quantity> {
+        Self::bounded(self.0.checked_add(other.0)?).ok()
+    }
+
+    /// Whether this is zero.
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Whether this is a whole number of units.
+    pub fn is_whole(self) -> bool {
+        self.0 % NANOS_PER_UNIT == 0
+    }
+
+    /// Whether this is below zero.
+    pub fn is_negative(self) -> bool {
+        self.0 < 0
+    }
+}
+
+fn too_many_places() -> TraceError {
+    TraceError::invalid("quantity", "more than 9 decimal places")
+}
+
+impl From<u32> for Quantity {
+    fn from(units: u32) -> Self {
+        Self(i128::from(units) * NANOS_PER_UNIT)
+    }
+}
+
+impl From<i32> for Quantity {
+    fn from(units: i32) -> Self {
+        Self(i128::from(units) * NANOS_PER_UNIT)
+    }
+}
+
+impl TryFrom<i64> for Quantity {
+    type Error = TraceError;
+    fn try_from(units: i64) -> Result<Self, TraceError> {
+        Self::bounded(i128::from(units) * NANOS_PER_UNIT)
+    }
+}
+
+impl TryFrom<usize> for Quantity {
+    type Error = TraceError;
+    fn try_from(units: usize) -> Result<Self, TraceError> {
+        let units = i128::try_from(units).unwrap_or(i128::MAX / NANOS_PER_UNIT);
+        Self::bounded(units * NANOS_PER_UNIT)
+    }
+}
+
+impl FromStr for Quantity {
+    type Err = TraceError;
+
+    /// Parses `[+-]digits[.digits][e[+-]digits]` exactly (Python's `str(Decimal)` forms,
+    /// including `1E-8`); trailing zeros beyond 9 places are fine, other digits are not.
+    fn from_str(text: &str) -> Result<Self, TraceError> {
+        let malformed = || {
+            TraceError::invalid(
+                "quantity",
+                format!("not a decimal number: {:?}", truncated(text)),
+            )
+        };
+        let (negative, unsigned) = match text.as_bytes().first() {
+            Some(b'-') => (true, &text[1..]),
+            Some(b'+') => (false, &text[1..]),
+            _ => (false, text),
+        };
+        let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+            Some(at) => {
+                let exp = &unsigned[at + 1..];
+                let digits = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+                if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(malformed());
+                }
+                // Beyond ±10^6 the number is out of the limits (or zero) anyway.
+                let exp: i64 = exp.parse().unwrap_or(if exp.starts_with('-') {
+                    -1_000_000
+                } else {
+                    1_000_000
+                });
+                (&unsigned[..at], exp.clamp(-1_000_000, 1_000_000))
+            }
+            None => (unsigned, 0),
+        };
+        let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        if int_part.is_empty() && frac_part.is_empty()
+            || !int_part
+                .bytes()
+                .chain(frac_part.bytes())
+                .all(|b| b.is_ascii_digit())
+        {
+            return Err(malformed());
+        }
+        // value = digits × 10^-scale
+        let digits = format!("{int_part}{frac_part}");
+        let mut digits = digits.trim_start_matches('0');
+        let mut scale = frac_part.len() as i64 - exponent;
+        while scale > 0 && digits.ends_with('0') {
+            digits = &digits[..digits.len() - 1];
+            scale -= 1;
+        }
+        if digits.is_empty() {
+            return Ok(Self::ZERO);
+        }
+        if scale > i64::from(Self::MAX_SCALE) {
+            return Err(too_many_places());
+        }
+        let nanos_digits = digits.len() as i64 + i64::from(Self::MAX_SCALE) - scale;
+        if nanos_digits > 25 {
+            return Self::bounded(BOUND_NANOS);
+        }
+        let mut nanos: i128 = digits.parse().map_err(|_| malformed())?;
+        nanos *= 10i128.pow((i64::from(Self::MAX_SCALE) - scale) as u32);
+        Self::bounded(if negative { -nanos } else { nanos })
+    }
+}
+
+/// The first 40 characters of user text, for messages.
+fn truncated(text: &str) -> String {
+    text.chars().take(40).collect()
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let (int, frac) = (abs / NANOS_PER_UNIT as u128, abs % NANOS_PER_UNIT as u128);
+        let text = if frac == 0 {
+            format!("{sign}{int}")
+        } else {
+            let frac = format!("{frac:09}");
+            format!("{sign}{int}.{}", frac.trim_end_matches('0'))
+        };
+        f.pad(&text)
+    }
+}
+
+impl Serialize for Quantity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Quantity {
+    /// From a decimal string (as serialised) or an integer, through the same limits as
+    /// parsing. Binary floats are refused: `0.1` has no exact binary value.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct QuantityVisitor;
+        impl serde::de::Visitor<'_> for QuantityVisitor {
+            type Value = Quantity;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a decimal quantity as a string, e.g. \"12.5\", or an integer")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Quantity, E> {
+                text.parse().map_err(E::custom)
+            }
+            fn visit_i64<E: serde::de::Error>(self, units: i64) -> Result<Quantity, E> {
+                Quantity::try_from(units).map_err(E::custom)
+            }
+            fn visit_u64<E: serde::de::Error>(self, units: u64) -> Result<Quantity, E> {
+                i64::try_from(units)
+                    .map_err(|_| E::custom("quantity magnitude must be below 10^15"))
+                    .and_then(|units| self.visit_i64(units))
+            }
+        }
+        deserializer.deserialize_any(QuantityVisitor)
+    }
+}
+
+impl Add for Quantity {
+    type Output = Quantity;
+    fn add(self, other: Quantity) -> Quantity {
+        Quantity(self.0.saturating_add(other.0))
+    }
+}
+
+impl Sub for Quantity {
+    type Output = Quantity;
+    fn sub(self, other: Quantity) -> Quantity {
+        Quantity(self.0.saturating_sub(other.0))
+    }
+}
+
+impl Neg for Quantity {
+    type Output = Quantity;
+    fn neg(self) -> Quantity {
+        Quantity(self.0.saturating_neg())
+    }
+}
+
+impl AddAssign for Quantity {
+    fn add_assign(&mut self, other: Quantity) {
+        *self = *self + other;
+    }
+}
+
+impl SubAssign for Quantity {
+    fn sub_assign(&mut self, other: Quantity) {
+        *self = *self - other;
+    }
+}
+
+impl Sum for Quantity {
+    fn sum<I: Iterator<Item = Quantity>>(iter: I) -> Quantity {
+        iter.fold(Quantity::ZERO, Add::add)
+    }
+}
+
+impl<'a> Sum<&'a Quantity> for Quantity {
+    fn sum<I: Iterator<Item = &'a Quantity>>(iter: I) -> Quantity {
+        iter.copied().sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(text: &str) -> Result<Quantity, TraceError> {
+        text.parse()
+    }
+
+    #[test]
+    fn parses_exactly_or_refuses() {
+        assert_eq!(q("12.5").unwrap().nanos(), 12_500_000_000);
+        assert_eq!(q("-0.000000001").unwrap().nanos(), -1);
+        assert_eq!(q("1E-8").unwrap().to_string(), "0.00000001");
+        assert_eq!(q("1.5e3").unwrap().to_string(), "1500");
+        assert_eq!(q("0E-30").unwrap(), Quantity::ZERO);
+        assert_eq!(q("1.000000000000000").unwrap(), Quantity::ONE);
+        assert_eq!(q("999999999999999.999999999").unwrap(), Quantity::MAX);
+        for bad in [
+            "",
+            "-",
+            ".",
+            "1..2",
+            "1e",
+            "abc",
+            " 1",
+            "0x10",
+            "1.0000000000000000000000000001",
+            "0.00000000000000000000000000001",
+            "1000000000000000",
+            "79228162514264337593543950335",
+            "1e999999999999999999999",
+            "1e15",
+        ] {
+            assert!(q(bad).is_err(), "{bad:?} was accepted");
+        }
+        assert_eq!(
+            q("1e-999999999999").unwrap_err().kind(),
+            crate::ErrorKind::InvalidInput
+        );
+    }
+
+    #[test]
+    fn arithmetic_saturates_instead_of_panicking() {
+        let huge = Quantity(i128::MAX);
+        assert_eq!(huge + huge, huge);
+        assert_eq!(-Quantity(i128::MIN), huge);
+        assert_eq!(Quantity::MAX.checked_add(Quantity::ONE), None);
+    }
+
+    #[test]
+    fn serde_round_trips_as_a_string() {
+        let json = serde_json::to_string(&q("0.3").unwrap()).unwrap();
+        assert_eq!(json, "\"0.3\"");
+        assert_eq!(
+            serde_json::from_str::<Quantity>(&json).unwrap(),
+            q("0.3").unwrap()
+        );
+        assert!(serde_json::from_str::<Quantity>("\"1e20\"").is_err());
+        assert_eq!(
+            serde_json::from_str::<Quantity>("3").unwrap(),
+            Quantity::from(3)
+        );
+        assert!(serde_json::from_str::<Quantity>("0.1").is_err());
+    }
+}

@@ -1,0 +1,59 @@
+//! Identifier and free-text rules.
+
+use crate::error::TraceError;
+
+/// The most characters an identifier may have.
+pub const MAX_ID_CHARS: usize = 128;
+/// The most characters a free-text field may have.
+pub const MAX_TEXT_CHARS: usize = 4096;
+
+/// `raw` trimmed, when it is a valid identifier: 1–128 characters, no control
+/// characters (NUL, tab, newline, ...). Otherwise [`TraceError::InvalidInput`] naming
+/// `field`.
+///
+/// ```
+/// use traceability_core::kernel::text::identifier;
+/// assert_eq!(identifier("lot", "  L-1 ").unwrap(), "L-1");
+/// assert!(identifier("lot", " ").is_err());
+/// assert!(identifier("lot", "L\n1").is_err());
+/// assert!(identifier("lot", &"x".repeat(129)).is_err());
+/// ```
+pub fn identifier<'a>(field: &'static str, raw: &'a str) -> Result<&'a str, TraceError> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Err(TraceError::invalid(field, "must not be empty"));
+    }
+    if trimmed.chars().nth(MAX_ID_CHARS).is_some() {
+        return Err(TraceError::invalid(
+            field,
+            format!("longer than {MAX_ID_CHARS} characters"),
+        ));
+    }
+    if let Some(c) = trimmed.chars().find(|c| c.is_control()) {
+        return Err(TraceError::invalid(
+            field,
+            format!("contains the control character {c:?}"),
+        ));
+    }
+    Ok(trimmed)
+}
+
+/// Checks free text: at most 4,096 characters and no NUL (which C cannot carry).
+///
+/// ```
+/// use traceability_core::kernel::text::free_text;
+/// assert!(free_text("reason", "damaged\nin transit").is_ok());
+/// assert!(free_text("reason", "a\0b").is_err());
+/// ```
+pub fn free_text(field: &'static str, text: &str) -> Result<(), TraceError> {
+    if text.chars().nth(MAX_TEXT_CHARS).is_some() {
+        return Err(TraceError::invalid(
+            field,
+            format!("longer than {MAX_TEXT_CHARS} characters"),
+        ));
+    }
+    if text.contains('\0') {
+        return Err(TraceError::invalid(field, "contains a NUL character"));
+    }
+    Ok(())
+}
