@@ -22,6 +22,8 @@
 //! | links to the right event, recomputed hash ≠ stored hash, otherwise | [`Damage::BodyAltered`] | *n* |
 //! | `prev_hash` wrong, but the content hashes to the stored hash when chained to the right predecessor (only the link field was edited) | [`Damage::HashAltered`] | *n* |
 //! | `prev_hash` wrong and equal to the hash *before* event *n*−1 (event *n*−1 was slipped in with a valid hash) | [`Damage::Inserted`] | *n*−1 |
+//! | `prev_hash` wrong, the record hashes right as event *m* > *n* (within 64) after its own `prev_hash`, and the next record is shifted by as much (or there is none): events deleted and the rest renumbered | [`Damage::Missing`] | *n* |
+//! | `prev_hash` wrong, the record hashes right as another event *m* (within 64 of *n*) after its own `prev_hash` (it was moved and renumbered) | [`Damage::Reordered`] | *n* |
 //! | `prev_hash` wrong, and event *n*+1 links to event *n*−1 | [`Damage::Inserted`] | *n* |
 //! | `prev_hash` wrong, but the record is consistent with its own `prev_hash` (event *n*−1 was rewritten and its hash recomputed) | [`Damage::BodyAltered`] | *n*−1 (*n* when *n* = 0) |
 //! | `prev_hash` wrong, otherwise | [`Damage::BodyAltered`] | *n* |
@@ -47,6 +49,9 @@
 use crate::error::{Damage, TraceError};
 use crate::event::{chain_hash, Hash, StoredEvent, GENESIS_HASH};
 use crate::store::EventStore;
+
+/// How far from its place a renumbered event is recognised as moved ([`Damage::Reordered`]).
+const MOVE_WINDOW: u64 = 64;
 
 /// A streaming checker of the hash chain: the position it expects next and the hash the
 /// next event must link to.
@@ -182,6 +187,16 @@ impl Chain {
             .filter(|e| Some(e.seq) == seq)
     }
 
+    /// The position near `event.seq` (within [`MOVE_WINDOW`]) at which the record,
+    /// with its own `prev_hash`, hashes to its stored hash: where it was written before
+    /// it was renumbered.
+    fn written_as(event: &StoredEvent) -> Option<u64> {
+        let n = event.seq;
+        (n.saturating_sub(MOVE_WINDOW)..=n.saturating_add(MOVE_WINDOW))
+            .filter(|&m| m != n)
+            .find(|&m| chain_hash(&event.prev_hash, m, &event.body) == event.hash)
+    }
+
     fn misnumbered(&self, event: &StoredEvent, store: &dyn EventStore) -> TraceError {
         let n = self.next_seq;
         if event.seq < n {
@@ -218,7 +233,12 @@ impl Chain {
     }
 
     /// `event` is numbered right but its `prev_hash` does not match the chain's head.
-    fn unlinked(&self, event: &StoredEvent, recomputed: Hash, store: &dyn EventStore) -> TraceError {
+    fn unlinked(
+        &self,
+        event: &StoredEvent,
+        recomputed: Hash,
+        store: &dyn EventStore,
+    ) -> TraceError {
         let n = self.next_seq;
         if recomputed == event.hash {
             return TraceError::tampered(
@@ -237,14 +257,38 @@ impl Chain {
                 ),
             );
         }
+        if let Some(m) = Self::written_as(event) {
+            // Written further on: either the events before it were deleted and the rest
+            // renumbered down (the next record is shifted by as much), or it was moved.
+            let shift = m.saturating_sub(n);
+            let shifted_down = shift > 0
+                && Self::neighbour(store, n.checked_add(1)).is_none_or(|next| {
+                    chain_hash(&next.prev_hash, next.seq.saturating_add(shift), &next.body)
+                        == next.hash
+                });
+            return if shifted_down {
+                TraceError::tampered(
+                    n,
+                    Damage::Missing,
+                    format!(
+                        "{shift} event(s) from {n} on are missing and the later ones renumbered: \
+                         event {m} is found at {n}"
+                    ),
+                )
+            } else {
+                TraceError::tampered(
+                    n,
+                    Damage::Reordered,
+                    format!("found event {m} (renumbered) where event {n} belongs"),
+                )
+            };
+        }
         if Self::neighbour(store, n.checked_add(1)).is_some_and(|next| next.prev_hash == self.head)
         {
             return TraceError::tampered(
                 n,
                 Damage::Inserted,
-                format!(
-                    "event {n} was inserted: the event after it links to the event before it"
-                ),
+                format!("event {n} was inserted: the event after it links to the event before it"),
             );
         }
         if n > 0 && chain_hash(&event.prev_hash, n, &event.body) == event.hash {
@@ -277,9 +321,7 @@ impl Chain {
             Some(next) if next.prev_hash == self.head => TraceError::tampered(
                 n,
                 Damage::Inserted,
-                format!(
-                    "event {n} was inserted: the event after it links to the event before it"
-                ),
+                format!("event {n} was inserted: the event after it links to the event before it"),
             ),
             _ => TraceError::tampered(
                 n,
@@ -314,6 +356,12 @@ pub fn verify(store: &dyn EventStore) -> Result<u64, TraceError> {
 /// use traceability_core::{audit, store::MemoryStore, event::GENESIS_HASH};
 /// assert_eq!(audit::verify_from(&MemoryStore::default(), 0, GENESIS_HASH).unwrap(), 0);
 /// ```
-pub fn verify_from(store: &dyn EventStore, from_seq: u64, prev_hash: Hash) -> Result<u64, TraceError> {
-    Ok(Chain::at(from_seq, prev_hash).verify_rest(store)?.next_seq())
+pub fn verify_from(
+    store: &dyn EventStore,
+    from_seq: u64,
+    prev_hash: Hash,
+) -> Result<u64, TraceError> {
+    Ok(Chain::at(from_seq, prev_hash)
+        .verify_rest(store)?
+        .next_seq())
 }

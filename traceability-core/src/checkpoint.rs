@@ -301,9 +301,8 @@ mod hex_bytes {
     ) -> Result<[u8; N], D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         let mut bytes = [0u8; N];
-        hex::decode_to_slice(text.as_ref(), &mut bytes).map_err(|e| {
-            D::Error::custom(format!("expected {} hex digits: {e}", 2 * N))
-        })?;
+        hex::decode_to_slice(text.as_ref(), &mut bytes)
+            .map_err(|e| D::Error::custom(format!("expected {} hex digits: {e}", 2 * N)))?;
         Ok(bytes)
     }
 }

@@ -80,19 +80,30 @@ impl SqliteStore {
         Ok(Self { conn, seq_is_rowid })
     }
 
-    /// Rows at or after `from_seq` in order, plus (in a foreign schema, or from 0) every
-    /// row whose `seq` is not a non-negative integer, so the reader reports it.
-    fn read_sql(&self, from_seq: u64) -> &'static str {
-        match (from_seq, self.seq_is_rowid) {
-            (0, _) => "SELECT seq, body, prev_hash, hash FROM events ORDER BY seq",
-            (_, true) => {
-                "SELECT seq, body, prev_hash, hash FROM events WHERE seq >= ?1 ORDER BY seq"
-            }
-            (_, false) => {
-                "SELECT seq, body, prev_hash, hash FROM events \
-                 WHERE NOT (typeof(seq) = 'integer' AND seq < ?1) ORDER BY seq"
-            }
+    /// The query for the records from `?1` on, in order (only integer `seq`s).
+    fn range_sql(&self) -> &'static str {
+        if self.seq_is_rowid {
+            "SELECT seq, body, prev_hash, hash FROM events WHERE seq >= ?1 ORDER BY seq"
+        } else {
+            "SELECT seq, body, prev_hash, hash FROM events \
+             WHERE typeof(seq) = 'integer' AND seq >= ?1 ORDER BY seq"
         }
+    }
+
+    /// The `seq` of some row whose `seq` is not a non-negative integer, if there is one
+    /// (negative rowids; NULL, text, real or blob in a foreign schema).
+    fn unreadable_seq(&self) -> Result<Option<String>, TraceError> {
+        let sql = if self.seq_is_rowid {
+            "SELECT seq FROM events WHERE seq < 0 LIMIT 1"
+        } else {
+            "SELECT seq FROM events WHERE NOT (typeof(seq) = 'integer' AND seq >= 0) LIMIT 1"
+        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let mut rows = stmt.query([])?;
+        Ok(match rows.next()? {
+            Some(row) => Some(describe(row.get_ref(0)?)),
+            None => None,
+        })
     }
 }
 
@@ -226,29 +237,39 @@ impl EventStore for SqliteStore {
     }
 
     /// Every row from `from_seq` on, in order. A row that cannot be read as a record
-    /// (body not TEXT or not UTF-8, a hash that is not a 32-byte BLOB, a `seq` that is
-    /// not a non-negative integer) stops the read with [`TraceError::Tampered`]
-    /// ([`Damage::Undecodable`]) naming its sequence number (or, for an unreadable
-    /// `seq`, the position it was found at).
+    /// (body not TEXT or not UTF-8, a hash that is not a 32-byte BLOB) stops the read
+    /// with [`TraceError::Tampered`] ([`Damage::Undecodable`]) naming its sequence
+    /// number. A row whose `seq` itself is not a non-negative integer is reported the
+    /// same way at the first position where an event is missing (where it stands in for
+    /// the missing event), or after the last event when none is.
     fn read_from(
         &self,
         from_seq: u64,
         visit: &mut dyn FnMut(StoredEvent) -> Result<(), TraceError>,
     ) -> Result<(), TraceError> {
-        let sql = self.read_sql(from_seq);
-        let mut stmt = self.conn.prepare_cached(sql)?;
-        let mut rows = if sql.contains("?1") {
-            stmt.query([from_seq])?
-        } else {
-            stmt.query([])?
-        };
+        let unreadable = self.unreadable_seq()?;
+        let mut stmt = self.conn.prepare_cached(self.range_sql())?;
+        let mut rows = stmt.query([from_seq])?;
         let mut position = from_seq;
         while let Some(row) = rows.next()? {
             let event = read_row(row, position)?;
+            if unreadable.is_some() && event.seq > position {
+                break;
+            }
             position = event.seq.saturating_add(1);
             visit(event)?;
         }
-        Ok(())
+        match unreadable {
+            Some(value) => Err(TraceError::tampered(
+                position,
+                Damage::Undecodable,
+                format!(
+                    "a row has {value} as its seq, not a sequence number (event {position} \
+                     cannot be read)"
+                ),
+            )),
+            None => Ok(()),
+        }
     }
 
     fn read_one(&self, seq: u64) -> Result<Option<StoredEvent>, TraceError> {
