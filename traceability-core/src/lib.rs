@@ -28,6 +28,7 @@
 
 pub mod allocation;
 pub mod audit;
+pub mod checkpoint;
 pub mod clock;
 pub mod command;
 pub mod decide;
@@ -44,6 +45,7 @@ pub mod store;
 pub mod trace;
 pub mod tracker;
 
+pub use checkpoint::Checkpoint;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use command::{Command, Line, LotSpec, Output};
 pub use error::{Damage, ErrorKind, TraceError};

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::audit;
+use crate::checkpoint::{self, Checkpoint, SigningKey, VerifyingKey};
 use crate::clock::{Clock, SystemClock};
 use crate::command::Command;
 use crate::decide::{decide, Context};
@@ -105,24 +106,34 @@ impl Tracker {
     }
 
     /// Applies events that other writers appended to a shared store since we last looked.
-    /// Each must link to the previous one (the full hash check is [`Self::verify`]).
+    /// Each is fully checked against the hash chain first ([`audit::Chain`]: numbering,
+    /// link and recomputed hash), so an altered, removed or inserted event is refused
+    /// with [`TraceError::Tampered`] naming it before anything of it reaches the state;
+    /// a store that now holds fewer events than already read is reported as
+    /// [`Damage::Truncated`].
     pub fn refresh(&mut self) -> Result<(), TraceError> {
-        if self.store.next_seq()? == self.next_seq {
+        let stored = self.store.next_seq()?;
+        if stored == self.next_seq {
             return Ok(());
         }
+        if stored < self.next_seq {
+            return Err(TraceError::tampered(
+                stored,
+                Damage::Truncated,
+                format!(
+                    "the store holds {stored} events, but {} were already read from it",
+                    self.next_seq
+                ),
+            ));
+        }
+        let mut chain = audit::Chain::at(self.next_seq, self.head);
+        let store = self.store.as_ref();
         let (state, next_seq, head) = (&mut self.state, &mut self.next_seq, &mut self.head);
-        self.store.read_from(*next_seq, &mut |stored| {
-            if stored.seq != *next_seq || stored.prev_hash != *head {
-                return Err(TraceError::tampered(
-                    *next_seq,
-                    Damage::HashAltered,
-                    "event does not link to its predecessor",
-                ));
-            }
+        store.read_from(*next_seq, &mut |stored| {
+            chain.check(&stored, store)?;
             let event = stored.decode()?;
             state.apply(event.seq, &event.body.payload)?;
-            *next_seq += 1;
-            *head = stored.hash;
+            (*next_seq, *head) = (chain.next_seq(), chain.head());
             Ok(())
         })
     }
@@ -257,6 +268,46 @@ impl Tracker {
     /// Recomputes the whole hash chain; see [`audit::verify`].
     pub fn verify(&self) -> Result<u64, TraceError> {
         audit::verify(self.store.as_ref())
+    }
+
+    /// Signs the head this tracker has read and verified (count and hash of
+    /// [`Self::head`], time from the tracker's clock) with `key`: keep the
+    /// [`Checkpoint`] outside the store, and [`Self::verify_against`] it later to detect
+    /// a truncated or rewritten log. The key is not kept.
+    ///
+    /// ```
+    /// use traceability_core::{checkpoint::signing_key_from_bytes, Tracker};
+    /// let t = Tracker::in_memory();
+    /// let cp = t.checkpoint(&signing_key_from_bytes(&[9; 32]));
+    /// assert_eq!((cp.count, cp.head), t.head());
+    /// ```
+    pub fn checkpoint(&self, key: &SigningKey) -> Checkpoint {
+        let (count, head) = self.head();
+        Checkpoint::sign(count, head, self.clock.now(), key)
+    }
+
+    /// Proves the store's log still extends the checkpointed head; returns the number
+    /// of events it holds. See [`checkpoint::verify_against`] for the errors
+    /// ([`Damage::BadSignature`], the chain's damage kinds, [`Damage::Truncated`],
+    /// [`Damage::Rewritten`]).
+    ///
+    /// ```
+    /// use traceability_core::checkpoint::{public_key, signing_key_from_bytes};
+    /// use traceability_core::{Damage, TraceError, Tracker};
+    /// let t = Tracker::in_memory();
+    /// let key = signing_key_from_bytes(&[9; 32]);
+    /// let cp = t.checkpoint(&key);
+    /// assert_eq!(t.verify_against(&cp, &public_key(&key)).unwrap(), 0);
+    /// let stranger = public_key(&signing_key_from_bytes(&[8; 32]));
+    /// assert!(matches!(t.verify_against(&cp, &stranger),
+    ///     Err(TraceError::Tampered { damage: Damage::BadSignature, .. })));
+    /// ```
+    pub fn verify_against(
+        &self,
+        checkpoint: &Checkpoint,
+        key: &VerifyingKey,
+    ) -> Result<u64, TraceError> {
+        checkpoint::verify_against(self.store.as_ref(), checkpoint, key)
     }
 
     /// Every event from `from_seq` on, decoded.

@@ -168,9 +168,18 @@ fn verify_detects_a_change_made_directly_in_the_sqlite_file() {
     drop(conn);
     let err = audit::verify(&SqliteStore::open(&path).unwrap()).unwrap_err();
     assert!(
-        matches!(err, TraceError::Tampered { seq: 14, .. }),
+        matches!(
+            err,
+            TraceError::Tampered {
+                seq: 14,
+                damage: Damage::BodyAltered,
+                ..
+            }
+        ),
         "{err:?}"
     );
+    // Opening replays through the same check, so the altered event never reaches the state.
+    assert_eq!(Tracker::open(&path).err(), Some(err));
 }
 
 #[test]

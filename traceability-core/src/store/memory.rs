@@ -19,11 +19,20 @@ pub struct MemoryStore {
 impl MemoryStore {
     /// A store holding exactly these records, unchecked (to inspect a copied or damaged
     /// log with [`crate::audit::verify`]).
+    ///
+    /// ```
+    /// use traceability_core::{audit, store::MemoryStore};
+    /// assert_eq!(audit::verify(&MemoryStore::from_records(Vec::new())).unwrap(), 0);
+    /// ```
     pub fn from_records(events: Vec<StoredEvent>) -> Self {
         Self { events }
     }
 
     /// The records, in order.
+    ///
+    /// ```
+    /// assert!(traceability_core::store::MemoryStore::default().records().is_empty());
+    /// ```
     pub fn records(&self) -> &[StoredEvent] {
         &self.events
     }
@@ -58,10 +67,14 @@ impl EventStore for MemoryStore {
         self.events[start..].iter().cloned().try_for_each(visit)
     }
 
+    /// The record numbered `seq`: found at position `seq` in an intact log, searched
+    /// for in a damaged one (records moved, removed or repeated).
     fn read_one(&self, seq: u64) -> Result<Option<StoredEvent>, TraceError> {
         Ok(usize::try_from(seq)
             .ok()
             .and_then(|i| self.events.get(i))
+            .filter(|e| e.seq == seq)
+            .or_else(|| self.events.iter().find(|e| e.seq == seq))
             .cloned())
     }
 }
