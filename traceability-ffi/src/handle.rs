@@ -58,9 +58,7 @@ impl Engine {
             Ok(Ok(())) => {
                 return Failure::new(
                     TR_ERR_PANIC,
-                    format!(
-                        "{panic}; the tracker was reloaded from its store and remains usable"
-                    ),
+                    format!("{panic}; the tracker was reloaded from its store and remains usable"),
                 )
             }
             Ok(Err(error)) => error.to_string(),
@@ -359,7 +357,11 @@ mod tests {
     fn text_with_a_nul_is_invalid_input_not_a_panic() {
         let failure = c_text("digraph { \"A\0B\" }".to_owned()).unwrap_err();
         assert_eq!(failure.status, TR_ERR_INVALID_INPUT);
-        assert!(failure.message.contains("NUL byte at offset 12"), "{}", failure.message);
+        assert!(
+            failure.message.contains("NUL byte at offset 12"),
+            "{}",
+            failure.message
+        );
         let fine = [0u8; 4];
         let huge = unsafe { crate::args::slice_arg(fine.as_ptr(), usize::MAX, "items") };
         assert_eq!(huge.unwrap_err().status, TR_ERR_INVALID_INPUT);
@@ -396,7 +398,11 @@ mod tests {
             .with(|_| -> Result<(), Failure> { panic!("boom") })
             .unwrap_err();
         assert_eq!(failure.status, TR_ERR_PANIC);
-        assert!(failure.message.contains("disk unplugged"), "{}", failure.message);
+        assert!(
+            failure.message.contains("disk unplugged"),
+            "{}",
+            failure.message
+        );
         // Even once the store works again, the handle refuses: its state is not trusted.
         broken.store(false, Ordering::SeqCst);
         let refused = handle.with(|e| register(e, "BIN2")).unwrap_err();

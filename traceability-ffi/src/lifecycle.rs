@@ -123,9 +123,7 @@ pub unsafe extern "C" fn tr_tracker_open(
 /// Thread-safe (locks the handle like every call on it).
 #[no_mangle]
 pub unsafe extern "C" fn tr_tracker_refresh(tracker: *mut tr_tracker) -> tr_status {
-    ffi_guard!({
-        tracker_arg(tracker)?.with(|engine| Ok(engine.tracker.refresh()?))
-    })
+    ffi_guard!({ tracker_arg(tracker)?.with(|engine| Ok(engine.tracker.refresh()?)) })
 }
 
 /// Frees a tracker. NULL is ignored.
