@@ -11,7 +11,10 @@
  *    optional arguments and is TR_ERR_NULL_POINTER for required ones.
  *  - Strings returned through char **out are owned by the caller and freed with
  *    tr_string_free(); on failure *out is set to NULL.
- *  - No panic unwinds out of the library: an internal panic is TR_ERR_PANIC.
+ *  - No panic unwinds out of the library. TR_ERR_PANIC means a caught internal panic (a
+ *    bug; no input should cause one): every bad input gets the status of its kind. A
+ *    tracker whose call panicked replays its store before that call returns and stays
+ *    usable; only if that replay fails does it refuse every later call with TR_ERR_PANIC.
  *
  * Thread safety
  *  - tr_tracker: one handle may be shared between threads; calls on it are serialised
@@ -56,6 +59,9 @@ extern "C" {
  * Thread safety: a `tr_tracker` may be shared between threads; every call locks it,
  * so calls on one handle run one at a time. Free it exactly once, after every other
  * thread is done with it.
+ *
+ * After a caught panic the handle replays its store into a fresh state before the
+ * panicking call returns `TR_ERR_PANIC` (see [`tr_tracker::with`]), so it stays usable.
  */
 typedef struct tr_tracker tr_tracker;
 
@@ -274,8 +280,13 @@ typedef int tr_format;
 #define TR_ERR_INVALID_UTF8 101
 
 /**
- * The library panicked; the panic was caught. A tracker that panicked while in use
- * refuses further calls with this code: free it and open it again.
+ * The library panicked (a bug: no input should cause it); the panic was caught and
+ * nothing unwound into C. A tracker that panicked while in use rebuilds its state by
+ * replaying its store before the call returns, and stays usable: it shows exactly what
+ * the log holds (a command whose events were stored before the panic is kept; one whose
+ * events were not stored left no trace). Only if that replay fails does the tracker
+ * refuse every later call with this code; free it then (its store is untouched) and open
+ * the store again.
  */
 #define TR_ERR_PANIC 102
 
@@ -693,12 +704,35 @@ void tr_string_free(char *string);
 tr_status tr_tracker_new_memory(tr_tracker **out);
 
 /**
- * Opens (or creates) the SQLite event store at `path` (UTF-8) and replays it.
+ * Opens (or creates) the SQLite event store at `path` (UTF-8) and replays it. An empty
+ * or blank `path` is TR_ERR_INVALID_INPUT (SQLite would open a temporary database,
+ * losing everything written to it); ":memory:" is a private in-memory database.
+ *
+ * Several handles (in this process or others) may open the same file. Queries show
+ * what this handle has read: the others' events appear after `tr_tracker_refresh`.
+ * Commands read the others' events first and decide on the current log; two writers
+ * racing for the same position get TR_ERR_STALE_WRITER for the loser, which may
+ * simply retry.
  *
  * Ownership: `path` is borrowed for the call. On TR_OK, `*out` is a new handle owned
  * by the caller, freed with `tr_tracker_free`; on failure `*out` is NULL.
  */
 tr_status tr_tracker_open(const char *path, tr_tracker **out);
+
+/**
+ * Reads what other writers (other handles, other processes) appended to the shared
+ * store since this tracker last read it, and applies it: queries then show the current
+ * log. Nothing to read is TR_OK. How far the tracker has read is `tr_head_json`
+ * (`event_count`), which does not refresh.
+ *
+ * An event that does not link to the one before it is TR_ERR_TAMPERED; one that cannot
+ * be applied is TR_ERR_UNREPLAYABLE; a store failure is TR_ERR_STORAGE. On failure the
+ * tracker keeps every event it applied before the bad one (its state and head stay
+ * consistent with that prefix of the log).
+ *
+ * Thread-safe (locks the handle like every call on it).
+ */
+tr_status tr_tracker_refresh(tr_tracker *tracker);
 
 /**
  * Frees a tracker. NULL is ignored.
@@ -753,8 +787,11 @@ tr_status tr_events_json(const tr_tracker *tracker, uint64_t from_seq, char **ou
 tr_status tr_verify_json(const tr_tracker *tracker, char **out);
 
 /**
- * The log's head: `{"event_count":N,"hash":"<hex sha-256 of the last event>"}`.
- * Record it elsewhere to detect a truncated log later.
+ * How far this tracker has read the log: `{"event_count":N,"hash":"<hex sha-256 of the
+ * last event read>"}` (a fresh store: 0 and 64 zeros). It does not refresh: another
+ * writer's events count only after `tr_tracker_refresh`, so compare `event_count`
+ * before and after a refresh to see whether the tracker was current. Record the head
+ * elsewhere to detect a truncated log later.
  */
 tr_status tr_head_json(const tr_tracker *tracker, char **out);
 

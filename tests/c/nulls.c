@@ -36,6 +36,9 @@ static tr_status call_open(tr_tracker *t, int null_arg) {
 static tr_status call_set_time(tr_tracker *t, int null_arg) {
     return tr_tracker_set_time(ARG(0, t), ARG(1, "2026-03-01T08:00:00Z"));
 }
+static tr_status call_refresh(tr_tracker *t, int null_arg) {
+    return tr_tracker_refresh(ARG(0, t));
+}
 static tr_status call_register_product(tr_tracker *t, int null_arg) {
     uint32_t days = 10;
     return tr_register_product(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "P"), ARG(4, "lot"),
@@ -183,6 +186,7 @@ static const struct case_ cases[] = {
     {"tr_tracker_new_memory", call_new_memory, 1, 0},
     {"tr_tracker_open", call_open, 2, 0},
     {"tr_tracker_set_time", call_set_time, 2, 0},
+    {"tr_tracker_refresh", call_refresh, 1, 0},
     {"tr_register_product", call_register_product, 8, BIT(2) | BIT(5) | BIT(6) | BIT(7)},
     {"tr_register_location", call_register_location, 6, BIT(2) | BIT(5)},
     {"tr_register_party", call_register_party, 6, BIT(2) | BIT(5)},
@@ -281,7 +285,7 @@ int main(void) {
             }
         }
     }
-    CHECK(calls == 239);
+    CHECK(calls == 240);
     check_null_struct_fields(t);
     /* The functions that accept NULL and return nothing. */
     tr_string_free(NULL);

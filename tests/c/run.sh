@@ -88,12 +88,12 @@ step "extract the README example" extract_readme_example
 step "compile the README example" gcc "${CFLAGS[@]}" "$OUT/readme.c" -o "$OUT/readme" "${LINK[@]}"
 step "run the README example under valgrind" "${VALGRIND[@]}" "$OUT/readme"
 
-run_checks "scenario.c under valgrind" 238 "${VALGRIND[@]}" "$OUT/scenario" "$OUT/scenario.db"
-run_checks "nulls.c under valgrind" 429 "${VALGRIND[@]}" "$OUT/nulls"
-run_checks "scenario.cpp (RAII, threads) under valgrind" 48 "${VALGRIND[@]}" "$OUT/scenario_cpp"
-run_checks "scenario.c, static library" 238 "$OUT/scenario_static" "$OUT/static.db"
-run_checks "scenario.c under ASan+UBSan" 238 env ASAN_OPTIONS=detect_leaks=1 "$OUT/scenario_asan" "$OUT/asan.db"
-run_checks "nulls.c under ASan+UBSan" 429 env ASAN_OPTIONS=detect_leaks=1 "$OUT/nulls_asan"
+run_checks "scenario.c under valgrind" 284 "${VALGRIND[@]}" "$OUT/scenario" "$OUT/scenario.db"
+run_checks "nulls.c under valgrind" 431 "${VALGRIND[@]}" "$OUT/nulls"
+run_checks "scenario.cpp (RAII, threads, refresh) under valgrind" 60 "${VALGRIND[@]}" "$OUT/scenario_cpp" "$OUT/cpp.db"
+run_checks "scenario.c, static library" 284 "$OUT/scenario_static" "$OUT/static.db"
+run_checks "scenario.c under ASan+UBSan" 284 env ASAN_OPTIONS=detect_leaks=1 "$OUT/scenario_asan" "$OUT/asan.db"
+run_checks "nulls.c under ASan+UBSan" 431 env ASAN_OPTIONS=detect_leaks=1 "$OUT/nulls_asan"
 
 # Trace, recall and hold (issue 3), with their NULL cases: tests/c/trace.c.
 step "compile trace.c" gcc "${CFLAGS[@]}" "$HERE/trace.c" -o "$OUT/trace" "${LINK[@]}"
@@ -101,7 +101,14 @@ step "compile trace.c with ASan+UBSan" gcc "${CFLAGS[@]}" "${SANITIZE[@]}" "$HER
 run_checks "trace.c under valgrind" 229 "${VALGRIND[@]}" "$OUT/trace"
 run_checks "trace.c under ASan+UBSan" 229 env ASAN_OPTIONS=detect_leaks=1 "$OUT/trace_asan"
 
-EXPECTED_PROGRAMS=8
+# Hostile input (issue 9): never TR_ERR_PANIC, typed errors, state unchanged:
+# tests/c/hostile.c. (RUST_BACKTRACE=0: a caught panic, should one happen, logs one line.)
+step "compile hostile.c" gcc "${CFLAGS[@]}" "$HERE/hostile.c" -o "$OUT/hostile" "${LINK[@]}"
+step "compile hostile.c with ASan+UBSan" gcc "${CFLAGS[@]}" "${SANITIZE[@]}" "$HERE/hostile.c" -o "$OUT/hostile_asan" "${LINK[@]}"
+run_checks "hostile.c under valgrind" 392 env RUST_BACKTRACE=0 "${VALGRIND[@]}" "$OUT/hostile" "$OUT/hostile.db"
+run_checks "hostile.c under ASan+UBSan" 392 env RUST_BACKTRACE=0 ASAN_OPTIONS=detect_leaks=1 "$OUT/hostile_asan" "$OUT/hostile_asan.db"
+
+EXPECTED_PROGRAMS=10
 if [[ $programs -ne $EXPECTED_PROGRAMS ]]; then
     echo "FAIL ran $programs test programs, expected $EXPECTED_PROGRAMS"
     failed=$((failed + 1))

@@ -353,6 +353,79 @@ static void run_durability(const char *path) {
     remove(path);
 }
 
+/* The head's hash (64 hex digits) into `hash`, or "" on failure. */
+static void head_hash(const tr_tracker *t, char hash[65]) {
+    char *json = NULL;
+    const char *at;
+    hash[0] = '\0';
+    if (tr_head_json(t, &json) == TR_OK && (at = strstr(json, "\"hash\":\"")) != NULL) {
+        strncpy(hash, at + strlen("\"hash\":\""), 64);
+        hash[64] = '\0';
+    }
+    tr_string_free(json);
+}
+
+/* Two trackers on one SQLite file (issue 9): the reader sees the writer's events only
+ * after tr_tracker_refresh, and then has read exactly as far (same count, same hash). */
+static void run_refresh(const char *path) {
+    tr_tracker *writer = NULL, *reader = NULL;
+    char *json = NULL;
+    char writer_hash[65], reader_hash[65];
+    long seen;
+    remove(path);
+    CHECK_OK(tr_tracker_open(path, &writer));
+    CHECK_OK(tr_tracker_open(path, &reader));
+    CHECK_OK(tr_tracker_set_time(writer, "2026-03-01T08:00:00Z"));
+    CHECK_OK(tr_tracker_set_time(reader, "2026-03-01T08:00:00Z"));
+    set_up_master_data(writer);
+    CHECK_OK(tr_receive_lot(writer, ACTOR, NULL, "FLOUR", "L1", "12.5", "DOCK", NULL, NULL, NULL, NULL, NULL));
+    /* Stale until refreshed: the lot is unknown and nothing has been read. */
+    CHECK(event_count(writer) == 9);
+    CHECK(event_count(reader) == 0);
+    CHECK_STATUS(TR_ERR_UNKNOWN_LOT, tr_lot_json(reader, "FLOUR", "L1", &json));
+    CHECK(json == NULL);
+    CHECK_OK(tr_tracker_refresh(reader));
+    CHECK(event_count(reader) == event_count(writer));
+    head_hash(writer, writer_hash);
+    head_hash(reader, reader_hash);
+    CHECK(strlen(writer_hash) == 64 && strcmp(writer_hash, reader_hash) == 0);
+    check_json(tr_lot_json(reader, "FLOUR", "L1", &json), &json, "\"on_hand\":\"12.5\"");
+    /* Nothing new: a refresh changes nothing. */
+    seen = event_count(reader);
+    CHECK_OK(tr_tracker_refresh(reader));
+    CHECK(event_count(reader) == seen);
+    /* The other way round: the reader writes (a command reads the log first, so it
+     * decides on the current state), the first tracker catches up on refresh. */
+    CHECK_OK(tr_adjust(reader, ACTOR, "recount", "FLOUR", "L1", "DOCK", "-2.5"));
+    CHECK(event_count(writer) == seen);
+    check_json(tr_lot_json(writer, "FLOUR", "L1", &json), &json, "\"on_hand\":\"12.5\"");
+    CHECK_OK(tr_tracker_refresh(writer));
+    CHECK(event_count(writer) == seen + 1 && event_count(reader) == seen + 1);
+    check_json(tr_lot_json(writer, "FLOUR", "L1", &json), &json, "\"on_hand\":\"10"); /* 10 or 10.0 */
+    /* The writer, now current, can write again; the reader refreshes inside its command. */
+    CHECK_OK(tr_adjust(writer, ACTOR, "recount", "FLOUR", "L1", "DOCK", "1"));
+    CHECK_STATUS(TR_ERR_DUPLICATE_NUMBER, tr_receive_lot(reader, ACTOR, NULL, "FLOUR", "L1", "1", "DOCK", NULL, NULL, NULL, NULL, NULL));
+    CHECK(event_count(reader) == seen + 2);
+    check_json(tr_verify_json(reader, &json), &json, "\"verified_events\":");
+    CHECK_STATUS(TR_ERR_NULL_POINTER, tr_tracker_refresh(NULL));
+    CHECK_MESSAGE("argument `tracker` is NULL");
+    tr_tracker_free(writer);
+    tr_tracker_free(reader);
+    /* An empty path would be a temporary database that loses everything: refused. */
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_tracker_open("", &writer));
+    CHECK(writer == NULL);
+    remove(path);
+}
+
+/* Every code has its name; the codes of issue 9 included. */
+static void run_status_names(void) {
+    CHECK(strcmp(tr_status_name(TR_ERR_UNREPLAYABLE), "TR_ERR_UNREPLAYABLE") == 0);
+    CHECK(strcmp(tr_status_name(TR_ERR_READ_ONLY), "TR_ERR_READ_ONLY") == 0);
+    CHECK(strcmp(tr_status_name(TR_ERR_PANIC), "TR_ERR_PANIC") == 0);
+    CHECK(TR_ERR_UNREPLAYABLE == 19 && TR_ERR_READ_ONLY == 20 && TR_ERR_PANIC == 102);
+    CHECK(strcmp(tr_status_name(21), "TR_UNKNOWN_STATUS") == 0);
+}
+
 int main(int argc, char **argv) {
     tr_tracker *t = NULL;
     char version[32];
@@ -369,5 +442,7 @@ int main(int argc, char **argv) {
     tr_tracker_free(NULL);
     run_allocation_and_quality();
     run_durability(argc > 1 ? argv[1] : "scenario-test.db");
+    run_refresh(argc > 1 ? argv[1] : "scenario-test.db");
+    run_status_names();
     return CHECKS_REPORT();
 }

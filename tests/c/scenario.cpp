@@ -1,6 +1,7 @@
 // The scenario and the error paths through the C++ RAII wrapper, plus one handle
 // shared by several threads.
 #include <atomic>
+#include <cstdio>
 #include <string>
 #include <thread>
 #include <vector>
@@ -154,9 +155,40 @@ void trace_and_recall() {
     expect_error(TR_ERR_INVALID_INPUT, "suspect", [&] { t.recall_report({}); });
 }
 
+// Two trackers on one SQLite file: the second catches up on refresh (issue 9).
+void refresh(const std::string &path) {
+    std::remove(path.c_str());
+    {
+        tr::Tracker writer = tr::Tracker::open(path);
+        tr::Tracker reader = tr::Tracker::open(path);
+        tr::check(tr_register_product(writer.get(), ACTOR, nullptr, "FLOUR", "lot", "kg", nullptr, nullptr));
+        tr::check(tr_register_location(writer.get(), ACTOR, nullptr, "DOCK", "receiving", nullptr));
+        tr::check(tr_receive_lot(writer.get(), ACTOR, nullptr, "FLOUR", "L1", "3", "DOCK", nullptr, nullptr,
+                                 nullptr, nullptr, nullptr));
+        CHECK(reader.event_count() == 0);
+        expect_error(TR_ERR_UNKNOWN_LOT, "FLOUR/L1", [&] { reader.lot("FLOUR", "L1"); });
+        reader.refresh();
+        CHECK(reader.event_count() == 3 && writer.event_count() == 3);
+        CHECK(contains(reader.lot("FLOUR", "L1"), "\"on_hand\":\"3\""));
+        CHECK(reader.head() == writer.head());
+    }
+    std::remove(path.c_str());
+}
+
+// The error codes of issue 9 have names and predicates in the wrapper.
+void status_codes() {
+    tr::Error unreplayable(TR_ERR_UNREPLAYABLE, "event 7 cannot be applied");
+    CHECK(unreplayable.unreplayable() && !unreplayable.read_only());
+    CHECK(std::string(unreplayable.what()) == "TR_ERR_UNREPLAYABLE: event 7 cannot be applied");
+    tr::Error read_only(TR_ERR_READ_ONLY, "salvaged");
+    CHECK(read_only.read_only() && std::string(read_only.what()).rfind("TR_ERR_READ_ONLY: ", 0) == 0);
+    CHECK(tr::Error(TR_ERR_PANIC, "bug").panic() && tr::Error(TR_ERR_STALE_WRITER, "x").stale_writer());
+    expect_error(TR_ERR_INVALID_INPUT, "path", [] { tr::Tracker::open(""); });
+}
+
 }  // namespace
 
-int main() {
+int main(int argc, char **argv) {
     tr::Tracker t = tr::Tracker::in_memory();
     t.set_time("2026-03-01T08:00:00Z");
     scenario(t);
@@ -164,5 +196,7 @@ int main() {
     threads(t);
     allocation_and_reports(t);
     trace_and_recall();
+    refresh(argc > 1 ? argv[1] : "scenario-cpp-test.db");
+    status_codes();
     return CHECKS_REPORT();
 }

@@ -14,11 +14,21 @@
 
 namespace tr {
 
+// A failed call: its status code (TR_ERR_*), and "TR_ERR_NAME: message" as what().
 class Error : public std::runtime_error {
 public:
     Error(tr_status status, const char *message)
         : std::runtime_error(std::string(tr_status_name(status)) + ": " + message), status_(status) {}
     tr_status status() const { return status_; }
+    // Another writer appended first: refresh (or simply retry the command).
+    bool stale_writer() const { return status_ == TR_ERR_STALE_WRITER; }
+    // An intact event in the log cannot be applied; the store can be opened read-only up to it.
+    bool unreplayable() const { return status_ == TR_ERR_UNREPLAYABLE; }
+    // The tracker was opened read-only (salvaged) and refuses commands.
+    bool read_only() const { return status_ == TR_ERR_READ_ONLY; }
+    // A caught internal panic: a bug in the library, never caused by input. The tracker
+    // reloaded its store and is usable, unless later calls keep failing with this code.
+    bool panic() const { return status_ == TR_ERR_PANIC; }
 
 private:
     tr_status status_;
@@ -52,6 +62,15 @@ public:
     // The raw handle, for calling any tr_ function; still owned by this object.
     tr_tracker *get() const { return handle_.get(); }
     void set_time(const char *instant) { check(tr_tracker_set_time(get(), instant)); }
+    // Reads what other writers appended to a shared store since this tracker last read it.
+    void refresh() { check(tr_tracker_refresh(get())); }
+    // How far this tracker has read: the number of events (does not refresh).
+    unsigned long long event_count() const {
+        const std::string text = head();
+        const std::string key = "\"event_count\":";
+        std::string::size_type at = text.find(key);
+        return at == std::string::npos ? 0 : std::stoull(text.substr(at + key.size()));
+    }
     std::string lot(const char *product, const char *lot) const {
         return json([&](char **out) { return tr_lot_json(get(), product, lot, out); });
     }

@@ -136,14 +136,22 @@ pub unsafe fn opt_value_arg<T: Copy>(ptr: *const T) -> Option<T> {
     ptr.as_ref().copied()
 }
 
-/// An array argument of `len` elements; NULL is allowed only when `len` is 0.
+/// An array argument of `len` elements; NULL is allowed only when `len` is 0. A `len`
+/// no array can have (more than `PTRDIFF_MAX` bytes, e.g. `(size_t)-1`) is
+/// `TR_ERR_INVALID_INPUT`; a misaligned pointer is `TR_ERR_INVALID_INPUT` too.
 ///
 /// # Safety
 /// `ptr` is NULL or points to `len` readable elements that outlive the call.
 pub unsafe fn slice_arg<'a, T>(ptr: *const T, len: usize, name: &str) -> Result<&'a [T], Failure> {
+    let max_len = isize::MAX as usize / std::mem::size_of::<T>().max(1);
     match (ptr.is_null(), len) {
         (true, 0) => Ok(&[]),
         (true, _) => Err(Failure::null(name)),
+        (false, len) if len > max_len => Err(invalid(
+            name,
+            format!("{len} elements is more than any array can hold"),
+        )),
+        (false, _) if !ptr.is_aligned() => Err(invalid(name, "misaligned pointer".to_owned())),
         (false, _) => Ok(std::slice::from_raw_parts(ptr, len)),
     }
 }

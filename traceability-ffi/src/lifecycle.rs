@@ -79,7 +79,15 @@ pub unsafe extern "C" fn tr_tracker_new_memory(out: *mut *mut tr_tracker) -> tr_
     ffi_guard!({ new_tracker(out, || Ok(Tracker::in_memory())) })
 }
 
-/// Opens (or creates) the SQLite event store at `path` (UTF-8) and replays it.
+/// Opens (or creates) the SQLite event store at `path` (UTF-8) and replays it. An empty
+/// or blank `path` is TR_ERR_INVALID_INPUT (SQLite would open a temporary database,
+/// losing everything written to it); ":memory:" is a private in-memory database.
+///
+/// Several handles (in this process or others) may open the same file. Queries show
+/// what this handle has read: the others' events appear after `tr_tracker_refresh`.
+/// Commands read the others' events first and decide on the current log; two writers
+/// racing for the same position get TR_ERR_STALE_WRITER for the loser, which may
+/// simply retry.
 ///
 /// Ownership: `path` is borrowed for the call. On TR_OK, `*out` is a new handle owned
 /// by the caller, freed with `tr_tracker_free`; on failure `*out` is NULL.
@@ -91,9 +99,31 @@ pub unsafe extern "C" fn tr_tracker_open(
     ffi_guard!({
         new_tracker(out, || {
             let path = str_arg(path, "path")?;
+            if path.trim().is_empty() {
+                return Err(Failure::new(
+                    TR_ERR_INVALID_INPUT,
+                    "invalid path: empty (give a file name, or \":memory:\" for a scratch store)",
+                ));
+            }
             Ok(Tracker::open(path)?)
         })
     })
+}
+
+/// Reads what other writers (other handles, other processes) appended to the shared
+/// store since this tracker last read it, and applies it: queries then show the current
+/// log. Nothing to read is TR_OK. How far the tracker has read is `tr_head_json`
+/// (`event_count`), which does not refresh.
+///
+/// An event that does not link to the one before it is TR_ERR_TAMPERED; one that cannot
+/// be applied is TR_ERR_UNREPLAYABLE; a store failure is TR_ERR_STORAGE. On failure the
+/// tracker keeps every event it applied before the bad one (its state and head stay
+/// consistent with that prefix of the log).
+///
+/// Thread-safe (locks the handle like every call on it).
+#[no_mangle]
+pub unsafe extern "C" fn tr_tracker_refresh(tracker: *mut tr_tracker) -> tr_status {
+    ffi_guard!({ tracker_arg(tracker)?.with(|engine| Ok(engine.tracker.refresh()?)) })
 }
 
 /// Frees a tracker. NULL is ignored.
@@ -127,8 +157,10 @@ pub unsafe extern "C" fn tr_tracker_set_time(
                 format!("invalid instant: {text:?} is not RFC 3339 ({e})"),
             )
         })?;
-        tracker.lock()?.set_time(at.with_timezone(&chrono::Utc));
-        Ok(())
+        tracker.with(|engine| {
+            engine.set_time(at.with_timezone(&chrono::Utc));
+            Ok(())
+        })
     })
 }
 

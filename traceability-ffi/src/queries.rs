@@ -140,8 +140,11 @@ struct Head {
     hash: String,
 }
 
-/// The log's head: `{"event_count":N,"hash":"<hex sha-256 of the last event>"}`.
-/// Record it elsewhere to detect a truncated log later.
+/// How far this tracker has read the log: `{"event_count":N,"hash":"<hex sha-256 of the
+/// last event read>"}` (a fresh store: 0 and 64 zeros). It does not refresh: another
+/// writer's events count only after `tr_tracker_refresh`, so compare `event_count`
+/// before and after a refresh to see whether the tracker was current. Record the head
+/// elsewhere to detect a truncated log later.
 #[no_mangle]
 pub unsafe extern "C" fn tr_head_json(
     tracker: *const tr_tracker,

@@ -65,8 +65,13 @@ pub const TR_ERR_READ_ONLY: tr_status = 20;
 pub const TR_ERR_NULL_POINTER: tr_status = 100;
 /// A string argument was not valid UTF-8.
 pub const TR_ERR_INVALID_UTF8: tr_status = 101;
-/// The library panicked; the panic was caught. A tracker that panicked while in use
-/// refuses further calls with this code: free it and open it again.
+/// The library panicked (a bug: no input should cause it); the panic was caught and
+/// nothing unwound into C. A tracker that panicked while in use rebuilds its state by
+/// replaying its store before the call returns, and stays usable: it shows exactly what
+/// the log holds (a command whose events were stored before the panic is kept; one whose
+/// events were not stored left no trace). Only if that replay fails does the tracker
+/// refuse every later call with this code; free it then (its store is untouched) and open
+/// the store again.
 pub const TR_ERR_PANIC: tr_status = 102;
 
 /// Every code with its name as written in the header.
@@ -189,7 +194,8 @@ pub fn last_error_ptr() -> *const c_char {
     LAST_ERROR.with(|slot| slot.borrow().as_ptr())
 }
 
-fn panic_message(payload: &(dyn Any + Send)) -> String {
+/// The text of a caught panic, for the last error message.
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
     let detail = payload
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())

@@ -13,7 +13,7 @@
 //!   it is released, so the lock is held only for the graph walk (and, for `tr_recall`
 //!   with a hold, the hold's write).
 
-use std::ffi::{c_char, c_int, CString};
+use std::ffi::{c_char, c_int};
 
 use serde::Serialize;
 use traceability_core::trace::recall_report;
@@ -23,8 +23,8 @@ use traceability_core::{
 };
 
 use crate::args::{item_from_c, opt_str_arg, str_arg, struct_arg, tr_item, vec_arg};
-use crate::handle::{out_arg, submit, to_json, tr_tracker, tracker_arg};
-use crate::status::{tr_status, Failure, FfiResult, TR_ERR_INVALID_INPUT, TR_ERR_PANIC};
+use crate::handle::{c_text, out_arg, submit, to_json, tr_tracker, tracker_arg};
+use crate::status::{tr_status, Failure, FfiResult, TR_ERR_INVALID_INPUT};
 
 /// How a trace or recall is drawn by the `*_render` functions: `TR_FORMAT_DOT` or
 /// `TR_FORMAT_MERMAID` (another value is TR_ERR_INVALID_INPUT).
@@ -100,13 +100,12 @@ unsafe fn traced<A, R: Drawn>(
     let tracker = tracker_arg(tracker)?;
     let out = out_arg(out, "out")?;
     let (args, shape) = args()?;
-    // The guard is a temporary: the lock is released at the end of this statement.
-    let result = read(&mut tracker.lock()?.tracker, args)?;
+    // The lock is held only inside `with`, for the walk.
+    let result = tracker.with(|engine| Ok(read(&mut engine.tracker, args)?))?;
     let text = show(&result, shape)?;
-    // JSON escapes control characters and the renderers quote labels, so no interior NUL.
-    *out = CString::new(text)
-        .map_err(|e| Failure::new(TR_ERR_PANIC, e.to_string()))?
-        .into_raw();
+    // JSON escapes control characters, but a diagram shows ids as they are: an id with a
+    // NUL character makes the text unrepresentable as a C string (TR_ERR_INVALID_INPUT).
+    *out = c_text(text)?.into_raw();
     Ok(())
 }
 
