@@ -106,8 +106,10 @@ fn parse_instant(text: &str) -> Result<DateTime<Utc>, TraceError> {
 impl NativeTracker {
     /// A tracker on a fresh in-memory store.
     #[new]
-    fn new() -> Self {
-        Self::wrap(Tracker::in_memory())
+    fn new(py: Python<'_>) -> PyResult<Self> {
+        guard(|| Ok(Tracker::in_memory()))
+            .map(Self::wrap)
+            .map_err(|e| errors::to_py(py, e))
     }
 
     /// Opens (or creates) the SQLite store at `path` and replays it.

@@ -340,7 +340,8 @@ class Tracker:
             raise TypeError(f"batch_size must be an int, not {type(batch_size).__name__}")
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, not {batch_size}")
-        text(actor, "actor"), opt_text(reason, "reason")
+        text(actor, "actor")  # checked before the first row is read
+        opt_text(reason, "reason")
         first: Optional[int] = None
         count = 0
         while True:
