@@ -25,7 +25,10 @@ pub enum Failure {
     Core(TraceError),
     /// A bug: the core panicked. `recovered` tells whether the tracker was reloaded
     /// from its store (and stays usable) or had to be closed.
-    Panic { message: String, recovered: Option<bool> },
+    Panic {
+        message: String,
+        recovered: Option<bool>,
+    },
 }
 
 impl From<TraceError> for Failure {
@@ -142,14 +145,18 @@ mod tests {
         let engine = slot.as_mut().expect("the handle stays open");
         assert_eq!(engine.tracker.head().0, 2);
         assert!(engine.tracker.verify().is_ok());
-        assert!(matches!(register(engine, "B"), Err(e) if e.kind() == traceability_core::ErrorKind::DuplicateNumber));
+        assert!(
+            matches!(register(engine, "B"), Err(e) if e.kind() == traceability_core::ErrorKind::DuplicateNumber)
+        );
         assert!(register(engine, "C").is_ok());
     }
 
     #[test]
     fn a_panic_without_a_tracker_is_caught() {
         let caught = quiet(|| guard(|| -> Result<(), TraceError> { panic!("{}", 42) }));
-        assert!(matches!(caught, Err(Failure::Panic { message, recovered: None }) if message == "42"));
+        assert!(
+            matches!(caught, Err(Failure::Panic { message, recovered: None }) if message == "42")
+        );
         assert!(Failure::panic_text("x", Some(false)).contains("now closed"));
     }
 

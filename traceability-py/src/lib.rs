@@ -217,7 +217,10 @@ impl NativeTracker {
     fn close(&self, py: Python<'_>) -> PyResult<()> {
         py.detach(|| {
             let mut engine = self.lock()?;
-            guard(|| Ok(drop(engine.take())))
+            guard(|| {
+                drop(engine.take());
+                Ok(())
+            })
         })
         .map_err(|e| errors::to_py(py, e))
     }
