@@ -7,6 +7,10 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 VENV="${VENV:-$CARGO_TARGET_DIR/py-venv}"
 PYTHON="${PYTHON:-python3}"
 
+# The binding's own Rust unit tests (the panic guard); they need no Python to link.
+# SKIP_RUST_UNIT=1 skips them when iterating on the Python side.
+[ "${SKIP_RUST_UNIT:-0}" = 1 ] || cargo test --release --quiet -p traceability-py --lib --manifest-path "$ROOT/Cargo.toml"
+
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
 "$VENV/bin/python" -m pip install --quiet pytest mypy

@@ -23,7 +23,7 @@ def snapshot(t: tr.Tracker) -> Tuple[Any, ...]:
     return (t.head(), list(t.lots()), list(t.serials()), t.reservations("SO1"))
 
 
-def unchanged(t: tr.Tracker, error: "type[tr.TraceabilityError]", call: Callable[[], object]) -> None:
+def unchanged(t: tr.Tracker, error: "type[Exception]", call: Callable[[], object]) -> None:
     before = snapshot(t)
     with pytest.raises(error) as raised:
         call()
@@ -76,7 +76,7 @@ def test_insufficient_stock_changes_nothing(milk: tr.Tracker) -> None:
               lambda: milk.allocate(product=MILK, quantity=25, order="SO1", actor="ana"))
     unchanged(milk, tr.UnknownProduct, lambda: milk.allocate(product="NOPE", quantity=1, order="SO1", actor="ana"))
     unchanged(milk, tr.InvalidQuantity, lambda: milk.allocate(product=MILK, quantity=0, order="SO1", actor="ana"))
-    unchanged(milk, tr.InvalidInput,
+    unchanged(milk, TypeError,
               lambda: milk.allocate(product=MILK, quantity=1.5, order="SO1", actor="ana"))  # type: ignore[arg-type]
 
 
@@ -148,7 +148,7 @@ def test_bulk_lot_date_and_status_updates(milk: tr.Tracker) -> None:
     unchanged(milk, tr.InvalidInput, lambda: milk.set_lots_active([lot("L2")], True, actor="qa"))
     unchanged(milk, tr.DuplicateNumber, lambda: milk.set_lots_active([lot("L2"), lot("L2")], True,
                                                                      actor="qa", reason="r"))
-    unchanged(milk, tr.InvalidInput, lambda: milk.set_lots_active(
+    unchanged(milk, TypeError, lambda: milk.set_lots_active(
         [tr.SerialRef("PUMP", "SN1")], True, actor="qa", reason="r"))  # type: ignore[list-item]
 
 

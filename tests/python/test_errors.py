@@ -71,12 +71,22 @@ def test_hierarchy_and_builtin_bases() -> None:
              tr.UnknownLocation, tr.UnknownParty, tr.UnknownOrder, tr.DuplicateNumber,
              tr.WrongTracking, tr.WrongRole, tr.InvalidQuantity, tr.InsufficientStock,
              tr.InvalidTransition, tr.ExpiredLot, tr.NotUsable, tr.StaleWriter, tr.Tampered,
-             tr.StorageError]
+             tr.Unreplayable, tr.ReadOnlyTracker, tr.StorageError]
     assert all(issubclass(k, tr.TraceabilityError) and k.__module__ == "traceability" for k in kinds)
-    assert len(set(kinds)) == 18
+    assert len(set(kinds)) == 20
+    assert issubclass(tr.TraceabilityError, Exception)  # `except Exception` catches every error
     assert issubclass(tr.UnknownLot, KeyError) and issubclass(tr.InvalidInput, ValueError)
     assert issubclass(tr.StorageError, OSError)
     assert not issubclass(tr.InsufficientStock, (KeyError, ValueError))
+
+
+def test_every_native_error_class_is_exported() -> None:
+    native = {name for name in dir(tr._traceability)
+              if isinstance(getattr(tr._traceability, name), type)
+              and issubclass(getattr(tr._traceability, name), BaseException)}
+    assert native == {name for name in tr.__all__ if name in native} and len(native) == 21
+    assert all(getattr(tr, name) is getattr(tr._traceability, name) for name in native)
+    assert {"Unreplayable", "ReadOnlyTracker"} <= set(tr._traceability.__all__)
 
 
 def test_storage_error_on_unopenable_path(tmp_path: Path) -> None:

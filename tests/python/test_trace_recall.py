@@ -103,7 +103,7 @@ def test_unknown_items_are_typed_errors(bakery: tr.Tracker) -> None:
         bakery.trace_backward(tr.SerialRef("PUMP", "NOPE"))
     with pytest.raises(tr.InvalidInput):
         bakery.recall_report([])
-    with pytest.raises(tr.InvalidInput):
+    with pytest.raises(TypeError, match="item must be a LotRef or SerialRef, not str"):
         bakery.trace_forward("FLOUR/F1")  # type: ignore[arg-type]
 
 

@@ -9,7 +9,9 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple, PyType};
 use pyo3::PyTypeInfo;
-use traceability_core::{ErrorKind, TraceError};
+use traceability_core::ErrorKind;
+
+use crate::guard::Failure;
 
 pyo3::create_exception!(
     traceability,
@@ -111,8 +113,15 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-/// The Python exception for a core error: its kind's class, the core's message.
-pub fn to_py(py: Python<'_>, error: TraceError) -> PyErr {
+/// The Python exception for a failure: a core error gets its kind's class and the
+/// core's message; a caught panic is a plain `TraceabilityError` saying so.
+pub fn to_py(py: Python<'_>, failure: Failure) -> PyErr {
+    let error = match failure {
+        Failure::Core(error) => error,
+        Failure::Panic { message, recovered } => {
+            return TraceabilityError::new_err(Failure::panic_text(&message, recovered))
+        }
+    };
     let message = error.to_string();
     let class = subclasses(py)
         .ok()

@@ -7,14 +7,21 @@
 //! releases the GIL, then takes the lock, so a long call (open, batch, verify, history,
 //! trace, recall, rendering) never blocks other Python threads and no thread waits on
 //! the lock while holding the GIL. No Rust borrow outlives a call.
+//!
+//! Panics: every call runs through the one guard in [`guard`], inside the lock, so a
+//! panic (a bug: the core refuses bad input with typed errors) is raised as
+//! `TraceabilityError`, never `PanicException`, the mutex is not poisoned, and the
+//! tracker is reloaded from its store (or closed when that fails).
 
 mod errors;
+mod guard;
 mod queries;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
+use guard::{guard, guard_engine};
 use pyo3::prelude::*;
 use traceability_core::allocation::AllocationRequest;
 use traceability_core::{Command, FixedClock, SystemClock, TraceError, Tracker};
@@ -65,18 +72,28 @@ impl NativeTracker {
             .map_err(|_| TraceError::Storage("tracker unusable after an internal failure".into()))
     }
 
-    /// Runs `work` on the engine with the GIL released, then converts its error.
+    /// Runs `work` on the engine with the GIL released, inside the lock and the panic
+    /// guard, then converts its error.
     fn with_engine<T: Send>(
         &self,
         py: Python<'_>,
         work: impl FnOnce(&mut Engine) -> Result<T, TraceError> + Send,
     ) -> PyResult<T> {
-        py.detach(|| match self.lock()?.as_mut() {
-            Some(engine) => work(engine),
-            None => Err(TraceError::Storage("the tracker is closed".into())),
-        })
-        .map_err(|e| errors::to_py(py, e))
+        py.detach(|| guard_engine(&mut *self.lock()?, work))
+            .map_err(|e| errors::to_py(py, e))
     }
+}
+
+/// The path of a store to open: an empty or blank path is refused (SQLite would open a
+/// temporary database and lose everything written to it).
+fn store_path(path: PathBuf) -> Result<PathBuf, TraceError> {
+    if path.as_os_str().to_string_lossy().trim().is_empty() {
+        return Err(TraceError::invalid(
+            "path",
+            "the store path is empty; give the file of the SQLite store",
+        ));
+    }
+    Ok(path)
 }
 
 fn parse_instant(text: &str) -> Result<DateTime<Utc>, TraceError> {
@@ -89,16 +106,28 @@ fn parse_instant(text: &str) -> Result<DateTime<Utc>, TraceError> {
 impl NativeTracker {
     /// A tracker on a fresh in-memory store.
     #[new]
-    fn new() -> Self {
-        Self::wrap(Tracker::in_memory())
+    fn new(py: Python<'_>) -> PyResult<Self> {
+        guard(|| Ok(Tracker::in_memory()))
+            .map(Self::wrap)
+            .map_err(|e| errors::to_py(py, e))
     }
 
     /// Opens (or creates) the SQLite store at `path` and replays it.
     #[staticmethod]
     fn open(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        py.detach(|| Tracker::open(path))
+        py.detach(|| guard(|| Tracker::open(store_path(path)?)))
             .map(Self::wrap)
             .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// Applies what other writers appended to the store since this tracker last read
+    /// it; returns the head `(count, hex hash)` it has then applied.
+    fn refresh(&self, py: Python<'_>) -> PyResult<(u64, String)> {
+        self.with_engine(py, |engine| {
+            engine.tracker.refresh()?;
+            let (count, hash) = engine.tracker.head();
+            Ok((count, hex::encode(hash)))
+        })
     }
 
     /// Fixes the clock at an RFC 3339 instant; `None` returns to the system clock.
@@ -107,7 +136,7 @@ impl NativeTracker {
         let at = at
             .map(parse_instant)
             .transpose()
-            .map_err(|e| errors::to_py(py, e))?;
+            .map_err(|e| errors::to_py(py, e.into()))?;
         self.with_engine(py, |engine| {
             engine.set_time(at);
             Ok(())
@@ -186,8 +215,14 @@ impl NativeTracker {
 
     /// Drops the tracker and closes its store; later calls raise `StorageError`.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
-        py.detach(|| self.lock().map(|mut engine| drop(engine.take())))
-            .map_err(|e| errors::to_py(py, e))
+        py.detach(|| {
+            let mut engine = self.lock()?;
+            guard(|| {
+                drop(engine.take());
+                Ok(())
+            })
+        })
+        .map_err(|e| errors::to_py(py, e))
     }
 
     /// Runs a named query with JSON arguments; returns JSON.
@@ -201,7 +236,7 @@ impl NativeTracker {
 /// ("mermaid"). Releases the GIL.
 #[pyfunction]
 fn render(py: Python<'_>, kind: &str, format: &str, result: &str) -> PyResult<String> {
-    py.detach(|| queries::render(kind, format, result))
+    py.detach(|| guard(|| queries::render(kind, format, result)))
         .map_err(|e| errors::to_py(py, e))
 }
 

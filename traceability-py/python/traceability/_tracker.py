@@ -52,14 +52,24 @@ from ._types import (
     SerialRef,
     Shipment,
     Tracking,
+    attributes_json,
+    choice,
     date_json,
+    flag,
     from_json,
     instant_json,
     item_json,
     json_default,
     lot_key_json,
+    opt_int,
+    opt_quantity_json,
+    opt_text,
     quantity_json,
+    sequence,
+    text,
+    texts,
 )
+from ._traceability import InvalidInput
 
 T = TypeVar("T")
 R = TypeVar("R", bound=Record)
@@ -85,22 +95,24 @@ def _lot_spec(
     description: str = "",
     supplier_lot: Optional[str] = None,
     attributes: Optional[Mapping[str, str]] = None,
+    at: str = "",
 ) -> Json:
-    """The core's `LotSpec`; dates not given are derived by the core."""
+    """The core's `LotSpec`; dates not given are derived by the core. `at` prefixes
+    the argument names in errors (e.g. `outputs[0].`)."""
     return {
-        "product": product,
-        "lot": lot,
-        "manufactured_on": date_json(manufactured_on, "manufactured_on"),
+        "product": text(product, at + "product"),
+        "lot": text(lot, at + "lot"),
+        "manufactured_on": date_json(manufactured_on, at + "manufactured_on"),
         "dates": {
-            "expiry": date_json(expiry, "expiry"),
-            "best_before": date_json(best_before, "best_before"),
-            "removal": date_json(removal, "removal"),
-            "alert": date_json(alert, "alert"),
+            "expiry": date_json(expiry, at + "expiry"),
+            "best_before": date_json(best_before, at + "best_before"),
+            "removal": date_json(removal, at + "removal"),
+            "alert": date_json(alert, at + "alert"),
         },
-        "weight": None if weight is None else quantity_json(weight, "weight"),
-        "description": description,
-        "supplier_lot": supplier_lot,
-        "attributes": dict(attributes or {}),
+        "weight": opt_quantity_json(weight, at + "weight"),
+        "description": text(description, at + "description"),
+        "supplier_lot": opt_text(supplier_lot, at + "supplier_lot"),
+        "attributes": attributes_json(attributes, at + "attributes"),
     }
 
 
@@ -110,18 +122,47 @@ def _receive_lot_command(
     supplier: Optional[str] = None,
     received_on: Optional[_dt.date] = None,
     reference: Optional[str] = None,
+    at: str = "",
     **spec: Any,
 ) -> Json:
     return {
         "receive_lot": {
-            "spec": _lot_spec(**spec),
-            "quantity": quantity_json(quantity),
-            "location": location,
-            "supplier": supplier,
-            "received_on": date_json(received_on, "received_on"),
-            "reference": reference,
+            "spec": _lot_spec(**spec, at=at),
+            "quantity": quantity_json(quantity, at + "quantity"),
+            "location": text(location, at + "location"),
+            "supplier": opt_text(supplier, at + "supplier"),
+            "received_on": date_json(received_on, at + "received_on"),
+            "reference": opt_text(reference, at + "reference"),
         }
     }
+
+
+_RECEIPT_KEYS = frozenset(
+    ["product", "lot", "quantity", "location", "supplier", "received_on", "reference", "manufactured_on",
+     "expiry", "best_before", "removal", "alert", "weight", "description", "supplier_lot", "attributes"]
+)  # fmt: skip
+
+
+def _receipt_command(index: int, receipt: Any) -> Json:
+    """One row of `receive_lots`: a mapping of `receive_lot`'s keyword arguments."""
+    at = f"receipts[{index}]"
+    if not isinstance(receipt, Mapping):
+        raise TypeError(f"{at} must be a mapping of receive_lot's arguments, not {type(receipt).__name__}")
+    unknown = sorted(str(key) for key in receipt if key not in _RECEIPT_KEYS)
+    missing = sorted(key for key in ("product", "lot", "quantity", "location") if key not in receipt)
+    if unknown or missing:
+        problems = [f"unknown keys {unknown}"] * bool(unknown) + [f"missing keys {missing}"] * bool(missing)
+        raise TypeError(f"{at}: " + "; ".join(problems))
+    return _receive_lot_command(**receipt, at=at + ".")
+
+
+def _to_json(value: Any, field: str, cls: Union[type, tuple[type, ...]], of: str) -> Json:
+    """A `Line`, an output or a `LotDatesChange` in the core's shape, type-checked."""
+    if not isinstance(value, cls):
+        raise TypeError(f"{field} must be a {of}, not {type(value).__name__}")
+    convertible: Any = value
+    result: Json = convertible.to_json(field)
+    return result
 
 
 @dataclasses.dataclass(frozen=True)
@@ -142,14 +183,14 @@ class NewLot:
     supplier_lot: Optional[str] = None
     attributes: Optional[Mapping[str, str]] = None
 
-    def to_json(self) -> Json:
+    def to_json(self, field: str = "output") -> Json:
         fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         quantity, location = fields.pop("quantity"), fields.pop("location")
         return {
             "new_lot": {
-                "spec": _lot_spec(**fields),
-                "quantity": quantity_json(quantity),
-                "location": location,
+                "spec": _lot_spec(**fields, at=field + "."),
+                "quantity": quantity_json(quantity, field + ".quantity"),
+                "location": text(location, field + ".location"),
             }
         }
 
@@ -163,8 +204,15 @@ class IntoLot:
     quantity: QuantityLike
     location: str
 
-    def to_json(self) -> Json:
-        return {"into_lot": {**dataclasses.asdict(self), "quantity": quantity_json(self.quantity)}}
+    def to_json(self, field: str = "output") -> Json:
+        return {
+            "into_lot": {
+                "product": text(self.product, field + ".product"),
+                "lot": text(self.lot, field + ".lot"),
+                "quantity": quantity_json(self.quantity, field + ".quantity"),
+                "location": text(self.location, field + ".location"),
+            }
+        }
 
 
 @dataclasses.dataclass(frozen=True)
@@ -175,8 +223,14 @@ class NewSerial:
     serial: str
     location: str
 
-    def to_json(self) -> Json:
-        return {"new_serial": dataclasses.asdict(self)}
+    def to_json(self, field: str = "output") -> Json:
+        return {
+            "new_serial": {
+                "product": text(self.product, field + ".product"),
+                "serial": text(self.serial, field + ".serial"),
+                "location": text(self.location, field + ".location"),
+            }
+        }
 
 
 Output = Union[NewLot, IntoLot, NewSerial]
@@ -190,22 +244,38 @@ class Tracker:
     and an optional `reason=`, and on any error raises a `TraceabilityError` subclass
     and changes nothing. Safe to share between threads: calls are serialised, and each
     releases the GIL while the core works.
+
+    Arguments of the wrong Python type raise `TypeError` naming the argument (a `str`
+    where a sequence of ids is expected is refused, not iterated character by
+    character; quantities are int, str or Decimal, never float); values the core
+    refuses raise `InvalidInput` or another `TraceabilityError` subclass.
+
+    Several trackers (threads, processes) may share one SQLite store. Each reads what
+    the others appended when it executes a command, or on `refresh()`; queries answer
+    from what it has read so far, which `head()` tells without touching the store.
     """
 
     def __init__(self, *, now: Optional[_dt.datetime] = None) -> None:
-        self._init(_traceability.NativeTracker(), now)
+        now_text = None if now is None else instant_json(now)
+        self._native = _traceability.NativeTracker()
+        if now_text is not None:
+            self._native.set_time(now_text)
 
     @classmethod
     def open(cls, path: Union[str, "os.PathLike[str]"], *, now: Optional[_dt.datetime] = None) -> Tracker:
-        """Opens (or creates) the SQLite store at `path` and replays it."""
+        """Opens (or creates) the SQLite store at `path` and replays it. An empty or
+        blank path raises `InvalidInput` (it would be a throwaway temporary database)."""
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
+        file = os.fsdecode(os.fspath(path))
+        if not file.strip():
+            raise InvalidInput("invalid path: the store path is empty; give the file of the SQLite store")
+        now_text = None if now is None else instant_json(now)
         tracker = cls.__new__(cls)
-        tracker._init(_traceability.NativeTracker.open(os.fspath(path)), now)
+        tracker._native = _traceability.NativeTracker.open(file)
+        if now_text is not None:
+            tracker._native.set_time(now_text)
         return tracker
-
-    def _init(self, native: _traceability.NativeTracker, now: Optional[_dt.datetime]) -> None:
-        self._native = native
-        if now is not None:
-            self.set_time(now)
 
     def set_time(self, now: Optional[_dt.datetime]) -> None:
         """Fixes the clock at `now` (naive = UTC); `None` returns to the wall clock."""
@@ -214,6 +284,14 @@ class Tracker:
     def close(self) -> None:
         """Closes the store; any later call raises `StorageError`. Idempotent."""
         self._native.close()
+
+    def refresh(self) -> Head:
+        """Reads and applies what other writers appended to a shared store since this
+        tracker last read it, and returns the head it has then applied. Commands refresh
+        by themselves before deciding; queries never do, so a reader calls this to be
+        current. Raises `Tampered` when the new events do not link to the ones read."""
+        count, hash = self._native.refresh()
+        return Head(count, hash)
 
     def __enter__(self) -> Tracker:
         return self
@@ -226,7 +304,9 @@ class Tracker:
     def execute(self, command: Mapping[str, Any], *, actor: str, reason: Optional[str] = None) -> Committed:
         """Executes one command dict in the core's JSON shape, e.g.
         `{"set_lot_active": {"product": "P", "lot": "L1", "active": False}}`."""
-        return Committed(*self._native.execute(actor, reason, _dumps(command)))
+        if not isinstance(command, Mapping):
+            raise TypeError(f"command must be a mapping, not {type(command).__name__}")
+        return Committed(*self._native.execute(text(actor, "actor"), opt_text(reason, "reason"), _dumps(command)))
 
     def execute_batch(
         self, commands: Iterable[Mapping[str, Any]], *, actor: str, reason: Optional[str] = None
@@ -234,7 +314,11 @@ class Tracker:
         """Executes command dicts atomically: all valid (each seeing the ones before it)
         and stored, or none. Decimal, date and enum values are converted; quantities
         must be decimal strings or Decimal inside raw dicts."""
-        return Committed(*self._native.execute_batch(actor, reason, _dumps(list(commands))))
+        batch = list(sequence(commands, "commands", "command mappings"))
+        for i, command in enumerate(batch):
+            if not isinstance(command, Mapping):
+                raise TypeError(f"commands[{i}] must be a mapping, not {type(command).__name__}")
+        return Committed(*self._native.execute_batch(text(actor, "actor"), opt_text(reason, "reason"), _dumps(batch)))
 
     def _run(self, actor: str, reason: Optional[str], name: str, body: Any) -> Committed:
         return self.execute({name: body}, actor=actor, reason=reason)
@@ -252,6 +336,12 @@ class Tracker:
     def _chunked(
         self, commands: Iterator[Json], batch_size: int, actor: str, reason: Optional[str]
     ) -> Committed:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int):
+            raise TypeError(f"batch_size must be an int, not {type(batch_size).__name__}")
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+        text(actor, "actor")  # checked before the first row is read
+        opt_text(reason, "reason")
         first: Optional[int] = None
         count = 0
         while True:
@@ -283,17 +373,17 @@ class Tracker:
         numbering_pattern: Optional[str] = None,
     ) -> Committed:
         product = {
-            "id": id,
-            "tracking": Tracking(tracking).value,
-            "description": description,
-            "unit": unit,
-            "shelf_life_days": shelf_life_days,
-            "best_before_days": best_before_days,
-            "removal_days": removal_days,
-            "alert_days": alert_days,
-            "expiry_warning_days": expiry_warning_days,
-            "requires_inspection": requires_inspection,
-            "numbering_pattern": numbering_pattern,
+            "id": text(id, "id"),
+            "tracking": choice(Tracking, tracking, "tracking"),
+            "description": text(description, "description"),
+            "unit": text(unit, "unit"),
+            "shelf_life_days": opt_int(shelf_life_days, "shelf_life_days"),
+            "best_before_days": opt_int(best_before_days, "best_before_days"),
+            "removal_days": opt_int(removal_days, "removal_days"),
+            "alert_days": opt_int(alert_days, "alert_days"),
+            "expiry_warning_days": opt_int(expiry_warning_days, "expiry_warning_days"),
+            "requires_inspection": flag(requires_inspection, "requires_inspection"),
+            "numbering_pattern": opt_text(numbering_pattern, "numbering_pattern"),
         }
         return self._run(actor, reason, "register_product", product)
 
@@ -306,7 +396,8 @@ class Tracker:
         reason: Optional[str] = None,
         description: str = "",
     ) -> Committed:
-        location = {"id": id, "kind": LocationKind(kind).value, "description": description}
+        location = {"id": text(id, "id"), "kind": choice(LocationKind, kind, "kind"),
+                    "description": text(description, "description")}  # fmt: skip
         return self._run(actor, reason, "register_location", location)
 
     def register_party(
@@ -318,7 +409,8 @@ class Tracker:
         reason: Optional[str] = None,
         name: str = "",
     ) -> Committed:
-        return self._run(actor, reason, "register_party", {"id": id, "role": PartyRole(role).value, "name": name})
+        party = {"id": text(id, "id"), "role": choice(PartyRole, role, "role"), "name": text(name, "name")}
+        return self._run(actor, reason, "register_party", party)
 
     # --- receipts ----------------------------------------------------------------------
 
@@ -332,7 +424,12 @@ class Tracker:
         supplier: Optional[str] = None,
         reference: Optional[str] = None,
     ) -> Committed:
-        body = {"product": product, "serials": list(serials), "supplier": supplier, "reference": reference}
+        body = {
+            "product": text(product, "product"),
+            "serials": texts(serials, "serials"),
+            "supplier": opt_text(supplier, "supplier"),
+            "reference": opt_text(reference, "reference"),
+        }
         return self._run(actor, reason, "expect_serials", body)
 
     def receive_lot(
@@ -371,8 +468,10 @@ class Tracker:
         batch_size: int = PAGE_SIZE,
     ) -> Committed:
         """Bulk receipt: each mapping holds `receive_lot`'s keyword arguments. Runs in
-        atomic batches of `batch_size`; a failing batch leaves the earlier ones stored."""
-        commands = (_receive_lot_command(**receipt) for receipt in receipts)
+        atomic batches of `batch_size` (at least 1, else `ValueError`); a failing batch
+        leaves the earlier ones stored."""
+        rows = sequence(receipts, "receipts", "mappings")
+        commands = (_receipt_command(i, receipt) for i, receipt in enumerate(rows))
         return self._chunked(commands, batch_size, actor, reason)
 
     def receive_serials(
@@ -388,11 +487,11 @@ class Tracker:
     ) -> Committed:
         """Receives serials (new or EXPECTED) in one event, however many there are."""
         body = {
-            "product": product,
-            "serials": list(serials),
-            "location": location,
-            "supplier": supplier,
-            "reference": reference,
+            "product": text(product, "product"),
+            "serials": texts(serials, "serials"),
+            "location": text(location, "location"),
+            "supplier": opt_text(supplier, "supplier"),
+            "reference": opt_text(reference, "reference"),
         }
         return self._run(actor, reason, "receive_serials", body)
 
@@ -412,10 +511,10 @@ class Tracker:
         """Moves stock; for a RECEIVED serial this is the putaway."""
         body = {
             "item": item_json(item),
-            "from": from_location,
-            "to": to_location,
+            "from": text(from_location, "from_location"),
+            "to": text(to_location, "to_location"),
             "quantity": quantity_json(quantity),
-            "override_expiry": override_expiry,
+            "override_expiry": flag(override_expiry, "override_expiry"),
         }
         return self._run(actor, reason, "move", body)
 
@@ -446,18 +545,19 @@ class Tracker:
         `InsufficientStock` (naming what is available) unless `partial=True`, in which
         case the shortfall is reported."""
         request = {
-            "product": product,
+            "product": text(product, "product"),
             "quantity": quantity_json(quantity),
-            "order": order,
-            "strategy": Strategy(strategy).value,
+            "order": text(order, "order"),
+            "strategy": choice(Strategy, strategy, "strategy"),
             "ship_date": date_json(ship_date, "ship_date"),
-            "min_remaining_shelf_life_pct": None
-            if min_remaining_shelf_life_pct is None
-            else quantity_json(min_remaining_shelf_life_pct, "min_remaining_shelf_life_pct"),
-            "locations": None if locations is None else list(locations),
-            "partial": partial,
+            "min_remaining_shelf_life_pct": opt_quantity_json(
+                min_remaining_shelf_life_pct, "min_remaining_shelf_life_pct"
+            ),
+            "locations": None if locations is None else texts(locations, "locations"),
+            "partial": flag(partial, "partial"),
         }
-        return from_json(Allocation, json.loads(self._native.allocate(actor, reason, _dumps(request))))
+        answer = self._native.allocate(text(actor, "actor"), opt_text(reason, "reason"), _dumps(request))
+        return from_json(Allocation, json.loads(answer))
 
     def allocate_item(
         self,
@@ -470,13 +570,18 @@ class Tracker:
         location: Optional[str] = None,
     ) -> Committed:
         """Reserves a given lot or serial for `order` (no strategy: the caller chose)."""
-        body = {"order": order, "item": item_json(item), "location": location, "quantity": quantity_json(quantity)}
+        body = {
+            "order": text(order, "order"),
+            "item": item_json(item),
+            "location": opt_text(location, "location"),
+            "quantity": quantity_json(quantity),
+        }
         return self._run(actor, reason, "allocate", body)
 
     def cancel_allocation(
         self, order: str, item: Optional[Item] = None, *, actor: str, reason: Optional[str] = None
     ) -> Committed:
-        body = {"order": order, "item": None if item is None else item_json(item)}
+        body = {"order": text(order, "order"), "item": None if item is None else item_json(item)}
         return self._run(actor, reason, "cancel_allocation", body)
 
     def pick(
@@ -485,7 +590,7 @@ class Tracker:
         """Picks (scans) an item for `order`. A lot or serial other than the ones
         allocated is accepted when it meets the rules the order was allocated under; the
         reservation moves to it."""
-        body = {"order": order, "item": item_json(item), "quantity": quantity_json(quantity)}
+        body = {"order": text(order, "order"), "item": item_json(item), "quantity": quantity_json(quantity)}
         return self._run(actor, reason, "pick", body)
 
     def ship(
@@ -500,11 +605,11 @@ class Tracker:
         override_expiry: bool = False,
     ) -> Committed:
         body = {
-            "shipment": shipment,
-            "order": order,
-            "customer": customer,
+            "shipment": text(shipment, "shipment"),
+            "order": text(order, "order"),
+            "customer": text(customer, "customer"),
             "shipped_on": date_json(shipped_on, "shipped_on"),
-            "override_expiry": override_expiry,
+            "override_expiry": flag(override_expiry, "override_expiry"),
         }
         return self._run(actor, reason, "ship", body)
 
@@ -519,12 +624,20 @@ class Tracker:
         produced_on: Optional[_dt.date] = None,
         override_expiry: bool = False,
     ) -> Committed:
+        """Records a work order: `consumed` is a sequence of `Line`s, `outputs` a
+        sequence of `NewLot`, `IntoLot` or `NewSerial`; each consumption -> output pair
+        becomes a genealogy edge."""
+        lines = enumerate(sequence(consumed, "consumed", "Line"))
+        made = enumerate(sequence(outputs, "outputs", "NewLot, IntoLot or NewSerial"))
         body = {
-            "work_order": work_order,
-            "consumed": [line.to_json() for line in consumed],
-            "outputs": [output.to_json() for output in outputs],
+            "work_order": text(work_order, "work_order"),
+            "consumed": [_to_json(line, f"consumed[{i}]", Line, "Line") for i, line in lines],
+            "outputs": [
+                _to_json(output, f"outputs[{i}]", (NewLot, IntoLot, NewSerial), "NewLot, IntoLot or NewSerial")
+                for i, output in made
+            ],
             "produced_on": date_json(produced_on, "produced_on"),
-            "override_expiry": override_expiry,
+            "override_expiry": flag(override_expiry, "override_expiry"),
         }
         return self._run(actor, reason, "produce", body)
 
@@ -532,19 +645,25 @@ class Tracker:
         self, product: str, lot: str, location: str, delta: QuantityLike, *, actor: str, reason: Optional[str] = None
     ) -> Committed:
         """Corrects a lot's quantity after a count (signed `delta`; needs a reason)."""
-        body = {"product": product, "lot": lot, "location": location, "delta": quantity_json(delta, "delta")}
+        body = {
+            "product": text(product, "product"),
+            "lot": text(lot, "lot"),
+            "location": text(location, "location"),
+            "delta": quantity_json(delta, "delta"),
+        }
         return self._run(actor, reason, "adjust", body)
 
     def scrap(
         self, item: Item, location: str, quantity: QuantityLike = 1, *, actor: str, reason: Optional[str] = None
     ) -> Committed:
-        body = {"item": item_json(item), "location": location, "quantity": quantity_json(quantity)}
+        body = {"item": item_json(item), "location": text(location, "location"), "quantity": quantity_json(quantity)}
         return self._run(actor, reason, "scrap", body)
 
     def set_lot_active(
         self, product: str, lot: str, active: bool, *, actor: str, reason: Optional[str] = None
     ) -> Committed:
-        return self._run(actor, reason, "set_lot_active", {"product": product, "lot": lot, "active": active})
+        body = {"product": text(product, "product"), "lot": text(lot, "lot"), "active": flag(active, "active")}
+        return self._run(actor, reason, "set_lot_active", body)
 
     def return_items(
         self,
@@ -559,10 +678,10 @@ class Tracker:
     ) -> Committed:
         """A customer return (RMA) of a shipped serial or lot quantity."""
         body = {
-            "rma": rma,
-            "customer": customer,
+            "rma": text(rma, "rma"),
+            "customer": text(customer, "customer"),
             "item": item_json(item),
-            "location": location,
+            "location": text(location, "location"),
             "quantity": quantity_json(quantity),
         }
         return self._run(actor, reason, "return", body)
@@ -571,14 +690,17 @@ class Tracker:
         self, lots: Sequence[LotRef], active: bool, *, actor: str, reason: Optional[str] = None
     ) -> Committed:
         """Sets many lots active or inactive atomically (needs a reason)."""
-        body = {"lots": [lot_key_json(lot) for lot in lots], "active": active}
+        keys = [lot_key_json(lot, f"lots[{i}]") for i, lot in enumerate(sequence(lots, "lots", "LotRef"))]
+        body = {"lots": keys, "active": flag(active, "active")}
         return self._run(actor, reason, "set_lots_active", body)
 
     def update_lot_dates(
         self, changes: Sequence[LotDatesChange], *, actor: str, reason: Optional[str] = None
     ) -> Committed:
         """Changes the dates of many lots atomically (needs a reason)."""
-        return self._run(actor, reason, "update_lot_dates", {"changes": [c.to_json() for c in changes]})
+        rows = enumerate(sequence(changes, "changes", "LotDatesChange"))
+        body = {"changes": [_to_json(c, f"changes[{i}]", LotDatesChange, "LotDatesChange") for i, c in rows]}
+        return self._run(actor, reason, "update_lot_dates", body)
 
     # --- quality ---------------------------------------------------------------------------
 
@@ -598,11 +720,11 @@ class Tracker:
         """Records a test result; it passes when within the inclusive spec limits given."""
         body = {
             "lot": lot_key_json(lot),
-            "test": test,
+            "test": text(test, "test"),
             "value": quantity_json(value, "value"),
-            "unit": unit,
-            "spec_min": None if spec_min is None else quantity_json(spec_min, "spec_min"),
-            "spec_max": None if spec_max is None else quantity_json(spec_max, "spec_max"),
+            "unit": text(unit, "unit"),
+            "spec_min": opt_quantity_json(spec_min, "spec_min"),
+            "spec_max": opt_quantity_json(spec_max, "spec_max"),
             "tested_on": date_json(tested_on, "tested_on"),
         }
         return self._run(actor, reason, "record_test_result", body)
@@ -611,14 +733,14 @@ class Tracker:
         self, lot: LotRef, document: str, sha256: str, *, actor: str, reason: Optional[str] = None
     ) -> Committed:
         """Links a certificate of analysis (document reference and its SHA-256) to a lot."""
-        body = {"lot": lot_key_json(lot), "document": document, "sha256": sha256}
+        body = {"lot": lot_key_json(lot), "document": text(document, "document"), "sha256": text(sha256, "sha256")}
         return self._run(actor, reason, "link_certificate", body)
 
     def set_quality_status(
         self, lot: LotRef, status: Union[QualityStatus, str], *, actor: str, reason: Optional[str] = None
     ) -> Committed:
         """Quarantines, releases or rejects a lot (needs a reason)."""
-        body = {"lot": lot_key_json(lot), "status": QualityStatus(status).value}
+        body = {"lot": lot_key_json(lot), "status": choice(QualityStatus, status, "status")}
         return self._run(actor, reason, "set_quality_status", body)
 
     def release(self, lot: LotRef, *, actor: str, reason: Optional[str] = None) -> Committed:
@@ -656,35 +778,37 @@ class Tracker:
 
     def recall_report(self, suspects: Union[Item, Iterable[Item]]) -> RecallReport:
         """What a recall of `suspects` would affect; writes nothing."""
-        return from_json(RecallReport, self._query("recall_report", suspects=items_json(suspects)))
+        return from_json(RecallReport, self._query("recall_report", suspects=items_json(suspects, "suspects")))
 
     def recall(
         self, suspects: Union[Item, Iterable[Item]], *, actor: str, reason: str, hold: bool = False
     ) -> RecallReport:
         """A recall of `suspects` (needs a reason). With `hold=True`, every affected lot
         and in-custody serial not yet held goes on hold in one atomic command."""
-        args = _dumps({"suspects": items_json(suspects)})
-        return from_json(RecallReport, json.loads(self._native.recall(actor, reason, args, hold)))
+        args = _dumps({"suspects": items_json(suspects, "suspects")})
+        answer = self._native.recall(text(actor, "actor"), text(reason, "reason"), args, flag(hold, "hold"))
+        return from_json(RecallReport, json.loads(answer))
 
     # --- queries -------------------------------------------------------------------------
 
     def product(self, id: str) -> Optional[Product]:
-        return self._query_one(Product.from_json, "product", id=id)
+        return self._query_one(Product.from_json, "product", id=text(id, "id"))
 
     def products(self) -> List[Product]:
         return self._query_all(Product.from_json, "products")
 
     def location(self, id: str) -> Optional[Location]:
-        return self._query_one(Location.from_json, "location", id=id)
+        return self._query_one(Location.from_json, "location", id=text(id, "id"))
 
     def party(self, id: str) -> Optional[Party]:
-        return self._query_one(Party.from_json, "party", id=id)
+        return self._query_one(Party.from_json, "party", id=text(id, "id"))
 
     def lot(self, product: str, lot: str) -> Optional[Lot]:
-        return self._query_one(Lot.from_json, "lot", product=product, lot=lot)
+        return self._query_one(Lot.from_json, "lot", product=text(product, "product"), lot=text(lot, "lot"))
 
     def serial(self, product: str, serial: str) -> Optional[Serial]:
-        return self._query_one(Serial.from_json, "serial", product=product, serial=serial)
+        key = {"product": text(product, "product"), "serial": text(serial, "serial")}
+        return self._query_one(Serial.from_json, "serial", **key)
 
     def _pages(self, wrap: Callable[[Any], T], name: str) -> Iterator[T]:
         offset = 0
@@ -704,7 +828,7 @@ class Tracker:
         return self._pages(Serial.from_json, "serials")
 
     def reservations(self, order: str) -> List[Reservation]:
-        return self._query_all(Reservation.from_json, "reservations", order=order)
+        return self._query_all(Reservation.from_json, "reservations", order=text(order, "order"))
 
     def shipments(self) -> List[Shipment]:
         return self._query_all(Shipment.from_json, "shipments")
@@ -718,9 +842,12 @@ class Tracker:
         return self._query_all(Event.from_json, "history", item=item_json(item))
 
     def location_history(self, location: str) -> List[Event]:
-        return self._query_all(Event.from_json, "location_history", location=location)
+        return self._query_all(Event.from_json, "location_history", location=text(location, "location"))
 
     def events(self, from_seq: int = 0) -> List[Event]:
+        """The stored events from sequence number `from_seq` on, oldest first."""
+        if opt_int(from_seq, "from_seq") is None:
+            raise TypeError("from_seq must be an int, not NoneType")
         return self._query_all(Event.from_json, "events", from_seq=from_seq)
 
     def movements(self, item: Item) -> List[Movement]:
@@ -744,10 +871,11 @@ class Tracker:
         status: Optional[Union[SerialStatus, str]] = None,
     ) -> List[SerialInfo]:
         """Serials whose number contains `number` (case-insensitive), exact matches first."""
-        status_json = None if status is None else SerialStatus(status).value
+        status_json = None if status is None else choice(SerialStatus, status, "status")
         return self._query_all(
-            self._record(SerialInfo), "find_serials", number=number, product=product, status=status_json
-        )
+            self._record(SerialInfo), "find_serials",
+            number=opt_text(number, "number"), product=opt_text(product, "product"), status=status_json,
+        )  # fmt: skip
 
     def expiring_lots(
         self,
@@ -760,25 +888,27 @@ class Tracker:
         already expired included, earliest first. Without `within_days`, each product's
         expiry warning window is used (products without one are left out)."""
         return self._query_all(
-            self._record(LotExpiry), "expiring_lots",
-            as_of=as_of, within_days=within_days, product=product,
+            self._record(LotExpiry), "expiring_lots", as_of=date_json(as_of, "as_of"),
+            within_days=opt_int(within_days, "within_days"), product=opt_text(product, "product"),
         )  # fmt: skip
 
     def expiry_report(self, *, as_of: Optional[_dt.date] = None, product: Optional[str] = None) -> ExpiryReport:
         """Lots with stock bucketed by expiry: expired, within 30/60/90/180/365 days,
         later, no expiry."""
-        return from_json(ExpiryReport, self._query("expiry_report", as_of=as_of, product=product))
+        args = {"as_of": date_json(as_of, "as_of"), "product": opt_text(product, "product")}
+        return from_json(ExpiryReport, self._query("expiry_report", **args))
 
     def lot_inventory_by_expiry(
         self, *, as_of: Optional[_dt.date] = None, product: Optional[str] = None
     ) -> List[LotExpiry]:
         """Every lot with stock, earliest expiry first (lots without one last)."""
-        return self._query_all(self._record(LotExpiry), "lot_inventory_by_expiry", as_of=as_of, product=product)
+        args = {"as_of": date_json(as_of, "as_of"), "product": opt_text(product, "product")}
+        return self._query_all(self._record(LotExpiry), "lot_inventory_by_expiry", **args)
 
     def shelf_life_remaining_pct(self, lot: LotRef, *, as_of: Optional[_dt.date] = None) -> Optional[Decimal]:
         """(expiry - as_of) / (expiry - manufactured) in percent, 0..100; None without
         an expiry date."""
-        pct = self._query("shelf_life_remaining_pct", **lot_key_json(lot), as_of=as_of)
+        pct = self._query("shelf_life_remaining_pct", **lot_key_json(lot), as_of=date_json(as_of, "as_of"))
         return None if pct is None else Decimal(pct)
 
     def lot_quality(self, lot: LotRef) -> LotQuality:
@@ -794,15 +924,17 @@ class Tracker:
         self, *, location: Optional[str] = None, product: Optional[str] = None
     ) -> List[LotStockRow]:
         return self._query_all(
-            self._record(LotStockRow), "lot_inventory_by_location", location=location, product=product
-        )
+            self._record(LotStockRow), "lot_inventory_by_location",
+            location=opt_text(location, "location"), product=opt_text(product, "product"),
+        )  # fmt: skip
 
     def serial_inventory_by_location(
         self, *, location: Optional[str] = None, product: Optional[str] = None
     ) -> List[SerialStockRow]:
         return self._query_all(
-            self._record(SerialStockRow), "serial_inventory_by_location", location=location, product=product
-        )
+            self._record(SerialStockRow), "serial_inventory_by_location",
+            location=opt_text(location, "location"), product=opt_text(product, "product"),
+        )  # fmt: skip
 
     @staticmethod
     def _record(cls: Type[R]) -> Callable[[Any], R]:
@@ -815,6 +947,9 @@ class Tracker:
         return checked
 
     def head(self) -> Head:
+        """How far this tracker has read its store: the number of events it has applied
+        (its queries answer as of that count) and the hex hash of the last one. Reads
+        nothing from the store: compare with `refresh()` to see whether others wrote."""
         return Head(**self._query("head"))
 
 

@@ -82,20 +82,114 @@ class SerialStatus(str, enum.Enum):
 
 
 # --- arguments: Python values -> the core's JSON shape -------------------------------
+# The rule: a value of the wrong Python type raises `TypeError` naming the argument; a
+# value of the right type that cannot be what it claims (NaN, an unknown enum name)
+# raises `InvalidInput` (a `ValueError`). Everything else (limits, domain rules) is the
+# core's to check.
+
+_MAX_INT_BITS = 128
+"""Ints wider than this are refused here: far past the core's quantity limit, and
+Python cannot even print ints of some thousands of digits."""
+_MAX_DECIMAL_DIGITS = 100
+"""Decimals whose fixed-point text would be longer are refused here (out of range)."""
+
+
+def _kind(value: Any) -> str:
+    return type(value).__name__
+
+
+def text(value: Any, field: str) -> str:
+    """A str argument (an id, a name, a reason)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{field} must be a str, not {_kind(value)}")
+    return value
+
+
+def opt_text(value: Any, field: str) -> Optional[str]:
+    return None if value is None else text(value, field)
+
+
+def flag(value: Any, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{field} must be a bool, not {_kind(value)}")
+    return value
+
+
+def opt_int(value: Any, field: str) -> Optional[int]:
+    """An optional whole number (days, a sequence number); bools are refused."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{field} must be an int, not {_kind(value)}")
+    return value
+
+
+def sequence(value: Any, field: str, of: str) -> Iterable[Any]:
+    """An iterable of several values. A str, bytes or mapping is refused: iterating it
+    would give characters or keys (`receive_serials("P", "SN-1")` is not 4 serials)."""
+    if isinstance(value, (str, bytes, bytearray)):
+        raise TypeError(
+            f"{field} must be a sequence of {of}, not a single {_kind(value)}; "
+            f"wrap one value in a list: [{value!r}]"
+        )
+    if isinstance(value, Mapping) or not isinstance(value, Iterable):
+        raise TypeError(f"{field} must be a sequence of {of}, not {_kind(value)}")
+    iterable: Iterable[Any] = value
+    return iterable
+
+
+def texts(value: Any, field: str) -> List[str]:
+    """A sequence of ids (serial numbers, locations)."""
+    return [text(item, f"{field}[{i}]") for i, item in enumerate(sequence(value, field, "str"))]
+
+
+def attributes_json(value: Any, field: str = "attributes") -> Dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{field} must be a mapping of str to str, not {_kind(value)}")
+    return {text(k, f"{field} key"): text(v, f"{field}[{k!r}]") for k, v in value.items()}
+
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def choice(cls: Type[E], value: Any, field: str) -> Any:
+    """The JSON value of an enum argument given as the enum or its string value."""
+    if isinstance(value, cls):
+        return value.value
+    if not isinstance(value, str):
+        raise TypeError(f"{field} must be a {cls.__name__} or str, not {_kind(value)}")
+    try:
+        return cls(value).value
+    except ValueError:
+        names = ", ".join(repr(member.value) for member in cls)
+        raise InvalidInput(f"invalid {field}: {value!r} is not one of {names}") from None
 
 
 def quantity_json(value: QuantityLike, field: str = "quantity") -> str:
-    """An exact quantity as the decimal text the core parses; floats are refused."""
-    if isinstance(value, bool) or isinstance(value, float):
-        raise InvalidInput(
-            f"invalid {field}: {value!r} is a {type(value).__name__}; "
-            "use int, str or decimal.Decimal (floats are not exact)"
-        )
-    if isinstance(value, (int, str)):
+    """An exact quantity as the decimal text the core parses: int, str or Decimal.
+    Floats (not exact) and bools are refused with `TypeError`."""
+    if isinstance(value, bool) or not isinstance(value, (int, str, Decimal)):
+        hint = " (floats are not exact)" if isinstance(value, float) else ""
+        raise TypeError(f"{field} must be an int, str or decimal.Decimal, not {_kind(value)}{hint}")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        if value.bit_length() > _MAX_INT_BITS:
+            raise InvalidInput(f"invalid {field}: an integer of {value.bit_length()} bits is out of range")
         return str(value)
-    if isinstance(value, Decimal) and value.is_finite():
-        return str(value)
-    raise InvalidInput(f"invalid {field}: {value!r} is not an exact quantity")
+    if not value.is_finite():
+        raise InvalidInput(f"invalid {field}: {value} is not a finite quantity")
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite
+    if len(value.as_tuple().digits) + abs(exponent) > _MAX_DECIMAL_DIGITS:
+        raise InvalidInput(f"invalid {field}: {value} is out of range")
+    return format(value, "f")  # never exponent notation, every digit kept
+
+
+def opt_quantity_json(value: Optional[QuantityLike], field: str) -> Optional[str]:
+    return None if value is None else quantity_json(value, field)
 
 
 def date_json(value: Optional[_dt.date], field: str) -> Optional[str]:
@@ -106,13 +200,13 @@ def date_json(value: Optional[_dt.date], field: str) -> Optional[str]:
         return value.date().isoformat()
     if isinstance(value, _dt.date):
         return value.isoformat()
-    raise InvalidInput(f"invalid {field}: {value!r} is not a datetime.date")
+    raise TypeError(f"{field} must be a datetime.date, not {_kind(value)}")
 
 
-def instant_json(value: _dt.datetime) -> str:
+def instant_json(value: _dt.datetime, field: str = "now") -> str:
     """An instant as RFC 3339 UTC text; a naive datetime is taken as UTC."""
     if not isinstance(value, _dt.datetime):
-        raise InvalidInput(f"invalid now: {value!r} is not a datetime.datetime")
+        raise TypeError(f"{field} must be a datetime.datetime, not {_kind(value)}")
     if value.tzinfo is None:
         value = value.replace(tzinfo=_dt.timezone.utc)
     return value.astimezone(_dt.timezone.utc).isoformat()
@@ -128,7 +222,7 @@ def json_default(value: Any) -> Any:
         return value.value
     if isinstance(value, (LotRef, SerialRef)):
         return value.to_json()
-    raise InvalidInput(f"invalid command: {value!r} cannot be sent to the core")
+    raise TypeError(f"command: a {_kind(value)} cannot be sent to the core")
 
 
 # --- answers: the core's JSON -> immutable records -------------------------------------
@@ -196,10 +290,14 @@ def item_from(data: Mapping[str, Any]) -> Item:
     return SerialRef(**data["serial"])
 
 
-def item_json(item: Item) -> Dict[str, Any]:
-    if not isinstance(item, (LotRef, SerialRef)):
-        raise InvalidInput(f"invalid item: {item!r} is not a LotRef or SerialRef")
-    return item.to_json()
+def item_json(item: Item, field: str = "item") -> Dict[str, Any]:
+    """The core's `ItemRef` shape of a `LotRef` or `SerialRef`."""
+    if isinstance(item, LotRef):
+        return {"lot": lot_key_json(item, field)}
+    if isinstance(item, SerialRef):
+        product = text(item.product, f"{field}.product")
+        return {"serial": {"product": product, "serial": text(item.serial, f"{field}.serial")}}
+    raise TypeError(f"{field} must be a LotRef or SerialRef, not {_kind(item)}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -439,11 +537,11 @@ class Line(Record):
     location: str
     quantity: QuantityLike = 1
 
-    def to_json(self) -> Dict[str, Any]:
+    def to_json(self, field: str = "line") -> Dict[str, Any]:
         return {
-            "item": item_json(self.item),
-            "location": self.location,
-            "quantity": quantity_json(self.quantity),
+            "item": item_json(self.item, f"{field}.item"),
+            "location": text(self.location, f"{field}.location"),
+            "quantity": quantity_json(self.quantity, f"{field}.quantity"),
         }
 
 
@@ -673,23 +771,25 @@ class LotDatesChange:
     removal: Optional[_dt.date] = None
     alert: Optional[_dt.date] = None
 
-    def to_json(self) -> Dict[str, Any]:
-        dates = {k: date_json(getattr(self, k), k) for k in ("expiry", "best_before", "removal", "alert")}
-        return {"lot": lot_key_json(self.lot), "dates": dates}
+    def to_json(self, field: str = "change") -> Dict[str, Any]:
+        names = ("expiry", "best_before", "removal", "alert")
+        dates = {k: date_json(getattr(self, k), f"{field}.{k}") for k in names}
+        return {"lot": lot_key_json(self.lot, f"{field}.lot"), "dates": dates}
 
 
-def items_json(items: Union[Item, Iterable[Item]]) -> List[Dict[str, Any]]:
+def items_json(items: Union[Item, Iterable[Item]], field: str = "items") -> List[Dict[str, Any]]:
     """One item or several as a list of the core's `ItemRef` shape."""
     if isinstance(items, (LotRef, SerialRef)):
-        items = [items]
-    return [item_json(item) for item in items]
+        return [item_json(items, field)]
+    seq = sequence(items, field, "LotRef or SerialRef")
+    return [item_json(item, f"{field}[{i}]") for i, item in enumerate(seq)]
 
 
-def lot_key_json(lot: LotRef) -> Dict[str, str]:
+def lot_key_json(lot: LotRef, field: str = "lot") -> Dict[str, str]:
     """The core's `LotKey` shape of a lot reference."""
     if not isinstance(lot, LotRef):
-        raise InvalidInput(f"invalid lot: {lot!r} is not a LotRef")
-    return {"product": lot.product, "lot": lot.lot}
+        raise TypeError(f"{field} must be a LotRef, not {_kind(lot)}")
+    return {"product": text(lot.product, f"{field}.product"), "lot": text(lot.lot, f"{field}.lot")}
 
 
 # --- issue 3: trace and recall -----------------------------------------------------------
