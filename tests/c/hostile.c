@@ -248,7 +248,7 @@ static void quantities(void) {
     tr_tracker *t = fresh();
     char *out = NULL;
     tr_status s;
-    const char *too_big[] = {"79228162514264337593543950335", "1000000000000000", "1e3", "NaN", "inf", "", " ", "0x10", "1,5"};
+    const char *too_big[] = {"79228162514264337593543950335", "1000000000000000", "1e15", "NaN", "inf", "", " ", "0x10", "1,5"};
     const char *too_fine[] = {"1.0000000000000000000000000001", "0.00000000000000000000000000001", "1.0000000001"};
     char lot[32];
     size_t i;

@@ -300,6 +300,15 @@ impl TraceError {
         }
     }
 
+    /// The first bad event a damaged log reports ([`TraceError::Tampered`] or
+    /// [`TraceError::Unreplayable`]), if this is such an error.
+    pub fn bad_event(&self) -> Option<u64> {
+        match self {
+            Self::Tampered { seq, .. } | Self::Unreplayable { seq, .. } => Some(*seq),
+            _ => None,
+        }
+    }
+
     /// Shorthand for a [`TraceError::Tampered`].
     pub fn tampered(seq: u64, damage: Damage, detail: impl Into<String>) -> Self {
         Self::Tampered {

@@ -53,7 +53,7 @@ pub use event::{Event, EventBody, EventPayload};
 pub use model::*;
 pub use state::{ItemIdx, State};
 pub use trace::{trace_backward, trace_forward, BackwardTrace, ForwardTrace, RecallReport};
-pub use tracker::{Committed, Tracker};
+pub use tracker::{Committed, OpenOptions, Tracker};
 
 /// The README's Rust example, compiled and run as a doctest so it stays true.
 #[doc = include_str!("../../README.md")]

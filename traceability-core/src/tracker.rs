@@ -26,6 +26,34 @@ pub struct Committed {
     pub count: u64,
 }
 
+/// How [`Tracker::open_with`] and [`Tracker::with_store_options`] open a store.
+///
+/// ```
+/// use traceability_core::OpenOptions;
+/// let opts = OpenOptions::default();
+/// assert!(opts.verify && !opts.salvage);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// Recompute every replayed event's hash (the default). `false` is the trusted fast
+    /// path: numbering and links are still checked, contents are not (run
+    /// [`Tracker::verify`] later).
+    pub verify: bool,
+    /// When the log cannot be verified or replayed, open it read-only up to the event
+    /// before the first bad one instead of failing. [`Tracker::damage`] then says what
+    /// stopped the replay, and commands are refused with [`TraceError::ReadOnly`].
+    pub salvage: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        Self {
+            verify: true,
+            salvage: false,
+        }
+    }
+}
+
 /// The traceability engine over one event store.
 ///
 /// ```
@@ -49,39 +77,94 @@ pub struct Tracker {
     clock: Arc<dyn Clock>,
     next_seq: u64,
     head: Hash,
+    /// Recompute hashes when reading events (see [`OpenOptions::verify`]).
+    verify_on_read: bool,
+    /// Why a salvaged tracker stopped replaying; such a tracker is read-only.
+    damage: Option<TraceError>,
 }
 
 impl Tracker {
     /// A tracker on a fresh in-memory store with the system clock.
     pub fn in_memory() -> Self {
+        Self::unopened(
+            Box::new(MemoryStore::default()),
+            Arc::new(SystemClock),
+            true,
+        )
+    }
+
+    fn unopened(store: Box<dyn EventStore>, clock: Arc<dyn Clock>, verify_on_read: bool) -> Self {
         Self {
-            store: Box::new(MemoryStore::default()),
-            state: State::default(),
-            clock: Arc::new(SystemClock),
-            next_seq: 0,
-            head: GENESIS_HASH,
-        }
-    }
-
-    /// Opens (or creates) the SQLite store at `path` and replays it.
-    pub fn open(path: impl AsRef<Path>) -> Result<Self, TraceError> {
-        Self::with_store(Box::new(SqliteStore::open(path)?), Arc::new(SystemClock))
-    }
-
-    /// A tracker over any store, replaying what it holds.
-    pub fn with_store(
-        store: Box<dyn EventStore>,
-        clock: Arc<dyn Clock>,
-    ) -> Result<Self, TraceError> {
-        let mut tracker = Self {
             store,
             state: State::default(),
             clock,
             next_seq: 0,
             head: GENESIS_HASH,
-        };
-        tracker.refresh()?;
-        Ok(tracker)
+            verify_on_read,
+            damage: None,
+        }
+    }
+
+    /// Opens (or creates) the SQLite store at `path`, verifies its hash chain and
+    /// replays it. An empty path is refused (SQLite would open a temporary database
+    /// and lose everything written to it).
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, TraceError> {
+        Self::open_with(path, OpenOptions::default())
+    }
+
+    /// [`Self::open`] with explicit [`OpenOptions`] (skip hash verification, or
+    /// salvage a damaged log read-only).
+    ///
+    /// ```
+    /// use traceability_core::{OpenOptions, Tracker};
+    /// let dir = std::env::temp_dir().join(format!("tr-open-with-{}.db", std::process::id()));
+    /// let t = Tracker::open_with(&dir, OpenOptions { verify: false, salvage: true }).unwrap();
+    /// assert!(t.damage().is_none());
+    /// # drop(t); let _ = std::fs::remove_file(&dir);
+    /// assert!(Tracker::open("  ").is_err());
+    /// ```
+    pub fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Self, TraceError> {
+        let path = path.as_ref();
+        if path.as_os_str().to_string_lossy().trim().is_empty() {
+            return Err(TraceError::invalid("path", "must not be empty"));
+        }
+        Self::with_store_options(
+            Box::new(SqliteStore::open(path)?),
+            Arc::new(SystemClock),
+            options,
+        )
+    }
+
+    /// A tracker over any store, verifying and replaying what it holds.
+    pub fn with_store(
+        store: Box<dyn EventStore>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, TraceError> {
+        Self::with_store_options(store, clock, OpenOptions::default())
+    }
+
+    /// A tracker over any store, opened with `options`.
+    pub fn with_store_options(
+        store: Box<dyn EventStore>,
+        clock: Arc<dyn Clock>,
+        options: OpenOptions,
+    ) -> Result<Self, TraceError> {
+        let mut tracker = Self::unopened(store, clock, options.verify);
+        match tracker.refresh() {
+            Ok(()) => Ok(tracker),
+            Err(damage) if options.salvage && damage.bad_event().is_some() => {
+                tracker.damage = Some(damage);
+                Ok(tracker)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Why a tracker opened with [`OpenOptions::salvage`] stopped replaying (the first
+    /// bad event, typed), or `None` for a healthy log. A damaged tracker answers queries
+    /// about the history up to the event before it and refuses commands.
+    pub fn damage(&self) -> Option<&TraceError> {
+        self.damage.as_ref()
     }
 
     /// Replaces the clock (e.g. with a [`crate::FixedClock`]).
@@ -106,12 +189,20 @@ impl Tracker {
     }
 
     /// Applies events that other writers appended to a shared store since we last looked.
-    /// Each is fully checked against the hash chain first ([`audit::Chain`]: numbering,
-    /// link and recomputed hash), so an altered, removed or inserted event is refused
-    /// with [`TraceError::Tampered`] naming it before anything of it reaches the state;
-    /// a store that now holds fewer events than already read is reported as
-    /// [`Damage::Truncated`].
+    /// Each is checked against the hash chain first ([`audit::Chain`]: numbering, link
+    /// and, unless opened with `verify: false`, the recomputed hash), so an altered,
+    /// removed or inserted event is refused with [`TraceError::Tampered`] naming it
+    /// before anything of it reaches the state; a store that now holds fewer events than
+    /// already read is [`Damage::Truncated`]; an intact event the state cannot take is
+    /// [`TraceError::Unreplayable`]. On any of these the state is left at the last good
+    /// event. A salvaged tracker refuses with [`TraceError::ReadOnly`].
     pub fn refresh(&mut self) -> Result<(), TraceError> {
+        if let Some(damage) = &self.damage {
+            return Err(TraceError::ReadOnly(format!(
+                "opened up to event {}: {damage}",
+                self.next_seq
+            )));
+        }
         let stored = self.store.next_seq()?;
         if stored == self.next_seq {
             return Ok(());
@@ -126,31 +217,56 @@ impl Tracker {
                 ),
             ));
         }
+        let read = self.read_tail();
+        if let Some(bad) = read.as_ref().err().and_then(TraceError::bad_event) {
+            // A failed apply may have changed part of the state, and a damaged event
+            // may be named before ones already applied: rebuild up to the good prefix.
+            if bad < self.next_seq || matches!(read, Err(TraceError::Unreplayable { .. })) {
+                self.rebuild_until(bad)?;
+            }
+        }
+        read
+    }
+
+    /// Checks, decodes and applies every event after `next_seq`.
+    fn read_tail(&mut self) -> Result<(), TraceError> {
         let mut chain = audit::Chain::at(self.next_seq, self.head);
         let store = self.store.as_ref();
+        let verify = self.verify_on_read;
         let (state, next_seq, head) = (&mut self.state, &mut self.next_seq, &mut self.head);
         store.read_from(*next_seq, &mut |stored| {
-            chain.check(&stored, store)?;
-            let event = stored.decode()?;
-            state.apply(event.seq, &event.body.payload)?;
+            follow(&mut chain, &stored, store, verify)?;
+            replay(state, &stored)?;
             (*next_seq, *head) = (chain.next_seq(), chain.head());
             Ok(())
         })
     }
 
-    /// Rebuilds the state by replaying the whole store. The bindings call it after they
+    /// Replaces the state with the replay of the events before `end` (already checked
+    /// once), read one by one so damage after them cannot interfere.
+    fn rebuild_until(&mut self, end: u64) -> Result<(), TraceError> {
+        let mut state = State::default();
+        let mut chain = audit::Chain::genesis();
+        for seq in 0..end {
+            let stored = self.store.read_one(seq)?.ok_or_else(|| {
+                TraceError::tampered(seq, Damage::Missing, "event missing from the store")
+            })?;
+            follow(&mut chain, &stored, self.store.as_ref(), false)?;
+            replay(&mut state, &stored)?;
+        }
+        (self.state, self.next_seq, self.head) = (state, chain.next_seq(), chain.head());
+        Ok(())
+    }
+
+    /// Rebuilds the state by replaying the store. The bindings call it after they
     /// caught a panic, so a handle whose in-memory state may be half-updated becomes
     /// consistent with its log again.
     pub fn reload(&mut self) -> Result<(), TraceError> {
-        let (mut state, mut next_seq, mut head) = (State::default(), 0, GENESIS_HASH);
-        std::mem::swap(&mut state, &mut self.state);
-        std::mem::swap(&mut next_seq, &mut self.next_seq);
-        std::mem::swap(&mut head, &mut self.head);
-        let replayed = self.refresh();
-        if replayed.is_err() {
-            (self.state, self.next_seq, self.head) = (state, next_seq, head);
+        self.rebuild_until(self.next_seq)?;
+        if self.damage.is_some() {
+            return Ok(());
         }
-        replayed
+        self.refresh()
     }
 
     /// Validates one command, appends its events atomically, applies them.
@@ -178,7 +294,15 @@ impl Tracker {
         let (records, head) = self.seal(actor, reason, &payloads)?;
         self.store.append(self.next_seq, &records)?;
         for (record, payload) in records.iter().zip(&payloads) {
-            self.state.apply(record.seq, payload)?;
+            if let Err(e) = self.state.apply(record.seq, payload) {
+                // Unreachable for decided events (decide checks everything apply
+                // needs); if it ever happens, resynchronise the state with the log.
+                let _ = self.reload();
+                return Err(TraceError::Unreplayable {
+                    seq: record.seq,
+                    detail: e.to_string(),
+                });
+            }
         }
         Ok((self.advance(records.len() as u64, head), result))
     }
@@ -355,4 +479,34 @@ impl Tracker {
             })
             .collect()
     }
+}
+
+/// Checks the next record against the chain: fully, or (the trusted fast path) only its
+/// number and link.
+fn follow(
+    chain: &mut audit::Chain,
+    stored: &StoredEvent,
+    store: &dyn EventStore,
+    verify: bool,
+) -> Result<(), TraceError> {
+    if verify {
+        return chain.check(stored, store);
+    }
+    if stored.seq != chain.next_seq() || stored.prev_hash != chain.head() {
+        return chain.check(stored, store);
+    }
+    *chain = audit::Chain::at(stored.seq + 1, stored.hash);
+    Ok(())
+}
+
+/// Decodes a checked record and applies it; an event the state cannot take is
+/// [`TraceError::Unreplayable`] naming it.
+fn replay(state: &mut State, stored: &StoredEvent) -> Result<(), TraceError> {
+    let event = stored.decode()?;
+    state
+        .apply(event.seq, &event.body.payload)
+        .map_err(|e| TraceError::Unreplayable {
+            seq: event.seq,
+            detail: e.to_string(),
+        })
 }
