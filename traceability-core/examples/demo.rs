@@ -441,6 +441,21 @@ fn rejected_commands(t: &mut Tracker) {
             Ok(_) => println!("   unexpectedly accepted: {command:?}"),
         }
     }
+    // Values outside the limits never become commands: refused, not rounded or cut.
+    for (what, refused) in [
+        (
+            "quantity 1.0000000001",
+            "1.0000000001".parse::<Quantity>().err(),
+        ),
+        (
+            "lot number with a newline",
+            LotNumber::new("B-0303\nC").err(),
+        ),
+    ] {
+        if let Some(e) = refused {
+            println!("   refused ({:?}) {what}: {e}", e.kind());
+        }
+    }
 }
 
 fn history(t: &Tracker) -> Result {
@@ -496,6 +511,16 @@ fn reopen_and_verify(t: &Tracker, path: &str) -> Result {
         "-- audit chain verified: {} events, head hash {}",
         reopened.verify()?,
         hex::encode(reopened.head().1)
+    );
+    // The auditor keeps a signed checkpoint; later it proves the log was neither cut
+    // short nor rewritten. (The key belongs to the embedding system, never the store.)
+    let auditor_key = traceability_core::checkpoint::signing_key_from_bytes(&[7; 32]);
+    let checkpoint = reopened.checkpoint(&auditor_key);
+    let public = traceability_core::checkpoint::public_key(&auditor_key);
+    println!(
+        "-- signed checkpoint at {} events; the log still extends it: {} events",
+        checkpoint.count,
+        reopened.verify_against(&checkpoint, &public)?
     );
     if !same {
         return Err("replayed state differs".into());
