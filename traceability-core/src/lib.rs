@@ -3,7 +3,13 @@
 //! The domain core of the lot and serial traceability engine: commands are validated
 //! against the state ([`decide`]), become hash-chained events appended atomically to an
 //! [`store::EventStore`] (the audit trail), and are applied to the in-memory [`State`]
-//! that queries read. Reopening a store replays it to the same state.
+//! that queries read. Reopening a store verifies the hash chain and replays it to the
+//! same state ([`OpenOptions`] to skip verification or salvage a damaged log read-only;
+//! [`checkpoint`] for signed heads that detect truncation).
+//!
+//! Input limits (identifiers, free text, quantities, dates) are stated in [`kernel`]:
+//! a value outside them is refused with [`TraceError::InvalidInput`], never rounded,
+//! and no input makes the library panic.
 //!
 //! ```
 //! use traceability_core::*;
