@@ -17,6 +17,14 @@ fn kind_of(result: Result<Committed, TraceError>) -> ErrorKind {
     result.expect_err("must be refused").kind()
 }
 
+/// Asserts `err` is an `InvalidInput` naming `field`.
+fn assert_invalid(err: &TraceError, field: &str) {
+    assert!(
+        matches!(err, TraceError::InvalidInput { field: f, .. } if *f == field),
+        "expected invalid {field}, got {err}"
+    );
+}
+
 fn command(json: &str) -> Result<Command, serde_json::Error> {
     serde_json::from_str(json)
 }
@@ -87,16 +95,7 @@ fn huge_shelf_lives_are_refused_before_anything_is_stored() {
         received_on: None,
         reference: None,
     });
-    assert!(
-        matches!(
-            err,
-            TraceError::InvalidInput {
-                field: "expiry",
-                ..
-            }
-        ),
-        "{err}"
-    );
+    assert_invalid(&err, "expiry");
 }
 
 #[test]
@@ -136,10 +135,7 @@ fn identifiers_with_control_characters_or_over_128_characters_are_refused() {
             }),
         )
         .unwrap_err();
-    assert!(matches!(
-        err,
-        TraceError::InvalidInput { field: "actor", .. }
-    ));
+    assert_invalid(&err, "actor");
     assert_eq!(plant.tracker.head(), before);
 }
 
@@ -151,16 +147,7 @@ fn quantities_are_refused_not_rounded() {
         "0.0000000001",
     ] {
         let err = bad.parse::<Quantity>().unwrap_err();
-        assert!(
-            matches!(
-                err,
-                TraceError::InvalidInput {
-                    field: "quantity",
-                    ..
-                }
-            ),
-            "{bad}"
-        );
+        assert_invalid(&err, "quantity");
     }
     let mut plant = Plant::new();
     receive(&mut plant, "SUGAR", "S1", "0.1").unwrap();
@@ -194,16 +181,7 @@ fn dates_out_of_order_and_negative_weights_are_refused() {
     let mut made_later = spec("D1");
     made_later.manufactured_on = Some(date("2026-02-10"));
     let err = plant.reject(receipt(made_later, "2026-02-01"));
-    assert!(
-        matches!(
-            err,
-            TraceError::InvalidInput {
-                field: "received_on",
-                ..
-            }
-        ),
-        "{err}"
-    );
+    assert_invalid(&err, "received_on");
 
     for field in ["alert", "removal", "best_before"] {
         let mut late = spec("D2");
@@ -215,22 +193,13 @@ fn dates_out_of_order_and_negative_weights_are_refused() {
             _ => late.dates.best_before = after,
         }
         let err = plant.reject(receipt(late, "2026-02-01"));
-        assert!(
-            matches!(&err, TraceError::InvalidInput { field: f, .. } if *f == field),
-            "{err}"
-        );
+        assert_invalid(&err, field);
     }
 
     let mut heavy = spec("D3");
     heavy.weight = Some(qty("-1"));
     let err = plant.reject(receipt(heavy, "2026-02-01"));
-    assert!(matches!(
-        err,
-        TraceError::InvalidInput {
-            field: "weight",
-            ..
-        }
-    ));
+    assert_invalid(&err, "weight");
 
     plant.run(receipt(spec("D4"), "2026-02-20")).unwrap();
     plant.allocate("SO1", lot("SUGAR", "D4"), "4").unwrap();
@@ -242,16 +211,7 @@ fn dates_out_of_order_and_negative_weights_are_refused() {
         shipped_on: Some(date("2026-02-19")),
         override_expiry: false,
     });
-    assert!(
-        matches!(
-            err,
-            TraceError::InvalidInput {
-                field: "shipped_on",
-                ..
-            }
-        ),
-        "{err}"
-    );
+    assert_invalid(&err, "shipped_on");
 
     let err = plant.reject(Command::Produce {
         work_order: WorkOrderId::new("WO1").unwrap(),
@@ -268,28 +228,10 @@ fn dates_out_of_order_and_negative_weights_are_refused() {
         produced_on: Some(date("2026-02-01")),
         override_expiry: false,
     });
-    assert!(
-        matches!(
-            err,
-            TraceError::InvalidInput {
-                field: "produced_on",
-                ..
-            }
-        ),
-        "{err}"
-    );
+    assert_invalid(&err, "produced_on");
 
     let err = plant.reject(receipt(spec("D5"), "+10000-01-01"));
-    assert!(
-        matches!(
-            err,
-            TraceError::InvalidInput {
-                field: "received_on",
-                ..
-            }
-        ),
-        "{err}"
-    );
+    assert_invalid(&err, "received_on");
 }
 
 /// A log whose chain is intact but whose event refers to a lot that never existed:
