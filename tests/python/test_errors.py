@@ -101,6 +101,9 @@ def test_tampered_log_is_detected(tmp_path: Path) -> None:
     del t
     with sqlite3.connect(path) as db:
         db.execute("UPDATE events SET body = replace(body, 'The Mill', 'Evil Mill') WHERE seq = 7")
-    reopened = tr.Tracker.open(path)
+    with pytest.raises(tr.Tampered, match="event 7") as on_open:  # opening verifies
+        tr.Tracker.open(path)
+    assert (on_open.value.seq, on_open.value.damage) == (7, "body_altered")
+    trusted = tr.Tracker.open(path, verify=False)  # the opt-out; verify() still catches it
     with pytest.raises(tr.Tampered, match="event 7"):
-        reopened.verify()
+        trusted.verify()

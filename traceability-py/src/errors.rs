@@ -3,13 +3,18 @@
 //! and the core's message. Where natural a class also subclasses a built-in
 //! (`KeyError` for unknown things, `ValueError` for malformed input, `OSError` for the
 //! store), as pydantic-core does, so generic `except KeyError:` code keeps working.
+//!
+//! Every exception also carries the core error's typed fields as attributes, set in
+//! one place ([`fields`]): e.g. `Tampered.seq`/`.damage`/`.detail`,
+//! `InsufficientStock.requested`/`.available` (`Decimal`), `InvalidInput.field`/`.reason`.
 
 use pyo3::exceptions::{PyException, PyKeyError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple, PyType};
 use pyo3::PyTypeInfo;
-use traceability_core::ErrorKind;
+use serde::Serialize;
+use traceability_core::{ErrorKind, Quantity, TraceError};
 
 use crate::guard::Failure;
 
@@ -127,8 +132,148 @@ pub fn to_py(py: Python<'_>, failure: Failure) -> PyErr {
         .ok()
         .and_then(|all| all.iter().find(|(kind, _)| *kind == error.kind()))
         .map(|(_, class)| class.bind(py).clone());
-    match class {
+    let err = match class {
         Some(class) => PyErr::from_type(class, message),
         None => TraceabilityError::new_err(message),
+    };
+    // The typed fields ride along as attributes; if building one fails (it should not),
+    // the exception still carries the class and the message.
+    if let Ok(fields) = fields(py, &error) {
+        let value = err.value(py);
+        for (name, field) in fields {
+            let _ = value.setattr(name, field);
+        }
     }
+    err
+}
+
+/// The exception instance of a core error (e.g. for `Tracker.damage`), not raised.
+pub fn instance(py: Python<'_>, error: TraceError) -> Py<PyAny> {
+    to_py(py, Failure::Core(error)).into_value(py).into_any()
+}
+
+/// The serde name of an enum value (`"lot"`, `"IN_INVENTORY"`), as the Python enums use.
+fn serde_name<T: Serialize + std::fmt::Debug>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => format!("{value:?}"),
+    }
+}
+
+fn decimal<'py>(py: Python<'py>, quantity: &Quantity) -> PyResult<Bound<'py, PyAny>> {
+    py.import("decimal")?
+        .getattr("Decimal")?
+        .call1((quantity.to_string(),))
+}
+
+fn date<'py>(py: Python<'py>, day: &chrono::NaiveDate) -> PyResult<Bound<'py, PyAny>> {
+    use chrono::Datelike;
+    py.import("datetime")?
+        .getattr("date")?
+        .call1((day.year(), day.month(), day.day()))
+}
+
+/// The typed fields of a core error, by attribute name: the one place that says which
+/// attributes each exception class carries (the stubs list the same).
+fn fields<'py>(
+    py: Python<'py>,
+    error: &TraceError,
+) -> PyResult<Vec<(&'static str, Bound<'py, PyAny>)>> {
+    fn s<'py>(py: Python<'py>, value: impl ToString) -> Bound<'py, PyAny> {
+        value
+            .to_string()
+            .into_pyobject(py)
+            .map_or_else(|e| match e {}, |v| v.into_any())
+    }
+    fn n<'py>(py: Python<'py>, value: u64) -> Bound<'py, PyAny> {
+        value
+            .into_pyobject(py)
+            .map_or_else(|e| match e {}, |v| v.into_any())
+    }
+    Ok(match error {
+        TraceError::InvalidInput { field, reason } => {
+            vec![("field", s(py, field)), ("reason", s(py, reason))]
+        }
+        TraceError::UnknownProduct(product) => vec![("product", s(py, product))],
+        TraceError::UnknownLot { product, lot } => {
+            vec![("product", s(py, product)), ("lot", s(py, lot))]
+        }
+        TraceError::UnknownSerial { product, serial } => {
+            vec![("product", s(py, product)), ("serial", s(py, serial))]
+        }
+        TraceError::UnknownLocation(location) => vec![("location", s(py, location))],
+        TraceError::UnknownParty(party) => vec![("party", s(py, party))],
+        TraceError::UnknownOrder(order) => vec![("order", s(py, order))],
+        TraceError::DuplicateNumber { kind, key } => {
+            vec![("kind", s(py, kind)), ("key", s(py, key))]
+        }
+        TraceError::WrongTracking {
+            product,
+            actual,
+            expected,
+        } => vec![
+            ("product", s(py, product)),
+            ("actual", s(py, serde_name(actual))),
+            ("expected", s(py, serde_name(expected))),
+        ],
+        TraceError::WrongRole { party, expected } => vec![
+            ("party", s(py, party)),
+            ("expected", s(py, serde_name(expected))),
+        ],
+        TraceError::InvalidQuantity { quantity, rule } => {
+            vec![("quantity", decimal(py, quantity)?), ("rule", s(py, rule))]
+        }
+        TraceError::InsufficientStock {
+            item,
+            location,
+            requested,
+            available,
+        } => vec![
+            ("item", s(py, item)),
+            ("location", s(py, location)),
+            ("requested", decimal(py, requested)?),
+            ("available", decimal(py, available)?),
+        ],
+        TraceError::InvalidTransition {
+            product,
+            serial,
+            from,
+            to,
+        } => vec![
+            ("product", s(py, product)),
+            ("serial", s(py, serial)),
+            ("from_status", s(py, from)),
+            ("to_status", s(py, serde_name(to))),
+        ],
+        TraceError::ExpiredLot {
+            product,
+            lot,
+            expiry,
+            date: on,
+        } => vec![
+            ("product", s(py, product)),
+            ("lot", s(py, lot)),
+            ("expiry", date(py, expiry)?),
+            ("date", date(py, on)?),
+        ],
+        TraceError::NotUsable { item, why } => vec![("item", s(py, item)), ("why", s(py, why))],
+        TraceError::StaleWriter { expected, actual } => {
+            vec![("expected", n(py, *expected)), ("actual", n(py, *actual))]
+        }
+        TraceError::Tampered {
+            seq,
+            damage,
+            detail,
+        } => vec![
+            ("seq", n(py, *seq)),
+            ("damage", s(py, damage.as_str())),
+            ("detail", s(py, detail)),
+        ],
+        TraceError::Unreplayable { seq, detail } => {
+            vec![("seq", n(py, *seq)), ("detail", s(py, detail))]
+        }
+        TraceError::ReadOnly(detail) | TraceError::Storage(detail) => {
+            vec![("detail", s(py, detail))]
+        }
+    })
 }

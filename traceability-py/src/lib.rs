@@ -1,7 +1,9 @@
 //! The native module `traceability._traceability`: a thin layer that converts
 //! arguments, calls the core and converts results and errors. Commands and query
 //! answers cross as JSON in the serde shape of the core types; the typed Python API
-//! lives in the pure-Python package around this module.
+//! lives in the pure-Python package around this module. Signed checkpoints are the one
+//! native record ([`audit::Checkpoint`]): it keeps the core's value, so its JSON and
+//! signature round-trip exactly.
 //!
 //! Threading: the tracker sits in a `Mutex` inside a frozen pyclass. Every call first
 //! releases the GIL, then takes the lock, so a long call (open, batch, verify, history,
@@ -13,6 +15,7 @@
 //! `TraceabilityError`, never `PanicException`, the mutex is not poisoned, and the
 //! tracker is reloaded from its store (or closed when that fails).
 
+mod audit;
 mod errors;
 mod guard;
 mod queries;
@@ -24,7 +27,9 @@ use chrono::{DateTime, Utc};
 use guard::{guard, guard_engine};
 use pyo3::prelude::*;
 use traceability_core::allocation::AllocationRequest;
-use traceability_core::{Command, FixedClock, SystemClock, TraceError, Tracker};
+use traceability_core::{Command, FixedClock, OpenOptions, SystemClock, TraceError, Tracker};
+
+use audit::Checkpoint;
 
 /// A tracker and, when the caller fixed the time, the clock it reads.
 struct Engine {
@@ -112,12 +117,46 @@ impl NativeTracker {
             .map_err(|e| errors::to_py(py, e))
     }
 
-    /// Opens (or creates) the SQLite store at `path` and replays it.
+    /// Opens (or creates) the SQLite store at `path`, verifies its hash chain (unless
+    /// `verify` is false) and replays it; with `salvage`, a damaged log opens read-only
+    /// up to its first bad event (see `damage`).
     #[staticmethod]
-    fn open(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        py.detach(|| guard(|| Tracker::open(store_path(path)?)))
+    #[pyo3(signature = (path, verify = true, salvage = false))]
+    fn open(py: Python<'_>, path: PathBuf, verify: bool, salvage: bool) -> PyResult<Self> {
+        let options = OpenOptions { verify, salvage };
+        py.detach(|| guard(|| Tracker::open_with(store_path(path)?, options)))
             .map(Self::wrap)
             .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// Why a salvaged tracker stopped replaying, as the (unraised) exception instance of
+    /// its kind (`Tampered`, `Unreplayable`, ...), or `None` for a healthy log.
+    fn damage(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        let damage = self.with_engine(py, |engine| Ok(engine.tracker.damage().cloned()))?;
+        Ok(damage.map(|error| errors::instance(py, error)))
+    }
+
+    /// Signs the head this tracker has read with the 32-byte Ed25519 secret seed
+    /// `signing_key` (not kept).
+    fn checkpoint(&self, py: Python<'_>, signing_key: &[u8]) -> PyResult<Checkpoint> {
+        let key = audit::signing_key(signing_key).map_err(|e| errors::to_py(py, e.into()))?;
+        self.with_engine(py, move |engine| Ok(engine.tracker.checkpoint(&key)))
+            .map(Checkpoint::from)
+    }
+
+    /// Proves the store's log still extends the checkpointed head (signature checked
+    /// with the 32-byte Ed25519 `public_key`); returns the number of events it holds.
+    fn verify_against(
+        &self,
+        py: Python<'_>,
+        checkpoint: &Checkpoint,
+        public_key: &[u8],
+    ) -> PyResult<u64> {
+        let key = audit::verifying_key(public_key).map_err(|e| errors::to_py(py, e.into()))?;
+        let checkpoint = checkpoint.core().clone();
+        self.with_engine(py, move |engine| {
+            engine.tracker.verify_against(&checkpoint, &key)
+        })
     }
 
     /// Applies what other writers appended to the store since this tracker last read
@@ -243,7 +282,9 @@ fn render(py: Python<'_>, kind: &str, format: &str, result: &str) -> PyResult<St
 #[pymodule]
 fn _traceability(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<NativeTracker>()?;
+    module.add_class::<Checkpoint>()?;
     module.add_function(wrap_pyfunction!(render, module)?)?;
+    module.add_function(wrap_pyfunction!(audit::public_key, module)?)?;
     errors::register(module)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -4,11 +4,14 @@
     >>> t = Tracker()
     >>> _ = t.register_product("FLOUR", "lot", actor="ana")
 
-Errors are `TraceabilityError` subclasses, one per core error kind; a failed command
-changes nothing.
+Errors are `TraceabilityError` subclasses, one per core error kind, carrying the core
+error's typed fields as attributes (e.g. `Tampered.seq` and `.damage`); a failed
+command changes nothing. The audit trail: `Tracker.verify()`, `Tracker.checkpoint(key)`,
+`Tracker.verify_against(checkpoint, public_key)`, `public_key(key)`.
 """
 
 from ._traceability import (
+    Checkpoint,
     DuplicateNumber,
     ExpiredLot,
     InsufficientStock,
@@ -32,7 +35,7 @@ from ._traceability import (
     WrongTracking,
     __version__,
 )
-from ._tracker import IntoLot, NewLot, NewSerial, Output, Tracker
+from ._tracker import IntoLot, NewLot, NewSerial, Output, Tracker, public_key
 from ._types import (
     Allocation,
     AllocationLine,
@@ -92,7 +95,7 @@ from ._types import (
 __all__ = [
     "Allocation", "AllocationLine", "BackwardTrace", "CustomerExposure", "ForwardTrace", "ItemStock",
     "LocationExposure", "Receipt", "RecallReport", "Rendered", "StockAt", "TraceEdge", "TracedItem",
-    "TracedShipment", "BucketSummary", "Certificate", "Committed",
+    "TracedShipment", "BucketSummary", "Certificate", "Checkpoint", "Committed",
     "DuplicateNumber", "Event", "ExpiredLot", "ExpiryBucket", "ExpiryReport", "Head",
     "InsufficientStock", "IntoLot", "InvalidInput", "InvalidQuantity", "InvalidTransition",
     "Item", "Line", "Link", "Location", "LocationKind", "Lot", "LotDates", "LotDatesChange",
@@ -103,5 +106,5 @@ __all__ = [
     "ReadOnlyTracker", "StaleWriter", "StockLine", "Unreplayable", "StorageError", "Strategy", "Tampered", "TestResult",
     "TraceabilityError", "Tracker", "Tracking", "UnknownLocation", "UnknownLot",
     "UnknownOrder", "UnknownParty", "UnknownProduct", "UnknownSerial", "WrongRole",
-    "WrongTracking", "__version__",
+    "WrongTracking", "__version__", "public_key",
 ]

@@ -1,9 +1,12 @@
 """Stubs of the private native module (checked against it by mypy.stubtest)."""
 
-from typing import Optional, Tuple, final
+import datetime
+from decimal import Decimal
+from typing import Any, Dict, Optional, Tuple, final
 
 __version__: str
 __all__ = [
+    "Checkpoint",
     "DuplicateNumber",
     "ExpiredLot",
     "InsufficientStock",
@@ -27,6 +30,7 @@ __all__ = [
     "WrongRole",
     "WrongTracking",
     "__version__",
+    "public_key",
     "render",
 ]
 
@@ -34,7 +38,10 @@ __all__ = [
 class NativeTracker:
     def __new__(cls) -> NativeTracker: ...
     @staticmethod
-    def open(path: str) -> NativeTracker: ...
+    def open(path: str, verify: bool = True, salvage: bool = False) -> NativeTracker: ...
+    def damage(self) -> Optional[TraceabilityError]: ...
+    def checkpoint(self, signing_key: bytes) -> Checkpoint: ...
+    def verify_against(self, checkpoint: Checkpoint, public_key: bytes) -> int: ...
     def set_time(self, at: Optional[str]) -> None: ...
     def refresh(self) -> Tuple[int, str]: ...
     def execute(self, actor: str, reason: Optional[str], command: str) -> Tuple[int, int]: ...
@@ -44,26 +51,110 @@ class NativeTracker:
     def query(self, name: str, args: str) -> str: ...
     def close(self) -> None: ...
 
-def render(kind: str, format: str, result: str) -> str: ...
+@final
+class Checkpoint:
+    """The log's head (count, hash, time) signed with an Ed25519 key; frozen."""
 
+    @property
+    def count(self) -> int: ...
+    @property
+    def head(self) -> str: ...
+    @property
+    def recorded_at(self) -> datetime.datetime: ...
+    @property
+    def signature(self) -> str: ...
+    def to_json(self) -> str: ...
+    @staticmethod
+    def from_json(text: str) -> Checkpoint: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> Tuple[Any, Tuple[str]]: ...
+
+def render(kind: str, format: str, result: str) -> str: ...
+def public_key(signing_key: bytes) -> bytes: ...
+
+# Every exception carries the core error's typed fields as attributes.
 class TraceabilityError(Exception): ...
-class InvalidInput(TraceabilityError, ValueError): ...
-class UnknownProduct(TraceabilityError, KeyError): ...
-class UnknownLot(TraceabilityError, KeyError): ...
-class UnknownSerial(TraceabilityError, KeyError): ...
-class UnknownLocation(TraceabilityError, KeyError): ...
-class UnknownParty(TraceabilityError, KeyError): ...
-class UnknownOrder(TraceabilityError, KeyError): ...
-class DuplicateNumber(TraceabilityError, ValueError): ...
-class WrongTracking(TraceabilityError, ValueError): ...
-class WrongRole(TraceabilityError, ValueError): ...
-class InvalidQuantity(TraceabilityError, ValueError): ...
-class InsufficientStock(TraceabilityError): ...
-class InvalidTransition(TraceabilityError): ...
-class ExpiredLot(TraceabilityError): ...
-class NotUsable(TraceabilityError): ...
-class StaleWriter(TraceabilityError): ...
-class Tampered(TraceabilityError): ...
-class Unreplayable(TraceabilityError): ...
-class ReadOnlyTracker(TraceabilityError): ...
-class StorageError(TraceabilityError, OSError): ...
+
+class InvalidInput(TraceabilityError, ValueError):
+    field: str
+    reason: str
+
+class UnknownProduct(TraceabilityError, KeyError):
+    product: str
+
+class UnknownLot(TraceabilityError, KeyError):
+    product: str
+    lot: str
+
+class UnknownSerial(TraceabilityError, KeyError):
+    product: str
+    serial: str
+
+class UnknownLocation(TraceabilityError, KeyError):
+    location: str
+
+class UnknownParty(TraceabilityError, KeyError):
+    party: str
+
+class UnknownOrder(TraceabilityError, KeyError):
+    order: str
+
+class DuplicateNumber(TraceabilityError, ValueError):
+    kind: str
+    key: str
+
+class WrongTracking(TraceabilityError, ValueError):
+    product: str
+    actual: str
+    expected: str
+
+class WrongRole(TraceabilityError, ValueError):
+    party: str
+    expected: str
+
+class InvalidQuantity(TraceabilityError, ValueError):
+    quantity: Decimal
+    rule: str
+
+class InsufficientStock(TraceabilityError):
+    item: str
+    location: str
+    requested: Decimal
+    available: Decimal
+
+class InvalidTransition(TraceabilityError):
+    product: str
+    serial: str
+    from_status: str
+    to_status: str
+
+class ExpiredLot(TraceabilityError):
+    product: str
+    lot: str
+    expiry: datetime.date
+    date: datetime.date
+
+class NotUsable(TraceabilityError):
+    item: str
+    why: str
+
+class StaleWriter(TraceabilityError):
+    expected: int
+    actual: int
+
+class Tampered(TraceabilityError):
+    seq: int
+    damage: str
+    detail: str
+
+class Unreplayable(TraceabilityError):
+    seq: int
+    detail: str
+
+class ReadOnlyTracker(TraceabilityError):
+    detail: str
+
+class StorageError(TraceabilityError, OSError):
+    detail: str

@@ -58,7 +58,9 @@ from ._types import (
     flag,
     from_json,
     instant_json,
+    invalid,
     item_json,
+    key_bytes,
     json_default,
     lot_key_json,
     opt_int,
@@ -69,11 +71,13 @@ from ._types import (
     text,
     texts,
 )
-from ._traceability import InvalidInput
+from ._traceability import Checkpoint, TraceabilityError
 
 T = TypeVar("T")
 R = TypeVar("R", bound=Record)
 Json = Dict[str, Any]
+KeyBytes = Union[bytes, bytearray, memoryview]
+"""Raw Ed25519 key bytes (32 of them)."""
 
 PAGE_SIZE = 10_000
 """Lots/serials fetched per native call while iterating."""
@@ -262,20 +266,45 @@ class Tracker:
             self._native.set_time(now_text)
 
     @classmethod
-    def open(cls, path: Union[str, "os.PathLike[str]"], *, now: Optional[_dt.datetime] = None) -> Tracker:
-        """Opens (or creates) the SQLite store at `path` and replays it. An empty or
-        blank path raises `InvalidInput` (it would be a throwaway temporary database)."""
+    def open(
+        cls,
+        path: Union[str, "os.PathLike[str]"],
+        *,
+        verify: bool = True,
+        salvage: bool = False,
+        now: Optional[_dt.datetime] = None,
+    ) -> Tracker:
+        """Opens (or creates) the SQLite store at `path`, checks its hash chain and
+        replays it. An empty or blank path raises `InvalidInput` (it would be a throwaway
+        temporary database).
+
+        A damaged log raises `Tampered` (an event altered, missing, inserted, moved;
+        `e.seq` names the first bad one, `e.damage` the kind) or `Unreplayable` (intact
+        but not applicable). `verify=False` is the trusted fast path: event numbering
+        and links are still checked, contents are not (call `verify()` later).
+        `salvage=True` opens a damaged log read-only instead, with the state just
+        before its first bad event: `damage` then holds the error, queries answer and
+        commands raise `ReadOnlyTracker`."""
         if not isinstance(path, (str, os.PathLike)):
             raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
         file = os.fsdecode(os.fspath(path))
         if not file.strip():
-            raise InvalidInput("invalid path: the store path is empty; give the file of the SQLite store")
+            raise invalid("path", "the store path is empty; give the file of the SQLite store")
+        verify, salvage = flag(verify, "verify"), flag(salvage, "salvage")
         now_text = None if now is None else instant_json(now)
         tracker = cls.__new__(cls)
-        tracker._native = _traceability.NativeTracker.open(file)
+        tracker._native = _traceability.NativeTracker.open(file, verify, salvage)
         if now_text is not None:
             tracker._native.set_time(now_text)
         return tracker
+
+    @property
+    def damage(self) -> Optional[TraceabilityError]:
+        """Why a tracker opened with `salvage=True` stopped replaying: the (unraised)
+        exception of the first bad event, e.g. `Tampered` with `seq`, `damage` and
+        `detail`, or `Unreplayable` with `seq` and `detail`; `None` for a healthy log.
+        A damaged tracker is read-only."""
+        return self._native.damage()
 
     def set_time(self, now: Optional[_dt.datetime]) -> None:
         """Fixes the clock at `now` (naive = UTC); `None` returns to the wall clock."""
@@ -941,10 +970,30 @@ class Tracker:
         return lambda data: from_json(cls, data)
 
     def verify(self) -> int:
-        """Recomputes the audit hash chain; returns the number of events checked, or
-        raises `Tampered`."""
+        """Recomputes the audit hash chain of the whole store; returns the number of
+        events checked, or raises `Tampered` naming the first bad event (`seq`) and the
+        kind of damage (`damage`)."""
         checked: int = self._query("verify")
         return checked
+
+    def checkpoint(self, signing_key: KeyBytes) -> Checkpoint:
+        """Signs the head this tracker has read (event count, last hash, time by its
+        clock) with `signing_key`, the 32-byte Ed25519 secret seed the embedding system
+        holds (the library never stores it; a wrong length raises `InvalidInput`). Keep
+        the `Checkpoint` outside the store (`to_json()`) and `verify_against` it later:
+        that detects a truncated or rewritten log, which the unkeyed chain cannot."""
+        return self._native.checkpoint(key_bytes(signing_key, "signing_key"))
+
+    def verify_against(self, checkpoint: Checkpoint, public_key: KeyBytes) -> int:
+        """Proves the store's log still extends the checkpointed head and returns the
+        number of events it holds now (appending after the checkpoint is fine). Raises
+        `Tampered` with `damage` "bad_signature" (wrong key or an altered checkpoint),
+        a chain damage kind ("body_altered", "missing", ...), "truncated" (fewer events
+        than checkpointed) or "rewritten" (the checkpointed head is gone);
+        `InvalidInput` for a public key that is not 32 bytes of a valid Ed25519 key."""
+        if not isinstance(checkpoint, Checkpoint):
+            raise TypeError(f"checkpoint must be a Checkpoint, not {type(checkpoint).__name__}")
+        return self._native.verify_against(checkpoint, key_bytes(public_key, "public_key"))
 
     def head(self) -> Head:
         """How far this tracker has read its store: the number of events it has applied
@@ -953,4 +1002,10 @@ class Tracker:
         return Head(**self._query("head"))
 
 
-__all__ = ["Tracker", "NewLot", "IntoLot", "NewSerial", "Output", "LotRef", "SerialRef", "LotDatesChange"]
+def public_key(signing_key: KeyBytes) -> bytes:
+    """The 32-byte Ed25519 public key of a 32-byte secret seed, for auditors who check
+    checkpoints with `Tracker.verify_against`."""
+    return _traceability.public_key(key_bytes(signing_key, "signing_key"))
+
+
+__all__ = ["Tracker", "public_key", "NewLot", "IntoLot", "NewSerial", "Output", "LotRef", "SerialRef", "LotDatesChange"]

@@ -98,6 +98,21 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
+def invalid(field: str, reason: str) -> InvalidInput:
+    """An `InvalidInput` raised on the Python side, with the same `field` and `reason`
+    attributes as the ones the core raises."""
+    error = InvalidInput(f"invalid {field}: {reason}")
+    error.field, error.reason = field, reason
+    return error
+
+
+def key_bytes(value: Any, field: str) -> bytes:
+    """Raw key bytes (bytes, bytearray or memoryview); the length is the core's to check."""
+    if not isinstance(value, (bytes, bytearray, memoryview)):
+        raise TypeError(f"{field} must be bytes, not {_kind(value)}")
+    return bytes(value)
+
+
 def text(value: Any, field: str) -> str:
     """A str argument (an id, a name, a reason)."""
     if not isinstance(value, str):
@@ -164,7 +179,7 @@ def choice(cls: Type[E], value: Any, field: str) -> Any:
         return cls(value).value
     except ValueError:
         names = ", ".join(repr(member.value) for member in cls)
-        raise InvalidInput(f"invalid {field}: {value!r} is not one of {names}") from None
+        raise invalid(field, f"{value!r} is not one of {names}") from None
 
 
 def quantity_json(value: QuantityLike, field: str = "quantity") -> str:
@@ -177,14 +192,14 @@ def quantity_json(value: QuantityLike, field: str = "quantity") -> str:
         return value
     if isinstance(value, int):
         if value.bit_length() > _MAX_INT_BITS:
-            raise InvalidInput(f"invalid {field}: an integer of {value.bit_length()} bits is out of range")
+            raise invalid(field, f"an integer of {value.bit_length()} bits is out of range")
         return str(value)
     if not value.is_finite():
-        raise InvalidInput(f"invalid {field}: {value} is not a finite quantity")
+        raise invalid(field, f"{value} is not a finite quantity")
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)  # finite
     if len(value.as_tuple().digits) + abs(exponent) > _MAX_DECIMAL_DIGITS:
-        raise InvalidInput(f"invalid {field}: {value} is out of range")
+        raise invalid(field, f"{value} is out of range")
     return format(value, "f")  # never exponent notation, every digit kept
 
 
