@@ -18,6 +18,7 @@
 #[macro_use]
 pub mod status;
 pub mod args;
+pub mod audit;
 pub mod commands;
 pub mod handle;
 pub mod lifecycle;
