@@ -4,13 +4,16 @@
  * Conventions
  *  - Every symbol starts with tr_ / TR_.
  *  - Every fallible function returns a tr_status; TR_OK (0) is success. On failure,
- *    tr_last_error_message() explains it (per thread, valid until the next call that
- *    returns a tr_status on that thread). Nothing changes on failure.
+ *    tr_last_error_message() explains it and tr_last_error_json() gives its typed fields
+ *    (per thread, owned by the library, valid until the next call that returns a
+ *    tr_status on that thread). Nothing changes on failure.
  *  - Strings passed in are NUL-terminated UTF-8, borrowed for the call only. Quantities
  *    are decimal strings ("12.5"); dates are "YYYY-MM-DD"; NULL means "not given" for
  *    optional arguments and is TR_ERR_NULL_POINTER for required ones.
  *  - Strings returned through char **out are owned by the caller and freed with
  *    tr_string_free(); on failure *out is set to NULL.
+ *  - Ed25519 keys (tr_checkpoint_json, tr_verify_against, tr_public_key) are 32 raw
+ *    bytes passed by pointer, read for the call only; the library never stores them.
  *  - No panic unwinds out of the library. TR_ERR_PANIC means a caught internal panic (a
  *    bug; no input should cause one): every bad input gets the status of its kind. A
  *    tracker whose call panicked replays its store before that call returns and stays

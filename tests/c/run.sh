@@ -90,7 +90,7 @@ step "run the README example under valgrind" "${VALGRIND[@]}" "$OUT/readme"
 
 run_checks "scenario.c under valgrind" 284 "${VALGRIND[@]}" "$OUT/scenario" "$OUT/scenario.db"
 run_checks "nulls.c under valgrind" 644 "${VALGRIND[@]}" "$OUT/nulls"
-run_checks "scenario.cpp (RAII, threads, refresh) under valgrind" 60 "${VALGRIND[@]}" "$OUT/scenario_cpp" "$OUT/cpp.db"
+run_checks "scenario.cpp (RAII, threads, refresh, checkpoints) under valgrind" 68 "${VALGRIND[@]}" "$OUT/scenario_cpp" "$OUT/cpp.db"
 run_checks "scenario.c, static library" 284 "$OUT/scenario_static" "$OUT/static.db"
 run_checks "scenario.c under ASan+UBSan" 284 env ASAN_OPTIONS=detect_leaks=1 "$OUT/scenario_asan" "$OUT/asan.db"
 run_checks "nulls.c under ASan+UBSan" 644 env ASAN_OPTIONS=detect_leaks=1 "$OUT/nulls_asan"
