@@ -4,13 +4,16 @@
  * Conventions
  *  - Every symbol starts with tr_ / TR_.
  *  - Every fallible function returns a tr_status; TR_OK (0) is success. On failure,
- *    tr_last_error_message() explains it (per thread, valid until the next call that
- *    returns a tr_status on that thread). Nothing changes on failure.
+ *    tr_last_error_message() explains it and tr_last_error_json() gives its typed fields
+ *    (per thread, owned by the library, valid until the next call that returns a
+ *    tr_status on that thread). Nothing changes on failure.
  *  - Strings passed in are NUL-terminated UTF-8, borrowed for the call only. Quantities
  *    are decimal strings ("12.5"); dates are "YYYY-MM-DD"; NULL means "not given" for
  *    optional arguments and is TR_ERR_NULL_POINTER for required ones.
  *  - Strings returned through char **out are owned by the caller and freed with
  *    tr_string_free(); on failure *out is set to NULL.
+ *  - Ed25519 keys (tr_checkpoint_json, tr_verify_against, tr_public_key) are 32 raw
+ *    bytes passed by pointer, read for the call only; the library never stores them.
  *  - No panic unwinds out of the library. TR_ERR_PANIC means a caught internal panic (a
  *    bug; no input should cause one): every bad input gets the status of its kind. A
  *    tracker whose call panicked replays its store before that call returns and stays
@@ -52,6 +55,19 @@ extern "C" {
  * Patch version of the library this header belongs to.
  */
 #define TR_VERSION_PATCH 0
+
+/**
+ * `tr_tracker_open_with` flag: skip recomputing each event's hash while replaying (the
+ * trusted fast path for a store the caller vouches for). Numbering and links are still
+ * checked; run `tr_verify_json` later to check the contents.
+ */
+#define TR_OPEN_NO_VERIFY 1
+
+/**
+ * `tr_tracker_open_with` flag: when the log cannot be verified or replayed, open it
+ * read-only up to the event before the first bad one instead of failing.
+ */
+#define TR_OPEN_SALVAGE 2
 
 /**
  * A traceability engine over one event store (in memory or a SQLite file).
@@ -340,6 +356,68 @@ typedef int tr_format;
  * A Mermaid flowchart (`flowchart LR ...`), for Markdown viewers.
  */
 #define TR_FORMAT_MERMAID 1
+
+/**
+ * Why a tracker opened with `TR_OPEN_SALVAGE` stopped replaying, as JSON in `*out`:
+ * "null" for a healthy log, else the first bad event as `tr_last_error_json()` would
+ * give it, e.g. `{"status":17,"kind":"Tampered","message":"...","seq":4,
+ * "damage":"body_altered","detail":"..."}` or `{"status":19,"kind":"Unreplayable",
+ * "message":"...","seq":4,"detail":"..."}` (no `damage`). A damaged tracker holds the
+ * history up to event `seq - 1` and refuses commands with TR_ERR_READ_ONLY.
+ *
+ * Ownership: on TR_OK `*out` is owned by the caller (free it with `tr_string_free`);
+ * on failure it is NULL. Thread-safe (locks the handle).
+ */
+tr_status tr_tracker_damage_json(const tr_tracker *tracker, char **out);
+
+/**
+ * Signs the head this tracker has read (its event count and the hash of its last event,
+ * as `tr_head_json` shows, at the time of the tracker's clock) with the Ed25519 secret
+ * `signing_key` (32 bytes, held by the embedding system), and writes the checkpoint as
+ * JSON to `*checkpoint_json_out`: `{"count":N,"head":"<hex>","recorded_at":"<RFC 3339>",
+ * "signature":"<hex>"}`. Keep it outside the store (the ERP's own database, a signed
+ * report); `tr_verify_against` later proves the log still extends it, which detects a
+ * truncated or rewritten log that the hash chain alone cannot. Call
+ * `tr_tracker_refresh` first to sign what other writers appended.
+ *
+ * The key is read for the call and never stored. Ownership: on TR_OK
+ * `*checkpoint_json_out` is owned by the caller (free it with `tr_string_free`); on
+ * failure it is NULL. Thread-safe (locks the handle).
+ */
+tr_status tr_checkpoint_json(const tr_tracker *tracker,
+                             const uint8_t *signing_key,
+                             char **checkpoint_json_out);
+
+/**
+ * Proves that the store's log still extends the head signed in `checkpoint_json` (from
+ * `tr_checkpoint_json`), with the signer's Ed25519 `public_key` (32 bytes, from
+ * `tr_public_key`); on TR_OK `*event_count_out` is the number of events the store holds
+ * now (events appended after the checkpoint are fine).
+ *
+ * Errors: malformed checkpoint JSON or bytes that are not a valid (or are a weak)
+ * public key: TR_ERR_INVALID_INPUT. TR_ERR_TAMPERED, with `seq` and `damage` in
+ * `tr_last_error_json()`: "bad_signature" (wrong key, or the checkpoint was altered),
+ * "truncated" (the log is shorter than the checkpoint), "rewritten" (the log no longer
+ * holds the checkpointed head), or the hash chain's own damage kinds for a broken log.
+ * TR_ERR_STORAGE when the store cannot be read. This reads the store, not only what the
+ * tracker has replayed.
+ *
+ * Ownership: `checkpoint_json` and `public_key` are borrowed for the call. On failure
+ * `*event_count_out` is 0. Thread-safe (locks the handle).
+ */
+tr_status tr_verify_against(const tr_tracker *tracker,
+                            const char *checkpoint_json,
+                            const uint8_t *public_key,
+                            uint64_t *event_count_out);
+
+/**
+ * Writes the Ed25519 public key (32 bytes) of the secret `signing_key` (32 bytes) to
+ * `public_key_out`: give it to whoever verifies checkpoints. Neither key is stored.
+ *
+ * Ownership: both buffers are borrowed for the call; `public_key_out` must hold 32
+ * bytes and is left unchanged on failure. Thread-safe.
+ */
+tr_status tr_public_key(const uint8_t *signing_key, uint8_t *public_key_out);
 
 /**
  * Registers a product. `tracking` is "lot", "serial" or "none"; `unit` (NULL: "ea"),
@@ -680,6 +758,32 @@ const char *tr_version(void);
 const char *tr_last_error_message(void);
 
 /**
+ * The last failed call on the calling thread as a JSON object with its typed fields,
+ * or "{}" if the last call succeeded. Never NULL. Always present:
+ * `{"status":17,"kind":"Tampered","message":"..."}` (`status` the code returned, `kind`
+ * the core's error kind or "NullPointer" / "InvalidUtf8" / "Panic", `message` the text
+ * of `tr_last_error_message()`). Then the fields of the kind:
+ *  - Tampered: `seq` (the first bad event, or for a checkpoint the count it signs),
+ *    `damage` ("body_altered", "undecodable", "hash_altered", "missing", "reordered",
+ *    "inserted", "truncated", "rewritten", "bad_signature"), `detail`;
+ *  - Unreplayable: `seq`, `detail`; ReadOnly, Storage: `detail`;
+ *  - InvalidInput: `field`, `reason` (when the core or the boundary names the field);
+ *  - NullPointer, InvalidUtf8: `argument`;
+ *  - UnknownProduct `product`; UnknownLot `product`, `lot`; UnknownSerial `product`,
+ *    `serial`; UnknownLocation `location`; UnknownParty `party`; UnknownOrder `order`;
+ *    DuplicateNumber `key_kind`, `key`; WrongTracking `product`, `actual`, `expected`;
+ *    WrongRole `party`, `expected`; InvalidQuantity `quantity`, `rule`;
+ *    InsufficientStock `item`, `location`, `requested`, `available`; InvalidTransition
+ *    `product`, `serial`, `from`, `to`; ExpiredLot `product`, `lot`, `expiry`, `date`;
+ *    NotUsable `item`, `why`; StaleWriter `expected`, `actual`.
+ *
+ * Ownership: owned by the library, like `tr_last_error_message()`: valid until the next
+ * `tr_` call that returns a `tr_status` on this thread; never free it. Thread-safe (one
+ * error per thread).
+ */
+const char *tr_last_error_json(void);
+
+/**
  * The name of a status code as written in this header ("TR_ERR_UNKNOWN_LOT"), or
  * "TR_UNKNOWN_STATUS" for a number that is not a code.
  *
@@ -718,6 +822,25 @@ tr_status tr_tracker_new_memory(tr_tracker **out);
  * by the caller, freed with `tr_tracker_free`; on failure `*out` is NULL.
  */
 tr_status tr_tracker_open(const char *path, tr_tracker **out);
+
+/**
+ * `tr_tracker_open` with flags: 0 (the default: verify every event's hash, fail on a
+ * damaged log), or an OR of `TR_OPEN_NO_VERIFY` and `TR_OPEN_SALVAGE`. A bit that is not
+ * one of these is TR_ERR_INVALID_INPUT.
+ *
+ * Without TR_OPEN_SALVAGE, a damaged log fails: TR_ERR_TAMPERED (the chain is broken;
+ * `tr_last_error_json()` gives `seq`, the first bad event, and `damage`) or
+ * TR_ERR_UNREPLAYABLE (an intact event the state cannot take; `seq`). With it, such a
+ * log opens read-only up to the event before the first bad one: queries answer about
+ * that history, `tr_tracker_damage_json` says what stopped the replay, and every command
+ * (and `tr_tracker_refresh`) is refused with TR_ERR_READ_ONLY. A healthy log opens as
+ * usual (`tr_tracker_damage_json` gives "null"). Other failures (an unreadable file:
+ * TR_ERR_STORAGE) fail either way.
+ *
+ * Ownership: `path` is borrowed for the call. On TR_OK, `*out` is a new handle owned
+ * by the caller, freed with `tr_tracker_free`; on failure `*out` is NULL. Thread-safe.
+ */
+tr_status tr_tracker_open_with(const char *path, uint32_t flags, tr_tracker **out);
 
 /**
  * Reads what other writers (other handles, other processes) appended to the shared

@@ -33,6 +33,23 @@ static tr_status call_open(tr_tracker *t, int null_arg) {
     tr_tracker_free(made);
     return s;
 }
+static tr_status call_open_with(tr_tracker *t, int null_arg) {
+    tr_tracker *made = NULL;
+    tr_status s = tr_tracker_open_with(ARG(0, ":memory:"), TR_OPEN_SALVAGE, ARG(1, &made));
+    (void)t;
+    tr_tracker_free(made);
+    return s;
+}
+static const uint8_t key[32] = {7};
+static tr_status call_verify_against(tr_tracker *t, int null_arg) {
+    uint64_t count = 0;
+    return tr_verify_against(ARG(0, t), ARG(1, "{}"), ARG(2, key), ARG(3, &count));
+}
+static tr_status call_public_key(tr_tracker *t, int null_arg) {
+    uint8_t public_key[32];
+    (void)t;
+    return tr_public_key(ARG(0, key), ARG(1, public_key));
+}
 static tr_status call_set_time(tr_tracker *t, int null_arg) {
     return tr_tracker_set_time(ARG(0, t), ARG(1, "2026-03-01T08:00:00Z"));
 }
@@ -155,6 +172,8 @@ QUERY_CALLER(call_location_history_json, tr_location_history_json(ARG(0, t), ARG
 QUERY_CALLER(call_events_json, tr_events_json(ARG(0, t), 0, ARG(1, &out)))
 QUERY_CALLER(call_verify_json, tr_verify_json(ARG(0, t), ARG(1, &out)))
 QUERY_CALLER(call_head_json, tr_head_json(ARG(0, t), ARG(1, &out)))
+QUERY_CALLER(call_damage_json, tr_tracker_damage_json(ARG(0, t), ARG(1, &out)))
+QUERY_CALLER(call_checkpoint_json, tr_checkpoint_json(ARG(0, t), ARG(1, key), ARG(2, &out)))
 QUERY_CALLER(call_allocate_stock,
              tr_allocate_stock(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "FLOUR"), ARG(4, "1"),
                                ARG(5, "SO"), TR_STRATEGY_FEFO, ARG(6, "2026-03-01"), ARG(7, "10"),
@@ -185,6 +204,11 @@ QUERY_CALLER(call_serial_inventory_by_location_json,
 static const struct case_ cases[] = {
     {"tr_tracker_new_memory", call_new_memory, 1, 0},
     {"tr_tracker_open", call_open, 2, 0},
+    {"tr_tracker_open_with", call_open_with, 2, 0},
+    {"tr_tracker_damage_json", call_damage_json, 2, 0},
+    {"tr_checkpoint_json", call_checkpoint_json, 3, 0},
+    {"tr_verify_against", call_verify_against, 4, 0},
+    {"tr_public_key", call_public_key, 2, 0},
     {"tr_tracker_set_time", call_set_time, 2, 0},
     {"tr_tracker_refresh", call_refresh, 1, 0},
     {"tr_register_product", call_register_product, 8, BIT(2) | BIT(5) | BIT(6) | BIT(7)},
@@ -282,15 +306,17 @@ int main(void) {
                 if (s != TR_ERR_NULL_POINTER) fprintf(stderr, "%s arg %d: %s\n", cases[c].name, i, tr_status_name(s));
                 CHECK(s == TR_ERR_NULL_POINTER);
                 CHECK_MESSAGE("is NULL");
+                CHECK(strstr(tr_last_error_json(), "\"kind\":\"NullPointer\"") != NULL);
             }
         }
     }
-    CHECK(calls == 240);
+    CHECK(calls == 253);
     check_null_struct_fields(t);
     /* The functions that accept NULL and return nothing. */
     tr_string_free(NULL);
     tr_tracker_free(NULL);
     CHECK(strcmp(tr_last_error_message(), "argument `serials` is NULL") == 0);
+    CHECK(strstr(tr_last_error_json(), "\"argument\":\"serials\"") != NULL);
     tr_tracker_free(t);
     return CHECKS_REPORT();
 }

@@ -89,11 +89,11 @@ step "compile the README example" gcc "${CFLAGS[@]}" "$OUT/readme.c" -o "$OUT/re
 step "run the README example under valgrind" "${VALGRIND[@]}" "$OUT/readme"
 
 run_checks "scenario.c under valgrind" 284 "${VALGRIND[@]}" "$OUT/scenario" "$OUT/scenario.db"
-run_checks "nulls.c under valgrind" 431 "${VALGRIND[@]}" "$OUT/nulls"
-run_checks "scenario.cpp (RAII, threads, refresh) under valgrind" 60 "${VALGRIND[@]}" "$OUT/scenario_cpp" "$OUT/cpp.db"
+run_checks "nulls.c under valgrind" 644 "${VALGRIND[@]}" "$OUT/nulls"
+run_checks "scenario.cpp (RAII, threads, refresh, checkpoints) under valgrind" 68 "${VALGRIND[@]}" "$OUT/scenario_cpp" "$OUT/cpp.db"
 run_checks "scenario.c, static library" 284 "$OUT/scenario_static" "$OUT/static.db"
 run_checks "scenario.c under ASan+UBSan" 284 env ASAN_OPTIONS=detect_leaks=1 "$OUT/scenario_asan" "$OUT/asan.db"
-run_checks "nulls.c under ASan+UBSan" 431 env ASAN_OPTIONS=detect_leaks=1 "$OUT/nulls_asan"
+run_checks "nulls.c under ASan+UBSan" 644 env ASAN_OPTIONS=detect_leaks=1 "$OUT/nulls_asan"
 
 # Trace, recall and hold (issue 3), with their NULL cases: tests/c/trace.c.
 step "compile trace.c" gcc "${CFLAGS[@]}" "$HERE/trace.c" -o "$OUT/trace" "${LINK[@]}"
@@ -108,7 +108,15 @@ step "compile hostile.c with ASan+UBSan" gcc "${CFLAGS[@]}" "${SANITIZE[@]}" "$H
 run_checks "hostile.c under valgrind" 392 env RUST_BACKTRACE=0 "${VALGRIND[@]}" "$OUT/hostile" "$OUT/hostile.db"
 run_checks "hostile.c under ASan+UBSan" 392 env RUST_BACKTRACE=0 ASAN_OPTIONS=detect_leaks=1 "$OUT/hostile_asan" "$OUT/hostile_asan.db"
 
-EXPECTED_PROGRAMS=10
+# The audit trail (issue 9): checkpoints, tr_verify_against (truncated, rewritten, wrong
+# key), open flags, a log with an altered body salvaged read-only, tr_last_error_json:
+# tests/c/audit.c.
+step "compile audit.c" gcc "${CFLAGS[@]}" "$HERE/audit.c" -o "$OUT/audit" "${LINK[@]}"
+step "compile audit.c with ASan+UBSan" gcc "${CFLAGS[@]}" "${SANITIZE[@]}" "$HERE/audit.c" -o "$OUT/audit_asan" "${LINK[@]}"
+run_checks "audit.c under valgrind" 165 "${VALGRIND[@]}" "$OUT/audit" "$OUT/audit"
+run_checks "audit.c under ASan+UBSan" 165 env ASAN_OPTIONS=detect_leaks=1 "$OUT/audit_asan" "$OUT/audit_asan"
+
+EXPECTED_PROGRAMS=12
 if [[ $programs -ne $EXPECTED_PROGRAMS ]]; then
     echo "FAIL ran $programs test programs, expected $EXPECTED_PROGRAMS"
     failed=$((failed + 1))

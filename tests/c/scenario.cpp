@@ -184,6 +184,44 @@ void status_codes() {
     CHECK(read_only.read_only() && std::string(read_only.what()).rfind("TR_ERR_READ_ONLY: ", 0) == 0);
     CHECK(tr::Error(TR_ERR_PANIC, "bug").panic() && tr::Error(TR_ERR_STALE_WRITER, "x").stale_writer());
     expect_error(TR_ERR_INVALID_INPUT, "path", [] { tr::Tracker::open(""); });
+    expect_error(TR_ERR_INVALID_INPUT, "flags", [] { tr::Tracker::open(":memory:", 8u); });
+    try {
+        tr::Tracker::open("  ", TR_OPEN_SALVAGE);
+        CHECK(!"no error was thrown");
+    } catch (const tr::Error &e) {
+        CHECK(contains(e.json(), "\"kind\":\"InvalidInput\"") && contains(e.json(), "\"field\":\"path\""));
+    }
+}
+
+// Checkpoints and open flags through the wrapper (issue 9); tests/c/audit.c goes further.
+void checkpoints(const std::string &path) {
+    tr::Key secret{};
+    secret.fill(3);
+    tr::Key stranger{};
+    stranger.fill(4);
+    const tr::Key public_key = tr::public_key(secret);
+    std::string checkpoint;
+    std::remove(path.c_str());
+    {
+        tr::Tracker t = tr::Tracker::open(path, TR_OPEN_SALVAGE);
+        CHECK(t.damage() == "null");
+        t.set_time("2026-03-01T08:00:00Z");
+        tr::check(tr_register_location(t.get(), ACTOR, nullptr, "DOCK", "receiving", nullptr));
+        checkpoint = t.checkpoint(secret);
+        CHECK(contains(checkpoint, "\"signature\":\""));
+        CHECK(t.verify_against(checkpoint, public_key) == t.event_count());
+        try {
+            t.verify_against(checkpoint, tr::public_key(stranger));
+            CHECK(!"no error was thrown");
+        } catch (const tr::Error &e) {
+            CHECK(e.tampered() && contains(e.json(), "\"damage\":\"bad_signature\""));
+        }
+    }
+    {
+        tr::Tracker again = tr::Tracker::open(path, TR_OPEN_NO_VERIFY);
+        CHECK(again.verify_against(checkpoint, public_key) == again.event_count());
+    }
+    std::remove(path.c_str());
 }
 
 }  // namespace
@@ -198,5 +236,6 @@ int main(int argc, char **argv) {
     trace_and_recall();
     refresh(argc > 1 ? argv[1] : "scenario-cpp-test.db");
     status_codes();
+    checkpoints(std::string(argc > 1 ? argv[1] : "scenario-cpp-test.db") + ".audit");
     return CHECKS_REPORT();
 }

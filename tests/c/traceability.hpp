@@ -1,9 +1,11 @@
 // A small RAII wrapper over the C API, for C++ hosts: handles free themselves, every
-// failed status becomes a tr::Error carrying its code and message, and JSON results
-// come back as std::string.
+// failed status becomes a tr::Error carrying its code, message and typed fields (the
+// JSON of tr_last_error_json), and JSON results come back as std::string.
 #ifndef TRACEABILITY_HPP
 #define TRACEABILITY_HPP
 
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -14,12 +16,17 @@
 
 namespace tr {
 
-// A failed call: its status code (TR_ERR_*), and "TR_ERR_NAME: message" as what().
+// A failed call: its status code (TR_ERR_*), "TR_ERR_NAME: message" as what(), and its
+// typed fields as JSON (tr_last_error_json: {"status":N,"kind":"...","message":"...",...},
+// e.g. "seq" and "damage" for TR_ERR_TAMPERED).
 class Error : public std::runtime_error {
 public:
-    Error(tr_status status, const char *message)
-        : std::runtime_error(std::string(tr_status_name(status)) + ": " + message), status_(status) {}
+    Error(tr_status status, const char *message, const char *json = "{}")
+        : std::runtime_error(std::string(tr_status_name(status)) + ": " + message), status_(status), json_(json) {}
     tr_status status() const { return status_; }
+    const std::string &json() const { return json_; }
+    // The audit chain is broken, or no longer extends a checkpoint (see json()["damage"]).
+    bool tampered() const { return status_ == TR_ERR_TAMPERED; }
     // Another writer appended first: refresh (or simply retry the command).
     bool stale_writer() const { return status_ == TR_ERR_STALE_WRITER; }
     // An intact event in the log cannot be applied; the store can be opened read-only up to it.
@@ -32,10 +39,21 @@ public:
 
 private:
     tr_status status_;
+    std::string json_;
 };
 
 inline void check(tr_status status) {
-    if (status != TR_OK) throw Error(status, tr_last_error_message());
+    if (status != TR_OK) throw Error(status, tr_last_error_message(), tr_last_error_json());
+}
+
+// A 32-byte Ed25519 key (a signing key's secret seed, or a public key).
+using Key = std::array<std::uint8_t, 32>;
+
+// The public key of a signing key, for whoever verifies checkpoints.
+inline Key public_key(const Key &signing_key) {
+    Key out{};
+    check(tr_public_key(signing_key.data(), out.data()));
+    return out;
 }
 
 // Calls a query `f(char **out)` and returns its JSON text, freed by the library.
@@ -57,6 +75,13 @@ public:
     static Tracker open(const std::string &path) {
         tr_tracker *raw = nullptr;
         check(tr_tracker_open(path.c_str(), &raw));
+        return Tracker(raw);
+    }
+    // Opens with flags: TR_OPEN_NO_VERIFY (trusted fast path), TR_OPEN_SALVAGE (a damaged
+    // log opens read-only up to its first bad event; see damage()).
+    static Tracker open(const std::string &path, std::uint32_t flags) {
+        tr_tracker *raw = nullptr;
+        check(tr_tracker_open_with(path.c_str(), flags, &raw));
         return Tracker(raw);
     }
     // The raw handle, for calling any tr_ function; still owned by this object.
@@ -100,6 +125,19 @@ public:
         return json([&](char **out) { return tr_certificate_of_analysis_json(get(), product, lot, out); });
     }
     std::string head() const { return json([&](char **out) { return tr_head_json(get(), out); }); }
+    // Why a salvaged tracker stopped replaying (JSON), or "null" for a healthy log.
+    std::string damage() const { return json([&](char **out) { return tr_tracker_damage_json(get(), out); }); }
+    // The head signed with `signing_key` (checkpoint JSON); keep it outside the store.
+    std::string checkpoint(const Key &signing_key) const {
+        return json([&](char **out) { return tr_checkpoint_json(get(), signing_key.data(), out); });
+    }
+    // Proves the log still extends `checkpoint`; returns how many events it holds. Throws
+    // tr::Error (tampered(), damage "truncated", "rewritten", "bad_signature", ...).
+    std::uint64_t verify_against(const std::string &checkpoint, const Key &public_key) const {
+        std::uint64_t count = 0;
+        check(tr_verify_against(get(), checkpoint.c_str(), public_key.data(), &count));
+        return count;
+    }
     std::string verify() const { return json([&](char **out) { return tr_verify_json(get(), out); }); }
 
     // Trace and recall (issue 3): JSON text, or with *_render a diagram in `format`

@@ -16,7 +16,7 @@ use traceability_core::{
     TraceError,
 };
 
-use crate::status::{Failure, TR_ERR_INVALID_INPUT, TR_ERR_INVALID_UTF8};
+use crate::status::Failure;
 
 /// A required UTF-8 string argument.
 ///
@@ -34,12 +34,10 @@ pub unsafe fn opt_str_arg<'a>(ptr: *const c_char, name: &str) -> Result<Option<&
     if ptr.is_null() {
         return Ok(None);
     }
-    CStr::from_ptr(ptr).to_str().map(Some).map_err(|e| {
-        Failure::new(
-            TR_ERR_INVALID_UTF8,
-            format!("argument `{name}` is not valid UTF-8: {e}"),
-        )
-    })
+    CStr::from_ptr(ptr)
+        .to_str()
+        .map(Some)
+        .map_err(|e| Failure::invalid_utf8(name, e))
 }
 
 /// A required value parsed from a string argument: ids (`ProductId`, `LotNumber`, ...),
@@ -77,7 +75,7 @@ pub unsafe fn opt_text_arg(ptr: *const c_char, name: &str) -> Result<Option<Stri
 }
 
 fn invalid(name: &str, message: String) -> Failure {
-    Failure::new(TR_ERR_INVALID_INPUT, format!("invalid {name}: {message}"))
+    Failure::invalid(name, message)
 }
 
 /// A required decimal quantity such as `"12.5"` (never a binary float).

@@ -282,7 +282,8 @@ mod tests {
     use super::*;
     use crate::status::{run_status, TR_OK};
 
-    /// A memory store whose reads fail once `broken` is set: a replay that cannot succeed.
+    /// A memory store whose reads (all of them) fail once `broken` is set: a replay that
+    /// cannot succeed.
     struct FlakyStore {
         inner: MemoryStore,
         broken: Arc<AtomicBool>,
@@ -306,6 +307,10 @@ mod tests {
             self.inner.read_from(from_seq, visit)
         }
         fn read_one(&self, seq: u64) -> Result<Option<StoredEvent>, TraceError> {
+            // The replay after a panic reads event by event (`Tracker::reload`).
+            if self.broken.load(Ordering::SeqCst) {
+                return Err(TraceError::Storage("disk unplugged".to_owned()));
+            }
             self.inner.read_one(seq)
         }
     }

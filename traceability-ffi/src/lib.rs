@@ -11,13 +11,16 @@
 //!
 //! Conventions (see the header): every export's body is one `ffi_guard!` (checked by a
 //! test), so no panic unwinds into C; fallible calls return a [`status::tr_status`] code and
-//! leave their explanation in `tr_last_error_message()`; strings the library returns
+//! leave their explanation in `tr_last_error_message()` and its typed fields in
+//! `tr_last_error_json()` (both in [`status`]); checkpoints, verification against them
+//! and salvaged opens are in [`audit`] and [`lifecycle`]; strings the library returns
 //! are owned by the caller and freed with `tr_string_free`.
 #![allow(clippy::missing_safety_doc)]
 
 #[macro_use]
 pub mod status;
 pub mod args;
+pub mod audit;
 pub mod commands;
 pub mod handle;
 pub mod lifecycle;

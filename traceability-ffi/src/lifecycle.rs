@@ -3,11 +3,11 @@
 
 use std::ffi::{c_char, CString};
 
-use traceability_core::Tracker;
+use traceability_core::{OpenOptions, Tracker};
 
 use crate::args::str_arg;
 use crate::handle::{out_arg, tr_tracker, tracker_arg};
-use crate::status::{last_error_ptr, status_name, tr_status, Failure, TR_ERR_INVALID_INPUT};
+use crate::status::{last_error_json_ptr, last_error_ptr, status_name, tr_status, Failure};
 
 /// Major version of the library this header belongs to.
 pub const TR_VERSION_MAJOR: u32 = 0;
@@ -35,6 +35,33 @@ pub extern "C" fn tr_version() -> *const c_char {
 #[no_mangle]
 pub extern "C" fn tr_last_error_message() -> *const c_char {
     ffi_guard!(c"".as_ptr() => { last_error_ptr() })
+}
+
+/// The last failed call on the calling thread as a JSON object with its typed fields,
+/// or "{}" if the last call succeeded. Never NULL. Always present:
+/// `{"status":17,"kind":"Tampered","message":"..."}` (`status` the code returned, `kind`
+/// the core's error kind or "NullPointer" / "InvalidUtf8" / "Panic", `message` the text
+/// of `tr_last_error_message()`). Then the fields of the kind:
+///  - Tampered: `seq` (the first bad event, or for a checkpoint the count it signs),
+///    `damage` ("body_altered", "undecodable", "hash_altered", "missing", "reordered",
+///    "inserted", "truncated", "rewritten", "bad_signature"), `detail`;
+///  - Unreplayable: `seq`, `detail`; ReadOnly, Storage: `detail`;
+///  - InvalidInput: `field`, `reason` (when the core or the boundary names the field);
+///  - NullPointer, InvalidUtf8: `argument`;
+///  - UnknownProduct `product`; UnknownLot `product`, `lot`; UnknownSerial `product`,
+///    `serial`; UnknownLocation `location`; UnknownParty `party`; UnknownOrder `order`;
+///    DuplicateNumber `key_kind`, `key`; WrongTracking `product`, `actual`, `expected`;
+///    WrongRole `party`, `expected`; InvalidQuantity `quantity`, `rule`;
+///    InsufficientStock `item`, `location`, `requested`, `available`; InvalidTransition
+///    `product`, `serial`, `from`, `to`; ExpiredLot `product`, `lot`, `expiry`, `date`;
+///    NotUsable `item`, `why`; StaleWriter `expected`, `actual`.
+///
+/// Ownership: owned by the library, like `tr_last_error_message()`: valid until the next
+/// `tr_` call that returns a `tr_status` on this thread; never free it. Thread-safe (one
+/// error per thread).
+#[no_mangle]
+pub extern "C" fn tr_last_error_json() -> *const c_char {
+    ffi_guard!(c"{}".as_ptr() => { last_error_json_ptr() })
 }
 
 /// The name of a status code as written in this header ("TR_ERR_UNKNOWN_LOT"), or
@@ -98,14 +125,73 @@ pub unsafe extern "C" fn tr_tracker_open(
 ) -> tr_status {
     ffi_guard!({
         new_tracker(out, || {
-            let path = str_arg(path, "path")?;
-            if path.trim().is_empty() {
-                return Err(Failure::new(
-                    TR_ERR_INVALID_INPUT,
-                    "invalid path: empty (give a file name, or \":memory:\" for a scratch store)",
+            let path = path_arg(path)?;
+            Ok(Tracker::open(path)?)
+        })
+    })
+}
+
+/// A required store path: UTF-8, not blank.
+unsafe fn path_arg<'a>(path: *const c_char) -> Result<&'a str, Failure> {
+    let path = str_arg(path, "path")?;
+    if path.trim().is_empty() {
+        return Err(Failure::invalid(
+            "path",
+            "empty (give a file name, or \":memory:\" for a scratch store)",
+        ));
+    }
+    Ok(path)
+}
+
+/// `tr_tracker_open_with` flag: skip recomputing each event's hash while replaying (the
+/// trusted fast path for a store the caller vouches for). Numbering and links are still
+/// checked; run `tr_verify_json` later to check the contents.
+pub const TR_OPEN_NO_VERIFY: u32 = 1;
+/// `tr_tracker_open_with` flag: when the log cannot be verified or replayed, open it
+/// read-only up to the event before the first bad one instead of failing.
+pub const TR_OPEN_SALVAGE: u32 = 2;
+
+/// Every defined `tr_tracker_open_with` flag.
+const OPEN_FLAGS: u32 = TR_OPEN_NO_VERIFY | TR_OPEN_SALVAGE;
+
+/// `tr_tracker_open` with flags: 0 (the default: verify every event's hash, fail on a
+/// damaged log), or an OR of `TR_OPEN_NO_VERIFY` and `TR_OPEN_SALVAGE`. A bit that is not
+/// one of these is TR_ERR_INVALID_INPUT.
+///
+/// Without TR_OPEN_SALVAGE, a damaged log fails: TR_ERR_TAMPERED (the chain is broken;
+/// `tr_last_error_json()` gives `seq`, the first bad event, and `damage`) or
+/// TR_ERR_UNREPLAYABLE (an intact event the state cannot take; `seq`). With it, such a
+/// log opens read-only up to the event before the first bad one: queries answer about
+/// that history, `tr_tracker_damage_json` says what stopped the replay, and every command
+/// (and `tr_tracker_refresh`) is refused with TR_ERR_READ_ONLY. A healthy log opens as
+/// usual (`tr_tracker_damage_json` gives "null"). Other failures (an unreadable file:
+/// TR_ERR_STORAGE) fail either way.
+///
+/// Ownership: `path` is borrowed for the call. On TR_OK, `*out` is a new handle owned
+/// by the caller, freed with `tr_tracker_free`; on failure `*out` is NULL. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn tr_tracker_open_with(
+    path: *const c_char,
+    flags: u32,
+    out: *mut *mut tr_tracker,
+) -> tr_status {
+    ffi_guard!({
+        new_tracker(out, || {
+            let path = path_arg(path)?;
+            if flags & !OPEN_FLAGS != 0 {
+                return Err(Failure::invalid(
+                    "flags",
+                    format!(
+                        "unknown bits {:#x} (TR_OPEN_NO_VERIFY, TR_OPEN_SALVAGE)",
+                        flags & !OPEN_FLAGS
+                    ),
                 ));
             }
-            Ok(Tracker::open(path)?)
+            let options = OpenOptions {
+                verify: flags & TR_OPEN_NO_VERIFY == 0,
+                salvage: flags & TR_OPEN_SALVAGE != 0,
+            };
+            Ok(Tracker::open_with(path, options)?)
         })
     })
 }
@@ -151,12 +237,8 @@ pub unsafe extern "C" fn tr_tracker_set_time(
     ffi_guard!({
         let tracker = tracker_arg(tracker)?;
         let text = str_arg(instant, "instant")?;
-        let at = chrono::DateTime::parse_from_rfc3339(text.trim()).map_err(|e| {
-            Failure::new(
-                TR_ERR_INVALID_INPUT,
-                format!("invalid instant: {text:?} is not RFC 3339 ({e})"),
-            )
-        })?;
+        let at = chrono::DateTime::parse_from_rfc3339(text.trim())
+            .map_err(|e| Failure::invalid("instant", format!("{text:?} is not RFC 3339 ({e})")))?;
         tracker.with(|engine| {
             engine.set_time(at.with_timezone(&chrono::Utc));
             Ok(())

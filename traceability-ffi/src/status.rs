@@ -136,62 +136,249 @@ pub fn status_of(kind: ErrorKind) -> tr_status {
     }
 }
 
-/// A failed call: the status returned to C and the message `tr_last_error_message` shows.
+/// A failed call: the status returned to C, the message `tr_last_error_message` shows,
+/// and the typed fields `tr_last_error_json` shows.
 #[derive(Debug)]
 pub struct Failure {
     /// The code returned.
     pub status: tr_status,
     /// The explanation.
     pub message: String,
+    /// The typed fields beyond status, kind and message.
+    detail: Detail,
+}
+
+/// The typed part of a [`Failure`]: a core error (converted to JSON only when asked for),
+/// or the fields of a failure of the C boundary.
+#[derive(Debug)]
+enum Detail {
+    None,
+    Core(Box<TraceError>),
+    Fields(Vec<(&'static str, String)>),
 }
 
 impl Failure {
-    /// A failure with a code and a message.
+    /// A failure with a code and a message (no typed fields).
     pub fn new(status: tr_status, message: impl Into<String>) -> Self {
         Self {
             status,
             message: message.into(),
+            detail: Detail::None,
         }
     }
 
-    /// A NULL pointer where the argument `name` is required.
+    /// A NULL pointer where the argument `name` is required (`"argument"` in the JSON).
     pub fn null(name: &str) -> Self {
-        Self::new(TR_ERR_NULL_POINTER, format!("argument `{name}` is NULL"))
+        Self {
+            detail: Detail::Fields(vec![("argument", name.to_owned())]),
+            ..Self::new(TR_ERR_NULL_POINTER, format!("argument `{name}` is NULL"))
+        }
+    }
+
+    /// A string argument `name` that is not UTF-8 (`"argument"` in the JSON).
+    pub fn invalid_utf8(name: &str, why: impl std::fmt::Display) -> Self {
+        Self {
+            detail: Detail::Fields(vec![("argument", name.to_owned())]),
+            ..Self::new(
+                TR_ERR_INVALID_UTF8,
+                format!("argument `{name}` is not valid UTF-8: {why}"),
+            )
+        }
+    }
+
+    /// `TR_ERR_INVALID_INPUT` for the argument or field `field`, with the core's message
+    /// shape ("invalid {field}: {reason}") and its typed fields `field` and `reason`.
+    pub fn invalid(field: &str, reason: impl Into<String>) -> Self {
+        let reason = reason.into();
+        Self {
+            status: TR_ERR_INVALID_INPUT,
+            message: format!("invalid {field}: {reason}"),
+            detail: Detail::Fields(vec![("field", field.to_owned()), ("reason", reason)]),
+        }
+    }
+
+    /// The failure as the JSON object `tr_last_error_json` returns.
+    pub fn to_json(&self) -> String {
+        let mut object = serde_json::Map::new();
+        object.insert("status".into(), self.status.into());
+        object.insert("kind".into(), kind_name(self.status).into());
+        object.insert("message".into(), self.message.clone().into());
+        match &self.detail {
+            Detail::None => {}
+            Detail::Core(error) => core_fields(error, &mut object),
+            Detail::Fields(fields) => {
+                for (name, value) in fields {
+                    object.insert((*name).into(), value.clone().into());
+                }
+            }
+        }
+        serde_json::Value::Object(object).to_string()
     }
 }
 
 impl From<TraceError> for Failure {
     fn from(error: TraceError) -> Self {
-        Self::new(status_of(error.kind()), error.to_string())
+        Self {
+            status: status_of(error.kind()),
+            message: error.to_string(),
+            detail: Detail::Core(Box::new(error)),
+        }
+    }
+}
+
+/// A core error as JSON: `{"status":N,"kind":"Tampered","message":"...", ...}` plus its
+/// typed fields (for `Tampered`: `seq` and `damage`; see `tr_last_error_json`).
+pub fn error_json(error: &TraceError) -> String {
+    Failure::from(error.clone()).to_json()
+}
+
+/// The kind name of a status: the core's `ErrorKind` name for codes 1..=99
+/// ("UnknownLot"), and "NullPointer", "InvalidUtf8", "Panic" for the boundary's codes:
+/// the header name without `TR_ERR_`, in CamelCase.
+pub fn kind_name(status: tr_status) -> String {
+    let Some(name) = status_name(status) else {
+        return "Unknown".to_owned();
+    };
+    let name = name.to_str().unwrap_or_default();
+    let name = name.strip_prefix("TR_ERR_").unwrap_or("Ok");
+    name.split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_string() + &chars.as_str().to_ascii_lowercase())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Inserts the typed fields of a core error (ids as text, quantities as decimal text,
+/// dates as "YYYY-MM-DD", enums as their JSON names).
+fn core_fields(error: &TraceError, object: &mut serde_json::Map<String, serde_json::Value>) {
+    use serde_json::json;
+    let fields = match error {
+        TraceError::InvalidInput { field, reason } => json!({"field": field, "reason": reason}),
+        TraceError::UnknownProduct(product) => json!({ "product": product }),
+        TraceError::UnknownLot { product, lot } => json!({"product": product, "lot": lot}),
+        TraceError::UnknownSerial { product, serial } => {
+            json!({"product": product, "serial": serial})
+        }
+        TraceError::UnknownLocation(location) => json!({ "location": location }),
+        TraceError::UnknownParty(party) => json!({ "party": party }),
+        TraceError::UnknownOrder(order) => json!({ "order": order }),
+        TraceError::DuplicateNumber { kind, key } => json!({"key_kind": kind, "key": key}),
+        TraceError::WrongTracking {
+            product,
+            actual,
+            expected,
+        } => json!({"product": product, "actual": actual, "expected": expected}),
+        TraceError::WrongRole { party, expected } => json!({"party": party, "expected": expected}),
+        TraceError::InvalidQuantity { quantity, rule } => {
+            json!({"quantity": quantity, "rule": rule})
+        }
+        TraceError::InsufficientStock {
+            item,
+            location,
+            requested,
+            available,
+        } => json!({"item": item, "location": location, "requested": requested,
+                    "available": available}),
+        TraceError::InvalidTransition {
+            product,
+            serial,
+            from,
+            to,
+        } => json!({"product": product, "serial": serial, "from": from, "to": to}),
+        TraceError::ExpiredLot {
+            product,
+            lot,
+            expiry,
+            date,
+        } => json!({"product": product, "lot": lot, "expiry": expiry, "date": date}),
+        TraceError::NotUsable { item, why } => json!({"item": item, "why": why}),
+        TraceError::StaleWriter { expected, actual } => {
+            json!({"expected": expected, "actual": actual})
+        }
+        TraceError::Tampered {
+            seq,
+            damage,
+            detail,
+        } => json!({"seq": seq, "damage": damage.as_str(), "detail": detail}),
+        TraceError::Unreplayable { seq, detail } => json!({"seq": seq, "detail": detail}),
+        TraceError::ReadOnly(detail) | TraceError::Storage(detail) => json!({ "detail": detail }),
+    };
+    if let serde_json::Value::Object(fields) = fields {
+        object.extend(fields);
     }
 }
 
 /// What every status-returning export's body evaluates to.
 pub type FfiResult = Result<(), Failure>;
 
-thread_local! {
-    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+/// The calling thread's last failure: its message (always), its JSON (built on the first
+/// `tr_last_error_json` after it), and what that JSON is built from.
+struct LastError {
+    message: CString,
+    json: Option<CString>,
+    failure: Option<Failure>,
 }
 
-/// Empties the message, allocating nothing when it already is (the common case).
+thread_local! {
+    static LAST_ERROR: RefCell<LastError> = RefCell::new(LastError {
+        message: CString::default(),
+        json: None,
+        failure: None,
+    });
+}
+
+/// Forgets the last failure, allocating nothing when there is none (the common case).
 fn clear_last_error() {
     LAST_ERROR.with(|slot| {
-        if !slot.borrow().as_bytes().is_empty() {
-            *slot.borrow_mut() = CString::default();
+        let mut slot = slot.borrow_mut();
+        if slot.failure.is_some() || slot.json.is_some() || !slot.message.as_bytes().is_empty() {
+            *slot = LastError {
+                message: CString::default(),
+                json: None,
+                failure: None,
+            };
         }
     });
 }
 
-fn set_last_error(message: &str) {
+fn set_last_error(failure: Failure) {
     // Messages may quote user input; an interior NUL would truncate, never fail.
-    let text = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
-    LAST_ERROR.with(|slot| *slot.borrow_mut() = text);
+    let text = CString::new(failure.message.replace('\0', "\\0")).unwrap_or_default();
+    LAST_ERROR.with(|slot| {
+        *slot.borrow_mut() = LastError {
+            message: text,
+            json: None,
+            failure: Some(failure),
+        }
+    });
 }
 
 /// The calling thread's last error message ("" after a successful call). The pointer
 /// stays valid until the next status-returning call on this thread.
 pub fn last_error_ptr() -> *const c_char {
-    LAST_ERROR.with(|slot| slot.borrow().as_ptr())
+    LAST_ERROR.with(|slot| slot.borrow().message.as_ptr())
+}
+
+/// The calling thread's last failure as JSON ("{}" after a successful call), built once
+/// per failure. The pointer stays valid until the next status-returning call on this
+/// thread.
+pub fn last_error_json_ptr() -> *const c_char {
+    LAST_ERROR.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        let LastError { json, failure, .. } = &mut *slot;
+        json.get_or_insert_with(|| {
+            let text = failure
+                .as_ref()
+                .map_or_else(|| "{}".to_owned(), Failure::to_json);
+            // serde_json escapes NUL as \u0000: the text never holds a NUL byte.
+            CString::new(text).unwrap_or_default()
+        })
+        .as_ptr()
+    })
 }
 
 /// The text of a caught panic, for the last error message.
@@ -214,8 +401,9 @@ pub fn run_status(body: impl FnOnce() -> FfiResult) -> tr_status {
         Ok(Err(failure)) => failure,
         Err(payload) => Failure::new(TR_ERR_PANIC, panic_message(payload.as_ref())),
     };
-    set_last_error(&failure.message);
-    failure.status
+    let status = failure.status;
+    set_last_error(failure);
+    status
 }
 
 /// Runs a body that cannot fail but returns a value (`tr_version`, frees): catches any
@@ -266,6 +454,57 @@ mod tests {
         assert_eq!(last_error(), "argument `x` is NULL");
         assert_eq!(ffi_guard!({ Ok(()) }), TR_OK);
         assert_eq!(last_error(), "");
+    }
+
+    fn last_error_json() -> String {
+        unsafe { CStr::from_ptr(last_error_json_ptr()) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    #[test]
+    fn the_last_error_json_has_the_typed_fields() {
+        assert_eq!(ffi_guard!({ Ok(()) }), TR_OK);
+        assert_eq!(last_error_json(), "{}");
+        let tampered = TraceError::tampered(4, traceability_core::Damage::BodyAltered, "x\0y");
+        let _ = ffi_guard!({ Err(tampered.into()) });
+        let json: serde_json::Value = serde_json::from_str(&last_error_json()).unwrap();
+        assert_eq!(json["status"], TR_ERR_TAMPERED);
+        assert_eq!(json["kind"], "Tampered");
+        assert_eq!(json["seq"], 4);
+        assert_eq!(json["damage"], "body_altered");
+        assert_eq!(json["detail"], "x\0y");
+        assert_eq!(
+            json["message"],
+            "audit log tampered at event 4 (body_altered): x\0y"
+        );
+        assert_eq!(
+            last_error(),
+            "audit log tampered at event 4 (body_altered): x\\0y"
+        );
+        let _ = ffi_guard!({ Err(Failure::invalid("flags", "unknown bits 0x4")) });
+        let json: serde_json::Value = serde_json::from_str(&last_error_json()).unwrap();
+        assert_eq!(json["kind"], "InvalidInput");
+        assert_eq!(
+            (&json["field"], &json["reason"]),
+            (&"flags".into(), &"unknown bits 0x4".into())
+        );
+        let unreplayable = TraceError::Unreplayable {
+            seq: 9,
+            detail: "no".into(),
+        };
+        let json: serde_json::Value = serde_json::from_str(&error_json(&unreplayable)).unwrap();
+        assert_eq!((json["seq"].as_u64(), json.get("damage")), (Some(9), None));
+        assert_eq!(kind_name(TR_ERR_INVALID_UTF8), "InvalidUtf8");
+        assert_eq!(kind_name(TR_ERR_NULL_POINTER), "NullPointer");
+        assert_eq!(kind_name(TR_ERR_PANIC), "Panic");
+        for kind in [
+            ErrorKind::UnknownLot,
+            ErrorKind::StaleWriter,
+            ErrorKind::ReadOnly,
+        ] {
+            assert_eq!(kind_name(status_of(kind)), format!("{kind:?}"));
+        }
     }
 
     #[test]

@@ -24,7 +24,7 @@ use traceability_core::{
 
 use crate::args::{item_from_c, opt_str_arg, str_arg, struct_arg, tr_item, vec_arg};
 use crate::handle::{c_text, out_arg, submit, to_json, tr_tracker, tracker_arg};
-use crate::status::{tr_status, Failure, FfiResult, TR_ERR_INVALID_INPUT};
+use crate::status::{tr_status, Failure, FfiResult};
 
 /// How a trace or recall is drawn by the `*_render` functions: `TR_FORMAT_DOT` or
 /// `TR_FORMAT_MERMAID` (another value is TR_ERR_INVALID_INPUT).
@@ -47,9 +47,9 @@ fn format_arg(format: tr_format) -> Result<Shape, Failure> {
     match format {
         TR_FORMAT_DOT => Ok(Shape::Dot),
         TR_FORMAT_MERMAID => Ok(Shape::Mermaid),
-        other => Err(Failure::new(
-            TR_ERR_INVALID_INPUT,
-            format!("invalid format: unknown format {other} (TR_FORMAT_DOT or TR_FORMAT_MERMAID)"),
+        other => Err(Failure::invalid(
+            "format",
+            format!("unknown format {other} (TR_FORMAT_DOT or TR_FORMAT_MERMAID)"),
         )),
     }
 }

@@ -1,0 +1,399 @@
+/* The audit trail through C (issue 9): signed checkpoints and tr_verify_against
+ * (appending after a checkpoint is fine; a truncated or rewritten log, a wrong key or an
+ * altered checkpoint is TR_ERR_TAMPERED with its damage in tr_last_error_json), the open
+ * flags (TR_OPEN_NO_VERIFY, TR_OPEN_SALVAGE, unknown bits refused), a log whose event
+ * body was altered on disk (refused on open, salvaged read-only up to the event before
+ * it, opened on the trusted fast path), and the typed fields of tr_last_error_json.
+ *
+ * The stores are SQLite files written through the library. A "copy taken earlier" is a
+ * byte copy of the file made after every handle on it was freed (SQLite then folds its
+ * WAL into the file). The altered body is made by rewriting, in the file, the bytes of a
+ * receipt's reference ("PO-12345" -> "PO-99999"): the same length, so SQLite still reads
+ * the row, but the event no longer matches its hash.
+ *
+ * Usage: audit <path prefix for scratch SQLite files> */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "check.h"
+
+#define ACTOR "ana"
+#define NOW "2026-03-01T08:00:00Z"
+
+static char path_main[1024], path_early[1024], path_forged[1024], path_patched[1024];
+
+/* The unsigned number after `"key":` in `json`, or -1. */
+static long long json_number(const char *json, const char *key) {
+    char pattern[64];
+    const char *at;
+    if (json == NULL) return -1;
+    snprintf(pattern, sizeof pattern, "\"%s\":", key);
+    at = strstr(json, pattern);
+    return at == NULL ? -1 : strtoll(at + strlen(pattern), NULL, 10);
+}
+
+/* The tracker's event count (tr_head_json), or -1. */
+static long long event_count(tr_tracker *t) {
+    char *head = NULL;
+    long long count = -1;
+    if (tr_head_json(t, &head) == TR_OK) count = json_number(head, "event_count");
+    tr_string_free(head);
+    return count;
+}
+
+static int copy_file(const char *from, const char *to) {
+    char buffer[4096];
+    size_t n;
+    int ok = 1;
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    if (in == NULL || out == NULL) ok = 0;
+    while (ok && (n = fread(buffer, 1, sizeof buffer, in)) > 0) ok = fwrite(buffer, 1, n, out) == n;
+    if (in != NULL) fclose(in);
+    if (out != NULL && fclose(out) != 0) ok = 0;
+    return ok;
+}
+
+/* Replaces the only occurrence of `needle` in the file by `replacement` (same length).
+ * Returns how many occurrences there were (it patches only when there is exactly one). */
+static int patch_file(const char *path, const char *needle, const char *replacement) {
+    FILE *f = fopen(path, "rb");
+    long size;
+    char *bytes;
+    size_t len = strlen(needle), i;
+    int found = 0;
+    long at = -1;
+    if (f == NULL) return -1;
+    fseek(f, 0, SEEK_END);
+    size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    bytes = (char *)malloc((size_t)size);
+    if (bytes == NULL || fread(bytes, 1, (size_t)size, f) != (size_t)size) {
+        free(bytes);
+        fclose(f);
+        return -1;
+    }
+    fclose(f);
+    for (i = 0; i + len <= (size_t)size; i++) {
+        if (memcmp(bytes + i, needle, len) == 0) {
+            found++;
+            at = (long)i;
+        }
+    }
+    if (found == 1) {
+        memcpy(bytes + at, replacement, len);
+        f = fopen(path, "wb");
+        if (f == NULL || fwrite(bytes, 1, (size_t)size, f) != (size_t)size) found = -1;
+        if (f != NULL) fclose(f);
+    }
+    free(bytes);
+    return found;
+}
+
+static tr_tracker *open_store(const char *path) {
+    tr_tracker *t = NULL;
+    CHECK_OK(tr_tracker_open(path, &t));
+    if (t != NULL) CHECK_OK(tr_tracker_set_time(t, NOW));
+    return t;
+}
+
+static tr_status receive(tr_tracker *t, const char *lot, const char *reference) {
+    return tr_receive_lot(t, ACTOR, NULL, "FLOUR", lot, "100", "DOCK", NULL, "2026-03-01", NULL, NULL,
+                          reference);
+}
+
+/* The last error's JSON holds `"key":"value"`. */
+static int error_has(const char *key, const char *value) {
+    char pattern[256];
+    snprintf(pattern, sizeof pattern, "\"%s\":\"%s\"", key, value);
+    return strstr(tr_last_error_json(), pattern) != NULL;
+}
+
+static void checkpoints(void) {
+    uint8_t secret[32], public_key[32], stranger_secret[32], stranger[32], zero[32];
+    tr_tracker *t, *early, *forged;
+    char *checkpoint = NULL, *again = NULL, *altered = NULL;
+    uint64_t count = 99;
+    long long at_checkpoint, early_count;
+    char *where;
+
+    memset(secret, 7, sizeof secret);
+    memset(stranger_secret, 8, sizeof stranger_secret);
+    memset(zero, 0, sizeof zero);
+    CHECK_OK(tr_public_key(secret, public_key));
+    CHECK_OK(tr_public_key(stranger_secret, stranger));
+    CHECK(memcmp(public_key, stranger, 32) != 0);
+    CHECK(memcmp(public_key, secret, 32) != 0);
+
+    /* A store with a few events; a copy of it is kept ("taken earlier"). */
+    t = open_store(path_main);
+    if (t == NULL) return;
+    CHECK_OK(tr_register_product(t, ACTOR, NULL, "FLOUR", "lot", "kg", NULL, NULL));
+    CHECK_OK(tr_register_location(t, ACTOR, NULL, "DOCK", "receiving", NULL));
+    CHECK_OK(receive(t, "L1", "PO-1"));
+    early_count = event_count(t);
+    CHECK(early_count >= 3);
+    tr_tracker_free(t);
+    CHECK(copy_file(path_main, path_early));
+
+    /* More events, then a checkpoint of the head. */
+    t = open_store(path_main);
+    if (t == NULL) return;
+    CHECK_OK(receive(t, "L2", "PO-2"));
+    CHECK_OK(receive(t, "L3", "PO-3"));
+    at_checkpoint = event_count(t);
+    CHECK(at_checkpoint > early_count);
+    CHECK_OK(tr_checkpoint_json(t, secret, &checkpoint));
+    CHECK(json_number(checkpoint, "count") == at_checkpoint);
+    CHECK_CONTAINS(checkpoint, "\"head\":\"");
+    CHECK_CONTAINS(checkpoint, "\"recorded_at\":\"2026-03-01T08:00:00");
+    CHECK_CONTAINS(checkpoint, "\"signature\":\"");
+    /* Signing is deterministic (Ed25519, same head and time). */
+    CHECK_OK(tr_checkpoint_json(t, secret, &again));
+    CHECK(checkpoint != NULL && again != NULL && strcmp(checkpoint, again) == 0);
+    tr_string_free(again);
+    if (checkpoint == NULL) {
+        tr_tracker_free(t);
+        return;
+    }
+
+    /* The log extends the checkpoint: now, and after more events. */
+    CHECK_OK(tr_verify_against(t, checkpoint, public_key, &count));
+    CHECK((long long)count == at_checkpoint);
+    CHECK(strcmp(tr_last_error_json(), "{}") == 0);
+    CHECK_OK(receive(t, "L4", "PO-4"));
+    CHECK_OK(tr_verify_against(t, checkpoint, public_key, &count));
+    CHECK((long long)count == at_checkpoint + (event_count(t) - at_checkpoint));
+    CHECK((long long)count > at_checkpoint);
+
+    /* The wrong key, or an altered checkpoint: bad_signature, seq = the count signed. */
+    CHECK_STATUS(TR_ERR_TAMPERED, tr_verify_against(t, checkpoint, stranger, &count));
+    CHECK(count == 0);
+    CHECK(error_has("kind", "Tampered"));
+    CHECK(error_has("damage", "bad_signature"));
+    CHECK(json_number(tr_last_error_json(), "seq") == at_checkpoint);
+    CHECK(json_number(tr_last_error_json(), "status") == TR_ERR_TAMPERED);
+    CHECK_MESSAGE("signature");
+    altered = (char *)malloc(strlen(checkpoint) + 1);
+    if (altered != NULL) {
+        strcpy(altered, checkpoint);
+        where = strstr(altered, "\"count\":");
+        if (where != NULL) where[8] = where[8] == '1' ? '2' : '1';
+        CHECK_STATUS(TR_ERR_TAMPERED, tr_verify_against(t, altered, public_key, &count));
+        CHECK(error_has("damage", "bad_signature"));
+        free(altered);
+    }
+
+    /* Bad arguments: malformed JSON, a public key that is no key. */
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_verify_against(t, "{\"count\":1}", public_key, &count));
+    CHECK(error_has("kind", "InvalidInput"));
+    CHECK(error_has("field", "checkpoint"));
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_verify_against(t, "not json", public_key, &count));
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_verify_against(t, checkpoint, zero, &count));
+    CHECK(error_has("kind", "InvalidInput"));
+    CHECK(count == 0);
+    tr_tracker_free(t);
+
+    /* The copy taken earlier is the log cut short: truncated, at the count it holds. */
+    early = open_store(path_early);
+    if (early != NULL) {
+        CHECK(event_count(early) == early_count);
+        CHECK_STATUS(TR_ERR_TAMPERED, tr_verify_against(early, checkpoint, public_key, &count));
+        CHECK(error_has("damage", "truncated"));
+        CHECK(json_number(tr_last_error_json(), "seq") == early_count);
+        CHECK_MESSAGE("truncated");
+        tr_tracker_free(early);
+    }
+
+    /* The copy, continued with other events up to (and past) the checkpointed count: a
+     * correctly hashed chain, but the checkpointed head is gone -- rewritten. */
+    CHECK(copy_file(path_early, path_forged));
+    forged = open_store(path_forged);
+    if (forged != NULL) {
+        CHECK_OK(receive(forged, "X2", "PO-X2"));
+        CHECK_OK(receive(forged, "X3", "PO-X3"));
+        CHECK_OK(receive(forged, "X4", "PO-X4"));
+        CHECK(event_count(forged) > at_checkpoint);
+        CHECK_OK(tr_verify_json(forged, &again));
+        tr_string_free(again);
+        again = NULL;
+        CHECK_STATUS(TR_ERR_TAMPERED, tr_verify_against(forged, checkpoint, public_key, &count));
+        CHECK(error_has("damage", "rewritten"));
+        CHECK(json_number(tr_last_error_json(), "seq") == at_checkpoint - 1);
+        tr_tracker_free(forged);
+    }
+    tr_string_free(checkpoint);
+}
+
+static void open_flags(void) {
+    tr_tracker *t = NULL;
+    char *damage = NULL;
+    uint32_t flags[4];
+    int i;
+    flags[0] = 0;
+    flags[1] = TR_OPEN_NO_VERIFY;
+    flags[2] = TR_OPEN_SALVAGE;
+    flags[3] = TR_OPEN_NO_VERIFY | TR_OPEN_SALVAGE;
+    /* A healthy log opens with every combination, undamaged and writable. */
+    for (i = 0; i < 4; i++) {
+        t = NULL;
+        CHECK_OK(tr_tracker_open_with(path_main, flags[i], &t));
+        CHECK(t != NULL);
+        CHECK_OK(tr_tracker_damage_json(t, &damage));
+        CHECK(damage != NULL && strcmp(damage, "null") == 0);
+        tr_string_free(damage);
+        damage = NULL;
+        CHECK_OK(tr_tracker_refresh(t));
+        CHECK(event_count(t) > 0);
+        tr_tracker_free(t);
+    }
+    /* Unknown bits are refused, naming the flags; *out stays NULL. */
+    t = (tr_tracker *)&t;
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_tracker_open_with(path_main, 4u, &t));
+    CHECK(t == NULL);
+    CHECK(error_has("field", "flags"));
+    CHECK_MESSAGE("unknown bits 0x4");
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_tracker_open_with(path_main, 0x80000000u | TR_OPEN_SALVAGE, &t));
+    CHECK(t == NULL);
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_tracker_open_with("  ", 0, &t));
+    CHECK(error_has("field", "path"));
+    CHECK_OK(tr_tracker_open_with(":memory:", TR_OPEN_SALVAGE, &t));
+    tr_tracker_free(t);
+}
+
+/* A receipt's body altered in the file: refused on open, salvaged read-only up to the
+ * event before it, opened on the trusted fast path (where tr_verify_json finds it). */
+static void altered_body(void) {
+    tr_tracker *t;
+    char *json = NULL;
+    long long good, bad_seq;
+    int found;
+
+    t = open_store(path_patched);
+    if (t == NULL) return;
+    CHECK_OK(tr_register_product(t, ACTOR, NULL, "FLOUR", "lot", "kg", NULL, NULL));
+    CHECK_OK(tr_register_location(t, ACTOR, NULL, "DOCK", "receiving", NULL));
+    CHECK_OK(receive(t, "L1", "PO-1"));
+    good = event_count(t);
+    CHECK_OK(receive(t, "L2", "PO-12345"));
+    CHECK_OK(receive(t, "L3", "PO-3"));
+    tr_tracker_free(t);
+
+    found = patch_file(path_patched, "PO-12345", "PO-99999");
+    CHECK(found == 1);
+    if (found != 1) return;
+
+    /* Opening verifies by default: the first bad event, body_altered. */
+    t = (tr_tracker *)&t;
+    CHECK_STATUS(TR_ERR_TAMPERED, tr_tracker_open(path_patched, &t));
+    CHECK(t == NULL);
+    CHECK(error_has("damage", "body_altered"));
+    bad_seq = json_number(tr_last_error_json(), "seq");
+    CHECK(bad_seq == good);
+    CHECK_MESSAGE("tampered");
+    CHECK_STATUS(TR_ERR_TAMPERED, tr_tracker_open_with(path_patched, 0, &t));
+    CHECK(t == NULL);
+
+    /* Salvage: read-only, up to the event before the bad one. */
+    CHECK_OK(tr_tracker_open_with(path_patched, TR_OPEN_SALVAGE, &t));
+    CHECK(t != NULL);
+    if (t != NULL) {
+        CHECK(strcmp(tr_last_error_json(), "{}") == 0);
+        CHECK_OK(tr_tracker_damage_json(t, &json));
+        CHECK_CONTAINS(json, "\"kind\":\"Tampered\"");
+        CHECK_CONTAINS(json, "\"damage\":\"body_altered\"");
+        CHECK(json_number(json, "seq") == bad_seq);
+        CHECK(json_number(json, "status") == TR_ERR_TAMPERED);
+        CHECK_CONTAINS(json, "\"message\":\"audit log tampered at event");
+        tr_string_free(json);
+        json = NULL;
+        CHECK(event_count(t) == bad_seq);
+        /* Queries answer about the history before it. */
+        CHECK_OK(tr_lot_json(t, "FLOUR", "L1", &json));
+        CHECK_CONTAINS(json, "\"L1\"");
+        tr_string_free(json);
+        json = NULL;
+        CHECK_STATUS(TR_ERR_UNKNOWN_LOT, tr_lot_json(t, "FLOUR", "L3", &json));
+        CHECK(json == NULL);
+        CHECK(error_has("kind", "UnknownLot"));
+        CHECK(error_has("product", "FLOUR"));
+        CHECK(error_has("lot", "L3"));
+        /* Commands and refresh are refused. */
+        CHECK_OK(tr_tracker_set_time(t, NOW));
+        CHECK_STATUS(TR_ERR_READ_ONLY, receive(t, "L9", "PO-9"));
+        CHECK(error_has("kind", "ReadOnly"));
+        CHECK_MESSAGE("read-only");
+        CHECK_STATUS(TR_ERR_READ_ONLY, tr_tracker_refresh(t));
+        CHECK(event_count(t) == bad_seq);
+        tr_tracker_free(t);
+    }
+
+    /* The trusted fast path opens it (contents unchecked); verify finds the damage. */
+    t = NULL;
+    CHECK_OK(tr_tracker_open_with(path_patched, TR_OPEN_NO_VERIFY, &t));
+    if (t != NULL) {
+        CHECK_OK(tr_tracker_damage_json(t, &json));
+        CHECK(json != NULL && strcmp(json, "null") == 0);
+        tr_string_free(json);
+        json = NULL;
+        CHECK(event_count(t) > bad_seq);
+        CHECK_STATUS(TR_ERR_TAMPERED, tr_verify_json(t, &json));
+        CHECK(json == NULL);
+        CHECK(error_has("damage", "body_altered"));
+        CHECK(json_number(tr_last_error_json(), "seq") == bad_seq);
+        tr_tracker_free(t);
+    }
+}
+
+/* The typed fields of tr_last_error_json for the boundary's own failures. */
+static void last_error_json(void) {
+    tr_tracker *t = NULL;
+    const char *first, *second;
+    char *out = NULL;
+    CHECK_OK(tr_tracker_new_memory(&t));
+    CHECK(strcmp(tr_last_error_json(), "{}") == 0);
+    CHECK_STATUS(TR_ERR_NULL_POINTER, tr_lot_json(t, NULL, "L1", &out));
+    CHECK(error_has("kind", "NullPointer"));
+    CHECK(error_has("argument", "product"));
+    CHECK(json_number(tr_last_error_json(), "status") == TR_ERR_NULL_POINTER);
+    /* The same pointer until the next status-returning call. */
+    first = tr_last_error_json();
+    second = tr_last_error_json();
+    CHECK(first == second);
+    CHECK_STATUS(TR_ERR_INVALID_UTF8, tr_lot_json(t, "FL\xff", "L1", &out));
+    CHECK(error_has("kind", "InvalidUtf8"));
+    CHECK(error_has("argument", "product"));
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_receive_lot(t, ACTOR, NULL, "FLOUR", "L1", "1.0000000001", "DOCK",
+                                                     NULL, NULL, NULL, NULL, NULL));
+    CHECK(error_has("kind", "InvalidInput"));
+    CHECK(strstr(tr_last_error_json(), "\"field\":\"") != NULL);
+    CHECK(strstr(tr_last_error_json(), "\"reason\":\"") != NULL);
+    CHECK_STATUS(TR_ERR_UNKNOWN_PRODUCT,
+                 tr_receive_lot(t, ACTOR, NULL, "NOPE", "L1", "1", "DOCK", NULL, NULL, NULL, NULL, NULL));
+    CHECK(error_has("kind", "UnknownProduct"));
+    CHECK(error_has("product", "NOPE"));
+    /* A message quoting a NUL (through JSON) is escaped in the JSON, never truncated. */
+    CHECK_STATUS(TR_ERR_INVALID_INPUT,
+                 tr_execute_json(t, ACTOR, NULL, "{\"register_location\":{\"id\":\"A\\u0000B\"}}"));
+    CHECK(strlen(tr_last_error_json()) > 20);
+    CHECK_OK(tr_tracker_refresh(t));
+    CHECK(strcmp(tr_last_error_json(), "{}") == 0);
+    CHECK(strcmp(tr_last_error_message(), "") == 0);
+    tr_tracker_free(t);
+}
+
+int main(int argc, char **argv) {
+    const char *prefix = argc > 1 ? argv[1] : "audit";
+    snprintf(path_main, sizeof path_main, "%s.main.db", prefix);
+    snprintf(path_early, sizeof path_early, "%s.early.db", prefix);
+    snprintf(path_forged, sizeof path_forged, "%s.forged.db", prefix);
+    snprintf(path_patched, sizeof path_patched, "%s.patched.db", prefix);
+    remove(path_main);
+    remove(path_early);
+    remove(path_forged);
+    remove(path_patched);
+    checkpoints();
+    open_flags();
+    altered_body();
+    last_error_json();
+    return CHECKS_REPORT();
+}
