@@ -192,8 +192,15 @@ fn reopen(c: &mut Criterion) {
         .sample_size(10)
         .measurement_time(Duration::from_secs(20));
     group.throughput(Throughput::Elements(count));
-    group.bench_function(format!("sqlite store of {count} events"), |b| {
+    group.bench_function(format!("sqlite store of {count} events, verified"), |b| {
         b.iter(|| black_box(Tracker::open(&path).unwrap()))
+    });
+    let trusted = OpenOptions {
+        verify: false,
+        salvage: false,
+    };
+    group.bench_function(format!("sqlite store of {count} events, trusted"), |b| {
+        b.iter(|| black_box(Tracker::open_with(&path, trusted).unwrap()))
     });
     group.bench_function(format!("verify {count} events"), |b| {
         let tracker = Tracker::open(&path).unwrap();
