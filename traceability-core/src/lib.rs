@@ -5,7 +5,31 @@
 //! [`store::EventStore`] (the audit trail), and are applied to the in-memory [`State`]
 //! that queries read. Reopening a store verifies the hash chain and replays it to the
 //! same state ([`OpenOptions`] to skip verification or salvage a damaged log read-only;
-//! [`checkpoint`] for signed heads that detect truncation).
+//! [`event::checkpoint`] for signed heads that detect truncation).
+//!
+//! ## Layers
+//!
+//! One folder per concept; each layer uses only the layers listed before it, and the
+//! capabilities never use each other (`tests/architecture.rs` fails on any other
+//! dependency or a module cycle):
+//!
+//! | layer | holds |
+//! |---|---|
+//! | [`kernel`] | ids, bounded exact [`Quantity`], dates, clock, vocabularies, [`TraceError`] |
+//! | [`model`] | master data, [`Lot`], [`Serial`], quality and recall records |
+//! | [`command`] | one struct per command, and [`Command`] |
+//! | [`event`] | payloads, versioned bodies, hash-chained records, verify, checkpoints |
+//! | [`store`] | the [`store::EventStore`] trait; memory and SQLite stores |
+//! | [`state`] | [`State`]: private fields, changed only by [`State::apply`] |
+//! | [`capability`] | each concept's decisions: inventory, orders, production, quality, expiry, holds |
+//! | [`decide`] | the command dispatch and the automatic events commands imply |
+//! | [`query`] | trace, recall, reports: the catalog of public result types |
+//! | [`engine`] | [`Tracker`]: open, refresh, execute, batch |
+//! | [`io`] | renderings (DOT, Mermaid) |
+//!
+//! Every change of state is an event with who, when and why — including a lot running
+//! out ([`EventPayload::LotDepleted`]) and every recall, held or not
+//! ([`EventPayload::Recalled`]).
 //!
 //! Input limits (identifiers, free text, quantities, dates) are stated in [`kernel`]:
 //! a value outside them is refused with [`TraceError::InvalidInput`], never rounded,
@@ -32,34 +56,26 @@
 //! ```
 #![warn(missing_docs)]
 
-pub mod allocation;
-pub mod audit;
-pub mod checkpoint;
-pub mod clock;
-pub mod command;
-pub mod decide;
-pub mod error;
-pub mod event;
-pub mod expiry;
-pub mod genealogy;
 pub mod kernel;
 pub mod model;
-pub mod quality;
-pub mod reports;
-pub mod state;
+pub mod command;
+pub mod event;
 pub mod store;
-pub mod trace;
-pub mod tracker;
+pub mod state;
+pub mod capability;
+pub mod decide;
+pub mod query;
+pub mod engine;
+pub mod io;
 
-pub use checkpoint::Checkpoint;
-pub use clock::{Clock, FixedClock, SystemClock};
-pub use command::{Command, Line, LotSpec, Output};
-pub use error::{Damage, ErrorKind, TraceError};
+pub use command::*;
+pub use engine::{Committed, OpenOptions, Tracker};
 pub use event::{Event, EventBody, EventPayload};
+pub use kernel::clock::{Clock, FixedClock, SystemClock};
+pub use kernel::error::{Damage, ErrorKind, StorageError, TraceError};
 pub use model::*;
-pub use state::{ItemIdx, State};
-pub use trace::{trace_backward, trace_forward, BackwardTrace, ForwardTrace, RecallReport};
-pub use tracker::{Committed, OpenOptions, Tracker};
+pub use query::trace::{trace_backward, trace_forward, BackwardTrace, ForwardTrace, RecallReport};
+pub use state::State;
 
 /// The README's Rust example, compiled and run as a doctest so it stays true.
 #[doc = include_str!("../../README.md")]

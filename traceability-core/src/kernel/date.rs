@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 
-use crate::error::TraceError;
+use crate::kernel::error::TraceError;
 
 /// The most days a product's date offset may be: the span of years 1..=9999.
 pub const MAX_OFFSET_DAYS: u32 = 3_652_059;

@@ -1,4 +1,6 @@
-//! The kernel: bounded domain values every other layer builds on, and the input limits.
+//! The kernel: bounded domain values every other layer builds on (identifiers, exact
+//! quantities, dates, the clock, the closed vocabularies and the error type), and the
+//! input limits. The kernel depends on no other module of the crate.
 //!
 //! | value | limit | refused with |
 //! |---|---|---|
@@ -10,8 +12,12 @@
 //! Nothing is truncated or rounded to fit: a value outside the limits is an error naming
 //! the field.
 
+pub mod clock;
 pub mod date;
+pub mod error;
+pub mod id;
 pub mod quantity;
 pub mod text;
+pub mod vocab;
 
 pub use quantity::Quantity;

@@ -16,7 +16,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::TraceError;
+use crate::kernel::error::TraceError;
 
 /// Units of 10^-9 in one.
 const NANOS_PER_UNIT: i128 = 1_000_000_000;
@@ -339,7 +339,7 @@ mod tests {
         }
         assert_eq!(
             q("1e-999999999999").unwrap_err().kind(),
-            crate::ErrorKind::InvalidInput
+            crate::kernel::error::ErrorKind::InvalidInput
         );
     }
 

@@ -1,6 +1,6 @@
 //! Identifier and free-text rules.
 
-use crate::error::TraceError;
+use crate::kernel::error::TraceError;
 
 /// The most characters an identifier may have.
 pub const MAX_ID_CHARS: usize = 128;

@@ -1,8 +1,8 @@
 //! The in-memory store: for tests, scratch work and benchmarks.
 
 use super::{check_numbering, EventStore};
-use crate::error::TraceError;
-use crate::event::StoredEvent;
+use crate::event::{RecordSource, StoredEvent};
+use crate::kernel::error::TraceError;
 
 /// Events in a vector; gone when dropped.
 ///
@@ -18,10 +18,10 @@ pub struct MemoryStore {
 
 impl MemoryStore {
     /// A store holding exactly these records, unchecked (to inspect a copied or damaged
-    /// log with [`crate::audit::verify`]).
+    /// log with [`crate::event::audit::verify`]).
     ///
     /// ```
-    /// use traceability_core::{audit, store::MemoryStore};
+    /// use traceability_core::{event::audit, store::MemoryStore};
     /// assert_eq!(audit::verify(&MemoryStore::from_records(Vec::new())).unwrap(), 0);
     /// ```
     pub fn from_records(events: Vec<StoredEvent>) -> Self {
@@ -55,7 +55,9 @@ impl EventStore for MemoryStore {
         self.events.extend_from_slice(events);
         Ok(())
     }
+}
 
+impl RecordSource for MemoryStore {
     fn read_from(
         &self,
         from_seq: u64,

@@ -11,28 +11,18 @@ mod sqlite;
 pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 
-use crate::error::TraceError;
-use crate::event::StoredEvent;
+use crate::event::{RecordSource, StoredEvent};
+use crate::kernel::error::TraceError;
 
-/// An append-only log of [`StoredEvent`]s with optimistic concurrency.
-pub trait EventStore: Send {
+/// An append-only log of [`StoredEvent`]s with optimistic concurrency; reading is its
+/// [`RecordSource`] side.
+pub trait EventStore: RecordSource + Send {
     /// The sequence number the next appended event must have (the number of events).
     fn next_seq(&self) -> Result<u64, TraceError>;
 
     /// Appends `events` (numbered from `expected_next_seq`, without gaps) all or nothing.
     /// Fails with [`TraceError::StaleWriter`] when the store already holds more events.
     fn append(&mut self, expected_next_seq: u64, events: &[StoredEvent]) -> Result<(), TraceError>;
-
-    /// Calls `visit` with every event from `from_seq` on, in order; stops at the first
-    /// error `visit` returns.
-    fn read_from(
-        &self,
-        from_seq: u64,
-        visit: &mut dyn FnMut(StoredEvent) -> Result<(), TraceError>,
-    ) -> Result<(), TraceError>;
-
-    /// One event by sequence number (history queries).
-    fn read_one(&self, seq: u64) -> Result<Option<StoredEvent>, TraceError>;
 }
 
 /// Checks that `events` are numbered `expected_next_seq..` without gaps.
@@ -42,7 +32,7 @@ pub(crate) fn check_numbering(
 ) -> Result<(), TraceError> {
     for (offset, event) in events.iter().enumerate() {
         if event.seq != expected_next_seq + offset as u64 {
-            return Err(TraceError::Storage(format!(
+            return Err(TraceError::storage(format!(
                 "event numbered {} appended at position {}",
                 event.seq,
                 expected_next_seq + offset as u64

@@ -9,8 +9,14 @@ use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, TransactionBehavior};
 
 use super::{check_numbering, EventStore};
-use crate::error::{Damage, TraceError};
-use crate::event::{Hash, StoredEvent};
+use crate::event::{Hash, RecordSource, StoredEvent};
+use crate::kernel::error::{Damage, StorageError, TraceError};
+
+impl From<rusqlite::Error> for TraceError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Storage(StorageError::caused_by("SQLite", e))
+    }
+}
 
 /// An event log in a SQLite file (table `events`: `seq`, `body` JSON, `prev_hash`, `hash`).
 ///
@@ -50,9 +56,10 @@ impl SqliteStore {
     pub fn open(path: impl AsRef<Path>) -> Result<Self, TraceError> {
         let path = path.as_ref();
         Self::open_file(path).map_err(|e| match e {
-            TraceError::Storage(msg) => {
-                TraceError::Storage(format!("cannot open {}: {msg}", path.display()))
-            }
+            TraceError::Storage(inner) => TraceError::Storage(StorageError::caused_by(
+                format_args!("cannot open {}", path.display()),
+                inner,
+            )),
             other => other,
         })
     }
@@ -235,7 +242,9 @@ impl EventStore for SqliteStore {
         tx.commit()?;
         Ok(())
     }
+}
 
+impl RecordSource for SqliteStore {
     /// Every row from `from_seq` on, in order. A row that cannot be read as a record
     /// (body not TEXT or not UTF-8, a hash that is not a 32-byte BLOB) stops the read
     /// with [`TraceError::Tampered`] ([`Damage::Undecodable`]) naming its sequence

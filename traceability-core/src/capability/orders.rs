@@ -58,78 +58,21 @@
 //! ```
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::command::{Command, Line};
-use crate::decide::Context;
-use crate::error::TraceError;
-use crate::event::{EventPayload, Produced};
-use crate::model::{
-    ItemRef, LocationId, Lot, LotNumber, OrderId, ProductId, QualityStatus, Quantity, Serial,
-    SerialStatus, Tracking,
-};
-use crate::state::{ItemIdx, State};
-use crate::tracker::Tracker;
+use crate::capability::context::*;
+use crate::command::*;
+use crate::event::EventPayload;
+use crate::kernel::date::{bounded, not_before};
+use crate::kernel::error::TraceError;
+use crate::kernel::id::{ItemRef, LocationId, OrderId, ProductId};
+use crate::kernel::vocab::{PartyRole, SerialStatus, Tracking};
+use crate::kernel::Quantity;
+use crate::model::{Lot, QualityStatus, Serial, StockLine};
+use crate::state::{fefo_key, ItemIdx, State};
 
-/// The order in which candidate lots are taken.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Strategy {
-    /// First expired, first out: earliest removal date, else expiry, first.
-    Fefo,
-    /// First in, first out: earliest receipt first.
-    Fifo,
-    /// Last in, first out: latest receipt first.
-    Lifo,
-}
-
-/// What to allocate, and under which rules.
-///
-/// ```
-/// use traceability_core::{OrderId, ProductId, Quantity};
-/// use traceability_core::allocation::{AllocationRequest, Strategy};
-/// let r = AllocationRequest::new(ProductId::new("MILK").unwrap(), Quantity::from(5),
-///     OrderId::new("SO1").unwrap(), Strategy::Fefo);
-/// assert!(!r.partial && r.locations.is_none());
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AllocationRequest {
-    /// Product (lot- or serial-tracked).
-    pub product: ProductId,
-    /// Quantity wanted (> 0; a whole number for serials).
-    pub quantity: Quantity,
-    /// Order the stock is reserved for.
-    pub order: OrderId,
-    /// FEFO, FIFO or LIFO.
-    pub strategy: Strategy,
-    /// Planned ship date: lots must not be expired then (default: today).
-    pub ship_date: Option<NaiveDate>,
-    /// Minimum remaining shelf life at the ship date, in percent (0..=100).
-    pub min_remaining_shelf_life_pct: Option<Quantity>,
-    /// Only take stock from these locations.
-    pub locations: Option<Vec<LocationId>>,
-    /// Reserve what is eligible when it is not enough, instead of failing.
-    pub partial: bool,
-}
-
-impl AllocationRequest {
-    /// A request with no ship date (today), no shelf-life minimum, any location, not partial.
-    pub fn new(product: ProductId, quantity: Quantity, order: OrderId, strategy: Strategy) -> Self {
-        Self {
-            product,
-            quantity,
-            order,
-            strategy,
-            ship_date: None,
-            min_remaining_shelf_life_pct: None,
-            locations: None,
-            partial: false,
-        }
-    }
-}
 
 /// One reservation made by an allocation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -200,268 +143,6 @@ impl Allocation {
     }
 }
 
-/// The rules an order's allocation of a product was made under (checked again when a
-/// different lot or serial is scanned at pick).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct OrderRules {
-    /// Ship date.
-    pub ship_date: NaiveDate,
-    /// Minimum remaining shelf life %.
-    pub min_remaining_shelf_life_pct: Option<Quantity>,
-    /// Location filter.
-    pub locations: Option<Vec<LocationId>>,
-}
-
-/// FEFO sort key: (has no date, date) so lots without a date sort last.
-type FefoKey = (bool, NaiveDate);
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct LotKeys {
-    fefo: FefoKey,
-    received: NaiveDate,
-}
-
-/// Per-product ordered candidate sets.
-#[derive(Clone, Debug, Default, PartialEq)]
-struct ProductIndex {
-    fefo: BTreeSet<(FefoKey, LotNumber, u32)>,
-    fifo: BTreeSet<(NaiveDate, LotNumber, u32)>,
-    lifo: BTreeSet<(Reverse<NaiveDate>, LotNumber, u32)>,
-    serials: BTreeSet<u32>,
-}
-
-/// The allocation index kept inside [`State`]: ordered candidate lots (with available
-/// stock) and serials (`IN_INVENTORY`) per product, the rules of open order allocations,
-/// and which lots were deactivated automatically because they ran empty.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AllocIndex {
-    products: HashMap<ProductId, ProductIndex>,
-    lot_keys: Vec<Option<LotKeys>>,
-    serial_in: Vec<bool>,
-    depleted: Vec<bool>,
-    rules: HashMap<OrderId, Vec<(ProductId, OrderRules)>>,
-}
-
-fn fefo_key(lot: &Lot) -> FefoKey {
-    match lot.dates.removal.or(lot.dates.expiry) {
-        Some(d) => (false, d),
-        None => (true, NaiveDate::MAX),
-    }
-}
-
-fn keys(lot: &Lot) -> LotKeys {
-    LotKeys {
-        fefo: fefo_key(lot),
-        received: lot.received_on,
-    }
-}
-
-impl AllocIndex {
-    /// The number of lots currently indexed as having available stock (all products).
-    ///
-    /// ```
-    /// assert_eq!(traceability_core::State::default().allocation_index().indexed_lots(), 0);
-    /// ```
-    pub fn indexed_lots(&self) -> usize {
-        self.lot_keys.iter().filter(|k| k.is_some()).count()
-    }
-
-    /// The rules an order's allocation of a product was made under, if any is open.
-    pub fn rules(&self, order: &OrderId, product: &ProductId) -> Option<&OrderRules> {
-        self.rules
-            .get(order)?
-            .iter()
-            .find(|(p, _)| p == product)
-            .map(|(_, r)| r)
-    }
-}
-
-/// Re-indexes lot `i` after its stock or dates changed; `stock_event` tells whether the
-/// event moved stock in or out (for automatic deactivation of depleted lots).
-fn sync_lot(state: &mut State, i: u32, stock_event: StockChange) {
-    let lot = &mut state.lots[i as usize];
-    let index = &mut state.alloc;
-    let at = i as usize;
-    if index.lot_keys.len() <= at {
-        index.lot_keys.resize(at + 1, None);
-        index.depleted.resize(at + 1, false);
-    }
-    match stock_event {
-        StockChange::Out if lot.stock.is_empty() && lot.active => {
-            lot.active = false;
-            index.depleted[at] = true;
-        }
-        StockChange::In if index.depleted[at] && !lot.stock.is_empty() => {
-            lot.active = true;
-            index.depleted[at] = false;
-        }
-        StockChange::ExplicitStatus => index.depleted[at] = false,
-        _ => {}
-    }
-    let want = lot
-        .stock
-        .iter()
-        .any(|s| s.available() > Quantity::ZERO)
-        .then(|| keys(lot));
-    if index.lot_keys[at] == want {
-        return;
-    }
-    let entry = index.products.entry(lot.product.clone()).or_default();
-    if let Some(old) = index.lot_keys[at].take() {
-        let n = lot.number.clone();
-        entry.fefo.remove(&(old.fefo, n.clone(), i));
-        entry.fifo.remove(&(old.received, n.clone(), i));
-        entry.lifo.remove(&(Reverse(old.received), n, i));
-    }
-    if let Some(new) = want {
-        entry.fefo.insert((new.fefo, lot.number.clone(), i));
-        entry.fifo.insert((new.received, lot.number.clone(), i));
-        entry
-            .lifo
-            .insert((Reverse(new.received), lot.number.clone(), i));
-    }
-    index.lot_keys[at] = want;
-}
-
-fn sync_serial(state: &mut State, i: u32) {
-    let serial = &state.serials[i as usize];
-    let index = &mut state.alloc;
-    let at = i as usize;
-    if index.serial_in.len() <= at {
-        index.serial_in.resize(at + 1, false);
-    }
-    let want = serial.status == SerialStatus::InInventory;
-    if index.serial_in[at] == want {
-        return;
-    }
-    let entry = index.products.entry(serial.product.clone()).or_default();
-    if want {
-        entry.serials.insert(i);
-    } else {
-        entry.serials.remove(&i);
-    }
-    index.serial_in[at] = want;
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum StockChange {
-    None,
-    In,
-    Out,
-    ExplicitStatus,
-}
-
-/// Keeps the allocation index in step with an event just applied by [`State::apply`].
-pub(crate) fn after_apply(state: &mut State, payload: &EventPayload) -> Result<(), TraceError> {
-    let mut touched: Vec<(ItemRef, StockChange)> = Vec::new();
-    match payload {
-        EventPayload::LotReceived { lot, .. } => touched.push((lot_ref(lot), StockChange::In)),
-        EventPayload::SerialsExpected {
-            product, serials, ..
-        }
-        | EventPayload::SerialsReceived {
-            product, serials, ..
-        } => {
-            for s in serials {
-                touched.push((
-                    ItemRef::Serial {
-                        product: product.clone(),
-                        serial: s.clone(),
-                    },
-                    StockChange::None,
-                ));
-            }
-        }
-        EventPayload::Moved { item, .. }
-        | EventPayload::Allocated {
-            line: Line { item, .. },
-            ..
-        }
-        | EventPayload::AllocationCancelled {
-            line: Line { item, .. },
-            ..
-        }
-        | EventPayload::Picked {
-            line: Line { item, .. },
-            ..
-        } => touched.push((item.clone(), StockChange::None)),
-        EventPayload::Shipped { lines, .. } => {
-            touched.extend(lines.iter().map(|l| (l.item.clone(), StockChange::Out)))
-        }
-        EventPayload::Produced {
-            consumed, outputs, ..
-        } => {
-            touched.extend(consumed.iter().map(|l| (l.item.clone(), StockChange::Out)));
-            touched.extend(outputs.iter().map(|o| match o {
-                Produced::NewLot(lot) => (lot_ref(lot), StockChange::In),
-                other => (other.item(), StockChange::In),
-            }));
-        }
-        EventPayload::Adjusted { line } => {
-            let change = if line.quantity.is_negative() {
-                StockChange::Out
-            } else {
-                StockChange::In
-            };
-            touched.push((line.item.clone(), change));
-        }
-        EventPayload::Scrapped { line } => touched.push((line.item.clone(), StockChange::Out)),
-        EventPayload::Returned { line, .. } => touched.push((line.item.clone(), StockChange::In)),
-        EventPayload::LotActiveSet { product, lot, .. } => touched.push((
-            ItemRef::Lot {
-                product: product.clone(),
-                lot: lot.clone(),
-            },
-            StockChange::ExplicitStatus,
-        )),
-        EventPayload::LotDatesUpdated { product, lot, .. } => touched.push((
-            ItemRef::Lot {
-                product: product.clone(),
-                lot: lot.clone(),
-            },
-            StockChange::None,
-        )),
-        _ => {}
-    }
-    for (item, change) in touched {
-        match state.resolve(&item) {
-            Some(ItemIdx::Lot(i)) => sync_lot(state, i, change),
-            Some(ItemIdx::Serial(i)) => sync_serial(state, i),
-            None => {}
-        }
-    }
-    // Forget the rules of orders that have nothing reserved any more.
-    if let EventPayload::Shipped { order, .. } | EventPayload::AllocationCancelled { order, .. } =
-        payload
-    {
-        if !state.orders.contains_key(order) {
-            state.alloc.rules.remove(order);
-        }
-    }
-    Ok(())
-}
-
-/// Applies [`EventPayload::AllocationRequested`]: remembers the order's rules.
-pub(crate) fn apply_requested(state: &mut State, request: &AllocationRequest) {
-    let rules = OrderRules {
-        ship_date: request.ship_date.unwrap_or(NaiveDate::MIN),
-        min_remaining_shelf_life_pct: request.min_remaining_shelf_life_pct,
-        locations: request.locations.clone(),
-    };
-    let entry = state.alloc.rules.entry(request.order.clone()).or_default();
-    match entry.iter_mut().find(|(p, _)| p == &request.product) {
-        Some((_, r)) => *r = rules,
-        None => entry.push((request.product.clone(), rules)),
-    }
-}
-
-fn lot_ref(lot: &Lot) -> ItemRef {
-    ItemRef::Lot {
-        product: lot.product.clone(),
-        lot: lot.number.clone(),
-    }
-}
-
 /// Why a lot is not a candidate for allocation at `ship_date`, or `None` when it is.
 /// Stock availability and locations are not checked here.
 ///
@@ -497,7 +178,7 @@ pub fn ineligibility(
         return Some("expired at the ship date");
     }
     if let Some(min) = min_pct {
-        if let Some(pct) = crate::expiry::shelf_life_remaining_pct(lot, ship_date) {
+        if let Some(pct) = lot.shelf_life_remaining_pct(ship_date) {
             if pct < min {
                 return Some("below the minimum remaining shelf life");
             }
@@ -599,45 +280,14 @@ pub fn plan(
 ) -> Result<Allocation, TraceError> {
     let checked = check_request(state, today, request)?;
     let mut out = Allocation::nothing_yet(request, checked.ship_date);
-    if let Some(index) = state.alloc.products.get(&request.product) {
-        if checked.tracking == Tracking::Serial {
-            match request.strategy {
-                Strategy::Fefo | Strategy::Fifo => {
-                    take_serials(state, &checked, index.serials.iter().copied(), &mut out)
-                }
-                Strategy::Lifo => take_serials(
-                    state,
-                    &checked,
-                    index.serials.iter().rev().copied(),
-                    &mut out,
-                ),
-            }
-        } else {
-            let min = request.min_remaining_shelf_life_pct;
-            match request.strategy {
-                Strategy::Fefo => take_lots(
-                    state,
-                    &checked,
-                    min,
-                    index.fefo.iter().map(|k| k.2),
-                    &mut out,
-                ),
-                Strategy::Fifo => take_lots(
-                    state,
-                    &checked,
-                    min,
-                    index.fifo.iter().map(|k| k.2),
-                    &mut out,
-                ),
-                Strategy::Lifo => take_lots(
-                    state,
-                    &checked,
-                    min,
-                    index.lifo.iter().map(|k| k.2),
-                    &mut out,
-                ),
-            }
-        }
+    let index = state.allocation_index();
+    if checked.tracking == Tracking::Serial {
+        let order = index.serials_in_order(&request.product, request.strategy);
+        take_serials(state, &checked, order, &mut out);
+    } else {
+        let order = index.lots_in_order(&request.product, request.strategy);
+        let min = request.min_remaining_shelf_life_pct;
+        take_lots(state, &checked, min, order, &mut out);
     }
     finish(request, &checked, out)
 }
@@ -650,15 +300,10 @@ fn finish(
     out.shortfall = out.requested - out.allocated;
     if out.shortfall > Quantity::ZERO && (!request.partial || out.allocated.is_zero()) {
         return Err(TraceError::InsufficientStock {
-            item: format!("product {} (eligible lots/serials)", request.product),
-            location: match checked.locations {
-                None => "any location".to_owned(),
-                Some(ls) => ls
-                    .iter()
-                    .map(LocationId::as_str)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            },
+            item: None,
+            product: request.product.clone(),
+            locations: checked.locations.map(<[_]>::to_vec).unwrap_or_default(),
+            customer: None,
             requested: out.requested,
             available: out.allocated,
         });
@@ -675,7 +320,7 @@ fn take_lots(
 ) {
     let mut remaining = out.requested;
     for i in order {
-        let lot = &state.lots[i as usize];
+        let lot = state.lot_at(i);
         if ineligibility(lot, checked.ship_date, min_pct).is_some() {
             continue;
         }
@@ -686,7 +331,7 @@ fn take_lots(
             }
             let take = remaining.min(available);
             out.lines.push(AllocationLine {
-                item: lot_ref(lot),
+                item: lot.item(),
                 location: line.location.clone(),
                 quantity: take,
                 expiry: lot.dates.expiry,
@@ -712,7 +357,7 @@ fn take_serials(
         if remaining < Quantity::ONE {
             return;
         }
-        let serial = &state.serials[i as usize];
+        let serial = state.serial_at(i);
         if !serial_eligible(serial, checked.locations) {
             continue;
         }
@@ -751,27 +396,22 @@ pub fn plan_naive(
 ) -> Result<Allocation, TraceError> {
     let checked = check_request(state, today, request)?;
     let mut out = Allocation::nothing_yet(request, checked.ship_date);
-    let Some(entry) = state.products.get(&request.product) else {
-        return finish(request, &checked, out);
-    };
     if checked.tracking == Tracking::Serial {
-        let mut idx: Vec<u32> = entry.serials.values().copied().collect();
+        let mut idx: Vec<u32> = state.serials_of(&request.product).collect();
         idx.sort_unstable();
         if request.strategy == Strategy::Lifo {
             idx.reverse();
         }
         take_serials(state, &checked, idx.into_iter(), &mut out);
     } else {
-        let mut lots: Vec<u32> = entry
-            .lots
-            .values()
-            .copied()
+        let mut lots: Vec<u32> = state
+            .lots_of(&request.product)
             .filter(|&i| {
-                let lot = &state.lots[i as usize];
+                let lot = state.lot_at(i);
                 lot.stock.iter().any(|s| s.available() > Quantity::ZERO)
             })
             .collect();
-        let lot = |i: &u32| &state.lots[*i as usize];
+        let lot = |i: &u32| state.lot_at(*i);
         match request.strategy {
             Strategy::Fefo => lots.sort_by(|a, b| {
                 (fefo_key(lot(a)), &lot(a).number).cmp(&(fefo_key(lot(b)), &lot(b).number))
@@ -796,7 +436,7 @@ pub fn plan_naive(
 }
 
 /// Validates [`Command::AllocateStock`].
-pub(crate) fn decide_allocate(
+pub(crate) fn allocate_stock(
     ctx: &Context<'_>,
     request: &AllocationRequest,
 ) -> Result<Vec<EventPayload>, TraceError> {
@@ -806,7 +446,7 @@ pub(crate) fn decide_allocate(
 /// A pick of a lot or serial the order has no reservation for: accepted when it
 /// satisfies the rules the order's allocation of that product was made under; the
 /// reservation moves from the allocated (unpicked) lots/serials to the scanned one.
-pub(crate) fn decide_substitute_pick(
+pub(crate) fn substitute_pick(
     ctx: &Context<'_>,
     order: &OrderId,
     item: &ItemRef,
@@ -831,98 +471,16 @@ pub(crate) fn decide_substitute_pick(
     let unpicked: Quantity = movable.iter().map(|r| r.reserved).sum();
     if unpicked < quantity {
         return Err(TraceError::InsufficientStock {
-            item: format!("product {product} allocated to order {order}"),
-            location: "any location".into(),
+            item: None,
+            product: product.clone(),
+            locations: Vec::new(),
+            customer: None,
             requested: quantity,
             available: unpicked,
         });
     }
-    let rules = state.alloc.rules(order, product);
-    let ship_date = rules
-        .map(|r| r.ship_date)
-        .filter(|d| *d != NaiveDate::MIN)
-        .unwrap_or(ctx.today);
-    let min_pct = rules.and_then(|r| r.min_remaining_shelf_life_pct);
-    let filter = rules.and_then(|r| r.locations.as_deref());
-    let not_usable = |why: &'static str| TraceError::NotUsable {
-        item: item.clone(),
-        why,
-    };
-
-    // Where the scanned item is taken from.
-    let mut takes: Vec<(LocationId, Quantity)> = Vec::new();
-    match state.resolve(item) {
-        Some(ItemIdx::Lot(i)) => {
-            let lot = &state.lots[i as usize];
-            if let Some(why) = ineligibility(lot, ship_date, min_pct) {
-                if let (Some(expiry), true) = (lot.dates.expiry, lot.is_expired_on(ship_date)) {
-                    return Err(TraceError::ExpiredLot {
-                        product: lot.product.clone(),
-                        lot: lot.number.clone(),
-                        expiry,
-                        date: ship_date,
-                    });
-                }
-                return Err(not_usable(why));
-            }
-            let mut remaining = quantity;
-            for line in lot
-                .stock
-                .iter()
-                .filter(|s| location_allowed(filter, &s.location))
-            {
-                let take = remaining.min(line.available());
-                if take > Quantity::ZERO {
-                    takes.push((line.location.clone(), take));
-                    remaining -= take;
-                }
-            }
-            if remaining > Quantity::ZERO {
-                return Err(TraceError::InsufficientStock {
-                    item: item.to_string(),
-                    location: filter.map_or_else(
-                        || "any location".to_owned(),
-                        |ls| {
-                            ls.iter()
-                                .map(LocationId::as_str)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        },
-                    ),
-                    requested: quantity,
-                    available: quantity - remaining,
-                });
-            }
-        }
-        Some(ItemIdx::Serial(i)) => {
-            let serial = &state.serials[i as usize];
-            if quantity != Quantity::ONE {
-                return Err(TraceError::InvalidQuantity {
-                    quantity,
-                    rule: "a serial is exactly one unit",
-                });
-            }
-            if serial.on_hold {
-                return Err(not_usable("on recall hold"));
-            }
-            if serial.status != SerialStatus::InInventory {
-                return Err(TraceError::InvalidTransition {
-                    product: serial.product.clone(),
-                    serial: serial.number.clone(),
-                    from: serial.status.to_string(),
-                    to: SerialStatus::Allocated,
-                });
-            }
-            if !serial_eligible(serial, filter) {
-                return Err(not_usable("outside the order's location filter"));
-            }
-            let Some(location) = serial.location.clone() else {
-                return Err(not_usable("not at a location"));
-            };
-            takes.push((location, quantity));
-        }
-        None => return Err(TraceError::unknown_item(item)),
-    }
+    let rules = state.allocation_index().rules(order, product);
+    let takes = substitute_takes(state, ctx.today, item, quantity, rules)?;
 
     let mut events = Vec::new();
     let mut remaining = quantity;
@@ -970,48 +528,289 @@ pub(crate) fn decide_substitute_pick(
     Ok(events)
 }
 
-impl Tracker {
-    /// Allocates stock by [`Command::AllocateStock`] and returns what was reserved.
-    /// On any error nothing changes. See the [module docs](self) for the rules.
-    ///
-    /// ```
-    /// use traceability_core::*;
-    /// use traceability_core::allocation::{AllocationRequest, Strategy};
-    /// let mut t = Tracker::in_memory();
-    /// let req = AllocationRequest::new(ProductId::new("X").unwrap(), Quantity::ONE,
-    ///     OrderId::new("SO1").unwrap(), Strategy::Fefo);
-    /// assert_eq!(t.allocate("ana", None, &req).unwrap_err().kind(), ErrorKind::UnknownProduct);
-    /// ```
-    pub fn allocate(
-        &mut self,
-        actor: &str,
-        reason: Option<&str>,
-        request: &AllocationRequest,
-    ) -> Result<Allocation, TraceError> {
-        self.execute_planned(actor, reason, |ctx| {
-            let allocation = plan(ctx.state, ctx.today, request)?;
-            Ok((allocation.events(request), allocation))
+
+/// Validates [`Allocate`].
+pub(crate) fn allocate(ctx: &Context<'_>, command: &Allocate) -> Result<Vec<EventPayload>, TraceError> {
+    let Allocate { order, item, location, quantity } = command;
+    let mut events = Vec::new();
+    match ctx.item(item)? {
+        Item::Lot(lot) => {
+            positive(*quantity)?;
+            usable(item, lot)?;
+            ctx.check_expiry(lot, ctx.today, false)?;
+            let lines: Vec<&StockLine> = match location {
+                Some(location) => {
+                    ctx.location(location)?;
+                    lot.stock_at(location).into_iter().collect()
+                }
+                None => lot.stock.iter().collect(),
+            };
+            let available: Quantity = lines.iter().map(|s| s.available()).sum();
+            if available < *quantity {
+                return Err(insufficient(item, location.as_ref(), *quantity, available));
+            }
+            let mut remaining = *quantity;
+            for line in lines.into_iter().filter(|s| s.available() > Quantity::ZERO) {
+                let take = remaining.min(line.available());
+                events.push(EventPayload::Allocated {
+                    order: order.clone(),
+                    line: Line {
+                        item: item.clone(),
+                        location: line.location.clone(),
+                        quantity: take,
+                    },
+                });
+                remaining -= take;
+                if remaining.is_zero() {
+                    break;
+                }
+            }
+        }
+        Item::Serial(serial) => {
+            one(*quantity)?;
+            transition(serial, SerialStatus::Allocated)?;
+            not_held(item, serial.on_hold)?;
+            let at = serial
+                .location
+                .clone()
+                .ok_or_else(|| insufficient(item, None, Quantity::ONE, Quantity::ZERO))?;
+            if location.as_ref().is_some_and(|l| l != &at) {
+                return Err(insufficient(
+                    item,
+                    location.as_ref(),
+                    Quantity::ONE,
+                    Quantity::ZERO,
+                ));
+            }
+            events.push(EventPayload::Allocated {
+                order: order.clone(),
+                line: Line {
+                    item: item.clone(),
+                    location: at,
+                    quantity: Quantity::ONE,
+                },
+            });
+        }
+    }
+    Ok(events)
+}
+
+/// Validates [`CancelAllocation`].
+pub(crate) fn cancel_allocation(ctx: &Context<'_>, command: &CancelAllocation) -> Result<Vec<EventPayload>, TraceError> {
+    let CancelAllocation { order, item } = command;
+    let only = item.as_ref().map(|i| ctx.state.require(i)).transpose()?;
+    let events: Vec<EventPayload> = ctx
+        .state
+        .reservations(order)
+        .iter()
+        .filter(|r| only.is_none_or(|idx| r.item == idx))
+        .map(|r| EventPayload::AllocationCancelled {
+            order: order.clone(),
+            line: Line {
+                item: ctx.state.item_ref(r.item),
+                location: r.location.clone(),
+                quantity: r.reserved,
+            },
         })
-        .map(|(_, allocation)| allocation)
+        .collect();
+    if events.is_empty() {
+        return Err(TraceError::UnknownOrder(order.clone()));
     }
+    Ok(events)
 }
 
-impl State {
-    /// The allocation index (ordered candidate lots per product).
-    pub fn allocation_index(&self) -> &AllocIndex {
-        &self.alloc
+/// Validates [`Pick`].
+pub(crate) fn pick(ctx: &Context<'_>, command: &Pick) -> Result<Vec<EventPayload>, TraceError> {
+    let Pick { order, item, quantity } = command;
+    let idx = ctx.state.require(item)?;
+    let open = ctx.state.reservations(order);
+    if !open.is_empty() && !open.iter().any(|r| r.item == idx) {
+        // A different lot/serial than allocated was scanned.
+        ctx.item(item)?;
+        return substitute_pick(ctx, order, item, *quantity);
     }
+    match ctx.item(item)? {
+        Item::Lot(lot) => {
+            positive(*quantity)?;
+            not_held(item, lot.on_hold)?;
+        }
+        Item::Serial(serial) => {
+            one(*quantity)?;
+            transition(serial, SerialStatus::Picked)?;
+            not_held(item, serial.on_hold)?;
+        }
+    }
+    let open: Vec<_> = ctx
+        .state
+        .reservations(order)
+        .iter()
+        .filter(|r| r.item == idx)
+        .collect();
+    if open.is_empty() {
+        return Err(TraceError::UnknownOrder(order.clone()));
+    }
+    let unpicked: Quantity = open.iter().map(|r| r.reserved - r.picked).sum();
+    if unpicked < *quantity {
+        return Err(insufficient(item, None, *quantity, unpicked));
+    }
+    let mut remaining = *quantity;
+    let mut events = Vec::new();
+    for r in open {
+        let take = remaining.min(r.reserved - r.picked);
+        if take > Quantity::ZERO {
+            events.push(EventPayload::Picked {
+                order: order.clone(),
+                line: Line {
+                    item: item.clone(),
+                    location: r.location.clone(),
+                    quantity: take,
+                },
+            });
+            remaining -= take;
+        }
+    }
+    Ok(events)
 }
 
-/// Wraps a request as a command (for batches and the bindings).
-///
-/// ```
-/// use traceability_core::*;
-/// use traceability_core::allocation::{command, AllocationRequest, Strategy};
-/// let req = AllocationRequest::new(ProductId::new("X").unwrap(), Quantity::ONE,
-///     OrderId::new("SO1").unwrap(), Strategy::Fefo);
-/// assert!(matches!(command(req), Command::AllocateStock(_)));
-/// ```
-pub fn command(request: AllocationRequest) -> Command {
-    Command::AllocateStock(request)
+/// Validates [`Ship`].
+pub(crate) fn ship(ctx: &Context<'_>, command: &Ship) -> Result<Vec<EventPayload>, TraceError> {
+    let Ship { shipment, order, customer, shipped_on, override_expiry } = command;
+    if ctx.state.has_shipment(shipment) {
+        return Err(duplicate("shipment", shipment));
+    }
+    ctx.party(Some(customer), PartyRole::Customer)?;
+    let shipped_on = bounded("shipped_on", shipped_on.unwrap_or(ctx.today))?;
+    let reservations = ctx.state.reservations(order);
+    if reservations.is_empty() {
+        return Err(TraceError::UnknownOrder(order.clone()));
+    }
+    let mut lines = Vec::new();
+    for r in reservations.iter().filter(|r| r.picked > Quantity::ZERO) {
+        let item = ctx.state.item_ref(r.item);
+        match ctx.item(&item)? {
+            Item::Lot(lot) => {
+                not_held(&item, lot.on_hold)?;
+                ctx.check_expiry(lot, shipped_on, *override_expiry)?;
+                not_before(
+                    "shipped_on",
+                    shipped_on,
+                    "receipt of its lot",
+                    lot.received_on,
+                )?;
+            }
+            Item::Serial(serial) => {
+                transition(serial, SerialStatus::Shipped)?;
+                not_held(&item, serial.on_hold)?;
+            }
+        }
+        lines.push(Line {
+            item,
+            location: r.location.clone(),
+            quantity: r.picked,
+        });
+    }
+    if lines.is_empty() {
+        return Err(TraceError::invalid(
+            "order",
+            format!("nothing of order {order} is picked"),
+        ));
+    }
+    Ok(vec![EventPayload::Shipped {
+        shipment: shipment.clone(),
+        order: order.clone(),
+        customer: customer.clone(),
+        shipped_on,
+        lines,
+        override_expiry: *override_expiry,
+    }])
+}
+
+/// Where a substitute pick takes the scanned item from, checked against the rules of
+/// the order's allocation (`rules`): ship date, minimum shelf life, location filter.
+fn substitute_takes(
+    state: &State,
+    today: NaiveDate,
+    item: &ItemRef,
+    quantity: Quantity,
+    rules: Option<&crate::state::OrderRules>,
+) -> Result<Vec<(LocationId, Quantity)>, TraceError> {
+    let ship_date = rules
+        .map(|r| r.ship_date)
+        .filter(|d| *d != NaiveDate::MIN)
+        .unwrap_or(today);
+    let min_pct = rules.and_then(|r| r.min_remaining_shelf_life_pct);
+    let filter = rules.and_then(|r| r.locations.as_deref());
+    let not_usable = |why: &'static str| TraceError::NotUsable {
+        item: item.clone(),
+        why,
+    };
+
+    let mut takes: Vec<(LocationId, Quantity)> = Vec::new();
+    match state.resolve(item) {
+        Some(ItemIdx::Lot(i)) => {
+            let lot = state.lot_at(i);
+            if let Some(why) = ineligibility(lot, ship_date, min_pct) {
+                if let (Some(expiry), true) = (lot.dates.expiry, lot.is_expired_on(ship_date)) {
+                    return Err(TraceError::ExpiredLot {
+                        product: lot.product.clone(),
+                        lot: lot.number.clone(),
+                        expiry,
+                        date: ship_date,
+                    });
+                }
+                return Err(not_usable(why));
+            }
+            let mut remaining = quantity;
+            for line in lot
+                .stock
+                .iter()
+                .filter(|s| location_allowed(filter, &s.location))
+            {
+                let take = remaining.min(line.available());
+                if take > Quantity::ZERO {
+                    takes.push((line.location.clone(), take));
+                    remaining -= take;
+                }
+            }
+            if remaining > Quantity::ZERO {
+                return Err(TraceError::InsufficientStock {
+                    item: Some(item.clone()),
+                    product: item.product().clone(),
+                    locations: filter.map(<[_]>::to_vec).unwrap_or_default(),
+                    customer: None,
+                    requested: quantity,
+                    available: quantity - remaining,
+                });
+            }
+        }
+        Some(ItemIdx::Serial(i)) => {
+            let serial = state.serial_at(i);
+            if quantity != Quantity::ONE {
+                return Err(TraceError::InvalidQuantity {
+                    quantity,
+                    rule: "a serial is exactly one unit",
+                });
+            }
+            if serial.on_hold {
+                return Err(not_usable("on recall hold"));
+            }
+            if serial.status != SerialStatus::InInventory {
+                return Err(TraceError::InvalidTransition {
+                    product: serial.product.clone(),
+                    serial: serial.number.clone(),
+                    from: serial.status,
+                    to: SerialStatus::Allocated,
+                });
+            }
+            if !serial_eligible(serial, filter) {
+                return Err(not_usable("outside the order's location filter"));
+            }
+            let Some(location) = serial.location.clone() else {
+                return Err(not_usable("not at a location"));
+            };
+            takes.push((location, quantity));
+        }
+        None => return Err(TraceError::unknown_item(item)),
+    }
+    Ok(takes)
 }

@@ -1,16 +1,22 @@
 //! The one error type of the core. Every rejected command returns one of these and
 //! leaves the state and the log exactly as they were.
 
+use std::fmt;
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::{
-    ItemRef, LocationId, LotNumber, OrderId, PartyId, PartyRole, ProductId, Quantity, SerialNumber,
-    SerialStatus, Tracking,
+use crate::kernel::id::{
+    ItemRef, LocationId, LotNumber, OrderId, PartyId, ProductId, SerialNumber,
 };
+use crate::kernel::vocab::{PartyRole, SerialStatus, Tracking};
+use crate::kernel::Quantity;
 
-/// Everything that can go wrong, one variant per kind of bad input or failure.
+/// Everything that can go wrong, one variant per kind of bad input or failure. Fields
+/// are typed (ids, quantities, statuses), and messages use the domain's words.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TraceError {
     /// A field is malformed or out of the limits (empty or over-long identifier, control
     /// characters, too many decimal places, a date outside years 1..9999, dates out of
@@ -59,7 +65,7 @@ pub enum TraceError {
         key: String,
     },
     /// The product is tracked differently from what the command needs.
-    #[error("product {product} is tracked by {actual:?}, not {expected:?}")]
+    #[error("product {product} is tracked by {actual}, but {expected} tracking is needed")]
     WrongTracking {
         /// Product.
         product: ProductId,
@@ -69,7 +75,7 @@ pub enum TraceError {
         expected: Tracking,
     },
     /// The party exists but does not have the role the command needs.
-    #[error("party {party} is not a {expected:?}")]
+    #[error("party {party} is not a {expected}")]
     WrongRole {
         /// Party.
         party: PartyId,
@@ -85,14 +91,18 @@ pub enum TraceError {
         rule: &'static str,
     },
     /// More was asked than is available.
-    #[error(
-        "insufficient stock of {item} at {location}: requested {requested}, available {available}"
-    )]
+    #[error("{}", Shortage { item, product, locations, customer, requested, available })]
     InsufficientStock {
-        /// The lot or serial (or product, rendered as text).
-        item: String,
-        /// Location (or `any` for all locations).
-        location: String,
+        /// The lot or serial; `None` when a product's eligible stock as a whole is short
+        /// (an allocation by strategy).
+        item: Option<ItemRef>,
+        /// The product.
+        product: ProductId,
+        /// Where the stock was looked for; empty: every location.
+        locations: Vec<LocationId>,
+        /// For a return: the customer, whose shipped and not yet returned quantity is
+        /// `available`.
+        customer: Option<PartyId>,
         /// Asked for.
         requested: Quantity,
         /// Available.
@@ -105,8 +115,8 @@ pub enum TraceError {
         product: ProductId,
         /// Serial number.
         serial: SerialNumber,
-        /// Current status (`NEW` when not yet known).
-        from: String,
+        /// Current status.
+        from: SerialStatus,
         /// Attempted status.
         to: SerialStatus,
     },
@@ -164,15 +174,107 @@ pub enum TraceError {
     /// refuses commands.
     #[error("read-only tracker: {0}")]
     ReadOnly(String),
-    /// The store failed (I/O, database error).
+    /// The store failed (I/O, database error); the store's own error is its source.
     #[error("storage error: {0}")]
-    Storage(String),
+    Storage(#[source] StorageError),
+}
+
+/// A store's failure: what the library was doing, and the store's own error (SQLite,
+/// I/O, ...) as [`std::error::Error::source`].
+#[derive(Debug, Clone)]
+pub struct StorageError {
+    message: String,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+impl StorageError {
+    /// A failure described by `message`, with no underlying error.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// A failure caused by `source`, described by `context` and the source's message.
+    pub fn caused_by(
+        context: impl fmt::Display,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            message: format!("{context}: {source}"),
+            source: Some(Arc::new(source)),
+        }
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl PartialEq for StorageError {
+    /// Two storage errors are equal when their messages are.
+    fn eq(&self, other: &Self) -> bool {
+        self.message == other.message
+    }
+}
+
+impl fmt::Display for StorageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for StorageError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// The message of [`TraceError::InsufficientStock`], in domain words.
+struct Shortage<'a> {
+    item: &'a Option<ItemRef>,
+    product: &'a ProductId,
+    locations: &'a [LocationId],
+    customer: &'a Option<PartyId>,
+    requested: &'a Quantity,
+    available: &'a Quantity,
+}
+
+impl fmt::Display for Shortage<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (requested, available) = (self.requested, self.available);
+        match (self.item, self.customer) {
+            (Some(item), Some(customer)) => {
+                return write!(
+                    f,
+                    "customer {customer} has {available} of {item} shipped and not yet \
+                     returned: {requested} cannot come back"
+                )
+            }
+            (Some(item), None) => write!(f, "insufficient stock of {item}")?,
+            (None, _) => write!(f, "insufficient eligible stock of product {}", self.product)?,
+        }
+        match self.locations {
+            [] => f.write_str(" at any location")?,
+            [one] => write!(f, " at {one}")?,
+            many => {
+                let names: Vec<&str> = many.iter().map(LocationId::as_str).collect();
+                write!(f, " at {}", names.join(", "))?
+            }
+        }
+        write!(f, ": requested {requested}, available {available}")
+    }
 }
 
 /// The kind of a [`TraceError`], as a stable code for the bindings (Python exception
 /// classes, C status codes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[allow(missing_docs)]
+#[non_exhaustive]
 pub enum ErrorKind {
     InvalidInput,
     UnknownProduct,
@@ -199,6 +301,7 @@ pub enum ErrorKind {
 /// What is wrong with a tampered log, as [`TraceError::Tampered`] reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Damage {
     /// The event's content no longer matches its hash.
     BodyAltered,
@@ -319,8 +422,9 @@ impl TraceError {
     }
 }
 
-impl From<rusqlite::Error> for TraceError {
-    fn from(e: rusqlite::Error) -> Self {
-        Self::Storage(e.to_string())
+impl TraceError {
+    /// Shorthand for a [`TraceError::Storage`] without an underlying error.
+    pub fn storage(message: impl Into<String>) -> Self {
+        Self::Storage(StorageError::new(message))
     }
 }

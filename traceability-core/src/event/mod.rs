@@ -1,26 +1,41 @@
-//! Events: the immutable facts a valid command becomes, and the hash-chained records
-//! that store them. The event log is the audit trail.
+//! Events: the immutable facts a valid command becomes, with who, when and why
+//! ([`EventBody`]), and the hash-chained records that store them ([`record`]). The
+//! event log is the audit trail: [`audit`] verifies it, [`checkpoint`] signs its head.
 //!
-//! Each [`StoredEvent`] holds the canonical JSON of an [`EventBody`] and
-//! `hash = SHA-256(prev_hash ‖ seq (8 bytes, big-endian) ‖ body)`, so changing, removing,
-//! inserting or reordering any event breaks the chain at that event.
+//! Every change of state is an event, including the automatic ones (a lot that runs
+//! out becomes inactive: [`EventPayload::LotDepleted`]) and every recall, held or not
+//! ([`EventPayload::Recalled`]).
+//!
+//! **Schema versions.** A body records the [`SCHEMA_VERSION`] it was written under
+//! (bodies without one are version 1). Version 1 logs did not record the automatic
+//! deactivation of depleted lots; reading them upcasts each event to the events it
+//! stands for today (see [`crate::State::apply_recorded`]).
+
+pub mod audit;
+pub mod checkpoint;
+pub mod record;
+
+pub use record::{chain_hash, Hash, RecordSource, StoredEvent, GENESIS_HASH};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
-use crate::command::Line;
-use crate::error::{Damage, TraceError};
+use crate::command::{AllocationRequest, Line};
+use crate::kernel::id::{
+    ItemRef, LocationId, LotNumber, OrderId, PartyId, ProductId, RecallId, ReturnId,
+    SerialNumber, ShipmentId, WorkOrderId,
+};
+use crate::kernel::Quantity;
 use crate::model::{
-    ItemRef, Location, LocationId, Lot, LotNumber, OrderId, Party, PartyId, Product, ProductId,
-    Quantity, ReturnId, SerialNumber, ShipmentId, WorkOrderId,
+    Certificate, Location, Lot, LotDates, Party, Product, QualityStatus, TestResult,
 };
 
-/// A SHA-256 digest.
-pub type Hash = [u8; 32];
+/// The schema version new events are written under.
+pub const SCHEMA_VERSION: u32 = 2;
 
-/// The hash that precedes the first event.
-pub const GENESIS_HASH: Hash = [0; 32];
+fn schema_v1() -> u32 {
+    1
+}
 
 /// What a work order produced, as recorded.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -192,7 +207,7 @@ pub enum EventPayload {
         line: Line,
     },
     /// An allocation request and its rules (recorded before its `Allocated` events).
-    AllocationRequested(crate::allocation::AllocationRequest),
+    AllocationRequested(AllocationRequest),
     /// A lot's dates were changed (the full new dates).
     LotDatesUpdated {
         /// Product.
@@ -200,7 +215,7 @@ pub enum EventPayload {
         /// Lot.
         lot: LotNumber,
         /// New dates.
-        dates: crate::model::LotDates,
+        dates: LotDates,
     },
     /// A test result was recorded on a lot.
     TestResultRecorded {
@@ -209,7 +224,7 @@ pub enum EventPayload {
         /// Lot.
         lot: LotNumber,
         /// The result.
-        result: crate::quality::TestResult,
+        result: TestResult,
     },
     /// A certificate of analysis was linked to a lot.
     CertificateLinked {
@@ -218,7 +233,7 @@ pub enum EventPayload {
         /// Lot.
         lot: LotNumber,
         /// The document.
-        certificate: crate::quality::Certificate,
+        certificate: Certificate,
     },
     /// A lot's quality status was set.
     QualityStatusSet {
@@ -227,7 +242,7 @@ pub enum EventPayload {
         /// Lot.
         lot: LotNumber,
         /// New status.
-        status: crate::model::QualityStatus,
+        status: QualityStatus,
         /// Why.
         reason: String,
     },
@@ -241,11 +256,40 @@ pub enum EventPayload {
         /// The items.
         items: Vec<ItemRef>,
     },
+    /// A lot ran out (nothing on hand or reserved) and became inactive automatically.
+    LotDepleted {
+        /// Product.
+        product: ProductId,
+        /// Lot.
+        lot: LotNumber,
+    },
+    /// Stock came back into a lot that had become inactive by running out (a return, a
+    /// positive adjustment, production into it): it is active again.
+    LotRestocked {
+        /// Product.
+        product: ProductId,
+        /// Lot.
+        lot: LotNumber,
+    },
+    /// A recall was recorded (the reason is the event's reason).
+    Recalled {
+        /// The recall number.
+        recall: RecallId,
+        /// The suspects.
+        suspects: Vec<ItemRef>,
+        /// The suspects and everything made from them.
+        affected: Vec<ItemRef>,
+        /// The affected items put on hold (empty without a hold).
+        held: Vec<ItemRef>,
+    },
 }
 
 /// Who, when, why and what: the hashed content of one event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventBody {
+    /// The schema version the event was written under (1 when absent).
+    #[serde(default = "schema_v1")]
+    pub schema: u32,
     /// When it was recorded (from the tracker's clock).
     pub recorded_at: DateTime<Utc>,
     /// Who issued the command.
@@ -254,6 +298,20 @@ pub struct EventBody {
     pub reason: Option<String>,
     /// What happened.
     pub payload: EventPayload,
+}
+
+impl EventBody {
+    /// A body of the current schema, recorded at the Unix epoch (for building and
+    /// replaying events outside a tracker; the tracker stamps its clock's time).
+    pub fn new(actor: &str, reason: Option<&str>, payload: EventPayload) -> Self {
+        Self {
+            schema: SCHEMA_VERSION,
+            recorded_at: DateTime::<Utc>::UNIX_EPOCH,
+            actor: actor.to_owned(),
+            reason: reason.map(str::to_owned),
+            payload,
+        }
+    }
 }
 
 /// A decoded event with its position in the log.
@@ -266,58 +324,3 @@ pub struct Event {
     pub body: EventBody,
 }
 
-/// One event as a store keeps it: sequence number, canonical JSON body and the chain.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StoredEvent {
-    /// Sequence number.
-    pub seq: u64,
-    /// Canonical JSON of the [`EventBody`].
-    pub body: String,
-    /// Hash of the previous event ([`GENESIS_HASH`] for the first).
-    pub prev_hash: Hash,
-    /// Hash of this event.
-    pub hash: Hash,
-}
-
-/// The chain hash of an event body at `seq` following `prev_hash`.
-///
-/// ```
-/// use traceability_core::event::{chain_hash, GENESIS_HASH};
-/// assert_ne!(chain_hash(&GENESIS_HASH, 0, "{}"), chain_hash(&GENESIS_HASH, 1, "{}"));
-/// ```
-pub fn chain_hash(prev_hash: &Hash, seq: u64, body: &str) -> Hash {
-    let mut hasher = Sha256::new();
-    hasher.update(prev_hash);
-    hasher.update(seq.to_be_bytes());
-    hasher.update(body.as_bytes());
-    hasher.finalize().into()
-}
-
-impl StoredEvent {
-    /// Seals a body as the event `seq` following `prev_hash`.
-    pub fn seal(seq: u64, body: &EventBody, prev_hash: Hash) -> Self {
-        let body = serde_json::to_string(body).expect("event bodies always serialise");
-        let hash = chain_hash(&prev_hash, seq, &body);
-        Self {
-            seq,
-            body,
-            prev_hash,
-            hash,
-        }
-    }
-
-    /// Decodes the body.
-    pub fn decode(&self) -> Result<Event, TraceError> {
-        let body = serde_json::from_str(&self.body).map_err(|e| {
-            TraceError::tampered(
-                self.seq,
-                Damage::Undecodable,
-                format!("undecodable event body: {e}"),
-            )
-        })?;
-        Ok(Event {
-            seq: self.seq,
-            body,
-        })
-    }
-}

@@ -6,7 +6,7 @@
 //!   still on hand by location (to contain it).
 //! * [`trace_backward`] (upstream): every ancestor with its depth, their receipts and
 //!   the distinct suppliers.
-//! * [`recall_report`] / [`Tracker::recall`]: the union of the forward traces of several
+//! * [`recall_report`] / [`crate::Tracker::recall`]: the union of the forward traces of several
 //!   suspects, per customer and per location; `Tracker::recall` with `hold = true` puts
 //!   every affected lot and in-custody serial on hold in one atomic command.
 //!
@@ -43,21 +43,17 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 
 use chrono::NaiveDate;
-use petgraph::Direction;
 use serde::{Deserialize, Serialize};
 
-use crate::command::Command;
-use crate::error::TraceError;
-use crate::genealogy::TraceScratch;
-use crate::model::{
-    ItemRef, LocationId, OrderId, Origin, PartyId, Quantity, SerialStatus, ShipmentId, StockLine,
-    WorkOrderId,
-};
+use crate::kernel::error::TraceError;
+use crate::kernel::id::{ItemRef, LocationId, OrderId, PartyId, RecallId, ShipmentId, WorkOrderId};
+use crate::kernel::vocab::SerialStatus;
+use crate::kernel::Quantity;
+use crate::model::{Origin, StockLine};
+use crate::state::genealogy::{Direction, TraceScratch};
 use crate::state::{ItemIdx, State};
-use crate::tracker::Tracker;
 
 thread_local! {
     static SCRATCH: RefCell<TraceScratch> = RefCell::new(TraceScratch::default());
@@ -145,16 +141,6 @@ impl ForwardTrace {
         &self.items[1..]
     }
 
-    /// The trace as a Graphviz DOT digraph (items, work-order edges, shipments to
-    /// customers).
-    pub fn to_dot(&self) -> String {
-        render(&self.items, &self.edges, &self.shipments, Format::Dot)
-    }
-
-    /// The trace as a Mermaid flowchart.
-    pub fn to_mermaid(&self) -> String {
-        render(&self.items, &self.edges, &self.shipments, Format::Mermaid)
-    }
 }
 
 /// How an upstream item came in: its receipt.
@@ -191,15 +177,6 @@ impl BackwardTrace {
         &self.items[1..]
     }
 
-    /// The trace as a Graphviz DOT digraph.
-    pub fn to_dot(&self) -> String {
-        render(&self.items, &self.edges, &[], Format::Dot)
-    }
-
-    /// The trace as a Mermaid flowchart.
-    pub fn to_mermaid(&self) -> String {
-        render(&self.items, &self.edges, &[], Format::Mermaid)
-    }
 }
 
 /// What one customer received of the affected items.
@@ -234,7 +211,11 @@ pub struct StockAt {
 /// Result of a recall: the union of the suspects' forward traces.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecallReport {
-    /// Why (as given to [`Tracker::recall`]).
+    /// The recall number, when the recall was recorded ([`crate::Tracker::recall`]).
+    pub recall: Option<RecallId>,
+    /// Sequence number of the event that recorded the recall.
+    pub seq: Option<u64>,
+    /// Why (as given to [`crate::Tracker::recall`]).
     pub reason: Option<String>,
     /// The suspects, as given (duplicates removed).
     pub suspects: Vec<ItemRef>,
@@ -258,17 +239,6 @@ impl RecallReport {
         self.customers.iter().flat_map(|c| c.shipments.iter())
     }
 
-    /// The recall as a Graphviz DOT digraph.
-    pub fn to_dot(&self) -> String {
-        let lines: Vec<ShipmentLine> = self.shipment_lines().cloned().collect();
-        render(&self.items, &self.edges, &lines, Format::Dot)
-    }
-
-    /// The recall as a Mermaid flowchart.
-    pub fn to_mermaid(&self) -> String {
-        let lines: Vec<ShipmentLine> = self.shipment_lines().cloned().collect();
-        render(&self.items, &self.edges, &lines, Format::Mermaid)
-    }
 }
 
 /// The distinct ids among `ids`, sorted. Deduplicates by hash first, so a hub's
@@ -326,7 +296,7 @@ fn shipments_of(state: &State, walked: &Walked) -> Vec<ShipmentLine> {
     refs.sort_unstable();
     let mut lines = Vec::with_capacity(refs.len());
     lines.extend(refs.into_iter().filter_map(|(s, l, pos)| {
-        let shipment = state.shipments().get(s as usize)?;
+        let shipment = state.shipment_records().get(s as usize)?;
         let &(_, quantity) = shipment.lines.get(l as usize)?;
         Some(ShipmentLine {
             shipment: shipment.id.clone(),
@@ -355,7 +325,7 @@ fn stock_lines(state: &State, idx: ItemIdx) -> Vec<StockLine> {
                 SerialStatus::Allocated | SerialStatus::Picked => Quantity::ONE,
                 _ => Quantity::ZERO,
             };
-            match (&s.location, in_custody(s.status)) {
+            match (&s.location, s.in_custody()) {
                 (Some(location), true) => vec![StockLine {
                     location: location.clone(),
                     on_hand: Quantity::ONE,
@@ -365,16 +335,6 @@ fn stock_lines(state: &State, idx: ItemIdx) -> Vec<StockLine> {
             }
         }
     }
-}
-
-fn in_custody(status: SerialStatus) -> bool {
-    matches!(
-        status,
-        SerialStatus::Received
-            | SerialStatus::InInventory
-            | SerialStatus::Allocated
-            | SerialStatus::Picked
-    )
 }
 
 /// Everything downstream of `item`: descendants with depth, their shipments,
@@ -508,6 +468,8 @@ pub fn recall_report(state: &State, suspects: &[ItemRef]) -> Result<RecallReport
         }
     }
     Ok(RecallReport {
+        recall: None,
+        seq: None,
         reason: None,
         suspects: distinct,
         items: walked.items,
@@ -522,154 +484,3 @@ pub fn recall_report(state: &State, suspects: &[ItemRef]) -> Result<RecallReport
     })
 }
 
-impl Tracker {
-    /// A recall of `suspects`: the union of their forward traces, per customer and per
-    /// location. With `hold`, one atomic [`Command::PlaceHold`] (recorded with `reason`)
-    /// puts every affected lot and every affected serial still in our custody on hold
-    /// (those already held are skipped); held stock can then not be allocated, picked,
-    /// shipped or consumed until a [`Command::ReleaseHold`].
-    ///
-    /// ```
-    /// use traceability_core::*;
-    /// # fn main() -> Result<(), TraceError> {
-    /// let mut t = Tracker::in_memory();
-    /// t.execute("ana", None, &Command::RegisterProduct(Product::new(ProductId::new("MILK")?, Tracking::Lot)))?;
-    /// t.execute("ana", None, &Command::RegisterLocation(Location {
-    ///     id: LocationId::new("WH")?, kind: LocationKind::Internal, description: String::new() }))?;
-    /// t.execute("ana", None, &Command::ReceiveLot { spec: LotSpec::new(ProductId::new("MILK")?, LotNumber::new("L1")?),
-    ///     quantity: Quantity::TEN, location: LocationId::new("WH")?, supplier: None, received_on: None, reference: None })?;
-    /// let report = t.recall("qa", "listeria", &[ItemRef::lot("MILK", "L1")?], true)?;
-    /// assert_eq!(report.held.len(), 1);
-    /// assert!(t.state().lot(&ProductId::new("MILK")?, &LotNumber::new("L1")?).unwrap().on_hold);
-    /// # Ok(()) }
-    /// ```
-    pub fn recall(
-        &mut self,
-        actor: &str,
-        reason: &str,
-        suspects: &[ItemRef],
-        hold: bool,
-    ) -> Result<RecallReport, TraceError> {
-        self.refresh()?;
-        if reason.trim().is_empty() {
-            return Err(TraceError::invalid("reason", "a recall needs a reason"));
-        }
-        let mut report = recall_report(self.state(), suspects)?;
-        report.reason = Some(reason.trim().to_owned());
-        if hold {
-            let state = self.state();
-            let items: Vec<ItemRef> = report
-                .items
-                .iter()
-                .filter(|t| match state.resolve(&t.item) {
-                    Some(ItemIdx::Lot(i)) => !state.lots()[i as usize].on_hold,
-                    Some(ItemIdx::Serial(i)) => {
-                        let s = &state.serials()[i as usize];
-                        !s.on_hold && in_custody(s.status)
-                    }
-                    None => false,
-                })
-                .map(|t| t.item.clone())
-                .collect();
-            if !items.is_empty() {
-                let committed = self.execute(
-                    actor,
-                    Some(reason),
-                    &Command::PlaceHold {
-                        items: items.clone(),
-                    },
-                )?;
-                report.held = items;
-                report.hold_seq = Some(committed.first_seq);
-            }
-        }
-        Ok(report)
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Dot,
-    Mermaid,
-}
-
-fn escape(text: &str, format: Format) -> String {
-    match format {
-        Format::Dot => text.replace('\\', "\\\\").replace('"', "\\\""),
-        Format::Mermaid => text.replace('"', "#quot;"),
-    }
-}
-
-fn item_label(item: &ItemRef) -> String {
-    match item {
-        ItemRef::Lot { product, lot } => format!("{product} / lot {lot}"),
-        ItemRef::Serial { product, serial } => format!("{product} / SN {serial}"),
-    }
-}
-
-/// Items as nodes `n<pos>` (starts bold), work-order edges, shipments as dashed edges
-/// to customer nodes `c<k>`.
-fn render(
-    items: &[TracedItem],
-    edges: &[TraceEdge],
-    shipments: &[ShipmentLine],
-    format: Format,
-) -> String {
-    let mut out = String::new();
-    let esc = |t: &str| escape(t, format);
-    match format {
-        Format::Dot => out.push_str("digraph trace {\n  rankdir=LR;\n  node [shape=box];\n"),
-        Format::Mermaid => out.push_str("flowchart LR\n"),
-    }
-    for (pos, t) in items.iter().enumerate() {
-        let label = esc(&item_label(&t.item));
-        let _ = match (format, t.depth) {
-            (Format::Dot, 0) => writeln!(out, "  n{pos} [label=\"{label}\", style=bold];"),
-            (Format::Dot, _) => writeln!(out, "  n{pos} [label=\"{label}\"];"),
-            (Format::Mermaid, 0) => writeln!(out, "  n{pos}[[\"{label}\"]]"),
-            (Format::Mermaid, _) => writeln!(out, "  n{pos}[\"{label}\"]"),
-        };
-    }
-    for e in edges {
-        let label = esc(&format!("{}: {}", e.work_order, e.quantity));
-        let _ = match format {
-            Format::Dot => writeln!(out, "  n{} -> n{} [label=\"{label}\"];", e.from, e.to),
-            Format::Mermaid => writeln!(out, "  n{} -->|\"{label}\"| n{}", e.from, e.to),
-        };
-    }
-    if !shipments.is_empty() {
-        let position: HashMap<&ItemRef, usize> = items
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (&t.item, i))
-            .collect();
-        let mut customers: BTreeMap<&PartyId, usize> = BTreeMap::new();
-        for s in shipments {
-            let next = customers.len();
-            customers.entry(&s.customer).or_insert(next);
-        }
-        for (customer, k) in &customers {
-            let label = esc(customer.as_str());
-            let _ = match format {
-                Format::Dot => writeln!(out, "  c{k} [label=\"{label}\", shape=house];"),
-                Format::Mermaid => writeln!(out, "  c{k}([\"{label}\"])"),
-            };
-        }
-        for s in shipments {
-            let (Some(pos), Some(k)) = (position.get(&s.item), customers.get(&s.customer)) else {
-                continue;
-            };
-            let label = esc(&format!("{} {}: {}", s.shipment, s.shipped_on, s.quantity));
-            let _ = match format {
-                Format::Dot => {
-                    writeln!(out, "  n{pos} -> c{k} [label=\"{label}\", style=dashed];")
-                }
-                Format::Mermaid => writeln!(out, "  n{pos} -.->|\"{label}\"| c{k}"),
-            };
-        }
-    }
-    if format == Format::Dot {
-        out.push_str("}\n");
-    }
-    out
-}

@@ -6,14 +6,16 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::audit;
-use crate::checkpoint::{self, Checkpoint, SigningKey, VerifyingKey};
-use crate::clock::{Clock, SystemClock};
 use crate::command::Command;
 use crate::decide::{decide, Context};
-use crate::error::{Damage, TraceError};
-use crate::event::{Event, EventBody, EventPayload, Hash, StoredEvent, GENESIS_HASH};
-use crate::model::{ItemRef, LocationId};
+use crate::event::audit;
+use crate::event::checkpoint::{self, Checkpoint, SigningKey, VerifyingKey};
+use crate::event::{
+    Event, EventBody, EventPayload, Hash, StoredEvent, GENESIS_HASH, SCHEMA_VERSION,
+};
+use crate::kernel::clock::{Clock, SystemClock};
+use crate::kernel::error::{Damage, TraceError};
+use crate::kernel::id::{ItemRef, LocationId};
 use crate::state::State;
 use crate::store::{EventStore, MemoryStore, SqliteStore};
 
@@ -291,10 +293,11 @@ impl Tracker {
     ) -> Result<(Committed, T), TraceError> {
         self.refresh()?;
         let (payloads, result) = plan(&self.context(reason))?;
-        let (records, head) = self.seal(actor, reason, &payloads)?;
+        let bodies = self.bodies(actor, reason, payloads)?;
+        let (records, head) = self.seal(&bodies);
         self.store.append(self.next_seq, &records)?;
-        for (record, payload) in records.iter().zip(&payloads) {
-            if let Err(e) = self.state.apply(record.seq, payload) {
+        for (record, body) in records.iter().zip(&bodies) {
+            if let Err(e) = self.state.apply(record.seq, body) {
                 // Unreachable for decided events (decide checks everything apply
                 // needs); if it ever happens, resynchronise the state with the log.
                 let _ = self.reload();
@@ -319,22 +322,20 @@ impl Tracker {
         self.refresh()?;
         let mut scratch = self.state.clone();
         let today = self.clock.now().date_naive();
-        let mut payloads = Vec::with_capacity(commands.len());
+        let mut bodies = Vec::with_capacity(commands.len());
         for command in commands {
-            let events = decide(
-                &Context {
-                    state: &scratch,
-                    today,
-                    reason,
-                },
-                command,
-            )?;
-            for payload in events {
-                scratch.apply(self.next_seq + payloads.len() as u64, &payload)?;
-                payloads.push(payload);
+            let context = Context {
+                state: &scratch,
+                today,
+                reason,
+            };
+            let events = self.bodies(actor, reason, decide(&context, command)?)?;
+            for body in events {
+                scratch.apply(self.next_seq + bodies.len() as u64, &body)?;
+                bodies.push(body);
             }
         }
-        let (records, head) = self.seal(actor, reason, &payloads)?;
+        let (records, head) = self.seal(&bodies);
         self.store.append(self.next_seq, &records)?;
         self.state = scratch;
         Ok(self.advance(records.len() as u64, head))
@@ -348,12 +349,14 @@ impl Tracker {
         }
     }
 
-    fn seal(
+    /// The recorded form of decided events: who (a valid identifier), why (checked free
+    /// text, blank meaning none), when (the clock, once for all of them).
+    fn bodies(
         &self,
         actor: &str,
         reason: Option<&str>,
-        payloads: &[EventPayload],
-    ) -> Result<(Vec<StoredEvent>, Hash), TraceError> {
+        payloads: Vec<EventPayload>,
+    ) -> Result<Vec<EventBody>, TraceError> {
         let actor = crate::kernel::text::identifier("actor", actor)?;
         if let Some(reason) = reason {
             crate::kernel::text::free_text("reason", reason)?;
@@ -363,20 +366,28 @@ impl Tracker {
             .map(str::trim)
             .filter(|r| !r.is_empty())
             .map(str::to_owned);
-        let mut head = self.head;
-        let mut records = Vec::with_capacity(payloads.len());
-        for (offset, payload) in payloads.iter().enumerate() {
-            let body = EventBody {
+        Ok(payloads
+            .into_iter()
+            .map(|payload| EventBody {
+                schema: SCHEMA_VERSION,
                 recorded_at,
                 actor: actor.to_owned(),
                 reason: reason.clone(),
-                payload: payload.clone(),
-            };
-            let record = StoredEvent::seal(self.next_seq + offset as u64, &body, head);
+                payload,
+            })
+            .collect())
+    }
+
+    /// Hash-chains `bodies` after the current head; returns the records and the new head.
+    fn seal(&self, bodies: &[EventBody]) -> (Vec<StoredEvent>, Hash) {
+        let mut head = self.head;
+        let mut records = Vec::with_capacity(bodies.len());
+        for (offset, body) in bodies.iter().enumerate() {
+            let record = StoredEvent::seal(self.next_seq + offset as u64, body, head);
             head = record.hash;
             records.push(record);
         }
-        Ok((records, head))
+        (records, head)
     }
 
     fn advance(&mut self, count: u64, head: Hash) -> Committed {
@@ -400,7 +411,7 @@ impl Tracker {
     /// a truncated or rewritten log. The key is not kept.
     ///
     /// ```
-    /// use traceability_core::{checkpoint::signing_key_from_bytes, Tracker};
+    /// use traceability_core::{event::checkpoint::signing_key_from_bytes, Tracker};
     /// let t = Tracker::in_memory();
     /// let cp = t.checkpoint(&signing_key_from_bytes(&[9; 32]));
     /// assert_eq!((cp.count, cp.head), t.head());
@@ -416,7 +427,7 @@ impl Tracker {
     /// [`Damage::Rewritten`]).
     ///
     /// ```
-    /// use traceability_core::checkpoint::{public_key, signing_key_from_bytes};
+    /// use traceability_core::event::checkpoint::{public_key, signing_key_from_bytes};
     /// use traceability_core::{Damage, TraceError, Tracker};
     /// let t = Tracker::in_memory();
     /// let key = signing_key_from_bytes(&[9; 32]);
@@ -504,7 +515,7 @@ fn follow(
 fn replay(state: &mut State, stored: &StoredEvent) -> Result<(), TraceError> {
     let event = stored.decode()?;
     state
-        .apply(event.seq, &event.body.payload)
+        .apply(event.seq, &event.body)
         .map_err(|e| TraceError::Unreplayable {
             seq: event.seq,
             detail: e.to_string(),

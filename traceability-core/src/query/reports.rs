@@ -4,7 +4,7 @@
 //! serialises to JSON for the bindings.
 //!
 //! ```
-//! use traceability_core::reports::{find_serials, SerialQuery};
+//! use traceability_core::query::reports::{find_serials, SerialQuery};
 //! let rows = find_serials(&traceability_core::State::default(), &SerialQuery::text("SN"));
 //! assert!(rows.is_empty());
 //! ```
@@ -13,14 +13,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::command::Line;
-use crate::error::TraceError;
 use crate::event::{Event, EventPayload, Produced};
-use crate::model::{
-    ItemRef, LocationId, LotNumber, OrderId, PartyId, ProductId, QualityStatus, Quantity,
-    SerialNumber, SerialStatus,
+use crate::kernel::id::{
+    ItemRef, LocationId, LotNumber, OrderId, PartyId, ProductId, SerialNumber, WorkOrderId,
 };
+use crate::kernel::vocab::SerialStatus;
+use crate::kernel::Quantity;
+use crate::model::QualityStatus;
 use crate::state::State;
-use crate::tracker::Tracker;
 
 /// A serial search: a full or partial number (case-insensitive), optionally filtered
 /// by product and status.
@@ -121,7 +121,7 @@ pub struct Movement {
     /// What happened: `expected`, `received`, `moved`, `allocated`, `allocation_cancelled`,
     /// `picked`, `shipped`, `consumed`, `produced`, `adjusted`, `scrapped`, `active_set`,
     /// `returned`, `dates_updated`, `test_recorded`, `certificate_linked`, `quality_set`,
-    /// or `other`.
+    /// `hold_placed`, `hold_released`, `depleted`, `restocked` or `recalled`.
     pub action: &'static str,
     /// Location stock left.
     pub from: Option<LocationId>,
@@ -139,7 +139,7 @@ pub struct Movement {
     pub date: Option<NaiveDate>,
 }
 
-fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
+pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
     let base = |action: &'static str| Movement {
         seq: event.seq,
         recorded_at: event.body.recorded_at,
@@ -154,7 +154,20 @@ fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
         party: None,
         date: None,
     };
-    let mine = |l: &&Line| &l.item == item;
+    let from_line = |action, line: &Line| Movement {
+        from: Some(line.location.clone()),
+        quantity: Some(line.quantity),
+        ..base(action)
+    };
+    let to_line = |action, line: &Line| Movement {
+        to: Some(line.location.clone()),
+        quantity: Some(line.quantity),
+        ..base(action)
+    };
+    let reservation = |action, order: &OrderId, line: &Line| Movement {
+        order: Some(order.clone()),
+        ..from_line(action, line)
+    };
     let mut out = Vec::new();
     match &event.body.payload {
         EventPayload::SerialsExpected {
@@ -194,21 +207,11 @@ fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
             quantity: Some(*quantity),
             ..base("moved")
         }),
-        EventPayload::Allocated { order, line }
-        | EventPayload::AllocationCancelled { order, line }
-        | EventPayload::Picked { order, line } => {
-            let action = match &event.body.payload {
-                EventPayload::Allocated { .. } => "allocated",
-                EventPayload::AllocationCancelled { .. } => "allocation_cancelled",
-                _ => "picked",
-            };
-            out.push(Movement {
-                from: Some(line.location.clone()),
-                quantity: Some(line.quantity),
-                order: Some(order.clone()),
-                ..base(action)
-            })
+        EventPayload::Allocated { order, line } => out.push(reservation("allocated", order, line)),
+        EventPayload::AllocationCancelled { order, line } => {
+            out.push(reservation("allocation_cancelled", order, line))
         }
+        EventPayload::Picked { order, line } => out.push(reservation("picked", order, line)),
         EventPayload::Shipped {
             shipment,
             order,
@@ -216,7 +219,7 @@ fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
             shipped_on,
             lines,
             ..
-        } => out.extend(lines.iter().filter(mine).map(|l| Movement {
+        } => out.extend(lines.iter().filter(|l| &l.item == item).map(|l| Movement {
             from: Some(l.location.clone()),
             quantity: Some(l.quantity),
             order: Some(order.clone()),
@@ -231,102 +234,67 @@ fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
             consumed,
             outputs,
             ..
-        } => {
-            out.extend(consumed.iter().filter(mine).map(|l| Movement {
-                from: Some(l.location.clone()),
-                quantity: Some(l.quantity),
-                reference: Some(work_order.to_string()),
-                date: Some(*produced_on),
-                ..base("consumed")
-            }));
-            for o in outputs.iter().filter(|o| &o.item() == item) {
-                let (to, quantity) = match o {
-                    Produced::NewLot(lot) => {
-                        (lot.stock.first().map(|s| s.location.clone()), lot.on_hand())
-                    }
-                    Produced::IntoLot(l) => (Some(l.location.clone()), l.quantity),
-                    Produced::NewSerial { location, .. } => (Some(location.clone()), Quantity::ONE),
-                };
-                out.push(Movement {
-                    to,
-                    quantity: Some(quantity),
-                    reference: Some(work_order.to_string()),
-                    date: Some(*produced_on),
-                    ..base("produced")
-                });
-            }
-        }
-        EventPayload::Adjusted { line } => out.push(Movement {
-            to: Some(line.location.clone()),
-            quantity: Some(line.quantity),
-            ..base("adjusted")
-        }),
-        EventPayload::Scrapped { line } => out.push(Movement {
-            from: Some(line.location.clone()),
-            quantity: Some(line.quantity),
-            ..base("scrapped")
-        }),
+        } => produced_movements(item, work_order, *produced_on, consumed, outputs, &base, &mut out),
+        EventPayload::Adjusted { line } => out.push(to_line("adjusted", line)),
+        EventPayload::Scrapped { line } => out.push(from_line("scrapped", line)),
         EventPayload::Returned {
             rma,
             customer,
             line,
         } => out.push(Movement {
-            to: Some(line.location.clone()),
-            quantity: Some(line.quantity),
             reference: Some(rma.to_string()),
             party: Some(customer.clone()),
-            ..base("returned")
+            ..to_line("returned", line)
         }),
         EventPayload::LotActiveSet { .. } => out.push(base("active_set")),
         EventPayload::LotDatesUpdated { .. } => out.push(base("dates_updated")),
         EventPayload::TestResultRecorded { .. } => out.push(base("test_recorded")),
         EventPayload::CertificateLinked { .. } => out.push(base("certificate_linked")),
         EventPayload::QualityStatusSet { .. } => out.push(base("quality_set")),
-        _ => out.push(base("other")),
+        EventPayload::HoldPlaced { .. } => out.push(base("hold_placed")),
+        EventPayload::HoldReleased { .. } => out.push(base("hold_released")),
+        EventPayload::LotDepleted { .. } => out.push(base("depleted")),
+        EventPayload::LotRestocked { .. } => out.push(base("restocked")),
+        EventPayload::Recalled { .. } => out.push(base("recalled")),
+        // Master data and allocation rules are not part of any lot's or serial's history.
+        EventPayload::ProductRegistered(_)
+        | EventPayload::LocationRegistered(_)
+        | EventPayload::PartyRegistered(_)
+        | EventPayload::AllocationRequested(_) => {}
     }
     out
 }
 
-impl Tracker {
-    /// The history of a lot or serial as movements (receipt → moves → allocation →
-    /// pick → shipment, with locations and quantities), oldest first.
-    ///
-    /// ```
-    /// use traceability_core::*;
-    /// let t = Tracker::in_memory();
-    /// let e = t.movements(&ItemRef::serial("PUMP", "SN1").unwrap()).unwrap_err();
-    /// assert_eq!(e.kind(), ErrorKind::UnknownSerial);
-    /// ```
-    pub fn movements(&self, item: &ItemRef) -> Result<Vec<Movement>, TraceError> {
-        Ok(self
-            .history(item)?
-            .iter()
-            .flat_map(|e| movements_of(item, e))
-            .collect())
-    }
-
-    /// The history of a serial: [`Self::movements`] of that serial.
-    pub fn serial_history(
-        &self,
-        product: &ProductId,
-        serial: &SerialNumber,
-    ) -> Result<Vec<Movement>, TraceError> {
-        self.movements(&ItemRef::Serial {
-            product: product.clone(),
-            serial: serial.clone(),
-        })
-    }
-
-    /// The movement history of a lot: [`Self::movements`] of that lot.
-    pub fn lot_movements(
-        &self,
-        product: &ProductId,
-        lot: &LotNumber,
-    ) -> Result<Vec<Movement>, TraceError> {
-        self.movements(&ItemRef::Lot {
-            product: product.clone(),
-            lot: lot.clone(),
-        })
+/// The consumption and output movements of a production event for `item`.
+fn produced_movements(
+    item: &ItemRef,
+    work_order: &WorkOrderId,
+    produced_on: NaiveDate,
+    consumed: &[Line],
+    outputs: &[Produced],
+    base: &dyn Fn(&'static str) -> Movement,
+    out: &mut Vec<Movement>,
+) {
+    out.extend(consumed.iter().filter(|l| &l.item == item).map(|l| Movement {
+        from: Some(l.location.clone()),
+        quantity: Some(l.quantity),
+        reference: Some(work_order.to_string()),
+        date: Some(produced_on),
+        ..base("consumed")
+    }));
+    for o in outputs.iter().filter(|o| &o.item() == item) {
+        let (to, quantity) = match o {
+            Produced::NewLot(lot) => (lot.stock.first().map(|s| s.location.clone()), lot.on_hand()),
+            Produced::IntoLot(l) => (Some(l.location.clone()), l.quantity),
+            Produced::NewSerial { location, .. } => (Some(location.clone()), Quantity::ONE),
+        };
+        out.push(Movement {
+            to,
+            quantity: Some(quantity),
+            reference: Some(work_order.to_string()),
+            date: Some(produced_on),
+            ..base("produced")
+        });
     }
 }
 

@@ -1,6 +1,5 @@
-//! Expiry and shelf life: remaining shelf life, expiring-lots and bucketed expiry
-//! reports, lot inventory by expiry, and the bulk "Update Lot Expiry" / "Update Lot
-//! Status" commands.
+//! Expiry and shelf life reports: remaining shelf life, expiring lots, bucketed expiry
+//! reports and lot inventory by expiry.
 //!
 //! Shelf life remaining % = (expiry − date) / (expiry − manufactured) × 100, clamped to
 //! 0..=100 and rounded to two decimals. Without a manufacturing date the receipt date is
@@ -23,207 +22,17 @@
 //! assert_eq!(shelf_life_remaining_pct(&lot, "2026-02-01".parse().unwrap()), Some(Quantity::ZERO));
 //! ```
 
-use std::collections::HashSet;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::decide::Context;
-use crate::error::TraceError;
-use crate::event::EventPayload;
-use crate::model::{
-    Lot, LotDates, LotNumber, ProductId, QualityStatus, Quantity, StockLine, Tracking,
-};
+use crate::kernel::id::{LotNumber, ProductId};
+use crate::kernel::Quantity;
+use crate::model::{Lot, QualityStatus, StockLine};
 use crate::state::State;
 
-/// Remaining shelf life of a lot on `date`, in percent (0..=100, two decimals), or
-/// `None` when the lot has no expiry date. See the module docs for an example.
+/// Remaining shelf life of a lot on `date` (see [`Lot::shelf_life_remaining_pct`]).
 pub fn shelf_life_remaining_pct(lot: &Lot, date: NaiveDate) -> Option<Quantity> {
-    let expiry = lot.dates.expiry?;
-    let start = lot.manufactured_on.unwrap_or(lot.received_on);
-    let total = i128::from((expiry - start).num_days());
-    if total <= 0 {
-        return Some(if date < expiry {
-            Quantity::from(100)
-        } else {
-            Quantity::ZERO
-        });
-    }
-    let left = i128::from((expiry - date).num_days()).clamp(0, total);
-    // Hundredths of a percent, rounded half up; at most 10,000, so the cast is exact.
-    let hundredths = (left * 10_000 * 2 + total) / (2 * total);
-    Quantity::from_scaled(hundredths as i64, 2).ok()
-}
-
-/// A lot identified by product and lot number.
-///
-/// ```
-/// use traceability_core::expiry::LotKey;
-/// let k = LotKey::new("MILK", "L1").unwrap();
-/// assert_eq!(k.lot.as_str(), "L1");
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct LotKey {
-    /// Product.
-    pub product: ProductId,
-    /// Lot number.
-    pub lot: LotNumber,
-}
-
-impl LotKey {
-    /// A key from text, trimming and validating both parts.
-    pub fn new(product: &str, lot: &str) -> Result<Self, TraceError> {
-        Ok(Self {
-            product: ProductId::new(product)?,
-            lot: LotNumber::new(lot)?,
-        })
-    }
-}
-
-/// New dates for one lot in [`crate::Command::UpdateLotDates`]: each date given
-/// (`Some`) replaces the lot's; `None` keeps it.
-///
-/// ```
-/// use traceability_core::expiry::{LotDatesChange, LotKey};
-/// let c = LotDatesChange::expiry(LotKey::new("MILK", "L1").unwrap(), "2027-01-01".parse().unwrap());
-/// assert!(c.dates.removal.is_none());
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LotDatesChange {
-    /// The lot.
-    pub lot: LotKey,
-    /// The dates to set.
-    pub dates: LotDates,
-}
-
-impl LotDatesChange {
-    /// A change of the expiry date only.
-    pub fn expiry(lot: LotKey, expiry: NaiveDate) -> Self {
-        Self {
-            lot,
-            dates: LotDates {
-                expiry: Some(expiry),
-                ..LotDates::default()
-            },
-        }
-    }
-}
-
-fn find_lot<'a>(state: &'a State, key: &LotKey) -> Result<&'a Lot, TraceError> {
-    let product = state
-        .product(&key.product)
-        .ok_or_else(|| TraceError::UnknownProduct(key.product.clone()))?;
-    if product.tracking != Tracking::Lot {
-        return Err(TraceError::WrongTracking {
-            product: key.product.clone(),
-            actual: product.tracking,
-            expected: Tracking::Lot,
-        });
-    }
-    state
-        .lot(&key.product, &key.lot)
-        .ok_or_else(|| TraceError::UnknownLot {
-            product: key.product.clone(),
-            lot: key.lot.clone(),
-        })
-}
-
-pub(crate) fn require_reason(ctx: &Context<'_>, what: &str) -> Result<(), TraceError> {
-    match ctx.reason {
-        Some(r) if !r.trim().is_empty() => Ok(()),
-        _ => Err(TraceError::invalid(
-            "reason",
-            format!("{what} needs a reason"),
-        )),
-    }
-}
-
-fn distinct<'a>(keys: impl Iterator<Item = &'a LotKey>) -> Result<(), TraceError> {
-    let mut seen = HashSet::new();
-    for k in keys {
-        if !seen.insert(k) {
-            return Err(TraceError::DuplicateNumber {
-                kind: "lot in the request",
-                key: format!("{}/{}", k.product, k.lot),
-            });
-        }
-    }
-    if seen.is_empty() {
-        return Err(TraceError::invalid("lots", "at least one lot is needed"));
-    }
-    Ok(())
-}
-
-/// Validates [`crate::Command::UpdateLotDates`]: one `LotDatesUpdated` event per lot.
-pub(crate) fn decide_update_dates(
-    ctx: &Context<'_>,
-    changes: &[LotDatesChange],
-) -> Result<Vec<EventPayload>, TraceError> {
-    require_reason(ctx, "a lot date change")?;
-    distinct(changes.iter().map(|c| &c.lot))?;
-    let mut events = Vec::with_capacity(changes.len());
-    for change in changes {
-        let lot = find_lot(ctx.state, &change.lot)?;
-        let d = change.dates;
-        let dates = LotDates {
-            expiry: d.expiry.or(lot.dates.expiry),
-            best_before: d.best_before.or(lot.dates.best_before),
-            removal: d.removal.or(lot.dates.removal),
-            alert: d.alert.or(lot.dates.alert),
-        };
-        dates.check()?;
-        if let (Some(made), Some(expiry)) = (lot.manufactured_on, dates.expiry) {
-            if expiry < made {
-                return Err(TraceError::invalid(
-                    "expiry",
-                    format!(
-                        "{expiry} is before the manufacturing date {made} of lot {}/{}",
-                        lot.product, lot.number
-                    ),
-                ));
-            }
-        }
-        events.push(EventPayload::LotDatesUpdated {
-            product: lot.product.clone(),
-            lot: lot.number.clone(),
-            dates,
-        });
-    }
-    Ok(events)
-}
-
-/// Validates [`crate::Command::SetLotsActive`]: one `LotActiveSet` event per lot.
-pub(crate) fn decide_set_active(
-    ctx: &Context<'_>,
-    lots: &[LotKey],
-    active: bool,
-) -> Result<Vec<EventPayload>, TraceError> {
-    require_reason(ctx, "a lot status change")?;
-    distinct(lots.iter())?;
-    lots.iter()
-        .map(|key| {
-            find_lot(ctx.state, key)?;
-            Ok(EventPayload::LotActiveSet {
-                product: key.product.clone(),
-                lot: key.lot.clone(),
-                active,
-            })
-        })
-        .collect()
-}
-
-/// Applies `LotDatesUpdated`.
-pub(crate) fn apply_dates(
-    state: &mut State,
-    product: &ProductId,
-    lot: &LotNumber,
-    dates: &LotDates,
-) -> Result<u32, TraceError> {
-    let i = state
-        .lot_idx(product, lot)
-        .ok_or_else(|| TraceError::Storage(format!("event log inconsistent: lot {lot}")))?;
-    state.lots[i as usize].dates = *dates;
-    Ok(i)
+    lot.shelf_life_remaining_pct(date)
 }
 
 /// Expiry report bucket.

@@ -16,38 +16,26 @@
 //! Walks ([`Genealogy::walk`]) are breadth-first, O(V + E) in the nodes and edges
 //! reached, and allocate nothing per node: they reuse a [`TraceScratch`] whose
 //! visited marks are generation-stamped (clearing is O(1) between walks).
-//!
-//! ```
-//! use traceability_core::genealogy::{Genealogy, TraceScratch};
-//! use traceability_core::{ItemIdx, Quantity, WorkOrderId};
-//! let mut g = Genealogy::default();
-//! let wo = WorkOrderId::new("WO1").unwrap();
-//! // lot 0 and lot 1 are blended into lot 2
-//! g.record_production(&wo, &[(ItemIdx::Lot(0), Quantity::ONE), (ItemIdx::Lot(1), Quantity::ONE)], &[ItemIdx::Lot(2)]);
-//! let mut scratch = TraceScratch::default();
-//! let down = g.walk(&[ItemIdx::Lot(0)], traceability_core::genealogy::Direction::Outgoing, &mut scratch);
-//! assert_eq!(down, &[(ItemIdx::Lot(0), 0), (ItemIdx::Lot(2), 1)]);
-//! assert_eq!(g.edge_count(), 2);
-//! ```
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 /// Walk direction: `Outgoing` (descendants) or `Incoming` (ancestors).
-pub use petgraph::Direction;
+pub(crate) use petgraph::Direction;
 use serde::Serialize;
 
-use crate::model::{Quantity, WorkOrderId};
-use crate::state::ItemIdx;
+use super::ItemIdx;
+use crate::kernel::id::WorkOrderId;
+use crate::kernel::Quantity;
 
 const NONE: u32 = u32::MAX;
 
 /// The weight of a genealogy edge: how much of the source a work order consumed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Consumption {
+pub(crate) struct Consumption {
     /// Quantity of the consumed item (1 for a serial).
-    pub quantity: Quantity,
+    pub(crate) quantity: Quantity,
     /// Index of the work order in [`Genealogy::work_order`].
-    pub work_order: u32,
+    pub(crate) work_order: u32,
 }
 
 /// One shipment line containing an item: an entry of a node's intrusive list.
@@ -60,7 +48,7 @@ struct ShipEntry {
 
 /// The genealogy graph with per-item shipment lists. See the [module docs](self).
 #[derive(Clone, Debug, Default)]
-pub struct Genealogy {
+pub(crate) struct Genealogy {
     graph: DiGraph<ItemIdx, Consumption, u32>,
     lot_nodes: Vec<u32>,
     serial_nodes: Vec<u32>,
@@ -94,13 +82,8 @@ impl PartialEq for Genealogy {
 
 /// Reusable working memory for walks: generation-stamped visited marks, the BFS queue
 /// (which is also the result) and each visited node's position in it.
-///
-/// ```
-/// let scratch = traceability_core::genealogy::TraceScratch::default();
-/// # drop(scratch);
-/// ```
 #[derive(Clone, Debug, Default)]
-pub struct TraceScratch {
+pub(crate) struct TraceScratch {
     stamp: Vec<u32>,
     position: Vec<u32>,
     generation: u32,
@@ -142,28 +125,23 @@ impl TraceScratch {
 
 impl Genealogy {
     /// Number of nodes (items that took part in production or shipment).
-    pub fn node_count(&self) -> usize {
+    pub(crate) fn node_count(&self) -> usize {
         self.graph.node_count()
     }
 
     /// Number of consumption edges.
-    pub fn edge_count(&self) -> usize {
+    pub(crate) fn edge_count(&self) -> usize {
         self.graph.edge_count()
     }
 
-    /// The underlying petgraph graph (node weight: item index; edge weight: consumption).
-    pub fn graph(&self) -> &DiGraph<ItemIdx, Consumption, u32> {
-        &self.graph
-    }
-
     /// The work order of an edge's [`Consumption::work_order`] index.
-    pub fn work_order(&self, index: u32) -> Option<&WorkOrderId> {
+    pub(crate) fn work_order(&self, index: u32) -> Option<&WorkOrderId> {
         self.work_orders.get(index as usize)
     }
 
     /// The node of an item, if it has one.
     #[inline]
-    pub fn node(&self, item: ItemIdx) -> Option<NodeIndex<u32>> {
+    pub(crate) fn node(&self, item: ItemIdx) -> Option<NodeIndex<u32>> {
         let n = match item {
             ItemIdx::Lot(i) => self.lot_nodes.get(i as usize),
             ItemIdx::Serial(i) => self.serial_nodes.get(i as usize),
@@ -189,16 +167,7 @@ impl Genealogy {
     }
 
     /// Records a work order: one edge from every consumed item to every output.
-    ///
-    /// ```
-    /// use traceability_core::genealogy::Genealogy;
-    /// use traceability_core::{ItemIdx, Quantity, WorkOrderId};
-    /// let mut g = Genealogy::default();
-    /// g.record_production(&WorkOrderId::new("W").unwrap(), &[(ItemIdx::Lot(0), Quantity::TEN)],
-    ///     &[ItemIdx::Lot(1), ItemIdx::Serial(0)]);
-    /// assert_eq!((g.node_count(), g.edge_count()), (3, 2));
-    /// ```
-    pub fn record_production(
+    pub(crate) fn record_production(
         &mut self,
         work_order: &WorkOrderId,
         consumed: &[(ItemIdx, Quantity)],
@@ -223,15 +192,7 @@ impl Genealogy {
     }
 
     /// Records that line `line` of shipment `shipment` contains `item`.
-    ///
-    /// ```
-    /// use traceability_core::genealogy::Genealogy;
-    /// use traceability_core::ItemIdx;
-    /// let mut g = Genealogy::default();
-    /// g.record_shipment(0, &[ItemIdx::Lot(7)]);
-    /// assert_eq!(g.shipment_lines(ItemIdx::Lot(7)).collect::<Vec<_>>(), vec![(0, 0)]);
-    /// ```
-    pub fn record_shipment(&mut self, shipment: u32, items: &[ItemIdx]) {
+    pub(crate) fn record_shipment(&mut self, shipment: u32, items: &[ItemIdx]) {
         for (line, &item) in items.iter().enumerate() {
             let node = self.ensure_node(item) as usize;
             let entry = self.ships.len() as u32;
@@ -246,7 +207,7 @@ impl Genealogy {
 
     /// The (shipment index, line index) pairs of the shipments containing `item`,
     /// newest first.
-    pub fn shipment_lines(&self, item: ItemIdx) -> impl Iterator<Item = (u32, u32)> + '_ {
+    pub(crate) fn shipment_lines(&self, item: ItemIdx) -> impl Iterator<Item = (u32, u32)> + '_ {
         let mut at = self.node(item).map_or(NONE, |n| self.ship_head[n.index()]);
         std::iter::from_fn(move || {
             let e = self.ships.get(at as usize)?;
@@ -259,7 +220,7 @@ impl Genealogy {
     /// (`Outgoing`: descendants, `Incoming`: ancestors). Returns every item reached
     /// once, with its distance from the nearest start (starts at depth 0), in BFS
     /// order. O(V + E) of the reached part; no allocation once the scratch is warm.
-    pub fn walk<'s>(
+    pub(crate) fn walk<'s>(
         &self,
         starts: &[ItemIdx],
         direction: Direction,
@@ -329,7 +290,7 @@ impl Genealogy {
     }
 
     /// Every edge as (consumed, produced, consumption), in recording order.
-    pub fn edges(&self) -> impl Iterator<Item = (ItemIdx, ItemIdx, &Consumption)> + '_ {
+    pub(crate) fn edges(&self) -> impl Iterator<Item = (ItemIdx, ItemIdx, &Consumption)> + '_ {
         self.graph
             .raw_edges()
             .iter()
@@ -338,11 +299,7 @@ impl Genealogy {
 
     /// An estimate of the heap memory held: graph nodes and edges (by capacity), the
     /// item → node maps, shipment lists and work order ids.
-    ///
-    /// ```
-    /// assert_eq!(traceability_core::genealogy::Genealogy::default().heap_bytes(), 0);
-    /// ```
-    pub fn heap_bytes(&self) -> usize {
+    pub(crate) fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
         let (nodes, edges) = self.graph.capacity();
         nodes * size_of::<petgraph::graph::Node<ItemIdx, u32>>()
@@ -356,5 +313,42 @@ impl Genealogy {
                 .iter()
                 .map(|w| w.as_str().len())
                 .sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walk_reaches_each_descendant_once_with_its_depth() {
+        let mut g = Genealogy::default();
+        let wo = WorkOrderId::new("WO1").unwrap();
+        // lot 0 and lot 1 are blended into lot 2
+        g.record_production(&wo, &[(ItemIdx::Lot(0), Quantity::ONE), (ItemIdx::Lot(1), Quantity::ONE)], &[ItemIdx::Lot(2)]);
+        let mut scratch = TraceScratch::default();
+        let down = g.walk(&[ItemIdx::Lot(0)], Direction::Outgoing, &mut scratch);
+        assert_eq!(down, &[(ItemIdx::Lot(0), 0), (ItemIdx::Lot(2), 1)]);
+        assert_eq!(g.edge_count(), 2);
+    }
+
+    #[test]
+    fn production_links_every_input_to_every_output() {
+        let mut g = Genealogy::default();
+        g.record_production(&WorkOrderId::new("W").unwrap(), &[(ItemIdx::Lot(0), Quantity::TEN)],
+            &[ItemIdx::Lot(1), ItemIdx::Serial(0)]);
+        assert_eq!((g.node_count(), g.edge_count()), (3, 2));
+    }
+
+    #[test]
+    fn shipments_are_listed_per_item() {
+        let mut g = Genealogy::default();
+        g.record_shipment(0, &[ItemIdx::Lot(7)]);
+        assert_eq!(g.shipment_lines(ItemIdx::Lot(7)).collect::<Vec<_>>(), vec![(0, 0)]);
+    }
+
+    #[test]
+    fn an_empty_graph_holds_no_heap() {
+        assert_eq!(Genealogy::default().heap_bytes(), 0);
     }
 }

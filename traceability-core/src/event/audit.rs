@@ -1,7 +1,7 @@
 //! Verification of the hash chain: the tamper evidence of the audit trail.
 //!
 //! Every stored event carries `hash = SHA-256(prev_hash ‖ seq ‖ body)` (see
-//! [`crate::event`]). A [`Chain`] walks the records in order, one at a time, and checks
+//! [`super`]). A [`Chain`] walks the records in order, one at a time, and checks
 //! for each one that
 //!
 //! 1. its sequence number is the next one (no gap, no repeat),
@@ -30,7 +30,7 @@
 //! | a record the store cannot read (not UTF-8, wrong column type, bad hash length) | [`Damage::Undecodable`] | *n* (reported by the store) |
 //!
 //! An unkeyed chain cannot show that its newest events were removed or replaced by
-//! other correctly hashed ones: a signed [`crate::checkpoint::Checkpoint`] can.
+//! other correctly hashed ones: a signed [`super::checkpoint::Checkpoint`] can.
 //!
 //! ```
 //! use traceability_core::{audit, event::StoredEvent, store::MemoryStore, Tracker};
@@ -46,9 +46,8 @@
 //! assert!(matches!(err, TraceError::Tampered { seq: 1, damage: Damage::BodyAltered, .. }));
 //! ```
 
-use crate::error::{Damage, TraceError};
-use crate::event::{chain_hash, Hash, StoredEvent, GENESIS_HASH};
-use crate::store::EventStore;
+use crate::kernel::error::{Damage, TraceError};
+use crate::event::record::{chain_hash, Hash, RecordSource, StoredEvent, GENESIS_HASH};
 
 /// How far from its place a renumbered event is recognised as moved ([`Damage::Reordered`]).
 const MOVE_WINDOW: u64 = 64;
@@ -57,7 +56,7 @@ const MOVE_WINDOW: u64 = 64;
 /// next event must link to.
 ///
 /// ```
-/// use traceability_core::audit::Chain;
+/// use traceability_core::event::audit::Chain;
 /// use traceability_core::event::{EventBody, EventPayload, StoredEvent};
 /// use traceability_core::store::MemoryStore;
 /// # use traceability_core::{Location, LocationId, LocationKind};
@@ -100,7 +99,7 @@ impl Chain {
     /// link to `head` (the hash of event `next_seq - 1`, e.g. from a snapshot).
     ///
     /// ```
-    /// use traceability_core::audit::Chain;
+    /// use traceability_core::event::audit::Chain;
     /// let chain = Chain::at(42, [7; 32]);
     /// assert_eq!((chain.next_seq(), chain.head()), (42, [7; 32]));
     /// ```
@@ -116,7 +115,7 @@ impl Chain {
     /// far, when the checker started at genesis.
     ///
     /// ```
-    /// assert_eq!(traceability_core::audit::Chain::at(3, [1; 32]).next_seq(), 3);
+    /// assert_eq!(traceability_core::event::audit::Chain::at(3, [1; 32]).next_seq(), 3);
     /// ```
     pub fn next_seq(&self) -> u64 {
         self.next_seq
@@ -125,7 +124,7 @@ impl Chain {
     /// The hash of the last event checked (the one the next event must link to).
     ///
     /// ```
-    /// assert_eq!(traceability_core::audit::Chain::at(3, [1; 32]).head(), [1; 32]);
+    /// assert_eq!(traceability_core::event::audit::Chain::at(3, [1; 32]).head(), [1; 32]);
     /// ```
     pub fn head(&self) -> Hash {
         self.head
@@ -146,7 +145,7 @@ impl Chain {
     /// let err = Chain::genesis().check(&gap, &MemoryStore::default()).unwrap_err();
     /// assert!(matches!(err, TraceError::Tampered { seq: 0, damage: Damage::Missing, .. }));
     /// ```
-    pub fn check(&mut self, event: &StoredEvent, store: &dyn EventStore) -> Result<(), TraceError> {
+    pub fn check(&mut self, event: &StoredEvent, store: &dyn RecordSource) -> Result<(), TraceError> {
         let n = self.next_seq;
         if event.seq != n {
             return Err(self.misnumbered(event, store));
@@ -172,14 +171,14 @@ impl Chain {
     /// let end = Chain::genesis().verify_rest(&MemoryStore::default()).unwrap();
     /// assert_eq!((end.next_seq(), end.head()), (0, GENESIS_HASH));
     /// ```
-    pub fn verify_rest(mut self, store: &dyn EventStore) -> Result<Self, TraceError> {
+    pub fn verify_rest(mut self, store: &dyn RecordSource) -> Result<Self, TraceError> {
         store.read_from(self.next_seq, &mut |event| self.check(&event, store))?;
         Ok(self)
     }
 
     /// The neighbour `seq` if the store can read it; damage elsewhere does not hide the
     /// damage being classified.
-    fn neighbour(store: &dyn EventStore, seq: Option<u64>) -> Option<StoredEvent> {
+    fn neighbour(store: &dyn RecordSource, seq: Option<u64>) -> Option<StoredEvent> {
         store
             .read_one(seq?)
             .ok()
@@ -197,7 +196,7 @@ impl Chain {
             .find(|&m| chain_hash(&event.prev_hash, m, &event.body) == event.hash)
     }
 
-    fn misnumbered(&self, event: &StoredEvent, store: &dyn EventStore) -> TraceError {
+    fn misnumbered(&self, event: &StoredEvent, store: &dyn RecordSource) -> TraceError {
         let n = self.next_seq;
         if event.seq < n {
             return TraceError::tampered(
@@ -237,7 +236,7 @@ impl Chain {
         &self,
         event: &StoredEvent,
         recomputed: Hash,
-        store: &dyn EventStore,
+        store: &dyn RecordSource,
     ) -> TraceError {
         let n = self.next_seq;
         if recomputed == event.hash {
@@ -310,7 +309,7 @@ impl Chain {
     }
 
     /// `event` links right but its content does not hash to its stored hash.
-    fn altered(&self, recomputed: Hash, store: &dyn EventStore) -> TraceError {
+    fn altered(&self, recomputed: Hash, store: &dyn RecordSource) -> TraceError {
         let n = self.next_seq;
         match Self::neighbour(store, n.checked_add(1)) {
             Some(next) if next.prev_hash == recomputed => TraceError::tampered(
@@ -337,13 +336,13 @@ impl Chain {
 /// inserted or moved (see the [module docs](self) for the kinds of damage).
 ///
 /// Truncating the newest events leaves a valid shorter chain: hold a signed
-/// [`crate::checkpoint::Checkpoint`] to detect that too.
+/// [`super::checkpoint::Checkpoint`] to detect that too.
 ///
 /// ```
 /// use traceability_core::{audit::verify, store::MemoryStore};
 /// assert_eq!(verify(&MemoryStore::default()).unwrap(), 0);
 /// ```
-pub fn verify(store: &dyn EventStore) -> Result<u64, TraceError> {
+pub fn verify(store: &dyn RecordSource) -> Result<u64, TraceError> {
     verify_from(store, 0, GENESIS_HASH)
 }
 
@@ -357,7 +356,7 @@ pub fn verify(store: &dyn EventStore) -> Result<u64, TraceError> {
 /// assert_eq!(audit::verify_from(&MemoryStore::default(), 0, GENESIS_HASH).unwrap(), 0);
 /// ```
 pub fn verify_from(
-    store: &dyn EventStore,
+    store: &dyn RecordSource,
     from_seq: u64,
     prev_hash: Hash,
 ) -> Result<u64, TraceError> {

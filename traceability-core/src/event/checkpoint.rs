@@ -3,7 +3,7 @@
 //! digest.
 //!
 //! The hash chain alone shows that no event was changed, removed, inserted or moved
-//! (see [`crate::audit`]), but not that the newest events were cut off, nor that they
+//! (see [`super::audit`]), but not that the newest events were cut off, nor that they
 //! were replaced by other correctly hashed events: whoever can write the store can
 //! recompute an unkeyed chain. A [`Checkpoint`] kept outside the store (in the ERP's
 //! own database, a signed report, another system) closes that gap:
@@ -24,7 +24,7 @@
 //! `{"count":3,"head":"9f…","recorded_at":"2026-03-01T08:00:00Z","signature":"5c…"}`.
 //!
 //! ```
-//! use traceability_core::checkpoint::{public_key, signing_key_from_bytes};
+//! use traceability_core::event::checkpoint::{public_key, signing_key_from_bytes};
 //! use traceability_core::*;
 //! let key = signing_key_from_bytes(&[7; 32]); // the embedding system's secret
 //! let mut t = Tracker::in_memory();
@@ -41,15 +41,14 @@ use serde::{Deserialize, Serialize};
 
 pub use ed25519_dalek::{SigningKey, VerifyingKey};
 
-use crate::audit::Chain;
-use crate::error::{Damage, TraceError};
-use crate::event::{Hash, GENESIS_HASH};
-use crate::store::EventStore;
+use crate::event::audit::Chain;
+use crate::kernel::error::{Damage, TraceError};
+use crate::event::record::{Hash, RecordSource, GENESIS_HASH};
 
 /// The domain separator that starts every signed checkpoint message (version 1).
 ///
 /// ```
-/// assert!(traceability_core::checkpoint::DOMAIN.starts_with(b"traceability-checkpoint"));
+/// assert!(traceability_core::event::checkpoint::DOMAIN.starts_with(b"traceability-checkpoint"));
 /// ```
 pub const DOMAIN: &[u8] = b"traceability-checkpoint-v1";
 
@@ -57,7 +56,7 @@ pub const DOMAIN: &[u8] = b"traceability-checkpoint-v1";
 /// `head` ([`GENESIS_HASH`] when `count` is 0), recorded at `recorded_at`.
 ///
 /// ```
-/// use traceability_core::checkpoint::{public_key, signing_key_from_bytes, Checkpoint};
+/// use traceability_core::event::checkpoint::{public_key, signing_key_from_bytes, Checkpoint};
 /// use traceability_core::event::GENESIS_HASH;
 /// let key = signing_key_from_bytes(&[1; 32]);
 /// let cp = Checkpoint::sign(0, GENESIS_HASH, "2026-03-01T08:00:00Z".parse().unwrap(), &key);
@@ -86,7 +85,7 @@ impl Checkpoint {
     /// Signs the head `count`/`head` taken at `recorded_at` with `key`.
     ///
     /// ```
-    /// use traceability_core::checkpoint::{signing_key_from_bytes, Checkpoint};
+    /// use traceability_core::event::checkpoint::{signing_key_from_bytes, Checkpoint};
     /// let key = signing_key_from_bytes(&[2; 32]);
     /// let cp = Checkpoint::sign(5, [9; 32], "2026-03-01T08:00:00Z".parse().unwrap(), &key);
     /// assert_eq!((cp.count, cp.head), (5, [9; 32]));
@@ -107,7 +106,7 @@ impl Checkpoint {
     /// `recorded_at` as RFC 3339 UTC text with nine fractional digits and `Z`.
     ///
     /// ```
-    /// use traceability_core::checkpoint::{signing_key_from_bytes, Checkpoint, DOMAIN};
+    /// use traceability_core::event::checkpoint::{signing_key_from_bytes, Checkpoint, DOMAIN};
     /// let cp = Checkpoint::sign(1, [3; 32], "2026-03-01T08:00:00Z".parse().unwrap(),
     ///     &signing_key_from_bytes(&[2; 32]));
     /// let m = cp.message();
@@ -124,7 +123,7 @@ impl Checkpoint {
     /// key, or any field changed). Verification is strict (no malleable signatures).
     ///
     /// ```
-    /// use traceability_core::checkpoint::{public_key, signing_key_from_bytes, Checkpoint};
+    /// use traceability_core::event::checkpoint::{public_key, signing_key_from_bytes, Checkpoint};
     /// use traceability_core::{Damage, TraceError};
     /// let key = signing_key_from_bytes(&[2; 32]);
     /// let mut cp = Checkpoint::sign(1, [3; 32], "2026-03-01T08:00:00Z".parse().unwrap(), &key);
@@ -147,7 +146,7 @@ impl Checkpoint {
     /// The checkpoint as JSON text (hashes and signature in lowercase hex).
     ///
     /// ```
-    /// use traceability_core::checkpoint::{signing_key_from_bytes, Checkpoint};
+    /// use traceability_core::event::checkpoint::{signing_key_from_bytes, Checkpoint};
     /// let cp = Checkpoint::sign(0, [0; 32], "2026-03-01T08:00:00Z".parse().unwrap(),
     ///     &signing_key_from_bytes(&[2; 32]));
     /// assert!(cp.to_json().starts_with("{\"count\":0,"));
@@ -181,7 +180,7 @@ fn signed_message(count: u64, head: &Hash, recorded_at: &DateTime<Utc>) -> Vec<u
 /// A signing key from its 32 secret bytes (the embedding system keeps them).
 ///
 /// ```
-/// let key = traceability_core::checkpoint::signing_key_from_bytes(&[5; 32]);
+/// let key = traceability_core::event::checkpoint::signing_key_from_bytes(&[5; 32]);
 /// assert_eq!(key.to_bytes(), [5; 32]);
 /// ```
 pub fn signing_key_from_bytes(secret: &[u8; 32]) -> SigningKey {
@@ -193,7 +192,7 @@ pub fn signing_key_from_bytes(secret: &[u8; 32]) -> SigningKey {
 /// [`TraceError::InvalidInput`].
 ///
 /// ```
-/// use traceability_core::checkpoint::{public_key, signing_key_from_bytes, verifying_key_from_bytes};
+/// use traceability_core::event::checkpoint::{public_key, signing_key_from_bytes, verifying_key_from_bytes};
 /// use traceability_core::ErrorKind;
 /// let public = public_key(&signing_key_from_bytes(&[5; 32])).to_bytes();
 /// assert!(verifying_key_from_bytes(&public).is_ok());
@@ -214,7 +213,7 @@ pub fn verifying_key_from_bytes(public: &[u8; 32]) -> Result<VerifyingKey, Trace
 /// The public key of a signing key (give its 32 bytes, `to_bytes()`, to auditors).
 ///
 /// ```
-/// use traceability_core::checkpoint::{public_key, signing_key_from_bytes};
+/// use traceability_core::event::checkpoint::{public_key, signing_key_from_bytes};
 /// let key = signing_key_from_bytes(&[5; 32]);
 /// assert_eq!(public_key(&key), key.verifying_key());
 /// ```
@@ -227,7 +226,7 @@ pub fn public_key(key: &SigningKey) -> VerifyingKey {
 ///
 /// 1. the signature must verify with `key`, else [`Damage::BadSignature`] (`seq` =
 ///    `checkpoint.count`);
-/// 2. the whole chain must verify (the damage kinds of [`crate::audit`]);
+/// 2. the whole chain must verify (the damage kinds of [`super::audit`]);
 /// 3. the log must hold at least `count` events, else [`Damage::Truncated`] (`seq` = the
 ///    number of events present);
 /// 4. event `count - 1` must hash to `head`, else [`Damage::Rewritten`] (`seq` =
@@ -235,7 +234,7 @@ pub fn public_key(key: &SigningKey) -> VerifyingKey {
 ///    (else [`TraceError::InvalidInput`]) and holds for every valid log.
 ///
 /// ```
-/// use traceability_core::checkpoint::{public_key, signing_key_from_bytes, verify_against, Checkpoint};
+/// use traceability_core::event::checkpoint::{public_key, signing_key_from_bytes, verify_against, Checkpoint};
 /// use traceability_core::{event::GENESIS_HASH, store::MemoryStore, Damage, TraceError};
 /// let key = signing_key_from_bytes(&[5; 32]);
 /// let at = "2026-03-01T08:00:00Z".parse().unwrap();
@@ -247,7 +246,7 @@ pub fn public_key(key: &SigningKey) -> VerifyingKey {
 ///     Err(TraceError::Tampered { seq: 0, damage: Damage::Truncated, .. })));
 /// ```
 pub fn verify_against(
-    store: &dyn EventStore,
+    store: &dyn RecordSource,
     checkpoint: &Checkpoint,
     key: &VerifyingKey,
 ) -> Result<u64, TraceError> {

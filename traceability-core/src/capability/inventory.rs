@@ -1,0 +1,222 @@
+//! Inventory: advance shipping notices, receipts, moves and putaway, count
+//! adjustments, scrap, lot status and customer returns.
+
+use crate::capability::context::*;
+use crate::command::*;
+use crate::event::EventPayload;
+use crate::kernel::error::TraceError;
+use crate::kernel::id::ItemRef;
+use crate::kernel::vocab::{PartyRole, SerialStatus, Tracking};
+use crate::model::{LocationKind, Origin};
+
+/// Validates [`ExpectSerials`].
+pub(crate) fn expect_serials(ctx: &Context<'_>, command: &ExpectSerials) -> Result<Vec<EventPayload>, TraceError> {
+    let ExpectSerials { product, serials, supplier, reference } = command;
+    ctx.product(product, Tracking::Serial)?;
+    ctx.party(supplier.as_ref(), PartyRole::Supplier)?;
+    distinct_serials(serials)?;
+    for number in serials {
+        if ctx.state.serial_idx(product, number).is_some() {
+            return Err(duplicate("serial", format!("{product}/{number}")));
+        }
+    }
+    Ok(vec![EventPayload::SerialsExpected {
+        product: product.clone(),
+        serials: serials.clone(),
+        supplier: supplier.clone(),
+        reference: reference_text(reference)?,
+    }])
+}
+
+/// Validates [`ReceiveLot`].
+pub(crate) fn receive_lot(ctx: &Context<'_>, command: &ReceiveLot) -> Result<Vec<EventPayload>, TraceError> {
+    let ReceiveLot { spec, quantity, location, supplier, received_on, reference } = command;
+    ctx.party(supplier.as_ref(), PartyRole::Supplier)?;
+    let received_on = received_on.unwrap_or(ctx.today);
+    let mut lot = ctx.new_lot(spec, *quantity, location, received_on, Origin::Received)?;
+    lot.supplier = supplier.clone();
+    Ok(vec![EventPayload::LotReceived {
+        lot,
+        reference: reference_text(reference)?,
+    }])
+}
+
+/// Validates [`ReceiveSerials`].
+pub(crate) fn receive_serials(ctx: &Context<'_>, command: &ReceiveSerials) -> Result<Vec<EventPayload>, TraceError> {
+    let ReceiveSerials { product, serials, location, supplier, reference } = command;
+    ctx.product(product, Tracking::Serial)?;
+    ctx.location(location)?;
+    ctx.party(supplier.as_ref(), PartyRole::Supplier)?;
+    distinct_serials(serials)?;
+    for number in serials {
+        if let Some(serial) = ctx.state.serial(product, number) {
+            if serial.status != SerialStatus::Expected {
+                return Err(duplicate("serial", format!("{product}/{number}")));
+            }
+        }
+    }
+    Ok(vec![EventPayload::SerialsReceived {
+        product: product.clone(),
+        serials: serials.clone(),
+        location: location.clone(),
+        supplier: supplier.clone(),
+        reference: reference_text(reference)?,
+    }])
+}
+
+/// Validates [`Move`].
+pub(crate) fn move_stock(ctx: &Context<'_>, command: &Move) -> Result<Vec<EventPayload>, TraceError> {
+    let Move { item, from, to, quantity, override_expiry } = command;
+    ctx.location(from)?;
+    let destination = ctx.location(to)?;
+    if from == to {
+        return Err(TraceError::invalid(
+            "to",
+            "must differ from the source location",
+        ));
+    }
+    let leaves_custody = matches!(
+        destination.kind,
+        LocationKind::Customer | LocationKind::Production
+    );
+    match ctx.item(item)? {
+        Item::Lot(lot) => {
+            positive(*quantity)?;
+            ctx.available(item, lot, from, *quantity)?;
+            if leaves_custody {
+                not_held(item, lot.on_hold)?;
+                ctx.check_expiry(lot, ctx.today, *override_expiry)?;
+            }
+        }
+        Item::Serial(serial) => {
+            one(*quantity)?;
+            // A move is a putaway (RECEIVED) or a relocation (IN_INVENTORY); reserved
+            // serials go back to stock only by cancelling their allocation.
+            if !matches!(
+                serial.status,
+                SerialStatus::Received | SerialStatus::InInventory
+            ) {
+                return Err(invalid_transition(serial, SerialStatus::InInventory));
+            }
+            serial_at(item, serial, from)?;
+            if leaves_custody {
+                not_held(item, serial.on_hold)?;
+            }
+        }
+    }
+    Ok(vec![EventPayload::Moved {
+        item: item.clone(),
+        from: from.clone(),
+        to: to.clone(),
+        quantity: *quantity,
+        override_expiry: *override_expiry,
+    }])
+}
+
+/// Validates [`Adjust`].
+pub(crate) fn adjust(ctx: &Context<'_>, command: &Adjust) -> Result<Vec<EventPayload>, TraceError> {
+    let Adjust { product, lot, location, delta } = command;
+    ctx.require_reason("an adjustment")?;
+    let item = ItemRef::Lot {
+        product: product.clone(),
+        lot: lot.clone(),
+    };
+    let found = ctx.lot(product, lot)?;
+    ctx.location(location)?;
+    if delta.is_zero() {
+        return Err(TraceError::InvalidQuantity {
+            quantity: *delta,
+            rule: "an adjustment must not be zero",
+        });
+    }
+    if delta.is_negative() {
+        ctx.available(&item, found, location, -*delta)?;
+    } else {
+        room_for(found, *delta)?;
+    }
+    Ok(vec![EventPayload::Adjusted {
+        line: Line {
+            item,
+            location: location.clone(),
+            quantity: *delta,
+        },
+    }])
+}
+
+/// Validates [`Scrap`].
+pub(crate) fn scrap(ctx: &Context<'_>, command: &Scrap) -> Result<Vec<EventPayload>, TraceError> {
+    let Scrap { item, location, quantity } = command;
+    ctx.require_reason("scrapping")?;
+    ctx.location(location)?;
+    match ctx.item(item)? {
+        Item::Lot(lot) => {
+            positive(*quantity)?;
+            ctx.available(item, lot, location, *quantity)?;
+        }
+        Item::Serial(serial) => {
+            one(*quantity)?;
+            transition(serial, SerialStatus::Scrapped)?;
+            serial_at(item, serial, location)?;
+        }
+    }
+    Ok(vec![EventPayload::Scrapped {
+        line: Line {
+            item: item.clone(),
+            location: location.clone(),
+            quantity: *quantity,
+        },
+    }])
+}
+
+/// Validates [`SetLotActive`].
+pub(crate) fn set_lot_active(ctx: &Context<'_>, command: &SetLotActive) -> Result<Vec<EventPayload>, TraceError> {
+    let SetLotActive { product, lot, active } = command;
+    ctx.require_reason("a lot status change")?;
+    ctx.item(&ItemRef::Lot {
+        product: product.clone(),
+        lot: lot.clone(),
+    })?;
+    Ok(vec![EventPayload::LotActiveSet {
+        product: product.clone(),
+        lot: lot.clone(),
+        active: *active,
+    }])
+}
+
+/// Validates [`Return`].
+pub(crate) fn customer_return(ctx: &Context<'_>, command: &Return) -> Result<Vec<EventPayload>, TraceError> {
+    let Return { rma, customer, item, location, quantity } = command;
+    ctx.party(Some(customer), PartyRole::Customer)?;
+    ctx.location(location)?;
+    let idx = ctx.state.require(item)?;
+    match ctx.item(item)? {
+        Item::Lot(lot) => {
+            positive(*quantity)?;
+            room_for(lot, *quantity)?;
+        }
+        Item::Serial(serial) => {
+            one(*quantity)?;
+            transition(serial, SerialStatus::Received)?;
+        }
+    }
+    let returnable = ctx.state.returnable(idx, customer);
+    if returnable < *quantity {
+        return Err(TraceError::InsufficientStock {
+            item: Some(item.clone()),
+            product: item.product().clone(),
+            locations: Vec::new(),
+            customer: Some(customer.clone()),
+            requested: *quantity,
+            available: returnable,
+        });
+    }
+    Ok(vec![EventPayload::Returned {
+        rma: rma.clone(),
+        customer: customer.clone(),
+        line: Line {
+            item: item.clone(),
+            location: location.clone(),
+            quantity: *quantity,
+        },
+    }])
+}

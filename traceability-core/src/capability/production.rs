@@ -1,0 +1,102 @@
+//! Production: a work order consumes lots and serials and produces new lots, more of
+//! an existing lot, or serialized assemblies; each consumption → output pair becomes a
+//! genealogy edge.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::capability::context::*;
+use crate::command::*;
+use crate::event::{EventPayload, Produced};
+use crate::kernel::date::bounded;
+use crate::kernel::error::TraceError;
+use crate::kernel::id::ItemRef;
+use crate::kernel::vocab::Tracking;
+use crate::kernel::Quantity;
+use crate::model::Origin;
+
+/// Validates [`Produce`].
+pub(crate) fn produce(ctx: &Context<'_>, command: &Produce) -> Result<Vec<EventPayload>, TraceError> {
+    let Produce { work_order, consumed, outputs, produced_on, override_expiry } = command;
+    let produced_on = bounded("produced_on", produced_on.unwrap_or(ctx.today))?;
+    if consumed.is_empty() || outputs.is_empty() {
+        return Err(TraceError::invalid(
+            "work_order",
+            "needs at least one consumption and one output",
+        ));
+    }
+    ctx.check_consumption(consumed, produced_on, *override_expiry)?;
+    let mut new_items = HashSet::new();
+    let mut added: HashMap<ItemRef, Quantity> = HashMap::new();
+    let mut produced = Vec::with_capacity(outputs.len());
+    for output in outputs {
+        let record = match output {
+            Output::NewLot {
+                spec,
+                quantity,
+                location,
+            } => {
+                let origin = Origin::Produced {
+                    work_order: work_order.clone(),
+                };
+                Produced::NewLot(ctx.new_lot(
+                    spec,
+                    *quantity,
+                    location,
+                    produced_on,
+                    origin,
+                )?)
+            }
+            Output::IntoLot {
+                product,
+                lot,
+                quantity,
+                location,
+            } => {
+                let item = ItemRef::Lot {
+                    product: product.clone(),
+                    lot: lot.clone(),
+                };
+                let found = ctx.lot(product, lot)?;
+                ctx.location(location)?;
+                positive(*quantity)?;
+                let total = added.entry(item.clone()).or_default();
+                *total += *quantity;
+                room_for(found, *total)?;
+                Produced::IntoLot(Line {
+                    item,
+                    location: location.clone(),
+                    quantity: *quantity,
+                })
+            }
+            Output::NewSerial {
+                product,
+                serial,
+                location,
+            } => {
+                ctx.product(product, Tracking::Serial)?;
+                ctx.location(location)?;
+                if ctx.state.serial_idx(product, serial).is_some() {
+                    return Err(duplicate("serial", format!("{product}/{serial}")));
+                }
+                Produced::NewSerial {
+                    product: product.clone(),
+                    serial: serial.clone(),
+                    location: location.clone(),
+                }
+            }
+        };
+        let item = record.item();
+        let is_new = !matches!(record, Produced::IntoLot(_));
+        if is_new && !new_items.insert(item.clone()) {
+            return Err(duplicate("output", item));
+        }
+        produced.push(record);
+    }
+    Ok(vec![EventPayload::Produced {
+        work_order: work_order.clone(),
+        produced_on,
+        consumed: consumed.clone(),
+        outputs: produced,
+        override_expiry: *override_expiry,
+    }])
+}

@@ -1,0 +1,430 @@
+//! Commands: what a user asks the engine to do, one struct per command. Each is
+//! validated against the current state by [`crate::decide`]; a valid one becomes one or
+//! more events.
+//!
+//! The JSON form is `{"<command in snake_case>": {<fields>}}`, e.g.
+//! `{"move": {"item": {"lot": {"product": "FLOUR", "lot": "L1"}}, "from": "DOCK", "to": "A1",
+//! "quantity": "5", "override_expiry": false}}`.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+pub mod allocation;
+mod lot_dates;
+
+pub use allocation::{AllocationRequest, Strategy};
+pub use lot_dates::LotDatesChange;
+
+use crate::kernel::id::{
+    ItemRef, LocationId, LotKey, LotNumber, OrderId, PartyId, ProductId, RecallId, ReturnId,
+    SerialNumber, ShipmentId, WorkOrderId,
+};
+use crate::kernel::Quantity;
+use crate::model::{Location, LotDates, Party, Product, QualityStatus};
+
+/// The description of a new lot, as given on receipt or production.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotSpec {
+    /// Product (must be lot-tracked).
+    pub product: ProductId,
+    /// Lot number (must be new for the product).
+    pub lot: LotNumber,
+    /// Manufacturing date.
+    pub manufactured_on: Option<NaiveDate>,
+    /// Dates given explicitly; missing ones are derived from the product's offsets.
+    pub dates: LotDates,
+    /// Weight.
+    pub weight: Option<Quantity>,
+    /// Free description.
+    pub description: String,
+    /// The supplier's own lot number.
+    pub supplier_lot: Option<String>,
+    /// Free attributes.
+    pub attributes: BTreeMap<String, String>,
+}
+
+impl LotSpec {
+    /// A spec with just product and lot number.
+    ///
+    /// ```
+    /// use traceability_core::{LotSpec, ProductId, LotNumber};
+    /// let spec = LotSpec::new(ProductId::new("FLOUR").unwrap(), LotNumber::new("L1").unwrap());
+    /// assert!(spec.dates.expiry.is_none());
+    /// ```
+    pub fn new(product: ProductId, lot: LotNumber) -> Self {
+        Self {
+            product,
+            lot,
+            manufactured_on: None,
+            dates: LotDates::default(),
+            weight: None,
+            description: String::new(),
+            supplier_lot: None,
+            attributes: BTreeMap::new(),
+        }
+    }
+}
+
+/// A quantity of a lot (or one serial) at a location.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    /// The lot or serial.
+    pub item: ItemRef,
+    /// Where it is taken from (or put).
+    pub location: LocationId,
+    /// How much (1 for a serial).
+    pub quantity: Quantity,
+}
+
+/// What a work order produces.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Output {
+    /// A new lot.
+    NewLot {
+        /// Its description.
+        spec: LotSpec,
+        /// Quantity produced.
+        quantity: Quantity,
+        /// Where it is put.
+        location: LocationId,
+    },
+    /// More of an existing lot (rework, blending back into a lot).
+    IntoLot {
+        /// Product.
+        product: ProductId,
+        /// Existing lot number.
+        lot: LotNumber,
+        /// Quantity added.
+        quantity: Quantity,
+        /// Where it is put.
+        location: LocationId,
+    },
+    /// A new serial (an assembly).
+    NewSerial {
+        /// Product (must be serial-tracked).
+        product: ProductId,
+        /// New serial number.
+        serial: SerialNumber,
+        /// Where it is put.
+        location: LocationId,
+    },
+}
+
+/// Everything the engine can be asked to do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Command {
+    /// Register a product.
+    RegisterProduct(Product),
+    /// Register a location.
+    RegisterLocation(Location),
+    /// Register a supplier or customer.
+    RegisterParty(Party),
+    /// Advance shipping notice: serials become EXPECTED.
+    ExpectSerials(ExpectSerials),
+    /// Receive a new lot into a location.
+    ReceiveLot(ReceiveLot),
+    /// Receive serials (new or EXPECTED) into a location: they become RECEIVED.
+    ReceiveSerials(ReceiveSerials),
+    /// Move stock between locations (a RECEIVED serial's putaway).
+    Move(Move),
+    /// Reserve a named lot quantity or a named serial for an order.
+    Allocate(Allocate),
+    /// Release an order's reservations (all, or one item's), picked or not.
+    CancelAllocation(CancelAllocation),
+    /// Pick (scan) allocated stock of an order.
+    Pick(Pick),
+    /// Dispatch everything picked for an order on a shipment to a customer.
+    Ship(Ship),
+    /// A work order consumes lots/serials and produces lots/serials.
+    Produce(Produce),
+    /// Correct a lot's quantity at a location after a count (needs a reason).
+    Adjust(Adjust),
+    /// Scrap a lot quantity or a serial (needs a reason).
+    Scrap(Scrap),
+    /// Set a lot active or inactive (needs a reason).
+    SetLotActive(SetLotActive),
+    /// A customer returns shipped serials or lot quantities (RMA).
+    Return(Return),
+    /// Allocate stock of a product to an order by FEFO, FIFO or LIFO
+    /// (see [`crate::capability::orders`]).
+    AllocateStock(AllocationRequest),
+    /// Change the dates of many lots at once, atomically (needs a reason).
+    UpdateLotDates(UpdateLotDates),
+    /// Set many lots active or inactive at once, atomically (needs a reason).
+    SetLotsActive(SetLotsActive),
+    /// Record a quality test result on a lot (pass/fail from the specification limits).
+    RecordTestResult(RecordTestResult),
+    /// Link a certificate of analysis (document reference and SHA-256) to a lot.
+    LinkCertificate(LinkCertificate),
+    /// Quarantine, release or reject a lot (needs a reason).
+    SetQualityStatus(SetQualityStatus),
+    /// Put lots and serials on recall hold, all or none (needs a reason).
+    PlaceHold(PlaceHold),
+    /// Release a recall hold, all or none (needs a reason).
+    ReleaseHold(ReleaseHold),
+    /// Record a recall of suspect lots and serials, holding them or not (needs a reason).
+    Recall(Recall),
+}
+
+/// Advance shipping notice: serials become EXPECTED.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpectSerials {
+    /// Serial-tracked product.
+    pub product: ProductId,
+    /// New serial numbers.
+    pub serials: Vec<SerialNumber>,
+    /// Supplier who will send them.
+    pub supplier: Option<PartyId>,
+    /// ASN reference.
+    pub reference: Option<String>,
+}
+
+/// Receive a new lot into a location.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiveLot {
+    /// The lot.
+    pub spec: LotSpec,
+    /// Quantity received (> 0).
+    pub quantity: Quantity,
+    /// Receiving location.
+    pub location: LocationId,
+    /// Supplier.
+    pub supplier: Option<PartyId>,
+    /// Receipt date (default: today).
+    pub received_on: Option<NaiveDate>,
+    /// Receipt document reference.
+    pub reference: Option<String>,
+}
+
+/// Receive serials (new or EXPECTED) into a location: they become RECEIVED.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiveSerials {
+    /// Serial-tracked product.
+    pub product: ProductId,
+    /// Serial numbers.
+    pub serials: Vec<SerialNumber>,
+    /// Receiving location.
+    pub location: LocationId,
+    /// Supplier.
+    pub supplier: Option<PartyId>,
+    /// Receipt document reference.
+    pub reference: Option<String>,
+}
+
+/// Move stock between locations. For a RECEIVED serial this is the putaway
+/// (it becomes IN_INVENTORY); an IN_INVENTORY serial just changes location.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Move {
+    /// Lot or serial.
+    pub item: ItemRef,
+    /// From.
+    pub from: LocationId,
+    /// To.
+    pub to: LocationId,
+    /// Quantity (1 for a serial).
+    pub quantity: Quantity,
+    /// Allow an expired lot into a customer or production location (needs a reason).
+    pub override_expiry: bool,
+}
+
+/// Reserve a named lot quantity (at a location, or across its locations) or a named
+/// serial for an order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Allocate {
+    /// Order.
+    pub order: OrderId,
+    /// Lot or serial.
+    pub item: ItemRef,
+    /// Location to take it from (lots; `None`: any, in stock order).
+    pub location: Option<LocationId>,
+    /// Quantity (1 for a serial).
+    pub quantity: Quantity,
+}
+
+/// Release an order's reservations (all, or one item's), picked or not.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelAllocation {
+    /// Order.
+    pub order: OrderId,
+    /// Only this item; `None`: everything of the order.
+    pub item: Option<ItemRef>,
+}
+
+/// Pick (scan) allocated stock of an order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pick {
+    /// Order.
+    pub order: OrderId,
+    /// Lot or serial picked.
+    pub item: ItemRef,
+    /// Quantity (1 for a serial).
+    pub quantity: Quantity,
+}
+
+/// Dispatch everything picked for an order on a shipment to a customer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ship {
+    /// New shipment id.
+    pub shipment: ShipmentId,
+    /// Order.
+    pub order: OrderId,
+    /// Customer.
+    pub customer: PartyId,
+    /// Ship date (default: today).
+    pub shipped_on: Option<NaiveDate>,
+    /// Ship an expired lot (return to supplier, destruction; needs a reason).
+    pub override_expiry: bool,
+}
+
+/// A work order consumes lots/serials and produces lots/serials.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Produce {
+    /// Work order.
+    pub work_order: WorkOrderId,
+    /// What is consumed.
+    pub consumed: Vec<Line>,
+    /// What is produced.
+    pub outputs: Vec<Output>,
+    /// Production date (default: today).
+    pub produced_on: Option<NaiveDate>,
+    /// Consume expired lots (needs a reason).
+    pub override_expiry: bool,
+}
+
+/// Correct a lot's quantity at a location after a count (needs a reason).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Adjust {
+    /// Product.
+    pub product: ProductId,
+    /// Lot.
+    pub lot: LotNumber,
+    /// Location.
+    pub location: LocationId,
+    /// Signed change (non-zero).
+    pub delta: Quantity,
+}
+
+/// Scrap a lot quantity or a serial (needs a reason).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scrap {
+    /// Lot or serial.
+    pub item: ItemRef,
+    /// Location.
+    pub location: LocationId,
+    /// Quantity (1 for a serial).
+    pub quantity: Quantity,
+}
+
+/// Set a lot active or inactive (needs a reason).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetLotActive {
+    /// Product.
+    pub product: ProductId,
+    /// Lot.
+    pub lot: LotNumber,
+    /// New status.
+    pub active: bool,
+}
+
+/// A customer returns shipped serials or lot quantities (RMA).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Return {
+    /// RMA number.
+    pub rma: ReturnId,
+    /// Customer returning.
+    pub customer: PartyId,
+    /// Lot or serial.
+    pub item: ItemRef,
+    /// Where it is received back.
+    pub location: LocationId,
+    /// Quantity (1 for a serial).
+    pub quantity: Quantity,
+}
+
+/// Change the dates (expiry, best-before, removal, alert) of many lots at once,
+/// atomically (needs a reason).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateLotDates {
+    /// One change per lot.
+    pub changes: Vec<LotDatesChange>,
+}
+
+/// Set many lots active or inactive at once, atomically (needs a reason).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetLotsActive {
+    /// The lots.
+    pub lots: Vec<LotKey>,
+    /// New status.
+    pub active: bool,
+}
+
+/// Record a quality test result on a lot (pass/fail from the specification limits).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordTestResult {
+    /// The lot.
+    pub lot: LotKey,
+    /// Test name.
+    pub test: String,
+    /// Measured value.
+    pub value: Quantity,
+    /// Unit of the value.
+    pub unit: String,
+    /// Lower specification limit (inclusive).
+    pub spec_min: Option<Quantity>,
+    /// Upper specification limit (inclusive).
+    pub spec_max: Option<Quantity>,
+    /// Test date (default: today).
+    pub tested_on: Option<NaiveDate>,
+}
+
+/// Link a certificate of analysis (document reference and SHA-256) to a lot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkCertificate {
+    /// The lot.
+    pub lot: LotKey,
+    /// Document reference.
+    pub document: String,
+    /// SHA-256 of the document (64 hex digits).
+    pub sha256: String,
+}
+
+/// Quarantine, release or reject a lot (needs a reason).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetQualityStatus {
+    /// The lot.
+    pub lot: LotKey,
+    /// New quality status.
+    pub status: QualityStatus,
+}
+
+/// Put lots and serials on recall hold, all or none (needs a reason). Held stock
+/// cannot be allocated, picked, shipped, consumed or moved to a customer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaceHold {
+    /// The lots and serials to hold (none may already be held).
+    pub items: Vec<ItemRef>,
+}
+
+/// Release a recall hold, all or none (needs a reason).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseHold {
+    /// The held lots and serials to release.
+    pub items: Vec<ItemRef>,
+}
+
+/// Record a recall of suspect lots and serials (needs a reason): the affected set
+/// is traced forward and recorded, and, with `hold`, every affected lot and serial
+/// still in our custody is put on hold.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recall {
+    /// The recall number (`None`: the next free `RC-000001`, `RC-000002`, ...).
+    pub recall: Option<RecallId>,
+    /// The suspect lots and serials.
+    pub suspects: Vec<ItemRef>,
+    /// Put the affected lots and serials in our custody on hold.
+    pub hold: bool,
+}

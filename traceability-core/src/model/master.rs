@@ -1,0 +1,104 @@
+//! Master data: products, locations and parties.
+
+use serde::{Deserialize, Serialize};
+
+use crate::kernel::id::{LocationId, PartyId, ProductId};
+use crate::kernel::vocab::{PartyRole, Tracking};
+
+/// A product and the rules its lots and serials follow.
+///
+/// The day offsets derive a lot's dates from its manufacturing date (or, without one,
+/// its receipt date) when the dates are not given on receipt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    /// Product code.
+    pub id: ProductId,
+    /// Free description.
+    pub description: String,
+    /// Lot, serial or none.
+    pub tracking: Tracking,
+    /// Unit of measure, e.g. `kg`, `ea`.
+    pub unit: String,
+    /// Days from manufacture to expiry.
+    pub shelf_life_days: Option<u32>,
+    /// Days from manufacture to best-before.
+    pub best_before_days: Option<u32>,
+    /// Days from manufacture to the removal date (the date FEFO sorts on).
+    pub removal_days: Option<u32>,
+    /// Days from manufacture to the alert date.
+    pub alert_days: Option<u32>,
+    /// Warn this many days before expiry.
+    pub expiry_warning_days: Option<u32>,
+    /// Lots of this product are received into quality quarantine.
+    pub requires_inspection: bool,
+    /// Pattern for generated lot/serial numbers (informative), e.g. `LOT-{yyyy}-{seq:5}`.
+    pub numbering_pattern: Option<String>,
+}
+
+impl Product {
+    /// A product with the given code and tracking, unit `ea`, and no dates rules.
+    ///
+    /// ```
+    /// use traceability_core::{Product, ProductId, Tracking};
+    /// let p = Product::new(ProductId::new("MILK").unwrap(), Tracking::Lot);
+    /// assert_eq!(p.unit, "ea");
+    /// ```
+    pub fn new(id: ProductId, tracking: Tracking) -> Self {
+        Self {
+            id,
+            description: String::new(),
+            tracking,
+            unit: "ea".into(),
+            shelf_life_days: None,
+            best_before_days: None,
+            removal_days: None,
+            alert_days: None,
+            expiry_warning_days: None,
+            requires_inspection: false,
+            numbering_pattern: None,
+        }
+    }
+}
+
+/// What a location is for; customer and production locations are where expired stock
+/// may not go without an override.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LocationKind {
+    /// Ordinary storage.
+    Internal,
+    /// Goods-in dock.
+    Receiving,
+    /// Packing / dispatch staging.
+    Staging,
+    /// Production line or work centre.
+    Production,
+    /// Quarantine area.
+    Quarantine,
+    /// A supplier's premises (virtual).
+    Supplier,
+    /// A customer's premises (virtual).
+    Customer,
+}
+
+/// A place where stock can be.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// Location code.
+    pub id: LocationId,
+    /// What it is for.
+    pub kind: LocationKind,
+    /// Free description.
+    pub description: String,
+}
+
+/// A supplier or customer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Party {
+    /// Party code.
+    pub id: PartyId,
+    /// Supplier, customer or both.
+    pub role: PartyRole,
+    /// Display name.
+    pub name: String,
+}

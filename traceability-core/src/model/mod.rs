@@ -1,0 +1,25 @@
+//! The domain model: master data (products, locations, parties), the tracked things
+//! themselves (lots, serials) with their stock, quality records and recall records.
+//! The identifiers, quantities and vocabularies they are built from live in
+//! [`crate::kernel`] and are re-exported here.
+//!
+//! Quantities are [`Quantity`] (an exact decimal, never a binary float); dates are
+//! [`chrono::NaiveDate`]; instants are UTC.
+
+mod lot;
+mod master;
+mod quality;
+mod recall;
+mod serial;
+
+pub use crate::kernel::id::{
+    ItemRef, LocationId, LotKey, LotNumber, OrderId, PartyId, ProductId, RecallId, ReturnId,
+    SerialNumber, ShipmentId, WorkOrderId,
+};
+pub use crate::kernel::vocab::{PartyRole, SerialStatus, Tracking};
+pub use crate::kernel::Quantity;
+pub use lot::{Lot, LotDates, Origin, QualityStatus, StockLine};
+pub use master::{Location, LocationKind, Party, Product};
+pub use quality::{Certificate, LotQuality, QualityDecision, TestResult};
+pub use recall::RecallRecord;
+pub use serial::Serial;

@@ -1,0 +1,17 @@
+//! Queries: read-only answers over the state, and the one catalog of public result
+//! types the bindings return. Results carry public ids ([`crate::ItemRef`],
+//! [`crate::LotKey`], ...), never internal indexes.
+//!
+//! | module | answers |
+//! |---|---|
+//! | [`trace`] | forward and backward traces, recall reports |
+//! | [`reports`] | serial lookup, movement histories, lot and serial inventory by location |
+//! | [`expiry`] | shelf life, expiring lots, expiry buckets, inventory by expiry |
+//! | [`quality`] | a lot's quality records, certificate of analysis |
+//! | [`orders`] | reservations, shipments, genealogy links |
+
+pub mod expiry;
+pub mod orders;
+pub mod quality;
+pub mod reports;
+pub mod trace;

@@ -1,0 +1,121 @@
+//! The automatic lot status changes that events imply: a lot whose stock runs out
+//! (nothing on hand or reserved) through a shipment, consumption, scrap or negative
+//! adjustment becomes inactive ([`E::LotDepleted`]); when stock comes back (a return, a
+//! positive adjustment, production into it) a lot that went inactive that way becomes
+//! active again ([`E::LotRestocked`]). A lot set inactive explicitly stays as it was set.
+//!
+//! Decide appends these events to every command's own, so the log records them; the
+//! upcast of version 1 logs, which did not, derives them the same way.
+
+use super::State;
+use crate::event::{EventPayload as E, Produced};
+use crate::kernel::id::ItemRef;
+use crate::kernel::Quantity;
+
+/// The net effect of a command's events on one existing lot.
+#[derive(Clone, Copy, Default)]
+struct NetChange {
+    on_hand: Quantity,
+    reserved: Quantity,
+    /// Stock left the lot (shipment, consumption, scrap, negative adjustment).
+    out: bool,
+    /// Stock came into the lot (return, positive adjustment, production into it).
+    came_in: bool,
+}
+
+impl State {
+    /// The [`E::LotDepleted`] and [`E::LotRestocked`] events that `events` (the events
+    /// of one command, not yet applied) imply, in the order the lots were first touched.
+    pub(crate) fn activity_events(&self, events: &[E]) -> Vec<E> {
+        let mut changes: Vec<(u32, NetChange)> = Vec::new();
+        let mut change = |item: &ItemRef, on_hand: Quantity, reserved: Quantity| {
+            let ItemRef::Lot { product, lot } = item else {
+                return;
+            };
+            let Some(i) = self.lot_idx(product, lot) else {
+                return;
+            };
+            let at = match changes.iter().position(|(l, _)| *l == i) {
+                Some(at) => at,
+                None => {
+                    changes.push((i, NetChange::default()));
+                    changes.len() - 1
+                }
+            };
+            let c = &mut changes[at].1;
+            c.on_hand += on_hand;
+            c.reserved += reserved;
+            c.out |= on_hand.is_negative();
+            c.came_in |= on_hand > Quantity::ZERO;
+        };
+        let zero = Quantity::ZERO;
+        for event in events {
+            match event {
+                E::Allocated { line, .. } => change(&line.item, zero, line.quantity),
+                E::AllocationCancelled { line, .. } => change(&line.item, zero, -line.quantity),
+                E::Shipped { lines, .. } => lines
+                    .iter()
+                    .for_each(|l| change(&l.item, -l.quantity, -l.quantity)),
+                E::Produced {
+                    consumed, outputs, ..
+                } => {
+                    consumed
+                        .iter()
+                        .for_each(|l| change(&l.item, -l.quantity, zero));
+                    for output in outputs {
+                        if let Produced::IntoLot(l) = output {
+                            change(&l.item, l.quantity, zero);
+                        }
+                    }
+                }
+                E::Adjusted { line } | E::Returned { line, .. } => {
+                    change(&line.item, line.quantity, zero)
+                }
+                E::Scrapped { line } => change(&line.item, -line.quantity, zero),
+                E::ProductRegistered(_)
+                | E::LocationRegistered(_)
+                | E::PartyRegistered(_)
+                | E::SerialsExpected { .. }
+                | E::LotReceived { .. }
+                | E::SerialsReceived { .. }
+                | E::Moved { .. }
+                | E::Picked { .. }
+                | E::LotActiveSet { .. }
+                | E::AllocationRequested(_)
+                | E::LotDatesUpdated { .. }
+                | E::TestResultRecorded { .. }
+                | E::CertificateLinked { .. }
+                | E::QualityStatusSet { .. }
+                | E::HoldPlaced { .. }
+                | E::HoldReleased { .. }
+                | E::LotDepleted { .. }
+                | E::LotRestocked { .. }
+                | E::Recalled { .. } => {}
+            }
+        }
+        changes
+            .into_iter()
+            .filter_map(|(i, c)| self.activity_of(i, c))
+            .collect()
+    }
+
+    fn activity_of(&self, i: u32, change: NetChange) -> Option<E> {
+        let lot = self.lot_at(i);
+        let reserved: Quantity = lot.stock.iter().map(|s| s.reserved).sum();
+        let empty = (lot.on_hand() + change.on_hand).is_zero() && (reserved + change.reserved).is_zero();
+        let (product, number) = (lot.product.clone(), lot.number.clone());
+        if change.out && empty && lot.active {
+            Some(E::LotDepleted {
+                product,
+                lot: number,
+            })
+        } else if change.came_in && !empty && self.is_depleted(i) {
+            Some(E::LotRestocked {
+                product,
+                lot: number,
+            })
+        } else {
+            None
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! The allocation index: per product, ordered sets of the lots that have available
+//! stock — one per strategy, keyed by (date key, lot number, lot index) — and of the
+//! serials `IN_INVENTORY`, plus the rules of open order allocations. Kept in step by
+//! [`super::State::apply`], so an allocation visits only the lots in front of the ones
+//! it takes. Hold, quality, active status, expiry, shelf life and location are checked
+//! while walking a set in order, never baked into the keys.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::command::allocation::{AllocationRequest, Strategy};
+use crate::kernel::id::{LocationId, LotNumber, OrderId, ProductId};
+use crate::kernel::vocab::SerialStatus;
+use crate::kernel::Quantity;
+use crate::model::{Lot, Serial};
+
+/// The rules an order's allocation of a product was made under (checked again when a
+/// different lot or serial is scanned at pick).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OrderRules {
+    /// Ship date.
+    pub ship_date: NaiveDate,
+    /// Minimum remaining shelf life %.
+    pub min_remaining_shelf_life_pct: Option<Quantity>,
+    /// Location filter.
+    pub locations: Option<Vec<LocationId>>,
+}
+
+/// FEFO sort key: (has no date, date) so lots without a date sort last.
+type FefoKey = (bool, NaiveDate);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct LotKeys {
+    fefo: FefoKey,
+    received: NaiveDate,
+}
+
+impl LotKeys {
+    fn of(lot: &Lot) -> Self {
+        Self {
+            fefo: fefo_key(lot),
+            received: lot.received_on,
+        }
+    }
+}
+
+/// Per-product ordered candidate sets.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct ProductIndex {
+    fefo: BTreeSet<(FefoKey, LotNumber, u32)>,
+    fifo: BTreeSet<(NaiveDate, LotNumber, u32)>,
+    lifo: BTreeSet<(Reverse<NaiveDate>, LotNumber, u32)>,
+    serials: BTreeSet<u32>,
+}
+
+/// The allocation index kept inside the state (see the [module docs](self)).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AllocIndex {
+    products: HashMap<ProductId, ProductIndex>,
+    lot_keys: Vec<Option<LotKeys>>,
+    serial_in: Vec<bool>,
+    rules: HashMap<OrderId, Vec<(ProductId, OrderRules)>>,
+}
+
+/// The FEFO sort key of a lot: its removal date, else its expiry; lots without either
+/// sort last.
+pub(crate) fn fefo_key(lot: &Lot) -> FefoKey {
+    match lot.dates.removal.or(lot.dates.expiry) {
+        Some(d) => (false, d),
+        None => (true, NaiveDate::MAX),
+    }
+}
+
+impl AllocIndex {
+    /// The number of lots currently indexed as having available stock (all products).
+    ///
+    /// ```
+    /// assert_eq!(traceability_core::State::default().allocation_index().indexed_lots(), 0);
+    /// ```
+    pub fn indexed_lots(&self) -> usize {
+        self.lot_keys.iter().filter(|k| k.is_some()).count()
+    }
+
+    /// The rules an order's allocation of a product was made under, if any is open.
+    pub fn rules(&self, order: &OrderId, product: &ProductId) -> Option<&OrderRules> {
+        self.rules
+            .get(order)?
+            .iter()
+            .find(|(p, _)| p == product)
+            .map(|(_, r)| r)
+    }
+
+    /// The indexes of `product`'s lots with available stock, in `strategy` order.
+    pub(crate) fn lots_in_order(
+        &self,
+        product: &ProductId,
+        strategy: Strategy,
+    ) -> Box<dyn Iterator<Item = u32> + '_> {
+        let Some(index) = self.products.get(product) else {
+            return Box::new(std::iter::empty());
+        };
+        match strategy {
+            Strategy::Fefo => Box::new(index.fefo.iter().map(|k| k.2)),
+            Strategy::Fifo => Box::new(index.fifo.iter().map(|k| k.2)),
+            Strategy::Lifo => Box::new(index.lifo.iter().map(|k| k.2)),
+        }
+    }
+
+    /// The indexes of `product`'s serials `IN_INVENTORY`, in receipt order (reversed
+    /// for LIFO).
+    pub(crate) fn serials_in_order(
+        &self,
+        product: &ProductId,
+        strategy: Strategy,
+    ) -> Box<dyn Iterator<Item = u32> + '_> {
+        let Some(index) = self.products.get(product) else {
+            return Box::new(std::iter::empty());
+        };
+        match strategy {
+            Strategy::Fefo | Strategy::Fifo => Box::new(index.serials.iter().copied()),
+            Strategy::Lifo => Box::new(index.serials.iter().rev().copied()),
+        }
+    }
+
+    /// Re-indexes lot `i` after its stock or dates changed.
+    pub(super) fn sync_lot(&mut self, i: u32, lot: &Lot) {
+        let at = i as usize;
+        if self.lot_keys.len() <= at {
+            self.lot_keys.resize(at + 1, None);
+        }
+        let want = lot
+            .stock
+            .iter()
+            .any(|s| s.available() > Quantity::ZERO)
+            .then(|| LotKeys::of(lot));
+        if self.lot_keys[at] == want {
+            return;
+        }
+        let entry = self.products.entry(lot.product.clone()).or_default();
+        if let Some(old) = self.lot_keys[at].take() {
+            let n = lot.number.clone();
+            entry.fefo.remove(&(old.fefo, n.clone(), i));
+            entry.fifo.remove(&(old.received, n.clone(), i));
+            entry.lifo.remove(&(Reverse(old.received), n, i));
+        }
+        if let Some(new) = want {
+            entry.fefo.insert((new.fefo, lot.number.clone(), i));
+            entry.fifo.insert((new.received, lot.number.clone(), i));
+            entry
+                .lifo
+                .insert((Reverse(new.received), lot.number.clone(), i));
+        }
+        self.lot_keys[at] = want;
+    }
+
+    /// Re-indexes serial `i` after its status changed.
+    pub(super) fn sync_serial(&mut self, i: u32, serial: &Serial) {
+        let at = i as usize;
+        if self.serial_in.len() <= at {
+            self.serial_in.resize(at + 1, false);
+        }
+        let want = serial.status == SerialStatus::InInventory;
+        if self.serial_in[at] == want {
+            return;
+        }
+        let entry = self.products.entry(serial.product.clone()).or_default();
+        if want {
+            entry.serials.insert(i);
+        } else {
+            entry.serials.remove(&i);
+        }
+        self.serial_in[at] = want;
+    }
+
+    /// Remembers the rules of an order's allocation request.
+    pub(super) fn record_rules(&mut self, request: &AllocationRequest) {
+        let rules = OrderRules {
+            ship_date: request.ship_date.unwrap_or(NaiveDate::MIN),
+            min_remaining_shelf_life_pct: request.min_remaining_shelf_life_pct,
+            locations: request.locations.clone(),
+        };
+        let entry = self.rules.entry(request.order.clone()).or_default();
+        match entry.iter_mut().find(|(p, _)| p == &request.product) {
+            Some((_, r)) => *r = rules,
+            None => entry.push((request.product.clone(), rules)),
+        }
+    }
+
+    /// Forgets the rules of an order that has nothing reserved any more.
+    pub(super) fn forget_rules(&mut self, order: &OrderId) {
+        self.rules.remove(order);
+    }
+}

@@ -1,0 +1,248 @@
+//! [`State::apply`]: one short dispatch over every event, and the primitive changes
+//! (new lot or serial, stock of a lot at a location, a serial's status and place, the
+//! history indexes) that the per-concern parts build on. Every primitive keeps the
+//! allocation index in step.
+
+use super::{corrupt, ItemIdx, State};
+use crate::event::{EventBody, EventPayload as E, SCHEMA_VERSION};
+use crate::kernel::error::TraceError;
+use crate::kernel::id::{ItemRef, LocationId, OrderId};
+use crate::kernel::vocab::SerialStatus;
+use crate::kernel::Quantity;
+use crate::model::{Lot, Serial, StockLine};
+
+impl State {
+    /// Applies one recorded event. Events are validated before they are written, so an
+    /// error here means the log does not belong to this state (a corrupt or foreign
+    /// log).
+    ///
+    /// An event written under an older schema is upcast to the events it stands for
+    /// today: a version 1 event that emptied a lot (or brought stock back to a lot that
+    /// had run out) is followed by the [`E::LotDepleted`] / [`E::LotRestocked`] that
+    /// version 1 did not record.
+    ///
+    /// ```
+    /// use traceability_core::{event::{EventBody, EventPayload}, Product, ProductId, State, Tracking};
+    /// let mut state = State::default();
+    /// let milk = Product::new(ProductId::new("MILK").unwrap(), Tracking::Lot);
+    /// let body = EventBody::new("ana", None, EventPayload::ProductRegistered(milk.clone()));
+    /// state.apply(0, &body).unwrap();
+    /// assert_eq!(state.product(&milk.id), Some(&milk));
+    /// ```
+    pub fn apply(&mut self, seq: u64, body: &EventBody) -> Result<(), TraceError> {
+        let implied = if body.schema < SCHEMA_VERSION {
+            self.activity_events(std::slice::from_ref(&body.payload))
+        } else {
+            Vec::new()
+        };
+        self.apply_payload(seq, &body.payload, body)?;
+        implied
+            .iter()
+            .try_for_each(|event| self.apply_payload(seq, event, body))
+    }
+
+    /// Applies one payload; `body` gives who, when and why to the records that keep them.
+    fn apply_payload(&mut self, seq: u64, payload: &E, body: &EventBody) -> Result<(), TraceError> {
+        match payload {
+            E::ProductRegistered(product) => self.register_product(product),
+            E::LocationRegistered(location) => self.register_location(seq, location),
+            E::PartyRegistered(party) => self.register_party(party),
+            E::SerialsExpected {
+                product,
+                serials,
+                supplier,
+                ..
+            } => self.expect_serials(seq, product, serials, supplier),
+            E::LotReceived { lot, .. } => self.add_lot(seq, lot.clone()).map(drop),
+            E::SerialsReceived {
+                product,
+                serials,
+                location,
+                supplier,
+                ..
+            } => self.receive_serials(seq, product, serials, location, supplier),
+            E::Moved {
+                item,
+                from,
+                to,
+                quantity,
+                ..
+            } => self.move_stock(seq, item, from, to, *quantity),
+            E::Allocated { order, line } => self.reserve(seq, order, line),
+            E::AllocationCancelled { order, line } => self.release(seq, order, line),
+            E::Picked { order, line } => self.pick(seq, order, line),
+            E::Shipped {
+                shipment,
+                order,
+                customer,
+                shipped_on,
+                lines,
+                ..
+            } => self.ship(seq, shipment, order, customer, *shipped_on, lines),
+            E::Produced {
+                work_order,
+                consumed,
+                outputs,
+                ..
+            } => self.produce(seq, work_order, consumed, outputs),
+            E::Adjusted { line } => self.put_or_take(seq, line, true, SerialStatus::InInventory),
+            E::Scrapped { line } => self.put_or_take(seq, line, false, SerialStatus::Scrapped),
+            E::Returned { customer, line, .. } => self.take_back(seq, customer, line),
+            E::AllocationRequested(request) => {
+                self.alloc.record_rules(request);
+                Ok(())
+            }
+            E::LotActiveSet {
+                product,
+                lot,
+                active,
+            } => self.set_lot_active(seq, product, lot, *active, false),
+            E::LotDepleted { product, lot } => self.set_lot_active(seq, product, lot, false, true),
+            E::LotRestocked { product, lot } => self.set_lot_active(seq, product, lot, true, false),
+            E::LotDatesUpdated {
+                product,
+                lot,
+                dates,
+            } => self.set_lot_dates(seq, product, lot, dates),
+            E::TestResultRecorded {
+                product,
+                lot,
+                result,
+            } => self.record_test(seq, product, lot, result),
+            E::CertificateLinked {
+                product,
+                lot,
+                certificate,
+            } => self.link_certificate(seq, product, lot, certificate),
+            E::QualityStatusSet {
+                product,
+                lot,
+                status,
+                reason,
+            } => self.set_quality(seq, product, lot, *status, reason),
+            E::HoldPlaced { items } => self.set_hold(seq, items, true),
+            E::HoldReleased { items } => self.set_hold(seq, items, false),
+            E::Recalled {
+                recall,
+                suspects,
+                affected,
+                held,
+            } => self.record_recall(seq, body, recall, suspects, affected, held),
+        }
+    }
+
+    pub(super) fn resolve_or_corrupt(&self, item: &ItemRef) -> Result<ItemIdx, TraceError> {
+        self.resolve(item).ok_or_else(|| corrupt(item))
+    }
+
+    pub(super) fn lot_or_corrupt(
+        &self,
+        product: &crate::kernel::id::ProductId,
+        lot: &crate::kernel::id::LotNumber,
+    ) -> Result<u32, TraceError> {
+        self.lot_idx(product, lot).ok_or_else(|| corrupt(lot))
+    }
+
+    /// Records that event `seq` touched an item.
+    pub(super) fn touch(&mut self, seq: u64, idx: ItemIdx) {
+        let history = match idx {
+            ItemIdx::Lot(i) => &mut self.lot_history[i as usize],
+            ItemIdx::Serial(i) => &mut self.serial_history[i as usize],
+        };
+        if history.last() != Some(&seq) {
+            history.push(seq);
+        }
+    }
+
+    /// Records that event `seq` touched a location.
+    pub(super) fn touch_location(&mut self, seq: u64, location: &LocationId) {
+        let history = self.location_history.entry(location.clone()).or_default();
+        if history.last() != Some(&seq) {
+            history.push(seq);
+        }
+    }
+
+    pub(super) fn add_lot(&mut self, seq: u64, lot: Lot) -> Result<u32, TraceError> {
+        let idx = u32::try_from(self.lots.len()).map_err(|_| corrupt("too many lots"))?;
+        self.products
+            .get_mut(&lot.product)
+            .ok_or_else(|| corrupt(&lot.product))?
+            .lots
+            .insert(lot.number.clone(), idx);
+        for line in &lot.stock {
+            self.touch_location(seq, &line.location);
+        }
+        self.alloc.sync_lot(idx, &lot);
+        self.lots.push(lot);
+        self.depleted.push(false);
+        self.lot_history.push(vec![seq]);
+        Ok(idx)
+    }
+
+    pub(super) fn add_serial(&mut self, seq: u64, serial: Serial) -> Result<u32, TraceError> {
+        let idx = u32::try_from(self.serials.len()).map_err(|_| corrupt("too many serials"))?;
+        self.products
+            .get_mut(&serial.product)
+            .ok_or_else(|| corrupt(&serial.product))?
+            .serials
+            .insert(serial.number.clone(), idx);
+        if let Some(location) = &serial.location {
+            self.touch_location(seq, location);
+        }
+        self.alloc.sync_serial(idx, &serial);
+        self.serials.push(serial);
+        self.serial_history.push(vec![seq]);
+        Ok(idx)
+    }
+
+    /// Changes the on-hand (and reserved) quantity of a lot at a location; lines that
+    /// become empty are removed.
+    pub(super) fn change_lot_stock(
+        &mut self,
+        lot: u32,
+        location: &LocationId,
+        on_hand: Quantity,
+        reserved: Quantity,
+    ) {
+        let stock = &mut self.lots[lot as usize].stock;
+        match stock.iter().position(|s| &s.location == location) {
+            Some(i) => {
+                stock[i].on_hand += on_hand;
+                stock[i].reserved += reserved;
+                if stock[i].on_hand.is_zero() && stock[i].reserved.is_zero() {
+                    stock.remove(i);
+                }
+            }
+            None => stock.push(StockLine {
+                location: location.clone(),
+                on_hand,
+                reserved,
+            }),
+        }
+        self.alloc.sync_lot(lot, &self.lots[lot as usize]);
+    }
+
+    /// Sets a serial's status, place and order (`None` for each when it leaves our
+    /// custody or its order).
+    pub(super) fn set_serial(
+        &mut self,
+        idx: ItemIdx,
+        status: SerialStatus,
+        location: Option<Option<LocationId>>,
+        order: Option<Option<OrderId>>,
+    ) -> Result<(), TraceError> {
+        let ItemIdx::Serial(i) = idx else {
+            return Err(corrupt("serial expected"));
+        };
+        let serial = &mut self.serials[i as usize];
+        serial.status = status;
+        if let Some(location) = location {
+            serial.location = location;
+        }
+        if let Some(order) = order {
+            serial.order = order;
+        }
+        self.alloc.sync_serial(i, &self.serials[i as usize]);
+        Ok(())
+    }
+}

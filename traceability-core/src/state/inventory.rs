@@ -1,0 +1,205 @@
+//! Applying master data, receipts, moves, adjustments, scrap, returns and lot status
+//! and date changes.
+
+use super::{ItemIdx, ProductEntry, State};
+use crate::command::Line;
+use crate::kernel::error::TraceError;
+use crate::kernel::id::{ItemRef, LocationId, LotNumber, PartyId, ProductId, SerialNumber};
+use crate::kernel::vocab::SerialStatus;
+use crate::kernel::Quantity;
+use crate::model::{Location, LotDates, Origin, Party, Product, Serial};
+
+impl State {
+    pub(super) fn register_product(&mut self, product: &Product) -> Result<(), TraceError> {
+        match self.products.get_mut(&product.id) {
+            Some(entry) => entry.product = product.clone(),
+            None => {
+                self.products.insert(
+                    product.id.clone(),
+                    ProductEntry {
+                        product: product.clone(),
+                        lots: Default::default(),
+                        serials: Default::default(),
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn register_location(
+        &mut self,
+        seq: u64,
+        location: &Location,
+    ) -> Result<(), TraceError> {
+        self.locations.insert(location.id.clone(), location.clone());
+        self.touch_location(seq, &location.id);
+        Ok(())
+    }
+
+    pub(super) fn register_party(&mut self, party: &Party) -> Result<(), TraceError> {
+        self.parties.insert(party.id.clone(), party.clone());
+        Ok(())
+    }
+
+    pub(super) fn expect_serials(
+        &mut self,
+        seq: u64,
+        product: &ProductId,
+        serials: &[SerialNumber],
+        supplier: &Option<PartyId>,
+    ) -> Result<(), TraceError> {
+        for number in serials {
+            self.add_serial(
+                seq,
+                new_serial(product, number, SerialStatus::Expected, None, supplier),
+            )?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn receive_serials(
+        &mut self,
+        seq: u64,
+        product: &ProductId,
+        serials: &[SerialNumber],
+        location: &LocationId,
+        supplier: &Option<PartyId>,
+    ) -> Result<(), TraceError> {
+        self.touch_location(seq, location);
+        for number in serials {
+            let Some(i) = self.serial_idx(product, number) else {
+                let serial = new_serial(
+                    product,
+                    number,
+                    SerialStatus::Received,
+                    Some(location),
+                    supplier,
+                );
+                self.add_serial(seq, serial)?;
+                continue;
+            };
+            if supplier.is_some() {
+                self.serials[i as usize].supplier = supplier.clone();
+            }
+            let idx = ItemIdx::Serial(i);
+            self.set_serial(idx, SerialStatus::Received, Some(Some(location.clone())), None)?;
+            self.touch(seq, idx);
+        }
+        Ok(())
+    }
+
+    pub(super) fn move_stock(
+        &mut self,
+        seq: u64,
+        item: &ItemRef,
+        from: &LocationId,
+        to: &LocationId,
+        quantity: Quantity,
+    ) -> Result<(), TraceError> {
+        let idx = self.resolve_or_corrupt(item)?;
+        match idx {
+            ItemIdx::Lot(i) => {
+                self.change_lot_stock(i, from, -quantity, Quantity::ZERO);
+                self.change_lot_stock(i, to, quantity, Quantity::ZERO);
+            }
+            ItemIdx::Serial(_) => {
+                self.set_serial(idx, SerialStatus::InInventory, Some(Some(to.clone())), None)?
+            }
+        }
+        self.touch(seq, idx);
+        self.touch_location(seq, from);
+        self.touch_location(seq, to);
+        Ok(())
+    }
+
+    /// Puts a line's quantity into (`put`) or takes it out of its location, on hand
+    /// only; a serial gets `status` and is placed there (put) or leaves custody (take).
+    pub(super) fn put_or_take(
+        &mut self,
+        seq: u64,
+        line: &Line,
+        put: bool,
+        status: SerialStatus,
+    ) -> Result<(), TraceError> {
+        let idx = self.resolve_or_corrupt(&line.item)?;
+        match idx {
+            ItemIdx::Lot(i) => {
+                let q = if put { line.quantity } else { -line.quantity };
+                self.change_lot_stock(i, &line.location, q, Quantity::ZERO);
+            }
+            ItemIdx::Serial(_) => {
+                let place = put.then(|| line.location.clone());
+                self.set_serial(idx, status, Some(place), Some(None))?;
+            }
+        }
+        self.touch(seq, idx);
+        self.touch_location(seq, &line.location);
+        Ok(())
+    }
+
+    /// A customer return: the stock comes back (a serial as RECEIVED) and the
+    /// customer's returnable quantity shrinks.
+    pub(super) fn take_back(
+        &mut self,
+        seq: u64,
+        customer: &PartyId,
+        line: &Line,
+    ) -> Result<(), TraceError> {
+        self.put_or_take(seq, line, true, SerialStatus::Received)?;
+        let idx = self.resolve_or_corrupt(&line.item)?;
+        *self.returnable.entry((idx, customer.clone())).or_default() -= line.quantity;
+        Ok(())
+    }
+
+    /// Sets a lot active or inactive; `depleted` marks an automatic deactivation of a
+    /// lot that ran out (an explicit status clears the mark).
+    pub(super) fn set_lot_active(
+        &mut self,
+        seq: u64,
+        product: &ProductId,
+        lot: &LotNumber,
+        active: bool,
+        depleted: bool,
+    ) -> Result<(), TraceError> {
+        let i = self.lot_or_corrupt(product, lot)?;
+        self.lots[i as usize].active = active;
+        self.depleted[i as usize] = depleted;
+        self.touch(seq, ItemIdx::Lot(i));
+        Ok(())
+    }
+
+    pub(super) fn set_lot_dates(
+        &mut self,
+        seq: u64,
+        product: &ProductId,
+        lot: &LotNumber,
+        dates: &LotDates,
+    ) -> Result<(), TraceError> {
+        let i = self.lot_or_corrupt(product, lot)?;
+        self.lots[i as usize].dates = *dates;
+        self.alloc.sync_lot(i, &self.lots[i as usize]);
+        self.touch(seq, ItemIdx::Lot(i));
+        Ok(())
+    }
+}
+
+/// A serial received or announced from a supplier.
+fn new_serial(
+    product: &ProductId,
+    number: &SerialNumber,
+    status: SerialStatus,
+    location: Option<&LocationId>,
+    supplier: &Option<PartyId>,
+) -> Serial {
+    Serial {
+        product: product.clone(),
+        number: number.clone(),
+        status,
+        location: location.cloned(),
+        supplier: supplier.clone(),
+        order: None,
+        on_hold: false,
+        origin: Origin::Received,
+    }
+}

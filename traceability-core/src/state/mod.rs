@@ -1,0 +1,367 @@
+//! The in-memory state every decision and query reads: master data, lots, serials,
+//! stock, reservations, shipments, the genealogy graph, recall records and per-entity
+//! history indexes.
+//!
+//! The fields are private to this module: the state changes only by [`State::apply`] of
+//! an event (the per-concern parts of `apply` live in the files of this folder), and is
+//! read through the accessors below. Lots and serials live in vectors addressed
+//! internally by an index ([`ItemIdx`], never part of the public API); the per-product
+//! maps resolve numbers to indexes without allocating.
+
+mod activity;
+mod alloc_index;
+mod apply;
+pub(crate) mod genealogy;
+mod holds;
+mod inventory;
+mod orders;
+mod production;
+mod quality;
+
+use std::collections::HashMap;
+
+pub use alloc_index::{AllocIndex, OrderRules};
+pub(crate) use alloc_index::fefo_key;
+
+use crate::kernel::error::TraceError;
+use crate::kernel::id::{
+    ItemRef, LocationId, LotKey, LotNumber, OrderId, PartyId, ProductId, RecallId, SerialNumber,
+    ShipmentId,
+};
+use crate::kernel::vocab::Tracking;
+use crate::kernel::Quantity;
+use crate::model::{Location, Lot, LotQuality, Party, Product, RecallRecord, Serial};
+
+/// Internal index of a lot or serial (position in the lots or serials of the state).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum ItemIdx {
+    /// Index into the lots.
+    Lot(u32),
+    /// Index into the serials.
+    Serial(u32),
+}
+
+/// A product with the indexes of its lots and serials.
+#[derive(Clone, Debug, PartialEq)]
+struct ProductEntry {
+    product: Product,
+    lots: HashMap<LotNumber, u32>,
+    serials: HashMap<SerialNumber, u32>,
+}
+
+/// Stock reserved (and possibly picked) for an order at one location.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Reserved {
+    /// Lot or serial.
+    pub(crate) item: ItemIdx,
+    /// Location.
+    pub(crate) location: LocationId,
+    /// Reserved quantity, including what is picked.
+    pub(crate) reserved: Quantity,
+    /// Of which picked.
+    pub(crate) picked: Quantity,
+}
+
+/// A dispatched shipment as the state keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ShipmentRecord {
+    /// Id.
+    pub(crate) id: ShipmentId,
+    /// Order.
+    pub(crate) order: OrderId,
+    /// Customer.
+    pub(crate) customer: PartyId,
+    /// Date.
+    pub(crate) shipped_on: chrono::NaiveDate,
+    /// What left.
+    pub(crate) lines: Vec<(ItemIdx, Quantity)>,
+}
+
+/// How big the genealogy graph is (see [`State::genealogy_size`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GenealogySize {
+    /// Items (lots and serials) that took part in production or a shipment.
+    pub nodes: usize,
+    /// Consumption edges (consumed item → produced item).
+    pub edges: usize,
+    /// Estimated heap memory of the graph and its indexes, in bytes.
+    pub heap_bytes: usize,
+}
+
+/// The whole in-memory state. `PartialEq` compares everything, so a replayed state can
+/// be checked against the live one.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct State {
+    products: HashMap<ProductId, ProductEntry>,
+    locations: HashMap<LocationId, Location>,
+    parties: HashMap<PartyId, Party>,
+    lots: Vec<Lot>,
+    serials: Vec<Serial>,
+    /// Per lot: made inactive automatically because it ran out (so stock coming back
+    /// makes it active again).
+    depleted: Vec<bool>,
+    orders: HashMap<OrderId, Vec<Reserved>>,
+    shipments: Vec<ShipmentRecord>,
+    shipment_index: HashMap<ShipmentId, u32>,
+    genealogy: genealogy::Genealogy,
+    /// Shipped minus returned, per (item, customer): what the customer may return.
+    returnable: HashMap<(ItemIdx, PartyId), Quantity>,
+    lot_history: Vec<Vec<u64>>,
+    serial_history: Vec<Vec<u64>>,
+    location_history: HashMap<LocationId, Vec<u64>>,
+    /// Ordered allocation candidates per product.
+    alloc: AllocIndex,
+    /// Test results, certificates and decisions per lot index.
+    quality: HashMap<u32, LotQuality>,
+    recalls: Vec<RecallRecord>,
+}
+
+impl State {
+    /// A product by id.
+    pub fn product(&self, id: &ProductId) -> Option<&Product> {
+        self.products.get(id).map(|e| &e.product)
+    }
+
+    /// All registered products.
+    pub fn products(&self) -> impl Iterator<Item = &Product> {
+        self.products.values().map(|e| &e.product)
+    }
+
+    /// A location by id.
+    pub fn location(&self, id: &LocationId) -> Option<&Location> {
+        self.locations.get(id)
+    }
+
+    /// A party by id.
+    pub fn party(&self, id: &PartyId) -> Option<&Party> {
+        self.parties.get(id)
+    }
+
+    /// A lot by product and number.
+    pub fn lot(&self, product: &ProductId, lot: &LotNumber) -> Option<&Lot> {
+        self.lot_idx(product, lot).map(|i| &self.lots[i as usize])
+    }
+
+    /// A serial by product and number.
+    pub fn serial(&self, product: &ProductId, serial: &SerialNumber) -> Option<&Serial> {
+        self.serial_idx(product, serial)
+            .map(|i| &self.serials[i as usize])
+    }
+
+    /// Every lot, in creation order.
+    pub fn lots(&self) -> &[Lot] {
+        &self.lots
+    }
+
+    /// Every serial, in creation order.
+    pub fn serials(&self) -> &[Serial] {
+        &self.serials
+    }
+
+    /// The allocation index (ordered candidate lots per product).
+    pub fn allocation_index(&self) -> &AllocIndex {
+        &self.alloc
+    }
+
+    /// Every recall recorded, oldest first.
+    pub fn recalls(&self) -> &[RecallRecord] {
+        &self.recalls
+    }
+
+    /// A recall by number.
+    pub fn recall(&self, id: &RecallId) -> Option<&RecallRecord> {
+        self.recalls.iter().find(|r| &r.recall == id)
+    }
+
+    /// The size of the genealogy graph: items that took part in production or a
+    /// shipment, consumption edges, and an estimate of the heap memory it holds.
+    ///
+    /// ```
+    /// let size = traceability_core::State::default().genealogy_size();
+    /// assert_eq!((size.nodes, size.edges, size.heap_bytes), (0, 0, 0));
+    /// ```
+    pub fn genealogy_size(&self) -> GenealogySize {
+        GenealogySize {
+            nodes: self.genealogy.node_count(),
+            edges: self.genealogy.edge_count(),
+            heap_bytes: self.genealogy.heap_bytes(),
+        }
+    }
+
+    /// A lot of a lot-tracked product, or the typed reason why not:
+    /// [`TraceError::UnknownProduct`], [`TraceError::WrongTracking`] or
+    /// [`TraceError::UnknownLot`].
+    ///
+    /// ```
+    /// use traceability_core::{ErrorKind, LotKey, State};
+    /// let err = State::default().find_lot(&LotKey::new("MILK", "L1").unwrap()).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::UnknownProduct);
+    /// ```
+    pub fn find_lot(&self, key: &LotKey) -> Result<&Lot, TraceError> {
+        self.require_tracking(&key.product, Tracking::Lot)?;
+        self.lot(&key.product, &key.lot)
+            .ok_or_else(|| TraceError::UnknownLot {
+                product: key.product.clone(),
+                lot: key.lot.clone(),
+            })
+    }
+
+    /// The product, when it is registered and tracked by `tracking`.
+    pub fn require_tracking(
+        &self,
+        id: &ProductId,
+        tracking: Tracking,
+    ) -> Result<&Product, TraceError> {
+        let product = self
+            .product(id)
+            .ok_or_else(|| TraceError::UnknownProduct(id.clone()))?;
+        if product.tracking != tracking {
+            return Err(TraceError::WrongTracking {
+                product: id.clone(),
+                actual: product.tracking,
+                expected: tracking,
+            });
+        }
+        Ok(product)
+    }
+
+    /// The next free automatic recall number (`RC-000001`, `RC-000002`, ...).
+    pub(crate) fn next_recall_id(&self) -> RecallId {
+        let mut n = self.recalls.len() + 1;
+        loop {
+            let id = RecallId::new(format!("RC-{n:06}")).expect("a valid identifier");
+            if self.recall(&id).is_none() {
+                return id;
+            }
+            n += 1;
+        }
+    }
+
+    pub(crate) fn lot_idx(&self, product: &ProductId, lot: &LotNumber) -> Option<u32> {
+        self.products.get(product)?.lots.get(lot).copied()
+    }
+
+    pub(crate) fn serial_idx(&self, product: &ProductId, serial: &SerialNumber) -> Option<u32> {
+        self.products.get(product)?.serials.get(serial).copied()
+    }
+
+    /// The lot at an internal index.
+    pub(crate) fn lot_at(&self, i: u32) -> &Lot {
+        &self.lots[i as usize]
+    }
+
+    /// The serial at an internal index.
+    pub(crate) fn serial_at(&self, i: u32) -> &Serial {
+        &self.serials[i as usize]
+    }
+
+    /// Indexes of every lot of a product (in no particular order).
+    pub(crate) fn lots_of(&self, product: &ProductId) -> impl Iterator<Item = u32> + '_ {
+        self.products
+            .get(product)
+            .into_iter()
+            .flat_map(|e| e.lots.values().copied())
+    }
+
+    /// Indexes of every serial of a product (in no particular order).
+    pub(crate) fn serials_of(&self, product: &ProductId) -> impl Iterator<Item = u32> + '_ {
+        self.products
+            .get(product)
+            .into_iter()
+            .flat_map(|e| e.serials.values().copied())
+    }
+
+    /// The genealogy graph.
+    pub(crate) fn genealogy(&self) -> &genealogy::Genealogy {
+        &self.genealogy
+    }
+
+    /// Every shipment, in dispatch order.
+    pub(crate) fn shipment_records(&self) -> &[ShipmentRecord] {
+        &self.shipments
+    }
+
+    /// Whether a shipment id is taken.
+    pub(crate) fn has_shipment(&self, id: &ShipmentId) -> bool {
+        self.shipment_index.contains_key(id)
+    }
+
+    /// The reservations of an order.
+    pub(crate) fn reservations(&self, order: &OrderId) -> &[Reserved] {
+        self.orders.get(order).map_or(&[], Vec::as_slice)
+    }
+
+    /// What `customer` may still return of an item: shipped minus returned.
+    pub(crate) fn returnable(&self, item: ItemIdx, customer: &PartyId) -> Quantity {
+        self.returnable
+            .get(&(item, customer.clone()))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The quality records of a lot index, if any were recorded.
+    pub(crate) fn quality_of(&self, lot: u32) -> Option<&LotQuality> {
+        self.quality.get(&lot)
+    }
+
+    /// Whether a lot became inactive automatically by running out.
+    pub(crate) fn is_depleted(&self, lot: u32) -> bool {
+        self.depleted.get(lot as usize).copied().unwrap_or(false)
+    }
+
+    /// The starts and every lot and serial made from them, each once, breadth first.
+    pub(crate) fn descendants(&self, starts: &[ItemIdx]) -> Vec<ItemIdx> {
+        let mut scratch = genealogy::TraceScratch::default();
+        self.genealogy
+            .walk(starts, genealogy::Direction::Outgoing, &mut scratch)
+            .iter()
+            .map(|&(idx, _)| idx)
+            .collect()
+    }
+
+    /// The internal index of a lot or serial reference.
+    pub(crate) fn resolve(&self, item: &ItemRef) -> Option<ItemIdx> {
+        match item {
+            ItemRef::Lot { product, lot } => self.lot_idx(product, lot).map(ItemIdx::Lot),
+            ItemRef::Serial { product, serial } => {
+                self.serial_idx(product, serial).map(ItemIdx::Serial)
+            }
+        }
+    }
+
+    /// The internal index of a reference, or [`TraceError::UnknownLot`] /
+    /// [`TraceError::UnknownSerial`].
+    pub(crate) fn require(&self, item: &ItemRef) -> Result<ItemIdx, TraceError> {
+        self.resolve(item)
+            .ok_or_else(|| TraceError::unknown_item(item))
+    }
+
+    /// The public reference of an internal index.
+    pub(crate) fn item_ref(&self, idx: ItemIdx) -> ItemRef {
+        match idx {
+            ItemIdx::Lot(i) => self.lots[i as usize].item(),
+            ItemIdx::Serial(i) => self.serials[i as usize].item(),
+        }
+    }
+
+    /// Sequence numbers of the events that touched a lot or serial, oldest first.
+    pub(crate) fn history_seqs(&self, idx: ItemIdx) -> &[u64] {
+        match idx {
+            ItemIdx::Lot(i) => &self.lot_history[i as usize],
+            ItemIdx::Serial(i) => &self.serial_history[i as usize],
+        }
+    }
+
+    /// Sequence numbers of the events that touched a location, oldest first.
+    pub(crate) fn location_history_seqs(&self, location: &LocationId) -> &[u64] {
+        self.location_history
+            .get(location)
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The error of an event that does not fit the state it is applied to (a corrupt or
+/// foreign log); the engine reports it as [`TraceError::Unreplayable`].
+fn corrupt(what: impl std::fmt::Display) -> TraceError {
+    TraceError::storage(format!("event log inconsistent with state: {what}"))
+}

@@ -1,0 +1,154 @@
+//! Applying reservations, picks and shipments.
+
+use chrono::NaiveDate;
+
+use super::{corrupt, ItemIdx, Reserved, ShipmentRecord, State};
+use crate::command::Line;
+use crate::kernel::error::TraceError;
+use crate::kernel::id::{OrderId, PartyId, ShipmentId};
+use crate::kernel::vocab::SerialStatus;
+use crate::kernel::Quantity;
+
+impl State {
+    pub(super) fn reserve(
+        &mut self,
+        seq: u64,
+        order: &OrderId,
+        line: &Line,
+    ) -> Result<(), TraceError> {
+        let idx = self.resolve_or_corrupt(&line.item)?;
+        match idx {
+            ItemIdx::Lot(i) => {
+                self.change_lot_stock(i, &line.location, Quantity::ZERO, line.quantity)
+            }
+            ItemIdx::Serial(_) => self.set_serial(
+                idx,
+                SerialStatus::Allocated,
+                None,
+                Some(Some(order.clone())),
+            )?,
+        }
+        let reservations = self.orders.entry(order.clone()).or_default();
+        match reservations
+            .iter_mut()
+            .find(|r| r.item == idx && r.location == line.location)
+        {
+            Some(r) => r.reserved += line.quantity,
+            None => reservations.push(Reserved {
+                item: idx,
+                location: line.location.clone(),
+                reserved: line.quantity,
+                picked: Quantity::ZERO,
+            }),
+        }
+        self.touch(seq, idx);
+        Ok(())
+    }
+
+    pub(super) fn release(
+        &mut self,
+        seq: u64,
+        order: &OrderId,
+        line: &Line,
+    ) -> Result<(), TraceError> {
+        let idx = self.resolve_or_corrupt(&line.item)?;
+        let reservations = self.orders.get_mut(order).ok_or_else(|| corrupt(order))?;
+        reservations.retain(|r| !(r.item == idx && r.location == line.location));
+        self.forget_order_if_done(order);
+        match idx {
+            ItemIdx::Lot(i) => {
+                self.change_lot_stock(i, &line.location, Quantity::ZERO, -line.quantity)
+            }
+            ItemIdx::Serial(_) => {
+                self.set_serial(idx, SerialStatus::InInventory, None, Some(None))?
+            }
+        }
+        self.touch(seq, idx);
+        Ok(())
+    }
+
+    pub(super) fn pick(&mut self, seq: u64, order: &OrderId, line: &Line) -> Result<(), TraceError> {
+        let idx = self.resolve_or_corrupt(&line.item)?;
+        let reservation = self
+            .orders
+            .get_mut(order)
+            .and_then(|rs| {
+                rs.iter_mut()
+                    .find(|r| r.item == idx && r.location == line.location)
+            })
+            .ok_or_else(|| corrupt(order))?;
+        reservation.picked += line.quantity;
+        if let ItemIdx::Serial(_) = idx {
+            self.set_serial(idx, SerialStatus::Picked, None, None)?;
+        }
+        self.touch(seq, idx);
+        Ok(())
+    }
+
+    pub(super) fn ship(
+        &mut self,
+        seq: u64,
+        shipment: &ShipmentId,
+        order: &OrderId,
+        customer: &PartyId,
+        shipped_on: NaiveDate,
+        lines: &[Line],
+    ) -> Result<(), TraceError> {
+        let mut shipped = Vec::with_capacity(lines.len());
+        for line in lines {
+            let idx = self.resolve_or_corrupt(&line.item)?;
+            self.unreserve_shipped(order, idx, line)?;
+            match idx {
+                ItemIdx::Lot(i) => {
+                    self.change_lot_stock(i, &line.location, -line.quantity, -line.quantity)
+                }
+                ItemIdx::Serial(_) => {
+                    self.set_serial(idx, SerialStatus::Shipped, Some(None), Some(None))?
+                }
+            }
+            *self.returnable.entry((idx, customer.clone())).or_default() += line.quantity;
+            self.touch(seq, idx);
+            self.touch_location(seq, &line.location);
+            shipped.push((idx, line.quantity));
+        }
+        let n = u32::try_from(self.shipments.len()).map_err(|_| corrupt("too many shipments"))?;
+        let items: Vec<ItemIdx> = shipped.iter().map(|&(idx, _)| idx).collect();
+        self.genealogy.record_shipment(n, &items);
+        self.shipment_index.insert(shipment.clone(), n);
+        self.shipments.push(ShipmentRecord {
+            id: shipment.clone(),
+            order: order.clone(),
+            customer: customer.clone(),
+            shipped_on,
+            lines: shipped,
+        });
+        Ok(())
+    }
+
+    /// Takes a shipped line off the order's reservation (picked and reserved).
+    fn unreserve_shipped(
+        &mut self,
+        order: &OrderId,
+        idx: ItemIdx,
+        line: &Line,
+    ) -> Result<(), TraceError> {
+        let reservations = self.orders.get_mut(order).ok_or_else(|| corrupt(order))?;
+        let r = reservations
+            .iter_mut()
+            .find(|r| r.item == idx && r.location == line.location)
+            .ok_or_else(|| corrupt(order))?;
+        r.picked -= line.quantity;
+        r.reserved -= line.quantity;
+        reservations.retain(|r| !r.reserved.is_zero());
+        self.forget_order_if_done(order);
+        Ok(())
+    }
+
+    /// Drops an order (and its allocation rules) once nothing is reserved for it.
+    fn forget_order_if_done(&mut self, order: &OrderId) {
+        if self.orders.get(order).is_some_and(Vec::is_empty) {
+            self.orders.remove(order);
+            self.alloc.forget_rules(order);
+        }
+    }
+}
