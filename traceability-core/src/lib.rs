@@ -56,17 +56,17 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod capability;
+pub mod command;
+pub mod decide;
+pub mod engine;
+pub mod event;
+pub mod io;
 pub mod kernel;
 pub mod model;
-pub mod command;
-pub mod event;
-pub mod store;
-pub mod state;
-pub mod capability;
-pub mod decide;
 pub mod query;
-pub mod engine;
-pub mod io;
+pub mod state;
+pub mod store;
 
 pub use command::*;
 pub use engine::{Committed, OpenOptions, Tracker};

@@ -34,7 +34,11 @@ pub(crate) enum Item<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub(crate) fn product(&self, id: &ProductId, tracking: Tracking) -> Result<&'a Product, TraceError> {
+    pub(crate) fn product(
+        &self,
+        id: &ProductId,
+        tracking: Tracking,
+    ) -> Result<&'a Product, TraceError> {
         self.state.require_tracking(id, tracking)
     }
 
@@ -324,7 +328,11 @@ pub(crate) fn invalid_transition(serial: &Serial, to: SerialStatus) -> TraceErro
     }
 }
 
-pub(crate) fn serial_at(item: &ItemRef, serial: &Serial, location: &LocationId) -> Result<(), TraceError> {
+pub(crate) fn serial_at(
+    item: &ItemRef,
+    serial: &Serial,
+    location: &LocationId,
+) -> Result<(), TraceError> {
     if serial.location.as_ref() != Some(location) {
         return Err(insufficient(
             item,
@@ -360,4 +368,3 @@ pub(crate) fn usable(item: &ItemRef, lot: &Lot) -> Result<(), TraceError> {
         why,
     })
 }
-

@@ -82,4 +82,3 @@ pub(crate) fn set_lots_active(
         })
         .collect()
 }
-

@@ -39,10 +39,7 @@ pub(crate) fn release_hold(
 /// The affected set is every suspect and descendant (each once, in trace order); with
 /// `hold`, those not yet held and still in our custody (every lot; serials received,
 /// in inventory, allocated or picked) are held by the same event.
-pub(crate) fn recall(
-    ctx: &Context<'_>,
-    command: &Recall,
-) -> Result<Vec<EventPayload>, TraceError> {
+pub(crate) fn recall(ctx: &Context<'_>, command: &Recall) -> Result<Vec<EventPayload>, TraceError> {
     ctx.require_reason("a recall")?;
     if command.suspects.is_empty() {
         return Err(TraceError::invalid(

@@ -10,8 +10,16 @@ use crate::kernel::vocab::{PartyRole, SerialStatus, Tracking};
 use crate::model::{LocationKind, Origin};
 
 /// Validates [`ExpectSerials`].
-pub(crate) fn expect_serials(ctx: &Context<'_>, command: &ExpectSerials) -> Result<Vec<EventPayload>, TraceError> {
-    let ExpectSerials { product, serials, supplier, reference } = command;
+pub(crate) fn expect_serials(
+    ctx: &Context<'_>,
+    command: &ExpectSerials,
+) -> Result<Vec<EventPayload>, TraceError> {
+    let ExpectSerials {
+        product,
+        serials,
+        supplier,
+        reference,
+    } = command;
     ctx.product(product, Tracking::Serial)?;
     ctx.party(supplier.as_ref(), PartyRole::Supplier)?;
     distinct_serials(serials)?;
@@ -29,8 +37,18 @@ pub(crate) fn expect_serials(ctx: &Context<'_>, command: &ExpectSerials) -> Resu
 }
 
 /// Validates [`ReceiveLot`].
-pub(crate) fn receive_lot(ctx: &Context<'_>, command: &ReceiveLot) -> Result<Vec<EventPayload>, TraceError> {
-    let ReceiveLot { spec, quantity, location, supplier, received_on, reference } = command;
+pub(crate) fn receive_lot(
+    ctx: &Context<'_>,
+    command: &ReceiveLot,
+) -> Result<Vec<EventPayload>, TraceError> {
+    let ReceiveLot {
+        spec,
+        quantity,
+        location,
+        supplier,
+        received_on,
+        reference,
+    } = command;
     ctx.party(supplier.as_ref(), PartyRole::Supplier)?;
     let received_on = received_on.unwrap_or(ctx.today);
     let mut lot = ctx.new_lot(spec, *quantity, location, received_on, Origin::Received)?;
@@ -42,8 +60,17 @@ pub(crate) fn receive_lot(ctx: &Context<'_>, command: &ReceiveLot) -> Result<Vec
 }
 
 /// Validates [`ReceiveSerials`].
-pub(crate) fn receive_serials(ctx: &Context<'_>, command: &ReceiveSerials) -> Result<Vec<EventPayload>, TraceError> {
-    let ReceiveSerials { product, serials, location, supplier, reference } = command;
+pub(crate) fn receive_serials(
+    ctx: &Context<'_>,
+    command: &ReceiveSerials,
+) -> Result<Vec<EventPayload>, TraceError> {
+    let ReceiveSerials {
+        product,
+        serials,
+        location,
+        supplier,
+        reference,
+    } = command;
     ctx.product(product, Tracking::Serial)?;
     ctx.location(location)?;
     ctx.party(supplier.as_ref(), PartyRole::Supplier)?;
@@ -65,8 +92,17 @@ pub(crate) fn receive_serials(ctx: &Context<'_>, command: &ReceiveSerials) -> Re
 }
 
 /// Validates [`Move`].
-pub(crate) fn move_stock(ctx: &Context<'_>, command: &Move) -> Result<Vec<EventPayload>, TraceError> {
-    let Move { item, from, to, quantity, override_expiry } = command;
+pub(crate) fn move_stock(
+    ctx: &Context<'_>,
+    command: &Move,
+) -> Result<Vec<EventPayload>, TraceError> {
+    let Move {
+        item,
+        from,
+        to,
+        quantity,
+        override_expiry,
+    } = command;
     ctx.location(from)?;
     let destination = ctx.location(to)?;
     if from == to {
@@ -115,7 +151,12 @@ pub(crate) fn move_stock(ctx: &Context<'_>, command: &Move) -> Result<Vec<EventP
 
 /// Validates [`Adjust`].
 pub(crate) fn adjust(ctx: &Context<'_>, command: &Adjust) -> Result<Vec<EventPayload>, TraceError> {
-    let Adjust { product, lot, location, delta } = command;
+    let Adjust {
+        product,
+        lot,
+        location,
+        delta,
+    } = command;
     ctx.require_reason("an adjustment")?;
     let item = ItemRef::Lot {
         product: product.clone(),
@@ -145,7 +186,11 @@ pub(crate) fn adjust(ctx: &Context<'_>, command: &Adjust) -> Result<Vec<EventPay
 
 /// Validates [`Scrap`].
 pub(crate) fn scrap(ctx: &Context<'_>, command: &Scrap) -> Result<Vec<EventPayload>, TraceError> {
-    let Scrap { item, location, quantity } = command;
+    let Scrap {
+        item,
+        location,
+        quantity,
+    } = command;
     ctx.require_reason("scrapping")?;
     ctx.location(location)?;
     match ctx.item(item)? {
@@ -169,8 +214,15 @@ pub(crate) fn scrap(ctx: &Context<'_>, command: &Scrap) -> Result<Vec<EventPaylo
 }
 
 /// Validates [`SetLotActive`].
-pub(crate) fn set_lot_active(ctx: &Context<'_>, command: &SetLotActive) -> Result<Vec<EventPayload>, TraceError> {
-    let SetLotActive { product, lot, active } = command;
+pub(crate) fn set_lot_active(
+    ctx: &Context<'_>,
+    command: &SetLotActive,
+) -> Result<Vec<EventPayload>, TraceError> {
+    let SetLotActive {
+        product,
+        lot,
+        active,
+    } = command;
     ctx.require_reason("a lot status change")?;
     ctx.item(&ItemRef::Lot {
         product: product.clone(),
@@ -184,8 +236,17 @@ pub(crate) fn set_lot_active(ctx: &Context<'_>, command: &SetLotActive) -> Resul
 }
 
 /// Validates [`Return`].
-pub(crate) fn customer_return(ctx: &Context<'_>, command: &Return) -> Result<Vec<EventPayload>, TraceError> {
-    let Return { rma, customer, item, location, quantity } = command;
+pub(crate) fn customer_return(
+    ctx: &Context<'_>,
+    command: &Return,
+) -> Result<Vec<EventPayload>, TraceError> {
+    let Return {
+        rma,
+        customer,
+        item,
+        location,
+        quantity,
+    } = command;
     ctx.party(Some(customer), PartyRole::Customer)?;
     ctx.location(location)?;
     let idx = ctx.state.require(item)?;

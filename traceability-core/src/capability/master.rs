@@ -8,7 +8,10 @@ use crate::kernel::text::{free_text, identifier};
 use crate::model::{Location, Party, Product};
 
 /// Validates [`Command::RegisterProduct`].
-pub(crate) fn register_product(ctx: &Context<'_>, product: &Product) -> Result<Vec<EventPayload>, TraceError> {
+pub(crate) fn register_product(
+    ctx: &Context<'_>,
+    product: &Product,
+) -> Result<Vec<EventPayload>, TraceError> {
     if ctx.state.product(&product.id).is_some() {
         return Err(duplicate("product", &product.id));
     }
@@ -31,7 +34,10 @@ pub(crate) fn register_product(ctx: &Context<'_>, product: &Product) -> Result<V
 }
 
 /// Validates [`Command::RegisterLocation`].
-pub(crate) fn register_location(ctx: &Context<'_>, location: &Location) -> Result<Vec<EventPayload>, TraceError> {
+pub(crate) fn register_location(
+    ctx: &Context<'_>,
+    location: &Location,
+) -> Result<Vec<EventPayload>, TraceError> {
     if ctx.state.location(&location.id).is_some() {
         return Err(duplicate("location", &location.id));
     }
@@ -40,7 +46,10 @@ pub(crate) fn register_location(ctx: &Context<'_>, location: &Location) -> Resul
 }
 
 /// Validates [`Command::RegisterParty`].
-pub(crate) fn register_party(ctx: &Context<'_>, party: &Party) -> Result<Vec<EventPayload>, TraceError> {
+pub(crate) fn register_party(
+    ctx: &Context<'_>,
+    party: &Party,
+) -> Result<Vec<EventPayload>, TraceError> {
     if ctx.state.party(&party.id).is_some() {
         return Err(duplicate("party", &party.id));
     }

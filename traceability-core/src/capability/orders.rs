@@ -73,7 +73,6 @@ use crate::kernel::Quantity;
 use crate::model::{Lot, QualityStatus, Serial, StockLine};
 use crate::state::{fefo_key, ItemIdx, State};
 
-
 /// One reservation made by an allocation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AllocationLine {
@@ -528,10 +527,17 @@ pub(crate) fn substitute_pick(
     Ok(events)
 }
 
-
 /// Validates [`Allocate`].
-pub(crate) fn allocate(ctx: &Context<'_>, command: &Allocate) -> Result<Vec<EventPayload>, TraceError> {
-    let Allocate { order, item, location, quantity } = command;
+pub(crate) fn allocate(
+    ctx: &Context<'_>,
+    command: &Allocate,
+) -> Result<Vec<EventPayload>, TraceError> {
+    let Allocate {
+        order,
+        item,
+        location,
+        quantity,
+    } = command;
     let mut events = Vec::new();
     match ctx.item(item)? {
         Item::Lot(lot) => {
@@ -596,7 +602,10 @@ pub(crate) fn allocate(ctx: &Context<'_>, command: &Allocate) -> Result<Vec<Even
 }
 
 /// Validates [`CancelAllocation`].
-pub(crate) fn cancel_allocation(ctx: &Context<'_>, command: &CancelAllocation) -> Result<Vec<EventPayload>, TraceError> {
+pub(crate) fn cancel_allocation(
+    ctx: &Context<'_>,
+    command: &CancelAllocation,
+) -> Result<Vec<EventPayload>, TraceError> {
     let CancelAllocation { order, item } = command;
     let only = item.as_ref().map(|i| ctx.state.require(i)).transpose()?;
     let events: Vec<EventPayload> = ctx
@@ -621,7 +630,11 @@ pub(crate) fn cancel_allocation(ctx: &Context<'_>, command: &CancelAllocation) -
 
 /// Validates [`Pick`].
 pub(crate) fn pick(ctx: &Context<'_>, command: &Pick) -> Result<Vec<EventPayload>, TraceError> {
-    let Pick { order, item, quantity } = command;
+    let Pick {
+        order,
+        item,
+        quantity,
+    } = command;
     let idx = ctx.state.require(item)?;
     let open = ctx.state.reservations(order);
     if !open.is_empty() && !open.iter().any(|r| r.item == idx) {
@@ -674,7 +687,13 @@ pub(crate) fn pick(ctx: &Context<'_>, command: &Pick) -> Result<Vec<EventPayload
 
 /// Validates [`Ship`].
 pub(crate) fn ship(ctx: &Context<'_>, command: &Ship) -> Result<Vec<EventPayload>, TraceError> {
-    let Ship { shipment, order, customer, shipped_on, override_expiry } = command;
+    let Ship {
+        shipment,
+        order,
+        customer,
+        shipped_on,
+        override_expiry,
+    } = command;
     if ctx.state.has_shipment(shipment) {
         return Err(duplicate("shipment", shipment));
     }

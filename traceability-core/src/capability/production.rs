@@ -15,8 +15,17 @@ use crate::kernel::Quantity;
 use crate::model::Origin;
 
 /// Validates [`Produce`].
-pub(crate) fn produce(ctx: &Context<'_>, command: &Produce) -> Result<Vec<EventPayload>, TraceError> {
-    let Produce { work_order, consumed, outputs, produced_on, override_expiry } = command;
+pub(crate) fn produce(
+    ctx: &Context<'_>,
+    command: &Produce,
+) -> Result<Vec<EventPayload>, TraceError> {
+    let Produce {
+        work_order,
+        consumed,
+        outputs,
+        produced_on,
+        override_expiry,
+    } = command;
     let produced_on = bounded("produced_on", produced_on.unwrap_or(ctx.today))?;
     if consumed.is_empty() || outputs.is_empty() {
         return Err(TraceError::invalid(
@@ -38,13 +47,7 @@ pub(crate) fn produce(ctx: &Context<'_>, command: &Produce) -> Result<Vec<EventP
                 let origin = Origin::Produced {
                     work_order: work_order.clone(),
                 };
-                Produced::NewLot(ctx.new_lot(
-                    spec,
-                    *quantity,
-                    location,
-                    produced_on,
-                    origin,
-                )?)
+                Produced::NewLot(ctx.new_lot(spec, *quantity, location, produced_on, origin)?)
             }
             Output::IntoLot {
                 product,

@@ -128,4 +128,3 @@ pub(crate) fn set_quality_status(
         reason: ctx.reason.unwrap_or_default().trim().to_owned(),
     }])
 }
-

@@ -36,7 +36,6 @@ impl Tracker {
         .map(|(_, allocation)| allocation)
     }
 
-
     /// A recall of `suspects`: the union of their forward traces, per customer and per
     /// location, recorded as a recall (see [`Self::recall_as`]). With `hold`, the same
     /// event puts every affected lot and every affected serial still in our custody on
@@ -102,7 +101,6 @@ impl Tracker {
         report.held = record.held;
         Ok(report)
     }
-
 
     /// The history of a lot or serial as movements (receipt → moves → allocation →
     /// pick → shipment, with locations and quantities), oldest first.

@@ -46,8 +46,8 @@
 //! assert!(matches!(err, TraceError::Tampered { seq: 1, damage: Damage::BodyAltered, .. }));
 //! ```
 
-use crate::kernel::error::{Damage, TraceError};
 use crate::event::record::{chain_hash, Hash, RecordSource, StoredEvent, GENESIS_HASH};
+use crate::kernel::error::{Damage, TraceError};
 
 /// How far from its place a renumbered event is recognised as moved ([`Damage::Reordered`]).
 const MOVE_WINDOW: u64 = 64;
@@ -145,7 +145,11 @@ impl Chain {
     /// let err = Chain::genesis().check(&gap, &MemoryStore::default()).unwrap_err();
     /// assert!(matches!(err, TraceError::Tampered { seq: 0, damage: Damage::Missing, .. }));
     /// ```
-    pub fn check(&mut self, event: &StoredEvent, store: &dyn RecordSource) -> Result<(), TraceError> {
+    pub fn check(
+        &mut self,
+        event: &StoredEvent,
+        store: &dyn RecordSource,
+    ) -> Result<(), TraceError> {
         let n = self.next_seq;
         if event.seq != n {
             return Err(self.misnumbered(event, store));

@@ -42,8 +42,8 @@ use serde::{Deserialize, Serialize};
 pub use ed25519_dalek::{SigningKey, VerifyingKey};
 
 use crate::event::audit::Chain;
-use crate::kernel::error::{Damage, TraceError};
 use crate::event::record::{Hash, RecordSource, GENESIS_HASH};
+use crate::kernel::error::{Damage, TraceError};
 
 /// The domain separator that starts every signed checkpoint message (version 1).
 ///

@@ -22,8 +22,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::command::{AllocationRequest, Line};
 use crate::kernel::id::{
-    ItemRef, LocationId, LotNumber, OrderId, PartyId, ProductId, RecallId, ReturnId,
-    SerialNumber, ShipmentId, WorkOrderId,
+    ItemRef, LocationId, LotNumber, OrderId, PartyId, ProductId, RecallId, ReturnId, SerialNumber,
+    ShipmentId, WorkOrderId,
 };
 use crate::kernel::Quantity;
 use crate::model::{
@@ -284,6 +284,51 @@ pub enum EventPayload {
     },
 }
 
+impl EventPayload {
+    /// The short name of what happened, as movement histories show it: `expected`,
+    /// `received`, `moved`, `allocated`, `allocation_cancelled`, `picked`, `shipped`,
+    /// `produced`, `adjusted`, `scrapped`, `active_set`, `returned`, `dates_updated`,
+    /// `test_recorded`, `certificate_linked`, `quality_set`, `hold_placed`,
+    /// `hold_released`, `depleted`, `restocked`, `recalled`, and for master data and
+    /// allocation rules `product_registered`, `location_registered`, `party_registered`,
+    /// `allocation_requested`.
+    ///
+    /// ```
+    /// use traceability_core::{EventPayload, ItemRef};
+    /// let hold = EventPayload::HoldPlaced { items: vec![ItemRef::lot("MILK", "L1").unwrap()] };
+    /// assert_eq!(hold.action(), "hold_placed");
+    /// ```
+    pub fn action(&self) -> &'static str {
+        match self {
+            Self::ProductRegistered(_) => "product_registered",
+            Self::LocationRegistered(_) => "location_registered",
+            Self::PartyRegistered(_) => "party_registered",
+            Self::SerialsExpected { .. } => "expected",
+            Self::LotReceived { .. } | Self::SerialsReceived { .. } => "received",
+            Self::Moved { .. } => "moved",
+            Self::Allocated { .. } => "allocated",
+            Self::AllocationCancelled { .. } => "allocation_cancelled",
+            Self::Picked { .. } => "picked",
+            Self::Shipped { .. } => "shipped",
+            Self::Produced { .. } => "produced",
+            Self::Adjusted { .. } => "adjusted",
+            Self::Scrapped { .. } => "scrapped",
+            Self::LotActiveSet { .. } => "active_set",
+            Self::Returned { .. } => "returned",
+            Self::AllocationRequested(_) => "allocation_requested",
+            Self::LotDatesUpdated { .. } => "dates_updated",
+            Self::TestResultRecorded { .. } => "test_recorded",
+            Self::CertificateLinked { .. } => "certificate_linked",
+            Self::QualityStatusSet { .. } => "quality_set",
+            Self::HoldPlaced { .. } => "hold_placed",
+            Self::HoldReleased { .. } => "hold_released",
+            Self::LotDepleted { .. } => "depleted",
+            Self::LotRestocked { .. } => "restocked",
+            Self::Recalled { .. } => "recalled",
+        }
+    }
+}
+
 /// Who, when, why and what: the hashed content of one event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventBody {
@@ -323,4 +368,3 @@ pub struct Event {
     #[serde(flatten)]
     pub body: EventBody,
 }
-

@@ -3,12 +3,12 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 
-use crate::kernel::error::TraceError;
+use crate::kernel::invalid::InvalidInput;
 
 /// The most days a product's date offset may be: the span of years 1..=9999.
 pub const MAX_OFFSET_DAYS: u32 = 3_652_059;
 
-/// `date` itself when its year is within 1..=9999, else [`TraceError::InvalidInput`]
+/// `date` itself when its year is within 1..=9999, else [`InvalidInput`]
 /// naming `field`.
 ///
 /// ```
@@ -18,11 +18,11 @@ pub const MAX_OFFSET_DAYS: u32 = 3_652_059;
 /// assert!(bounded("expiry", NaiveDate::from_ymd_opt(10000, 1, 1).unwrap()).is_err());
 /// assert!(bounded("expiry", NaiveDate::from_ymd_opt(0, 1, 1).unwrap()).is_err());
 /// ```
-pub fn bounded(field: &'static str, date: NaiveDate) -> Result<NaiveDate, TraceError> {
+pub fn bounded(field: &'static str, date: NaiveDate) -> Result<NaiveDate, InvalidInput> {
     if (1..=9999).contains(&date.year()) {
         Ok(date)
     } else {
-        Err(TraceError::invalid(
+        Err(InvalidInput::new(
             field,
             format!("{date} is outside years 1..9999"),
         ))
@@ -33,7 +33,7 @@ pub fn bounded(field: &'static str, date: NaiveDate) -> Result<NaiveDate, TraceE
 pub fn bounded_opt(
     field: &'static str,
     date: Option<NaiveDate>,
-) -> Result<Option<NaiveDate>, TraceError> {
+) -> Result<Option<NaiveDate>, InvalidInput> {
     date.map(|d| bounded(field, d)).transpose()
 }
 
@@ -46,19 +46,21 @@ pub fn bounded_opt(
 /// assert_eq!(plus_days("expiry", base, 31).unwrap(), NaiveDate::from_ymd_opt(2026, 2, 1).unwrap());
 /// assert!(plus_days("expiry", base, u32::MAX).is_err());
 /// ```
-pub fn plus_days(field: &'static str, base: NaiveDate, days: u32) -> Result<NaiveDate, TraceError> {
+pub fn plus_days(
+    field: &'static str,
+    base: NaiveDate,
+    days: u32,
+) -> Result<NaiveDate, InvalidInput> {
     let date = base
         .checked_add_days(Days::new(u64::from(days)))
-        .ok_or_else(|| {
-            TraceError::invalid(field, format!("{base} + {days} days is out of range"))
-        })?;
+        .ok_or_else(|| InvalidInput::new(field, format!("{base} + {days} days is out of range")))?;
     bounded(field, date)
 }
 
 /// Checks a product's day offset against [`MAX_OFFSET_DAYS`].
-pub fn offset(field: &'static str, days: Option<u32>) -> Result<(), TraceError> {
+pub fn offset(field: &'static str, days: Option<u32>) -> Result<(), InvalidInput> {
     match days {
-        Some(d) if d > MAX_OFFSET_DAYS => Err(TraceError::invalid(
+        Some(d) if d > MAX_OFFSET_DAYS => Err(InvalidInput::new(
             field,
             format!("{d} days is more than {MAX_OFFSET_DAYS}"),
         )),
@@ -72,9 +74,9 @@ pub fn not_before(
     later: NaiveDate,
     earlier_what: &str,
     earlier: NaiveDate,
-) -> Result<(), TraceError> {
+) -> Result<(), InvalidInput> {
     if later < earlier {
-        return Err(TraceError::invalid(
+        return Err(InvalidInput::new(
             field,
             format!("{later} is before the {earlier_what} {earlier}"),
         ));

@@ -422,6 +422,15 @@ impl TraceError {
     }
 }
 
+impl From<crate::kernel::invalid::InvalidInput> for TraceError {
+    fn from(e: crate::kernel::invalid::InvalidInput) -> Self {
+        Self::InvalidInput {
+            field: e.field,
+            reason: e.reason,
+        }
+    }
+}
+
 impl TraceError {
     /// Shorthand for a [`TraceError::Storage`] without an underlying error.
     pub fn storage(message: impl Into<String>) -> Self {

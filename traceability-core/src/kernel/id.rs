@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::kernel::error::TraceError;
+use crate::kernel::invalid::InvalidInput;
 
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident, $what:literal) => {
@@ -40,8 +40,8 @@ macro_rules! string_id {
         impl $name {
             /// Builds the identifier, trimming surrounding white space; an empty or
             /// over-long one (more than 128 characters), or one with control characters,
-            /// is an [`TraceError::InvalidInput`].
-            pub fn new(raw: impl AsRef<str>) -> Result<Self, TraceError> {
+            /// is an [`InvalidInput`].
+            pub fn new(raw: impl AsRef<str>) -> Result<Self, InvalidInput> {
                 crate::kernel::text::identifier($what, raw.as_ref()).map(|id| Self(id.into()))
             }
 
@@ -58,8 +58,8 @@ macro_rules! string_id {
         }
 
         impl std::str::FromStr for $name {
-            type Err = TraceError;
-            fn from_str(s: &str) -> Result<Self, TraceError> {
+            type Err = InvalidInput;
+            fn from_str(s: &str) -> Result<Self, InvalidInput> {
                 Self::new(s)
             }
         }
@@ -149,7 +149,7 @@ impl ItemRef {
     /// let lot = ItemRef::lot("FLOUR", "L1").unwrap();
     /// assert_eq!(lot.to_string(), "lot FLOUR/L1");
     /// ```
-    pub fn lot(product: &str, lot: &str) -> Result<Self, TraceError> {
+    pub fn lot(product: &str, lot: &str) -> Result<Self, InvalidInput> {
         Ok(Self::Lot {
             product: ProductId::new(product)?,
             lot: LotNumber::new(lot)?,
@@ -157,7 +157,7 @@ impl ItemRef {
     }
 
     /// A serial reference from text, trimming and validating both parts.
-    pub fn serial(product: &str, serial: &str) -> Result<Self, TraceError> {
+    pub fn serial(product: &str, serial: &str) -> Result<Self, InvalidInput> {
         Ok(Self::Serial {
             product: ProductId::new(product)?,
             serial: SerialNumber::new(serial)?,
@@ -198,7 +198,7 @@ pub struct LotKey {
 
 impl LotKey {
     /// A key from text, trimming and validating both parts.
-    pub fn new(product: &str, lot: &str) -> Result<Self, TraceError> {
+    pub fn new(product: &str, lot: &str) -> Result<Self, InvalidInput> {
         Ok(Self {
             product: ProductId::new(product)?,
             lot: LotNumber::new(lot)?,

@@ -16,6 +16,7 @@ pub mod clock;
 pub mod date;
 pub mod error;
 pub mod id;
+pub mod invalid;
 pub mod quantity;
 pub mod text;
 pub mod vocab;

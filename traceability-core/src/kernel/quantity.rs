@@ -2,7 +2,7 @@
 //!
 //! A quantity has at most [`Quantity::MAX_SCALE`] (9) decimal places and a magnitude
 //! below 10^15. Text with more places, or a larger magnitude, is refused with
-//! [`TraceError::InvalidInput`] — never rounded or truncated. Internally it is a count
+//! [`InvalidInput`] — never rounded or truncated. Internally it is a count
 //! of 10^-9 units in an `i128`, so arithmetic is exact and, with 10^14 times the
 //! headroom of the largest quantity, sums cannot overflow: the operators saturate
 //! instead of panicking, which no realistic log reaches. Commands check the bound of
@@ -16,7 +16,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::kernel::error::TraceError;
+use crate::kernel::invalid::InvalidInput;
 
 /// Units of 10^-9 in one.
 const NANOS_PER_UNIT: i128 = 1_000_000_000;
@@ -58,7 +58,7 @@ impl Quantity {
     /// assert_eq!(Quantity::from_scaled(125, 1).unwrap().to_string(), "12.5");
     /// assert!(Quantity::from_scaled(1, 10).is_err());
     /// ```
-    pub fn from_scaled(units: i64, scale: u32) -> Result<Self, TraceError> {
+    pub fn from_scaled(units: i64, scale: u32) -> Result<Self, InvalidInput> {
         if scale > Self::MAX_SCALE {
             return Err(too_many_places());
         }
@@ -70,9 +70,9 @@ impl Quantity {
         self.0
     }
 
-    fn bounded(nanos: i128) -> Result<Self, TraceError> {
+    fn bounded(nanos: i128) -> Result<Self, InvalidInput> {
         if nanos.abs() >= BOUND_NANOS {
-            return Err(TraceError::invalid(
+            return Err(InvalidInput::new(
                 "quantity",
                 "magnitude must be below 10^15",
             ));
@@ -107,8 +107,8 @@ impl Quantity {
     }
 }
 
-fn too_many_places() -> TraceError {
-    TraceError::invalid("quantity", "more than 9 decimal places")
+fn too_many_places() -> InvalidInput {
+    InvalidInput::new("quantity", "more than 9 decimal places")
 }
 
 impl From<u32> for Quantity {
@@ -124,28 +124,28 @@ impl From<i32> for Quantity {
 }
 
 impl TryFrom<i64> for Quantity {
-    type Error = TraceError;
-    fn try_from(units: i64) -> Result<Self, TraceError> {
+    type Error = InvalidInput;
+    fn try_from(units: i64) -> Result<Self, InvalidInput> {
         Self::bounded(i128::from(units) * NANOS_PER_UNIT)
     }
 }
 
 impl TryFrom<usize> for Quantity {
-    type Error = TraceError;
-    fn try_from(units: usize) -> Result<Self, TraceError> {
+    type Error = InvalidInput;
+    fn try_from(units: usize) -> Result<Self, InvalidInput> {
         let units = i128::try_from(units).unwrap_or(i128::MAX / NANOS_PER_UNIT);
         Self::bounded(units * NANOS_PER_UNIT)
     }
 }
 
 impl FromStr for Quantity {
-    type Err = TraceError;
+    type Err = InvalidInput;
 
     /// Parses `[+-]digits[.digits][e[+-]digits]` exactly (Python's `str(Decimal)` forms,
     /// including `1E-8`); trailing zeros beyond 9 places are fine, other digits are not.
-    fn from_str(text: &str) -> Result<Self, TraceError> {
+    fn from_str(text: &str) -> Result<Self, InvalidInput> {
         let malformed = || {
-            TraceError::invalid(
+            InvalidInput::new(
                 "quantity",
                 format!("not a decimal number: {:?}", truncated(text)),
             )
@@ -306,7 +306,7 @@ impl<'a> Sum<&'a Quantity> for Quantity {
 mod tests {
     use super::*;
 
-    fn q(text: &str) -> Result<Quantity, TraceError> {
+    fn q(text: &str) -> Result<Quantity, InvalidInput> {
         text.parse()
     }
 
@@ -337,10 +337,7 @@ mod tests {
         ] {
             assert!(q(bad).is_err(), "{bad:?} was accepted");
         }
-        assert_eq!(
-            q("1e-999999999999").unwrap_err().kind(),
-            crate::kernel::error::ErrorKind::InvalidInput
-        );
+        assert_eq!(q("1e-999999999999").unwrap_err().field, "quantity");
     }
 
     #[test]

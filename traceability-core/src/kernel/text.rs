@@ -1,6 +1,6 @@
 //! Identifier and free-text rules.
 
-use crate::kernel::error::TraceError;
+use crate::kernel::invalid::InvalidInput;
 
 /// The most characters an identifier may have.
 pub const MAX_ID_CHARS: usize = 128;
@@ -8,7 +8,7 @@ pub const MAX_ID_CHARS: usize = 128;
 pub const MAX_TEXT_CHARS: usize = 4096;
 
 /// `raw` trimmed, when it is a valid identifier: 1–128 characters, no control
-/// characters (NUL, tab, newline, ...). Otherwise [`TraceError::InvalidInput`] naming
+/// characters (NUL, tab, newline, ...). Otherwise [`InvalidInput`] naming
 /// `field`.
 ///
 /// ```
@@ -18,19 +18,19 @@ pub const MAX_TEXT_CHARS: usize = 4096;
 /// assert!(identifier("lot", "L\n1").is_err());
 /// assert!(identifier("lot", &"x".repeat(129)).is_err());
 /// ```
-pub fn identifier<'a>(field: &'static str, raw: &'a str) -> Result<&'a str, TraceError> {
+pub fn identifier<'a>(field: &'static str, raw: &'a str) -> Result<&'a str, InvalidInput> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
-        return Err(TraceError::invalid(field, "must not be empty"));
+        return Err(InvalidInput::new(field, "must not be empty"));
     }
     if trimmed.chars().nth(MAX_ID_CHARS).is_some() {
-        return Err(TraceError::invalid(
+        return Err(InvalidInput::new(
             field,
             format!("longer than {MAX_ID_CHARS} characters"),
         ));
     }
     if let Some(c) = trimmed.chars().find(|c| c.is_control()) {
-        return Err(TraceError::invalid(
+        return Err(InvalidInput::new(
             field,
             format!("contains the control character {c:?}"),
         ));
@@ -45,15 +45,15 @@ pub fn identifier<'a>(field: &'static str, raw: &'a str) -> Result<&'a str, Trac
 /// assert!(free_text("reason", "damaged\nin transit").is_ok());
 /// assert!(free_text("reason", "a\0b").is_err());
 /// ```
-pub fn free_text(field: &'static str, text: &str) -> Result<(), TraceError> {
+pub fn free_text(field: &'static str, text: &str) -> Result<(), InvalidInput> {
     if text.chars().nth(MAX_TEXT_CHARS).is_some() {
-        return Err(TraceError::invalid(
+        return Err(InvalidInput::new(
             field,
             format!("longer than {MAX_TEXT_CHARS} characters"),
         ));
     }
     if text.contains('\0') {
-        return Err(TraceError::invalid(field, "contains a NUL character"));
+        return Err(InvalidInput::new(field, "contains a NUL character"));
     }
     Ok(())
 }

@@ -16,10 +16,12 @@ fn lot_idx(state: &State, product: &ProductId, lot: &LotNumber) -> Result<u32, T
         lot: lot.clone(),
     };
     state.find_lot(&key)?;
-    state.lot_idx(product, lot).ok_or_else(|| TraceError::UnknownLot {
-        product: product.clone(),
-        lot: lot.clone(),
-    })
+    state
+        .lot_idx(product, lot)
+        .ok_or_else(|| TraceError::UnknownLot {
+            product: product.clone(),
+            lot: lot.clone(),
+        })
 }
 
 /// A certificate of analysis for one lot, ready to serialise (see [`Self::to_json`]).
@@ -115,4 +117,3 @@ pub fn certificate_of_analysis(
         decisions: q.decisions,
     })
 }
-

@@ -140,30 +140,9 @@ pub struct Movement {
 }
 
 pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
-    let base = |action: &'static str| Movement {
-        seq: event.seq,
-        recorded_at: event.body.recorded_at,
-        actor: event.body.actor.clone(),
-        reason: event.body.reason.clone(),
-        action,
-        from: None,
-        to: None,
-        quantity: None,
-        order: None,
-        reference: None,
-        party: None,
-        date: None,
-    };
-    let from_line = |action, line: &Line| Movement {
-        from: Some(line.location.clone()),
-        quantity: Some(line.quantity),
-        ..base(action)
-    };
-    let to_line = |action, line: &Line| Movement {
-        to: Some(line.location.clone()),
-        quantity: Some(line.quantity),
-        ..base(action)
-    };
+    let base = |action| Movement::of(event, action);
+    let from_line = |action, line: &Line| Movement::of(event, action).from_line(line);
+    let to_line = |action, line: &Line| Movement::of(event, action).to_line(line);
     let reservation = |action, order: &OrderId, line: &Line| Movement {
         order: Some(order.clone()),
         ..from_line(action, line)
@@ -234,7 +213,15 @@ pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
             consumed,
             outputs,
             ..
-        } => produced_movements(item, work_order, *produced_on, consumed, outputs, &base, &mut out),
+        } => produced_movements(
+            item,
+            work_order,
+            *produced_on,
+            consumed,
+            outputs,
+            &base,
+            &mut out,
+        ),
         EventPayload::Adjusted { line } => out.push(to_line("adjusted", line)),
         EventPayload::Scrapped { line } => out.push(from_line("scrapped", line)),
         EventPayload::Returned {
@@ -246,16 +233,17 @@ pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
             party: Some(customer.clone()),
             ..to_line("returned", line)
         }),
-        EventPayload::LotActiveSet { .. } => out.push(base("active_set")),
-        EventPayload::LotDatesUpdated { .. } => out.push(base("dates_updated")),
-        EventPayload::TestResultRecorded { .. } => out.push(base("test_recorded")),
-        EventPayload::CertificateLinked { .. } => out.push(base("certificate_linked")),
-        EventPayload::QualityStatusSet { .. } => out.push(base("quality_set")),
-        EventPayload::HoldPlaced { .. } => out.push(base("hold_placed")),
-        EventPayload::HoldReleased { .. } => out.push(base("hold_released")),
-        EventPayload::LotDepleted { .. } => out.push(base("depleted")),
-        EventPayload::LotRestocked { .. } => out.push(base("restocked")),
-        EventPayload::Recalled { .. } => out.push(base("recalled")),
+        // Events without quantities or places: recorded by name.
+        EventPayload::LotActiveSet { .. }
+        | EventPayload::LotDatesUpdated { .. }
+        | EventPayload::TestResultRecorded { .. }
+        | EventPayload::CertificateLinked { .. }
+        | EventPayload::QualityStatusSet { .. }
+        | EventPayload::HoldPlaced { .. }
+        | EventPayload::HoldReleased { .. }
+        | EventPayload::LotDepleted { .. }
+        | EventPayload::LotRestocked { .. }
+        | EventPayload::Recalled { .. } => out.push(base(event.body.payload.action())),
         // Master data and allocation rules are not part of any lot's or serial's history.
         EventPayload::ProductRegistered(_)
         | EventPayload::LocationRegistered(_)
@@ -263,6 +251,44 @@ pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
         | EventPayload::AllocationRequested(_) => {}
     }
     out
+}
+
+impl Movement {
+    /// A movement of `event` with no place, quantity or party yet.
+    fn of(event: &Event, action: &'static str) -> Self {
+        Self {
+            seq: event.seq,
+            recorded_at: event.body.recorded_at,
+            actor: event.body.actor.clone(),
+            reason: event.body.reason.clone(),
+            action,
+            from: None,
+            to: None,
+            quantity: None,
+            order: None,
+            reference: None,
+            party: None,
+            date: None,
+        }
+    }
+
+    /// Taken out of the line's location.
+    fn from_line(self, line: &Line) -> Self {
+        Self {
+            from: Some(line.location.clone()),
+            quantity: Some(line.quantity),
+            ..self
+        }
+    }
+
+    /// Put into the line's location.
+    fn to_line(self, line: &Line) -> Self {
+        Self {
+            to: Some(line.location.clone()),
+            quantity: Some(line.quantity),
+            ..self
+        }
+    }
 }
 
 /// The consumption and output movements of a production event for `item`.
@@ -275,13 +301,18 @@ fn produced_movements(
     base: &dyn Fn(&'static str) -> Movement,
     out: &mut Vec<Movement>,
 ) {
-    out.extend(consumed.iter().filter(|l| &l.item == item).map(|l| Movement {
-        from: Some(l.location.clone()),
-        quantity: Some(l.quantity),
-        reference: Some(work_order.to_string()),
-        date: Some(produced_on),
-        ..base("consumed")
-    }));
+    out.extend(
+        consumed
+            .iter()
+            .filter(|l| &l.item == item)
+            .map(|l| Movement {
+                from: Some(l.location.clone()),
+                quantity: Some(l.quantity),
+                reference: Some(work_order.to_string()),
+                date: Some(produced_on),
+                ..base("consumed")
+            }),
+    );
     for o in outputs.iter().filter(|o| &o.item() == item) {
         let (to, quantity) = match o {
             Produced::NewLot(lot) => (lot.stock.first().map(|s| s.location.clone()), lot.on_hand()),

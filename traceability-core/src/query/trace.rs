@@ -140,7 +140,6 @@ impl ForwardTrace {
     pub fn descendants(&self) -> &[TracedItem] {
         &self.items[1..]
     }
-
 }
 
 /// How an upstream item came in: its receipt.
@@ -176,7 +175,6 @@ impl BackwardTrace {
     pub fn ancestors(&self) -> &[TracedItem] {
         &self.items[1..]
     }
-
 }
 
 /// What one customer received of the affected items.
@@ -238,7 +236,6 @@ impl RecallReport {
     pub fn shipment_lines(&self) -> impl Iterator<Item = &ShipmentLine> {
         self.customers.iter().flat_map(|c| c.shipments.iter())
     }
-
 }
 
 /// The distinct ids among `ids`, sorted. Deduplicates by hash first, so a hub's
@@ -483,4 +480,3 @@ pub fn recall_report(state: &State, suspects: &[ItemRef]) -> Result<RecallReport
         hold_seq: None,
     })
 }
-

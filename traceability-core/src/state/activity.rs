@@ -102,7 +102,8 @@ impl State {
     fn activity_of(&self, i: u32, change: NetChange) -> Option<E> {
         let lot = self.lot_at(i);
         let reserved: Quantity = lot.stock.iter().map(|s| s.reserved).sum();
-        let empty = (lot.on_hand() + change.on_hand).is_zero() && (reserved + change.reserved).is_zero();
+        let empty =
+            (lot.on_hand() + change.on_hand).is_zero() && (reserved + change.reserved).is_zero();
         let (product, number) = (lot.product.clone(), lot.number.clone());
         if change.out && empty && lot.active {
             Some(E::LotDepleted {

@@ -325,7 +325,14 @@ mod tests {
         let mut g = Genealogy::default();
         let wo = WorkOrderId::new("WO1").unwrap();
         // lot 0 and lot 1 are blended into lot 2
-        g.record_production(&wo, &[(ItemIdx::Lot(0), Quantity::ONE), (ItemIdx::Lot(1), Quantity::ONE)], &[ItemIdx::Lot(2)]);
+        g.record_production(
+            &wo,
+            &[
+                (ItemIdx::Lot(0), Quantity::ONE),
+                (ItemIdx::Lot(1), Quantity::ONE),
+            ],
+            &[ItemIdx::Lot(2)],
+        );
         let mut scratch = TraceScratch::default();
         let down = g.walk(&[ItemIdx::Lot(0)], Direction::Outgoing, &mut scratch);
         assert_eq!(down, &[(ItemIdx::Lot(0), 0), (ItemIdx::Lot(2), 1)]);
@@ -335,8 +342,11 @@ mod tests {
     #[test]
     fn production_links_every_input_to_every_output() {
         let mut g = Genealogy::default();
-        g.record_production(&WorkOrderId::new("W").unwrap(), &[(ItemIdx::Lot(0), Quantity::TEN)],
-            &[ItemIdx::Lot(1), ItemIdx::Serial(0)]);
+        g.record_production(
+            &WorkOrderId::new("W").unwrap(),
+            &[(ItemIdx::Lot(0), Quantity::TEN)],
+            &[ItemIdx::Lot(1), ItemIdx::Serial(0)],
+        );
         assert_eq!((g.node_count(), g.edge_count()), (3, 2));
     }
 
@@ -344,7 +354,10 @@ mod tests {
     fn shipments_are_listed_per_item() {
         let mut g = Genealogy::default();
         g.record_shipment(0, &[ItemIdx::Lot(7)]);
-        assert_eq!(g.shipment_lines(ItemIdx::Lot(7)).collect::<Vec<_>>(), vec![(0, 0)]);
+        assert_eq!(
+            g.shipment_lines(ItemIdx::Lot(7)).collect::<Vec<_>>(),
+            vec![(0, 0)]
+        );
     }
 
     #[test]

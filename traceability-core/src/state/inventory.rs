@@ -83,7 +83,12 @@ impl State {
                 self.serials[i as usize].supplier = supplier.clone();
             }
             let idx = ItemIdx::Serial(i);
-            self.set_serial(idx, SerialStatus::Received, Some(Some(location.clone())), None)?;
+            self.set_serial(
+                idx,
+                SerialStatus::Received,
+                Some(Some(location.clone())),
+                None,
+            )?;
             self.touch(seq, idx);
         }
         Ok(())

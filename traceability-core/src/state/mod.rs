@@ -20,8 +20,8 @@ mod quality;
 
 use std::collections::HashMap;
 
-pub use alloc_index::{AllocIndex, OrderRules};
 pub(crate) use alloc_index::fefo_key;
+pub use alloc_index::{AllocIndex, OrderRules};
 
 use crate::kernel::error::TraceError;
 use crate::kernel::id::{

@@ -67,7 +67,12 @@ impl State {
         Ok(())
     }
 
-    pub(super) fn pick(&mut self, seq: u64, order: &OrderId, line: &Line) -> Result<(), TraceError> {
+    pub(super) fn pick(
+        &mut self,
+        seq: u64,
+        order: &OrderId,
+        line: &Line,
+    ) -> Result<(), TraceError> {
         let idx = self.resolve_or_corrupt(&line.item)?;
         let reservation = self
             .orders
