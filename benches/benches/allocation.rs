@@ -254,11 +254,11 @@ fn report() {
                     .execute(
                         "bench",
                         None,
-                        &Command::Pick {
+                        &Command::Pick(Pick {
                             order: r.order.clone(),
                             item: l.item.clone(),
                             quantity: l.quantity,
-                        },
+                        }),
                     )
                     .expect("pick");
             }
@@ -266,13 +266,13 @@ fn report() {
                 .execute(
                     "bench",
                     None,
-                    &Command::Ship {
+                    &Command::Ship(Ship {
                         shipment: ShipmentId::new(format!("SH{i}")).unwrap(),
                         order: r.order.clone(),
                         customer: PartyId::new("C1").unwrap(),
                         shipped_on: None,
                         override_expiry: false,
-                    },
+                    }),
                 )
                 .expect("ship");
         }

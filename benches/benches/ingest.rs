@@ -47,39 +47,39 @@ fn lot_cycle(i: usize) -> [Command; 5] {
     };
     let order: OrderId = id(&format!("SO{i:07}"));
     [
-        Command::ReceiveLot {
+        Command::ReceiveLot(ReceiveLot {
             spec: LotSpec::new(id("FLOUR"), id(&format!("L{i:07}"))),
             quantity: Quantity::from(100),
             location: id("DOCK"),
             supplier: None,
             received_on: None,
             reference: None,
-        },
-        Command::Move {
+        }),
+        Command::Move(Move {
             item: item.clone(),
             from: id("DOCK"),
             to: id("STOCK"),
             quantity: Quantity::from(100),
             override_expiry: false,
-        },
-        Command::Allocate {
+        }),
+        Command::Allocate(Allocate {
             order: order.clone(),
             item: item.clone(),
             location: None,
             quantity: Quantity::from(40),
-        },
-        Command::Pick {
+        }),
+        Command::Pick(Pick {
             order: order.clone(),
             item,
             quantity: Quantity::from(40),
-        },
-        Command::Ship {
+        }),
+        Command::Ship(Ship {
             shipment: id(&format!("SH{i:07}")),
             order,
             customer: id("SHOP"),
             shipped_on: None,
             override_expiry: false,
-        },
+        }),
     ]
 }
 

@@ -185,14 +185,14 @@ pub fn generate(lots: usize, seed: u64) -> Generated {
             let item = lot_ref(&raw_p, n);
             let mut spec = LotSpec::new(raw_p.clone(), id(format!("L{n:07}")));
             spec.supplier_lot = Some(format!("SL{}", rng.next_u64() % 1_000_000));
-            commands.push(Command::ReceiveLot {
+            commands.push(Command::ReceiveLot(ReceiveLot {
                 spec,
                 quantity: Quantity::from(10_000_000),
                 location: wh.clone(),
                 supplier: Some(id(format!("S{:05}", rng.below(suppliers)))),
                 received_on: Some(date),
                 reference: None,
-            });
+            }));
             out.raw_lots += 1;
             if n < HUBS {
                 out.hubs.push(item);
@@ -233,7 +233,7 @@ pub fn generate(lots: usize, seed: u64) -> Generated {
         let item = lot_ref(product, n);
         out.edges += inputs.len();
         out.work_orders += 1;
-        commands.push(Command::Produce {
+        commands.push(Command::Produce(Produce {
             work_order: id(format!("WO{n:07}")),
             consumed: inputs
                 .iter()
@@ -250,29 +250,29 @@ pub fn generate(lots: usize, seed: u64) -> Generated {
             }],
             produced_on: Some(date),
             override_expiry: false,
-        });
+        }));
         if finished {
             for s in 0..1 + rng.below(5) {
                 let order: OrderId = id(format!("SO{n:07}-{s}"));
                 let quantity = Quantity::from(1 + rng.below(3) as u32);
-                commands.push(Command::Allocate {
+                commands.push(Command::Allocate(Allocate {
                     order: order.clone(),
                     item: item.clone(),
                     location: Some(wh.clone()),
                     quantity,
-                });
-                commands.push(Command::Pick {
+                }));
+                commands.push(Command::Pick(Pick {
                     order: order.clone(),
                     item: item.clone(),
                     quantity,
-                });
-                commands.push(Command::Ship {
+                }));
+                commands.push(Command::Ship(Ship {
                     shipment: id::<ShipmentId>(format!("SH{n:07}-{s}")),
                     order,
                     customer: id::<PartyId>(format!("C{:06}", rng.below(customers))),
                     shipped_on: Some(date),
                     override_expiry: false,
-                });
+                }));
                 out.shipments += 1;
             }
             out.finished.push(item);

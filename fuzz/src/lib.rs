@@ -96,40 +96,40 @@ pub fn fixture_commands() -> Vec<Command> {
     let mut l1 = LotSpec::new(id("FLOUR"), id("L1"));
     l1.manufactured_on = Some(d("2026-01-15"));
     l1.supplier_lot = Some("ACME-77".into());
-    c.push(Command::ReceiveLot {
+    c.push(Command::ReceiveLot(ReceiveLot {
         spec: l1,
         quantity: q("100"),
         location: id("DOCK"),
         supplier: Some(id("ACME")),
         received_on: Some(d("2026-02-01")),
         reference: Some("PO-1".into()),
-    });
+    }));
     let mut l2 = LotSpec::new(id("FLOUR"), id("L2"));
     l2.dates.expiry = Some(d("2026-03-10"));
-    c.push(Command::ReceiveLot {
+    c.push(Command::ReceiveLot(ReceiveLot {
         spec: l2,
         quantity: q("12.5"),
         location: id("STOCK"),
         supplier: None,
         received_on: None,
         reference: None,
-    });
-    c.push(Command::ReceiveLot {
+    }));
+    c.push(Command::ReceiveLot(ReceiveLot {
         spec: LotSpec::new(id("SUGAR"), id("S1")),
         quantity: q("40"),
         location: id("LINE"),
         supplier: Some(id("BOTH")),
         received_on: Some(d("2026-02-10")),
         reference: None,
-    });
-    c.push(Command::Move {
+    }));
+    c.push(Command::Move(Move {
         item: ItemRef::lot("FLOUR", "L1").unwrap(),
         from: id("DOCK"),
         to: id("LINE"),
         quantity: q("30"),
         override_expiry: false,
-    });
-    c.push(Command::Produce {
+    }));
+    c.push(Command::Produce(Produce {
         work_order: id("WO1"),
         consumed: vec![
             Line {
@@ -150,31 +150,31 @@ pub fn fixture_commands() -> Vec<Command> {
         }],
         produced_on: Some(d("2026-02-20")),
         override_expiry: false,
-    });
-    c.push(Command::ReceiveSerials {
+    }));
+    c.push(Command::ReceiveSerials(ReceiveSerials {
         product: id("PUMP"),
         serials: vec![id("SN1"), id("SN2"), id("SN3")],
         location: id("DOCK"),
         supplier: Some(id("ACME")),
         reference: Some("ASN-1".into()),
-    });
-    c.push(Command::ReceiveSerials {
+    }));
+    c.push(Command::ReceiveSerials(ReceiveSerials {
         product: id("MOTOR"),
         serials: vec![id("M1")],
         location: id("DOCK"),
         supplier: None,
         reference: None,
-    });
+    }));
     for (product, serial) in [("PUMP", "SN1"), ("MOTOR", "M1")] {
-        c.push(Command::Move {
+        c.push(Command::Move(Move {
             item: ItemRef::serial(product, serial).unwrap(),
             from: id("DOCK"),
             to: id("LINE"),
             quantity: Quantity::ONE,
             override_expiry: false,
-        });
+        }));
     }
-    c.push(Command::Produce {
+    c.push(Command::Produce(Produce {
         work_order: id("WO2"),
         consumed: vec![Line {
             item: ItemRef::serial("MOTOR", "M1").unwrap(),
@@ -188,38 +188,38 @@ pub fn fixture_commands() -> Vec<Command> {
         }],
         produced_on: None,
         override_expiry: false,
-    });
-    c.push(Command::ExpectSerials {
+    }));
+    c.push(Command::ExpectSerials(ExpectSerials {
         product: id("PUMP"),
         serials: vec![id("SN9")],
         supplier: Some(id("ACME")),
         reference: None,
-    });
+    }));
     c.push(Command::AllocateStock(AllocationRequest::new(
         id("FLOUR"),
         q("5"),
         id("SO1"),
         Strategy::Fefo,
     )));
-    c.push(Command::Pick {
+    c.push(Command::Pick(Pick {
         order: id("SO1"),
         item: ItemRef::lot("FLOUR", "L2").unwrap(),
         quantity: q("5"),
-    });
-    c.push(Command::Ship {
+    }));
+    c.push(Command::Ship(Ship {
         shipment: id("SH1"),
         order: id("SO1"),
         customer: id("SHOP"),
         shipped_on: None,
         override_expiry: false,
-    });
-    c.push(Command::Allocate {
+    }));
+    c.push(Command::Allocate(Allocate {
         order: id("SO2"),
         item: ItemRef::serial("PUMP", "SN1").unwrap(),
         location: None,
         quantity: Quantity::ONE,
-    });
-    c.push(Command::RecordTestResult {
+    }));
+    c.push(Command::RecordTestResult(RecordTestResult {
         lot: expiry::LotKey {
             product: id("CHOC"),
             lot: id("K1"),
@@ -230,10 +230,10 @@ pub fn fixture_commands() -> Vec<Command> {
         spec_min: Some(q("1")),
         spec_max: Some(q("5")),
         tested_on: None,
-    });
-    c.push(Command::PlaceHold {
+    }));
+    c.push(Command::PlaceHold(PlaceHold {
         items: vec![ItemRef::serial("PUMP", "SN2").unwrap()],
-    });
+    }));
     c
 }
 

@@ -141,25 +141,25 @@ fn receive(t: &mut Tracker) -> Result {
         t.execute(
             "receiving",
             None,
-            &Command::ReceiveLot {
+            &Command::ReceiveLot(ReceiveLot {
                 spec,
                 quantity: q(kg),
                 location: id("DOCK"),
                 supplier: Some(id(supplier)),
                 received_on: None,
                 reference: Some("PO-7781".into()),
-            },
+            }),
         )?;
         t.execute(
             "forklift-3",
             None,
-            &Command::Move {
+            &Command::Move(Move {
                 item: ItemRef::lot(product, lot)?,
                 from: id("DOCK"),
                 to: id("LINE-1"),
                 quantity: q(kg),
                 override_expiry: false,
-            },
+            }),
         )?;
         let expiry = t
             .state()
@@ -170,24 +170,24 @@ fn receive(t: &mut Tracker) -> Result {
     t.execute(
         "receiving",
         None,
-        &Command::ReceiveSerials {
+        &Command::ReceiveSerials(ReceiveSerials {
             product: id("OVEN-X2"),
             serials: vec![id("OX2-0001"), id("OX2-0002")],
             location: id("DOCK"),
             supplier: None,
             reference: None,
-        },
+        }),
     )?;
     t.execute(
         "forklift-3",
         None,
-        &Command::Move {
+        &Command::Move(Move {
             item: ItemRef::serial("OVEN-X2", "OX2-0001")?,
             from: id("DOCK"),
             to: id("WH-A1"),
             quantity: Quantity::ONE,
             override_expiry: false,
-        },
+        }),
     )?;
     println!("received ovens OX2-0001, OX2-0002; put OX2-0001 away to WH-A1");
     Ok(())
@@ -229,7 +229,7 @@ fn bake(t: &mut Tracker) -> Result {
         t.execute(
             "line-1",
             None,
-            &Command::Produce {
+            &Command::Produce(Produce {
                 work_order: id(wo),
                 consumed,
                 outputs: vec![Output::NewLot {
@@ -239,7 +239,7 @@ fn bake(t: &mut Tracker) -> Result {
                 }],
                 produced_on: None,
                 override_expiry: false,
-            },
+            }),
         )?;
         println!(
             "{wo}: baked {loaves} loaves as lot {bread_lot} from {}",
@@ -268,23 +268,23 @@ fn ship(t: &mut Tracker) -> Result {
         t.execute(
             "picker-7",
             None,
-            &Command::Pick {
+            &Command::Pick(Pick {
                 order: id("SO-501"),
                 item: line.item.clone(),
                 quantity: line.quantity,
-            },
+            }),
         )?;
     }
     t.execute(
         "dispatch",
         None,
-        &Command::Ship {
+        &Command::Ship(Ship {
             shipment: id("SHP-9001"),
             order: id("SO-501"),
             customer: id("SHOP-PARIS"),
             shipped_on: None,
             override_expiry: false,
-        },
+        }),
     )?;
     println!("shipped SHP-9001 to SHOP-PARIS for SO-501");
     // SO-502: a named lot, as a customer asked for it.
@@ -292,32 +292,32 @@ fn ship(t: &mut Tracker) -> Result {
     t.execute(
         "planner",
         None,
-        &Command::Allocate {
+        &Command::Allocate(Allocate {
             order: id("SO-502"),
             item: item.clone(),
             location: None,
             quantity: q("300"),
-        },
+        }),
     )?;
     t.execute(
         "picker-7",
         None,
-        &Command::Pick {
+        &Command::Pick(Pick {
             order: id("SO-502"),
             item,
             quantity: q("300"),
-        },
+        }),
     )?;
     t.execute(
         "dispatch",
         None,
-        &Command::Ship {
+        &Command::Ship(Ship {
             shipment: id("SHP-9002"),
             order: id("SO-502"),
             customer: id("SHOP-LYON"),
             shipped_on: None,
             override_expiry: false,
-        },
+        }),
     )?;
     println!("shipped SHP-9002 to SHOP-LYON for SO-502: 300 of B-0303-B");
     Ok(())
@@ -385,22 +385,22 @@ fn customer_return(t: &mut Tracker) -> Result {
     t.execute(
         "returns-desk",
         Some("crushed packaging"),
-        &Command::Return {
+        &Command::Return(Return {
             rma: id("RMA-33"),
             customer: id("SHOP-LYON"),
             item: ItemRef::lot("BREAD-800", "B-0303-B")?,
             location: id("QA-HOLD"),
             quantity: q("12"),
-        },
+        }),
     )?;
     t.execute(
         "qa",
         Some("crushed packaging, not resaleable"),
-        &Command::Scrap {
+        &Command::Scrap(Scrap {
             item: ItemRef::lot("BREAD-800", "B-0303-B")?,
             location: id("QA-HOLD"),
             quantity: q("12"),
-        },
+        }),
     )?;
     println!("SHOP-LYON returned 12 loaves of B-0303-B (RMA-33); QA scrapped them");
     Ok(())
@@ -409,31 +409,31 @@ fn customer_return(t: &mut Tracker) -> Result {
 fn rejected_commands(t: &mut Tracker) {
     println!("\n-- commands the engine refuses (nothing changes):");
     let attempts = [
-        Command::Allocate {
+        Command::Allocate(Allocate {
             order: id("SO-503"),
             item: ItemRef::lot("BREAD-800", "B-0303-A").unwrap(),
             location: None,
             quantity: q("10"),
-        },
-        Command::Move {
+        }),
+        Command::Move(Move {
             item: ItemRef::lot("BREAD-800", "B-0303-A").unwrap(),
             from: id("WH-A1"),
             to: id("DISPATCH"),
             quantity: q("5000"),
             override_expiry: false,
-        },
-        Command::Pick {
+        }),
+        Command::Pick(Pick {
             order: id("SO-503"),
             item: ItemRef::serial("OVEN-X2", "OX2-0002").unwrap(),
             quantity: Quantity::ONE,
-        },
-        Command::Return {
+        }),
+        Command::Return(Return {
             rma: id("RMA-34"),
             customer: id("SHOP-LYON"),
             item: ItemRef::lot("BREAD-800", "B-0303-B").unwrap(),
             location: id("QA-HOLD"),
             quantity: q("289"),
-        },
+        }),
     ];
     for command in &attempts {
         match t.execute("someone", None, command) {

@@ -43,14 +43,14 @@
 //! tracker.execute("ana", None, &Command::RegisterProduct(Product::new(pump.clone(), Tracking::Serial)))?;
 //! tracker.execute("ana", None, &Command::RegisterLocation(Location {
 //!     id: LocationId::new("DOCK")?, kind: LocationKind::Receiving, description: "goods in".into() }))?;
-//! tracker.execute("ana", None, &Command::ReceiveSerials {
+//! tracker.execute("ana", None, &Command::ReceiveSerials(ReceiveSerials {
 //!     product: pump.clone(), serials: vec![SerialNumber::new("SN1")?],
-//!     location: LocationId::new("DOCK")?, supplier: None, reference: None })?;
+//!     location: LocationId::new("DOCK")?, supplier: None, reference: None }))?;
 //! let sn1 = tracker.state().serial(&pump, &SerialNumber::new("SN1")?).unwrap();
 //! assert_eq!(sn1.status, SerialStatus::Received);
 //! // Shipping a serial that was never picked is an illegal transition, and changes nothing.
-//! let err = tracker.execute("ana", None, &Command::Pick {
-//!     order: OrderId::new("SO1")?, item: ItemRef::serial("PUMP", "SN1")?, quantity: Quantity::ONE }).unwrap_err();
+//! let err = tracker.execute("ana", None, &Command::Pick(Pick {
+//!     order: OrderId::new("SO1")?, item: ItemRef::serial("PUMP", "SN1")?, quantity: Quantity::ONE })).unwrap_err();
 //! assert_eq!(err.kind(), ErrorKind::InvalidTransition);
 //! # Ok(()) }
 //! ```

@@ -240,11 +240,11 @@ fn pick_of_a_different_lot_moves_the_allocation_when_it_is_eligible() {
     let mut t = fefo_fixture();
     t.allocate("ana", None, &req(4, Strategy::Fefo)).unwrap(); // 4 of G1
     assert_eq!(available(&t, "G1"), q(1));
-    let pick = |lot: &str, n: i64| Command::Pick {
+    let pick = |lot: &str, n: i64| Command::Pick(Pick {
         order: order("SO1"),
         item: ItemRef::lot("MILK", lot).unwrap(),
         quantity: q(n),
-    };
+    });
     // Ineligible scans are refused with a clear error, and change nothing.
     assert_eq!(
         t.execute("ana", None, &pick("Q", 1)).unwrap_err().kind(),
@@ -282,13 +282,13 @@ fn pick_of_a_different_lot_moves_the_allocation_when_it_is_eligible() {
     t.execute(
         "ana",
         None,
-        &Command::Ship {
+        &Command::Ship(Ship {
             shipment: ShipmentId::new("SH1").unwrap(),
             order: order("SO1"),
             customer: PartyId::new("C1").unwrap(),
             shipped_on: None,
             override_expiry: false,
-        },
+        }),
     )
     .unwrap();
     let g2 = t.state().lot(&pid("MILK"), &lotn("G2")).unwrap();
@@ -321,11 +321,11 @@ fn pick_substitution_respects_the_orders_rules() {
         .execute(
             "ana",
             None,
-            &Command::Pick {
+            &Command::Pick(Pick {
                 order: order("SO1"),
                 item: ItemRef::lot("MILK", "L2").unwrap(),
                 quantity: q(2),
-            },
+            }),
         )
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::ExpiredLot);
@@ -345,20 +345,20 @@ fn an_expired_lot_is_never_shipped_without_an_override() {
     t.execute(
         "ana",
         None,
-        &Command::Pick {
+        &Command::Pick(Pick {
             order: order("SO1"),
             item: ItemRef::lot("MILK", "L1").unwrap(),
             quantity: q(2),
-        },
+        }),
     )
     .unwrap();
-    let ship = |over: bool| Command::Ship {
+    let ship = |over: bool| Command::Ship(Ship {
         shipment: ShipmentId::new("SH1").unwrap(),
         order: order("SO1"),
         customer: PartyId::new("C1").unwrap(),
         shipped_on: Some(d("2026-01-13")),
         override_expiry: over,
-    };
+    });
     assert_eq!(
         t.execute("ana", None, &ship(false)).unwrap_err().kind(),
         ErrorKind::ExpiredLot
@@ -395,13 +395,13 @@ fn serial_products_allocate_serials_in_receipt_order() {
         t.execute(
             "ana",
             None,
-            &Command::Move {
+            &Command::Move(Move {
                 item: ItemRef::serial("PUMP", s).unwrap(),
                 from: loc("A1"),
                 to: loc("A2"),
                 quantity: q(1),
                 override_expiry: false,
-            },
+            }),
         )
         .unwrap();
     }
@@ -430,11 +430,11 @@ fn serial_products_allocate_serials_in_receipt_order() {
         .execute(
             "ana",
             None,
-            &Command::Pick {
+            &Command::Pick(Pick {
                 order: order("SO1"),
                 item: ItemRef::serial("PUMP", "SN2").unwrap(),
                 quantity: q(1),
-            },
+            }),
         )
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidTransition);
@@ -449,23 +449,23 @@ fn depleted_lots_become_inactive_and_come_back_on_return() {
     t.execute(
         "ana",
         None,
-        &Command::Pick {
+        &Command::Pick(Pick {
             order: order("SO1"),
             item: ItemRef::lot("MILK", "L1").unwrap(),
             quantity: q(2),
-        },
+        }),
     )
     .unwrap();
     t.execute(
         "ana",
         None,
-        &Command::Ship {
+        &Command::Ship(Ship {
             shipment: ShipmentId::new("SH1").unwrap(),
             order: order("SO1"),
             customer: PartyId::new("C1").unwrap(),
             shipped_on: None,
             override_expiry: false,
-        },
+        }),
     )
     .unwrap();
     let l1 = || t.state().lot(&pid("MILK"), &lotn("L1")).unwrap().clone();
@@ -475,13 +475,13 @@ fn depleted_lots_become_inactive_and_come_back_on_return() {
     t.execute(
         "ana",
         None,
-        &Command::Return {
+        &Command::Return(Return {
             rma: ReturnId::new("RMA1").unwrap(),
             customer: PartyId::new("C1").unwrap(),
             item: ItemRef::lot("MILK", "L1").unwrap(),
             location: loc("A1"),
             quantity: q(1),
-        },
+        }),
     )
     .unwrap();
     assert!(t.state().lot(&pid("MILK"), &lotn("L1")).unwrap().active);
@@ -489,21 +489,21 @@ fn depleted_lots_become_inactive_and_come_back_on_return() {
     t.execute(
         "ana",
         Some("blocked"),
-        &Command::SetLotsActive {
+        &Command::SetLotsActive(SetLotsActive {
             lots: vec![LotKey::new("MILK", "L1").unwrap()],
             active: false,
-        },
+        }),
     )
     .unwrap();
     t.execute(
         "ana",
         Some("count"),
-        &Command::Adjust {
+        &Command::Adjust(Adjust {
             product: pid("MILK"),
             lot: lotn("L1"),
             location: loc("A1"),
             delta: q(1),
-        },
+        }),
     )
     .unwrap();
     assert!(!t.state().lot(&pid("MILK"), &lotn("L1")).unwrap().active);

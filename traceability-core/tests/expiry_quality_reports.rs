@@ -93,7 +93,7 @@ fn bulk_expiry_update_is_atomic_and_reorders_fefo() {
     let mut t = fixture();
     let change =
         |lot: &str, date: &str| LotDatesChange::expiry(LotKey::new("MILK", lot).unwrap(), d(date));
-    let cmd = |changes| Command::UpdateLotDates { changes };
+    let cmd = |changes| Command::UpdateLotDates(UpdateLotDates { changes });
     let before = t.head();
     // No reason.
     let e = t
@@ -149,10 +149,10 @@ fn bulk_status_change() {
         LotKey::new("MILK", "X2").unwrap(),
         LotKey::new("MILK", "X3").unwrap(),
     ];
-    let cmd = Command::SetLotsActive {
+    let cmd = Command::SetLotsActive(SetLotsActive {
         lots: lots.clone(),
         active: false,
-    };
+    });
     assert_eq!(
         t.execute("ana", None, &cmd).unwrap_err().kind(),
         ErrorKind::InvalidInput
@@ -164,10 +164,10 @@ fn bulk_status_change() {
         .execute(
             "ana",
             Some("x"),
-            &Command::SetLotsActive {
+            &Command::SetLotsActive(SetLotsActive {
                 lots: vec![],
                 active: true,
-            },
+            }),
         )
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
@@ -177,7 +177,7 @@ fn bulk_status_change() {
 fn quality_tests_certificates_and_decisions() {
     let mut t = fixture();
     let key = LotKey::new("MILK", "X2").unwrap();
-    let test = |value: &str| Command::RecordTestResult {
+    let test = |value: &str| Command::RecordTestResult(RecordTestResult {
         lot: key.clone(),
         test: "fat".into(),
         value: value.parse().unwrap(),
@@ -185,11 +185,11 @@ fn quality_tests_certificates_and_decisions() {
         spec_min: Some("3.0".parse().unwrap()),
         spec_max: Some("3.8".parse().unwrap()),
         tested_on: None,
-    };
-    let set = |status| Command::SetQualityStatus {
+    });
+    let set = |status| Command::SetQualityStatus(SetQualityStatus {
         lot: key.clone(),
         status,
-    };
+    });
     t.execute("qa", Some("sampling"), &set(QualityStatus::Quarantine))
         .unwrap();
     t.execute("qa", None, &test("4.1")).unwrap();
@@ -208,22 +208,22 @@ fn quality_tests_certificates_and_decisions() {
     t.execute(
         "qa",
         None,
-        &Command::LinkCertificate {
+        &Command::LinkCertificate(LinkCertificate {
             lot: key.clone(),
             document: "coa/X2.pdf".into(),
             sha256: sha.clone(),
-        },
+        }),
     )
     .unwrap();
     assert_eq!(
         t.execute(
             "qa",
             None,
-            &Command::LinkCertificate {
+            &Command::LinkCertificate(LinkCertificate {
                 lot: key.clone(),
                 document: "x".into(),
                 sha256: "xyz".into(),
-            },
+            }),
         )
         .unwrap_err()
         .kind(),
@@ -284,13 +284,13 @@ fn serial_lookup_history_and_inventory_by_location() {
     t.execute(
         "ana",
         None,
-        &Command::Move {
+        &Command::Move(Move {
             item: ItemRef::serial("PUMP", "PX-101").unwrap(),
             from: loc("A1"),
             to: loc("A2"),
             quantity: q(1),
             override_expiry: false,
-        },
+        }),
     )
     .unwrap();
     t.allocate(
@@ -302,23 +302,23 @@ fn serial_lookup_history_and_inventory_by_location() {
     t.execute(
         "ana",
         None,
-        &Command::Pick {
+        &Command::Pick(Pick {
             order: order("SO1"),
             item: ItemRef::serial("PUMP", "PX-101").unwrap(),
             quantity: q(1),
-        },
+        }),
     )
     .unwrap();
     t.execute(
         "ana",
         None,
-        &Command::Ship {
+        &Command::Ship(Ship {
             shipment: ShipmentId::new("SH1").unwrap(),
             order: order("SO1"),
             customer: PartyId::new("C1").unwrap(),
             shipped_on: None,
             override_expiry: false,
-        },
+        }),
     )
     .unwrap();
 

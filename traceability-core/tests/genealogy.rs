@@ -73,14 +73,14 @@ impl World {
             LotNumber::new(lot).unwrap(),
         );
         spec.supplier_lot = supplier.map(|s| format!("{s}-{lot}"));
-        self.run(Command::ReceiveLot {
+        self.run(Command::ReceiveLot(ReceiveLot {
             spec,
             quantity: q(qty),
             location: loc(),
             supplier: supplier.map(|s| PartyId::new(s).unwrap()),
             received_on: Some(d(2)),
             reference: None,
-        });
+        }));
         ItemRef::lot(product, lot).unwrap()
     }
 
@@ -92,7 +92,7 @@ impl World {
     /// Consumes 1 of each input, produces a new lot of `qty`.
     fn produce(&mut self, inputs: &[&ItemRef], product: &str, lot: &str, qty: i64) -> ItemRef {
         let wo = self.wo();
-        self.run(Command::Produce {
+        self.run(Command::Produce(Produce {
             work_order: wo,
             consumed: inputs.iter().map(|i| line(i, 1)).collect(),
             outputs: vec![Output::NewLot {
@@ -105,7 +105,7 @@ impl World {
             }],
             produced_on: Some(d(3)),
             override_expiry: false,
-        });
+        }));
         ItemRef::lot(product, lot).unwrap()
     }
 
@@ -115,7 +115,7 @@ impl World {
             panic!("lot expected")
         };
         let wo = self.wo();
-        self.run(Command::Produce {
+        self.run(Command::Produce(Produce {
             work_order: wo,
             consumed: inputs.iter().map(|i| line(i, 1)).collect(),
             outputs: vec![Output::IntoLot {
@@ -126,29 +126,29 @@ impl World {
             }],
             produced_on: Some(d(3)),
             override_expiry: false,
-        });
+        }));
     }
 
     fn ship(&mut self, item: &ItemRef, qty: i64, customer: &str, shipment: &str) {
         let order = OrderId::new(format!("SO-{shipment}")).unwrap();
-        self.run(Command::Allocate {
+        self.run(Command::Allocate(Allocate {
             order: order.clone(),
             item: item.clone(),
             location: Some(loc()),
             quantity: q(qty),
-        });
-        self.run(Command::Pick {
+        }));
+        self.run(Command::Pick(Pick {
             order: order.clone(),
             item: item.clone(),
             quantity: q(qty),
-        });
-        self.run(Command::Ship {
+        }));
+        self.run(Command::Ship(Ship {
             shipment: ShipmentId::new(shipment).unwrap(),
             order,
             customer: PartyId::new(customer).unwrap(),
             shipped_on: Some(d(4)),
             override_expiry: false,
-        });
+        }));
     }
 }
 
@@ -265,7 +265,7 @@ fn cycles_terminate_and_never_repeat() {
 fn serial_assembly() {
     let mut w = World::new();
     let part = ProductId::new("PART").unwrap();
-    w.run(Command::ReceiveSerials {
+    w.run(Command::ReceiveSerials(ReceiveSerials {
         product: part.clone(),
         serials: vec![
             SerialNumber::new("P1").unwrap(),
@@ -274,7 +274,7 @@ fn serial_assembly() {
         location: loc(),
         supplier: Some(PartyId::new("SUP2").unwrap()),
         reference: None,
-    });
+    }));
     // putaway: RECEIVED → IN_INVENTORY needs a move
     let wh2 = LocationId::new("WH2").unwrap();
     w.run(Command::RegisterLocation(Location {
@@ -283,16 +283,16 @@ fn serial_assembly() {
         description: String::new(),
     }));
     let p1 = ItemRef::serial("PART", "P1").unwrap();
-    w.run(Command::Move {
+    w.run(Command::Move(Move {
         item: p1.clone(),
         from: loc(),
         to: wh2.clone(),
         quantity: q(1),
         override_expiry: false,
-    });
+    }));
     let glue = w.receive("RAW", "GLUE", 10, Some("SUP1"));
     let wo = w.wo();
-    w.run(Command::Produce {
+    w.run(Command::Produce(Produce {
         work_order: wo.clone(),
         consumed: vec![
             Line {
@@ -309,7 +309,7 @@ fn serial_assembly() {
         }],
         produced_on: Some(d(3)),
         override_expiry: false,
-    });
+    }));
     let a1 = ItemRef::serial("ASSY", "A1").unwrap();
     let back = trace_backward(w.t.state(), &a1).unwrap();
     assert_eq!(depths(back.ancestors()), names(&[(&p1, 1), (&glue, 1)]));
@@ -396,17 +396,17 @@ fn recall_reports_and_hold_blocks_affected_only() {
     let g = w.produce(&[&b], "FG", "G", 10);
     w.ship(&f, 4, "C2", "SH1");
     // an order allocated before the recall
-    w.run(Command::Allocate {
+    w.run(Command::Allocate(Allocate {
         order: OrderId::new("SO-X").unwrap(),
         item: f.clone(),
         location: None,
         quantity: q(1),
-    });
-    w.run(Command::Pick {
+    }));
+    w.run(Command::Pick(Pick {
         order: OrderId::new("SO-X").unwrap(),
         item: f.clone(),
         quantity: q(1),
-    });
+    }));
     let report =
         w.t.recall("qa", "salmonella", std::slice::from_ref(&a), true)
             .unwrap();
@@ -420,12 +420,12 @@ fn recall_reports_and_hold_blocks_affected_only() {
     assert!(report.hold_seq.is_some());
     assert!(report.to_mermaid().contains("C2"));
 
-    let alloc = |item: &ItemRef| Command::Allocate {
+    let alloc = |item: &ItemRef| Command::Allocate(Allocate {
         order: OrderId::new("SO-Y").unwrap(),
         item: item.clone(),
         location: None,
         quantity: q(1),
-    };
+    });
     for held in [&a, &f] {
         let e = w.t.execute("x", None, &alloc(held)).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::NotUsable, "{held}");
@@ -435,13 +435,13 @@ fn recall_reports_and_hold_blocks_affected_only() {
         w.t.execute(
             "x",
             None,
-            &Command::Ship {
+            &Command::Ship(Ship {
                 shipment: ShipmentId::new("SH9").unwrap(),
                 order: OrderId::new("SO-X").unwrap(),
                 customer: PartyId::new("C1").unwrap(),
                 shipped_on: Some(d(5)),
                 override_expiry: false,
-            },
+            }),
         )
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotUsable);
@@ -454,9 +454,9 @@ fn recall_reports_and_hold_blocks_affected_only() {
             .unwrap();
     assert!(again.held.is_empty() && again.hold_seq.is_none());
     // release needs a reason, then works
-    let release = Command::ReleaseHold {
+    let release = Command::ReleaseHold(ReleaseHold {
         items: vec![f.clone()],
-    };
+    });
     let e = w.t.execute("qa", None, &release).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
     w.t.execute("qa", Some("cleared by lab"), &release).unwrap();
@@ -471,9 +471,9 @@ fn recall_reports_and_hold_blocks_affected_only() {
         w.t.execute(
             "qa",
             Some("r"),
-            &Command::PlaceHold {
+            &Command::PlaceHold(PlaceHold {
                 items: vec![unknown.clone()]
-            }
+            })
         )
         .unwrap_err()
         .kind(),
@@ -620,12 +620,12 @@ proptest! {
         let affected: BTreeSet<ItemRef> = report.items.iter().map(|t| t.item.clone()).collect();
         prop_assert_eq!(&affected, &expected);
         for (k, lot) in lots.iter().enumerate() {
-            let r = w.t.execute("x", None, &Command::Allocate {
+            let r = w.t.execute("x", None, &Command::Allocate(Allocate {
                 order: OrderId::new(format!("SO{k}")).unwrap(),
                 item: lot.clone(),
                 location: None,
                 quantity: q(1),
-            });
+            }));
             if affected.contains(lot) {
                 prop_assert_eq!(r.unwrap_err().kind(), ErrorKind::NotUsable);
             } else {

@@ -53,12 +53,12 @@ fn the_largest_decimal_is_refused_and_an_overflowing_adjust_stores_nothing() {
     let mut plant = Plant::on(Tracker::open(&path).unwrap());
     receive(&mut plant, "FLOUR", "BIG", "999999999999999").unwrap();
     receive(&mut plant, "FLOUR", "BIG2", "999999999999999.999999999").unwrap();
-    let err = plant.reject(Command::Adjust {
+    let err = plant.reject(Command::Adjust(Adjust {
         product: pid("FLOUR"),
         lot: LotNumber::new("BIG").unwrap(),
         location: loc("DOCK"),
         delta: Quantity::ONE,
-    });
+    }));
     assert_eq!(err.kind(), ErrorKind::InvalidQuantity);
     // Reports over the largest lots add up without overflow.
     let report = expiry::expiry_report(plant.tracker.state(), date(TODAY), None);
@@ -87,14 +87,14 @@ fn huge_shelf_lives_are_refused_before_anything_is_stored() {
     plant.run(Command::RegisterProduct(product)).unwrap();
     let mut spec = LotSpec::new(pid("CHEESE"), LotNumber::new("C1").unwrap());
     spec.manufactured_on = Some(date("2026-01-01"));
-    let err = plant.reject(Command::ReceiveLot {
+    let err = plant.reject(Command::ReceiveLot(ReceiveLot {
         spec,
         quantity: qty("1"),
         location: loc("DOCK"),
         supplier: None,
         received_on: None,
         reference: None,
-    });
+    }));
     assert_invalid(&err, "expiry");
 }
 
@@ -152,25 +152,25 @@ fn quantities_are_refused_not_rounded() {
     let mut plant = Plant::new();
     receive(&mut plant, "SUGAR", "S1", "0.1").unwrap();
     plant
-        .run(Command::Adjust {
+        .run(Command::Adjust(Adjust {
             product: pid("SUGAR"),
             lot: LotNumber::new("S1").unwrap(),
             location: loc("DOCK"),
             delta: qty("0.000000002"),
-        })
+        }))
         .unwrap();
     assert_eq!(plant.on_hand("SUGAR", "S1").to_string(), "0.100000002");
 }
 
 fn receipt(spec: LotSpec, received_on: &str) -> Command {
-    Command::ReceiveLot {
+    Command::ReceiveLot(ReceiveLot {
         spec,
         quantity: qty("10"),
         location: loc("DOCK"),
         supplier: None,
         received_on: Some(date(received_on)),
         reference: None,
-    }
+    })
 }
 
 #[test]
@@ -204,16 +204,16 @@ fn dates_out_of_order_and_negative_weights_are_refused() {
     plant.run(receipt(spec("D4"), "2026-02-20")).unwrap();
     plant.allocate("SO1", lot("SUGAR", "D4"), "4").unwrap();
     plant.pick("SO1", lot("SUGAR", "D4"), "4").unwrap();
-    let err = plant.reject(Command::Ship {
+    let err = plant.reject(Command::Ship(Ship {
         shipment: ShipmentId::new("SH1").unwrap(),
         order: order("SO1"),
         customer: PartyId::new("SHOP").unwrap(),
         shipped_on: Some(date("2026-02-19")),
         override_expiry: false,
-    });
+    }));
     assert_invalid(&err, "shipped_on");
 
-    let err = plant.reject(Command::Produce {
+    let err = plant.reject(Command::Produce(Produce {
         work_order: WorkOrderId::new("WO1").unwrap(),
         consumed: vec![Line {
             item: lot("SUGAR", "D4"),
@@ -227,7 +227,7 @@ fn dates_out_of_order_and_negative_weights_are_refused() {
         }],
         produced_on: Some(date("2026-02-01")),
         override_expiry: false,
-    });
+    }));
     assert_invalid(&err, "produced_on");
 
     let err = plant.reject(receipt(spec("D5"), "+10000-01-01"));
@@ -280,12 +280,12 @@ fn an_unreplayable_log_is_reported_and_can_be_salvaged_read_only() {
     let refused = salvaged.execute(
         "ana",
         Some("count"),
-        &Command::Adjust {
+        &Command::Adjust(Adjust {
             product: pid("SUGAR"),
             lot: LotNumber::new("S1").unwrap(),
             location: loc("DOCK"),
             delta: qty("1"),
-        },
+        }),
     );
     assert_eq!(kind_of(refused), ErrorKind::ReadOnly);
     assert_eq!(salvaged.history(&lot("SUGAR", "S1")).unwrap().len(), 1);

@@ -188,41 +188,41 @@ fn to_command(op: &Op, state: &State) -> Command {
     let line_at = |index: &Index| pick_from(&stock, index).unwrap_or_else(|| fallback.clone());
     match op.clone() {
         Op::Receive { item, quantity, at } => match item_ref(item) {
-            ItemRef::Lot { product, lot } => Command::ReceiveLot {
+            ItemRef::Lot { product, lot } => Command::ReceiveLot(ReceiveLot {
                 spec: LotSpec::new(product, lot),
                 quantity: tenths(quantity),
                 location: location(at),
                 supplier: None,
                 received_on: None,
                 reference: None,
-            },
-            ItemRef::Serial { product, serial } => Command::ReceiveSerials {
+            }),
+            ItemRef::Serial { product, serial } => Command::ReceiveSerials(ReceiveSerials {
                 product,
                 serials: vec![serial],
                 location: location(at),
                 supplier: None,
                 reference: None,
-            },
+            }),
         },
         Op::Expect { item } => {
             let (product, number, _) = ITEMS[item];
-            Command::ExpectSerials {
+            Command::ExpectSerials(ExpectSerials {
                 product: pid(product),
                 serials: serials(&[number]),
                 supplier: None,
                 reference: None,
-            }
+            })
         }
         Op::Move { stock, to, share } => {
             let (item, from, available) = line_at(&stock);
             let quantity = portion(&item, available, share);
-            Command::Move {
+            Command::Move(Move {
                 item,
                 from,
                 to: location(to),
                 quantity,
                 override_expiry: false,
-            }
+            })
         }
         Op::Allocate {
             order: o,
@@ -231,17 +231,17 @@ fn to_command(op: &Op, state: &State) -> Command {
         } => {
             let (item, from, available) = line_at(&stock);
             let quantity = portion(&item, available, share);
-            Command::Allocate {
+            Command::Allocate(Allocate {
                 order: order_id(o),
                 item,
                 location: Some(from),
                 quantity,
-            }
+            })
         }
-        Op::Cancel { order: o, item } => Command::CancelAllocation {
+        Op::Cancel { order: o, item } => Command::CancelAllocation(CancelAllocation {
             order: order_id(o),
             item: item.map(item_ref),
-        },
+        }),
         Op::Pick {
             order: o,
             reservation,
@@ -255,25 +255,25 @@ fn to_command(op: &Op, state: &State) -> Command {
                     (item, quantity)
                 })
                 .unwrap_or((item_ref(0), Quantity::ONE));
-            Command::Pick {
+            Command::Pick(Pick {
                 order: order_id(o),
                 item,
                 quantity,
-            }
+            })
         }
-        Op::Ship { order: o } => Command::Ship {
+        Op::Ship { order: o } => Command::Ship(Ship {
             shipment: ShipmentId::new(format!("SH{}", state.shipments().len())).unwrap(),
             order: order_id(o),
             customer: PartyId::new("SHOP").unwrap(),
             shipped_on: None,
             override_expiry: false,
-        },
+        }),
         Op::Produce {
             inputs,
             output,
             quantity,
             at,
-        } => Command::Produce {
+        } => Command::Produce(Produce {
             work_order: WorkOrderId::new("WO").unwrap(),
             consumed: inputs
                 .iter()
@@ -308,7 +308,7 @@ fn to_command(op: &Op, state: &State) -> Command {
             }],
             produced_on: None,
             override_expiry: false,
-        },
+        }),
         Op::Adjust { stock, delta } => {
             let (item, at, _) = line_at(&stock);
             let (product, number) = match item {
@@ -317,21 +317,21 @@ fn to_command(op: &Op, state: &State) -> Command {
                     (product, LotNumber::new(serial.as_str()).unwrap())
                 }
             };
-            Command::Adjust {
+            Command::Adjust(Adjust {
                 product,
                 lot: number,
                 location: at,
                 delta: tenths(delta),
-            }
+            })
         }
         Op::Scrap { stock, share } => {
             let (item, at, available) = line_at(&stock);
             let quantity = portion(&item, available, share);
-            Command::Scrap {
+            Command::Scrap(Scrap {
                 item,
                 location: at,
                 quantity,
-            }
+            })
         }
         Op::Return { shipped, share, at } => {
             let lines: Vec<_> = state
@@ -346,34 +346,34 @@ fn to_command(op: &Op, state: &State) -> Command {
                     (item, quantity)
                 })
                 .unwrap_or((item_ref(0), Quantity::ONE));
-            Command::Return {
+            Command::Return(Return {
                 rma: ReturnId::new("RMA").unwrap(),
                 customer: PartyId::new("SHOP").unwrap(),
                 item,
                 location: location(at),
                 quantity,
-            }
+            })
         }
         Op::SetActive { item, active } => {
             let (product, number, _) = ITEMS[item];
-            Command::SetLotActive {
+            Command::SetLotActive(SetLotActive {
                 product: pid(product),
                 lot: LotNumber::new(number).unwrap(),
                 active,
-            }
+            })
         }
         Op::Arbitrary {
             item,
             from,
             to,
             quantity,
-        } => Command::Move {
+        } => Command::Move(Move {
             item: item_ref(item),
             from: location(from),
             to: location(to),
             quantity: tenths(quantity),
             override_expiry: false,
-        },
+        }),
     }
 }
 

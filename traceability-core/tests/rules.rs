@@ -11,12 +11,12 @@ fn quantities_are_exact() {
     let mut plant = Plant::new();
     plant.receive_lot("FLOUR", "A", "0.1", "STOCK").unwrap();
     plant
-        .run(Command::Adjust {
+        .run(Command::Adjust(Adjust {
             product: pid("FLOUR"),
             lot: LotNumber::new("A").unwrap(),
             location: loc("STOCK"),
             delta: qty("0.2"),
-        })
+        }))
         .unwrap();
     plant.allocate("SO1", lot("FLOUR", "A"), "0.3").unwrap();
     plant.pick("SO1", lot("FLOUR", "A"), "0.3").unwrap();
@@ -35,14 +35,14 @@ fn quantities_are_exact() {
 fn lot_numbers_are_unique_per_product_after_trimming() {
     let mut plant = Plant::new();
     plant.receive_lot("FLOUR", "L1", "10", "DOCK").unwrap();
-    let err = plant.reject(Command::ReceiveLot {
+    let err = plant.reject(Command::ReceiveLot(ReceiveLot {
         spec: LotSpec::new(pid("FLOUR"), LotNumber::new("  L1 ").unwrap()),
         quantity: qty("1"),
         location: loc("DOCK"),
         supplier: None,
         received_on: None,
         reference: None,
-    });
+    }));
     assert_eq!(err.to_string(), "duplicate lot FLOUR/L1");
     // The same number is fine for another product.
     plant.receive_lot("SUGAR", "L1", "10", "DOCK").unwrap();
@@ -53,14 +53,14 @@ fn bad_input_is_rejected_with_a_typed_error_and_changes_nothing() {
     let mut plant = Plant::new();
     plant.receive_lot("FLOUR", "L1", "10", "DOCK").unwrap();
     let receive = |product: &str, quantity: &str, location: &str, supplier: Option<&str>| {
-        Command::ReceiveLot {
+        Command::ReceiveLot(ReceiveLot {
             spec: LotSpec::new(pid(product), LotNumber::new("NEW").unwrap()),
             quantity: qty(quantity),
             location: loc(location),
             supplier: supplier.map(|s| PartyId::new(s).unwrap()),
             received_on: None,
             reference: None,
-        }
+        })
     };
     let cases = [
         (
@@ -89,40 +89,40 @@ fn bad_input_is_rejected_with_a_typed_error_and_changes_nothing() {
             ErrorKind::WrongRole,
         ),
         (
-            Command::Move {
+            Command::Move(Move {
                 item: lot("FLOUR", "L1"),
                 from: loc("DOCK"),
                 to: loc("STOCK"),
                 quantity: qty("10.5"),
                 override_expiry: false,
-            },
+            }),
             ErrorKind::InsufficientStock,
         ),
         (
-            Command::Move {
+            Command::Move(Move {
                 item: lot("FLOUR", "NOPE"),
                 from: loc("DOCK"),
                 to: loc("STOCK"),
                 quantity: qty("1"),
                 override_expiry: false,
-            },
+            }),
             ErrorKind::UnknownLot,
         ),
         (
-            Command::Move {
+            Command::Move(Move {
                 item: lot("FLOUR", "L1"),
                 from: loc("DOCK"),
                 to: loc("DOCK"),
                 quantity: qty("1"),
                 override_expiry: false,
-            },
+            }),
             ErrorKind::InvalidInput,
         ),
         (
-            Command::CancelAllocation {
+            Command::CancelAllocation(CancelAllocation {
                 order: order("NONE"),
                 item: None,
-            },
+            }),
             ErrorKind::UnknownOrder,
         ),
     ];
@@ -130,13 +130,13 @@ fn bad_input_is_rejected_with_a_typed_error_and_changes_nothing() {
         let err = plant.reject(command.clone());
         assert_eq!(err.kind(), kind, "{command:?}: {err}");
     }
-    let err = plant.reject(Command::Move {
+    let err = plant.reject(Command::Move(Move {
         item: lot("FLOUR", "L1"),
         from: loc("DOCK"),
         to: loc("STOCK"),
         quantity: qty("10.5"),
         override_expiry: false,
-    });
+    }));
     assert_eq!(
         err.to_string(),
         "insufficient stock of lot FLOUR/L1 at DOCK: requested 10.5, available 10"
@@ -147,11 +147,11 @@ fn bad_input_is_rejected_with_a_typed_error_and_changes_nothing() {
         .execute(
             "  ",
             None,
-            &Command::SetLotActive {
+            &Command::SetLotActive(SetLotActive {
                 product: pid("FLOUR"),
                 lot: LotNumber::new("L1").unwrap(),
                 active: false
-            }
+            })
         )
         .is_err());
 }
@@ -162,14 +162,14 @@ fn lot_dates_derive_from_manufacturing_date_and_product_offsets() {
     let mut spec = LotSpec::new(pid("FLOUR"), LotNumber::new("L1").unwrap());
     spec.manufactured_on = Some(date("2026-01-10"));
     plant
-        .run(Command::ReceiveLot {
+        .run(Command::ReceiveLot(ReceiveLot {
             spec,
             quantity: qty("5"),
             location: loc("DOCK"),
             supplier: None,
             received_on: None,
             reference: None,
-        })
+        }))
         .unwrap();
     let lot = plant
         .tracker
@@ -183,14 +183,14 @@ fn lot_dates_derive_from_manufacturing_date_and_product_offsets() {
     let mut bad = LotSpec::new(pid("FLOUR"), LotNumber::new("L2").unwrap());
     bad.manufactured_on = Some(date("2026-01-10"));
     bad.dates.expiry = Some(date("2025-12-31"));
-    let err = plant.reject(Command::ReceiveLot {
+    let err = plant.reject(Command::ReceiveLot(ReceiveLot {
         spec: bad,
         quantity: qty("5"),
         location: loc("DOCK"),
         supplier: None,
         received_on: None,
         reference: None,
-    });
+    }));
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
 }
 
@@ -198,14 +198,14 @@ fn expired_flour(plant: &mut Plant) {
     let mut spec = LotSpec::new(pid("FLOUR"), LotNumber::new("OLD").unwrap());
     spec.dates.expiry = Some(date("2026-02-28"));
     plant
-        .run(Command::ReceiveLot {
+        .run(Command::ReceiveLot(ReceiveLot {
             spec,
             quantity: qty("8"),
             location: loc("STOCK"),
             supplier: None,
             received_on: Some(date("2025-03-01")),
             reference: None,
-        })
+        }))
         .unwrap();
 }
 
@@ -213,22 +213,22 @@ fn expired_flour(plant: &mut Plant) {
 fn expired_lots_cannot_reach_customers_or_production_without_an_override_and_a_reason() {
     let mut plant = Plant::new();
     expired_flour(&mut plant);
-    let err = plant.reject(Command::Allocate {
+    let err = plant.reject(Command::Allocate(Allocate {
         order: order("SO1"),
         item: lot("FLOUR", "OLD"),
         location: None,
         quantity: qty("1"),
-    });
+    }));
     assert_eq!(err.kind(), ErrorKind::ExpiredLot);
     assert!(err.to_string().contains("expired on 2026-02-28"), "{err}");
 
-    let to_line = |override_expiry| Command::Move {
+    let to_line = |override_expiry| Command::Move(Move {
         item: lot("FLOUR", "OLD"),
         from: loc("STOCK"),
         to: loc("LINE"),
         quantity: qty("1"),
         override_expiry,
-    };
+    });
     assert_eq!(plant.reject(to_line(false)).kind(), ErrorKind::ExpiredLot);
     // An override needs a reason ...
     let err = plant
@@ -252,7 +252,7 @@ fn expired_lots_cannot_reach_customers_or_production_without_an_override_and_a_r
         }
     ));
 
-    let produce = Command::Produce {
+    let produce = Command::Produce(Produce {
         work_order: WorkOrderId::new("WO1").unwrap(),
         consumed: vec![Line {
             item: lot("FLOUR", "OLD"),
@@ -266,7 +266,7 @@ fn expired_lots_cannot_reach_customers_or_production_without_an_override_and_a_r
         }],
         produced_on: None,
         override_expiry: false,
-    };
+    });
     assert_eq!(plant.reject(produce).kind(), ErrorKind::ExpiredLot);
 }
 
@@ -276,7 +276,7 @@ fn production_consumes_inputs_creates_outputs_and_links_them() {
     plant.receive_lot("FLOUR", "F1", "100", "LINE").unwrap();
     plant.receive_lot("SUGAR", "S1", "20", "LINE").unwrap();
     plant
-        .run(Command::Produce {
+        .run(Command::Produce(Produce {
             work_order: WorkOrderId::new("WO1").unwrap(),
             consumed: vec![
                 Line {
@@ -297,7 +297,7 @@ fn production_consumes_inputs_creates_outputs_and_links_them() {
             }],
             produced_on: None,
             override_expiry: false,
-        })
+        }))
         .unwrap();
     assert_eq!(plant.on_hand("FLOUR", "F1"), qty("60"));
     assert_eq!(plant.on_hand("SUGAR", "S1"), qty("14.5"));
@@ -317,7 +317,7 @@ fn production_consumes_inputs_creates_outputs_and_links_them() {
 
     // Blending back into an existing lot (rework) is allowed and recorded as a link.
     plant
-        .run(Command::Produce {
+        .run(Command::Produce(Produce {
             work_order: WorkOrderId::new("WO2").unwrap(),
             consumed: vec![Line {
                 item: lot("FLOUR", "F1"),
@@ -332,13 +332,13 @@ fn production_consumes_inputs_creates_outputs_and_links_them() {
             }],
             produced_on: None,
             override_expiry: false,
-        })
+        }))
         .unwrap();
     assert_eq!(plant.on_hand("BREAD", "B1"), qty("90"));
     assert_eq!(plant.tracker.state().links().len(), 3);
 
     // Consuming more than is there, counted over the lines of one command, is refused.
-    let err = plant.reject(Command::Produce {
+    let err = plant.reject(Command::Produce(Produce {
         work_order: WorkOrderId::new("WO3").unwrap(),
         consumed: vec![
             Line {
@@ -359,7 +359,7 @@ fn production_consumes_inputs_creates_outputs_and_links_them() {
         }],
         produced_on: None,
         override_expiry: false,
-    });
+    }));
     assert_eq!(err.kind(), ErrorKind::InsufficientStock);
 }
 
@@ -368,12 +368,12 @@ fn adjustments_and_scrap_need_a_reason_and_respect_reservations() {
     let mut plant = Plant::new();
     plant.receive_lot("FLOUR", "F1", "10", "STOCK").unwrap();
     plant.allocate("SO1", lot("FLOUR", "F1"), "6").unwrap();
-    let adjust = |delta: &str| Command::Adjust {
+    let adjust = |delta: &str| Command::Adjust(Adjust {
         product: pid("FLOUR"),
         lot: LotNumber::new("F1").unwrap(),
         location: loc("STOCK"),
         delta: qty(delta),
-    };
+    });
     assert_eq!(
         plant
             .tracker
@@ -389,11 +389,11 @@ fn adjustments_and_scrap_need_a_reason_and_respect_reservations() {
     assert_eq!(plant.reject(adjust("0")).kind(), ErrorKind::InvalidQuantity);
     plant.run(adjust("-4")).unwrap();
     assert_eq!(plant.on_hand("FLOUR", "F1"), qty("6"));
-    let scrap = Command::Scrap {
+    let scrap = Command::Scrap(Scrap {
         item: lot("FLOUR", "F1"),
         location: loc("STOCK"),
         quantity: qty("1"),
-    };
+    });
     assert_eq!(plant.reject(scrap).kind(), ErrorKind::InsufficientStock);
 }
 
@@ -404,13 +404,13 @@ fn customers_return_at_most_what_they_were_shipped() {
     plant.allocate("SO1", lot("FLOUR", "F1"), "4").unwrap();
     plant.pick("SO1", lot("FLOUR", "F1"), "4").unwrap();
     plant.ship("SH1", "SO1").unwrap();
-    let ret = |quantity: &str| Command::Return {
+    let ret = |quantity: &str| Command::Return(Return {
         rma: ReturnId::new("RMA1").unwrap(),
         customer: PartyId::new("SHOP").unwrap(),
         item: lot("FLOUR", "F1"),
         location: loc("QA"),
         quantity: qty(quantity),
-    };
+    });
     assert_eq!(plant.reject(ret("5")).kind(), ErrorKind::InsufficientStock);
     plant.run(ret("1.5")).unwrap();
     assert_eq!(plant.on_hand("FLOUR", "F1"), qty("7.5"));
@@ -421,11 +421,11 @@ fn customers_return_at_most_what_they_were_shipped() {
 fn unusable_lots_cannot_be_allocated() {
     let mut plant = Plant::new();
     plant.receive_lot("FLOUR", "F1", "10", "STOCK").unwrap();
-    let set_active = |active| Command::SetLotActive {
+    let set_active = |active| Command::SetLotActive(SetLotActive {
         product: pid("FLOUR"),
         lot: LotNumber::new("F1").unwrap(),
         active,
-    };
+    });
     assert_eq!(
         plant
             .tracker
@@ -435,24 +435,24 @@ fn unusable_lots_cannot_be_allocated() {
         ErrorKind::InvalidInput
     );
     plant.run(set_active(false)).unwrap();
-    let err = plant.reject(Command::Allocate {
+    let err = plant.reject(Command::Allocate(Allocate {
         order: order("SO1"),
         item: lot("FLOUR", "F1"),
         location: None,
         quantity: qty("1"),
-    });
+    }));
     assert_eq!(err.to_string(), "lot FLOUR/F1 is not usable: inactive");
 
     let mut inspected = Product::new(pid("MILK"), Tracking::Lot);
     inspected.requires_inspection = true;
     plant.run(Command::RegisterProduct(inspected)).unwrap();
     plant.receive_lot("MILK", "M1", "10", "QA").unwrap();
-    let err = plant.reject(Command::Allocate {
+    let err = plant.reject(Command::Allocate(Allocate {
         order: order("SO1"),
         item: lot("MILK", "M1"),
         location: None,
         quantity: qty("1"),
-    });
+    }));
     assert_eq!(err.kind(), ErrorKind::NotUsable);
 }
 
@@ -467,12 +467,12 @@ fn allocation_picking_and_shipping_split_across_locations() {
     assert_eq!(plant.tracker.state().reservations(&order("SO1")).len(), 2);
     assert_eq!(
         plant
-            .reject(Command::Allocate {
+            .reject(Command::Allocate(Allocate {
                 order: order("SO2"),
                 item: lot("FLOUR", "F1"),
                 location: None,
                 quantity: qty("3")
-            })
+            }))
             .kind(),
         ErrorKind::InsufficientStock
     );
@@ -490,21 +490,21 @@ fn allocation_picking_and_shipping_split_across_locations() {
     assert_eq!(reserved, qty("1"));
     assert_eq!(
         plant
-            .reject(Command::Ship {
+            .reject(Command::Ship(Ship {
                 shipment: ShipmentId::new("SH1").unwrap(),
                 order: order("SO1"),
                 customer: PartyId::new("SHOP").unwrap(),
                 shipped_on: None,
                 override_expiry: false
-            })
+            }))
             .kind(),
         ErrorKind::DuplicateNumber
     );
     plant
-        .run(Command::CancelAllocation {
+        .run(Command::CancelAllocation(CancelAllocation {
             order: order("SO1"),
             item: None,
-        })
+        }))
         .unwrap();
     assert!(plant.tracker.state().reservations(&order("SO1")).is_empty());
 }
@@ -512,14 +512,14 @@ fn allocation_picking_and_shipping_split_across_locations() {
 #[test]
 fn a_batch_is_all_or_nothing_and_sees_its_own_effects() {
     let mut plant = Plant::new();
-    let receive = |number: &str| Command::ReceiveLot {
+    let receive = |number: &str| Command::ReceiveLot(ReceiveLot {
         spec: LotSpec::new(pid("FLOUR"), LotNumber::new(number).unwrap()),
         quantity: qty("5"),
         location: loc("DOCK"),
         supplier: None,
         received_on: None,
         reference: None,
-    };
+    });
     let before = plant.tracker.state().clone();
     let err = plant
         .tracker
@@ -527,13 +527,13 @@ fn a_batch_is_all_or_nothing_and_sees_its_own_effects() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::DuplicateNumber);
     assert_eq!(plant.tracker.state(), &before);
-    let move_a = Command::Move {
+    let move_a = Command::Move(Move {
         item: lot("FLOUR", "A"),
         from: loc("DOCK"),
         to: loc("STOCK"),
         quantity: qty("5"),
         override_expiry: false,
-    };
+    });
     let committed = plant
         .tracker
         .execute_batch("bulk", None, &[receive("A"), move_a])

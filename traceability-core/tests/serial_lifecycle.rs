@@ -17,12 +17,12 @@ fn plant_with_serial_in(status: Option<SerialStatus>) -> Plant {
     let Some(status) = status else { return plant };
     if status == Expected {
         plant
-            .run(Command::ExpectSerials {
+            .run(Command::ExpectSerials(ExpectSerials {
                 product: pid("PUMP"),
                 serials: serials(&[SN]),
                 supplier: None,
                 reference: None,
-            })
+            }))
             .unwrap();
         return plant;
     }
@@ -54,28 +54,28 @@ fn attempt(plant: &mut Plant, to: SerialStatus) -> Result<Committed, TraceError>
         .and_then(|s| s.location.clone());
     let here = here.unwrap_or_else(|| loc("DOCK"));
     match to {
-        Expected => plant.run(Command::ExpectSerials {
+        Expected => plant.run(Command::ExpectSerials(ExpectSerials {
             product: pid("PUMP"),
             serials: serials(&[SN]),
             supplier: None,
             reference: None,
-        }),
+        })),
         Received => match plant.serial_status("PUMP", SN) {
             Some(Shipped) | Some(InInventory) | Some(Allocated) | Some(Picked) | Some(Consumed)
-            | Some(Scrapped) => plant.run(Command::Return {
+            | Some(Scrapped) => plant.run(Command::Return(Return {
                 rma: ReturnId::new("RMA1").unwrap(),
                 customer: PartyId::new("SHOP").unwrap(),
                 item: sn,
                 location: loc("QA"),
                 quantity: Quantity::ONE,
-            }),
+            })),
             _ => plant.receive_serials("PUMP", &[SN], "DOCK"),
         },
         InInventory => match plant.serial_status("PUMP", SN) {
-            Some(Allocated) | Some(Picked) => plant.run(Command::CancelAllocation {
+            Some(Allocated) | Some(Picked) => plant.run(Command::CancelAllocation(CancelAllocation {
                 order: order("SO1"),
                 item: Some(sn),
-            }),
+            })),
             _ => {
                 let to = if here.as_str() == "STOCK" {
                     "STAGE"
@@ -91,7 +91,7 @@ fn attempt(plant: &mut Plant, to: SerialStatus) -> Result<Committed, TraceError>
             let shipment = format!("SHIP{}", plant.tracker.state().shipments().len() + 1);
             plant.ship(&shipment, "SO1")
         }
-        Consumed => plant.run(Command::Produce {
+        Consumed => plant.run(Command::Produce(Produce {
             work_order: WorkOrderId::new("WO1").unwrap(),
             consumed: vec![Line {
                 item: sn,
@@ -105,12 +105,12 @@ fn attempt(plant: &mut Plant, to: SerialStatus) -> Result<Committed, TraceError>
             }],
             produced_on: None,
             override_expiry: false,
-        }),
-        Scrapped => plant.run(Command::Scrap {
+        })),
+        Scrapped => plant.run(Command::Scrap(Scrap {
             item: sn,
             location: here,
             quantity: Quantity::ONE,
-        }),
+        })),
     }
 }
 
@@ -172,11 +172,11 @@ fn every_transition_of_the_lifecycle_table_is_enforced() {
 #[test]
 fn invalid_transition_message_names_serial_status_and_target() {
     let mut plant = plant_with_serial_in(Some(Received));
-    let err = plant.reject(Command::Pick {
+    let err = plant.reject(Command::Pick(Pick {
         order: order("SO1"),
         item: serial("PUMP", SN),
         quantity: Quantity::ONE,
-    });
+    }));
     assert_eq!(
         err.to_string(),
         "serial PUMP/SN1 is RECEIVED, cannot become PICKED"
@@ -186,13 +186,13 @@ fn invalid_transition_message_names_serial_status_and_target() {
 #[test]
 fn serial_numbers_are_never_reused() {
     let mut plant = plant_with_serial_in(Some(Scrapped));
-    let err = plant.reject(Command::ReceiveSerials {
+    let err = plant.reject(Command::ReceiveSerials(ReceiveSerials {
         product: pid("PUMP"),
         serials: serials(&[SN]),
         location: loc("DOCK"),
         supplier: None,
         reference: None,
-    });
+    }));
     assert_eq!(err.kind(), ErrorKind::DuplicateNumber);
 }
 

@@ -33,7 +33,7 @@ fn scenario(plant: &mut Plant) {
         .move_item(serial("PUMP", "P1"), "DOCK", "STOCK", "1")
         .unwrap();
     plant
-        .run(Command::Produce {
+        .run(Command::Produce(Produce {
             work_order: WorkOrderId::new("WO1").unwrap(),
             consumed: vec![Line {
                 item: lot("FLOUR", "F1"),
@@ -47,7 +47,7 @@ fn scenario(plant: &mut Plant) {
             }],
             produced_on: None,
             override_expiry: false,
-        })
+        }))
         .unwrap();
     plant.allocate("SO1", lot("BREAD", "B1"), "50").unwrap();
     plant.allocate("SO1", serial("PUMP", "P1"), "1").unwrap();
@@ -86,14 +86,14 @@ fn a_stale_writer_is_rejected_and_catches_up_on_its_next_command() {
     first.receive_lot("FLOUR", "F1", "10", "DOCK").unwrap();
     // The second writer sees the first one's lot before validating its own command.
     let err = second
-        .run(Command::ReceiveLot {
+        .run(Command::ReceiveLot(ReceiveLot {
             spec: LotSpec::new(pid("FLOUR"), LotNumber::new("F1").unwrap()),
             quantity: qty("1"),
             location: loc("DOCK"),
             supplier: None,
             received_on: None,
             reference: None,
-        })
+        }))
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::DuplicateNumber);
     second.receive_lot("FLOUR", "F2", "5", "DOCK").unwrap();

@@ -35,14 +35,14 @@ const EVENTS: u64 = 116;
 fn populate(plant: &mut Plant) {
     plant.receive_lot("FLOUR", "F1", "100", "DOCK").unwrap();
     let receipts: Vec<Command> = (0..100)
-        .map(|i| Command::ReceiveLot {
+        .map(|i| Command::ReceiveLot(ReceiveLot {
             spec: LotSpec::new(pid("SUGAR"), LotNumber::new(format!("S{i:03}")).unwrap()),
             quantity: qty("5"),
             location: loc("DOCK"),
             supplier: None,
             received_on: None,
             reference: None,
-        })
+        }))
         .collect();
     plant
         .tracker

@@ -36,14 +36,14 @@ fn set_up() -> Tracker {
     t.execute(
         "ana",
         None,
-        &Command::ReceiveLot {
+        &Command::ReceiveLot(ReceiveLot {
             spec: LotSpec::new(flour, LotNumber::new("L1").unwrap()),
             quantity: "100".parse().unwrap(),
             location: dock,
             supplier: None,
             received_on: None,
             reference: None,
-        },
+        }),
     )
     .unwrap();
     t
@@ -66,12 +66,12 @@ fn main() {
     println!("N = {n}");
 
     let mut rust = set_up();
-    let adjust = Command::Adjust {
+    let adjust = Command::Adjust(Adjust {
         product: ProductId::new("FLOUR").unwrap(),
         lot: LotNumber::new("L1").unwrap(),
         location: LocationId::new("DOCK").unwrap(),
         delta: "1".parse().unwrap(),
-    };
+    });
     time("rust: Tracker::execute(Adjust)", n, || {
         rust.execute("ana", Some("count"), &adjust).unwrap();
     });

@@ -115,12 +115,12 @@ pub unsafe extern "C" fn tr_expect_serials(
 ) -> tr_status {
     ffi_guard!({
         submit(tracker, actor, reason, || {
-            Ok(Command::ExpectSerials {
+            Ok(Command::ExpectSerials(ExpectSerials {
                 product: id_arg(product, "product")?,
                 serials: id_vec_arg(serials, serial_count, "serials")?,
                 supplier: opt_id_arg(supplier, "supplier")?,
                 reference: opt_text_arg(reference, "reference")?,
-            })
+            }))
         })
     })
 }
@@ -152,14 +152,14 @@ pub unsafe extern "C" fn tr_receive_lot(
                 expiry: opt_date_arg(expiry, "expiry")?,
                 ..LotDates::default()
             };
-            Ok(Command::ReceiveLot {
+            Ok(Command::ReceiveLot(ReceiveLot {
                 spec,
                 quantity: quantity_arg(quantity, "quantity")?,
                 location: id_arg(location, "location")?,
                 supplier: opt_id_arg(supplier, "supplier")?,
                 received_on: opt_date_arg(received_on, "received_on")?,
                 reference: opt_text_arg(reference, "reference")?,
-            })
+            }))
         })
     })
 }
@@ -181,13 +181,13 @@ pub unsafe extern "C" fn tr_receive_serials(
 ) -> tr_status {
     ffi_guard!({
         submit(tracker, actor, reason, || {
-            Ok(Command::ReceiveSerials {
+            Ok(Command::ReceiveSerials(ReceiveSerials {
                 product: id_arg(product, "product")?,
                 serials: id_vec_arg(serials, serial_count, "serials")?,
                 location: id_arg(location, "location")?,
                 supplier: opt_id_arg(supplier, "supplier")?,
                 reference: opt_text_arg(reference, "reference")?,
-            })
+            }))
         })
     })
 }
@@ -208,13 +208,13 @@ pub unsafe extern "C" fn tr_move(
 ) -> tr_status {
     ffi_guard!({
         submit(tracker, actor, reason, || {
-            Ok(Command::Move {
+            Ok(Command::Move(Move {
                 item: struct_arg(item, "item", |i, n| item_from_c(i, n))?,
                 from: id_arg(from, "from")?,
                 to: id_arg(to, "to")?,
                 quantity: quantity_arg(quantity, "quantity")?,
                 override_expiry,
-            })
+            }))
         })
     })
 }
@@ -234,12 +234,12 @@ pub unsafe extern "C" fn tr_allocate(
 ) -> tr_status {
     ffi_guard!({
         submit(tracker, actor, reason, || {
-            Ok(Command::Allocate {
+            Ok(Command::Allocate(Allocate {
                 order: id_arg(order, "order")?,
                 item: struct_arg(item, "item", |i, n| item_from_c(i, n))?,
                 location: opt_id_arg(location, "location")?,
                 quantity: quantity_arg(quantity, "quantity")?,
-            })
+            }))
         })
     })
 }
@@ -255,10 +255,10 @@ pub unsafe extern "C" fn tr_cancel_allocation(
 ) -> tr_status {
     ffi_guard!({
         submit(tracker, actor, reason, || {
-            Ok(Command::CancelAllocation {
+            Ok(Command::CancelAllocation(CancelAllocation {
                 order: id_arg(order, "order")?,
                 item: item.as_ref().map(|i| item_from_c(i, "item")).transpose()?,
-            })
+            }))
         })
     })
 }
@@ -275,11 +275,11 @@ pub unsafe extern "C" fn tr_pick(
 ) -> tr_status {
     ffi_guard!({
         submit(tracker, actor, reason, || {
-            Ok(Command::Pick {
+            Ok(Command::Pick(Pick {
                 order: id_arg(order, "order")?,
                 item: struct_arg(item, "item", |i, n| item_from_c(i, n))?,
                 quantity: quantity_arg(quantity, "quantity")?,
-            })
+            }))
         })
     })
 }
@@ -299,13 +299,13 @@ pub unsafe extern "C" fn tr_ship(
 ) -> tr_status {
     ffi_guard!({
         submit(tracker, actor, reason, || {
-            Ok(Command::Ship {
+            Ok(Command::Ship(Ship {
                 shipment: id_arg(shipment, "shipment")?,
                 order: id_arg(order, "order")?,
                 customer: id_arg(customer, "customer")?,
                 shipped_on: opt_date_arg(shipped_on, "shipped_on")?,
                 override_expiry,
-            })
+            }))
         })
     })
 }
@@ -328,7 +328,7 @@ pub unsafe extern "C" fn tr_produce(
 ) -> tr_status {
     ffi_guard!({
         submit(tracker, actor, reason, || {
-            Ok(Command::Produce {
+            Ok(Command::Produce(Produce {
                 work_order: id_arg(work_order, "work_order")?,
                 consumed: vec_arg(consumed, consumed_count, "consumed", |l, n| {
                     line_from_c(l, n)
@@ -336,7 +336,7 @@ pub unsafe extern "C" fn tr_produce(
                 outputs: vec_arg(outputs, output_count, "outputs", |o, n| output_from_c(o, n))?,
                 produced_on: opt_date_arg(produced_on, "produced_on")?,
                 override_expiry,
-            })
+            }))
         })
     })
 }
@@ -355,12 +355,12 @@ pub unsafe extern "C" fn tr_adjust(
 ) -> tr_status {
     ffi_guard!({
         submit(tracker, actor, reason, || {
-            Ok(Command::Adjust {
+            Ok(Command::Adjust(Adjust {
                 product: id_arg(product, "product")?,
                 lot: id_arg(lot, "lot")?,
                 location: id_arg(location, "location")?,
                 delta: quantity_arg(delta, "delta")?,
-            })
+            }))
         })
     })
 }
@@ -377,11 +377,11 @@ pub unsafe extern "C" fn tr_scrap(
 ) -> tr_status {
     ffi_guard!({
         submit(tracker, actor, reason, || {
-            Ok(Command::Scrap {
+            Ok(Command::Scrap(Scrap {
                 item: struct_arg(item, "item", |i, n| item_from_c(i, n))?,
                 location: id_arg(location, "location")?,
                 quantity: quantity_arg(quantity, "quantity")?,
-            })
+            }))
         })
     })
 }
@@ -398,11 +398,11 @@ pub unsafe extern "C" fn tr_set_lot_active(
 ) -> tr_status {
     ffi_guard!({
         submit(tracker, actor, reason, || {
-            Ok(Command::SetLotActive {
+            Ok(Command::SetLotActive(SetLotActive {
                 product: id_arg(product, "product")?,
                 lot: id_arg(lot, "lot")?,
                 active,
-            })
+            }))
         })
     })
 }
@@ -421,13 +421,13 @@ pub unsafe extern "C" fn tr_return(
 ) -> tr_status {
     ffi_guard!({
         submit(tracker, actor, reason, || {
-            Ok(Command::Return {
+            Ok(Command::Return(Return {
                 rma: id_arg(rma, "rma")?,
                 customer: id_arg(customer, "customer")?,
                 item: struct_arg(item, "item", |i, n| item_from_c(i, n))?,
                 location: id_arg(location, "location")?,
                 quantity: quantity_arg(quantity, "quantity")?,
-            })
+            }))
         })
     })
 }
@@ -507,7 +507,7 @@ pub unsafe extern "C" fn tr_update_lot_dates(
 ) -> tr_status {
     ffi_guard!({
         submit(tracker, actor, reason, || {
-            Ok(Command::UpdateLotDates {
+            Ok(Command::UpdateLotDates(UpdateLotDates {
                 changes: vec![LotDatesChange {
                     lot: lot_key_arg(product, lot)?,
                     dates: LotDates {
@@ -517,7 +517,7 @@ pub unsafe extern "C" fn tr_update_lot_dates(
                         alert: opt_date_arg(alert, "alert")?,
                     },
                 }],
-            })
+            }))
         })
     })
 }
@@ -535,10 +535,10 @@ pub unsafe extern "C" fn tr_set_lots_active(
 ) -> tr_status {
     ffi_guard!({
         submit(tracker, actor, reason, || {
-            Ok(Command::SetLotsActive {
+            Ok(Command::SetLotsActive(SetLotsActive {
                 lots: vec_arg(lots, lot_count, "lots", |l, n| lot_key_from_c(l, n))?,
                 active,
-            })
+            }))
         })
     })
 }
@@ -562,7 +562,7 @@ pub unsafe extern "C" fn tr_record_test_result(
 ) -> tr_status {
     ffi_guard!({
         submit(tracker, actor, reason, || {
-            Ok(Command::RecordTestResult {
+            Ok(Command::RecordTestResult(RecordTestResult {
                 lot: lot_key_arg(product, lot)?,
                 test: str_arg(test, "test")?.to_owned(),
                 value: quantity_arg(value, "value")?,
@@ -570,7 +570,7 @@ pub unsafe extern "C" fn tr_record_test_result(
                 spec_min: opt_quantity_arg(spec_min, "spec_min")?,
                 spec_max: opt_quantity_arg(spec_max, "spec_max")?,
                 tested_on: opt_date_arg(tested_on, "tested_on")?,
-            })
+            }))
         })
     })
 }
@@ -590,11 +590,11 @@ pub unsafe extern "C" fn tr_link_certificate(
 ) -> tr_status {
     ffi_guard!({
         submit(tracker, actor, reason, || {
-            Ok(Command::LinkCertificate {
+            Ok(Command::LinkCertificate(LinkCertificate {
                 lot: lot_key_arg(product, lot)?,
                 document: str_arg(document, "document")?.to_owned(),
                 sha256: str_arg(sha256, "sha256")?.to_owned(),
-            })
+            }))
         })
     })
 }
@@ -613,14 +613,14 @@ pub unsafe extern "C" fn tr_set_quality_status(
 ) -> tr_status {
     ffi_guard!({
         submit(tracker, actor, reason, || {
-            Ok(Command::SetQualityStatus {
+            Ok(Command::SetQualityStatus(SetQualityStatus {
                 lot: lot_key_arg(product, lot)?,
                 status: name_arg::<QualityStatus>(
                     status,
                     "status",
                     "quarantine, released, rejected",
                 )?,
-            })
+            }))
         })
     })
 }

@@ -321,9 +321,9 @@ pub unsafe extern "C" fn tr_place_hold(
 ) -> tr_status {
     ffi_guard!({
         submit(tracker, actor, reason, || {
-            Ok(Command::PlaceHold {
+            Ok(Command::PlaceHold(PlaceHold {
                 items: self::items(items, item_count, "items")?,
-            })
+            }))
         })
     })
 }
@@ -343,9 +343,9 @@ pub unsafe extern "C" fn tr_release_hold(
 ) -> tr_status {
     ffi_guard!({
         submit(tracker, actor, reason, || {
-            Ok(Command::ReleaseHold {
+            Ok(Command::ReleaseHold(ReleaseHold {
                 items: self::items(items, item_count, "items")?,
-            })
+            }))
         })
     })
 }

@@ -46,8 +46,8 @@
 //! for (lot, expiry) in [("L1", "2030-03-01"), ("L2", "2030-01-01")] {
 //!     let mut spec = LotSpec::new(milk.clone(), LotNumber::new(lot)?);
 //!     spec.dates.expiry = Some(expiry.parse().unwrap());
-//!     t.execute("ana", None, &Command::ReceiveLot { spec, quantity: Quantity::from(10),
-//!         location: LocationId::new("A1")?, supplier: None, received_on: None, reference: None })?;
+//!     t.execute("ana", None, &Command::ReceiveLot(ReceiveLot { spec, quantity: Quantity::from(10),
+//!         location: LocationId::new("A1")?, supplier: None, received_on: None, reference: None }))?;
 //! }
 //! let request = AllocationRequest::new(milk, Quantity::from(12), OrderId::new("SO1")?, Strategy::Fefo);
 //! let allocation = t.allocate("ana", None, &request)?;

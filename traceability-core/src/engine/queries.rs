@@ -49,8 +49,8 @@ impl Tracker {
     /// t.execute("ana", None, &Command::RegisterProduct(Product::new(ProductId::new("MILK")?, Tracking::Lot)))?;
     /// t.execute("ana", None, &Command::RegisterLocation(Location {
     ///     id: LocationId::new("WH")?, kind: LocationKind::Internal, description: String::new() }))?;
-    /// t.execute("ana", None, &Command::ReceiveLot { spec: LotSpec::new(ProductId::new("MILK")?, LotNumber::new("L1")?),
-    ///     quantity: Quantity::TEN, location: LocationId::new("WH")?, supplier: None, received_on: None, reference: None })?;
+    /// t.execute("ana", None, &Command::ReceiveLot(ReceiveLot { spec: LotSpec::new(ProductId::new("MILK")?, LotNumber::new("L1")?),
+    ///     quantity: Quantity::TEN, location: LocationId::new("WH")?, supplier: None, received_on: None, reference: None }))?;
     /// let report = t.recall("qa", "listeria", &[ItemRef::lot("MILK", "L1")?], true)?;
     /// assert_eq!(report.held.len(), 1);
     /// assert!(t.state().lot(&ProductId::new("MILK")?, &LotNumber::new("L1")?).unwrap().on_hold);

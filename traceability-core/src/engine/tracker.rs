@@ -65,10 +65,10 @@ impl Default for OpenOptions {
 /// t.execute("alice", None, &Command::RegisterProduct(Product::new(flour.clone(), Tracking::Lot))).unwrap();
 /// t.execute("alice", None, &Command::RegisterLocation(Location {
 ///     id: LocationId::new("DOCK").unwrap(), kind: LocationKind::Receiving, description: String::new() })).unwrap();
-/// t.execute("alice", None, &Command::ReceiveLot {
+/// t.execute("alice", None, &Command::ReceiveLot(ReceiveLot {
 ///     spec: LotSpec::new(flour.clone(), LotNumber::new("L1").unwrap()),
 ///     quantity: "12.5".parse().unwrap(), location: LocationId::new("DOCK").unwrap(),
-///     supplier: None, received_on: None, reference: None }).unwrap();
+///     supplier: None, received_on: None, reference: None })).unwrap();
 /// let lot = t.state().lot(&flour, &LotNumber::new("L1").unwrap()).unwrap();
 /// assert_eq!(lot.on_hand().to_string(), "12.5");
 /// assert_eq!(t.verify().unwrap(), 3);

@@ -26,13 +26,13 @@
 //! t.execute("ana", None, &Command::RegisterProduct(Product::new(p.clone(), Tracking::Lot)))?;
 //! t.execute("ana", None, &Command::RegisterLocation(Location {
 //!     id: dock.clone(), kind: LocationKind::Internal, description: String::new() }))?;
-//! t.execute("ana", None, &Command::ReceiveLot { spec: LotSpec::new(p.clone(), LotNumber::new("L1")?),
-//!     quantity: Quantity::TEN, location: dock.clone(), supplier: None, received_on: None, reference: None })?;
-//! t.execute("ana", None, &Command::Produce { work_order: WorkOrderId::new("WO1")?,
+//! t.execute("ana", None, &Command::ReceiveLot(ReceiveLot { spec: LotSpec::new(p.clone(), LotNumber::new("L1")?),
+//!     quantity: Quantity::TEN, location: dock.clone(), supplier: None, received_on: None, reference: None }))?;
+//! t.execute("ana", None, &Command::Produce(Produce { work_order: WorkOrderId::new("WO1")?,
 //!     consumed: vec![Line { item: ItemRef::lot("FLOUR", "L1")?, location: dock.clone(), quantity: Quantity::ONE }],
 //!     outputs: vec![Output::NewLot { spec: LotSpec::new(p.clone(), LotNumber::new("L2")?),
 //!         quantity: Quantity::ONE, location: dock.clone() }],
-//!     produced_on: None, override_expiry: false })?;
+//!     produced_on: None, override_expiry: false }))?;
 //! let down = trace_forward(t.state(), &ItemRef::lot("FLOUR", "L1")?)?;
 //! assert_eq!(down.descendants()[0].item, ItemRef::lot("FLOUR", "L2")?);
 //! assert!(down.to_dot().contains("->"));

@@ -143,14 +143,14 @@ impl Plant {
         quantity: &str,
         at: &str,
     ) -> Result<Committed, TraceError> {
-        self.run(Command::ReceiveLot {
+        self.run(Command::ReceiveLot(ReceiveLot {
             spec: LotSpec::new(pid(product), LotNumber::new(number).unwrap()),
             quantity: qty(quantity),
             location: loc(at),
             supplier: Some(PartyId::new("ACME").unwrap()),
             received_on: None,
             reference: None,
-        })
+        }))
     }
 
     pub fn receive_serials(
@@ -159,13 +159,13 @@ impl Plant {
         numbers: &[&str],
         at: &str,
     ) -> Result<Committed, TraceError> {
-        self.run(Command::ReceiveSerials {
+        self.run(Command::ReceiveSerials(ReceiveSerials {
             product: pid(product),
             serials: serials(numbers),
             location: loc(at),
             supplier: None,
             reference: None,
-        })
+        }))
     }
 
     pub fn move_item(
@@ -175,13 +175,13 @@ impl Plant {
         to: &str,
         quantity: &str,
     ) -> Result<Committed, TraceError> {
-        self.run(Command::Move {
+        self.run(Command::Move(Move {
             item,
             from: loc(from),
             to: loc(to),
             quantity: qty(quantity),
             override_expiry: false,
-        })
+        }))
     }
 
     pub fn allocate(
@@ -190,12 +190,12 @@ impl Plant {
         item: ItemRef,
         quantity: &str,
     ) -> Result<Committed, TraceError> {
-        self.run(Command::Allocate {
+        self.run(Command::Allocate(Allocate {
             order: order(order_id),
             item,
             location: None,
             quantity: qty(quantity),
-        })
+        }))
     }
 
     pub fn pick(
@@ -204,21 +204,21 @@ impl Plant {
         item: ItemRef,
         quantity: &str,
     ) -> Result<Committed, TraceError> {
-        self.run(Command::Pick {
+        self.run(Command::Pick(Pick {
             order: order(order_id),
             item,
             quantity: qty(quantity),
-        })
+        }))
     }
 
     pub fn ship(&mut self, shipment: &str, order_id: &str) -> Result<Committed, TraceError> {
-        self.run(Command::Ship {
+        self.run(Command::Ship(Ship {
             shipment: ShipmentId::new(shipment).unwrap(),
             order: order(order_id),
             customer: PartyId::new("SHOP").unwrap(),
             shipped_on: None,
             override_expiry: false,
-        })
+        }))
     }
 
     pub fn on_hand(&self, product: &str, number: &str) -> Quantity {
