@@ -41,7 +41,7 @@ fn main() -> Result {
     Ok(())
 }
 
-fn id<T: std::str::FromStr<Err = TraceError>>(s: &str) -> T {
+fn id<T: std::str::FromStr<Err = traceability_core::kernel::invalid::InvalidInput>>(s: &str) -> T {
     s.parse()
         .unwrap_or_else(|e| panic!("demo identifier {s:?}: {e}"))
 }
@@ -370,14 +370,30 @@ fn recall(t: &mut Tracker) -> Result {
         }
     }
     println!(
-        "   on hold now: {}",
-        report
-            .held
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
+        "   recorded as recall {} (event #{}); on hold now: {}",
+        report.recall.as_ref().map_or("-", |r| r.as_str()),
+        report.seq.unwrap_or_default(),
+        join(&report.held)
     );
+    t.recall_as(
+        "qa-lead",
+        "precaution: same mill, earlier delivery",
+        Some(id("RC-MN-88120")),
+        &[ItemRef::lot("FLOUR-T55", "F-2026-031")?],
+        false,
+    )?;
+    println!("   recall history:");
+    for recall in t.state().recalls() {
+        println!(
+            "   {} by {} ({}): {} suspect(s), {} affected, {} held",
+            recall.recall,
+            recall.actor,
+            recall.reason,
+            recall.suspects.len(),
+            recall.affected.len(),
+            recall.held.len()
+        );
+    }
     Ok(())
 }
 
@@ -453,7 +469,7 @@ fn rejected_commands(t: &mut Tracker) {
         ),
     ] {
         if let Some(e) = refused {
-            println!("   refused ({:?}) {what}: {e}", e.kind());
+            println!("   refused {what}: {e}");
         }
     }
 }
@@ -484,12 +500,13 @@ fn history(t: &Tracker) -> Result {
         );
     }
     println!("\n-- bread lots made from it (genealogy links):");
-    for link in state.links() {
-        if state.item_ref(link.from) == ItemRef::lot("FLOUR-T55", "F-2026-031")? {
+    let flour = ItemRef::lot("FLOUR-T55", "F-2026-031")?;
+    for link in query::orders::links(state) {
+        if link.from == flour {
             println!(
                 "   {} -> {} ({} kg, {})",
-                state.item_ref(link.from),
-                state.item_ref(link.to),
+                link.from,
+                link.to,
                 link.quantity,
                 link.work_order
             );
@@ -514,9 +531,9 @@ fn reopen_and_verify(t: &Tracker, path: &str) -> Result {
     );
     // The auditor keeps a signed checkpoint; later it proves the log was neither cut
     // short nor rewritten. (The key belongs to the embedding system, never the store.)
-    let auditor_key = traceability_core::checkpoint::signing_key_from_bytes(&[7; 32]);
+    let auditor_key = traceability_core::event::checkpoint::signing_key_from_bytes(&[7; 32]);
     let checkpoint = reopened.checkpoint(&auditor_key);
-    let public = traceability_core::checkpoint::public_key(&auditor_key);
+    let public = traceability_core::event::checkpoint::public_key(&auditor_key);
     println!(
         "-- signed checkpoint at {} events; the log still extends it: {} events",
         checkpoint.count,

@@ -5,15 +5,15 @@ mod stockroom;
 use proptest::prelude::*;
 use proptest::strategy::Strategy as _;
 use stockroom::*;
-use traceability_core::allocation::{ineligibility, plan, plan_naive, AllocationRequest, Strategy};
-use traceability_core::expiry::LotKey;
+use traceability_core::capability::orders::{ineligibility, plan, plan_naive, Allocation};
 use traceability_core::*;
+use traceability_core::Strategy;
 
 fn req(n: i64, strategy: Strategy) -> AllocationRequest {
     AllocationRequest::new(pid("MILK"), q(n), order("SO1"), strategy)
 }
 
-fn taken(a: &allocation::Allocation) -> Vec<(String, String, i64)> {
+fn taken(a: &Allocation) -> Vec<(String, String, i64)> {
     a.lines
         .iter()
         .map(|l| {
@@ -73,7 +73,7 @@ fn fefo_skips_expired_quarantined_and_held_lots() {
     assert_eq!(a.shortfall, Quantity::ZERO);
     assert_eq!(available(&t, "G1"), q(0));
     assert_eq!(available(&t, "G3"), q(98));
-    assert_eq!(t.state().reservations(&order("SO1")).len(), 3);
+    assert_eq!(query::orders::reservations(t.state(), &order("SO1")).len(), 3);
     // Same result through the naive reference on the state before.
     let fresh = fefo_fixture();
     let naive = plan_naive(fresh.state(), d(TODAY), &req(12, Strategy::Fefo)).unwrap();
@@ -266,10 +266,10 @@ fn pick_of_a_different_lot_moves_the_allocation_when_it_is_eligible() {
     t.execute("ana", None, &pick("G2", 3)).unwrap();
     assert_eq!(available(&t, "G1"), q(4));
     assert_eq!(available(&t, "G2"), q(2));
-    let rs = t.state().reservations(&order("SO1"));
+    let rs = query::orders::reservations(t.state(), &order("SO1"));
     let lines: Vec<_> = rs
         .iter()
-        .map(|r| (t.state().item_ref(r.item).to_string(), r.reserved, r.picked))
+        .map(|r| (r.item.to_string(), r.reserved, r.picked))
         .collect();
     assert_eq!(
         lines,
@@ -293,7 +293,7 @@ fn pick_of_a_different_lot_moves_the_allocation_when_it_is_eligible() {
     .unwrap();
     let g2 = t.state().lot(&pid("MILK"), &lotn("G2")).unwrap();
     assert_eq!(g2.on_hand(), q(2));
-    assert_eq!(t.state().reservations(&order("SO1")).len(), 1);
+    assert_eq!(query::orders::reservations(t.state(), &order("SO1")).len(), 1);
 }
 
 #[test]

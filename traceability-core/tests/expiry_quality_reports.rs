@@ -3,13 +3,12 @@
 mod stockroom;
 
 use stockroom::*;
-use traceability_core::allocation::{AllocationRequest, Strategy};
-use traceability_core::expiry::{
+use traceability_core::query::expiry::{
     expiring_lots, expiry_report, lot_inventory_by_expiry, shelf_life_remaining_pct, ExpiryBucket,
-    ExpiryWindow, LotDatesChange, LotKey,
+    ExpiryWindow,
 };
-use traceability_core::quality::certificate_of_analysis;
-use traceability_core::reports::{
+use traceability_core::query::quality::certificate_of_analysis;
+use traceability_core::query::reports::{
     find_serials, lot_inventory_by_location, serial_inventory_by_location, SerialQuery,
 };
 use traceability_core::*;

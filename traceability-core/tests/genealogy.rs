@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
-use traceability_core::trace::recall_report;
+use traceability_core::query::trace::recall_report;
 use traceability_core::*;
 
 fn d(day: u32) -> NaiveDate {
@@ -164,7 +164,7 @@ fn line(item: &ItemRef, qty: i64) -> Line {
     }
 }
 
-fn depths(items: &[trace::TracedItem]) -> Vec<(String, u32)> {
+fn depths(items: &[query::trace::TracedItem]) -> Vec<(String, u32)> {
     let mut v: Vec<_> = items
         .iter()
         .map(|t| (t.item.to_string(), t.depth))
@@ -379,11 +379,11 @@ fn partial_shipments_customers_and_stock() {
     let json = serde_json::to_value(&tr).unwrap();
     assert_eq!(json["items"][0]["item"]["lot"]["lot"], "A");
     // ... and back, so a binding can render a result it returned earlier
-    let back: trace::ForwardTrace = serde_json::from_value(json).unwrap();
+    let back: query::trace::ForwardTrace = serde_json::from_value(json).unwrap();
     assert_eq!(back, tr);
-    let report = trace::recall_report(w.t.state(), std::slice::from_ref(&a)).unwrap();
+    let report = query::trace::recall_report(w.t.state(), std::slice::from_ref(&a)).unwrap();
     let text = serde_json::to_string(&report).unwrap();
-    let back: trace::RecallReport = serde_json::from_str(&text).unwrap();
+    let back: query::trace::RecallReport = serde_json::from_str(&text).unwrap();
     assert_eq!(back.to_mermaid(), report.to_mermaid());
 }
 
@@ -524,11 +524,11 @@ fn replayed_state_has_the_same_genealogy() {
         .unwrap();
     let mut replay = State::default();
     for e in w.t.events(0).unwrap() {
-        replay.apply(e.seq, &e.body.payload).unwrap();
+        replay.apply(e.seq, &e.body).unwrap();
     }
     assert!(replay == *w.t.state());
-    assert_eq!(replay.links().len(), 2);
-    assert_eq!(replay.genealogy().edge_count(), 2);
+    assert_eq!(query::orders::links(&replay).len(), 2);
+    assert_eq!(replay.genealogy_size().edges, 2);
 }
 
 // ---------------------------------------------------------------- properties

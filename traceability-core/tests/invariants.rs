@@ -247,10 +247,10 @@ fn to_command(op: &Op, state: &State) -> Command {
             reservation,
             share,
         } => {
-            let open = state.reservations(&order_id(o)).to_vec();
+            let open = query::orders::reservations(state, &order_id(o));
             let (item, quantity) = pick_from(&open, &reservation)
                 .map(|r| {
-                    let item = state.item_ref(r.item);
+                    let item = r.item.clone();
                     let quantity = portion(&item, r.reserved - r.picked, share);
                     (item, quantity)
                 })
@@ -262,7 +262,7 @@ fn to_command(op: &Op, state: &State) -> Command {
             })
         }
         Op::Ship { order: o } => Command::Ship(Ship {
-            shipment: ShipmentId::new(format!("SH{}", state.shipments().len())).unwrap(),
+            shipment: ShipmentId::new(format!("SH{}", query::orders::shipments(state).len())).unwrap(),
             order: order_id(o),
             customer: PartyId::new("SHOP").unwrap(),
             shipped_on: None,
@@ -334,15 +334,14 @@ fn to_command(op: &Op, state: &State) -> Command {
             })
         }
         Op::Return { shipped, share, at } => {
-            let lines: Vec<_> = state
-                .shipments()
-                .iter()
-                .flat_map(|s| s.lines.iter().copied())
+            let lines: Vec<_> = query::orders::shipments(state)
+                .into_iter()
+                .flat_map(|s| s.lines)
                 .collect();
             let (item, quantity) = pick_from(&lines, &shipped)
-                .map(|(idx, q)| {
-                    let item = state.item_ref(idx);
-                    let quantity = portion(&item, q, share);
+                .map(|line| {
+                    let item = line.item.clone();
+                    let quantity = portion(&item, line.quantity, share);
                     (item, quantity)
                 })
                 .unwrap_or((item_ref(0), Quantity::ONE));
@@ -457,13 +456,13 @@ fn check_invariants(tracker: &Tracker) -> Result<(), TestCaseError> {
         }
     }
     for o in 0..2 {
-        for r in state.reservations(&order(&format!("O{o}"))) {
+        for r in query::orders::reservations(state, &order(&format!("O{o}"))) {
             prop_assert!(
                 r.picked >= Quantity::ZERO && r.picked <= r.reserved && r.reserved > Quantity::ZERO,
                 "{r:?}"
             );
             *reserved_by_line
-                .entry((state.item_ref(r.item), r.location.clone()))
+                .entry((r.item.clone(), r.location.clone()))
                 .or_default() += r.reserved;
         }
     }
@@ -566,7 +565,7 @@ proptest! {
             1 => record.prev_hash[offset.index(32)] ^= 0x80,
             _ => record.hash[offset.index(32)] ^= 0x80,
         }
-        match audit::verify(&MemoryStore::from_records(records)) {
+        match event::audit::verify(&MemoryStore::from_records(records)) {
             Err(TraceError::Tampered { seq, .. }) => prop_assert_eq!(seq, at as u64),
             other => prop_assert!(false, "change at event {} not detected: {:?}", at, other),
         }

@@ -313,7 +313,7 @@ fn production_consumes_inputs_creates_outputs_and_links_them() {
             work_order: WorkOrderId::new("WO1").unwrap()
         }
     );
-    assert_eq!(plant.tracker.state().links().len(), 2);
+    assert_eq!(query::orders::links(plant.tracker.state()).len(), 2);
 
     // Blending back into an existing lot (rework) is allowed and recorded as a link.
     plant
@@ -335,7 +335,7 @@ fn production_consumes_inputs_creates_outputs_and_links_them() {
         }))
         .unwrap();
     assert_eq!(plant.on_hand("BREAD", "B1"), qty("90"));
-    assert_eq!(plant.tracker.state().links().len(), 3);
+    assert_eq!(query::orders::links(plant.tracker.state()).len(), 3);
 
     // Consuming more than is there, counted over the lines of one command, is refused.
     let err = plant.reject(Command::Produce(Produce {
@@ -464,7 +464,7 @@ fn allocation_picking_and_shipping_split_across_locations() {
         .move_item(lot("FLOUR", "F1"), "DOCK", "STOCK", "4")
         .unwrap();
     plant.allocate("SO1", lot("FLOUR", "F1"), "8").unwrap();
-    assert_eq!(plant.tracker.state().reservations(&order("SO1")).len(), 2);
+    assert_eq!(query::orders::reservations(plant.tracker.state(), &order("SO1")).len(), 2);
     assert_eq!(
         plant
             .reject(Command::Allocate(Allocate {
@@ -480,10 +480,7 @@ fn allocation_picking_and_shipping_split_across_locations() {
     plant.ship("SH1", "SO1").unwrap();
     // The unpicked unit stays reserved for the order.
     assert_eq!(plant.on_hand("FLOUR", "F1"), qty("3"));
-    let reserved: Quantity = plant
-        .tracker
-        .state()
-        .reservations(&order("SO1"))
+    let reserved: Quantity = query::orders::reservations(plant.tracker.state(), &order("SO1"))
         .iter()
         .map(|r| r.reserved)
         .sum();
@@ -506,7 +503,7 @@ fn allocation_picking_and_shipping_split_across_locations() {
             item: None,
         }))
         .unwrap();
-    assert!(plant.tracker.state().reservations(&order("SO1")).is_empty());
+    assert!(query::orders::reservations(plant.tracker.state(), &order("SO1")).is_empty());
 }
 
 #[test]

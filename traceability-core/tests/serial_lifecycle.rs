@@ -88,7 +88,7 @@ fn attempt(plant: &mut Plant, to: SerialStatus) -> Result<Committed, TraceError>
         Allocated => plant.allocate("SO1", sn, "1"),
         Picked => plant.pick("SO1", sn, "1"),
         Shipped => {
-            let shipment = format!("SHIP{}", plant.tracker.state().shipments().len() + 1);
+            let shipment = format!("SHIP{}", query::orders::shipments(plant.tracker.state()).len() + 1);
             plant.ship(&shipment, "SO1")
         }
         Consumed => plant.run(Command::Produce(Produce {

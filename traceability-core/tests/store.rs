@@ -121,11 +121,11 @@ fn verify_finds_altered_removed_inserted_and_reordered_events() {
     scenario(&mut plant);
     let records = plant.tracker.stored_events(0).unwrap();
     assert_eq!(
-        audit::verify(&MemoryStore::from_records(records.clone())).unwrap(),
+        event::audit::verify(&MemoryStore::from_records(records.clone())).unwrap(),
         records.len() as u64
     );
     let tampered_at =
-        |records: Vec<event::StoredEvent>| match audit::verify(&MemoryStore::from_records(records))
+        |records: Vec<event::StoredEvent>| match event::audit::verify(&MemoryStore::from_records(records))
         {
             Err(TraceError::Tampered { seq, .. }) => seq,
             other => panic!("tampering not detected: {other:?}"),
@@ -166,7 +166,7 @@ fn verify_detects_a_change_made_directly_in_the_sqlite_file() {
     )
     .unwrap();
     drop(conn);
-    let err = audit::verify(&SqliteStore::open(&path).unwrap()).unwrap_err();
+    let err = event::audit::verify(&SqliteStore::open(&path).unwrap()).unwrap_err();
     assert!(
         matches!(
             err,

@@ -10,11 +10,11 @@ use std::sync::Arc;
 
 use common::*;
 use rusqlite::Connection;
-use traceability_core::checkpoint::{
+use traceability_core::event::checkpoint::{
     self, public_key, signing_key_from_bytes, verifying_key_from_bytes, Checkpoint,
 };
 use traceability_core::event::{chain_hash, StoredEvent, GENESIS_HASH};
-use traceability_core::store::{EventStore, MemoryStore, SqliteStore};
+use traceability_core::store::{MemoryStore, RecordSource, SqliteStore};
 use traceability_core::*;
 
 fn temp_db(name: &str) -> PathBuf {
@@ -71,7 +71,7 @@ fn sql(path: &Path, statements: &str) {
 }
 
 fn verify_file(path: &Path) -> Result<u64, TraceError> {
-    audit::verify(&SqliteStore::open(path).unwrap())
+    event::audit::verify(&SqliteStore::open(path).unwrap())
 }
 
 fn open(path: &Path) -> Result<Tracker, TraceError> {
@@ -113,7 +113,7 @@ fn an_untouched_log_verifies_and_reopens() {
     let t = Tracker::open(&path).unwrap();
     assert_eq!(t.head().0, EVENTS);
     assert_eq!(
-        audit::verify_from(
+        event::audit::verify_from(
             &SqliteStore::open(&path).unwrap(),
             50,
             record(&path, 49).hash
@@ -615,7 +615,7 @@ fn the_classifier_on_in_memory_records() {
     let mut plant = Plant::new();
     populate(&mut plant);
     let records = plant.tracker.stored_events(0).unwrap();
-    let check = |records: Vec<StoredEvent>| audit::verify(&MemoryStore::from_records(records));
+    let check = |records: Vec<StoredEvent>| event::audit::verify(&MemoryStore::from_records(records));
 
     let mut swapped = records.clone();
     swapped.swap(10, 11);

@@ -36,7 +36,7 @@
 //!
 //! ```
 //! use traceability_core::*;
-//! use traceability_core::allocation::{AllocationRequest, Strategy};
+//! use traceability_core::{AllocationRequest, Strategy};
 //! # fn main() -> Result<(), TraceError> {
 //! let mut t = Tracker::in_memory();
 //! let milk = ProductId::new("MILK")?;
@@ -146,7 +146,7 @@ impl Allocation {
 /// Stock availability and locations are not checked here.
 ///
 /// ```
-/// use traceability_core::allocation::ineligibility;
+/// use traceability_core::capability::orders::ineligibility;
 /// use traceability_core::*;
 /// let mut lot = Lot { product: ProductId::new("P").unwrap(), number: LotNumber::new("L").unwrap(),
 ///     received_on: "2026-01-01".parse().unwrap(), manufactured_on: None, dates: LotDates::default(),
@@ -265,7 +265,8 @@ fn check_request<'a>(
 ///
 /// ```
 /// use traceability_core::*;
-/// use traceability_core::allocation::{plan, AllocationRequest, Strategy};
+/// use traceability_core::capability::orders::plan;
+/// use traceability_core::{AllocationRequest, Strategy};
 /// let state = State::default();
 /// let req = AllocationRequest::new(ProductId::new("NOPE").unwrap(), Quantity::ONE,
 ///     OrderId::new("SO1").unwrap(), Strategy::Fifo);
@@ -383,7 +384,8 @@ fn take_serials(
 ///
 /// ```
 /// use traceability_core::*;
-/// use traceability_core::allocation::{plan_naive, AllocationRequest, Strategy};
+/// use traceability_core::capability::orders::plan_naive;
+/// use traceability_core::{AllocationRequest, Strategy};
 /// let req = AllocationRequest::new(ProductId::new("NOPE").unwrap(), Quantity::ONE,
 ///     OrderId::new("SO1").unwrap(), Strategy::Fefo);
 /// assert!(plan_naive(&State::default(), "2026-01-01".parse().unwrap(), &req).is_err());

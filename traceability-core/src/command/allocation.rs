@@ -22,7 +22,7 @@ pub enum Strategy {
 ///
 /// ```
 /// use traceability_core::{OrderId, ProductId, Quantity};
-/// use traceability_core::allocation::{AllocationRequest, Strategy};
+/// use traceability_core::{AllocationRequest, Strategy};
 /// let r = AllocationRequest::new(ProductId::new("MILK").unwrap(), Quantity::from(5),
 ///     OrderId::new("SO1").unwrap(), Strategy::Fefo);
 /// assert!(!r.partial && r.locations.is_none());

@@ -15,7 +15,7 @@ impl Tracker {
     ///
     /// ```
     /// use traceability_core::*;
-    /// use traceability_core::allocation::{AllocationRequest, Strategy};
+    /// use traceability_core::{AllocationRequest, Strategy};
     /// let mut t = Tracker::in_memory();
     /// let req = AllocationRequest::new(ProductId::new("X").unwrap(), Quantity::ONE,
     ///     OrderId::new("SO1").unwrap(), Strategy::Fefo);

@@ -33,7 +33,7 @@
 //! other correctly hashed ones: a signed [`super::checkpoint::Checkpoint`] can.
 //!
 //! ```
-//! use traceability_core::{audit, event::StoredEvent, store::MemoryStore, Tracker};
+//! use traceability_core::{event::audit, event::StoredEvent, store::MemoryStore, Tracker};
 //! use traceability_core::{Command, Location, LocationId, LocationKind, Damage, TraceError};
 //! let mut t = Tracker::in_memory();
 //! for id in ["DOCK", "STOCK", "LINE"] {
@@ -60,9 +60,8 @@ const MOVE_WINDOW: u64 = 64;
 /// use traceability_core::event::{EventBody, EventPayload, StoredEvent};
 /// use traceability_core::store::MemoryStore;
 /// # use traceability_core::{Location, LocationId, LocationKind};
-/// let body = EventBody { recorded_at: "2026-03-01T08:00:00Z".parse().unwrap(), actor: "ana".into(),
-///     reason: None, payload: EventPayload::LocationRegistered(Location {
-///         id: LocationId::new("DOCK").unwrap(), kind: LocationKind::Receiving, description: String::new() }) };
+/// let body = EventBody::new("ana", None, EventPayload::LocationRegistered(Location {
+///     id: LocationId::new("DOCK").unwrap(), kind: LocationKind::Receiving, description: String::new() }));
 /// let mut chain = Chain::genesis();
 /// let first = StoredEvent::seal(0, &body, chain.head());
 /// let store = MemoryStore::from_records(vec![first.clone()]);
@@ -88,7 +87,7 @@ impl Chain {
     /// A checker for a log from its first event (seq 0, linking to [`GENESIS_HASH`]).
     ///
     /// ```
-    /// use traceability_core::{audit::Chain, event::GENESIS_HASH};
+    /// use traceability_core::{event::audit::Chain, event::GENESIS_HASH};
     /// assert_eq!((Chain::genesis().next_seq(), Chain::genesis().head()), (0, GENESIS_HASH));
     /// ```
     pub fn genesis() -> Self {
@@ -136,7 +135,7 @@ impl Chain {
     /// the bad event from `store`.
     ///
     /// ```
-    /// use traceability_core::{audit::Chain, store::MemoryStore, Damage, TraceError};
+    /// use traceability_core::{event::audit::Chain, store::MemoryStore, Damage, TraceError};
     /// use traceability_core::event::{chain_hash, StoredEvent, GENESIS_HASH};
     /// let body = "{}".to_string();
     /// let event = StoredEvent { seq: 0, hash: chain_hash(&GENESIS_HASH, 0, &body), body, prev_hash: GENESIS_HASH };
@@ -171,7 +170,7 @@ impl Chain {
     /// positioned after the last one (its head is the hash of the newest event).
     ///
     /// ```
-    /// use traceability_core::{audit::Chain, store::MemoryStore, event::GENESIS_HASH};
+    /// use traceability_core::{event::audit::Chain, store::MemoryStore, event::GENESIS_HASH};
     /// let end = Chain::genesis().verify_rest(&MemoryStore::default()).unwrap();
     /// assert_eq!((end.next_seq(), end.head()), (0, GENESIS_HASH));
     /// ```
@@ -343,7 +342,7 @@ impl Chain {
 /// [`super::checkpoint::Checkpoint`] to detect that too.
 ///
 /// ```
-/// use traceability_core::{audit::verify, store::MemoryStore};
+/// use traceability_core::{event::audit::verify, store::MemoryStore};
 /// assert_eq!(verify(&MemoryStore::default()).unwrap(), 0);
 /// ```
 pub fn verify(store: &dyn RecordSource) -> Result<u64, TraceError> {
@@ -356,7 +355,7 @@ pub fn verify(store: &dyn RecordSource) -> Result<u64, TraceError> {
 /// sequence number after the last one checked).
 ///
 /// ```
-/// use traceability_core::{audit, store::MemoryStore, event::GENESIS_HASH};
+/// use traceability_core::{event::audit, store::MemoryStore, event::GENESIS_HASH};
 /// assert_eq!(audit::verify_from(&MemoryStore::default(), 0, GENESIS_HASH).unwrap(), 0);
 /// ```
 pub fn verify_from(

@@ -159,7 +159,7 @@ impl Checkpoint {
     /// unknown field is [`TraceError::InvalidInput`].
     ///
     /// ```
-    /// use traceability_core::{checkpoint::Checkpoint, ErrorKind};
+    /// use traceability_core::{event::checkpoint::Checkpoint, ErrorKind};
     /// assert_eq!(Checkpoint::from_json("{}").unwrap_err().kind(), ErrorKind::InvalidInput);
     /// ```
     pub fn from_json(json: &str) -> Result<Self, TraceError> {

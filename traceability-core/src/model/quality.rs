@@ -105,7 +105,7 @@ impl LotQuality {
     /// Tests whose latest result failed.
     ///
     /// ```
-    /// assert!(traceability_core::quality::LotQuality::default().failing_tests().is_empty());
+    /// assert!(traceability_core::LotQuality::default().failing_tests().is_empty());
     /// ```
     pub fn failing_tests(&self) -> Vec<&str> {
         let mut latest: Vec<(&str, bool)> = Vec::new();

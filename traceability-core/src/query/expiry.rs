@@ -10,7 +10,7 @@
 //! passed in, never the wall clock.
 //!
 //! ```
-//! use traceability_core::expiry::shelf_life_remaining_pct;
+//! use traceability_core::query::expiry::shelf_life_remaining_pct;
 //! use traceability_core::*;
 //! let lot = Lot { product: ProductId::new("P").unwrap(), number: LotNumber::new("L").unwrap(),
 //!     received_on: "2026-01-01".parse().unwrap(), manufactured_on: Some("2026-01-01".parse().unwrap()),
@@ -73,7 +73,7 @@ impl ExpiryBucket {
     /// The bucket of an expiry date as of a date (usable through the expiry date).
     ///
     /// ```
-    /// use traceability_core::expiry::ExpiryBucket;
+    /// use traceability_core::query::expiry::ExpiryBucket;
     /// let d = |s: &str| s.parse().ok();
     /// let today = "2026-01-01".parse().unwrap();
     /// assert_eq!(ExpiryBucket::of(d("2025-12-31"), today), ExpiryBucket::Expired);
@@ -171,7 +171,7 @@ pub enum ExpiryWindow {
 /// those already expired (negative `days_to_expiry`) — earliest expiry first.
 ///
 /// ```
-/// use traceability_core::expiry::{expiring_lots, ExpiryWindow};
+/// use traceability_core::query::expiry::{expiring_lots, ExpiryWindow};
 /// let rows = expiring_lots(&traceability_core::State::default(), "2026-01-01".parse().unwrap(),
 ///     ExpiryWindow::Days(30), None);
 /// assert!(rows.is_empty());
@@ -214,7 +214,7 @@ pub fn expiring_lots(
 /// without an expiry last.
 ///
 /// ```
-/// use traceability_core::expiry::lot_inventory_by_expiry;
+/// use traceability_core::query::expiry::lot_inventory_by_expiry;
 /// assert!(lot_inventory_by_expiry(&traceability_core::State::default(),
 ///     "2026-01-01".parse().unwrap(), None).is_empty());
 /// ```
@@ -258,7 +258,7 @@ pub struct ExpiryReport {
 /// Builds the expiry report as of a date (optionally for one product).
 ///
 /// ```
-/// use traceability_core::expiry::expiry_report;
+/// use traceability_core::query::expiry::expiry_report;
 /// let r = expiry_report(&traceability_core::State::default(), "2026-01-01".parse().unwrap(), None);
 /// assert_eq!(r.buckets.len(), 8);
 /// ```

@@ -38,7 +38,7 @@ impl SerialQuery {
     /// Every serial whose number contains `text`.
     ///
     /// ```
-    /// assert_eq!(traceability_core::reports::SerialQuery::text("A1").number.as_deref(), Some("A1"));
+    /// assert_eq!(traceability_core::query::reports::SerialQuery::text("A1").number.as_deref(), Some("A1"));
     /// ```
     pub fn text(text: &str) -> Self {
         Self {
@@ -358,7 +358,7 @@ pub struct LotStockRow {
 /// location, product, lot.
 ///
 /// ```
-/// use traceability_core::reports::lot_inventory_by_location;
+/// use traceability_core::query::reports::lot_inventory_by_location;
 /// assert!(lot_inventory_by_location(&traceability_core::State::default(), None, None).is_empty());
 /// ```
 pub fn lot_inventory_by_location(
@@ -411,7 +411,7 @@ pub struct SerialStockRow {
 /// product, serial.
 ///
 /// ```
-/// use traceability_core::reports::serial_inventory_by_location;
+/// use traceability_core::query::reports::serial_inventory_by_location;
 /// assert!(serial_inventory_by_location(&traceability_core::State::default(), None, None).is_empty());
 /// ```
 pub fn serial_inventory_by_location(

@@ -418,7 +418,7 @@ pub fn trace_backward(state: &State, item: &ItemRef) -> Result<BackwardTrace, Tr
 /// once, per customer the shipments, per location the stock to contain.
 ///
 /// ```
-/// use traceability_core::{trace::recall_report, ErrorKind, State};
+/// use traceability_core::{query::trace::recall_report, ErrorKind, State};
 /// let err = recall_report(&State::default(), &[]).unwrap_err();
 /// assert_eq!(err.kind(), ErrorKind::InvalidInput);
 /// ```

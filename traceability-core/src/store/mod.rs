@@ -8,10 +8,11 @@
 mod memory;
 mod sqlite;
 
+pub use crate::event::RecordSource;
 pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 
-use crate::event::{RecordSource, StoredEvent};
+use crate::event::StoredEvent;
 use crate::kernel::error::TraceError;
 
 /// An append-only log of [`StoredEvent`]s with optimistic concurrency; reading is its

@@ -120,9 +120,7 @@ pub fn tracker_from(payloads: Vec<EventPayload>, today: &str) -> Tracker {
         .map(|(seq, payload)| {
             let body = EventBody {
                 recorded_at,
-                actor: "fixture".into(),
-                reason: None,
-                payload,
+                ..EventBody::new("fixture", None, payload)
             };
             let record = StoredEvent::seal(seq as u64, &body, prev);
             prev = record.hash;
