@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use chrono::{Days, NaiveDate};
 use criterion::{criterion_group, Criterion};
-use traceability_core::allocation::{plan, plan_naive, Allocation, AllocationRequest, Strategy};
+use traceability_core::capability::orders::{plan, plan_naive, Allocation};
 use traceability_core::*;
 
 fn env(name: &str, default: usize) -> usize {
@@ -118,8 +118,11 @@ fn dataset(lots: usize, products: usize) -> Vec<EventPayload> {
 
 fn state_of(events: &[EventPayload]) -> State {
     let mut state = State::default();
-    for (seq, e) in events.iter().enumerate() {
-        state.apply(seq as u64, e).expect("generated data is valid");
+    for (seq, payload) in events.iter().enumerate() {
+        let body = EventBody::new("bench", None, payload.clone());
+        state
+            .apply(seq as u64, &body)
+            .expect("generated data is valid");
     }
     state
 }
@@ -201,7 +204,8 @@ fn report() {
             Ok(a) => {
                 let shipment = ShipmentId::new(format!("SH{i}")).unwrap();
                 for e in a.events(&r).iter().chain(ship_events(&a, shipment).iter()) {
-                    state.apply(seq, e).expect("valid");
+                    let body = EventBody::new("bench", None, e.clone());
+                    state.apply(seq, &body).expect("valid");
                     seq += 1;
                 }
             }
@@ -231,9 +235,7 @@ fn report() {
             .map(|(seq, payload)| {
                 let body = EventBody {
                     recorded_at,
-                    actor: "bench".into(),
-                    reason: None,
-                    payload: payload.clone(),
+                    ..EventBody::new("bench", None, payload.clone())
                 };
                 let r = event::StoredEvent::seal(seq as u64, &body, prev);
                 prev = r.hash;

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use traceability_core::*;
 
-fn id<T: std::str::FromStr<Err = TraceError>>(s: &str) -> T {
+fn id<T: std::str::FromStr<Err = InvalidInput>>(s: &str) -> T {
     s.parse().unwrap_or_else(|_| panic!("bench id {s}"))
 }
 

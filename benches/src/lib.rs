@@ -28,9 +28,9 @@ use std::sync::Arc;
 use chrono::{Days, NaiveDate};
 use traceability_core::decide::{decide, Context};
 use traceability_core::{
-    Command, EventPayload, FixedClock, ItemRef, Line, Location, LocationId, LocationKind,
-    LotNumber, LotSpec, OrderId, Output, Party, PartyId, PartyRole, Product, ProductId, Quantity,
-    ShipmentId, State, TraceError, Tracker, Tracking,
+    Allocate, Command, EventBody, FixedClock, ItemRef, Line, Location, LocationId, LocationKind,
+    LotNumber, LotSpec, OrderId, Output, Party, PartyId, PartyRole, Pick, Produce, Product,
+    ProductId, Quantity, ReceiveLot, Ship, ShipmentId, State, TraceError, Tracker, Tracking,
 };
 
 /// Deepest production level (raw lots are level 0).
@@ -320,7 +320,7 @@ pub fn load(commands: &[Command], chunk: usize) -> Result<Tracker, TraceError> {
 /// Validates and applies commands exactly as `execute_batch` does (the same
 /// [`decide`] then [`State::apply`]) but without the event store (no JSON, no hash
 /// chain), returning the state and the events, e.g. to benchmark a replay.
-pub fn load_state(commands: &[Command]) -> Result<(State, Vec<EventPayload>), TraceError> {
+pub fn load_state(commands: &[Command]) -> Result<(State, Vec<EventBody>), TraceError> {
     let mut state = State::default();
     let mut events = Vec::with_capacity(commands.len());
     for command in commands {
@@ -332,9 +332,10 @@ pub fn load_state(commands: &[Command]) -> Result<(State, Vec<EventPayload>), Tr
             },
             command,
         )?;
-        for p in payloads {
-            state.apply(events.len() as u64, &p)?;
-            events.push(p);
+        for payload in payloads {
+            let body = EventBody::new("generator", Some("generated"), payload);
+            state.apply(events.len() as u64, &body)?;
+            events.push(body);
         }
     }
     Ok((state, events))

@@ -8,10 +8,14 @@
 use std::path::{Path, PathBuf};
 
 use traceability_core::Command;
-use traceability_fuzz::{fixture_records, fixture_replayed, scratch_dir, template_db, ACTOR, REASON};
+use traceability_fuzz::{
+    fixture_records, fixture_replayed, scratch_dir, template_db, ACTOR, REASON,
+};
 
 fn corpus(target: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(target);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus")
+        .join(target);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -290,7 +294,10 @@ fn main() {
                         }
                     })
                     .count();
-                eprintln!("command_json/{name}: {accepted}/{} accepted", commands.len());
+                eprintln!(
+                    "command_json/{name}: {accepted}/{} accepted",
+                    commands.len()
+                );
             }
             Err(e) => eprintln!("command_json/{name}: does not decode ({e})"),
         }
@@ -305,31 +312,73 @@ fn main() {
     };
     write(&dir, "file_template", &with_mode(0, template));
     write(&dir, "file_empty", &with_mode(0, b""));
-    write(&dir, "file_text", &with_mode(0, b"this is not a database, just some text"));
+    write(
+        &dir,
+        "file_text",
+        &with_mode(0, b"this is not a database, just some text"),
+    );
     write(&dir, "file_header_only", &with_mode(0, &template[..100]));
-    write(&dir, "file_first_page", &with_mode(0, &template[..4096.min(template.len())]));
+    write(
+        &dir,
+        "file_first_page",
+        &with_mode(0, &template[..4096.min(template.len())]),
+    );
     write(&dir, "patch_page_size", &patch(16, &[0x02, 0x00]));
-    write(&dir, "patch_last_bytes", &patch(template.len() - 40, &[0x7f; 8]));
+    write(
+        &dir,
+        "patch_last_bytes",
+        &patch(template.len() - 40, &[0x7f; 8]),
+    );
     let quantity = find(template, br#""quantity":"20""#).expect("the template holds WO1");
-    write(&dir, "patch_tamper_quantity", &patch(quantity, br#""quantity":"90""#));
+    write(
+        &dir,
+        "patch_tamper_quantity",
+        &patch(quantity, br#""quantity":"90""#),
+    );
     let key = find(template, b"INTEGER PRIMARY KEY").expect("the schema is in the file");
-    write(&dir, "patch_schema_seq_text", &patch(key, b"TEXT    PRIMARY KEY"));
+    write(
+        &dir,
+        "patch_schema_seq_text",
+        &patch(key, b"TEXT    PRIMARY KEY"),
+    );
     let body = find(template, b"body      TEXT").expect("the schema is in the file");
-    write(&dir, "patch_schema_body_blob", &patch(body, b"body      BLOB"));
+    write(
+        &dir,
+        "patch_schema_body_blob",
+        &patch(body, b"body      BLOB"),
+    );
     let records = fixture_records();
-    write(&dir, "body_first_event", &with_mode(2, records[0].body.as_bytes()));
+    write(
+        &dir,
+        "body_first_event",
+        &with_mode(2, records[0].body.as_bytes()),
+    );
     write(&dir, "body_not_json", &with_mode(2, b"{\"recorded_at\":"));
     let mut kinds = std::collections::BTreeSet::new();
     for record in records {
         let value: serde_json::Value = serde_json::from_str(&record.body).unwrap();
-        let kind = value["payload"].as_object().unwrap().keys().next().unwrap().clone();
+        let kind = value["payload"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .next()
+            .unwrap()
+            .clone();
         if kinds.insert(kind.clone()) {
             // Applying the same event again after the fixture: a duplicate, a second
             // shipment, a hold on a held serial...
-            write(&dir, &format!("body_again_{kind}"), &with_mode(3, record.body.as_bytes()));
+            write(
+                &dir,
+                &format!("body_again_{kind}"),
+                &with_mode(3, record.body.as_bytes()),
+            );
         }
     }
-    eprintln!("store_open: template {} bytes, {} event kinds", template.len(), kinds.len());
+    eprintln!(
+        "store_open: template {} bytes, {} event kinds",
+        template.len(),
+        kinds.len()
+    );
 
     let dir = corpus("c_abi_strings");
     for (name, bytes) in c_abi_seeds() {

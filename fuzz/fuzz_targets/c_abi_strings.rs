@@ -129,15 +129,15 @@ fn slice_ptr<T>(v: &[T]) -> *const T {
 
 fn fixture_json() -> &'static CString {
     static JSON: OnceLock<CString> = OnceLock::new();
-    JSON.get_or_init(|| {
-        CString::new(serde_json::to_string(&fixture_commands()).unwrap()).unwrap()
-    })
+    JSON.get_or_init(|| CString::new(serde_json::to_string(&fixture_commands()).unwrap()).unwrap())
 }
 
 fn last_error() -> String {
     let ptr = tr_last_error_message();
     assert!(!ptr.is_null(), "tr_last_error_message returned NULL");
-    unsafe { CStr::from_ptr(ptr) }.to_string_lossy().into_owned()
+    unsafe { CStr::from_ptr(ptr) }
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// The head as JSON (the event count and hash), to compare around a command.
@@ -146,7 +146,12 @@ unsafe fn head(t: *mut tr_tracker) -> Option<String> {
         return None;
     }
     let mut out = null_mut();
-    assert_eq!(tr_head_json(t, &mut out), TR_OK, "tr_head_json: {}", last_error());
+    assert_eq!(
+        tr_head_json(t, &mut out),
+        TR_OK,
+        "tr_head_json: {}",
+        last_error()
+    );
     let text = CStr::from_ptr(out).to_str().unwrap().to_owned();
     tr_string_free(out);
     Some(text)
@@ -167,12 +172,23 @@ enum Out {
 
 /// Checks one call's status, error message and output, and frees the output.
 unsafe fn check(name: &str, status: tr_status, out_kind: Out, out: *mut c_char) {
-    assert_ne!(status, TR_ERR_PANIC, "{name} returned TR_ERR_PANIC: {}", last_error());
+    assert_ne!(
+        status,
+        TR_ERR_PANIC,
+        "{name} returned TR_ERR_PANIC: {}",
+        last_error()
+    );
     let status_name = CStr::from_ptr(tr_status_name(status)).to_str().unwrap();
-    assert_ne!(status_name, "TR_UNKNOWN_STATUS", "{name} returned unknown status {status}");
+    assert_ne!(
+        status_name, "TR_UNKNOWN_STATUS",
+        "{name} returned unknown status {status}"
+    );
     let message = last_error();
     if status == TR_OK {
-        assert!(message.is_empty(), "{name} succeeded but left the error {message:?}");
+        assert!(
+            message.is_empty(),
+            "{name} succeeded but left the error {message:?}"
+        );
         match out_kind {
             Out::None | Out::MaybeText => {}
             Out::Json | Out::Text => assert!(!out.is_null(), "{name} succeeded with a NULL *out"),
@@ -188,8 +204,14 @@ unsafe fn check(name: &str, status: tr_status, out_kind: Out, out: *mut c_char) 
             }
         }
     } else {
-        assert!(!message.is_empty(), "{name} failed with {status_name} but no message");
-        assert!(out.is_null(), "{name} failed with {status_name} but set *out");
+        assert!(
+            !message.is_empty(),
+            "{name} failed with {status_name} but no message"
+        );
+        assert!(
+            out.is_null(),
+            "{name} failed with {status_name} but set *out"
+        );
     }
     tr_string_free(out);
 }
@@ -206,13 +228,26 @@ unsafe fn open_contained(call: &Call) {
         }
     }
     let mut opened: *mut tr_tracker = null_mut();
-    let out = if call.flag(NULL_OUT) { null_mut() } else { &mut opened as *mut _ };
+    let out = if call.flag(NULL_OUT) {
+        null_mut()
+    } else {
+        &mut opened as *mut _
+    };
     let status = tr_tracker_open(path, out);
     assert_ne!(status, TR_ERR_PANIC, "tr_tracker_open: {}", last_error());
-    assert_eq!(status == TR_OK, !opened.is_null(), "tr_tracker_open: handle iff TR_OK");
+    assert_eq!(
+        status == TR_OK,
+        !opened.is_null(),
+        "tr_tracker_open: handle iff TR_OK"
+    );
     if status == TR_OK {
         let mut json = null_mut();
-        check("tr_head_json", tr_head_json(opened, &mut json), Out::Json, json);
+        check(
+            "tr_head_json",
+            tr_head_json(opened, &mut json),
+            Out::Json,
+            json,
+        );
     }
     tr_tracker_free(opened);
     // Leave the scratch directory empty for the next call.
@@ -228,7 +263,11 @@ unsafe fn open_contained(call: &Call) {
 unsafe fn run(t: *mut tr_tracker, c: &Call) -> Option<(&'static str, tr_status, Out, *mut c_char)> {
     let t = if c.flag(NULL_TRACKER) { null_mut() } else { t };
     let mut out: *mut c_char = null_mut();
-    let o: *mut *mut c_char = if c.flag(NULL_OUT) { null_mut() } else { &mut out };
+    let o: *mut *mut c_char = if c.flag(NULL_OUT) {
+        null_mut()
+    } else {
+        &mut out
+    };
     let (a0, a1) = (c.s(0), c.s(1));
     let b = |bit: u8| c.flag(bit);
     let (name, status, kind): (&'static str, tr_status, Out) = match c.op % 54 {
@@ -238,47 +277,107 @@ unsafe fn run(t: *mut tr_tracker, c: &Call) -> Option<(&'static str, tr_status, 
             let s = tr_register_product(t, a0, a1, c.s(2), c.s(3), c.s(4), c.s(5), ptr_of(&shelf));
             ("tr_register_product", s, Out::None)
         }
-        2 => ("tr_register_location", tr_register_location(t, a0, a1, c.s(2), c.s(3), c.s(4)), Out::None),
-        3 => ("tr_register_party", tr_register_party(t, a0, a1, c.s(2), c.s(3), c.s(4)), Out::None),
+        2 => (
+            "tr_register_location",
+            tr_register_location(t, a0, a1, c.s(2), c.s(3), c.s(4)),
+            Out::None,
+        ),
+        3 => (
+            "tr_register_party",
+            tr_register_party(t, a0, a1, c.s(2), c.s(3), c.s(4)),
+            Out::None,
+        ),
         4 => {
             let serials = c.rest(5);
-            let s = tr_expect_serials(t, a0, a1, c.s(2), slice_ptr(&serials), serials.len(), c.s(3), c.s(4));
+            let s = tr_expect_serials(
+                t,
+                a0,
+                a1,
+                c.s(2),
+                slice_ptr(&serials),
+                serials.len(),
+                c.s(3),
+                c.s(4),
+            );
             ("tr_expect_serials", s, Out::None)
         }
         5 => {
             let s = tr_receive_lot(
-                t, a0, a1, c.s(2), c.s(3), c.s(4), c.s(5), c.s(6), c.s(7), c.s(8), c.s(9), c.s(10),
+                t,
+                a0,
+                a1,
+                c.s(2),
+                c.s(3),
+                c.s(4),
+                c.s(5),
+                c.s(6),
+                c.s(7),
+                c.s(8),
+                c.s(9),
+                c.s(10),
             );
             ("tr_receive_lot", s, Out::None)
         }
         6 => {
             let serials = c.rest(6);
             let s = tr_receive_serials(
-                t, a0, a1, c.s(2), slice_ptr(&serials), serials.len(), c.s(3), c.s(4), c.s(5),
+                t,
+                a0,
+                a1,
+                c.s(2),
+                slice_ptr(&serials),
+                serials.len(),
+                c.s(3),
+                c.s(4),
+                c.s(5),
             );
             ("tr_receive_serials", s, Out::None)
         }
         7 => {
             let item = c.item(2, 3);
-            ("tr_move", tr_move(t, a0, a1, &item, c.s(4), c.s(5), c.s(6), b(4)), Out::None)
+            (
+                "tr_move",
+                tr_move(t, a0, a1, &item, c.s(4), c.s(5), c.s(6), b(4)),
+                Out::None,
+            )
         }
         8 => {
             let item = c.item(3, 4);
-            ("tr_allocate", tr_allocate(t, a0, a1, c.s(2), &item, c.s(5), c.s(6)), Out::None)
+            (
+                "tr_allocate",
+                tr_allocate(t, a0, a1, c.s(2), &item, c.s(5), c.s(6)),
+                Out::None,
+            )
         }
         9 => {
             let item = c.item(3, 4);
             let item_ptr = if b(4) { null() } else { &item as *const _ };
-            ("tr_cancel_allocation", tr_cancel_allocation(t, a0, a1, c.s(2), item_ptr), Out::None)
+            (
+                "tr_cancel_allocation",
+                tr_cancel_allocation(t, a0, a1, c.s(2), item_ptr),
+                Out::None,
+            )
         }
         10 => {
             let item = c.item(3, 4);
-            ("tr_pick", tr_pick(t, a0, a1, c.s(2), &item, c.s(5)), Out::None)
+            (
+                "tr_pick",
+                tr_pick(t, a0, a1, c.s(2), &item, c.s(5)),
+                Out::None,
+            )
         }
-        11 => ("tr_ship", tr_ship(t, a0, a1, c.s(2), c.s(3), c.s(4), c.s(5), b(4)), Out::None),
+        11 => (
+            "tr_ship",
+            tr_ship(t, a0, a1, c.s(2), c.s(3), c.s(4), c.s(5), b(4)),
+            Out::None,
+        ),
         12 => {
             let lines = vec![
-                tr_line { item: c.item(3, 4), location: c.s(5), quantity: c.s(6) };
+                tr_line {
+                    item: c.item(3, 4),
+                    location: c.s(5),
+                    quantity: c.s(6)
+                };
                 usize::from(b(4))
             ];
             let outputs = vec![
@@ -292,20 +391,44 @@ unsafe fn run(t: *mut tr_tracker, c: &Call) -> Option<(&'static str, tr_status, 
                 usize::from(b(0x20))
             ];
             let s = tr_produce(
-                t, a0, a1, c.s(2), slice_ptr(&lines), lines.len(), slice_ptr(&outputs), outputs.len(),
-                c.s(11), b(0x10),
+                t,
+                a0,
+                a1,
+                c.s(2),
+                slice_ptr(&lines),
+                lines.len(),
+                slice_ptr(&outputs),
+                outputs.len(),
+                c.s(11),
+                b(0x10),
             );
             ("tr_produce", s, Out::None)
         }
-        13 => ("tr_adjust", tr_adjust(t, a0, a1, c.s(2), c.s(3), c.s(4), c.s(5)), Out::None),
+        13 => (
+            "tr_adjust",
+            tr_adjust(t, a0, a1, c.s(2), c.s(3), c.s(4), c.s(5)),
+            Out::None,
+        ),
         14 => {
             let item = c.item(2, 3);
-            ("tr_scrap", tr_scrap(t, a0, a1, &item, c.s(4), c.s(5)), Out::None)
+            (
+                "tr_scrap",
+                tr_scrap(t, a0, a1, &item, c.s(4), c.s(5)),
+                Out::None,
+            )
         }
-        15 => ("tr_set_lot_active", tr_set_lot_active(t, a0, a1, c.s(2), c.s(3), b(4)), Out::None),
+        15 => (
+            "tr_set_lot_active",
+            tr_set_lot_active(t, a0, a1, c.s(2), c.s(3), b(4)),
+            Out::None,
+        ),
         16 => {
             let item = c.item(4, 5);
-            ("tr_return", tr_return(t, a0, a1, c.s(2), c.s(3), &item, c.s(6), c.s(7)), Out::None)
+            (
+                "tr_return",
+                tr_return(t, a0, a1, c.s(2), c.s(3), &item, c.s(6), c.s(7)),
+                Out::None,
+            )
         }
         17 => {
             let locations = c.rest(7);
@@ -314,8 +437,19 @@ unsafe fn run(t: *mut tr_tracker, c: &Call) -> Option<(&'static str, tr_status, 
                 k => i32::from(k),
             };
             let s = tr_allocate_stock(
-                t, a0, a1, c.s(2), c.s(3), c.s(4), strategy, c.s(5), c.s(6),
-                slice_ptr(&locations), locations.len(), b(0x10), o,
+                t,
+                a0,
+                a1,
+                c.s(2),
+                c.s(3),
+                c.s(4),
+                strategy,
+                c.s(5),
+                c.s(6),
+                slice_ptr(&locations),
+                locations.len(),
+                b(0x10),
+                o,
             );
             ("tr_allocate_stock", s, Out::Json)
         }
@@ -325,25 +459,59 @@ unsafe fn run(t: *mut tr_tracker, c: &Call) -> Option<(&'static str, tr_status, 
         }
         19 => {
             let lots = c.items(2);
-            ("tr_set_lots_active", tr_set_lots_active(t, a0, a1, slice_ptr(&lots), lots.len(), b(0x20)), Out::None)
+            (
+                "tr_set_lots_active",
+                tr_set_lots_active(t, a0, a1, slice_ptr(&lots), lots.len(), b(0x20)),
+                Out::None,
+            )
         }
         20 => {
             let s = tr_record_test_result(
-                t, a0, a1, c.s(2), c.s(3), c.s(4), c.s(5), c.s(6), c.s(7), c.s(8), c.s(9),
+                t,
+                a0,
+                a1,
+                c.s(2),
+                c.s(3),
+                c.s(4),
+                c.s(5),
+                c.s(6),
+                c.s(7),
+                c.s(8),
+                c.s(9),
             );
             ("tr_record_test_result", s, Out::None)
         }
-        21 => ("tr_link_certificate", tr_link_certificate(t, a0, a1, c.s(2), c.s(3), c.s(4), c.s(5)), Out::None),
-        22 => ("tr_set_quality_status", tr_set_quality_status(t, a0, a1, c.s(2), c.s(3), c.s(4)), Out::None),
-        23 => ("tr_execute_json", tr_execute_json(t, a0, a1, c.s(2)), Out::None),
-        24 => ("tr_execute_batch_json", tr_execute_batch_json(t, a0, a1, c.s(2)), Out::None),
+        21 => (
+            "tr_link_certificate",
+            tr_link_certificate(t, a0, a1, c.s(2), c.s(3), c.s(4), c.s(5)),
+            Out::None,
+        ),
+        22 => (
+            "tr_set_quality_status",
+            tr_set_quality_status(t, a0, a1, c.s(2), c.s(3), c.s(4)),
+            Out::None,
+        ),
+        23 => (
+            "tr_execute_json",
+            tr_execute_json(t, a0, a1, c.s(2)),
+            Out::None,
+        ),
+        24 => (
+            "tr_execute_batch_json",
+            tr_execute_batch_json(t, a0, a1, c.s(2)),
+            Out::None,
+        ),
         25 => ("tr_lot_json", tr_lot_json(t, a0, a1, o), Out::Json),
         26 => ("tr_serial_json", tr_serial_json(t, a0, a1, o), Out::Json),
         27 => {
             let item = c.item(0, 1);
             ("tr_history_json", tr_history_json(t, &item, o), Out::Json)
         }
-        28 => ("tr_location_history_json", tr_location_history_json(t, a0, o), Out::Json),
+        28 => (
+            "tr_location_history_json",
+            tr_location_history_json(t, a0, o),
+            Out::Json,
+        ),
         29 => {
             let from = match c.flags & 0x3f {
                 0x3f => u64::MAX,
@@ -355,17 +523,57 @@ unsafe fn run(t: *mut tr_tracker, c: &Call) -> Option<(&'static str, tr_status, 
         30 => ("tr_head_json", tr_head_json(t, o), Out::Json),
         31 => {
             let within = c.number(2);
-            ("tr_expiring_lots_json", tr_expiring_lots_json(t, a0, ptr_of(&within), a1, o), Out::Json)
+            (
+                "tr_expiring_lots_json",
+                tr_expiring_lots_json(t, a0, ptr_of(&within), a1, o),
+                Out::Json,
+            )
         }
-        32 => ("tr_expiry_report_json", tr_expiry_report_json(t, a0, a1, o), Out::Json),
-        33 => ("tr_lot_inventory_by_expiry_json", tr_lot_inventory_by_expiry_json(t, a0, a1, o), Out::Json),
-        34 => ("tr_shelf_life_remaining_pct", tr_shelf_life_remaining_pct(t, a0, a1, c.s(2), o), Out::MaybeText),
-        35 => ("tr_certificate_of_analysis_json", tr_certificate_of_analysis_json(t, a0, a1, o), Out::Json),
-        36 => ("tr_lot_quality_json", tr_lot_quality_json(t, a0, a1, o), Out::Json),
-        37 => ("tr_find_serials_json", tr_find_serials_json(t, a0, a1, c.s(2), o), Out::Json),
-        38 => ("tr_serial_history_json", tr_serial_history_json(t, a0, a1, o), Out::Json),
-        39 => ("tr_lot_movements_json", tr_lot_movements_json(t, a0, a1, o), Out::Json),
-        40 => ("tr_lot_inventory_by_location_json", tr_lot_inventory_by_location_json(t, a0, a1, o), Out::Json),
+        32 => (
+            "tr_expiry_report_json",
+            tr_expiry_report_json(t, a0, a1, o),
+            Out::Json,
+        ),
+        33 => (
+            "tr_lot_inventory_by_expiry_json",
+            tr_lot_inventory_by_expiry_json(t, a0, a1, o),
+            Out::Json,
+        ),
+        34 => (
+            "tr_shelf_life_remaining_pct",
+            tr_shelf_life_remaining_pct(t, a0, a1, c.s(2), o),
+            Out::MaybeText,
+        ),
+        35 => (
+            "tr_certificate_of_analysis_json",
+            tr_certificate_of_analysis_json(t, a0, a1, o),
+            Out::Json,
+        ),
+        36 => (
+            "tr_lot_quality_json",
+            tr_lot_quality_json(t, a0, a1, o),
+            Out::Json,
+        ),
+        37 => (
+            "tr_find_serials_json",
+            tr_find_serials_json(t, a0, a1, c.s(2), o),
+            Out::Json,
+        ),
+        38 => (
+            "tr_serial_history_json",
+            tr_serial_history_json(t, a0, a1, o),
+            Out::Json,
+        ),
+        39 => (
+            "tr_lot_movements_json",
+            tr_lot_movements_json(t, a0, a1, o),
+            Out::Json,
+        ),
+        40 => (
+            "tr_lot_inventory_by_location_json",
+            tr_lot_inventory_by_location_json(t, a0, a1, o),
+            Out::Json,
+        ),
         41 => (
             "tr_serial_inventory_by_location_json",
             tr_serial_inventory_by_location_json(t, a0, a1, o),
@@ -373,23 +581,43 @@ unsafe fn run(t: *mut tr_tracker, c: &Call) -> Option<(&'static str, tr_status, 
         ),
         42 => {
             let item = c.item(0, 1);
-            ("tr_trace_forward_json", tr_trace_forward_json(t, &item, o), Out::Json)
+            (
+                "tr_trace_forward_json",
+                tr_trace_forward_json(t, &item, o),
+                Out::Json,
+            )
         }
         43 => {
             let item = c.item(0, 1);
-            ("tr_trace_backward_json", tr_trace_backward_json(t, &item, o), Out::Json)
+            (
+                "tr_trace_backward_json",
+                tr_trace_backward_json(t, &item, o),
+                Out::Json,
+            )
         }
         44 => {
             let items = c.items(0);
-            ("tr_recall_report_json", tr_recall_report_json(t, slice_ptr(&items), items.len(), o), Out::Json)
+            (
+                "tr_recall_report_json",
+                tr_recall_report_json(t, slice_ptr(&items), items.len(), o),
+                Out::Json,
+            )
         }
         45 | 46 => {
             let item = c.item(0, 1);
             let format = i32::from((c.flags >> 2) & 3);
             if c.op % 54 == 45 {
-                ("tr_trace_forward_render", tr_trace_forward_render(t, &item, format, o), Out::Text)
+                (
+                    "tr_trace_forward_render",
+                    tr_trace_forward_render(t, &item, format, o),
+                    Out::Text,
+                )
             } else {
-                ("tr_trace_backward_render", tr_trace_backward_render(t, &item, format, o), Out::Text)
+                (
+                    "tr_trace_backward_render",
+                    tr_trace_backward_render(t, &item, format, o),
+                    Out::Text,
+                )
             }
         }
         47 => {
@@ -405,11 +633,19 @@ unsafe fn run(t: *mut tr_tracker, c: &Call) -> Option<(&'static str, tr_status, 
         }
         49 => {
             let items = c.items(2);
-            ("tr_place_hold", tr_place_hold(t, a0, a1, slice_ptr(&items), items.len()), Out::None)
+            (
+                "tr_place_hold",
+                tr_place_hold(t, a0, a1, slice_ptr(&items), items.len()),
+                Out::None,
+            )
         }
         50 => {
             let items = c.items(2);
-            ("tr_release_hold", tr_release_hold(t, a0, a1, slice_ptr(&items), items.len()), Out::None)
+            (
+                "tr_release_hold",
+                tr_release_hold(t, a0, a1, slice_ptr(&items), items.len()),
+                Out::None,
+            )
         }
         51 => {
             open_contained(c);
@@ -446,7 +682,11 @@ fuzz_target!(|data: &[u8]| {
             "fixture: {}",
             last_error()
         );
-        for call in data.split(|&b| b == 0xFF).take(MAX_CALLS).filter_map(Call::parse) {
+        for call in data
+            .split(|&b| b == 0xFF)
+            .take(MAX_CALLS)
+            .filter_map(Call::parse)
+        {
             let before = head(t);
             let Some((name, status, kind, out)) = run(t, &call) else {
                 continue;

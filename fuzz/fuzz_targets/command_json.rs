@@ -19,7 +19,11 @@ fn check_one(tracker: &mut Tracker, command: &Command) -> bool {
     let (before_state, before_head) = (tracker.state().clone(), tracker.head());
     match tracker.execute(ACTOR, Some(REASON), command) {
         Err(_) => {
-            assert_eq!(tracker.head(), before_head, "refused command changed the log: {command:?}");
+            assert_eq!(
+                tracker.head(),
+                before_head,
+                "refused command changed the log: {command:?}"
+            );
             assert!(
                 tracker.state() == &before_state,
                 "refused command changed the state: {command:?}"
@@ -59,13 +63,26 @@ fuzz_target!(|data: &[u8]| {
     match batch.execute_batch(ACTOR, Some(REASON), &commands) {
         Err(e) => {
             assert_eq!(batch.head(), before_head, "refused batch changed the log");
-            assert!(batch.state() == &before_state, "refused batch changed the state");
-            assert!(!all_accepted, "batch refused ({e}) but each command was accepted");
+            assert!(
+                batch.state() == &before_state,
+                "refused batch changed the state"
+            );
+            assert!(
+                !all_accepted,
+                "batch refused ({e}) but each command was accepted"
+            );
         }
         Ok(_) => {
             assert_replays_equal(&batch, &"the batch");
-            assert!(all_accepted, "batch accepted but a command was refused one by one");
-            assert_eq!(batch.head(), one_by_one.head(), "batch and one-by-one logs differ");
+            assert!(
+                all_accepted,
+                "batch accepted but a command was refused one by one"
+            );
+            assert_eq!(
+                batch.head(),
+                one_by_one.head(),
+                "batch and one-by-one logs differ"
+            );
             assert!(
                 batch.state() == one_by_one.state(),
                 "batch and one-by-one states differ"

@@ -21,8 +21,7 @@ use libfuzzer_sys::fuzz_target;
 use traceability_core::store::MemoryStore;
 use traceability_core::{Command, Location, LocationKind, Tracker};
 use traceability_fuzz::{
-    clock, fixture_records, remove_db, scratch_dir, sealed_raw, template_db, ACTOR, GENESIS,
-    REASON,
+    clock, fixture_records, remove_db, scratch_dir, sealed_raw, template_db, ACTOR, GENESIS, REASON,
 };
 
 /// Exercises an opened tracker a little: none of this may panic.

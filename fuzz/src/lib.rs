@@ -25,7 +25,7 @@ pub fn clock() -> Arc<FixedClock> {
     Arc::new(FixedClock::new(NOW.parse().expect("valid instant")))
 }
 
-fn id<T: std::str::FromStr<Err = TraceError>>(s: &str) -> T {
+fn id<T: std::str::FromStr<Err = InvalidInput>>(s: &str) -> T {
     s.parse().expect("fixture ids are valid")
 }
 
@@ -220,7 +220,7 @@ pub fn fixture_commands() -> Vec<Command> {
         quantity: Quantity::ONE,
     }));
     c.push(Command::RecordTestResult(RecordTestResult {
-        lot: expiry::LotKey {
+        lot: LotKey {
             product: id("CHOC"),
             lot: id("K1"),
         },
@@ -252,7 +252,11 @@ pub fn fixture_tracker() -> Tracker {
 /// The fixture's event records, computed once per process.
 pub fn fixture_records() -> &'static [StoredEvent] {
     static RECORDS: OnceLock<Vec<StoredEvent>> = OnceLock::new();
-    RECORDS.get_or_init(|| fixture_tracker().stored_events(0).expect("memory store reads"))
+    RECORDS.get_or_init(|| {
+        fixture_tracker()
+            .stored_events(0)
+            .expect("memory store reads")
+    })
 }
 
 /// A tracker replayed from the fixture's records (cheaper than executing the fixture's
@@ -310,7 +314,8 @@ pub fn template_db(dir: &Path) -> &'static [u8] {
             let mut t = Tracker::open(&path).expect("a new SQLite store opens");
             t.set_clock(clock());
             for record in fixture_commands() {
-                t.execute(ACTOR, Some(REASON), &record).expect("fixture accepted");
+                t.execute(ACTOR, Some(REASON), &record)
+                    .expect("fixture accepted");
             }
         } // closing checkpoints the WAL into the main file
         let bytes = std::fs::read(&path).expect("template readable");

@@ -73,6 +73,7 @@ pub use engine::{Committed, OpenOptions, Tracker};
 pub use event::{Event, EventBody, EventPayload};
 pub use kernel::clock::{Clock, FixedClock, SystemClock};
 pub use kernel::error::{Damage, ErrorKind, StorageError, TraceError};
+pub use kernel::invalid::InvalidInput;
 pub use model::*;
 pub use query::trace::{trace_backward, trace_forward, BackwardTrace, ForwardTrace, RecallReport};
 pub use state::State;
