@@ -1,5 +1,6 @@
 //! Allocation rules, each with a hand-checked case, plus invariants under proptest.
 
+mod scenario;
 mod stockroom;
 
 use proptest::prelude::*;

@@ -1,5 +1,6 @@
 //! Expiry and shelf life, bulk lot updates, quality records, lookups and reports.
 
+mod scenario;
 mod stockroom;
 
 use stockroom::*;

@@ -1,12 +1,10 @@
-//! Fixtures shared by the allocation, expiry, quality and report tests: a stockroom built
-//! from events written straight into a store (holds and dates set directly).
+//! Fixtures shared by the allocation, expiry, quality and report tests: a stockroom given
+//! as events (see [`crate::scenario`]), with holds and dates set directly.
 #![allow(dead_code)]
 
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use traceability_core::event::{StoredEvent, GENESIS_HASH};
-use traceability_core::store::MemoryStore;
 use traceability_core::*;
 
 pub fn d(s: &str) -> NaiveDate {
@@ -109,25 +107,9 @@ pub fn received(lot: Lot) -> EventPayload {
 }
 
 /// A tracker whose log holds exactly these events (replayed), with the clock at `today`.
-/// This is how tests create states the public commands of this branch cannot reach
-/// (e.g. a lot on recall hold).
+/// This is how tests create states the public commands cannot reach directly.
 pub fn tracker_from(payloads: Vec<EventPayload>, today: &str) -> Tracker {
-    let recorded_at = format!("{today}T08:00:00Z").parse().unwrap();
-    let mut prev = GENESIS_HASH;
-    let records = payloads
-        .into_iter()
-        .enumerate()
-        .map(|(seq, payload)| {
-            let body = EventBody {
-                recorded_at,
-                ..EventBody::new("fixture", None, payload)
-            };
-            let record = StoredEvent::seal(seq as u64, &body, prev);
-            prev = record.hash;
-            record
-        })
-        .collect();
-    Tracker::with_store(Box::new(MemoryStore::from_records(records)), clock(today)).unwrap()
+    crate::scenario::given_on(payloads, today).tracker()
 }
 
 pub fn available(t: &Tracker, number: &str) -> Quantity {
