@@ -505,10 +505,7 @@ fn history(t: &Tracker) -> Result {
         if link.from == flour {
             println!(
                 "   {} -> {} ({} kg, {})",
-                link.from,
-                link.to,
-                link.quantity,
-                link.work_order
+                link.from, link.to, link.quantity, link.work_order
             );
         }
     }

@@ -7,8 +7,8 @@ use proptest::prelude::*;
 use proptest::strategy::Strategy as _;
 use stockroom::*;
 use traceability_core::capability::orders::{ineligibility, plan, plan_naive, Allocation};
-use traceability_core::*;
 use traceability_core::Strategy;
+use traceability_core::*;
 
 fn req(n: i64, strategy: Strategy) -> AllocationRequest {
     AllocationRequest::new(pid("MILK"), q(n), order("SO1"), strategy)
@@ -74,7 +74,10 @@ fn fefo_skips_expired_quarantined_and_held_lots() {
     assert_eq!(a.shortfall, Quantity::ZERO);
     assert_eq!(available(&t, "G1"), q(0));
     assert_eq!(available(&t, "G3"), q(98));
-    assert_eq!(query::orders::reservations(t.state(), &order("SO1")).len(), 3);
+    assert_eq!(
+        query::orders::reservations(t.state(), &order("SO1")).len(),
+        3
+    );
     // Same result through the naive reference on the state before.
     let fresh = fefo_fixture();
     let naive = plan_naive(fresh.state(), d(TODAY), &req(12, Strategy::Fefo)).unwrap();
@@ -241,11 +244,13 @@ fn pick_of_a_different_lot_moves_the_allocation_when_it_is_eligible() {
     let mut t = fefo_fixture();
     t.allocate("ana", None, &req(4, Strategy::Fefo)).unwrap(); // 4 of G1
     assert_eq!(available(&t, "G1"), q(1));
-    let pick = |lot: &str, n: i64| Command::Pick(Pick {
-        order: order("SO1"),
-        item: ItemRef::lot("MILK", lot).unwrap(),
-        quantity: q(n),
-    });
+    let pick = |lot: &str, n: i64| {
+        Command::Pick(Pick {
+            order: order("SO1"),
+            item: ItemRef::lot("MILK", lot).unwrap(),
+            quantity: q(n),
+        })
+    };
     // Ineligible scans are refused with a clear error, and change nothing.
     assert_eq!(
         t.execute("ana", None, &pick("Q", 1)).unwrap_err().kind(),
@@ -294,7 +299,10 @@ fn pick_of_a_different_lot_moves_the_allocation_when_it_is_eligible() {
     .unwrap();
     let g2 = t.state().lot(&pid("MILK"), &lotn("G2")).unwrap();
     assert_eq!(g2.on_hand(), q(2));
-    assert_eq!(query::orders::reservations(t.state(), &order("SO1")).len(), 1);
+    assert_eq!(
+        query::orders::reservations(t.state(), &order("SO1")).len(),
+        1
+    );
 }
 
 #[test]
@@ -353,13 +361,15 @@ fn an_expired_lot_is_never_shipped_without_an_override() {
         }),
     )
     .unwrap();
-    let ship = |over: bool| Command::Ship(Ship {
-        shipment: ShipmentId::new("SH1").unwrap(),
-        order: order("SO1"),
-        customer: PartyId::new("C1").unwrap(),
-        shipped_on: Some(d("2026-01-13")),
-        override_expiry: over,
-    });
+    let ship = |over: bool| {
+        Command::Ship(Ship {
+            shipment: ShipmentId::new("SH1").unwrap(),
+            order: order("SO1"),
+            customer: PartyId::new("C1").unwrap(),
+            shipped_on: Some(d("2026-01-13")),
+            override_expiry: over,
+        })
+    };
     assert_eq!(
         t.execute("ana", None, &ship(false)).unwrap_err().kind(),
         ErrorKind::ExpiredLot

@@ -147,9 +147,8 @@ fn every_layer_uses_only_the_layers_before_it() {
 
 #[test]
 fn capabilities_never_use_each_other() {
-    let is_capability = |m: &Module| {
-        m.len() == 2 && m[0] == "capability" && m[1] != SHARED_CAPABILITY
-    };
+    let is_capability =
+        |m: &Module| m.len() == 2 && m[0] == "capability" && m[1] != SHARED_CAPABILITY;
     let mut violations = Vec::new();
     for (from, targets) in dependencies() {
         if !is_capability(&from) {

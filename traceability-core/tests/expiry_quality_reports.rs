@@ -177,19 +177,23 @@ fn bulk_status_change() {
 fn quality_tests_certificates_and_decisions() {
     let mut t = fixture();
     let key = LotKey::new("MILK", "X2").unwrap();
-    let test = |value: &str| Command::RecordTestResult(RecordTestResult {
-        lot: key.clone(),
-        test: "fat".into(),
-        value: value.parse().unwrap(),
-        unit: "%".into(),
-        spec_min: Some("3.0".parse().unwrap()),
-        spec_max: Some("3.8".parse().unwrap()),
-        tested_on: None,
-    });
-    let set = |status| Command::SetQualityStatus(SetQualityStatus {
-        lot: key.clone(),
-        status,
-    });
+    let test = |value: &str| {
+        Command::RecordTestResult(RecordTestResult {
+            lot: key.clone(),
+            test: "fat".into(),
+            value: value.parse().unwrap(),
+            unit: "%".into(),
+            spec_min: Some("3.0".parse().unwrap()),
+            spec_max: Some("3.8".parse().unwrap()),
+            tested_on: None,
+        })
+    };
+    let set = |status| {
+        Command::SetQualityStatus(SetQualityStatus {
+            lot: key.clone(),
+            status,
+        })
+    };
     t.execute("qa", Some("sampling"), &set(QualityStatus::Quarantine))
         .unwrap();
     t.execute("qa", None, &test("4.1")).unwrap();

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
+use proptest::strategy::Strategy;
 use traceability_core::query::trace::recall_report;
 use traceability_core::*;
 
@@ -420,12 +421,14 @@ fn recall_reports_and_hold_blocks_affected_only() {
     assert!(report.hold_seq.is_some());
     assert!(report.to_mermaid().contains("C2"));
 
-    let alloc = |item: &ItemRef| Command::Allocate(Allocate {
-        order: OrderId::new("SO-Y").unwrap(),
-        item: item.clone(),
-        location: None,
-        quantity: q(1),
-    });
+    let alloc = |item: &ItemRef| {
+        Command::Allocate(Allocate {
+            order: OrderId::new("SO-Y").unwrap(),
+            item: item.clone(),
+            location: None,
+            quantity: q(1),
+        })
+    };
     for held in [&a, &f] {
         let e = w.t.execute("x", None, &alloc(held)).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::NotUsable, "{held}");

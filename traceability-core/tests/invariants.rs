@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use common::*;
 use proptest::prelude::*;
+use proptest::strategy::Strategy;
 use traceability_core::store::{EventStore, MemoryStore, SqliteStore};
 use traceability_core::*;
 
@@ -273,7 +274,8 @@ fn to_command(op: &Op, state: &State) -> Command {
             })
         }
         Op::Ship { order: o } => Command::Ship(Ship {
-            shipment: ShipmentId::new(format!("SH{}", query::orders::shipments(state).len())).unwrap(),
+            shipment: ShipmentId::new(format!("SH{}", query::orders::shipments(state).len()))
+                .unwrap(),
             order: order_id(o),
             customer: PartyId::new("SHOP").unwrap(),
             shipped_on: None,

@@ -222,13 +222,15 @@ fn expired_lots_cannot_reach_customers_or_production_without_an_override_and_a_r
     assert_eq!(err.kind(), ErrorKind::ExpiredLot);
     assert!(err.to_string().contains("expired on 2026-02-28"), "{err}");
 
-    let to_line = |override_expiry| Command::Move(Move {
-        item: lot("FLOUR", "OLD"),
-        from: loc("STOCK"),
-        to: loc("LINE"),
-        quantity: qty("1"),
-        override_expiry,
-    });
+    let to_line = |override_expiry| {
+        Command::Move(Move {
+            item: lot("FLOUR", "OLD"),
+            from: loc("STOCK"),
+            to: loc("LINE"),
+            quantity: qty("1"),
+            override_expiry,
+        })
+    };
     assert_eq!(plant.reject(to_line(false)).kind(), ErrorKind::ExpiredLot);
     // An override needs a reason ...
     let err = plant
@@ -368,12 +370,14 @@ fn adjustments_and_scrap_need_a_reason_and_respect_reservations() {
     let mut plant = Plant::new();
     plant.receive_lot("FLOUR", "F1", "10", "STOCK").unwrap();
     plant.allocate("SO1", lot("FLOUR", "F1"), "6").unwrap();
-    let adjust = |delta: &str| Command::Adjust(Adjust {
-        product: pid("FLOUR"),
-        lot: LotNumber::new("F1").unwrap(),
-        location: loc("STOCK"),
-        delta: qty(delta),
-    });
+    let adjust = |delta: &str| {
+        Command::Adjust(Adjust {
+            product: pid("FLOUR"),
+            lot: LotNumber::new("F1").unwrap(),
+            location: loc("STOCK"),
+            delta: qty(delta),
+        })
+    };
     assert_eq!(
         plant
             .tracker
@@ -404,13 +408,15 @@ fn customers_return_at_most_what_they_were_shipped() {
     plant.allocate("SO1", lot("FLOUR", "F1"), "4").unwrap();
     plant.pick("SO1", lot("FLOUR", "F1"), "4").unwrap();
     plant.ship("SH1", "SO1").unwrap();
-    let ret = |quantity: &str| Command::Return(Return {
-        rma: ReturnId::new("RMA1").unwrap(),
-        customer: PartyId::new("SHOP").unwrap(),
-        item: lot("FLOUR", "F1"),
-        location: loc("QA"),
-        quantity: qty(quantity),
-    });
+    let ret = |quantity: &str| {
+        Command::Return(Return {
+            rma: ReturnId::new("RMA1").unwrap(),
+            customer: PartyId::new("SHOP").unwrap(),
+            item: lot("FLOUR", "F1"),
+            location: loc("QA"),
+            quantity: qty(quantity),
+        })
+    };
     assert_eq!(plant.reject(ret("5")).kind(), ErrorKind::InsufficientStock);
     plant.run(ret("1.5")).unwrap();
     assert_eq!(plant.on_hand("FLOUR", "F1"), qty("7.5"));
@@ -421,11 +427,13 @@ fn customers_return_at_most_what_they_were_shipped() {
 fn unusable_lots_cannot_be_allocated() {
     let mut plant = Plant::new();
     plant.receive_lot("FLOUR", "F1", "10", "STOCK").unwrap();
-    let set_active = |active| Command::SetLotActive(SetLotActive {
-        product: pid("FLOUR"),
-        lot: LotNumber::new("F1").unwrap(),
-        active,
-    });
+    let set_active = |active| {
+        Command::SetLotActive(SetLotActive {
+            product: pid("FLOUR"),
+            lot: LotNumber::new("F1").unwrap(),
+            active,
+        })
+    };
     assert_eq!(
         plant
             .tracker
@@ -464,7 +472,10 @@ fn allocation_picking_and_shipping_split_across_locations() {
         .move_item(lot("FLOUR", "F1"), "DOCK", "STOCK", "4")
         .unwrap();
     plant.allocate("SO1", lot("FLOUR", "F1"), "8").unwrap();
-    assert_eq!(query::orders::reservations(plant.tracker.state(), &order("SO1")).len(), 2);
+    assert_eq!(
+        query::orders::reservations(plant.tracker.state(), &order("SO1")).len(),
+        2
+    );
     assert_eq!(
         plant
             .reject(Command::Allocate(Allocate {
@@ -509,14 +520,16 @@ fn allocation_picking_and_shipping_split_across_locations() {
 #[test]
 fn a_batch_is_all_or_nothing_and_sees_its_own_effects() {
     let mut plant = Plant::new();
-    let receive = |number: &str| Command::ReceiveLot(ReceiveLot {
-        spec: LotSpec::new(pid("FLOUR"), LotNumber::new(number).unwrap()),
-        quantity: qty("5"),
-        location: loc("DOCK"),
-        supplier: None,
-        received_on: None,
-        reference: None,
-    });
+    let receive = |number: &str| {
+        Command::ReceiveLot(ReceiveLot {
+            spec: LotSpec::new(pid("FLOUR"), LotNumber::new(number).unwrap()),
+            quantity: qty("5"),
+            location: loc("DOCK"),
+            supplier: None,
+            received_on: None,
+            reference: None,
+        })
+    };
     let before = plant.tracker.state().clone();
     let err = plant
         .tracker

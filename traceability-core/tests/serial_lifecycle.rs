@@ -90,10 +90,12 @@ fn attempt(plant: &mut Plant, to: SerialStatus) -> Result<Committed, TraceError>
             _ => plant.receive_serials("PUMP", &[SN], "DOCK"),
         },
         InInventory => match plant.serial_status("PUMP", SN) {
-            Some(Allocated) | Some(Picked) => plant.run(Command::CancelAllocation(CancelAllocation {
-                order: order("SO1"),
-                item: Some(sn),
-            })),
+            Some(Allocated) | Some(Picked) => {
+                plant.run(Command::CancelAllocation(CancelAllocation {
+                    order: order("SO1"),
+                    item: Some(sn),
+                }))
+            }
             _ => {
                 let to = if here.as_str() == "STOCK" {
                     "STAGE"
@@ -106,7 +108,10 @@ fn attempt(plant: &mut Plant, to: SerialStatus) -> Result<Committed, TraceError>
         Allocated => plant.allocate("SO1", sn, "1"),
         Picked => plant.pick("SO1", sn, "1"),
         Shipped => {
-            let shipment = format!("SHIP{}", query::orders::shipments(plant.tracker.state()).len() + 1);
+            let shipment = format!(
+                "SHIP{}",
+                query::orders::shipments(plant.tracker.state()).len() + 1
+            );
             plant.ship(&shipment, "SO1")
         }
         Consumed => plant.run(Command::Produce(Produce {

@@ -124,12 +124,12 @@ fn verify_finds_altered_removed_inserted_and_reordered_events() {
         event::audit::verify(&MemoryStore::from_records(records.clone())).unwrap(),
         records.len() as u64
     );
-    let tampered_at =
-        |records: Vec<event::StoredEvent>| match event::audit::verify(&MemoryStore::from_records(records))
-        {
-            Err(TraceError::Tampered { seq, .. }) => seq,
-            other => panic!("tampering not detected: {other:?}"),
-        };
+    let tampered_at = |records: Vec<event::StoredEvent>| match event::audit::verify(
+        &MemoryStore::from_records(records),
+    ) {
+        Err(TraceError::Tampered { seq, .. }) => seq,
+        other => panic!("tampering not detected: {other:?}"),
+    };
 
     let receipt = records
         .iter()

@@ -35,14 +35,16 @@ const EVENTS: u64 = 116;
 fn populate(plant: &mut Plant) {
     plant.receive_lot("FLOUR", "F1", "100", "DOCK").unwrap();
     let receipts: Vec<Command> = (0..100)
-        .map(|i| Command::ReceiveLot(ReceiveLot {
-            spec: LotSpec::new(pid("SUGAR"), LotNumber::new(format!("S{i:03}")).unwrap()),
-            quantity: qty("5"),
-            location: loc("DOCK"),
-            supplier: None,
-            received_on: None,
-            reference: None,
-        }))
+        .map(|i| {
+            Command::ReceiveLot(ReceiveLot {
+                spec: LotSpec::new(pid("SUGAR"), LotNumber::new(format!("S{i:03}")).unwrap()),
+                quantity: qty("5"),
+                location: loc("DOCK"),
+                supplier: None,
+                received_on: None,
+                reference: None,
+            })
+        })
         .collect();
     plant
         .tracker
@@ -615,7 +617,8 @@ fn the_classifier_on_in_memory_records() {
     let mut plant = Plant::new();
     populate(&mut plant);
     let records = plant.tracker.stored_events(0).unwrap();
-    let check = |records: Vec<StoredEvent>| event::audit::verify(&MemoryStore::from_records(records));
+    let check =
+        |records: Vec<StoredEvent>| event::audit::verify(&MemoryStore::from_records(records));
 
     let mut swapped = records.clone();
     swapped.swap(10, 11);

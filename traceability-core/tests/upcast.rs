@@ -87,8 +87,8 @@ fn a_schema_1_log_replays_to_the_state_of_today() {
 
 #[test]
 fn new_events_extend_a_schema_1_log_under_schema_2() {
-    let mut old = Tracker::with_store(Box::new(MemoryStore::from_records(v1_records())), clock())
-        .unwrap();
+    let mut old =
+        Tracker::with_store(Box::new(MemoryStore::from_records(v1_records())), clock()).unwrap();
     let first = old.head().0;
     old.execute(
         "qa",

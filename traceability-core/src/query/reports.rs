@@ -141,8 +141,8 @@ pub struct Movement {
 
 pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
     let base = |action| Movement::of(event, action);
-    let from_line = |action, line: &Line| Movement::of(event, action).from_line(line);
-    let to_line = |action, line: &Line| Movement::of(event, action).to_line(line);
+    let from_line = |action, line: &Line| Movement::of(event, action).taken_from(line);
+    let to_line = |action, line: &Line| Movement::of(event, action).put_into(line);
     let reservation = |action, order: &OrderId, line: &Line| Movement {
         order: Some(order.clone()),
         ..from_line(action, line)
@@ -273,7 +273,7 @@ impl Movement {
     }
 
     /// Taken out of the line's location.
-    fn from_line(self, line: &Line) -> Self {
+    fn taken_from(self, line: &Line) -> Self {
         Self {
             from: Some(line.location.clone()),
             quantity: Some(line.quantity),
@@ -282,7 +282,7 @@ impl Movement {
     }
 
     /// Put into the line's location.
-    fn to_line(self, line: &Line) -> Self {
+    fn put_into(self, line: &Line) -> Self {
         Self {
             to: Some(line.location.clone()),
             quantity: Some(line.quantity),

@@ -114,8 +114,15 @@ impl Then {
             Err(e) => e,
         };
         assert_eq!(err.kind(), kind, "{err}");
-        assert!(self.tracker.state() == &self.state, "a refused command changed the state");
-        assert_eq!(self.tracker.head(), self.head, "a refused command changed the log");
+        assert!(
+            self.tracker.state() == &self.state,
+            "a refused command changed the state"
+        );
+        assert_eq!(
+            self.tracker.head(),
+            self.head,
+            "a refused command changed the log"
+        );
         err
     }
 }
