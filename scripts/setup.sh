@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on a bare Debian machine, skipping what is
 # already there: a C toolchain and valgrind (Debian packages) and Python's venv. Rust
-# itself (cargo, rustc >= 1.85) must be installed; crates and PyPI packages are fetched
+# itself (cargo, rustc >= 1.86) must be installed; its rustfmt and clippy components
+# are added through rustup when missing; crates and PyPI packages are fetched
 # by cargo and by tests/python/run.sh.
 # `setup.sh --demo` installs only what the Rust demo needs (a C compiler for SQLite).
 set -euo pipefail
@@ -9,7 +10,7 @@ demo_only=false
 [ "${1:-}" = "--demo" ] && demo_only=true
 
 if ! command -v cargo >/dev/null; then
-    echo "error: cargo not found: install Rust (rustup, stable >= 1.85) first" >&2
+    echo "error: cargo not found: install Rust (rustup, stable >= 1.86) first" >&2
     exit 1
 fi
 
@@ -29,4 +30,9 @@ if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
     $sudo_cmd apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! $demo_only; then
+    cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+    cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 fi
