@@ -9,6 +9,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 echo "== Rust formatting and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p traceability-core
 
 echo "== Rust tests"
 cargo test --release --workspace --exclude traceability-py

@@ -1,6 +1,6 @@
 //! Allocation: reserve stock of a *product* for an order by FEFO, FIFO or LIFO.
 //!
-//! [`Command::AllocateStock`] (or [`Tracker::allocate`], which also returns what was
+//! [`Command::AllocateStock`] (or [`crate::Tracker::allocate`], which also returns what was
 //! reserved) picks lots — or serials, for serial-tracked products — in strategy order:
 //!
 //! * **FEFO**: earliest removal date, else expiry date, first; lots without either last.

@@ -11,7 +11,7 @@ use crate::query::trace::{recall_report, RecallReport};
 
 impl Tracker {
     /// Allocates stock by [`Command::AllocateStock`] and returns what was reserved.
-    /// On any error nothing changes. See the [module docs](self) for the rules.
+    /// On any error nothing changes. See [`crate::capability::orders`] for the rules.
     ///
     /// ```
     /// use traceability_core::*;
@@ -68,7 +68,7 @@ impl Tracker {
 
     /// [`Self::recall`] under a recall number of the caller's (`None`: the next free
     /// `RC-000001`, `RC-000002`, ...). The recall is recorded as one
-    /// [`EventPayload::Recalled`] event, held or not, and kept in
+    /// [`crate::EventPayload::Recalled`] event, held or not, and kept in
     /// [`crate::State::recalls`].
     pub fn recall_as(
         &mut self,

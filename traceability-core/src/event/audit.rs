@@ -10,7 +10,7 @@
 //!
 //! The first record that fails is reported as [`TraceError::Tampered`] with its `seq`
 //! and the kind of [`Damage`]. To tell the kinds apart the checker looks at the
-//! neighbours of the bad record (with [`EventStore::read_one`]):
+//! neighbours of the bad record (with [`super::RecordSource::read_one`]):
 //!
 //! | what is found at expected `seq` = *n* | damage | `seq` named |
 //! |---|---|---|

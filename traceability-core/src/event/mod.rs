@@ -9,7 +9,7 @@
 //! **Schema versions.** A body records the [`SCHEMA_VERSION`] it was written under
 //! (bodies without one are version 1). Version 1 logs did not record the automatic
 //! deactivation of depleted lots; reading them upcasts each event to the events it
-//! stands for today (see [`crate::State::apply_recorded`]).
+//! stands for today (see [`crate::State::apply`]).
 
 pub mod audit;
 pub mod checkpoint;

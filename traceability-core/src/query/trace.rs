@@ -1,5 +1,5 @@
-//! Trace and recall queries over the [genealogy graph](crate::genealogy), and their
-//! Graphviz DOT and Mermaid renderings.
+//! Trace and recall queries over the genealogy graph (rendered as Graphviz DOT and
+//! Mermaid by [`crate::io::render`]).
 //!
 //! * [`trace_forward`] (downstream): every descendant lot and serial with its depth,
 //!   every shipment of the start or a descendant, the distinct customers, and the stock

@@ -56,7 +56,8 @@ struct ProductIndex {
     serials: BTreeSet<u32>,
 }
 
-/// The allocation index kept inside the state (see the [module docs](self)).
+/// The allocation index kept inside the state: ordered candidate lots (with available
+/// stock) and serials per product, and the rules of open order allocations.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AllocIndex {
     products: HashMap<ProductId, ProductIndex>,

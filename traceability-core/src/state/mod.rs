@@ -5,7 +5,7 @@
 //! The fields are private to this module: the state changes only by [`State::apply`] of
 //! an event (the per-concern parts of `apply` live in the files of this folder), and is
 //! read through the accessors below. Lots and serials live in vectors addressed
-//! internally by an index ([`ItemIdx`], never part of the public API); the per-product
+//! internally by an index (never part of the public API); the per-product
 //! maps resolve numbers to indexes without allocating.
 
 mod activity;
