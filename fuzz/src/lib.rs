@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use traceability_core::allocation::{AllocationRequest, Strategy};
+use traceability_core::{AllocationRequest, Strategy};
 use traceability_core::event::{chain_hash, StoredEvent, GENESIS_HASH};
 use traceability_core::store::MemoryStore;
 use traceability_core::*;

@@ -253,12 +253,7 @@ fn bake(t: &mut Tracker) -> Result {
 
 fn ship(t: &mut Tracker) -> Result {
     // SO-501: the planner asks for 300 loaves by FEFO; the engine picks the lots.
-    let request = traceability_core::allocation::AllocationRequest::new(
-        id("BREAD-800"),
-        q("300"),
-        id("SO-501"),
-        traceability_core::allocation::Strategy::Fefo,
-    );
+    let request = AllocationRequest::new(id("BREAD-800"), q("300"), id("SO-501"), Strategy::Fefo);
     let allocation = t.allocate("planner", None, &request)?;
     for line in &allocation.lines {
         println!(

@@ -129,6 +129,9 @@ fn a_recall_without_hold_is_recorded_with_what_it_affects() {
         ("tester", "test")
     );
     assert!(!t.state().lot(&pid("MILK"), &lotn("L3")).unwrap().on_hold);
+    // The recall is in the history of every lot it names, held or not.
+    let history = t.movements(&milk("L3")).unwrap();
+    assert_eq!(history.last().unwrap().action, "recalled");
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub mod allocation;
+mod allocation;
 mod lot_dates;
 
 pub use allocation::{AllocationRequest, Strategy};

@@ -78,19 +78,18 @@ impl Tracker {
         suspects: &[ItemRef],
         hold: bool,
     ) -> Result<RecallReport, TraceError> {
-        if reason.trim().is_empty() {
-            return Err(TraceError::invalid("reason", "a recall needs a reason"));
-        }
         let command = Command::Recall(Recall {
             recall,
             suspects: suspects.to_vec(),
             hold,
         });
-        self.execute(actor, Some(reason), &command)?;
+        let committed = self.execute(actor, Some(reason), &command)?;
         let record = self
             .state()
             .recalls()
-            .last()
+            .iter()
+            .rev()
+            .find(|r| r.seq == committed.first_seq)
             .cloned()
             .ok_or_else(|| TraceError::storage("the recall was not recorded"))?;
         let mut report = recall_report(self.state(), &record.suspects)?;

@@ -324,6 +324,37 @@ pub enum Damage {
     BadSignature,
 }
 
+impl ErrorKind {
+    /// Every kind, so the bindings can check that each has its exception class or
+    /// status code.
+    ///
+    /// ```
+    /// assert!(traceability_core::ErrorKind::ALL.contains(&traceability_core::ErrorKind::Storage));
+    /// ```
+    pub const ALL: [ErrorKind; 20] = [
+        Self::InvalidInput,
+        Self::UnknownProduct,
+        Self::UnknownLot,
+        Self::UnknownSerial,
+        Self::UnknownLocation,
+        Self::UnknownParty,
+        Self::UnknownOrder,
+        Self::DuplicateNumber,
+        Self::WrongTracking,
+        Self::WrongRole,
+        Self::InvalidQuantity,
+        Self::InsufficientStock,
+        Self::InvalidTransition,
+        Self::ExpiredLot,
+        Self::NotUsable,
+        Self::StaleWriter,
+        Self::Tampered,
+        Self::Unreplayable,
+        Self::ReadOnly,
+        Self::Storage,
+    ];
+}
+
 impl Damage {
     /// The snake_case name used in messages and by the bindings.
     pub fn as_str(self) -> &'static str {
@@ -435,5 +466,45 @@ impl TraceError {
     /// Shorthand for a [`TraceError::Storage`] without an underlying error.
     pub fn storage(message: impl Into<String>) -> Self {
         Self::Storage(StorageError::new(message))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorKind;
+
+    /// Adding a kind breaks this exhaustive match until the kind is placed in
+    /// [`ErrorKind::ALL`] too.
+    fn position(kind: ErrorKind) -> usize {
+        use ErrorKind::*;
+        match kind {
+            InvalidInput => 0,
+            UnknownProduct => 1,
+            UnknownLot => 2,
+            UnknownSerial => 3,
+            UnknownLocation => 4,
+            UnknownParty => 5,
+            UnknownOrder => 6,
+            DuplicateNumber => 7,
+            WrongTracking => 8,
+            WrongRole => 9,
+            InvalidQuantity => 10,
+            InsufficientStock => 11,
+            InvalidTransition => 12,
+            ExpiredLot => 13,
+            NotUsable => 14,
+            StaleWriter => 15,
+            Tampered => 16,
+            Unreplayable => 17,
+            ReadOnly => 18,
+            Storage => 19,
+        }
+    }
+
+    #[test]
+    fn all_lists_every_kind_once() {
+        for (i, kind) in ErrorKind::ALL.into_iter().enumerate() {
+            assert_eq!(position(kind), i, "{kind:?}");
+        }
     }
 }

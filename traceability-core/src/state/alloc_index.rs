@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::command::allocation::{AllocationRequest, Strategy};
+use crate::command::{AllocationRequest, Strategy};
 use crate::kernel::id::{LocationId, LotNumber, OrderId, ProductId};
 use crate::kernel::vocab::SerialStatus;
 use crate::kernel::Quantity;

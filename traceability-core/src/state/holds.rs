@@ -36,7 +36,8 @@ impl State {
         held: &[ItemRef],
     ) -> Result<(), TraceError> {
         self.set_hold(seq, held, true)?;
-        for item in suspects {
+        // The recall belongs to the history of every lot and serial it names.
+        for item in affected {
             let idx = self.resolve_or_corrupt(item)?;
             self.touch(seq, idx);
         }
