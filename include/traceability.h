@@ -302,7 +302,8 @@ typedef int tr_format;
  * the log holds (a command whose events were stored before the panic is kept; one whose
  * events were not stored left no trace). Only if that replay fails does the tracker
  * refuse every later call with this code; free it then (its store is untouched) and open
- * the store again.
+ * the store again. (Also the code of a core error of a kind this library has no code
+ * for, equally a bug; its message says what went wrong.)
  */
 #define TR_ERR_PANIC 102
 
@@ -773,9 +774,16 @@ const char *tr_last_error_message(void);
  *    `serial`; UnknownLocation `location`; UnknownParty `party`; UnknownOrder `order`;
  *    DuplicateNumber `key_kind`, `key`; WrongTracking `product`, `actual`, `expected`;
  *    WrongRole `party`, `expected`; InvalidQuantity `quantity`, `rule`;
- *    InsufficientStock `item`, `location`, `requested`, `available`; InvalidTransition
- *    `product`, `serial`, `from`, `to`; ExpiredLot `product`, `lot`, `expiry`, `date`;
- *    NotUsable `item`, `why`; StaleWriter `expected`, `actual`.
+ *    InsufficientStock `item` (the lot or serial, or null when a product's eligible
+ *    stock as a whole is short), `product`, `locations` (where stock was looked for; []:
+ *    every location), `customer` (for a return: the customer whose shipped and not yet
+ *    returned quantity is `available`; else null), `requested`, `available`;
+ *    InvalidTransition `product`, `serial`, `from`, `to` (statuses as "IN_INVENTORY");
+ *    ExpiredLot `product`, `lot`, `expiry`, `date`; NotUsable `item`, `why`;
+ *    StaleWriter `expected`, `actual`.
+ *
+ * Items are `{"lot":{"product":"FLOUR","lot":"L1"}}` or
+ * `{"serial":{"product":"PUMP","serial":"SN1"}}`; quantities are decimal strings.
  *
  * Ownership: owned by the library, like `tr_last_error_message()`: valid until the next
  * `tr_` call that returns a `tr_status` on this thread; never free it. Thread-safe (one
@@ -1062,9 +1070,10 @@ tr_status tr_trace_backward_json(const tr_tracker *tracker, const tr_item *item,
 
 /**
  * The recall report of `suspect_count` suspects, read only (nothing is held or
- * written): `{"reason": null, "suspects", "items", "edges", "customers": [{"customer",
- * "shipments"}], "locations": [{"location", "stock": [{"item", "on_hand",
- * "reserved"}]}], "held": [], "hold_seq": null}`.
+ * written, no recall is recorded): `{"recall": null, "seq": null, "reason": null,
+ * "suspects", "items", "edges", "customers": [{"customer", "shipments"}], "locations":
+ * [{"location", "stock": [{"item", "on_hand", "reserved"}]}], "held": [], "hold_seq":
+ * null}`.
  *
  * `tracker`, `suspects` and `out` are required (NULL: TR_ERR_NULL_POINTER; `suspects`
  * may be NULL only with a count of 0, which is TR_ERR_INVALID_INPUT). On TR_OK `*out` is
@@ -1119,17 +1128,21 @@ tr_status tr_recall_report_render(const tr_tracker *tracker,
 
 /**
  * A recall of `suspect_count` suspects by `actor` for `reason` (required by the core:
- * NULL or blank is TR_ERR_INVALID_INPUT). The report is written to `*out` as in
- * `tr_recall_report_json`, with `"reason"` set. With `hold`, one atomic command puts
- * every affected lot and every affected serial still in custody on hold (those already
- * held are skipped; `"held"` lists the others and `"hold_seq"` is the hold event's
- * sequence number): held stock can then not be allocated, picked, shipped or consumed
- * (TR_ERR_NOT_USABLE) until `tr_release_hold`. On failure nothing is held.
+ * NULL or blank is TR_ERR_INVALID_INPUT), recorded under the next free recall number
+ * ("RC-000001", "RC-000002", ...; to choose it: `tr_recall_as`). Every recall is
+ * recorded as one event, with or without a hold, and listed by `tr_recalls_json`. The
+ * report is written to `*out` as in `tr_recall_report_json`, with `"recall"` (its
+ * number), `"seq"` (the recording event's sequence number) and `"reason"` set. With
+ * `hold`, the same event puts every affected lot and every affected serial still in
+ * custody on hold (those already held are skipped; `"held"` lists the others and
+ * `"hold_seq"` is `"seq"` when it held something, else null): held stock can then not
+ * be allocated, picked, shipped or consumed (TR_ERR_NOT_USABLE) until
+ * `tr_release_hold`. On failure nothing is recorded or held.
  *
  * `tracker`, `actor`, `suspects` and `out` are required (NULL: TR_ERR_NULL_POINTER);
  * `reason` NULL is TR_ERR_INVALID_INPUT. On TR_OK `*out` is owned by the caller (free it
  * with `tr_string_free`); on failure it is NULL. Thread-safe; the handle is locked for
- * the walk and the hold, not while the JSON is written.
+ * the walk and the recall's write, not while the JSON is written.
  */
 tr_status tr_recall(tr_tracker *tracker,
                     const char *actor,
@@ -1138,6 +1151,37 @@ tr_status tr_recall(tr_tracker *tracker,
                     size_t suspect_count,
                     bool hold,
                     char **out);
+
+/**
+ * `tr_recall` under the recall number `recall_id` (an identifier such as
+ * "RC-2026-014": trimmed, 1 to 128 characters; NULL: the next free number, as
+ * `tr_recall`). A number already recorded is TR_ERR_DUPLICATE_NUMBER (`key_kind`
+ * "recall" in `tr_last_error_json()`), and nothing is recorded.
+ *
+ * `tracker`, `actor`, `suspects` and `out` are required (NULL: TR_ERR_NULL_POINTER);
+ * `reason` NULL is TR_ERR_INVALID_INPUT; `recall_id` may be NULL. On TR_OK `*out` is
+ * owned by the caller (free it with `tr_string_free`); on failure it is NULL.
+ * Thread-safe, as `tr_recall`.
+ */
+tr_status tr_recall_as(tr_tracker *tracker,
+                       const char *actor,
+                       const char *reason,
+                       const char *recall_id,
+                       const tr_item *suspects,
+                       size_t suspect_count,
+                       bool hold,
+                       char **out);
+
+/**
+ * Every recorded recall, oldest first, as a JSON array of `{"recall", "seq",
+ * "recorded_at" (RFC 3339), "actor", "reason", "suspects", "affected" (the suspects and
+ * every lot and serial made from them, as traced when the recall was recorded), "held"
+ * (what that recall put on hold; [] without a hold)}`; `[]` when there is none.
+ *
+ * `tracker` and `out` are required (NULL: TR_ERR_NULL_POINTER). On TR_OK `*out` is owned
+ * by the caller (free it with `tr_string_free`); on failure it is NULL. Thread-safe.
+ */
+tr_status tr_recalls_json(const tr_tracker *tracker, char **out);
 
 /**
  * Puts `item_count` lots and serials on recall hold, all or none (needs a `reason`:

@@ -3,7 +3,8 @@
  * altered checkpoint is TR_ERR_TAMPERED with its damage in tr_last_error_json), the open
  * flags (TR_OPEN_NO_VERIFY, TR_OPEN_SALVAGE, unknown bits refused), a log whose event
  * body was altered on disk (refused on open, salvaged read-only up to the event before
- * it, opened on the trusted fast path), and the typed fields of tr_last_error_json.
+ * it, opened on the trusted fast path), and the typed fields of tr_last_error_json (the
+ * boundary's own failures and core errors: shortages, transitions, storage).
  *
  * The stores are SQLite files written through the library. A "copy taken earlier" is a
  * byte copy of the file made after every handle on it was freed (SQLite then folds its
@@ -21,25 +22,6 @@
 #define NOW "2026-03-01T08:00:00Z"
 
 static char path_main[1024], path_early[1024], path_forged[1024], path_patched[1024];
-
-/* The unsigned number after `"key":` in `json`, or -1. */
-static long long json_number(const char *json, const char *key) {
-    char pattern[64];
-    const char *at;
-    if (json == NULL) return -1;
-    snprintf(pattern, sizeof pattern, "\"%s\":", key);
-    at = strstr(json, pattern);
-    return at == NULL ? -1 : strtoll(at + strlen(pattern), NULL, 10);
-}
-
-/* The tracker's event count (tr_head_json), or -1. */
-static long long event_count(tr_tracker *t) {
-    char *head = NULL;
-    long long count = -1;
-    if (tr_head_json(t, &head) == TR_OK) count = json_number(head, "event_count");
-    tr_string_free(head);
-    return count;
-}
 
 static int copy_file(const char *from, const char *to) {
     char buffer[4096];
@@ -381,6 +363,70 @@ static void last_error_json(void) {
     tr_tracker_free(t);
 }
 
+/* The last error's JSON holds `"key":<raw JSON value>`. */
+static int error_has_raw(const char *key, const char *value) {
+    char pattern[256];
+    snprintf(pattern, sizeof pattern, "\"%s\":%s", key, value);
+    return strstr(tr_last_error_json(), pattern) != NULL;
+}
+
+/* The typed fields of tr_last_error_json for core errors: a shortage of one lot (where it
+ * was looked for, what is available), of a product's eligible stock as a whole (no item),
+ * of what a customer may return; a serial transition; a store that cannot be opened. */
+static void core_error_json(void) {
+    tr_tracker *t = NULL, *none = NULL;
+    const tr_item lot = {TR_ITEM_LOT, "FLOUR", "L1"};
+    const tr_item pump = {TR_ITEM_SERIAL, "PUMP", "SN1"};
+    const char *serials[1] = {"SN1"};
+    const char *locations[2] = {"DOCK", "STOCK"};
+    char *out = NULL;
+    CHECK_OK(tr_tracker_new_memory(&t));
+    CHECK_OK(tr_tracker_set_time(t, NOW));
+    CHECK_OK(tr_register_product(t, ACTOR, NULL, "FLOUR", "lot", "kg", NULL, NULL));
+    CHECK_OK(tr_register_product(t, ACTOR, NULL, "PUMP", "serial", NULL, NULL, NULL));
+    CHECK_OK(tr_register_location(t, ACTOR, NULL, "DOCK", "receiving", NULL));
+    CHECK_OK(tr_register_location(t, ACTOR, NULL, "STOCK", "internal", NULL));
+    CHECK_OK(tr_register_party(t, ACTOR, NULL, "ACME", "customer", NULL));
+    CHECK_OK(receive(t, "L1", NULL));
+    CHECK_OK(tr_receive_serials(t, ACTOR, NULL, "PUMP", serials, 1, "DOCK", NULL, NULL));
+
+    CHECK_STATUS(TR_ERR_INSUFFICIENT_STOCK, tr_move(t, ACTOR, NULL, &lot, "DOCK", "STOCK", "150", false));
+    CHECK(error_has("kind", "InsufficientStock"));
+    CHECK(error_has_raw("item", "{\"lot\":{"));
+    CHECK(error_has("product", "FLOUR"));
+    CHECK(error_has_raw("locations", "[\"DOCK\"]"));
+    CHECK(error_has_raw("customer", "null"));
+    CHECK(error_has("requested", "150"));
+    CHECK(error_has("available", "100"));
+    CHECK_MESSAGE("insufficient stock of lot FLOUR/L1 at DOCK: requested 150, available 100");
+
+    CHECK_STATUS(TR_ERR_INSUFFICIENT_STOCK,
+                 tr_allocate_stock(t, ACTOR, NULL, "FLOUR", "500", "SO-1", TR_STRATEGY_FEFO, NULL, NULL,
+                                   locations, 2, false, &out));
+    CHECK(out == NULL);
+    CHECK(error_has_raw("item", "null"));
+    CHECK(error_has_raw("locations", "[\"DOCK\",\"STOCK\"]"));
+    CHECK(error_has("available", "100"));
+    CHECK_STATUS(TR_ERR_INSUFFICIENT_STOCK, tr_allocate(t, ACTOR, NULL, "SO-1", &lot, NULL, "500"));
+    CHECK(error_has_raw("locations", "[]"));
+
+    CHECK_STATUS(TR_ERR_INSUFFICIENT_STOCK, tr_return(t, ACTOR, NULL, "RMA-1", "ACME", &lot, "DOCK", "1"));
+    CHECK(error_has("customer", "ACME"));
+    CHECK(error_has("available", "0"));
+
+    CHECK_STATUS(TR_ERR_INVALID_TRANSITION, tr_pick(t, ACTOR, NULL, "SO-1", &pump, "1"));
+    CHECK(error_has("serial", "SN1"));
+    CHECK(error_has("from", "RECEIVED"));
+    CHECK(error_has("to", "PICKED"));
+    tr_tracker_free(t);
+
+    CHECK_STATUS(TR_ERR_STORAGE, tr_tracker_open("/nonexistent-dir/x/y.db", &none));
+    CHECK(none == NULL);
+    CHECK(error_has("kind", "Storage"));
+    CHECK(strstr(tr_last_error_json(), "\"detail\":\"") != NULL);
+    CHECK(strstr(tr_last_error_json(), "/nonexistent-dir/x/y.db") != NULL);
+}
+
 int main(int argc, char **argv) {
     const char *prefix = argc > 1 ? argv[1] : "audit";
     snprintf(path_main, sizeof path_main, "%s.main.db", prefix);
@@ -395,5 +441,6 @@ int main(int argc, char **argv) {
     open_flags();
     altered_body();
     last_error_json();
+    core_error_json();
     return CHECKS_REPORT();
 }

@@ -5,6 +5,7 @@
 #define TR_TEST_CHECK_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "traceability.h"
@@ -42,6 +43,25 @@ static void check_record(int ok, const char *what, const char *file, int line) {
 
 /* `text` (possibly NULL) contains `needle`. */
 #define CHECK_CONTAINS(text, needle) CHECK((text) != NULL && strstr((text), (needle)) != NULL)
+
+/* The number after `"key":` in `json` (the first occurrence), or -1. */
+static inline long long json_number(const char *json, const char *key) {
+    char pattern[64];
+    const char *at;
+    if (json == NULL) return -1;
+    snprintf(pattern, sizeof pattern, "\"%s\":", key);
+    at = strstr(json, pattern);
+    return at == NULL ? -1 : strtoll(at + strlen(pattern), NULL, 10);
+}
+
+/* The tracker's event count (tr_head_json), or -1. */
+static inline long long event_count(const tr_tracker *t) {
+    char *head = NULL;
+    long long count = -1;
+    if (tr_head_json(t, &head) == TR_OK) count = json_number(head, "event_count");
+    tr_string_free(head);
+    return count;
+}
 
 #define CHECKS_REPORT()                                                                 \
     (printf("CHECKS passed=%d failed=%d\n", checks_passed, checks_failed),              \

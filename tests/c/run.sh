@@ -95,11 +95,12 @@ run_checks "scenario.c, static library" 284 "$OUT/scenario_static" "$OUT/static.
 run_checks "scenario.c under ASan+UBSan" 284 env ASAN_OPTIONS=detect_leaks=1 "$OUT/scenario_asan" "$OUT/asan.db"
 run_checks "nulls.c under ASan+UBSan" 644 env ASAN_OPTIONS=detect_leaks=1 "$OUT/nulls_asan"
 
-# Trace, recall and hold (issue 3), with their NULL cases: tests/c/trace.c.
+# Trace, recall (recorded recalls, tr_recall_as, tr_recalls_json) and hold (issue 3),
+# with their NULL cases: tests/c/trace.c.
 step "compile trace.c" gcc "${CFLAGS[@]}" "$HERE/trace.c" -o "$OUT/trace" "${LINK[@]}"
 step "compile trace.c with ASan+UBSan" gcc "${CFLAGS[@]}" "${SANITIZE[@]}" "$HERE/trace.c" -o "$OUT/trace_asan" "${LINK[@]}"
-run_checks "trace.c under valgrind" 229 "${VALGRIND[@]}" "$OUT/trace"
-run_checks "trace.c under ASan+UBSan" 229 env ASAN_OPTIONS=detect_leaks=1 "$OUT/trace_asan"
+run_checks "trace.c under valgrind" 292 "${VALGRIND[@]}" "$OUT/trace"
+run_checks "trace.c under ASan+UBSan" 292 env ASAN_OPTIONS=detect_leaks=1 "$OUT/trace_asan"
 
 # Hostile input (issue 9): never TR_ERR_PANIC, typed errors, state unchanged:
 # tests/c/hostile.c. (RUST_BACKTRACE=0: a caught panic, should one happen, logs one line.)
@@ -109,12 +110,12 @@ run_checks "hostile.c under valgrind" 392 env RUST_BACKTRACE=0 "${VALGRIND[@]}" 
 run_checks "hostile.c under ASan+UBSan" 392 env RUST_BACKTRACE=0 ASAN_OPTIONS=detect_leaks=1 "$OUT/hostile_asan" "$OUT/hostile_asan.db"
 
 # The audit trail (issue 9): checkpoints, tr_verify_against (truncated, rewritten, wrong
-# key), open flags, a log with an altered body salvaged read-only, tr_last_error_json:
-# tests/c/audit.c.
+# key), open flags, a log with an altered body salvaged read-only, tr_last_error_json
+# (the boundary's failures and the core's typed fields): tests/c/audit.c.
 step "compile audit.c" gcc "${CFLAGS[@]}" "$HERE/audit.c" -o "$OUT/audit" "${LINK[@]}"
 step "compile audit.c with ASan+UBSan" gcc "${CFLAGS[@]}" "${SANITIZE[@]}" "$HERE/audit.c" -o "$OUT/audit_asan" "${LINK[@]}"
-run_checks "audit.c under valgrind" 165 "${VALGRIND[@]}" "$OUT/audit" "$OUT/audit"
-run_checks "audit.c under ASan+UBSan" 165 env ASAN_OPTIONS=detect_leaks=1 "$OUT/audit_asan" "$OUT/audit_asan"
+run_checks "audit.c under valgrind" 202 "${VALGRIND[@]}" "$OUT/audit" "$OUT/audit"
+run_checks "audit.c under ASan+UBSan" 202 env ASAN_OPTIONS=detect_leaks=1 "$OUT/audit_asan" "$OUT/audit_asan"
 
 EXPECTED_PROGRAMS=12
 if [[ $programs -ne $EXPECTED_PROGRAMS ]]; then

@@ -97,21 +97,9 @@ static void run_scenario(tr_tracker *t) {
     check_json(tr_verify_json(t, &json), &json, "\"verified_events\":");
 }
 
-/* The head's event count, or -1. */
-static long event_count(const tr_tracker *t) {
-    char *json = NULL;
-    long count = -1;
-    if (tr_head_json(t, &json) == TR_OK) {
-        const char *at = strstr(json, "\"event_count\":");
-        if (at != NULL) count = strtol(at + strlen("\"event_count\":"), NULL, 10);
-    }
-    tr_string_free(json);
-    return count;
-}
-
 static void run_error_paths(tr_tracker *t) {
     char *json = (char *)"sentinel";
-    long before = event_count(t);
+    long long before = event_count(t);
     tr_item bad_utf8 = {TR_ITEM_LOT, "FLOUR", "L\xff\xfe"};
 
     /* null handle, null string, null out */
@@ -197,7 +185,7 @@ static void run_allocation_and_quality(void) {
     const tr_item not_a_lot = {TR_ITEM_SERIAL, "PUMP", "SN-100"};
     const tr_item sn100 = {TR_ITEM_SERIAL, "PUMP", "SN-100"};
     const char *sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
-    long events;
+    long long events;
 
     CHECK_OK(tr_tracker_new_memory(&t));
     CHECK_OK(tr_tracker_set_time(t, "2026-03-01T08:00:00Z"));
@@ -335,7 +323,7 @@ static void run_allocation_and_quality(void) {
 /* The same log survives a reopen of the SQLite file and verifies. */
 static void run_durability(const char *path) {
     tr_tracker *t = NULL;
-    long written;
+    long long written;
     remove(path);
     CHECK_OK(tr_tracker_open(path, &t));
     CHECK_OK(tr_tracker_set_time(t, "2026-03-01T08:00:00Z"));
@@ -371,7 +359,7 @@ static void run_refresh(const char *path) {
     tr_tracker *writer = NULL, *reader = NULL;
     char *json = NULL;
     char writer_hash[65], reader_hash[65];
-    long seen;
+    long long seen;
     remove(path);
     CHECK_OK(tr_tracker_open(path, &writer));
     CHECK_OK(tr_tracker_open(path, &reader));

@@ -1,10 +1,10 @@
 /* Trace, recall and hold through the C ABI (issue 3): a hand-built genealogy -- two raw
  * lots from two suppliers -> work order -> finished lot -> shipped to two customers --
  * traced forward and backward (JSON, DOT, Mermaid), recalled with a hold that blocks
- * allocation of the affected lots only, released; every error path; and NULL for every
- * pointer argument of every trace/recall/hold function. */
-#include <stdlib.h>
-
+ * allocation of the affected lots only, released; every recall recorded (with or
+ * without a hold, under the next number or one given) and listed by tr_recalls_json;
+ * every error path; and NULL for every pointer argument of every trace/recall/hold
+ * function. */
 #include "check.h"
 
 #define ACTOR "qa"
@@ -37,18 +37,6 @@ static void show_if(int ok, const char *text) {
         show_if((text) != NULL && strstr((text), (needle)) != NULL, (text));            \
     } while (0)
 #define CHECK_LACKS(text, needle) CHECK((text) != NULL && strstr((text), (needle)) == NULL)
-
-/* The head's event count, or -1. */
-static long event_count(const tr_tracker *t) {
-    char *json = NULL;
-    long count = -1;
-    if (tr_head_json(t, &json) == TR_OK) {
-        const char *at = strstr(json, "\"event_count\":");
-        if (at != NULL) count = strtol(at + strlen("\"event_count\":"), NULL, 10);
-    }
-    tr_string_free(json);
-    return count;
-}
 
 static void build_genealogy(tr_tracker *t) {
     tr_line consumed[2];
@@ -128,7 +116,7 @@ static void traces(tr_tracker *t) {
     suspects[0] = COCOA_C1;
     suspects[1] = COCOA_C1; /* duplicates are removed */
     {
-        long before = event_count(t);
+        long long before = event_count(t);
         CHECK_OK(tr_recall_report_json(t, suspects, 2, &out));
         CHECK_HAS(out, "\"suspects\":[" J_C1 "]");
         CHECK_HAS(out, "\"customer\":\"ALPHA\"");
@@ -170,7 +158,7 @@ static void traces(tr_tracker *t) {
 static void recall_and_hold(tr_tracker *t) {
     char *out = (char *)"sentinel";
     tr_item held[1];
-    long before;
+    long long before;
 
     /* a recall needs a reason; nothing is held without one */
     before = event_count(t);
@@ -180,12 +168,14 @@ static void recall_and_hold(tr_tracker *t) {
     CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_recall(t, ACTOR, "  ", &SUGAR_S1, 1, true, &out));
     CHECK(event_count(t) == before);
 
-    /* recall S1 with a hold: S1 and K1 held, one event */
+    /* recall S1 with a hold: S1 and K1 held, one event that records the recall */
     CHECK_OK(tr_recall(t, ACTOR, "salmonella in sugar", &SUGAR_S1, 1, true, &out));
+    CHECK_HAS(out, "\"recall\":\"RC-000001\"");
+    CHECK(json_number(out, "seq") == before);
+    CHECK(json_number(out, "hold_seq") == before);
     CHECK_HAS(out, "\"reason\":\"salmonella in sugar\"");
     CHECK_HAS(out, "\"held\":[" J_S1 "," J_K1 "]");
     CHECK_HAS(out, "\"customer\":\"ALPHA\"");
-    CHECK_LACKS(out, "\"hold_seq\":null");
     tr_string_free(out);
     CHECK(event_count(t) == before + 1);
     CHECK_OK(tr_lot_json(t, "CHOC", "K1", &out));
@@ -199,16 +189,21 @@ static void recall_and_hold(tr_tracker *t) {
     CHECK_OK(tr_allocate(t, ACTOR, NULL, "SO-3", &SUGAR_S2, "STOCK", "5"));
     CHECK_OK(tr_allocate(t, ACTOR, NULL, "SO-3", &COCOA_C1, "STOCK", "1"));
 
-    /* recalling again without a hold reports but holds nothing; with one, skips the held */
+    /* recalling again without a hold holds nothing; with one, skips the held. Both are
+     * recorded, each as one event. */
     before = event_count(t);
     CHECK_OK(tr_recall(t, ACTOR, "follow-up", &SUGAR_S1, 1, false, &out));
-    CHECK_HAS(out, "\"held\":[]");
-    tr_string_free(out);
-    CHECK_OK(tr_recall(t, ACTOR, "follow-up", &SUGAR_S1, 1, true, &out));
+    CHECK_HAS(out, "\"recall\":\"RC-000002\"");
+    CHECK(json_number(out, "seq") == before);
     CHECK_HAS(out, "\"held\":[]");
     CHECK_HAS(out, "\"hold_seq\":null");
     tr_string_free(out);
-    CHECK(event_count(t) == before);
+    CHECK_OK(tr_recall(t, ACTOR, "follow-up", &SUGAR_S1, 1, true, &out));
+    CHECK_HAS(out, "\"recall\":\"RC-000003\"");
+    CHECK_HAS(out, "\"held\":[]");
+    CHECK_HAS(out, "\"hold_seq\":null");
+    tr_string_free(out);
+    CHECK(event_count(t) == before + 2);
 
     /* explicit holds: an already held item is refused, all or none */
     held[0] = CHOC_K1;
@@ -232,20 +227,96 @@ static void recall_and_hold(tr_tracker *t) {
     CHECK_OK(tr_release_hold(t, ACTOR, "cleared", held, 1));
     CHECK_OK(tr_allocate(t, ACTOR, NULL, "SO-4", &SUGAR_S2, "STOCK", "1"));
 
-    /* the audit trail records the hold and its release, and still verifies */
+    /* the audit trail records each recall in its suspects' history (and in the history
+     * of what it held), the release, and an explicit hold as its own event; and the log
+     * still verifies */
+    CHECK_OK(tr_history_json(t, &SUGAR_S1, &out));
+    CHECK_HAS(out, "\"recalled\":{\"recall\":\"RC-000001\"");
+    CHECK_HAS(out, "\"recalled\":{\"recall\":\"RC-000002\"");
+    CHECK_HAS(out, "\"recalled\":{\"recall\":\"RC-000003\"");
+    tr_string_free(out);
     CHECK_OK(tr_history_json(t, &CHOC_K1, &out));
-    CHECK_HAS(out, "hold_placed");
+    CHECK_HAS(out, "\"recalled\":{\"recall\":\"RC-000001\"");
     CHECK_HAS(out, "hold_released");
     CHECK_HAS(out, "\"reason\":\"tested negative\"");
+    tr_string_free(out);
+    CHECK_OK(tr_history_json(t, &SUGAR_S2, &out));
+    CHECK_HAS(out, "hold_placed");
+    CHECK_HAS(out, "\"reason\":\"supplier notice\"");
     tr_string_free(out);
     CHECK_OK(tr_verify_json(t, &out));
     tr_string_free(out);
 }
 
+/* The recall records: what tr_recall wrote above, a recall under a number of the
+ * caller's, a duplicate number, and a fresh tracker with none. */
+static void recall_records(tr_tracker *t) {
+    char *out = (char *)"sentinel";
+    char expected[512];
+    tr_tracker *fresh = NULL;
+    long long before;
+
+    /* the recall without a hold (RC-000002) is listed, with nothing held */
+    CHECK_OK(tr_recalls_json(t, &out));
+    CHECK(starts_with(out, "[{\"recall\":\"RC-000001\""));
+    snprintf(expected, sizeof expected,
+             "{\"recall\":\"RC-000002\",\"seq\":%lld,\"recorded_at\":\"2026-03-01T08:00:00Z\","
+             "\"actor\":\"qa\",\"reason\":\"follow-up\",\"suspects\":[" J_S1 "],"
+             "\"affected\":[" J_S1 "," J_K1 "],\"held\":[]}",
+             json_number(strstr(out, "\"RC-000002\""), "seq"));
+    CHECK_HAS(out, expected);
+    CHECK_HAS(out, "\"recall\":\"RC-000003\"");
+    CHECK_HAS(out, "\"held\":[" J_S1 "," J_K1 "]}"); /* RC-000001's */
+    tr_string_free(out);
+
+    /* a number of the caller's (trimmed), without a hold: recorded under it */
+    before = event_count(t);
+    CHECK_OK(tr_recall_as(t, ACTOR, "customer complaint", " RC-2026-CHOC ", &CHOC_K1, 1, false, &out));
+    CHECK_HAS(out, "\"recall\":\"RC-2026-CHOC\"");
+    CHECK(json_number(out, "seq") == before);
+    CHECK_HAS(out, "\"held\":[]");
+    tr_string_free(out);
+    CHECK(event_count(t) == before + 1);
+
+    /* a number already recorded (given or automatic) is a duplicate; nothing is written */
+    before = event_count(t);
+    out = (char *)"sentinel";
+    CHECK_STATUS(TR_ERR_DUPLICATE_NUMBER,
+                 tr_recall_as(t, ACTOR, "again", "RC-2026-CHOC", &CHOC_K1, 1, true, &out));
+    CHECK_MESSAGE("duplicate recall RC-2026-CHOC");
+    CHECK(strstr(tr_last_error_json(), "\"key_kind\":\"recall\"") != NULL);
+    CHECK(strstr(tr_last_error_json(), "\"key\":\"RC-2026-CHOC\"") != NULL);
+    CHECK(out == NULL);
+    CHECK_STATUS(TR_ERR_DUPLICATE_NUMBER,
+                 tr_recall_as(t, ACTOR, "again", "RC-000001", &SUGAR_S1, 1, false, &out));
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_recall_as(t, ACTOR, "again", "  ", &SUGAR_S1, 1, false, &out));
+    CHECK_MESSAGE("invalid recall");
+    CHECK(event_count(t) == before);
+    CHECK_OK(tr_lot_json(t, "CHOC", "K1", &out));
+    CHECK_HAS(out, "\"on_hold\":false"); /* the refused recall held nothing */
+    tr_string_free(out);
+
+    /* NULL: the next free number, as tr_recall */
+    CHECK_OK(tr_recall_as(t, ACTOR, "round two", NULL, &COCOA_C1, 1, false, &out));
+    CHECK_HAS(out, "\"recall\":\"RC-000005\"");
+    tr_string_free(out);
+    CHECK_OK(tr_recalls_json(t, &out));
+    CHECK(json_number(strstr(out, "\"RC-2026-CHOC\""), "seq") < json_number(strstr(out, "\"RC-000005\""), "seq"));
+    CHECK_HAS(out, "\"reason\":\"customer complaint\",\"suspects\":[" J_K1 "]");
+    tr_string_free(out);
+
+    /* a tracker without recalls lists none */
+    CHECK_OK(tr_tracker_new_memory(&fresh));
+    CHECK_OK(tr_recalls_json(fresh, &out));
+    CHECK(out != NULL && strcmp(out, "[]") == 0);
+    tr_string_free(out);
+    tr_tracker_free(fresh);
+}
+
 static void error_paths(tr_tracker *t) {
     char *out = (char *)"sentinel";
     tr_item mixed[2];
-    long before = event_count(t);
+    long long before = event_count(t);
 
     /* unknown lot / serial */
     CHECK_STATUS(TR_ERR_UNKNOWN_LOT, tr_trace_forward_json(t, &SUGAR_NOPE, &out));
@@ -296,6 +367,7 @@ struct case_ {
     caller call;
     int pointer_args;  /* how many pointer arguments the function has */
     unsigned optional; /* bit i set: NULL is not TR_ERR_NULL_POINTER (a missing reason) */
+    unsigned given;    /* bit i set: NULL means "not given" and is accepted */
 };
 
 /* A query: its `*out` must be NULL afterwards, whichever argument was NULL. */
@@ -315,7 +387,9 @@ enum {
     last_arg_call_forward_render = 2,
     last_arg_call_backward_render = 2,
     last_arg_call_recall_report_render = 2,
-    last_arg_call_recall = 4
+    last_arg_call_recall = 4,
+    last_arg_call_recall_as = 5,
+    last_arg_call_recalls_json = 1
 };
 
 QUERY_CALLER(call_forward_json, tr_trace_forward_json(ARG(0, t), ARG(1, &SUGAR_S1), ARG(2, &out)))
@@ -330,6 +404,11 @@ QUERY_CALLER(call_recall_report_render,
              tr_recall_report_render(ARG(0, t), ARG(1, &SUGAR_S1), 1, TR_FORMAT_DOT, ARG(2, &out)))
 QUERY_CALLER(call_recall, tr_recall(ARG(0, t), ARG(1, "qa"), ARG(2, "why"), ARG(3, &SUGAR_S1), 1,
                                     true, ARG(4, &out)))
+/* An unknown suspect: with a NULL recall id (accepted) the core then refuses the recall,
+ * so that case writes nothing either. */
+QUERY_CALLER(call_recall_as, tr_recall_as(ARG(0, t), ARG(1, "qa"), ARG(2, "why"), ARG(3, "RC-N"),
+                                          ARG(4, &SUGAR_NOPE), 1, true, ARG(5, &out)))
+QUERY_CALLER(call_recalls_json, tr_recalls_json(ARG(0, t), ARG(1, &out)))
 
 static tr_status call_place_hold(tr_tracker *t, int null_arg) {
     return tr_place_hold(ARG(0, t), ARG(1, "qa"), ARG(2, "why"), ARG(3, &SUGAR_S2), 1);
@@ -339,21 +418,23 @@ static tr_status call_release_hold(tr_tracker *t, int null_arg) {
 }
 
 static const struct case_ cases[] = {
-    {"tr_trace_forward_json", call_forward_json, 3, 0},
-    {"tr_trace_backward_json", call_backward_json, 3, 0},
-    {"tr_recall_report_json", call_recall_report_json, 3, 0},
-    {"tr_trace_forward_render", call_forward_render, 3, 0},
-    {"tr_trace_backward_render", call_backward_render, 3, 0},
-    {"tr_recall_report_render", call_recall_report_render, 3, 0},
-    {"tr_recall", call_recall, 5, BIT(2)},
-    {"tr_place_hold", call_place_hold, 4, BIT(2)},
-    {"tr_release_hold", call_release_hold, 4, BIT(2)},
+    {"tr_trace_forward_json", call_forward_json, 3, 0, 0},
+    {"tr_trace_backward_json", call_backward_json, 3, 0, 0},
+    {"tr_recall_report_json", call_recall_report_json, 3, 0, 0},
+    {"tr_trace_forward_render", call_forward_render, 3, 0, 0},
+    {"tr_trace_backward_render", call_backward_render, 3, 0, 0},
+    {"tr_recall_report_render", call_recall_report_render, 3, 0, 0},
+    {"tr_recall", call_recall, 5, BIT(2), 0},
+    {"tr_recall_as", call_recall_as, 6, BIT(2), BIT(3)},
+    {"tr_recalls_json", call_recalls_json, 2, 0, 0},
+    {"tr_place_hold", call_place_hold, 4, BIT(2), 0},
+    {"tr_release_hold", call_release_hold, 4, BIT(2), 0},
 };
 
 static void null_arguments(tr_tracker *t) {
     size_t c;
     int i, calls = 0;
-    long before = event_count(t);
+    long long before = event_count(t);
     tr_item no_product = {TR_ITEM_LOT, NULL, "S1"};
     tr_item suspects[2];
     char *out = NULL;
@@ -361,7 +442,11 @@ static void null_arguments(tr_tracker *t) {
         for (i = 0; i < cases[c].pointer_args; i++) {
             tr_status s = cases[c].call(t, i);
             calls++;
-            if (cases[c].optional & BIT(i)) {
+            if (cases[c].given & BIT(i)) {
+                /* accepted: the call fails later, for its unknown suspect */
+                if (s != TR_ERR_UNKNOWN_LOT) fprintf(stderr, "%s arg %d: %s\n", cases[c].name, i, tr_status_name(s));
+                CHECK(s == TR_ERR_UNKNOWN_LOT);
+            } else if (cases[c].optional & BIT(i)) {
                 /* a NULL reason is "not given": the core refuses it as invalid input */
                 if (s != TR_ERR_INVALID_INPUT) fprintf(stderr, "%s arg %d: %s\n", cases[c].name, i, tr_status_name(s));
                 CHECK(s == TR_ERR_INVALID_INPUT);
@@ -373,7 +458,7 @@ static void null_arguments(tr_tracker *t) {
             }
         }
     }
-    CHECK(calls == 31);
+    CHECK(calls == 39);
     CHECK(event_count(t) == before); /* no half-made hold */
     /* NULL inside the items, and a NULL array with a count */
     CHECK_STATUS(TR_ERR_NULL_POINTER, tr_trace_forward_json(t, &no_product, &out));
@@ -397,6 +482,7 @@ int main(void) {
     build_genealogy(t);
     traces(t);
     recall_and_hold(t);
+    recall_records(t);
     error_paths(t);
     null_arguments(t);
     tr_tracker_free(t);

@@ -9,8 +9,8 @@ use std::time::Instant;
 
 use traceability::*;
 use traceability_core::{
-    Command, Location, LocationId, LocationKind, LotNumber, LotSpec, Product, ProductId, Tracker,
-    Tracking,
+    Adjust, Command, Location, LocationId, LocationKind, LotNumber, LotSpec, Product, ProductId,
+    ReceiveLot, Tracker, Tracking,
 };
 
 fn set_up() -> Tracker {

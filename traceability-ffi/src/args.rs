@@ -9,11 +9,9 @@ use std::ffi::{c_char, c_int, CStr};
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use traceability_core::allocation::Strategy;
-use traceability_core::expiry::LotKey;
 use traceability_core::{
-    ItemRef, Line, LocationId, LotNumber, LotSpec, Output, ProductId, Quantity, SerialNumber,
-    TraceError,
+    InvalidInput, ItemRef, Line, LocationId, LotKey, LotNumber, LotSpec, Output, ProductId,
+    Quantity, SerialNumber, Strategy,
 };
 
 use crate::status::Failure;
@@ -45,7 +43,7 @@ pub unsafe fn opt_str_arg<'a>(ptr: *const c_char, name: &str) -> Result<Option<&
 ///
 /// # Safety
 /// As [`str_arg`].
-pub unsafe fn id_arg<T: FromStr<Err = TraceError>>(
+pub unsafe fn id_arg<T: FromStr<Err = InvalidInput>>(
     ptr: *const c_char,
     name: &str,
 ) -> Result<T, Failure> {
@@ -56,7 +54,7 @@ pub unsafe fn id_arg<T: FromStr<Err = TraceError>>(
 ///
 /// # Safety
 /// As [`str_arg`].
-pub unsafe fn opt_id_arg<T: FromStr<Err = TraceError>>(
+pub unsafe fn opt_id_arg<T: FromStr<Err = InvalidInput>>(
     ptr: *const c_char,
     name: &str,
 ) -> Result<Option<T>, Failure> {
@@ -355,7 +353,7 @@ pub unsafe fn vec_arg<T, R>(
 ///
 /// # Safety
 /// As [`vec_arg`]; each string is NULL or valid.
-pub unsafe fn id_vec_arg<T: FromStr<Err = TraceError>>(
+pub unsafe fn id_vec_arg<T: FromStr<Err = InvalidInput>>(
     ptr: *const *const c_char,
     len: usize,
     name: &str,

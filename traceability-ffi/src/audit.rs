@@ -6,7 +6,7 @@
 
 use std::ffi::c_char;
 
-use traceability_core::checkpoint::{
+use traceability_core::event::checkpoint::{
     public_key, signing_key_from_bytes, verifying_key_from_bytes, Checkpoint,
 };
 

@@ -8,11 +8,11 @@
 
 use std::ffi::c_char;
 
-use traceability_core::allocation::AllocationRequest;
-use traceability_core::expiry::LotDatesChange;
 use traceability_core::{
-    Command, Location, LocationKind, LotDates, LotSpec, Party, PartyRole, Product, QualityStatus,
-    Tracking,
+    Adjust, Allocate, AllocationRequest, CancelAllocation, Command, ExpectSerials, LinkCertificate,
+    Location, LocationKind, LotDates, LotDatesChange, LotSpec, Move, Party, PartyRole, Pick,
+    Produce, Product, QualityStatus, ReceiveLot, ReceiveSerials, RecordTestResult, Return, Scrap,
+    SetLotActive, SetLotsActive, SetQualityStatus, Ship, Tracking, UpdateLotDates,
 };
 
 use crate::args::{

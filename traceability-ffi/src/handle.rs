@@ -275,7 +275,7 @@ pub unsafe fn query_json<R: Into<Option<String>>>(
 mod tests {
     use std::sync::atomic::{AtomicBool, Ordering};
 
-    use traceability_core::event::StoredEvent;
+    use traceability_core::event::{RecordSource, StoredEvent};
     use traceability_core::store::{EventStore, MemoryStore};
     use traceability_core::{Location, LocationKind, SystemClock, TraceError};
 
@@ -296,20 +296,23 @@ mod tests {
         fn append(&mut self, next: u64, events: &[StoredEvent]) -> Result<(), TraceError> {
             self.inner.append(next, events)
         }
+    }
+
+    impl RecordSource for FlakyStore {
         fn read_from(
             &self,
             from_seq: u64,
             visit: &mut dyn FnMut(StoredEvent) -> Result<(), TraceError>,
         ) -> Result<(), TraceError> {
             if self.broken.load(Ordering::SeqCst) {
-                return Err(TraceError::Storage("disk unplugged".to_owned()));
+                return Err(TraceError::storage("disk unplugged"));
             }
             self.inner.read_from(from_seq, visit)
         }
         fn read_one(&self, seq: u64) -> Result<Option<StoredEvent>, TraceError> {
             // The replay after a panic reads event by event (`Tracker::reload`).
             if self.broken.load(Ordering::SeqCst) {
-                return Err(TraceError::Storage("disk unplugged".to_owned()));
+                return Err(TraceError::storage("disk unplugged"));
             }
             self.inner.read_one(seq)
         }

@@ -52,9 +52,16 @@ pub extern "C" fn tr_last_error_message() -> *const c_char {
 ///    `serial`; UnknownLocation `location`; UnknownParty `party`; UnknownOrder `order`;
 ///    DuplicateNumber `key_kind`, `key`; WrongTracking `product`, `actual`, `expected`;
 ///    WrongRole `party`, `expected`; InvalidQuantity `quantity`, `rule`;
-///    InsufficientStock `item`, `location`, `requested`, `available`; InvalidTransition
-///    `product`, `serial`, `from`, `to`; ExpiredLot `product`, `lot`, `expiry`, `date`;
-///    NotUsable `item`, `why`; StaleWriter `expected`, `actual`.
+///    InsufficientStock `item` (the lot or serial, or null when a product's eligible
+///    stock as a whole is short), `product`, `locations` (where stock was looked for; []:
+///    every location), `customer` (for a return: the customer whose shipped and not yet
+///    returned quantity is `available`; else null), `requested`, `available`;
+///    InvalidTransition `product`, `serial`, `from`, `to` (statuses as "IN_INVENTORY");
+///    ExpiredLot `product`, `lot`, `expiry`, `date`; NotUsable `item`, `why`;
+///    StaleWriter `expected`, `actual`.
+///
+/// Items are `{"lot":{"product":"FLOUR","lot":"L1"}}` or
+/// `{"serial":{"product":"PUMP","serial":"SN1"}}`; quantities are decimal strings.
 ///
 /// Ownership: owned by the library, like `tr_last_error_message()`: valid until the next
 /// `tr_` call that returns a `tr_status` on this thread; never free it. Thread-safe (one

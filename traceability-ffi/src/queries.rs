@@ -10,9 +10,10 @@ use std::ffi::c_char;
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use traceability_core::expiry::{self, ExpiryWindow, LotKey};
-use traceability_core::reports::{self, SerialQuery};
-use traceability_core::{quality, Lot, SerialNumber, SerialStatus, TraceError, Tracker};
+use traceability_core::query::expiry::{self, ExpiryWindow};
+use traceability_core::query::quality;
+use traceability_core::query::reports::{self, SerialQuery};
+use traceability_core::{Lot, LotKey, SerialNumber, SerialStatus, TraceError, Tracker};
 
 use crate::args::{
     id_arg, item_from_c, lot_key_arg, opt_date_arg, opt_id_arg, opt_name_arg, opt_text_arg,

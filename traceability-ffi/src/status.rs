@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::ffi::{c_char, c_int, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use traceability_core::{ErrorKind, TraceError};
+use traceability_core::{ErrorKind, InvalidInput, TraceError};
 
 /// The result of every fallible call: one of the `TR_*` codes below. `TR_OK` is 0; every
 /// other value is an error whose explanation `tr_last_error_message()` returns on the
@@ -71,7 +71,8 @@ pub const TR_ERR_INVALID_UTF8: tr_status = 101;
 /// the log holds (a command whose events were stored before the panic is kept; one whose
 /// events were not stored left no trace). Only if that replay fails does the tracker
 /// refuse every later call with this code; free it then (its store is untouched) and open
-/// the store again.
+/// the store again. (Also the code of a core error of a kind this library has no code
+/// for, equally a bug; its message says what went wrong.)
 pub const TR_ERR_PANIC: tr_status = 102;
 
 /// Every code with its name as written in the header.
@@ -133,6 +134,9 @@ pub fn status_of(kind: ErrorKind) -> tr_status {
         ErrorKind::Unreplayable => TR_ERR_UNREPLAYABLE,
         ErrorKind::ReadOnly => TR_ERR_READ_ONLY,
         ErrorKind::Storage => TR_ERR_STORAGE,
+        // A kind this binding has no code for yet: the binding is out of step with its
+        // core, a bug like a panic (the message still says what went wrong).
+        _ => TR_ERR_PANIC,
     }
 }
 
@@ -216,6 +220,12 @@ impl Failure {
     }
 }
 
+impl From<InvalidInput> for Failure {
+    fn from(error: InvalidInput) -> Self {
+        TraceError::from(error).into()
+    }
+}
+
 impl From<TraceError> for Failure {
     fn from(error: TraceError) -> Self {
         Self {
@@ -252,8 +262,9 @@ pub fn kind_name(status: tr_status) -> String {
         .collect()
 }
 
-/// Inserts the typed fields of a core error (ids as text, quantities as decimal text,
-/// dates as "YYYY-MM-DD", enums as their JSON names).
+/// Inserts the typed fields of a core error (ids as text, items as `{"lot":{"product",
+/// "lot"}}` or `{"serial":{...}}`, quantities as decimal text, dates as "YYYY-MM-DD",
+/// enums as their JSON names: serial statuses upper case, "IN_INVENTORY").
 fn core_fields(error: &TraceError, object: &mut serde_json::Map<String, serde_json::Value>) {
     use serde_json::json;
     let fields = match error {
@@ -278,11 +289,13 @@ fn core_fields(error: &TraceError, object: &mut serde_json::Map<String, serde_js
         }
         TraceError::InsufficientStock {
             item,
-            location,
+            product,
+            locations,
+            customer,
             requested,
             available,
-        } => json!({"item": item, "location": location, "requested": requested,
-                    "available": available}),
+        } => json!({"item": item, "product": product, "locations": locations,
+                    "customer": customer, "requested": requested, "available": available}),
         TraceError::InvalidTransition {
             product,
             serial,
@@ -305,7 +318,10 @@ fn core_fields(error: &TraceError, object: &mut serde_json::Map<String, serde_js
             detail,
         } => json!({"seq": seq, "damage": damage.as_str(), "detail": detail}),
         TraceError::Unreplayable { seq, detail } => json!({"seq": seq, "detail": detail}),
-        TraceError::ReadOnly(detail) | TraceError::Storage(detail) => json!({ "detail": detail }),
+        TraceError::ReadOnly(detail) => json!({ "detail": detail }),
+        TraceError::Storage(error) => json!({ "detail": error.message() }),
+        // A kind this binding does not know yet: status, kind and message only.
+        _ => return,
     };
     if let serde_json::Value::Object(fields) = fields {
         object.extend(fields);
@@ -505,6 +521,59 @@ mod tests {
         ] {
             assert_eq!(kind_name(status_of(kind)), format!("{kind:?}"));
         }
+    }
+
+    fn fields(error: TraceError) -> serde_json::Value {
+        serde_json::from_str(&error_json(&error)).unwrap()
+    }
+
+    #[test]
+    fn shortage_transition_and_storage_errors_have_typed_fields() {
+        use serde_json::json;
+        use traceability_core::{ItemRef, SerialStatus};
+        let shortage = fields(TraceError::InsufficientStock {
+            item: Some(ItemRef::lot("FLOUR", "L1").unwrap()),
+            product: "FLOUR".parse().unwrap(),
+            locations: vec!["STOCK".parse().unwrap()],
+            customer: None,
+            requested: "5".parse().unwrap(),
+            available: "2.5".parse().unwrap(),
+        });
+        assert_eq!(shortage["kind"], "InsufficientStock");
+        assert_eq!(
+            shortage["item"],
+            json!({"lot": {"product": "FLOUR", "lot": "L1"}})
+        );
+        assert_eq!(
+            (
+                &shortage["product"],
+                &shortage["locations"],
+                &shortage["customer"]
+            ),
+            (&json!("FLOUR"), &json!(["STOCK"]), &json!(null))
+        );
+        assert_eq!(
+            (&shortage["requested"], &shortage["available"]),
+            (&json!("5"), &json!("2.5"))
+        );
+        let transition = fields(TraceError::InvalidTransition {
+            product: "PUMP".parse().unwrap(),
+            serial: "SN1".parse().unwrap(),
+            from: SerialStatus::InInventory,
+            to: SerialStatus::Shipped,
+        });
+        assert_eq!(
+            (
+                &transition["serial"],
+                &transition["from"],
+                &transition["to"]
+            ),
+            (&json!("SN1"), &json!("IN_INVENTORY"), &json!("SHIPPED"))
+        );
+        let storage = fields(TraceError::storage("disk full"));
+        assert_eq!(storage["status"], TR_ERR_STORAGE);
+        assert_eq!(storage["detail"], "disk full");
+        assert_eq!(storage["message"], "storage error: disk full");
     }
 
     #[test]

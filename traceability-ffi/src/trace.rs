@@ -1,5 +1,6 @@
 //! Trace, recall and hold exports (issue 3): forward and backward traces, recall
-//! reports, a recall that can hold every affected lot, and explicit hold / release.
+//! reports, recalls (each recorded, with or without a hold of every affected lot) and
+//! their records, and explicit hold / release.
 //!
 //! Shared by every function here:
 //! * `tracker` and `out` are required; `*out` is set to NULL first, so it is NULL on
@@ -11,19 +12,19 @@
 //! * Thread safety: the handle may be shared between threads. Arguments are converted
 //!   before the handle's lock is taken, and the result is serialised or rendered after
 //!   it is released, so the lock is held only for the graph walk (and, for `tr_recall`
-//!   with a hold, the hold's write).
+//!   and `tr_recall_as`, the recall's write).
 
 use std::ffi::{c_char, c_int};
 
 use serde::Serialize;
-use traceability_core::trace::recall_report;
+use traceability_core::query::trace::recall_report;
 use traceability_core::{
-    trace_backward, trace_forward, BackwardTrace, Command, ForwardTrace, ItemRef, RecallReport,
-    TraceError, Tracker,
+    trace_backward, trace_forward, BackwardTrace, Command, ForwardTrace, ItemRef, PlaceHold,
+    RecallId, RecallReport, ReleaseHold, TraceError, Tracker,
 };
 
-use crate::args::{item_from_c, opt_str_arg, str_arg, struct_arg, tr_item, vec_arg};
-use crate::handle::{c_text, out_arg, submit, to_json, tr_tracker, tracker_arg};
+use crate::args::{item_from_c, opt_id_arg, opt_str_arg, str_arg, struct_arg, tr_item, vec_arg};
+use crate::handle::{c_text, out_arg, query_json, submit, to_json, tr_tracker, tracker_arg};
 use crate::status::{tr_status, Failure, FfiResult};
 
 /// How a trace or recall is drawn by the `*_render` functions: `TR_FORMAT_DOT` or
@@ -167,9 +168,10 @@ pub unsafe extern "C" fn tr_trace_backward_json(
 }
 
 /// The recall report of `suspect_count` suspects, read only (nothing is held or
-/// written): `{"reason": null, "suspects", "items", "edges", "customers": [{"customer",
-/// "shipments"}], "locations": [{"location", "stock": [{"item", "on_hand",
-/// "reserved"}]}], "held": [], "hold_seq": null}`.
+/// written, no recall is recorded): `{"recall": null, "seq": null, "reason": null,
+/// "suspects", "items", "edges", "customers": [{"customer", "shipments"}], "locations":
+/// [{"location", "stock": [{"item", "on_hand", "reserved"}]}], "held": [], "hold_seq":
+/// null}`.
 ///
 /// `tracker`, `suspects` and `out` are required (NULL: TR_ERR_NULL_POINTER; `suspects`
 /// may be NULL only with a count of 0, which is TR_ERR_INVALID_INPUT). On TR_OK `*out` is
@@ -268,18 +270,54 @@ pub unsafe extern "C" fn tr_recall_report_render(
     })
 }
 
+/// The body of `tr_recall` and `tr_recall_as`: a recall under `recall_id` (NULL: the
+/// next free number), its report written to `*out`.
+///
+/// # Safety
+/// Pointers as documented in the header.
+#[allow(clippy::too_many_arguments)]
+unsafe fn recall(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    recall_id: *const c_char,
+    suspects: *const tr_item,
+    suspect_count: usize,
+    hold: bool,
+    out: *mut *mut c_char,
+) -> FfiResult {
+    traced(
+        tracker,
+        out,
+        || {
+            let actor = str_arg(actor, "actor")?;
+            let reason = opt_str_arg(reason, "reason")?.unwrap_or("");
+            let recall_id = opt_id_arg::<RecallId>(recall_id, "recall_id")?;
+            let suspects = items(suspects, suspect_count, "suspects")?;
+            Ok(((actor, reason, recall_id, suspects), Shape::Json))
+        },
+        |t, (actor, reason, recall_id, suspects)| {
+            t.recall_as(actor, reason, recall_id, &suspects, hold)
+        },
+    )
+}
+
 /// A recall of `suspect_count` suspects by `actor` for `reason` (required by the core:
-/// NULL or blank is TR_ERR_INVALID_INPUT). The report is written to `*out` as in
-/// `tr_recall_report_json`, with `"reason"` set. With `hold`, one atomic command puts
-/// every affected lot and every affected serial still in custody on hold (those already
-/// held are skipped; `"held"` lists the others and `"hold_seq"` is the hold event's
-/// sequence number): held stock can then not be allocated, picked, shipped or consumed
-/// (TR_ERR_NOT_USABLE) until `tr_release_hold`. On failure nothing is held.
+/// NULL or blank is TR_ERR_INVALID_INPUT), recorded under the next free recall number
+/// ("RC-000001", "RC-000002", ...; to choose it: `tr_recall_as`). Every recall is
+/// recorded as one event, with or without a hold, and listed by `tr_recalls_json`. The
+/// report is written to `*out` as in `tr_recall_report_json`, with `"recall"` (its
+/// number), `"seq"` (the recording event's sequence number) and `"reason"` set. With
+/// `hold`, the same event puts every affected lot and every affected serial still in
+/// custody on hold (those already held are skipped; `"held"` lists the others and
+/// `"hold_seq"` is `"seq"` when it held something, else null): held stock can then not
+/// be allocated, picked, shipped or consumed (TR_ERR_NOT_USABLE) until
+/// `tr_release_hold`. On failure nothing is recorded or held.
 ///
 /// `tracker`, `actor`, `suspects` and `out` are required (NULL: TR_ERR_NULL_POINTER);
 /// `reason` NULL is TR_ERR_INVALID_INPUT. On TR_OK `*out` is owned by the caller (free it
 /// with `tr_string_free`); on failure it is NULL. Thread-safe; the handle is locked for
-/// the walk and the hold, not while the JSON is written.
+/// the walk and the recall's write, not while the JSON is written.
 #[no_mangle]
 pub unsafe extern "C" fn tr_recall(
     tracker: *mut tr_tracker,
@@ -291,18 +329,66 @@ pub unsafe extern "C" fn tr_recall(
     out: *mut *mut c_char,
 ) -> tr_status {
     ffi_guard!({
-        traced(
+        recall(
             tracker,
+            actor,
+            reason,
+            std::ptr::null(),
+            suspects,
+            suspect_count,
+            hold,
             out,
-            || {
-                let actor = str_arg(actor, "actor")?;
-                let reason = opt_str_arg(reason, "reason")?.unwrap_or("");
-                let suspects = items(suspects, suspect_count, "suspects")?;
-                Ok(((actor, reason, suspects), Shape::Json))
-            },
-            |t, (actor, reason, suspects)| t.recall(actor, reason, &suspects, hold),
         )
     })
+}
+
+/// `tr_recall` under the recall number `recall_id` (an identifier such as
+/// "RC-2026-014": trimmed, 1 to 128 characters; NULL: the next free number, as
+/// `tr_recall`). A number already recorded is TR_ERR_DUPLICATE_NUMBER (`key_kind`
+/// "recall" in `tr_last_error_json()`), and nothing is recorded.
+///
+/// `tracker`, `actor`, `suspects` and `out` are required (NULL: TR_ERR_NULL_POINTER);
+/// `reason` NULL is TR_ERR_INVALID_INPUT; `recall_id` may be NULL. On TR_OK `*out` is
+/// owned by the caller (free it with `tr_string_free`); on failure it is NULL.
+/// Thread-safe, as `tr_recall`.
+#[no_mangle]
+pub unsafe extern "C" fn tr_recall_as(
+    tracker: *mut tr_tracker,
+    actor: *const c_char,
+    reason: *const c_char,
+    recall_id: *const c_char,
+    suspects: *const tr_item,
+    suspect_count: usize,
+    hold: bool,
+    out: *mut *mut c_char,
+) -> tr_status {
+    ffi_guard!({
+        recall(
+            tracker,
+            actor,
+            reason,
+            recall_id,
+            suspects,
+            suspect_count,
+            hold,
+            out,
+        )
+    })
+}
+
+/// Every recorded recall, oldest first, as a JSON array of `{"recall", "seq",
+/// "recorded_at" (RFC 3339), "actor", "reason", "suspects", "affected" (the suspects and
+/// every lot and serial made from them, as traced when the recall was recorded), "held"
+/// (what that recall put on hold; [] without a hold)}`; `[]` when there is none.
+///
+/// `tracker` and `out` are required (NULL: TR_ERR_NULL_POINTER). On TR_OK `*out` is owned
+/// by the caller (free it with `tr_string_free`); on failure it is NULL. Thread-safe.
+#[no_mangle]
+pub unsafe extern "C" fn tr_recalls_json(
+    tracker: *const tr_tracker,
+    out: *mut *mut c_char,
+) -> tr_status {
+    ffi_guard!({ query_json(tracker, out, |t| to_json(&t.state().recalls())) })
 }
 
 /// Puts `item_count` lots and serials on recall hold, all or none (needs a `reason`:
