@@ -80,6 +80,23 @@ def test_lot_flow_move_allocate_pick_ship_return(tracker: tr.Tracker) -> None:
         "location_registered", "moved", "shipped"]
 
 
+def test_depleted_lot_goes_inactive_and_a_return_restocks_it(tracker: tr.Tracker) -> None:
+    receive_flour(tracker, quantity="4")
+    tracker.allocate_item("SO1", FLOUR_L1, 4, actor="ana")
+    tracker.pick("SO1", FLOUR_L1, 4, actor="ana")
+    tracker.ship("SH1", "SO1", "ACME", actor="ana")
+    lot = tracker.lot("FLOUR", "L1")
+    assert lot is not None and lot.on_hand == 0 and not lot.active
+    assert [m.action for m in tracker.movements(FLOUR_L1)][-2:] == ["shipped", "depleted"]
+    tracker.return_items("RMA1", "ACME", FLOUR_L1, "DOCK", 1, actor="ana", reason="damaged bag")
+    lot = tracker.lot("FLOUR", "L1")
+    assert lot is not None and lot.on_hand == 1 and lot.active
+    returned, restocked = tracker.movements(FLOUR_L1)[-2:]
+    assert (returned.action, returned.to_location, returned.quantity) == ("returned", "DOCK", Decimal(1))
+    assert restocked.action == "restocked" and restocked.seq == returned.seq + 1
+    assert [e.kind for e in tracker.history(FLOUR_L1)][-4:] == ["shipped", "lot_depleted", "returned", "lot_restocked"]
+
+
 def test_serial_lifecycle(tracker: tr.Tracker) -> None:
     pump = tr.SerialRef("PUMP", "SN1")
     tracker.expect_serials("PUMP", ["SN1", "SN2"], supplier="MILL", reference="ASN-1", actor="ana")

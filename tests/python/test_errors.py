@@ -2,6 +2,7 @@
 
 import datetime as dt
 import sqlite3
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
@@ -57,6 +58,35 @@ def test_error_raised_and_nothing_changes(
     assert type(raised.value) is error and str(raised.value)
     assert (stocked.head(), list(stocked.lots()), list(stocked.serials())) == before
     assert stocked.verify() == before[0].count
+
+
+def test_insufficient_stock_fields(stocked: tr.Tracker) -> None:
+    stocked.move(L1, "DOCK", "A1", 3, actor="ana")
+    with pytest.raises(tr.InsufficientStock) as at_a1:
+        stocked.allocate_item("SO1", L1, 4, location="A1", actor="ana")
+    e = at_a1.value
+    assert (e.item, e.product, e.locations, e.customer) == (L1, "FLOUR", ["A1"], None)
+    assert (e.requested, e.available) == (Decimal("4"), Decimal("3"))
+    with pytest.raises(tr.InsufficientStock) as by_strategy:  # a product's eligible stock as a whole
+        stocked.allocate(product="FLOUR", quantity=20, order="SO1", locations=["A1", "DOCK"], actor="ana")
+    e = by_strategy.value
+    assert (e.item, e.product, e.locations, e.available) == (None, "FLOUR", ["A1", "DOCK"], Decimal("10"))
+    with pytest.raises(tr.InsufficientStock) as not_shipped:  # a return: what the customer may send back
+        stocked.return_items("RMA1", "ACME", L1, "DOCK", 1, actor="ana")
+    e = not_shipped.value
+    assert (e.item, e.customer, e.locations, e.available) == (L1, "ACME", [], Decimal(0))
+    assert "ACME" in str(e)
+
+
+def test_invalid_transition_and_not_usable_fields(stocked: tr.Tracker) -> None:
+    with pytest.raises(tr.InvalidTransition) as raised:
+        stocked.pick("SO1", SN1, actor="ana")
+    e = raised.value
+    assert (e.product, e.serial, e.from_status, e.to_status) == ("PUMP", "SN1", "RECEIVED", "PICKED")
+    assert tr.SerialStatus(e.from_status) is tr.SerialStatus.RECEIVED
+    with pytest.raises(tr.NotUsable) as unusable:
+        stocked.allocate_item("SO1", tr.LotRef("FLOUR", "OFF"), 1, actor="ana")
+    assert unusable.value.item == tr.LotRef("FLOUR", "OFF") and unusable.value.why
 
 
 def test_message_is_the_cores() -> None:

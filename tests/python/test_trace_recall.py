@@ -8,12 +8,13 @@ an unrelated lot."""
 import datetime as dt
 import threading
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Callable, Dict, List, Tuple
 
 import pytest
 
 import traceability as tr
-from conftest import NOW
+from conftest import NOW, populate
 
 F1, F2 = tr.LotRef("FLOUR", "F1"), tr.LotRef("FLOUR", "F2")
 S1, B1 = tr.LotRef("SUGAR", "S1"), tr.LotRef("BREAD", "B1")
@@ -25,12 +26,16 @@ def snapshot(t: tr.Tracker) -> Tuple[Any, ...]:
     return (t.head(), list(t.lots()), list(t.serials()))
 
 
-def unchanged(t: tr.Tracker, error: "type[tr.TraceabilityError]", call: Callable[[], object]) -> None:
+def unchanged(
+    t: tr.Tracker, error: "type[tr.TraceabilityError]", call: Callable[[], object]
+) -> tr.TraceabilityError:
+    """Runs `call`, which must raise exactly `error` and change nothing; returns the error."""
     before = snapshot(t)
     with pytest.raises(error) as raised:
         call()
     assert type(raised.value) is error and str(raised.value)
     assert snapshot(t) == before
+    return raised.value
 
 
 def ship(t: tr.Tracker, item: tr.Item, quantity: int, order: str, shipment: str, customer: str) -> None:
@@ -132,6 +137,52 @@ def test_recall_with_hold_blocks_affected_lots_only(bakery: tr.Tracker) -> None:
     # a second recall holds nothing new; holding again is refused
     assert bakery.recall([S1], actor="qa", reason="again", hold=True).held == ()
     unchanged(bakery, tr.InvalidInput, lambda: bakery.place_hold([F1], actor="qa", reason="dup"))
+
+
+def test_recall_without_hold_is_recorded(bakery: tr.Tracker) -> None:
+    head = bakery.head().count
+    r = bakery.recall([S1], actor="qa", reason="cane recall")
+    assert (r.recall, r.seq, r.held, r.hold_seq) == ("RC-000001", head, (), None)
+    assert bakery.head().count == head + 1  # one event, held or not
+    assert [e.kind for e in bakery.events(head)] == ["recalled"]
+    (record,) = bakery.recalls()
+    assert record == tr.RecallRecord("RC-000001", head, NOW, "qa", "cane recall", (S1,), (S1, B1, F1), ())
+    assert bakery.recall_record("RC-000001") == record and bakery.recall_record("RC-9") is None
+    assert record.to_dict()["affected"][1] == {"product": "BREAD", "lot": "B1"}
+    assert not any(bakery.lot(l.product, l.lot).on_hold for l in (S1, B1, F1))  # type: ignore[union-attr]
+    assert bakery.movements(S1)[-1].action == "recalled"
+
+
+def test_recall_with_hold_and_its_own_number(bakery: tr.Tracker) -> None:
+    r = bakery.recall(S1, actor="qa", reason="cane recall", hold=True, recall_id=" CANE-7 ")
+    assert r.recall == "CANE-7" and r.seq is not None and r.hold_seq == r.seq  # the number is trimmed
+    record = bakery.recall_record("CANE-7")
+    assert record is not None and record.seq == r.seq
+    assert set(record.held) == {S1, B1, F1} and record.affected == r.affected
+    assert all(bakery.movements(item)[-1].action == "recalled" for item in record.held)
+    assert bakery.recall([F2], actor="qa", reason="check").recall == "RC-000002"  # numbered after it
+    assert [c.recall for c in bakery.recalls()] == ["CANE-7", "RC-000002"]
+
+
+def test_recall_number_is_unique(bakery: tr.Tracker) -> None:
+    bakery.recall(S1, actor="qa", reason="cane recall", recall_id="CANE-7")
+    duplicate = unchanged(bakery, tr.DuplicateNumber,
+                          lambda: bakery.recall(F2, actor="qa", reason="again", recall_id="CANE-7"))
+    assert isinstance(duplicate, tr.DuplicateNumber) and (duplicate.kind, duplicate.key) == ("recall", "CANE-7")
+    unchanged(bakery, tr.InvalidInput, lambda: bakery.recall(F2, actor="qa", reason="r", recall_id=" "))
+    with pytest.raises(TypeError, match="recall_id must be a str"):
+        bakery.recall(F2, actor="qa", reason="r", recall_id=7)  # type: ignore[arg-type]
+    assert len(bakery.recalls()) == 1
+
+
+def test_recalls_survive_reopening(tmp_path: Path) -> None:
+    t = tr.Tracker.open(tmp_path / "t.db")  # the wall clock: recorded_at has nanoseconds
+    populate(t)
+    t.receive_lot("FLOUR", "F1", 5, "A1", actor="ana")
+    t.recall(F1, actor="qa", reason="mould", hold=True)
+    recorded = t.recalls()
+    t.close()
+    assert tr.Tracker.open(tmp_path / "t.db").recalls() == recorded
 
 
 def test_release_hold_needs_a_reason(bakery: tr.Tracker) -> None:

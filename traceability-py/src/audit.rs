@@ -8,7 +8,7 @@ use std::hash::{Hash, Hasher};
 use chrono::{Datelike, Timelike};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
-use traceability_core::checkpoint::{self, SigningKey, VerifyingKey};
+use traceability_core::event::checkpoint::{self, SigningKey, VerifyingKey};
 use traceability_core::TraceError;
 
 use crate::errors;

@@ -6,15 +6,17 @@
 //!
 //! Every exception also carries the core error's typed fields as attributes, set in
 //! one place ([`fields`]): e.g. `Tampered.seq`/`.damage`/`.detail`,
-//! `InsufficientStock.requested`/`.available` (`Decimal`), `InvalidInput.field`/`.reason`.
+//! `InsufficientStock.requested`/`.available` (`Decimal`), `.item` (the package's
+//! `LotRef`/`SerialRef`, or `None`), `.locations` (a list), `InvalidInput.field`/`.reason`.
+//! Ids are `str`, enum values their serde names (`"IN_INVENTORY"`), dates `datetime.date`.
 
 use pyo3::exceptions::{PyException, PyKeyError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple, PyType};
-use pyo3::PyTypeInfo;
+use pyo3::{IntoPyObjectExt, PyTypeInfo};
 use serde::Serialize;
-use traceability_core::{ErrorKind, Quantity, TraceError};
+use traceability_core::{ErrorKind, ItemRef, Quantity, TraceError};
 
 use crate::guard::Failure;
 
@@ -160,6 +162,15 @@ fn serde_name<T: Serialize + std::fmt::Debug>(value: &T) -> String {
     }
 }
 
+/// Any value Python can hold (text, numbers, lists and options of them).
+fn value<'py>(py: Python<'py>, held: impl IntoPyObject<'py>) -> PyResult<Bound<'py, PyAny>> {
+    held.into_bound_py_any(py)
+}
+
+fn text<'py>(py: Python<'py>, shown: impl ToString) -> PyResult<Bound<'py, PyAny>> {
+    value(py, shown.to_string())
+}
+
 fn decimal<'py>(py: Python<'py>, quantity: &Quantity) -> PyResult<Bound<'py, PyAny>> {
     py.import("decimal")?
         .getattr("Decimal")?
@@ -173,64 +184,85 @@ fn date<'py>(py: Python<'py>, day: &chrono::NaiveDate) -> PyResult<Bound<'py, Py
         .call1((day.year(), day.month(), day.day()))
 }
 
+/// A lot or serial as the package's `LotRef` or `SerialRef`.
+fn item<'py>(py: Python<'py>, item: &ItemRef) -> PyResult<Bound<'py, PyAny>> {
+    let types = py.import("traceability._types")?;
+    match item {
+        ItemRef::Lot { product, lot } => types
+            .getattr("LotRef")?
+            .call1((product.as_str(), lot.as_str())),
+        ItemRef::Serial { product, serial } => types
+            .getattr("SerialRef")?
+            .call1((product.as_str(), serial.as_str())),
+    }
+}
+
 /// The typed fields of a core error, by attribute name: the one place that says which
 /// attributes each exception class carries (the stubs list the same).
 fn fields<'py>(
     py: Python<'py>,
     error: &TraceError,
 ) -> PyResult<Vec<(&'static str, Bound<'py, PyAny>)>> {
-    fn s<'py>(py: Python<'py>, value: impl ToString) -> Bound<'py, PyAny> {
-        value
-            .to_string()
-            .into_pyobject(py)
-            .map_or_else(|e| match e {}, |v| v.into_any())
-    }
-    fn n<'py>(py: Python<'py>, value: u64) -> Bound<'py, PyAny> {
-        value
-            .into_pyobject(py)
-            .map_or_else(|e| match e {}, |v| v.into_any())
-    }
     Ok(match error {
         TraceError::InvalidInput { field, reason } => {
-            vec![("field", s(py, field)), ("reason", s(py, reason))]
+            vec![("field", text(py, field)?), ("reason", text(py, reason)?)]
         }
-        TraceError::UnknownProduct(product) => vec![("product", s(py, product))],
+        TraceError::UnknownProduct(product) => vec![("product", text(py, product)?)],
         TraceError::UnknownLot { product, lot } => {
-            vec![("product", s(py, product)), ("lot", s(py, lot))]
+            vec![("product", text(py, product)?), ("lot", text(py, lot)?)]
         }
         TraceError::UnknownSerial { product, serial } => {
-            vec![("product", s(py, product)), ("serial", s(py, serial))]
+            vec![
+                ("product", text(py, product)?),
+                ("serial", text(py, serial)?),
+            ]
         }
-        TraceError::UnknownLocation(location) => vec![("location", s(py, location))],
-        TraceError::UnknownParty(party) => vec![("party", s(py, party))],
-        TraceError::UnknownOrder(order) => vec![("order", s(py, order))],
+        TraceError::UnknownLocation(location) => vec![("location", text(py, location)?)],
+        TraceError::UnknownParty(party) => vec![("party", text(py, party)?)],
+        TraceError::UnknownOrder(order) => vec![("order", text(py, order)?)],
         TraceError::DuplicateNumber { kind, key } => {
-            vec![("kind", s(py, kind)), ("key", s(py, key))]
+            vec![("kind", text(py, kind)?), ("key", text(py, key)?)]
         }
         TraceError::WrongTracking {
             product,
             actual,
             expected,
         } => vec![
-            ("product", s(py, product)),
-            ("actual", s(py, serde_name(actual))),
-            ("expected", s(py, serde_name(expected))),
+            ("product", text(py, product)?),
+            ("actual", text(py, serde_name(actual))?),
+            ("expected", text(py, serde_name(expected))?),
         ],
         TraceError::WrongRole { party, expected } => vec![
-            ("party", s(py, party)),
-            ("expected", s(py, serde_name(expected))),
+            ("party", text(py, party)?),
+            ("expected", text(py, serde_name(expected))?),
         ],
         TraceError::InvalidQuantity { quantity, rule } => {
-            vec![("quantity", decimal(py, quantity)?), ("rule", s(py, rule))]
+            vec![
+                ("quantity", decimal(py, quantity)?),
+                ("rule", text(py, rule)?),
+            ]
         }
         TraceError::InsufficientStock {
-            item,
-            location,
+            item: short,
+            product,
+            locations,
+            customer,
             requested,
             available,
         } => vec![
-            ("item", s(py, item)),
-            ("location", s(py, location)),
+            (
+                "item",
+                value(py, short.as_ref().map(|i| item(py, i)).transpose()?)?,
+            ),
+            ("product", text(py, product)?),
+            (
+                "locations",
+                value(py, locations.iter().map(|l| l.as_str()).collect::<Vec<_>>())?,
+            ),
+            (
+                "customer",
+                value(py, customer.as_ref().map(|c| c.as_str()))?,
+            ),
             ("requested", decimal(py, requested)?),
             ("available", decimal(py, available)?),
         ],
@@ -240,10 +272,10 @@ fn fields<'py>(
             from,
             to,
         } => vec![
-            ("product", s(py, product)),
-            ("serial", s(py, serial)),
-            ("from_status", s(py, from)),
-            ("to_status", s(py, serde_name(to))),
+            ("product", text(py, product)?),
+            ("serial", text(py, serial)?),
+            ("from_status", text(py, serde_name(from))?),
+            ("to_status", text(py, serde_name(to))?),
         ],
         TraceError::ExpiredLot {
             product,
@@ -251,29 +283,38 @@ fn fields<'py>(
             expiry,
             date: on,
         } => vec![
-            ("product", s(py, product)),
-            ("lot", s(py, lot)),
+            ("product", text(py, product)?),
+            ("lot", text(py, lot)?),
             ("expiry", date(py, expiry)?),
             ("date", date(py, on)?),
         ],
-        TraceError::NotUsable { item, why } => vec![("item", s(py, item)), ("why", s(py, why))],
+        TraceError::NotUsable {
+            item: unusable,
+            why,
+        } => {
+            vec![("item", item(py, unusable)?), ("why", text(py, why)?)]
+        }
         TraceError::StaleWriter { expected, actual } => {
-            vec![("expected", n(py, *expected)), ("actual", n(py, *actual))]
+            vec![
+                ("expected", value(py, expected)?),
+                ("actual", value(py, actual)?),
+            ]
         }
         TraceError::Tampered {
             seq,
             damage,
             detail,
         } => vec![
-            ("seq", n(py, *seq)),
-            ("damage", s(py, damage.as_str())),
-            ("detail", s(py, detail)),
+            ("seq", value(py, seq)?),
+            ("damage", text(py, damage)?),
+            ("detail", text(py, detail)?),
         ],
         TraceError::Unreplayable { seq, detail } => {
-            vec![("seq", n(py, *seq)), ("detail", s(py, detail))]
+            vec![("seq", value(py, seq)?), ("detail", text(py, detail)?)]
         }
-        TraceError::ReadOnly(detail) | TraceError::Storage(detail) => {
-            vec![("detail", s(py, detail))]
-        }
+        TraceError::ReadOnly(detail) => vec![("detail", text(py, detail)?)],
+        TraceError::Storage(failure) => vec![("detail", text(py, failure.message())?)],
+        // A kind added to the core later: its class and message, no fields yet.
+        _ => Vec::new(),
     })
 }

@@ -79,7 +79,7 @@ pub fn guard_engine<T>(
     work: impl FnOnce(&mut Engine) -> Result<T, TraceError>,
 ) -> Result<T, Failure> {
     let Some(engine) = slot.as_mut() else {
-        return Err(TraceError::Storage("the tracker is closed".into()).into());
+        return Err(TraceError::storage("the tracker is closed").into());
     };
     match guard(|| work(engine)) {
         Err(Failure::Panic { message, .. }) => {

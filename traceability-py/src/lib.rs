@@ -26,8 +26,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 use guard::{guard, guard_engine};
 use pyo3::prelude::*;
-use traceability_core::allocation::AllocationRequest;
-use traceability_core::{Command, FixedClock, OpenOptions, SystemClock, TraceError, Tracker};
+use traceability_core::{
+    AllocationRequest, Command, FixedClock, OpenOptions, Recall, SystemClock, TraceError, Tracker,
+};
 
 use audit::Checkpoint;
 
@@ -74,7 +75,7 @@ impl NativeTracker {
     fn lock(&self) -> Result<MutexGuard<'_, Option<Engine>>, TraceError> {
         self.engine
             .lock()
-            .map_err(|_| TraceError::Storage("tracker unusable after an internal failure".into()))
+            .map_err(|_| TraceError::storage("tracker unusable after an internal failure"))
     }
 
     /// Runs `work` on the engine with the GIL released, inside the lock and the panic
@@ -230,24 +231,22 @@ impl NativeTracker {
         })
     }
 
-    /// A recall of the suspects in the JSON `{"suspects": [item, ...]}`; with `hold`,
-    /// every affected lot and in-custody serial is put on hold in one command. Returns
-    /// the `RecallReport` as JSON.
-    #[pyo3(signature = (actor, reason, suspects, hold))]
-    fn recall(
-        &self,
-        py: Python<'_>,
-        actor: &str,
-        reason: &str,
-        suspects: &str,
-        hold: bool,
-    ) -> PyResult<String> {
+    /// Records a recall given as the JSON of the core's `Recall` command
+    /// (`{"recall": id or null, "suspects": [item, ...], "hold": bool}`); with `hold`,
+    /// every affected lot and in-custody serial is put on hold by the same event.
+    /// Returns the `RecallReport` as JSON.
+    #[pyo3(signature = (actor, reason, recall))]
+    fn recall(&self, py: Python<'_>, actor: &str, reason: &str, recall: &str) -> PyResult<String> {
         self.with_engine(py, |engine| {
-            let suspects: queries::Suspects = queries::parse("suspects", suspects)?;
+            let Recall {
+                recall,
+                suspects,
+                hold,
+            } = queries::parse("recall request", recall)?;
             queries::encode(
                 &engine
                     .tracker
-                    .recall(actor, reason, &suspects.suspects, hold)?,
+                    .recall_as(actor, reason, recall, &suspects, hold)?,
             )
         })
     }

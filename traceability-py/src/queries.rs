@@ -1,20 +1,19 @@
 //! The one generic query path: a query name and JSON arguments in, JSON out. Adding a
 //! query is one arm here plus a thin typed wrapper in the Python package.
 //!
-//! Internal indexes ([`ItemIdx`]) never leave the core: they are turned into public
-//! [`ItemRef`]s.
+//! Lots and serials cross as the core's public [`ItemRef`]s.
 
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use traceability_core::expiry::{self, ExpiryWindow};
-use traceability_core::reports::{self, SerialQuery};
-use traceability_core::state::{Reservation, Shipment};
-use traceability_core::trace::recall_report;
+use traceability_core::query::expiry::{self, ExpiryWindow};
+use traceability_core::query::reports::{self, SerialQuery};
+use traceability_core::query::trace::recall_report;
+use traceability_core::query::{orders, quality};
 use traceability_core::{
-    quality, trace_backward, trace_forward, BackwardTrace, ForwardTrace, ItemIdx, ItemRef,
-    LocationId, LotNumber, OrderId, PartyId, ProductId, Quantity, RecallReport, SerialNumber,
-    SerialStatus, ShipmentId, State, TraceError, Tracker, WorkOrderId,
+    trace_backward, trace_forward, BackwardTrace, ForwardTrace, ItemRef, LocationId, LotKey,
+    OrderId, PartyId, ProductId, RecallId, RecallReport, SerialNumber, SerialStatus, TraceError,
+    Tracker,
 };
 
 /// Parses JSON text given by Python; a malformed document is bad input.
@@ -22,20 +21,14 @@ pub fn parse<T: DeserializeOwned>(what: &'static str, json: &str) -> Result<T, T
     serde_json::from_str(json).map_err(|e| TraceError::invalid(what, e.to_string()))
 }
 
-pub fn encode<T: Serialize>(value: &T) -> Result<String, TraceError> {
+pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<String, TraceError> {
     serde_json::to_string(value)
-        .map_err(|e| TraceError::Storage(format!("cannot encode the result: {e}")))
+        .map_err(|e| TraceError::storage(format!("cannot encode the result: {e}")))
 }
 
 #[derive(Deserialize)]
 struct Id<T> {
     id: T,
-}
-
-#[derive(Deserialize)]
-struct LotKey {
-    product: ProductId,
-    lot: LotNumber,
 }
 
 #[derive(Deserialize)]
@@ -68,10 +61,10 @@ struct ItemKey {
     item: ItemRef,
 }
 
-/// The suspects of a recall.
+/// The suspects of a recall report.
 #[derive(Deserialize)]
-pub struct Suspects {
-    pub suspects: Vec<ItemRef>,
+struct Suspects {
+    suspects: Vec<ItemRef>,
 }
 
 #[derive(Deserialize)]
@@ -112,37 +105,6 @@ impl Filter {
 }
 
 #[derive(Serialize)]
-struct ReservationOut<'a> {
-    item: ItemRef,
-    location: &'a LocationId,
-    reserved: Quantity,
-    picked: Quantity,
-}
-
-#[derive(Serialize)]
-struct ShipmentLineOut {
-    item: ItemRef,
-    quantity: Quantity,
-}
-
-#[derive(Serialize)]
-struct ShipmentOut<'a> {
-    id: &'a ShipmentId,
-    order: &'a OrderId,
-    customer: &'a PartyId,
-    shipped_on: chrono::NaiveDate,
-    lines: Vec<ShipmentLineOut>,
-}
-
-#[derive(Serialize)]
-struct LinkOut<'a> {
-    from: ItemRef,
-    to: ItemRef,
-    quantity: Quantity,
-    work_order: &'a WorkOrderId,
-}
-
-#[derive(Serialize)]
 struct HeadOut {
     count: u64,
     hash: String,
@@ -152,39 +114,6 @@ fn page<T>(items: &[T], page: Page) -> &[T] {
     let start = page.offset.min(items.len());
     let end = start.saturating_add(page.limit).min(items.len());
     &items[start..end]
-}
-
-fn reservation<'a>(state: &State, r: &'a Reservation) -> ReservationOut<'a> {
-    ReservationOut {
-        item: state.item_ref(r.item),
-        location: &r.location,
-        reserved: r.reserved,
-        picked: r.picked,
-    }
-}
-
-fn shipment<'a>(state: &State, s: &'a Shipment) -> ShipmentOut<'a> {
-    ShipmentOut {
-        id: &s.id,
-        order: &s.order,
-        customer: &s.customer,
-        shipped_on: s.shipped_on,
-        lines: s
-            .lines
-            .iter()
-            .map(|&(item, quantity): &(ItemIdx, Quantity)| ShipmentLineOut {
-                item: state.item_ref(item),
-                quantity,
-            })
-            .collect(),
-    }
-}
-
-fn unknown_lot(key: &LotKey) -> TraceError {
-    TraceError::UnknownLot {
-        product: key.product.clone(),
-        lot: key.lot.clone(),
-    }
 }
 
 /// The field named in errors about malformed query arguments.
@@ -213,38 +142,23 @@ pub fn run(tracker: &Tracker, name: &str, args: &str) -> Result<String, TraceErr
         }
         "lots" => encode(&page(state.lots(), parse(ARGS, args)?)),
         "serials" => encode(&page(state.serials(), parse(ARGS, args)?)),
-        "reservations" => {
-            let key: OrderKey = parse(ARGS, args)?;
-            let out: Vec<_> = state
-                .reservations(&key.order)
-                .iter()
-                .map(|r| reservation(state, r))
-                .collect();
-            encode(&out)
-        }
+        "reservations" => encode(&orders::reservations(
+            state,
+            &parse::<OrderKey>(ARGS, args)?.order,
+        )),
         "shipments" => {
             parse::<NoArgs>(ARGS, args)?;
-            let out: Vec<_> = state
-                .shipments()
-                .iter()
-                .map(|s| shipment(state, s))
-                .collect();
-            encode(&out)
+            encode(&orders::shipments(state))
         }
         "links" => {
             parse::<NoArgs>(ARGS, args)?;
-            let links = state.links();
-            let out: Vec<_> = links
-                .iter()
-                .map(|l| LinkOut {
-                    from: state.item_ref(l.from),
-                    to: state.item_ref(l.to),
-                    quantity: l.quantity,
-                    work_order: &l.work_order,
-                })
-                .collect();
-            encode(&out)
+            encode(&orders::links(state))
         }
+        "recalls" => {
+            parse::<NoArgs>(ARGS, args)?;
+            encode(state.recalls())
+        }
+        "recall" => encode(&state.recall(&parse::<Id<RecallId>>(ARGS, args)?.id)),
         "history" => encode(&tracker.history(&parse::<ItemKey>(ARGS, args)?.item)?),
         "location_history" => {
             encode(&tracker.location_history(&parse::<LocationKey>(ARGS, args)?.location)?)
@@ -320,7 +234,7 @@ pub fn run(tracker: &Tracker, name: &str, args: &str) -> Result<String, TraceErr
             let LotAsOf { key, as_of } = parse(ARGS, args)?;
             let lot = state
                 .lot(&key.product, &key.lot)
-                .ok_or_else(|| unknown_lot(&key))?;
+                .ok_or_else(|| TraceError::unknown_item(&key.item()))?;
             let as_of = as_of.unwrap_or_else(|| tracker.now().date_naive());
             encode(&expiry::shelf_life_remaining_pct(lot, as_of))
         }

@@ -45,6 +45,7 @@ from ._types import (
     ItemStock,
     LocationExposure,
     Receipt,
+    RecallRecord,
     RecallReport,
     Rendered,
     StockAt,
@@ -94,8 +95,8 @@ from ._types import (
 
 __all__ = [
     "Allocation", "AllocationLine", "BackwardTrace", "CustomerExposure", "ForwardTrace", "ItemStock",
-    "LocationExposure", "Receipt", "RecallReport", "Rendered", "StockAt", "TraceEdge", "TracedItem",
-    "TracedShipment", "BucketSummary", "Certificate", "Checkpoint", "Committed",
+    "LocationExposure", "Receipt", "RecallRecord", "RecallReport", "Rendered", "StockAt", "TraceEdge",
+    "TracedItem", "TracedShipment", "BucketSummary", "Certificate", "Checkpoint", "Committed",
     "DuplicateNumber", "Event", "ExpiredLot", "ExpiryBucket", "ExpiryReport", "Head",
     "InsufficientStock", "IntoLot", "InvalidInput", "InvalidQuantity", "InvalidTransition",
     "Item", "Line", "Link", "Location", "LocationKind", "Lot", "LotDates", "LotDatesChange",

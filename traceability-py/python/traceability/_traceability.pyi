@@ -2,7 +2,9 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any, Dict, Optional, Tuple, final
+from typing import Any, Dict, List, Optional, Tuple, Union, final
+
+from ._types import LotRef, SerialRef
 
 __version__: str
 __all__ = [
@@ -47,7 +49,7 @@ class NativeTracker:
     def execute(self, actor: str, reason: Optional[str], command: str) -> Tuple[int, int]: ...
     def execute_batch(self, actor: str, reason: Optional[str], commands: str) -> Tuple[int, int]: ...
     def allocate(self, actor: str, reason: Optional[str], request: str) -> str: ...
-    def recall(self, actor: str, reason: str, suspects: str, hold: bool) -> str: ...
+    def recall(self, actor: str, reason: str, recall: str) -> str: ...
     def query(self, name: str, args: str) -> str: ...
     def close(self) -> None: ...
 
@@ -119,8 +121,15 @@ class InvalidQuantity(TraceabilityError, ValueError):
     rule: str
 
 class InsufficientStock(TraceabilityError):
-    item: str
-    location: str
+    item: Optional[Union[LotRef, SerialRef]]
+    """The lot or serial short of stock; None when a product's eligible stock as a
+    whole is short (an allocation by strategy)."""
+    product: str
+    locations: List[str]
+    """Where the stock was looked for; empty: every location."""
+    customer: Optional[str]
+    """For a return: the customer, whose shipped and not yet returned quantity is
+    `available`."""
     requested: Decimal
     available: Decimal
 
@@ -128,7 +137,9 @@ class InvalidTransition(TraceabilityError):
     product: str
     serial: str
     from_status: str
+    """The serial's status (a `SerialStatus` value, e.g. "RECEIVED")."""
     to_status: str
+    """The status it cannot move to."""
 
 class ExpiredLot(TraceabilityError):
     product: str
@@ -137,7 +148,7 @@ class ExpiredLot(TraceabilityError):
     date: datetime.date
 
 class NotUsable(TraceabilityError):
-    item: str
+    item: Union[LotRef, SerialRef]
     why: str
 
 class StaleWriter(TraceabilityError):

@@ -19,6 +19,7 @@ from ._types import (
     Allocation,
     BackwardTrace,
     ForwardTrace,
+    RecallRecord,
     RecallReport,
     items_json,
     Committed,
@@ -810,13 +811,34 @@ class Tracker:
         return from_json(RecallReport, self._query("recall_report", suspects=items_json(suspects, "suspects")))
 
     def recall(
-        self, suspects: Union[Item, Iterable[Item]], *, actor: str, reason: str, hold: bool = False
+        self,
+        suspects: Union[Item, Iterable[Item]],
+        *,
+        actor: str,
+        reason: str,
+        hold: bool = False,
+        recall_id: Optional[str] = None,
     ) -> RecallReport:
-        """A recall of `suspects` (needs a reason). With `hold=True`, every affected lot
-        and in-custody serial not yet held goes on hold in one atomic command."""
-        args = _dumps({"suspects": items_json(suspects, "suspects")})
-        answer = self._native.recall(text(actor, "actor"), text(reason, "reason"), args, flag(hold, "hold"))
+        """Records a recall of `suspects` (needs a reason) as one event, held or not,
+        under `recall_id` (default: the next free "RC-000001", "RC-000002", ...; a number
+        already used raises `DuplicateNumber`). With `hold=True`, every affected lot and
+        in-custody serial not yet held goes on hold in the same event. The report's
+        `recall` and `seq` name the record `recalls()` keeps."""
+        request = {
+            "recall": opt_text(recall_id, "recall_id"),
+            "suspects": items_json(suspects, "suspects"),
+            "hold": flag(hold, "hold"),
+        }
+        answer = self._native.recall(text(actor, "actor"), text(reason, "reason"), _dumps(request))
         return from_json(RecallReport, json.loads(answer))
+
+    def recalls(self) -> List[RecallRecord]:
+        """Every recorded recall, oldest first."""
+        return self._query_all(self._record(RecallRecord), "recalls")
+
+    def recall_record(self, recall_id: str) -> Optional[RecallRecord]:
+        """The recorded recall numbered `recall_id`, or None."""
+        return self._query_one(self._record(RecallRecord), "recall", id=text(recall_id, "recall_id"))
 
     # --- queries -------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import dataclasses
 import datetime as _dt
 import enum
 import json
+import re
 from decimal import Decimal
 from types import MappingProxyType
 from typing import (
@@ -247,8 +248,13 @@ def _date(text: Optional[str]) -> Optional[_dt.date]:
     return None if text is None else _dt.date.fromisoformat(text)
 
 
+_NANOSECONDS = re.compile(r"(\.\d{6})\d+")
+
+
 def _instant(text: str) -> _dt.datetime:
-    return _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    """The core's RFC 3339 UTC instant (up to nanoseconds, "Z") as an aware datetime, to
+    the microsecond: `fromisoformat` before Python 3.11 takes neither."""
+    return _dt.datetime.fromisoformat(_NANOSECONDS.sub(r"\1", text.replace("Z", "+00:00")))
 
 
 def _decimal(text: Optional[str]) -> Optional[Decimal]:
@@ -735,7 +741,9 @@ class SerialInfo(Record):
 @dataclasses.dataclass(frozen=True)
 class Movement(Record):
     """One step in a lot's or serial's history. `action` is the core's name for it
-    (received, moved, allocated, picked, shipped, consumed, quality_set, ...)."""
+    (received, moved, allocated, picked, shipped, consumed, quality_set, hold_placed,
+    hold_released, recalled, and for a lot running out or coming back into stock
+    depleted and restocked, ...)."""
 
     _json_names: ClassVar[Mapping[str, str]] = {"from_location": "from", "to_location": "to"}
 
@@ -968,11 +976,14 @@ class LocationExposure(Record):
 @dataclasses.dataclass(frozen=True)
 class RecallReport(Rendered):
     """The union of the suspects' forward traces: per customer (sorted) the shipments,
-    per location (sorted) the stock to contain; `held` is what this recall put on hold
-    (event `hold_seq`)."""
+    per location (sorted) the stock to contain. A recorded recall (`Tracker.recall`)
+    has its number `recall` and recording event `seq` (None for `recall_report`);
+    `held` is what it put on hold (then `hold_seq` == `seq`)."""
 
     _kind: ClassVar[str] = "recall"
 
+    recall: Optional[str]
+    seq: Optional[int]
     reason: Optional[str]
     suspects: Tuple[Item, ...]
     items: Tuple[TracedItem, ...]
@@ -986,3 +997,20 @@ class RecallReport(Rendered):
     def affected(self) -> Tuple[Item, ...]:
         """Every affected lot and serial (suspects first)."""
         return tuple(t.item for t in self.items)
+
+
+@dataclasses.dataclass(frozen=True)
+class RecallRecord(Record):
+    """A recall as the audit trail keeps it (`Tracker.recalls`): its number, the event
+    that recorded it, who, when and why, the suspects, every affected lot and serial
+    (suspects first, in trace order, as found at that moment) and those it put on hold
+    (empty for a recall without hold)."""
+
+    recall: str
+    seq: int
+    recorded_at: _dt.datetime
+    actor: str
+    reason: str
+    suspects: Tuple[Item, ...]
+    affected: Tuple[Item, ...]
+    held: Tuple[Item, ...]
