@@ -7,6 +7,8 @@
 //! Decide appends these events to every command's own, so the log records them; the
 //! upcast of version 1 logs, which did not, derives them the same way.
 
+use std::collections::HashMap;
+
 use super::State;
 use crate::event::{EventPayload as E, Produced};
 use crate::kernel::id::ItemRef;
@@ -28,6 +30,7 @@ impl State {
     /// of one command, not yet applied) imply, in the order the lots were first touched.
     pub(crate) fn activity_events(&self, events: &[E]) -> Vec<E> {
         let mut changes: Vec<(u32, NetChange)> = Vec::new();
+        let mut position: HashMap<u32, usize> = HashMap::new();
         let mut change = |item: &ItemRef, on_hand: Quantity, reserved: Quantity| {
             let ItemRef::Lot { product, lot } = item else {
                 return;
@@ -35,13 +38,10 @@ impl State {
             let Some(i) = self.lot_idx(product, lot) else {
                 return;
             };
-            let at = match changes.iter().position(|(l, _)| *l == i) {
-                Some(at) => at,
-                None => {
-                    changes.push((i, NetChange::default()));
-                    changes.len() - 1
-                }
-            };
+            let at = *position.entry(i).or_insert_with(|| {
+                changes.push((i, NetChange::default()));
+                changes.len() - 1
+            });
             let c = &mut changes[at].1;
             c.on_hand += on_hand;
             c.reserved += reserved;
