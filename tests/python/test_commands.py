@@ -94,7 +94,9 @@ def test_depleted_lot_goes_inactive_and_a_return_restocks_it(tracker: tr.Tracker
     returned, restocked = tracker.movements(FLOUR_L1)[-2:]
     assert (returned.action, returned.to_location, returned.quantity) == ("returned", "DOCK", Decimal(1))
     assert restocked.action == "restocked" and restocked.seq == returned.seq + 1
-    assert [e.kind for e in tracker.history(FLOUR_L1)][-4:] == ["shipped", "lot_depleted", "returned", "lot_restocked"]
+    history = tracker.history(FLOUR_L1)
+    assert [e.kind for e in history][-4:] == ["shipped", "lot_depleted", "returned", "lot_restocked"]
+    assert {e.schema for e in history} == {2}
 
 
 def test_serial_lifecycle(tracker: tr.Tracker) -> None:

@@ -535,7 +535,8 @@ class Link(Record):
 @dataclasses.dataclass(frozen=True)
 class Event(Record):
     """One audit-log event. `kind` names the fact (e.g. "lot_received"); `data` holds its
-    fields in the core's JSON shape (quantities as decimal strings)."""
+    fields in the core's JSON shape (quantities as decimal strings); `schema` is the event
+    schema version it was written under (1 for logs written before version 2)."""
 
     seq: int
     recorded_at: _dt.datetime
@@ -543,11 +544,20 @@ class Event(Record):
     reason: Optional[str]
     kind: str
     data: Any
+    schema: int = 1
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> Event:
         ((kind, data),) = d["payload"].items()
-        return cls(d["seq"], _instant(d["recorded_at"]), d["actor"], d["reason"], kind, data)
+        return cls(
+            d["seq"],
+            _instant(d["recorded_at"]),
+            d["actor"],
+            d["reason"],
+            kind,
+            data,
+            d.get("schema", 1),
+        )
 
 
 @dataclasses.dataclass(frozen=True)
