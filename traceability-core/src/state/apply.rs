@@ -85,8 +85,12 @@ impl State {
                 outputs,
                 ..
             } => self.produce(seq, work_order, consumed, outputs),
-            E::Adjusted { line } => self.put_or_take(seq, line, true, SerialStatus::InInventory),
-            E::Scrapped { line } => self.put_or_take(seq, line, false, SerialStatus::Scrapped),
+            E::Adjusted { line } => self
+                .put_or_take(seq, line, true, SerialStatus::InInventory)
+                .map(drop),
+            E::Scrapped { line } => self
+                .put_or_take(seq, line, false, SerialStatus::Scrapped)
+                .map(drop),
             E::Returned { customer, line, .. } => self.take_back(seq, customer, line),
             E::AllocationRequested(request) => {
                 self.alloc.record_rules(request);

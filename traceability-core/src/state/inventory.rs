@@ -120,13 +120,14 @@ impl State {
 
     /// Puts a line's quantity into (`put`) or takes it out of its location, on hand
     /// only; a serial gets `status` and is placed there (put) or leaves custody (take).
+    /// Returns the item's index.
     pub(super) fn put_or_take(
         &mut self,
         seq: u64,
         line: &Line,
         put: bool,
         status: SerialStatus,
-    ) -> Result<(), TraceError> {
+    ) -> Result<ItemIdx, TraceError> {
         let idx = self.resolve_or_corrupt(&line.item)?;
         match idx {
             ItemIdx::Lot(i) => {
@@ -140,7 +141,7 @@ impl State {
         }
         self.touch(seq, idx);
         self.touch_location(seq, &line.location);
-        Ok(())
+        Ok(idx)
     }
 
     /// A customer return: the stock comes back (a serial as RECEIVED) and the
@@ -151,8 +152,7 @@ impl State {
         customer: &PartyId,
         line: &Line,
     ) -> Result<(), TraceError> {
-        self.put_or_take(seq, line, true, SerialStatus::Received)?;
-        let idx = self.resolve_or_corrupt(&line.item)?;
+        let idx = self.put_or_take(seq, line, true, SerialStatus::Received)?;
         *self.returnable.entry((idx, customer.clone())).or_default() -= line.quantity;
         Ok(())
     }

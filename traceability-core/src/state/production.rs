@@ -18,16 +18,15 @@ impl State {
     ) -> Result<(), TraceError> {
         let mut inputs = Vec::with_capacity(consumed.len());
         for line in consumed {
-            self.put_or_take(seq, line, false, SerialStatus::Consumed)?;
-            inputs.push((self.resolve_or_corrupt(&line.item)?, line.quantity));
+            let idx = self.put_or_take(seq, line, false, SerialStatus::Consumed)?;
+            inputs.push((idx, line.quantity));
         }
         let mut produced = Vec::with_capacity(outputs.len());
         for output in outputs {
             let out = match output {
                 Produced::NewLot(lot) => ItemIdx::Lot(self.add_lot(seq, lot.clone())?),
                 Produced::IntoLot(line) => {
-                    self.put_or_take(seq, line, true, SerialStatus::Received)?;
-                    self.resolve_or_corrupt(&line.item)?
+                    self.put_or_take(seq, line, true, SerialStatus::Received)?
                 }
                 Produced::NewSerial {
                     product,
