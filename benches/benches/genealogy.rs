@@ -14,7 +14,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::Criterion;
-use traceability_bench::{generate, load_state};
+use traceability_bench::{generate, load, load_state};
 use traceability_core::query::trace::recall_report;
 use traceability_core::{trace_backward, trace_forward, ItemRef, State};
 
@@ -57,6 +57,14 @@ fn main() {
             .map_or(0.0, |(a, b)| a.saturating_sub(b) as f64
                 / data.lots.max(1) as f64),
     );
+    let t0 = Instant::now();
+    let tracker = load(&data.commands, 10_000).expect("generated data is valid");
+    println!(
+        "loaded through Tracker::in_memory + execute_batch (batches of 10,000 commands, \
+         hash-chained log in memory) in {:.2?}",
+        t0.elapsed()
+    );
+    drop(tracker);
     let g = state.genealogy_size();
     println!(
         "genealogy: {} nodes, {} edges; heap {:.1} MB = {:.1} bytes/edge",
