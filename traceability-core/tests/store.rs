@@ -196,3 +196,59 @@ fn a_log_that_does_not_chain_is_refused_on_open() {
     .unwrap();
     assert_eq!(err.kind(), ErrorKind::Tampered);
 }
+
+#[test]
+fn a_refused_batch_changes_neither_state_nor_store_after_applying_part_of_it() {
+    let path = temp_db("refused-batch");
+    let mut plant = Plant::on(Tracker::open(&path).unwrap());
+    scenario(&mut plant);
+    let (before, head) = (plant.tracker.state().clone(), plant.tracker.head());
+    // Three good commands are applied to the live state before the fourth is refused.
+    let batch = [
+        Command::Move(Move {
+            item: lot("BREAD", "B1"),
+            from: loc("STOCK"),
+            to: loc("DOCK"),
+            quantity: qty("10"),
+            override_expiry: false,
+        }),
+        Command::Scrap(Scrap {
+            item: lot("BREAD", "B1"),
+            location: loc("DOCK"),
+            quantity: qty("10"),
+        }),
+        Command::ReceiveSerials(ReceiveSerials {
+            product: pid("PUMP"),
+            serials: serials(&["P3"]),
+            location: loc("DOCK"),
+            supplier: None,
+            reference: None,
+        }),
+        Command::Move(Move {
+            item: lot("BREAD", "B1"),
+            from: loc("STOCK"),
+            to: loc("DOCK"),
+            quantity: qty("1000"),
+            override_expiry: false,
+        }),
+    ];
+    let err = plant
+        .tracker
+        .execute_batch("bulk", Some("count"), &batch)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InsufficientStock);
+    assert!(
+        plant.tracker.state() == &before,
+        "the refused batch left changes"
+    );
+    assert_eq!(plant.tracker.head(), head);
+    // The tracker goes on from where it was, and the file agrees.
+    let committed = plant
+        .tracker
+        .execute_batch("bulk", Some("count"), &batch[..3])
+        .unwrap();
+    assert_eq!(committed.first_seq, head.0);
+    let state = plant.tracker.state().clone();
+    drop(plant);
+    assert!(Tracker::open(&path).unwrap().state() == &state);
+}

@@ -312,7 +312,13 @@ impl Tracker {
 
     /// Validates and applies many commands as one atomic append: either every command
     /// is valid (each seeing the effects of those before it) and all are stored, or
-    /// nothing changes. Costs one copy of the state, so use batches of thousands.
+    /// nothing changes.
+    ///
+    /// The commands are decided and applied to the live state one after the other, so a
+    /// good batch costs O(its events) whatever the size of the state. A refused batch
+    /// (or a failed append) puts the state back by replaying the log, which holds none of
+    /// the batch: that costs a replay of the history, so validate rows you doubt first
+    /// (e.g. with small batches).
     pub fn execute_batch(
         &mut self,
         actor: &str,
@@ -320,25 +326,73 @@ impl Tracker {
         commands: &[Command],
     ) -> Result<Committed, TraceError> {
         self.refresh()?;
-        let mut scratch = self.state.clone();
+        let staged = self.stage_batch(actor, reason, commands);
+        let outcome = staged.and_then(|bodies| {
+            let (records, head) = self.seal(&bodies);
+            self.store.append(self.next_seq, &records)?;
+            Ok((records.len() as u64, head))
+        });
+        match outcome {
+            Ok((count, head)) => Ok(self.advance(count, head)),
+            Err(e) => match self.restore() {
+                Ok(()) => Err(e),
+                Err(unreadable) => Err(self.give_up(unreadable)),
+            },
+        }
+    }
+
+    /// After the log could not be read back to undo a refused batch, the state may hold
+    /// part of it: empty it and refuse commands until the store is reopened.
+    fn give_up(&mut self, unreadable: TraceError) -> TraceError {
+        self.state = State::default();
+        (self.next_seq, self.head) = (0, GENESIS_HASH);
+        self.damage = Some(unreadable.clone());
+        unreadable
+    }
+
+    /// Decides each command against the state the ones before it left and applies its
+    /// events to the live state; returns the bodies to store.
+    fn stage_batch(
+        &mut self,
+        actor: &str,
+        reason: Option<&str>,
+        commands: &[Command],
+    ) -> Result<Vec<EventBody>, TraceError> {
         let today = self.clock.now().date_naive();
         let mut bodies = Vec::with_capacity(commands.len());
         for command in commands {
             let context = Context {
-                state: &scratch,
+                state: &self.state,
                 today,
                 reason,
             };
             let events = self.bodies(actor, reason, decide(&context, command)?)?;
             for body in events {
-                scratch.apply(self.next_seq + bodies.len() as u64, &body)?;
+                self.state
+                    .apply(self.next_seq + bodies.len() as u64, &body)?;
                 bodies.push(body);
             }
         }
-        let (records, head) = self.seal(&bodies);
-        self.store.append(self.next_seq, &records)?;
-        self.state = scratch;
-        Ok(self.advance(records.len() as u64, head))
+        Ok(bodies)
+    }
+
+    /// Puts the state back to the replay of the events this tracker has read (after a
+    /// batch that was applied in part and not stored). The events were checked when they
+    /// were read, so only their numbering and links are checked again.
+    fn restore(&mut self) -> Result<(), TraceError> {
+        let end = self.next_seq;
+        let mut state = State::default();
+        let mut chain = audit::Chain::genesis();
+        let store = self.store.as_ref();
+        store.read_from(0, &mut |stored| {
+            if stored.seq < end {
+                follow(&mut chain, &stored, store, false)?;
+                replay(&mut state, &stored)?;
+            }
+            Ok(())
+        })?;
+        self.state = state;
+        Ok(())
     }
 
     fn context<'a>(&'a self, reason: Option<&'a str>) -> Context<'a> {
