@@ -64,13 +64,9 @@ impl<'a> Context<'a> {
     }
 
     pub(crate) fn lot(&self, product: &ProductId, lot: &LotNumber) -> Result<&'a Lot, TraceError> {
-        self.product(product, Tracking::Lot)?;
         self.state
-            .lot(product, lot)
-            .ok_or_else(|| TraceError::UnknownLot {
-                product: product.clone(),
-                lot: lot.clone(),
-            })
+            .require_lot(product, lot)
+            .map(|i| self.state.lot_at(i))
     }
 
     pub(crate) fn item(&self, item: &ItemRef) -> Result<Item<'a>, TraceError> {

@@ -11,20 +11,8 @@ use crate::command::{LinkCertificate, RecordTestResult, SetQualityStatus};
 use crate::event::EventPayload;
 use crate::kernel::date::bounded;
 use crate::kernel::error::TraceError;
-use crate::kernel::id::LotKey;
 use crate::kernel::text::{free_text, identifier};
 use crate::model::{Certificate, QualityStatus, TestResult};
-
-/// The internal index of a lot of a lot-tracked product, or the typed reason why not.
-fn lot_index(ctx: &Context<'_>, key: &LotKey) -> Result<u32, TraceError> {
-    ctx.state.find_lot(key)?;
-    ctx.state
-        .lot_idx(&key.product, &key.lot)
-        .ok_or_else(|| TraceError::UnknownLot {
-            product: key.product.clone(),
-            lot: key.lot.clone(),
-        })
-}
 
 /// Validates [`crate::Command::RecordTestResult`].
 pub(crate) fn record_test_result(
@@ -40,7 +28,7 @@ pub(crate) fn record_test_result(
         spec_max,
         tested_on,
     } = command;
-    lot_index(ctx, lot)?;
+    ctx.state.require_lot(&lot.product, &lot.lot)?;
     identifier("test", test)?;
     free_text("unit", unit)?;
     let tested_on = bounded("tested_on", tested_on.unwrap_or(ctx.today))?;
@@ -62,7 +50,7 @@ pub(crate) fn link_certificate(
         document,
         sha256,
     } = command;
-    let i = lot_index(ctx, lot)?;
+    let i = ctx.state.require_lot(&lot.product, &lot.lot)?;
     let document = document.trim();
     if document.is_empty() {
         return Err(TraceError::invalid("document", "must not be empty"));
@@ -102,7 +90,7 @@ pub(crate) fn set_quality_status(
 ) -> Result<Vec<EventPayload>, TraceError> {
     let status = *status;
     ctx.require_reason("a quality decision")?;
-    let i = lot_index(ctx, lot)?;
+    let i = ctx.state.require_lot(&lot.product, &lot.lot)?;
     let current = ctx.state.lot_at(i).quality;
     if current == status {
         return Err(TraceError::invalid(

@@ -4,25 +4,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::kernel::error::TraceError;
-use crate::kernel::id::{LotKey, LotNumber, PartyId, ProductId};
+use crate::kernel::id::{LotNumber, PartyId, ProductId};
 use crate::kernel::Quantity;
 use crate::model::{Certificate, LotQuality, QualityDecision, QualityStatus, TestResult};
 use crate::state::State;
-
-/// The internal index of a lot of a lot-tracked product, or the typed reason why not.
-fn lot_idx(state: &State, product: &ProductId, lot: &LotNumber) -> Result<u32, TraceError> {
-    let key = LotKey {
-        product: product.clone(),
-        lot: lot.clone(),
-    };
-    state.find_lot(&key)?;
-    state
-        .lot_idx(product, lot)
-        .ok_or_else(|| TraceError::UnknownLot {
-            product: product.clone(),
-            lot: lot.clone(),
-        })
-}
 
 /// A certificate of analysis for one lot, ready to serialise (see [`Self::to_json`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -77,7 +62,7 @@ pub fn lot_quality(
     product: &ProductId,
     lot: &LotNumber,
 ) -> Result<LotQuality, TraceError> {
-    let i = lot_idx(state, product, lot)?;
+    let i = state.require_lot(product, lot)?;
     Ok(state.quality_of(i).cloned().unwrap_or_default())
 }
 
@@ -94,7 +79,7 @@ pub fn certificate_of_analysis(
     product: &ProductId,
     lot: &LotNumber,
 ) -> Result<CertificateOfAnalysis, TraceError> {
-    let i = lot_idx(state, product, lot)?;
+    let i = state.require_lot(product, lot)?;
     let l = state.lot_at(i);
     let p = state
         .product(product)

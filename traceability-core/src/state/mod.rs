@@ -198,11 +198,22 @@ impl State {
     /// assert_eq!(err.kind(), ErrorKind::UnknownProduct);
     /// ```
     pub fn find_lot(&self, key: &LotKey) -> Result<&Lot, TraceError> {
-        self.require_tracking(&key.product, Tracking::Lot)?;
-        self.lot(&key.product, &key.lot)
+        self.require_lot(&key.product, &key.lot)
+            .map(|i| self.lot_at(i))
+    }
+
+    /// The internal index of a lot of a lot-tracked product, or the typed reason why not
+    /// (as [`Self::find_lot`]).
+    pub(crate) fn require_lot(
+        &self,
+        product: &ProductId,
+        lot: &LotNumber,
+    ) -> Result<u32, TraceError> {
+        self.require_tracking(product, Tracking::Lot)?;
+        self.lot_idx(product, lot)
             .ok_or_else(|| TraceError::UnknownLot {
-                product: key.product.clone(),
-                lot: key.lot.clone(),
+                product: product.clone(),
+                lot: lot.clone(),
             })
     }
 
