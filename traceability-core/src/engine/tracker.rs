@@ -245,16 +245,28 @@ impl Tracker {
     }
 
     /// Replaces the state with the replay of the events before `end` (already checked
-    /// once), read one by one so damage after them cannot interfere.
+    /// once: numbering and links are checked again, hashes trusted). Reads stream from
+    /// the start; whatever the store holds from `end` on, damaged or not, is not looked
+    /// at once the prefix is complete.
     fn rebuild_until(&mut self, end: u64) -> Result<(), TraceError> {
         let mut state = State::default();
         let mut chain = audit::Chain::genesis();
-        for seq in 0..end {
-            let stored = self.store.read_one(seq)?.ok_or_else(|| {
-                TraceError::tampered(seq, Damage::Missing, "event missing from the store")
-            })?;
-            follow(&mut chain, &stored, self.store.as_ref(), false)?;
-            replay(&mut state, &stored)?;
+        let store = self.store.as_ref();
+        let read = store.read_from(0, &mut |stored| {
+            if chain.next_seq() < end {
+                follow(&mut chain, &stored, store, false)?;
+                replay(&mut state, &stored)?;
+            }
+            Ok(())
+        });
+        if chain.next_seq() < end {
+            read?;
+            let seq = chain.next_seq();
+            return Err(TraceError::tampered(
+                seq,
+                Damage::Missing,
+                "event missing from the store",
+            ));
         }
         (self.state, self.next_seq, self.head) = (state, chain.next_seq(), chain.head());
         Ok(())
@@ -334,7 +346,7 @@ impl Tracker {
         });
         match outcome {
             Ok((count, head)) => Ok(self.advance(count, head)),
-            Err(e) => match self.restore() {
+            Err(e) => match self.rebuild_until(self.next_seq) {
                 Ok(()) => Err(e),
                 Err(unreadable) => Err(self.give_up(unreadable)),
             },
@@ -374,25 +386,6 @@ impl Tracker {
             }
         }
         Ok(bodies)
-    }
-
-    /// Puts the state back to the replay of the events this tracker has read (after a
-    /// batch that was applied in part and not stored). The events were checked when they
-    /// were read, so only their numbering and links are checked again.
-    fn restore(&mut self) -> Result<(), TraceError> {
-        let end = self.next_seq;
-        let mut state = State::default();
-        let mut chain = audit::Chain::genesis();
-        let store = self.store.as_ref();
-        store.read_from(0, &mut |stored| {
-            if stored.seq < end {
-                follow(&mut chain, &stored, store, false)?;
-                replay(&mut state, &stored)?;
-            }
-            Ok(())
-        })?;
-        self.state = state;
-        Ok(())
     }
 
     fn context<'a>(&'a self, reason: Option<&'a str>) -> Context<'a> {
