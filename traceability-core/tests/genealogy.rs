@@ -637,3 +637,40 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// The lean traces reach exactly the items, shipments, customers and suppliers the
+    /// full reports list.
+    #[test]
+    fn lean_traces_reach_what_the_reports_list(
+        (raw, ops) in ops(),
+        shipped in prop::collection::vec((0usize..1000, any::<bool>()), 0..6),
+    ) {
+        let (mut w, lots) = build(raw, &ops);
+        w.receive("RAW", "FROM-SUP2", 10, Some("SUP2"));
+        for (k, &(i, first)) in shipped.iter().enumerate() {
+            w.ship(&lots[i % lots.len()], 1, if first { "C1" } else { "C2" }, &format!("SH{k}"));
+        }
+        let s = w.t.state();
+        for lot in &lots {
+            let full = trace_forward(s, lot).unwrap();
+            let lean = trace_forward_ids(s, lot).unwrap();
+            let items: Vec<ItemRef> = full.items.iter().map(|t| t.item.clone()).collect();
+            prop_assert_eq!(lean.items().collect::<Vec<_>>(), items);
+            let shipments: BTreeSet<&ShipmentId> = full.shipments.iter().map(|l| &l.shipment).collect();
+            prop_assert_eq!(lean.shipments().len(), shipments.len());
+            prop_assert_eq!(lean.shipments().collect::<BTreeSet<_>>(), shipments);
+            prop_assert_eq!(lean.customers().collect::<BTreeSet<_>>(), full.customers.iter().collect());
+            prop_assert_eq!(lean.customers().len(), full.customers.len());
+
+            let full = trace_backward(s, lot).unwrap();
+            let lean = trace_backward_ids(s, lot).unwrap();
+            let items: Vec<ItemRef> = full.items.iter().map(|t| t.item.clone()).collect();
+            prop_assert_eq!(lean.items().collect::<Vec<_>>(), items);
+            prop_assert_eq!(lean.suppliers().collect::<BTreeSet<_>>(), full.suppliers.iter().collect());
+            prop_assert_eq!(lean.suppliers().len(), full.suppliers.len());
+        }
+    }
+}

@@ -1,10 +1,12 @@
 //! Queries: read-only answers over the state, and the one catalog of public result
 //! types the bindings return. Results carry public ids ([`crate::ItemRef`],
-//! [`crate::LotKey`], ...), never internal indexes.
+//! [`crate::LotKey`], ...), never internal indexes (the lean traces keep indexes
+//! privately and resolve them when read).
 //!
 //! | module | answers |
 //! |---|---|
 //! | [`trace`] | forward and backward traces, recall reports |
+//! | [`trace_ids`] | lean traces: the reached ids only, resolved on demand |
 //! | [`reports`] | serial lookup, movement histories, lot and serial inventory by location |
 //! | [`expiry`] | shelf life, expiring lots, expiry buckets, inventory by expiry |
 //! | [`quality`] | a lot's quality records, certificate of analysis |
@@ -15,3 +17,4 @@ pub mod orders;
 pub mod quality;
 pub mod reports;
 pub mod trace;
+pub mod trace_ids;

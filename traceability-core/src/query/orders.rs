@@ -89,7 +89,7 @@ pub fn shipments(state: &State) -> Vec<Shipment> {
         .map(|s| Shipment {
             id: s.id.clone(),
             order: s.order.clone(),
-            customer: s.customer.clone(),
+            customer: state.party_at(s.customer).id.clone(),
             shipped_on: s.shipped_on,
             lines: s
                 .lines

@@ -15,7 +15,8 @@
 //! live in a thread-local, generation-stamped scratch, so nothing is allocated per node
 //! by the walk itself; the results hold public [`ItemRef`]s (cloned once per item) and
 //! derive [`Serialize`] and [`Deserialize`] so the bindings can return them as JSON (and
-//! render a returned result later).
+//! render a returned result later). When only the reached ids are wanted,
+//! [`super::trace_ids`] answers without building a record per item.
 //!
 //! ```
 //! use traceability_core::*;
@@ -41,30 +42,19 @@
 //! # Ok(()) }
 //! ```
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::trace_ids::with_scratch;
 use crate::kernel::error::TraceError;
 use crate::kernel::id::{ItemRef, LocationId, OrderId, PartyId, RecallId, ShipmentId, WorkOrderId};
 use crate::kernel::vocab::SerialStatus;
 use crate::kernel::Quantity;
 use crate::model::{Origin, StockLine};
-use crate::state::genealogy::{Direction, TraceScratch};
+use crate::state::genealogy::Direction;
 use crate::state::{ItemIdx, State};
-
-thread_local! {
-    static SCRATCH: RefCell<TraceScratch> = RefCell::new(TraceScratch::default());
-}
-
-fn with_scratch<R>(f: impl FnOnce(&mut TraceScratch) -> R) -> R {
-    SCRATCH.with(|s| match s.try_borrow_mut() {
-        Ok(mut s) => f(&mut s),
-        Err(_) => f(&mut TraceScratch::default()),
-    })
-}
 
 /// A lot or serial reached by a trace, with its distance (in work orders) from the
 /// start (0 for the start itself, or for a recall's suspects).
@@ -298,7 +288,7 @@ fn shipments_of(state: &State, walked: &Walked) -> Vec<ShipmentLine> {
         Some(ShipmentLine {
             shipment: shipment.id.clone(),
             order: shipment.order.clone(),
-            customer: shipment.customer.clone(),
+            customer: state.party_at(shipment.customer).id.clone(),
             shipped_on: shipment.shipped_on,
             item: walked.items[pos].item.clone(),
             quantity,

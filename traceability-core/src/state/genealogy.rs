@@ -1,33 +1,41 @@
 //! The genealogy graph: which lot or serial went into which, maintained incrementally
 //! by [`crate::State::apply`] as production and shipment events are applied.
 //!
-//! Nodes are lots and serials (a [`petgraph`] directed graph whose node weight is the
-//! [`ItemIdx`]); an edge `a → b` says a work order consumed `a` (with a quantity) and
-//! produced `b`. Every consumed item × every output of one work order is an edge, so
-//! serial assemblies, blending into an existing lot (rework) and self-loops are all
-//! plain edges — cycles are allowed, and every walk marks nodes visited so it
-//! terminates and lists each node once.
+//! Nodes are lots and serials (`u32` node numbers, with the [`ItemIdx`] of each); an
+//! edge `a → b` says a work order consumed `a` (with a quantity) and produced `b`.
+//! Every consumed item × every output of one work order is an edge, so serial
+//! assemblies, blending into an existing lot (rework) and self-loops are all plain
+//! edges — cycles are allowed, and every walk marks nodes visited so it terminates and
+//! lists each node once.
 //!
 //! Nodes are created lazily, the first time an item takes part in production or is
 //! shipped; `lot_nodes` / `serial_nodes` map an item index to its node in O(1)
-//! (`u32::MAX`: no node). Each node also heads an intrusive list of the shipment lines
-//! that contain it, so a forward trace never scans all shipments.
+//! (`u32::MAX`: no node). The edges are kept once, in recording order, and indexed
+//! both ways (children, parents) by [`Multimap`]s of `(neighbour node, edge)`: compact
+//! `u32` arrays a walk reads contiguously. A third multimap lists each node's shipment
+//! lines, so a forward trace never scans all shipments.
 //!
 //! Walks ([`Genealogy::walk`]) are breadth-first, O(V + E) in the nodes and edges
 //! reached, and allocate nothing per node: they reuse a [`TraceScratch`] whose
 //! visited marks are generation-stamped (clearing is O(1) between walks).
 
-use petgraph::graph::{DiGraph, NodeIndex};
-use petgraph::visit::EdgeRef;
-/// Walk direction: `Outgoing` (descendants) or `Incoming` (ancestors).
-pub(crate) use petgraph::Direction;
 use serde::Serialize;
 
+use super::multimap::Multimap;
 use super::ItemIdx;
 use crate::kernel::id::WorkOrderId;
 use crate::kernel::Quantity;
 
 const NONE: u32 = u32::MAX;
+
+/// Walk direction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Direction {
+    /// Towards what an item went into (descendants).
+    Outgoing,
+    /// Towards what went into an item (ancestors).
+    Incoming,
+}
 
 /// The weight of a genealogy edge: how much of the source a work order consumed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -38,45 +46,46 @@ pub(crate) struct Consumption {
     pub(crate) work_order: u32,
 }
 
-/// One shipment line containing an item: an entry of a node's intrusive list.
+/// One recorded edge: `from` was consumed to produce `to` (node numbers).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct ShipEntry {
-    shipment: u32,
-    line: u32,
-    next: u32,
+struct Edge {
+    from: u32,
+    to: u32,
+    consumption: Consumption,
 }
+
+/// One shipment line containing an item: (shipment index, line index).
+type ShipRef = (u32, u32);
 
 /// The genealogy graph with per-item shipment lists. See the [module docs](self).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Genealogy {
-    graph: DiGraph<ItemIdx, Consumption, u32>,
+    /// Per node: the item.
+    items: Vec<ItemIdx>,
     lot_nodes: Vec<u32>,
     serial_nodes: Vec<u32>,
+    /// Every edge, in recording order.
+    edges: Vec<Edge>,
+    /// Per node: (produced node, edge) of the edges out of it.
+    children: Multimap<(u32, u32)>,
+    /// Per node: (consumed node, edge) of the edges into it.
+    parents: Multimap<(u32, u32)>,
     /// One entry per recorded production (work order ids may repeat).
     work_orders: Vec<WorkOrderId>,
-    /// Per node: head of its shipment-line list.
-    ship_head: Vec<u32>,
-    ships: Vec<ShipEntry>,
+    /// Per node: its shipment lines.
+    ships: Multimap<ShipRef>,
 }
 
+/// Equal when the same items, edges, work orders and shipment lines were recorded in
+/// the same order, whatever the layout of the multimaps.
 impl PartialEq for Genealogy {
     fn eq(&self, other: &Self) -> bool {
-        self.lot_nodes == other.lot_nodes
+        self.items == other.items
+            && self.lot_nodes == other.lot_nodes
             && self.serial_nodes == other.serial_nodes
+            && self.edges == other.edges
             && self.work_orders == other.work_orders
-            && self.ship_head == other.ship_head
-            && self.ships == other.ships
-            && self.graph.node_weights().eq(other.graph.node_weights())
-            && self
-                .graph
-                .raw_edges()
-                .iter()
-                .map(|e| (e.source(), e.target(), e.weight))
-                .eq(other
-                    .graph
-                    .raw_edges()
-                    .iter()
-                    .map(|e| (e.source(), e.target(), e.weight)))
+            && (0..self.items.len() as u32).all(|n| self.ships.get(n).eq(other.ships.get(n)))
     }
 }
 
@@ -126,12 +135,12 @@ impl TraceScratch {
 impl Genealogy {
     /// Number of nodes (items that took part in production or shipment).
     pub(crate) fn node_count(&self) -> usize {
-        self.graph.node_count()
+        self.items.len()
     }
 
     /// Number of consumption edges.
     pub(crate) fn edge_count(&self) -> usize {
-        self.graph.edge_count()
+        self.edges.len()
     }
 
     /// The work order of an edge's [`Consumption::work_order`] index.
@@ -141,14 +150,12 @@ impl Genealogy {
 
     /// The node of an item, if it has one.
     #[inline]
-    pub(crate) fn node(&self, item: ItemIdx) -> Option<NodeIndex<u32>> {
+    fn node(&self, item: ItemIdx) -> Option<u32> {
         let n = match item {
             ItemIdx::Lot(i) => self.lot_nodes.get(i as usize),
             ItemIdx::Serial(i) => self.serial_nodes.get(i as usize),
         };
-        n.copied()
-            .filter(|&n| n != NONE)
-            .map(|n| NodeIndex::new(n as usize))
+        n.copied().filter(|&n| n != NONE)
     }
 
     fn ensure_node(&mut self, item: ItemIdx) -> u32 {
@@ -160,8 +167,8 @@ impl Genealogy {
             map.resize(i + 1, NONE);
         }
         if map[i] == NONE {
-            map[i] = self.graph.add_node(item).index() as u32;
-            self.ship_head.push(NONE);
+            map[i] = self.items.len() as u32;
+            self.items.push(item);
         }
         map[i]
     }
@@ -179,14 +186,17 @@ impl Genealogy {
             let to = self.ensure_node(out);
             for &(from, quantity) in consumed {
                 let from = self.ensure_node(from);
-                self.graph.add_edge(
-                    NodeIndex::new(from as usize),
-                    NodeIndex::new(to as usize),
-                    Consumption {
+                let edge = self.edges.len() as u32;
+                self.edges.push(Edge {
+                    from,
+                    to,
+                    consumption: Consumption {
                         quantity,
                         work_order: wo,
                     },
-                );
+                });
+                self.children.push(from, (to, edge));
+                self.parents.push(to, (from, edge));
             }
         }
     }
@@ -194,44 +204,40 @@ impl Genealogy {
     /// Records that line `line` of shipment `shipment` contains `item`.
     pub(crate) fn record_shipment(&mut self, shipment: u32, items: &[ItemIdx]) {
         for (line, &item) in items.iter().enumerate() {
-            let node = self.ensure_node(item) as usize;
-            let entry = self.ships.len() as u32;
-            self.ships.push(ShipEntry {
-                shipment,
-                line: line as u32,
-                next: self.ship_head[node],
-            });
-            self.ship_head[node] = entry;
+            let node = self.ensure_node(item);
+            self.ships.push(node, (shipment, line as u32));
         }
     }
 
-    /// The (shipment index, line index) pairs of the shipments containing `item`,
-    /// newest first.
-    pub(crate) fn shipment_lines(&self, item: ItemIdx) -> impl Iterator<Item = (u32, u32)> + '_ {
-        let mut at = self.node(item).map_or(NONE, |n| self.ship_head[n.index()]);
-        std::iter::from_fn(move || {
-            let e = self.ships.get(at as usize)?;
-            at = e.next;
-            Some((e.shipment, e.line))
-        })
+    /// The (shipment index, line index) pairs of the shipments containing `item`, in
+    /// shipment order.
+    pub(crate) fn shipment_lines(&self, item: ItemIdx) -> impl Iterator<Item = ShipRef> + '_ {
+        self.ships.get(self.node(item).unwrap_or(NONE))
     }
 
-    /// Breadth-first walk from `starts` (duplicates ignored) along `direction`
-    /// (`Outgoing`: descendants, `Incoming`: ancestors). Returns every item reached
-    /// once, with its distance from the nearest start (starts at depth 0), in BFS
-    /// order. O(V + E) of the reached part; no allocation once the scratch is warm.
+    fn neighbours(&self, node: u32, direction: Direction) -> impl Iterator<Item = (u32, u32)> + '_ {
+        match direction {
+            Direction::Outgoing => self.children.get(node),
+            Direction::Incoming => self.parents.get(node),
+        }
+    }
+
+    /// Breadth-first walk from `starts` (duplicates ignored) along `direction`.
+    /// Returns every item reached once, with its distance from the nearest start
+    /// (starts at depth 0), in BFS order. O(V + E) of the reached part; no allocation
+    /// once the scratch is warm.
     pub(crate) fn walk<'s>(
         &self,
         starts: &[ItemIdx],
         direction: Direction,
         scratch: &'s mut TraceScratch,
     ) -> &'s [(ItemIdx, u32)] {
-        scratch.begin(self.graph.node_count());
+        scratch.begin(self.items.len());
         for &s in starts {
             match self.node(s) {
                 Some(n) => {
                     let pos = scratch.queue.len();
-                    if scratch.visit(n.index() as u32, pos) {
+                    if scratch.visit(n, pos) {
                         scratch.queue.push((s, 0));
                     }
                 }
@@ -249,10 +255,10 @@ impl Genealogy {
             let Some(node) = self.node(item) else {
                 continue;
             };
-            for next in self.graph.neighbors_directed(node, direction) {
+            for (next, _) in self.neighbours(node, direction) {
                 let pos = scratch.queue.len();
-                if scratch.visit(next.index() as u32, pos) {
-                    scratch.queue.push((self.graph[next], depth + 1));
+                if scratch.visit(next, pos) {
+                    scratch.queue.push((self.items[next as usize], depth + 1));
                 }
             }
         }
@@ -273,40 +279,39 @@ impl Genealogy {
             .enumerate()
             .filter_map(move |(pos, &(item, _))| self.node(item).map(|n| (pos as u32, n)))
             .flat_map(move |(pos, n)| {
-                self.graph.edges_directed(n, direction).filter_map(
-                    move |e: petgraph::graph::EdgeReference<'a, Consumption>| {
-                        let other = match direction {
-                            Direction::Outgoing => e.target(),
-                            Direction::Incoming => e.source(),
-                        };
-                        let other = scratch.seen(other.index() as u32)?;
+                self.neighbours(n, direction)
+                    .filter_map(move |(other, edge)| {
+                        let other = scratch.seen(other)?;
+                        let consumption = &self.edges[edge as usize].consumption;
                         Some(match direction {
-                            Direction::Outgoing => (pos, other, e.weight()),
-                            Direction::Incoming => (other, pos, e.weight()),
+                            Direction::Outgoing => (pos, other, consumption),
+                            Direction::Incoming => (other, pos, consumption),
                         })
-                    },
-                )
+                    })
             })
     }
 
     /// Every edge as (consumed, produced, consumption), in recording order.
     pub(crate) fn edges(&self) -> impl Iterator<Item = (ItemIdx, ItemIdx, &Consumption)> + '_ {
-        self.graph
-            .raw_edges()
-            .iter()
-            .map(|e| (self.graph[e.source()], self.graph[e.target()], &e.weight))
+        self.edges.iter().map(|e| {
+            (
+                self.items[e.from as usize],
+                self.items[e.to as usize],
+                &e.consumption,
+            )
+        })
     }
 
-    /// An estimate of the heap memory held: graph nodes and edges (by capacity), the
-    /// item → node maps, shipment lists and work order ids.
+    /// An estimate of the heap memory held: nodes, edges and their indexes (by
+    /// capacity), the item → node maps, shipment lists and work order ids.
     pub(crate) fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
-        let (nodes, edges) = self.graph.capacity();
-        nodes * size_of::<petgraph::graph::Node<ItemIdx, u32>>()
-            + edges * size_of::<petgraph::graph::Edge<Consumption, u32>>()
+        self.items.capacity() * size_of::<ItemIdx>()
+            + self.edges.capacity() * size_of::<Edge>()
+            + self.children.heap_bytes()
+            + self.parents.heap_bytes()
+            + self.ships.heap_bytes()
             + (self.lot_nodes.capacity() + self.serial_nodes.capacity()) * 4
-            + self.ship_head.capacity() * 4
-            + self.ships.capacity() * size_of::<ShipEntry>()
             + self.work_orders.capacity() * size_of::<WorkOrderId>()
             + self
                 .work_orders

@@ -1,7 +1,7 @@
 //! Applying master data, receipts, moves, adjustments, scrap, returns and lot status
 //! and date changes.
 
-use super::{ItemIdx, ProductEntry, State};
+use super::{corrupt, ItemIdx, ProductEntry, State};
 use crate::command::Line;
 use crate::kernel::error::TraceError;
 use crate::kernel::id::{ItemRef, LocationId, LotNumber, PartyId, ProductId, SerialNumber};
@@ -38,7 +38,15 @@ impl State {
     }
 
     pub(super) fn register_party(&mut self, party: &Party) -> Result<(), TraceError> {
-        self.parties.insert(party.id.clone(), party.clone());
+        match self.party_index.get(&party.id) {
+            Some(&i) => self.parties[i as usize] = party.clone(),
+            None => {
+                let i =
+                    u32::try_from(self.parties.len()).map_err(|_| corrupt("too many parties"))?;
+                self.party_index.insert(party.id.clone(), i);
+                self.parties.push(party.clone());
+            }
+        }
         Ok(())
     }
 
@@ -152,8 +160,9 @@ impl State {
         customer: &PartyId,
         line: &Line,
     ) -> Result<(), TraceError> {
+        let customer = self.party_or_corrupt(customer)?;
         let idx = self.put_or_take(seq, line, true, SerialStatus::Received)?;
-        *self.returnable.entry((idx, customer.clone())).or_default() -= line.quantity;
+        *self.returnable.entry((idx, customer)).or_default() -= line.quantity;
         Ok(())
     }
 

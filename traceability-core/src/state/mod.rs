@@ -14,6 +14,7 @@ mod apply;
 pub(crate) mod genealogy;
 mod holds;
 mod inventory;
+mod multimap;
 mod orders;
 mod production;
 mod quality;
@@ -69,8 +70,8 @@ pub(crate) struct ShipmentRecord {
     pub(crate) id: ShipmentId,
     /// Order.
     pub(crate) order: OrderId,
-    /// Customer.
-    pub(crate) customer: PartyId,
+    /// Customer (position in the parties, see [`State::party_at`]).
+    pub(crate) customer: u32,
     /// Date.
     pub(crate) shipped_on: chrono::NaiveDate,
     /// What left.
@@ -94,7 +95,9 @@ pub struct GenealogySize {
 pub struct State {
     products: HashMap<ProductId, ProductEntry>,
     locations: HashMap<LocationId, Location>,
-    parties: HashMap<PartyId, Party>,
+    /// Parties in registration order; shipments and returns refer to them by position.
+    parties: Vec<Party>,
+    party_index: HashMap<PartyId, u32>,
     lots: Vec<Lot>,
     serials: Vec<Serial>,
     /// Per lot: made inactive automatically because it ran out (so stock coming back
@@ -105,7 +108,7 @@ pub struct State {
     shipment_index: HashMap<ShipmentId, u32>,
     genealogy: genealogy::Genealogy,
     /// Shipped minus returned, per (item, customer): what the customer may return.
-    returnable: HashMap<(ItemIdx, PartyId), Quantity>,
+    returnable: HashMap<(ItemIdx, u32), Quantity>,
     lot_history: Vec<Vec<u64>>,
     serial_history: Vec<Vec<u64>>,
     location_history: HashMap<LocationId, Vec<u64>>,
@@ -134,7 +137,17 @@ impl State {
 
     /// A party by id.
     pub fn party(&self, id: &PartyId) -> Option<&Party> {
-        self.parties.get(id)
+        self.party_number(id).map(|i| self.party_at(i))
+    }
+
+    /// The position of a registered party (see [`Self::party_at`]).
+    pub(crate) fn party_number(&self, id: &PartyId) -> Option<u32> {
+        self.party_index.get(id).copied()
+    }
+
+    /// The party at a position taken from [`Self::party_number`] or a shipment record.
+    pub(crate) fn party_at(&self, number: u32) -> &Party {
+        &self.parties[number as usize]
     }
 
     /// A lot by product and number.
@@ -304,10 +317,16 @@ impl State {
 
     /// What `customer` may still return of an item: shipped minus returned.
     pub(crate) fn returnable(&self, item: ItemIdx, customer: &PartyId) -> Quantity {
-        self.returnable
-            .get(&(item, customer.clone()))
+        self.party_number(customer)
+            .and_then(|c| self.returnable.get(&(item, c)))
             .copied()
             .unwrap_or_default()
+    }
+
+    /// The position of a registered party, or a storage error for an event that names
+    /// one never registered (a log this state cannot have come from).
+    fn party_or_corrupt(&self, id: &PartyId) -> Result<u32, TraceError> {
+        self.party_number(id).ok_or_else(|| corrupt(id))
     }
 
     /// The quality records of a lot index, if any were recorded.

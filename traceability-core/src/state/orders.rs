@@ -99,6 +99,7 @@ impl State {
         shipped_on: NaiveDate,
         lines: &[Line],
     ) -> Result<(), TraceError> {
+        let customer = self.party_or_corrupt(customer)?;
         let mut shipped = Vec::with_capacity(lines.len());
         for line in lines {
             let idx = self.resolve_or_corrupt(&line.item)?;
@@ -111,7 +112,7 @@ impl State {
                     self.set_serial(idx, SerialStatus::Shipped, Some(None), Some(None))?
                 }
             }
-            *self.returnable.entry((idx, customer.clone())).or_default() += line.quantity;
+            *self.returnable.entry((idx, customer)).or_default() += line.quantity;
             self.touch(seq, idx);
             self.touch_location(seq, &line.location);
             shipped.push((idx, line.quantity));
@@ -123,7 +124,7 @@ impl State {
         self.shipments.push(ShipmentRecord {
             id: shipment.clone(),
             order: order.clone(),
-            customer: customer.clone(),
+            customer,
             shipped_on,
             lines: shipped,
         });

@@ -1,0 +1,195 @@
+//! Lean traces: which lots, serials, shipments and parties a trace reaches, and nothing
+//! else. The answer holds compact state indexes and borrows the [`State`]; ids are
+//! resolved only when read, so asking costs the walk plus one integer per item and
+//! per shipment line, not an owned record each. The full reports with depths, edges,
+//! quantities, stock and dates are [`super::trace::trace_forward`] and
+//! [`super::trace::trace_backward`].
+//!
+//! ```
+//! use traceability_core::*;
+//! use traceability_core::query::trace_ids::trace_forward_ids;
+//! # fn main() -> Result<(), TraceError> {
+//! let mut t = Tracker::in_memory();
+//! let p = ProductId::new("FLOUR")?;
+//! let dock = LocationId::new("DOCK")?;
+//! t.execute("ana", None, &Command::RegisterProduct(Product::new(p.clone(), Tracking::Lot)))?;
+//! t.execute("ana", None, &Command::RegisterLocation(Location {
+//!     id: dock.clone(), kind: LocationKind::Internal, description: String::new() }))?;
+//! t.execute("ana", None, &Command::ReceiveLot(ReceiveLot { spec: LotSpec::new(p.clone(), LotNumber::new("L1")?),
+//!     quantity: Quantity::TEN, location: dock.clone(), supplier: None, received_on: None, reference: None }))?;
+//! let reach = trace_forward_ids(t.state(), &ItemRef::lot("FLOUR", "L1")?)?;
+//! assert_eq!(reach.items().collect::<Vec<_>>(), vec![ItemRef::lot("FLOUR", "L1")?]);
+//! assert_eq!(reach.shipments().count(), 0);
+//! # Ok(()) }
+//! ```
+
+use std::cell::RefCell;
+
+use crate::kernel::error::TraceError;
+use crate::kernel::id::{ItemRef, PartyId, ShipmentId};
+use crate::model::Origin;
+use crate::state::genealogy::{Direction, TraceScratch};
+use crate::state::{ItemIdx, State};
+
+thread_local! {
+    static SCRATCH: RefCell<TraceScratch> = RefCell::new(TraceScratch::default());
+}
+
+/// Runs `f` with this thread's walk scratch (a fresh one if it is already in use).
+pub(super) fn with_scratch<R>(f: impl FnOnce(&mut TraceScratch) -> R) -> R {
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut s) => f(&mut s),
+        Err(_) => f(&mut TraceScratch::default()),
+    })
+}
+
+/// The items reached from `starts` along `direction`, starts first, breadth first.
+fn reached(state: &State, starts: &[ItemIdx], direction: Direction) -> Vec<ItemIdx> {
+    with_scratch(|scratch| {
+        state
+            .genealogy()
+            .walk(starts, direction, scratch)
+            .iter()
+            .map(|&(idx, _)| idx)
+            .collect()
+    })
+}
+
+/// Sorts and deduplicates positions.
+fn distinct(mut positions: Vec<u32>) -> Vec<u32> {
+    positions.sort_unstable();
+    positions.dedup();
+    positions
+}
+
+/// What a forward trace reaches: the start and its descendants, the shipments that
+/// contain any of them and those shipments' customers. See the [module docs](self).
+#[derive(Clone, Debug)]
+pub struct ForwardIds<'s> {
+    state: &'s State,
+    items: Vec<ItemIdx>,
+    shipments: Vec<u32>,
+    customers: Vec<u32>,
+}
+
+impl<'s> ForwardIds<'s> {
+    /// The start then every descendant once, breadth first.
+    pub fn items(&self) -> impl ExactSizeIterator<Item = ItemRef> + '_ {
+        self.items.iter().map(|&idx| self.state.item_ref(idx))
+    }
+
+    /// The distinct shipments containing the start or a descendant, in dispatch order.
+    pub fn shipments(&self) -> impl ExactSizeIterator<Item = &'s ShipmentId> + '_ {
+        let records = self.state.shipment_records();
+        self.shipments.iter().map(move |&s| &records[s as usize].id)
+    }
+
+    /// The distinct customers of those shipments, in registration order.
+    pub fn customers(&self) -> impl ExactSizeIterator<Item = &'s PartyId> + '_ {
+        let state = self.state;
+        self.customers.iter().map(move |&c| &state.party_at(c).id)
+    }
+}
+
+/// What a backward trace reaches: the start and its ancestors and the suppliers of
+/// those received from one. See the [module docs](self).
+#[derive(Clone, Debug)]
+pub struct BackwardIds<'s> {
+    state: &'s State,
+    items: Vec<ItemIdx>,
+    suppliers: Vec<u32>,
+}
+
+impl<'s> BackwardIds<'s> {
+    /// The start then every ancestor once, breadth first.
+    pub fn items(&self) -> impl ExactSizeIterator<Item = ItemRef> + '_ {
+        self.items.iter().map(|&idx| self.state.item_ref(idx))
+    }
+
+    /// The distinct suppliers of the start and its ancestors, in registration order.
+    pub fn suppliers(&self) -> impl ExactSizeIterator<Item = &'s PartyId> + '_ {
+        let state = self.state;
+        self.suppliers.iter().map(move |&p| &state.party_at(p).id)
+    }
+}
+
+/// The ids downstream of `item` (see [`ForwardIds`]); the same sets as
+/// [`super::trace::trace_forward`] without depths, edges, quantities or stock. O(V + E)
+/// of the descendants, plus their shipment lines and a sort of the shipments reached.
+/// Unknown item → [`TraceError::UnknownLot`] / [`TraceError::UnknownSerial`].
+///
+/// ```
+/// use traceability_core::{query::trace_ids::trace_forward_ids, ErrorKind, ItemRef, State};
+/// let err = trace_forward_ids(&State::default(), &ItemRef::lot("X", "1").unwrap()).unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::UnknownLot);
+/// ```
+pub fn trace_forward_ids<'s>(
+    state: &'s State,
+    item: &ItemRef,
+) -> Result<ForwardIds<'s>, TraceError> {
+    let start = state.require(item)?;
+    let items = reached(state, &[start], Direction::Outgoing);
+    let genealogy = state.genealogy();
+    let shipments = distinct(
+        items
+            .iter()
+            .flat_map(|&idx| genealogy.shipment_lines(idx).map(|(s, _)| s))
+            .collect(),
+    );
+    let records = state.shipment_records();
+    let customers = distinct(
+        shipments
+            .iter()
+            .map(|&s| records[s as usize].customer)
+            .collect(),
+    );
+    Ok(ForwardIds {
+        state,
+        items,
+        shipments,
+        customers,
+    })
+}
+
+/// The ids upstream of `item` (see [`BackwardIds`]); the same sets as
+/// [`super::trace::trace_backward`] without depths, edges or receipts. O(V + E) of the
+/// ancestors. Unknown item → [`TraceError::UnknownLot`] / [`TraceError::UnknownSerial`].
+///
+/// ```
+/// use traceability_core::{query::trace_ids::trace_backward_ids, ErrorKind, ItemRef, State};
+/// let err = trace_backward_ids(&State::default(), &ItemRef::serial("X", "1").unwrap()).unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::UnknownSerial);
+/// ```
+pub fn trace_backward_ids<'s>(
+    state: &'s State,
+    item: &ItemRef,
+) -> Result<BackwardIds<'s>, TraceError> {
+    let start = state.require(item)?;
+    let items = reached(state, &[start], Direction::Incoming);
+    // Every supplier on a received item was registered before the receipt (decide
+    // checks it), so each has a party number.
+    let suppliers = distinct(
+        items
+            .iter()
+            .filter_map(|&idx| {
+                let supplier = match idx {
+                    ItemIdx::Lot(i) => {
+                        let lot = state.lot_at(i);
+                        matches!(lot.origin, Origin::Received).then_some(lot.supplier.as_ref())
+                    }
+                    ItemIdx::Serial(i) => {
+                        let serial = state.serial_at(i);
+                        matches!(serial.origin, Origin::Received)
+                            .then_some(serial.supplier.as_ref())
+                    }
+                };
+                state.party_number(supplier.flatten()?)
+            })
+            .collect(),
+    );
+    Ok(BackwardIds {
+        state,
+        items,
+        suppliers,
+    })
+}

@@ -1,0 +1,161 @@
+//! [`Multimap`]: dense `u32` keys → lists of small `Copy` values, in compact arrays that
+//! a walk reads contiguously, and that still accept appends one at a time.
+//!
+//! The values live in two parts:
+//! * a **base** in compressed-sparse-row form: `values[offsets[k]..offsets[k + 1]]` are
+//!   the values of key `k`, adjacent in memory;
+//! * a **tail** of the values appended since the base was last built, chained per key
+//!   (`head`/`last`/`next`), so an append is O(1).
+//!
+//! When the tail outgrows a quarter of the base (and [`MIN_TAIL`]) it is folded into a
+//! new base, O(keys + values); the base grows geometrically, so appends cost O(1)
+//! amortised and a walk almost always reads a slice. The values of a key are always
+//! listed in insertion order, whichever part holds them, so the layout never shows in
+//! results. Memory: 4 bytes per key in the base, 8 more per key that ever had a tail
+//! value, and one value (+ a link while in the tail) per entry. Offsets are `u32`: up to 4 billion
+//! values.
+
+const NONE: u32 = u32::MAX;
+
+/// The smallest tail that triggers a rebuild (keeps a young map from rebuilding at every
+/// append).
+const MIN_TAIL: usize = 4096;
+
+/// One tail entry: its value and the next tail entry of the same key.
+#[derive(Clone, Debug)]
+struct TailEntry<V> {
+    value: V,
+    next: u32,
+}
+
+/// See the [module docs](self).
+#[derive(Clone, Debug)]
+pub(crate) struct Multimap<V> {
+    /// `offsets[k]..offsets[k + 1]` index `values` for key `k` (keys known at the last
+    /// rebuild); empty before the first rebuild.
+    offsets: Vec<u32>,
+    values: Vec<V>,
+    /// Per key: first and last tail entry (`NONE`: none).
+    head: Vec<u32>,
+    last: Vec<u32>,
+    tail: Vec<TailEntry<V>>,
+}
+
+impl<V> Default for Multimap<V> {
+    fn default() -> Self {
+        Self {
+            offsets: Vec::new(),
+            values: Vec::new(),
+            head: Vec::new(),
+            last: Vec::new(),
+            tail: Vec::new(),
+        }
+    }
+}
+
+impl<V: Copy> Multimap<V> {
+    /// Number of values.
+    pub(crate) fn len(&self) -> usize {
+        self.values.len() + self.tail.len()
+    }
+
+    /// Appends `value` to the list of `key`. O(1) amortised.
+    pub(crate) fn push(&mut self, key: u32, value: V) {
+        let k = key as usize;
+        if self.head.len() <= k {
+            self.head.resize(k + 1, NONE);
+            self.last.resize(k + 1, NONE);
+        }
+        let entry = self.tail.len() as u32;
+        self.tail.push(TailEntry { value, next: NONE });
+        match self.last[k] {
+            NONE => self.head[k] = entry,
+            last => self.tail[last as usize].next = entry,
+        }
+        self.last[k] = entry;
+        if self.tail.len() >= MIN_TAIL.max(self.values.len() / 4) {
+            self.rebuild();
+        }
+    }
+
+    /// The values of `key`, in insertion order.
+    #[inline]
+    pub(crate) fn get(&self, key: u32) -> impl Iterator<Item = V> + '_ {
+        let k = key as usize;
+        let base = match (self.offsets.get(k), self.offsets.get(k + 1)) {
+            (Some(&from), Some(&to)) => &self.values[from as usize..to as usize],
+            _ => &[],
+        };
+        let mut at = self.head.get(k).copied().unwrap_or(NONE);
+        base.iter().copied().chain(std::iter::from_fn(move || {
+            let entry = self.tail.get(at as usize)?;
+            at = entry.next;
+            Some(entry.value)
+        }))
+    }
+
+    /// Folds the tail into a new base, key by key: each key's base values, then its tail
+    /// values along its chain (insertion order). O(keys + values).
+    fn rebuild(&mut self) {
+        let old_keys = self.offsets.len().saturating_sub(1);
+        let keys = self.head.len().max(old_keys);
+        let mut offsets = Vec::with_capacity(keys + 1);
+        let mut values = Vec::with_capacity(self.len());
+        offsets.push(0);
+        for k in 0..keys {
+            if k < old_keys {
+                let (from, to) = (self.offsets[k] as usize, self.offsets[k + 1] as usize);
+                values.extend_from_slice(&self.values[from..to]);
+            }
+            let mut at = self.head.get(k).copied().unwrap_or(NONE);
+            while let Some(entry) = self.tail.get(at as usize) {
+                values.push(entry.value);
+                at = entry.next;
+            }
+            offsets.push(values.len() as u32);
+        }
+        self.offsets = offsets;
+        self.values = values;
+        self.tail.clear();
+        self.head.fill(NONE);
+        self.last.fill(NONE);
+    }
+
+    /// Heap bytes held (by capacity).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        (self.offsets.capacity() + self.head.capacity() + self.last.capacity()) * 4
+            + self.values.capacity() * size_of::<V>()
+            + self.tail.capacity() * size_of::<TailEntry<V>>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever the pushes and however many rebuilds they trigger, every key lists
+        /// exactly its values in insertion order.
+        #[test]
+        fn lists_each_keys_values_in_insertion_order(
+            pushes in proptest::collection::vec((0u32..50, any::<u16>()), 0..(3 * MIN_TAIL)),
+        ) {
+            let mut map = Multimap::default();
+            let mut model: Vec<Vec<u16>> = vec![Vec::new(); 50];
+            for (i, &(key, value)) in pushes.iter().enumerate() {
+                map.push(key, value);
+                model[key as usize].push(value);
+                if i % 997 == 0 {
+                    prop_assert_eq!(map.get(key).collect::<Vec<_>>(), model[key as usize].clone());
+                }
+            }
+            prop_assert_eq!(map.len(), pushes.len());
+            for key in 0..60u32 {
+                let expected = model.get(key as usize).cloned().unwrap_or_default();
+                prop_assert_eq!(map.get(key).collect::<Vec<_>>(), expected);
+            }
+        }
+    }
+}
