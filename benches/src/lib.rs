@@ -23,6 +23,8 @@
 //! assert_eq!(state.lots().len(), 2_000);
 //! ```
 
+pub mod floor;
+
 use std::sync::Arc;
 
 use chrono::{Days, NaiveDate};
