@@ -8,13 +8,13 @@ Needs the package and networkx installed in the interpreter that runs it
 The genealogy is built in Python as raw command dicts loaded with `execute_batch`, by a
 port of `generate` in benches/src/lib.rs: the same SplitMix64 stream, constants and
 draw order, so a size and seed give the same data set as the Rust benches (~30% raw
-lots, 8 hub lots that thousands of work orders consume, 2-6 inputs per work order with
-locality, chains up to 8 levels deep, finished lots shipped 1-5 times to LOTS/100
-customers through allocate -> pick -> ship).
+lots, among them one hub lot per 1,600 lots that 100-800 work orders consume, 2-6
+inputs per work order with locality, chains up to 8 levels deep, finished lots shipped
+1-5 times to LOTS/100 customers through allocate -> pick -> ship).
 
-Checked: at 5,000 lots, seed 7, the Rust generator gives the same 13,044 commands (12,980
-here + 64 master-data commands), 15,785 edges, and a hub trace of 1,001 descendants, 1,182
-edges and 1,103 shipment lines, as this script does.
+Checked: at 5,000 lots, seed 7, the Rust generator gives the same 19,134 commands (19,070
+here + 64 master-data commands), 15,645 edges, 3 hub lots, and a trace of the first hub
+of 2,044 descendants, 3,537 edges and 3,808 shipment lines, as this script does.
 
 Timed (best of REPEAT): the core's trace as JSON text (the native call, GIL released),
 the typed `Tracker.trace_forward` (JSON parse and records included), and
@@ -32,7 +32,9 @@ import networkx as nx
 
 import traceability as tr
 
-HUBS, MAX_LEVEL, WINDOW = 8, 8, 256
+MAX_LEVEL, WINDOW, HUB_EVERY = 8, 256, 1_600
+HUB_CONSUMERS = (100, 800)  # inclusive
+HUB_LEVEL, HUB_SHARE, FINISHED_LEVEL, FINISHED_SHARE = 3, 0.9, 3, 0.55
 REPEAT = 5
 MASK = (1 << 64) - 1
 Json = Dict[str, Any]
@@ -71,11 +73,13 @@ def spec(product: str, n: int, supplier_lot: Any = None) -> Json:
 def generate(lots: int, seed: int) -> Tuple[List[Json], List[Tuple[int, int]], List[int], int]:
     """(commands after the master data, edges (consumed n, produced n), hub lot numbers,
     customers)."""
-    lots = max(lots, HUBS + 2)
+    lots = max(lots, 10)
     rng = Rng(seed)
     suppliers, customers = 10 + lots // 10_000, max(lots // 100, 1)
     base = dt.date(2024, 1, 1)
-    hub_p = min(max(HUBS * 8000.0 / (lots * 0.7), 0.02), 0.5)
+    hub_count = max(lots // HUB_EVERY, 2)
+    hub_every = (lots * 4 // 5) // hub_count
+    in_use: List[List[int]] = []  # [hub, consumptions left]
     windows: List[List[int]] = [[] for _ in range(MAX_LEVEL)]
     window_pos = [0] * MAX_LEVEL
     commands: List[Json] = []
@@ -93,13 +97,16 @@ def generate(lots: int, seed: int) -> Tuple[List[Json], List[Tuple[int, int]], L
 
     for n in range(lots):
         date = (base + dt.timedelta(days=n // 1000)).isoformat()
-        if n < HUBS + 2 or not windows[0] or rng.chance(0.3):
+        hub = n % hub_every == 0 and len(hubs) < hub_count
+        if hub or n < 2 or not windows[0] or rng.chance(0.3):
             products.append("RAW")
             supplier_lot = f"SL{rng.next_u64() % 1_000_000}"
             commands.append({"receive_lot": {
                 "spec": spec("RAW", n, supplier_lot), "quantity": "10000000", "location": "WH",
                 "supplier": f"S{rng.below(suppliers):05}", "received_on": date, "reference": None}})
-            if n < HUBS:
+            if hub:
+                low, high = HUB_CONSUMERS
+                in_use.append([len(hubs), low + rng.below(high - low + 1)])
                 hubs.append(n)
             else:
                 push_window(0, n)
@@ -119,9 +126,15 @@ def generate(lots: int, seed: int) -> Tuple[List[Json], List[Tuple[int, int]], L
                 inputs.append(pick)
             elif len(w) < k:
                 break
-        if rng.chance(hub_p):
-            inputs.append(hubs[rng.below(HUBS)])
-        finished = level == MAX_LEVEL or (level >= 3 and rng.chance(0.2))
+        if level >= HUB_LEVEL and in_use and rng.chance(HUB_SHARE):
+            slot = rng.below(len(in_use))
+            inputs.append(hubs[in_use[slot][0]])
+            in_use[slot][1] -= 1
+            if in_use[slot][1] == 0:  # Vec::swap_remove
+                last = in_use.pop()
+                if slot < len(in_use):
+                    in_use[slot] = last
+        finished = level == MAX_LEVEL or (level >= FINISHED_LEVEL and rng.chance(FINISHED_SHARE))
         product = "FG" if finished else "INT"
         products.append(product)
         edges.extend((i, n) for i in inputs)

@@ -4,12 +4,18 @@
 //! and tests. [`generate`] emits a `Vec<Command>` (so the data goes through the real
 //! validation) scaled by the number of lots:
 //!
-//! * ~30% raw lots received from suppliers (large quantities), among them a few **hub**
-//!   ingredient lots that thousands of work orders consume;
+//! * ~30% raw lots received from suppliers (large quantities), among them one **hub**
+//!   ingredient lot per [`HUB_EVERY`] lots, each consumed by 100–800 work orders
+//!   ([`HUB_CONSUMERS`]) of production level 3 and up, soon after it arrives;
 //! * work orders each consuming 2–6 inputs with locality (inputs come from windows of
 //!   recently made lots), so chains run up to [`MAX_LEVEL`] levels deep;
-//! * finished lots (every top-level lot and some of the others) shipped 1–5 times
-//!   (Allocate → Pick → Ship) to ~N/100 customers.
+//! * finished lots (every top-level lot and about half of those from level 3 up)
+//!   shipped 1–5 times (Allocate → Pick → Ship) to ~N/100 customers.
+//!
+//! At 1,000,000 lots that is ~3.07 M genealogy edges, ~0.99 M shipment lines and
+//! ~0.30 M supplier receipts; a forward trace from an ordinary raw lot reaches a median
+//! of ~80 descendants and ~170 shipment lines, one from a hub lot ~2,200–2,800
+//! descendants and ~4,800–5,800 lines (the spread is the seed's and the sample's).
 //!
 //! [`load`] runs the commands through a real in-memory [`Tracker`] with `execute_batch`
 //! in chunks; [`load_state`] validates and applies them the same way (the same
@@ -37,10 +43,44 @@ use traceability_core::{
 
 /// Deepest production level (raw lots are level 0).
 pub const MAX_LEVEL: usize = 8;
+
 /// Lots kept per level as candidate inputs (the locality window).
 const WINDOW: usize = 256;
-/// Number of hub ingredient lots.
-pub const HUBS: usize = 8;
+/// Share of the lots received from suppliers.
+const RAW_SHARE: f64 = 0.3;
+/// Fewest inputs of a work order (hub aside).
+const MIN_INPUTS: usize = 2;
+/// Inputs per work order are uniform in `MIN_INPUTS..MIN_INPUTS + INPUTS_SPAN`.
+const INPUTS_SPAN: usize = 5;
+/// Share of a work order's extra inputs drawn from the raw lots.
+const RAW_INPUT_SHARE: f64 = 0.6;
+/// Lots produced from this level up may be finished goods...
+const FINISHED_LEVEL: usize = 3;
+/// ... with this probability (every top-level lot is).
+const FINISHED_SHARE: f64 = 0.55;
+/// A finished lot is shipped 1..=MAX_SHIPMENTS times.
+const MAX_SHIPMENTS: usize = 5;
+/// One hub lot arrives every HUB_EVERY lots.
+pub const HUB_EVERY: usize = 1_600;
+/// Work orders from this level up may consume a hub lot...
+const HUB_LEVEL: usize = 3;
+/// ... with this probability, while a hub is in use.
+const HUB_SHARE: f64 = 0.9;
+
+/// Number of hub ingredient lots in a data set of `lots` lots: one per [`HUB_EVERY`]
+/// lots, at least 2.
+///
+/// ```
+/// assert_eq!(traceability_bench::hub_count(1_000_000), 625);
+/// assert_eq!(traceability_bench::hub_count(1_000), 2);
+/// ```
+pub fn hub_count(lots: usize) -> usize {
+    (lots / HUB_EVERY).max(2)
+}
+
+/// Fewest and most work orders consuming one hub lot (when the data set is large
+/// enough for it).
+pub const HUB_CONSUMERS: std::ops::RangeInclusive<usize> = 100..=800;
 
 /// A small deterministic PRNG (SplitMix64).
 ///
@@ -117,8 +157,8 @@ fn lot_ref(product: &ProductId, n: usize) -> ItemRef {
     }
 }
 
-/// Generates a data set of `lots` lots (at least [`HUBS`] + 2) deterministically from
-/// `seed`. O(lots); ~1M lots in a few seconds.
+/// Generates a data set of `lots` lots (at least 10) deterministically from `seed`.
+/// O(lots); ~1M lots in a few seconds.
 ///
 /// ```
 /// let a = traceability_bench::generate(500, 1);
@@ -127,7 +167,7 @@ fn lot_ref(product: &ProductId, n: usize) -> ItemRef {
 /// assert!(a.raw_lots * 10 >= 500 * 2);
 /// ```
 pub fn generate(lots: usize, seed: u64) -> Generated {
-    let lots = lots.max(HUBS + 2);
+    let lots = lots.max(10);
     let mut rng = Rng::new(seed);
     let mut commands = Vec::with_capacity(lots * 3);
     let wh: LocationId = id("WH");
@@ -162,8 +202,11 @@ pub fn generate(lots: usize, seed: u64) -> Generated {
         }));
     }
     let base = NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date");
-    // hubs are consumed by ~8000 work orders each at 1M lots
-    let hub_p = ((HUBS as f64 * 8000.0) / (lots as f64 * 0.7)).clamp(0.02, 0.5);
+    // Hub lots arrive evenly over the first 4/5 of the data; each is consumed by a
+    // number of work orders drawn from HUB_CONSUMERS, picked among the hubs in use.
+    let hubs = hub_count(lots);
+    let hub_every = (lots * 4 / 5) / hubs;
+    let mut in_use: Vec<(usize, usize)> = Vec::new(); // (hub, consumptions left)
     let mut windows: Vec<Vec<(usize, ItemRef)>> =
         (0..MAX_LEVEL).map(|_| Vec::with_capacity(WINDOW)).collect();
     let mut window_pos = [0usize; MAX_LEVEL];
@@ -182,7 +225,8 @@ pub fn generate(lots: usize, seed: u64) -> Generated {
     let one = Quantity::ONE;
     for n in 0..lots {
         let date = base + Days::new((n / 1000) as u64);
-        let raw = n < HUBS + 2 || windows[0].is_empty() || rng.chance(0.3);
+        let hub = n % hub_every == 0 && out.hubs.len() < hubs;
+        let raw = hub || n < 2 || windows[0].is_empty() || rng.chance(RAW_SHARE);
         if raw {
             let item = lot_ref(&raw_p, n);
             let mut spec = LotSpec::new(raw_p.clone(), id(format!("L{n:07}")));
@@ -196,7 +240,9 @@ pub fn generate(lots: usize, seed: u64) -> Generated {
                 reference: None,
             }));
             out.raw_lots += 1;
-            if n < HUBS {
+            if hub {
+                let span = HUB_CONSUMERS.end() - HUB_CONSUMERS.start() + 1;
+                in_use.push((out.hubs.len(), HUB_CONSUMERS.start() + rng.below(span)));
                 out.hubs.push(item);
             } else {
                 out.raw.push(item.clone());
@@ -209,12 +255,16 @@ pub fn generate(lots: usize, seed: u64) -> Generated {
         while windows[level - 1].is_empty() {
             level -= 1;
         }
-        let mut inputs: Vec<(usize, ItemRef)> = Vec::with_capacity(7);
+        let mut inputs: Vec<(usize, ItemRef)> = Vec::with_capacity(MIN_INPUTS + INPUTS_SPAN + 1);
         let w = &windows[level - 1];
         inputs.push(w[rng.below(w.len())].clone());
-        let k = 2 + rng.below(5);
-        while inputs.len() < k {
-            let from = if rng.chance(0.6) { 0 } else { rng.below(level) };
+        let want = MIN_INPUTS + rng.below(INPUTS_SPAN);
+        while inputs.len() < want {
+            let from = if rng.chance(RAW_INPUT_SHARE) {
+                0
+            } else {
+                rng.below(level)
+            };
             let w = &windows[from];
             if w.is_empty() {
                 continue;
@@ -222,15 +272,21 @@ pub fn generate(lots: usize, seed: u64) -> Generated {
             let pick = &w[rng.below(w.len())];
             if !inputs.iter().any(|(i, _)| *i == pick.0) {
                 inputs.push(pick.clone());
-            } else if w.len() < k {
+            } else if w.len() < want {
                 break;
             }
         }
-        if rng.chance(hub_p) {
-            let h = rng.below(HUBS);
-            inputs.push((h, out.hubs[h].clone()));
+        if level >= HUB_LEVEL && !in_use.is_empty() && rng.chance(HUB_SHARE) {
+            let slot = rng.below(in_use.len());
+            let (h, left) = &mut in_use[slot];
+            inputs.push((usize::MAX - *h, out.hubs[*h].clone()));
+            *left -= 1;
+            if *left == 0 {
+                in_use.swap_remove(slot);
+            }
         }
-        let finished = level == MAX_LEVEL || (level >= 3 && rng.chance(0.2));
+        let finished =
+            level == MAX_LEVEL || (level >= FINISHED_LEVEL && rng.chance(FINISHED_SHARE));
         let product = if finished { &fg_p } else { &mid_p };
         let item = lot_ref(product, n);
         out.edges += inputs.len();
@@ -254,7 +310,7 @@ pub fn generate(lots: usize, seed: u64) -> Generated {
             override_expiry: false,
         }));
         if finished {
-            for s in 0..1 + rng.below(5) {
+            for s in 0..1 + rng.below(MAX_SHIPMENTS) {
                 let order: OrderId = id(format!("SO{n:07}-{s}"));
                 let quantity = Quantity::from(1 + rng.below(3) as u32);
                 commands.push(Command::Allocate(Allocate {

@@ -1,6 +1,7 @@
 //! The generator is deterministic, sized as asked, and its data passes validation.
 
-use traceability_bench::{generate, load, load_state, HUBS, MAX_LEVEL};
+use traceability_bench::floor::Floor;
+use traceability_bench::{generate, hub_count, load, load_state, HUB_CONSUMERS, MAX_LEVEL};
 use traceability_core::{query, trace_backward, trace_forward};
 
 #[test]
@@ -20,8 +21,9 @@ fn sizes_and_shape() {
     // ~30% raw
     let raw = data.raw_lots as f64 / n as f64;
     assert!((0.25..0.40).contains(&raw), "raw share {raw}");
-    assert_eq!(data.hubs.len(), HUBS);
-    // 2..6 inputs per work order (+ an occasional hub)
+    assert_eq!(data.hubs.len(), hub_count(n));
+    assert_eq!(data.raw.len() + data.hubs.len(), data.raw_lots);
+    // 2..6 inputs per work order (+ often a hub)
     let per_wo = data.edges as f64 / data.work_orders as f64;
     assert!(
         (2.5..5.5).contains(&per_wo),
@@ -30,6 +32,36 @@ fn sizes_and_shape() {
     assert_eq!(data.customers, n / 100);
     assert!(data.shipments >= data.finished.len());
     assert!(data.shipments <= 5 * data.finished.len());
+    // about a third of the lots are finished, shipped ~3 times each
+    let lines = data.shipments as f64 / n as f64;
+    assert!(
+        (0.8..1.2).contains(&lines),
+        "shipment lines per lot {lines}"
+    );
+
+    // the floor sees the same data
+    let floor = Floor::build(&data.commands);
+    let size = floor.size();
+    assert_eq!(size.lots, n);
+    assert_eq!(size.edges, data.edges);
+    assert_eq!(size.shipment_lines, data.shipments);
+    assert_eq!(size.receipts, data.raw_lots);
+    // each hub is consumed by at most HUB_CONSUMERS.end() work orders, most by at
+    // least HUB_CONSUMERS.start() (the last ones may be cut short by the end of the data)
+    let mut consumers: Vec<usize> = data
+        .hubs
+        .iter()
+        .map(|h| floor.consumers(floor.lot(h).unwrap()))
+        .collect();
+    consumers.sort_unstable();
+    assert!(
+        consumers[consumers.len() - 1] <= *HUB_CONSUMERS.end(),
+        "{consumers:?}"
+    );
+    assert!(
+        consumers[consumers.len() / 2] >= *HUB_CONSUMERS.start(),
+        "{consumers:?}"
+    );
 
     let (state, events) = load_state(&data.commands).unwrap();
     assert!(events.len() >= data.commands.len());
