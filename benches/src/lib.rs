@@ -16,6 +16,9 @@
 //! ~0.30 M supplier receipts; a forward trace from an ordinary raw lot reaches a median
 //! of ~80 descendants and ~170 shipment lines, one from a hub lot ~2,200–2,800
 //! descendants and ~4,800–5,800 lines (the spread is the seed's and the sample's).
+//! [`shape`] measures these figures with the [`floor`] over the [`query_mix`], the fixed
+//! 200 queries the trace benchmarks run; `cargo run --release -p traceability-bench
+//! --example shape` prints them without loading the library.
 //!
 //! [`load`] runs the commands through a real in-memory [`Tracker`] with `execute_batch`
 //! in chunks; [`load_state`] validates and applies them the same way (the same
@@ -31,14 +34,16 @@
 
 pub mod floor;
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::{Days, NaiveDate};
 use traceability_core::decide::{decide, Context};
 use traceability_core::{
-    Allocate, Command, EventBody, FixedClock, ItemRef, Line, Location, LocationId, LocationKind,
-    LotNumber, LotSpec, OrderId, Output, Party, PartyId, PartyRole, Pick, Produce, Product,
-    ProductId, Quantity, ReceiveLot, Ship, ShipmentId, State, TraceError, Tracker, Tracking,
+    trace_backward, trace_forward, Allocate, BackwardTrace, Command, EventBody, FixedClock,
+    ForwardTrace, ItemRef, Line, Location, LocationId, LocationKind, LotNumber, LotSpec, OrderId,
+    Output, Party, PartyId, PartyRole, Pick, Produce, Product, ProductId, Quantity, ReceiveLot,
+    Ship, ShipmentId, State, TraceError, Tracker, Tracking,
 };
 
 /// Deepest production level (raw lots are level 0).
@@ -402,4 +407,386 @@ pub fn load_state(commands: &[Command]) -> Result<(State, Vec<EventBody>), Trace
 /// Lot numbers are `L` + 7 digits: the lot created `n`-th.
 pub fn lot_number(n: usize) -> LotNumber {
     id(format!("L{n:07}"))
+}
+
+/// The kind of a query of the [`QueryMix`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum QueryClass {
+    /// Forward trace from an ordinary raw lot.
+    TypicalForward,
+    /// Forward trace from a hub ingredient lot.
+    HubForward,
+    /// Backward trace from a finished lot.
+    Backward,
+}
+
+impl QueryClass {
+    /// Every class, in table order.
+    pub const ALL: [QueryClass; 3] = [
+        QueryClass::TypicalForward,
+        QueryClass::HubForward,
+        QueryClass::Backward,
+    ];
+
+    /// True for the forward classes.
+    pub fn is_forward(self) -> bool {
+        !matches!(self, QueryClass::Backward)
+    }
+
+    /// A short label.
+    pub fn label(self) -> &'static str {
+        match self {
+            QueryClass::TypicalForward => "forward, typical raw lot",
+            QueryClass::HubForward => "forward, hub lot",
+            QueryClass::Backward => "backward, finished lot",
+        }
+    }
+}
+
+/// One query of the mix: a class and its start lot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Query {
+    /// What kind of trace.
+    pub class: QueryClass,
+    /// From where.
+    pub item: ItemRef,
+}
+
+/// A fixed, deterministic mix of trace queries (see [`query_mix`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryMix {
+    /// The queries, class by class.
+    pub queries: Vec<Query>,
+}
+
+impl QueryMix {
+    /// The queries of one class.
+    pub fn of(&self, class: QueryClass) -> impl Iterator<Item = &Query> {
+        self.queries.iter().filter(move |q| q.class == class)
+    }
+}
+
+/// Forward queries from ordinary raw lots in the [`query_mix`].
+pub const TYPICAL_QUERIES: usize = 80;
+/// Forward queries from hub lots in the [`query_mix`].
+pub const HUB_QUERIES: usize = 20;
+/// Backward queries from finished lots in the [`query_mix`].
+pub const BACKWARD_QUERIES: usize = 100;
+
+/// `count` picks spread evenly over `items` (the middle of each of `count` equal
+/// slices; an item repeats when there are fewer than `count`).
+fn spread(items: &[ItemRef], count: usize) -> Vec<ItemRef> {
+    if items.is_empty() {
+        return Vec::new();
+    }
+    (0..count)
+        .map(|i| items[(2 * i + 1) * items.len() / (2 * count)].clone())
+        .collect()
+}
+
+/// The fixed query mix of a data set: [`TYPICAL_QUERIES`] forward traces from ordinary
+/// raw lots, [`HUB_QUERIES`] forward from hub lots and [`BACKWARD_QUERIES`] backward from
+/// finished lots, each class's start lots spread evenly over the data (in creation
+/// order).
+///
+/// ```
+/// use traceability_bench::{generate, query_mix, QueryClass};
+/// let data = generate(3_000, 1);
+/// let mix = query_mix(&data);
+/// assert_eq!(mix.queries.len(), 200);
+/// assert_eq!(mix.of(QueryClass::HubForward).count(), 20);
+/// assert!(mix.of(QueryClass::Backward).all(|q| data.finished.contains(&q.item)));
+/// ```
+pub fn query_mix(data: &Generated) -> QueryMix {
+    let mut queries = Vec::with_capacity(TYPICAL_QUERIES + HUB_QUERIES + BACKWARD_QUERIES);
+    for (class, items, count) in [
+        (QueryClass::TypicalForward, &data.raw, TYPICAL_QUERIES),
+        (QueryClass::HubForward, &data.hubs, HUB_QUERIES),
+        (QueryClass::Backward, &data.finished, BACKWARD_QUERIES),
+    ] {
+        queries.extend(
+            spread(items, count)
+                .into_iter()
+                .map(|item| Query { class, item }),
+        );
+    }
+    QueryMix { queries }
+}
+
+/// `n` with thousands separators.
+///
+/// ```
+/// assert_eq!(traceability_bench::thousands(3_074_355), "3,074,355");
+/// assert_eq!(traceability_bench::thousands(999), "999");
+/// ```
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Median and mean of some counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Spread {
+    /// Smallest.
+    pub min: usize,
+    /// Median (upper for an even count).
+    pub median: usize,
+    /// Mean.
+    pub mean: f64,
+    /// Largest.
+    pub max: usize,
+}
+
+impl Spread {
+    /// Of `values` (all zero when empty).
+    pub fn of(mut values: Vec<usize>) -> Self {
+        if values.is_empty() {
+            return Self::default();
+        }
+        values.sort_unstable();
+        Self {
+            min: values[0],
+            median: values[values.len() / 2],
+            mean: values.iter().sum::<usize>() as f64 / values.len() as f64,
+            max: values[values.len() - 1],
+        }
+    }
+}
+
+impl std::fmt::Display for Spread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "median {} (mean {}, {}..{})",
+            thousands(self.median),
+            thousands(self.mean.round() as usize),
+            thousands(self.min),
+            thousands(self.max)
+        )
+    }
+}
+
+/// The achieved shape of a data set, measured with the [`floor::Floor`] over the
+/// [`query_mix`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shape {
+    /// Lots.
+    pub lots: usize,
+    /// Genealogy edges.
+    pub edges: usize,
+    /// Shipment lines.
+    pub shipment_lines: usize,
+    /// Lots received from suppliers.
+    pub receipts: usize,
+    /// Hub lots.
+    pub hubs: usize,
+    /// Work orders consuming each hub lot.
+    pub hub_consumers: Spread,
+    /// Typical forward queries: descendants (the start excluded).
+    pub typical_descendants: Spread,
+    /// Typical forward queries: shipment lines.
+    pub typical_lines: Spread,
+    /// Hub forward queries: descendants.
+    pub hub_descendants: Spread,
+    /// Hub forward queries: shipment lines.
+    pub hub_lines: Spread,
+    /// Backward queries: ancestors.
+    pub ancestors: Spread,
+}
+
+/// Measures the [`Shape`] of `data` with its floor.
+pub fn shape(data: &Generated, floor: &floor::Floor) -> Shape {
+    let mix = query_mix(data);
+    let size = floor.size();
+    let lot = |item: &ItemRef| floor.lot(item).expect("a generated lot");
+    let forward = |class| -> (Vec<usize>, Vec<usize>) {
+        mix.of(class)
+            .map(|q| {
+                let f = floor.forward(lot(&q.item));
+                (f.lots.len() - 1, f.shipments.len())
+            })
+            .unzip()
+    };
+    let (typical_descendants, typical_lines) = forward(QueryClass::TypicalForward);
+    let (hub_descendants, hub_lines) = forward(QueryClass::HubForward);
+    Shape {
+        lots: size.lots,
+        edges: size.edges,
+        shipment_lines: size.shipment_lines,
+        receipts: size.receipts,
+        hubs: data.hubs.len(),
+        hub_consumers: Spread::of(data.hubs.iter().map(|h| floor.consumers(lot(h))).collect()),
+        typical_descendants: Spread::of(typical_descendants),
+        typical_lines: Spread::of(typical_lines),
+        hub_descendants: Spread::of(hub_descendants),
+        hub_lines: Spread::of(hub_lines),
+        ancestors: Spread::of(
+            mix.of(QueryClass::Backward)
+                .map(|q| floor.backward(lot(&q.item)).lots.len() - 1)
+                .collect(),
+        ),
+    }
+}
+
+impl std::fmt::Display for Shape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let per_lot = |n: usize| n as f64 / self.lots.max(1) as f64;
+        writeln!(
+            f,
+            "{} lots: {} genealogy edges ({:.2}/lot), {} shipment lines ({:.2}/lot), \
+             {} supplier receipts ({:.2}/lot)",
+            thousands(self.lots),
+            thousands(self.edges),
+            per_lot(self.edges),
+            thousands(self.shipment_lines),
+            per_lot(self.shipment_lines),
+            thousands(self.receipts),
+            per_lot(self.receipts),
+        )?;
+        writeln!(
+            f,
+            "{} hub lots, consumed by work orders: {}",
+            thousands(self.hubs),
+            self.hub_consumers
+        )?;
+        writeln!(
+            f,
+            "forward from a typical raw lot: descendants {}; shipment lines {}",
+            self.typical_descendants, self.typical_lines
+        )?;
+        writeln!(
+            f,
+            "forward from a hub lot: descendants {}; shipment lines {}",
+            self.hub_descendants, self.hub_lines
+        )?;
+        write!(
+            f,
+            "backward from a finished lot: ancestors {}",
+            self.ancestors
+        )
+    }
+}
+
+/// A trace's answer as sets of public ids, to check that implementations agree: the
+/// reached lots (the start included), the shipments (forward) and the customers
+/// (forward) or suppliers (backward).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Answer {
+    /// The start and every lot reached.
+    pub lots: BTreeSet<ItemRef>,
+    /// The shipments of the lots reached (forward; empty backward).
+    pub shipments: BTreeSet<ShipmentId>,
+    /// Customers (forward) or suppliers (backward).
+    pub parties: BTreeSet<PartyId>,
+}
+
+impl Answer {
+    /// Of the floor's forward walk.
+    pub fn of_floor_forward(floor: &floor::Floor, f: &floor::Forward) -> Self {
+        Self {
+            lots: f.lots.iter().map(|&l| floor.lot_ref(l).clone()).collect(),
+            shipments: f
+                .shipments
+                .iter()
+                .map(|&s| floor.shipment_ref(s).clone())
+                .collect(),
+            parties: f
+                .customers
+                .iter()
+                .map(|&c| floor.customer_ref(c).clone())
+                .collect(),
+        }
+    }
+
+    /// Of the floor's backward walk.
+    pub fn of_floor_backward(floor: &floor::Floor, b: &floor::Backward) -> Self {
+        Self {
+            lots: b.lots.iter().map(|&l| floor.lot_ref(l).clone()).collect(),
+            shipments: BTreeSet::new(),
+            parties: b
+                .suppliers
+                .iter()
+                .map(|&s| floor.supplier_ref(s).clone())
+                .collect(),
+        }
+    }
+
+    /// Of the library's forward trace.
+    pub fn of_forward(t: &ForwardTrace) -> Self {
+        Self {
+            lots: t.items.iter().map(|i| i.item.clone()).collect(),
+            shipments: t.shipments.iter().map(|s| s.shipment.clone()).collect(),
+            parties: t.customers.iter().cloned().collect(),
+        }
+    }
+
+    /// Of the library's backward trace.
+    pub fn of_backward(t: &BackwardTrace) -> Self {
+        Self {
+            lots: t.items.iter().map(|i| i.item.clone()).collect(),
+            shipments: BTreeSet::new(),
+            parties: t.suppliers.iter().cloned().collect(),
+        }
+    }
+
+    /// The floor's answer to `query`.
+    pub fn floor(floor: &floor::Floor, query: &Query) -> Self {
+        let lot = floor.lot(&query.item).expect("a generated lot");
+        if query.class.is_forward() {
+            Self::of_floor_forward(floor, &floor.forward(lot))
+        } else {
+            Self::of_floor_backward(floor, &floor.backward(lot))
+        }
+    }
+
+    /// The library's answer to `query` (`trace_forward` / `trace_backward`).
+    pub fn library(state: &State, query: &Query) -> Self {
+        if query.class.is_forward() {
+            Self::of_forward(&trace_forward(state, &query.item).expect("a generated lot"))
+        } else {
+            Self::of_backward(&trace_backward(state, &query.item).expect("a generated lot"))
+        }
+    }
+
+    /// What differs between `self` (expected) and `other`, or `None` when they agree.
+    pub fn diff(&self, other: &Self) -> Option<String> {
+        fn part<T: Ord + std::fmt::Display>(
+            what: &str,
+            expected: &BTreeSet<T>,
+            got: &BTreeSet<T>,
+        ) -> Option<String> {
+            if expected == got {
+                return None;
+            }
+            let show = |set: std::collections::btree_set::Difference<'_, T>| {
+                set.take(5)
+                    .map(|x| x.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            Some(format!(
+                "{what}: expected {}, got {}; missing [{}], extra [{}]",
+                expected.len(),
+                got.len(),
+                show(expected.difference(got)),
+                show(got.difference(expected)),
+            ))
+        }
+        let parts: Vec<String> = [
+            part("lots", &self.lots, &other.lots),
+            part("shipments", &self.shipments, &other.shipments),
+            part("parties", &self.parties, &other.parties),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
 }
