@@ -1069,6 +1069,27 @@ tr_status tr_trace_forward_json(const tr_tracker *tracker, const tr_item *item, 
 tr_status tr_trace_backward_json(const tr_tracker *tracker, const tr_item *item, char **out);
 
 /**
+ * The ids downstream of `item` as JSON, without depths, edges, quantities or stock:
+ * `{"items": [...] (the start first, then every descendant once, breadth first),
+ * "shipments": ["SH-1", ...] (distinct, in dispatch order), "customers": ["C1", ...]
+ * (distinct, in registration order)}`. The same sets as `tr_trace_forward_json`, at a
+ * fraction of its cost on large traces.
+ *
+ * `tracker`, `item` and `out` are required (NULL: TR_ERR_NULL_POINTER). On TR_OK `*out` is
+ * owned by the caller (free it with `tr_string_free`); on failure it is NULL. Thread-safe;
+ * the ids are written while the handle is locked (they are read from the state).
+ */
+tr_status tr_trace_forward_ids_json(const tr_tracker *tracker, const tr_item *item, char **out);
+
+/**
+ * The ids upstream of `item` as JSON: `{"items": [...] (the start first, then every
+ * ancestor once, breadth first), "suppliers": [...] (distinct, in registration order)}`.
+ * The same sets as `tr_trace_backward_json`. Arguments and ownership as in
+ * `tr_trace_forward_ids_json`.
+ */
+tr_status tr_trace_backward_ids_json(const tr_tracker *tracker, const tr_item *item, char **out);
+
+/**
  * The recall report of `suspect_count` suspects, read only (nothing is held or
  * written, no recall is recorded): `{"recall": null, "seq": null, "reason": null,
  * "suspects", "items", "edges", "customers": [{"customer", "shipments"}], "locations":

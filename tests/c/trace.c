@@ -106,6 +106,21 @@ static void traces(tr_tracker *t) {
     CHECK_LACKS(out, J_S2);
     tr_string_free(out);
 
+    /* the same traces, ids only: the same sets, no depths, edges or quantities */
+    CHECK_OK(tr_trace_forward_ids_json(t, &SUGAR_S1, &out));
+    CHECK_HAS(out, "{\"items\":[" J_S1 "," J_K1 "],");
+    CHECK_HAS(out, "\"shipments\":[\"SH-1\",\"SH-2\"]");
+    CHECK_HAS(out, "\"customers\":[\"ALPHA\",\"BETA\"]}");
+    CHECK_LACKS(out, "depth");
+    tr_string_free(out);
+    CHECK_OK(tr_trace_backward_ids_json(t, &CHOC_K1, &out));
+    CHECK_HAS(out, "{\"items\":[" J_K1 ",");
+    CHECK_HAS(out, J_S1);
+    CHECK_HAS(out, J_C1);
+    CHECK_LACKS(out, J_S2);
+    CHECK_HAS(out, "\"suppliers\":[\"SWEETCO\",\"BEANCO\"]}"); /* registration order */
+    tr_string_free(out);
+
     /* a raw lot has no ancestors, only its own receipt */
     CHECK_OK(tr_trace_backward_json(t, &SUGAR_S2, &out));
     CHECK_HAS(out, "\"suppliers\":[\"SWEETCO\"]");
@@ -329,6 +344,12 @@ static void error_paths(tr_tracker *t) {
     CHECK_STATUS(TR_ERR_UNKNOWN_LOT, tr_recall_report_render(t, &SUGAR_NOPE, 1, TR_FORMAT_DOT, &out));
     CHECK(out == NULL);
     CHECK_STATUS(TR_ERR_UNKNOWN_SERIAL, tr_trace_forward_json(t, &PUMP_NOPE, &out));
+    CHECK_STATUS(TR_ERR_UNKNOWN_LOT, tr_trace_forward_ids_json(t, &SUGAR_NOPE, &out));
+    CHECK(out == NULL);
+    CHECK_STATUS(TR_ERR_UNKNOWN_SERIAL, tr_trace_backward_ids_json(t, &PUMP_NOPE, &out));
+    CHECK(out == NULL);
+    CHECK_STATUS(TR_ERR_NULL_POINTER, tr_trace_forward_ids_json(t, NULL, &out));
+    CHECK_STATUS(TR_ERR_NULL_POINTER, tr_trace_backward_ids_json(t, &SUGAR_S1, NULL));
     /* one unknown suspect fails the whole recall: nothing is held */
     mixed[0] = COCOA_C1;
     mixed[1] = SUGAR_NOPE;

@@ -92,13 +92,30 @@ def test_forward_trace(bakery: tr.Tracker) -> None:
 def test_backward_trace(bakery: tr.Tracker) -> None:
     b = bakery.trace_backward(B1)
     assert isinstance(b, tr.BackwardTrace) and b.start == B1
-    assert items(b) == [(B1, 0), (S1, 1), (F1, 1)]
-    assert [t.item for t in b.ancestors] == [S1, F1]
+    assert items(b) == [(B1, 0), (F1, 1), (S1, 1)]  # a work order's inputs in line order
+    assert [t.item for t in b.ancestors] == [F1, S1]
     assert sorted(edges(b), key=str) == sorted([
         (F1, B1, Decimal(10), "WO1"), (S1, B1, Decimal("2.5"), "WO1"), (B1, F1, Decimal(2), "WO2")], key=str)
-    assert b.receipts == (tr.Receipt(S1, DAY, "CANE", None), tr.Receipt(F1, DAY, "MILL", "M-7"))
+    assert b.receipts == (tr.Receipt(F1, DAY, "MILL", "M-7"), tr.Receipt(S1, DAY, "CANE", None))
     assert b.suppliers == ("CANE", "MILL")
     assert isinstance(b.receipts[0].received_on, dt.date)
+
+
+def test_ids_only_traces_reach_the_same_sets(bakery: tr.Tracker) -> None:
+    f = bakery.trace_forward_ids(S1)
+    assert isinstance(f, tr.ForwardIds)
+    assert f.items == (S1, B1, F1)
+    assert f.shipments == ("SH1", "SH2")
+    assert f.customers == ("ACME", "BETA")  # registration order
+    assert bakery.trace_forward_ids(F2) == tr.ForwardIds((F2,), (), ())
+    b = bakery.trace_backward_ids(B1)
+    assert isinstance(b, tr.BackwardIds)
+    assert b.items == tuple(t.item for t in bakery.trace_backward(B1).items)
+    assert b.suppliers == ("MILL", "CANE")  # registration order
+    with pytest.raises(tr.UnknownLot):
+        bakery.trace_forward_ids(tr.LotRef("FLOUR", "NOPE"))
+    with pytest.raises(tr.UnknownSerial):
+        bakery.trace_backward_ids(tr.SerialRef("PUMP", "NOPE"))
 
 
 def test_unknown_items_are_typed_errors(bakery: tr.Tracker) -> None:

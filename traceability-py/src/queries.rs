@@ -11,9 +11,9 @@ use traceability_core::query::reports::{self, SerialQuery};
 use traceability_core::query::trace::recall_report;
 use traceability_core::query::{orders, quality};
 use traceability_core::{
-    trace_backward, trace_forward, BackwardTrace, ForwardTrace, ItemRef, LocationId, LotKey,
-    OrderId, PartyId, ProductId, RecallId, RecallReport, SerialNumber, SerialStatus, TraceError,
-    Tracker,
+    trace_backward, trace_backward_ids, trace_forward, trace_forward_ids, BackwardTrace,
+    ForwardTrace, ItemRef, LocationId, LotKey, OrderId, PartyId, ProductId, RecallId, RecallReport,
+    SerialNumber, SerialStatus, TraceError, Tracker,
 };
 
 /// Parses JSON text given by Python; a malformed document is bad input.
@@ -252,6 +252,14 @@ pub fn run(tracker: &Tracker, name: &str, args: &str) -> Result<String, TraceErr
         }
         "trace_forward" => encode(&trace_forward(state, &parse::<ItemKey>(ARGS, args)?.item)?),
         "trace_backward" => encode(&trace_backward(state, &parse::<ItemKey>(ARGS, args)?.item)?),
+        "trace_forward_ids" => encode(&trace_forward_ids(
+            state,
+            &parse::<ItemKey>(ARGS, args)?.item,
+        )?),
+        "trace_backward_ids" => encode(&trace_backward_ids(
+            state,
+            &parse::<ItemKey>(ARGS, args)?.item,
+        )?),
         "recall_report" => encode(&recall_report(
             state,
             &parse::<Suspects>(ARGS, args)?.suspects,

@@ -3,7 +3,7 @@
 //! positive quantities, reasons, holds, usability, expiry and serial transitions. Each
 //! guard returns the typed error a user sees.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use chrono::NaiveDate;
 
@@ -139,7 +139,7 @@ impl<'a> Context<'a> {
         date: NaiveDate,
         override_expiry: bool,
     ) -> Result<(), TraceError> {
-        let mut totals: HashMap<(ItemIdx, &LocationId), Quantity> = HashMap::new();
+        let mut totals: HashMap<(ItemIdx, &LocationId), Quantity> = HashMap::default();
         for line in consumed {
             let idx = self.state.require(&line.item)?;
             let total = totals.entry((idx, &line.location)).or_default();

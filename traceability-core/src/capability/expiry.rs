@@ -1,7 +1,7 @@
 //! Lot dates and status in bulk: the "Update Lot Expiry" and "Update Lot Status"
 //! commands, all lots or none.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use crate::capability::context::Context;
 use crate::command::{SetLotsActive, UpdateLotDates};
@@ -11,7 +11,7 @@ use crate::kernel::id::LotKey;
 use crate::model::LotDates;
 
 fn distinct<'a>(keys: impl Iterator<Item = &'a LotKey>) -> Result<(), TraceError> {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for k in keys {
         if !seen.insert(k) {
             return Err(TraceError::DuplicateNumber {

@@ -2,7 +2,7 @@
 //! recording recalls — every recall, with or without a hold, is an event with its
 //! suspects, the affected set traced forward at that moment, and what it held.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use crate::capability::context::{duplicate, Context, Item};
 use crate::command::{PlaceHold, Recall, ReleaseHold};

@@ -2,7 +2,7 @@
 //! an existing lot, or serialized assemblies; each consumption → output pair becomes a
 //! genealogy edge.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use crate::capability::context::*;
 use crate::command::*;
@@ -34,8 +34,8 @@ pub(crate) fn produce(
         ));
     }
     ctx.check_consumption(consumed, produced_on, *override_expiry)?;
-    let mut new_items = HashSet::new();
-    let mut added: HashMap<ItemRef, Quantity> = HashMap::new();
+    let mut new_items = HashSet::default();
+    let mut added: HashMap<ItemRef, Quantity> = HashMap::default();
     let mut produced = Vec::with_capacity(outputs.len());
     for output in outputs {
         let record = match output {

@@ -2,7 +2,9 @@
 //! items as nodes (starts bold), work-order edges labelled with the quantity consumed,
 //! shipments as dashed edges to customer nodes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 use std::fmt::Write as _;
 
 use crate::kernel::id::{ItemRef, PartyId};

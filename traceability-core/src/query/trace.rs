@@ -42,7 +42,9 @@
 //! # Ok(()) }
 //! ```
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -231,7 +233,7 @@ impl RecallReport {
 /// The distinct ids among `ids`, sorted. Deduplicates by hash first, so a hub's
 /// hundred thousand shipment lines sort only their few thousand distinct customers.
 fn distinct_sorted<'a>(ids: impl Iterator<Item = &'a PartyId>) -> Vec<PartyId> {
-    let distinct: std::collections::HashSet<&PartyId> = ids.collect();
+    let distinct: HashSet<&PartyId> = ids.collect();
     let mut sorted: Vec<PartyId> = distinct.into_iter().cloned().collect();
     sorted.sort_unstable();
     sorted
@@ -429,7 +431,7 @@ pub fn recall_report(state: &State, suspects: &[ItemRef]) -> Result<RecallReport
         }
     }
     let walked = walk(state, &starts, Direction::Outgoing);
-    let mut customers: HashMap<PartyId, Vec<ShipmentLine>> = HashMap::new();
+    let mut customers: HashMap<PartyId, Vec<ShipmentLine>> = HashMap::default();
     for line in shipments_of(state, &walked) {
         customers
             .entry(line.customer.clone())

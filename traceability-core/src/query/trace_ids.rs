@@ -25,6 +25,8 @@
 
 use std::cell::RefCell;
 
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
 use crate::kernel::error::TraceError;
 use crate::kernel::id::{ItemRef, PartyId, ShipmentId};
 use crate::model::Origin;
@@ -110,6 +112,42 @@ impl<'s> BackwardIds<'s> {
     pub fn suppliers(&self) -> impl ExactSizeIterator<Item = &'s PartyId> + '_ {
         let state = self.state;
         self.suppliers.iter().map(move |&p| &state.party_at(p).id)
+    }
+}
+
+/// Serialises what an iterator yields as a sequence, without collecting it first.
+struct SeqOf<F>(F);
+
+impl<F, I> Serialize for SeqOf<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
+    }
+}
+
+/// `{"items": [...], "shipments": [...], "customers": [...]}`, written straight from the
+/// state.
+impl Serialize for ForwardIds<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("ForwardIds", 3)?;
+        s.serialize_field("items", &SeqOf(|| self.items()))?;
+        s.serialize_field("shipments", &SeqOf(|| self.shipments()))?;
+        s.serialize_field("customers", &SeqOf(|| self.customers()))?;
+        s.end()
+    }
+}
+
+/// `{"items": [...], "suppliers": [...]}`, written straight from the state.
+impl Serialize for BackwardIds<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("BackwardIds", 2)?;
+        s.serialize_field("items", &SeqOf(|| self.items()))?;
+        s.serialize_field("suppliers", &SeqOf(|| self.suppliers()))?;
+        s.end()
     }
 }
 

@@ -7,7 +7,7 @@
 //! Decide appends these events to every command's own, so the log records them; the
 //! upcast of version 1 logs, which did not, derives them the same way.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::State;
 use crate::event::{EventPayload as E, Produced};
@@ -30,7 +30,7 @@ impl State {
     /// of one command, not yet applied) imply, in the order the lots were first touched.
     pub(crate) fn activity_events(&self, events: &[E]) -> Vec<E> {
         let mut changes: Vec<(u32, NetChange)> = Vec::new();
-        let mut position: HashMap<u32, usize> = HashMap::new();
+        let mut position: HashMap<u32, usize> = HashMap::default();
         let mut change = |item: &ItemRef, on_hand: Quantity, reserved: Quantity| {
             let ItemRef::Lot { product, lot } = item else {
                 return;

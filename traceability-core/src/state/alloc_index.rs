@@ -6,7 +6,9 @@
 //! while walking a set in order, never baked into the keys.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use foldhash::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;

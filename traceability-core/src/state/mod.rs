@@ -19,7 +19,7 @@ mod orders;
 mod production;
 mod quality;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 pub(crate) use alloc_index::fefo_key;
 pub use alloc_index::{AllocIndex, OrderRules};

@@ -39,8 +39,10 @@ from ._tracker import IntoLot, NewLot, NewSerial, Output, Tracker, public_key
 from ._types import (
     Allocation,
     AllocationLine,
+    BackwardIds,
     BackwardTrace,
     CustomerExposure,
+    ForwardIds,
     ForwardTrace,
     ItemStock,
     LocationExposure,
@@ -94,7 +96,8 @@ from ._types import (
 )
 
 __all__ = [
-    "Allocation", "AllocationLine", "BackwardTrace", "CustomerExposure", "ForwardTrace", "ItemStock",
+    "Allocation", "AllocationLine", "BackwardIds", "BackwardTrace", "CustomerExposure", "ForwardIds",
+    "ForwardTrace", "ItemStock",
     "LocationExposure", "Receipt", "RecallRecord", "RecallReport", "Rendered", "StockAt", "TraceEdge",
     "TracedItem", "TracedShipment", "BucketSummary", "Certificate", "Checkpoint", "Committed",
     "DuplicateNumber", "Event", "ExpiredLot", "ExpiryBucket", "ExpiryReport", "Head",

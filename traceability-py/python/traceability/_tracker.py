@@ -17,7 +17,9 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optio
 from . import _traceability
 from ._types import (
     Allocation,
+    BackwardIds,
     BackwardTrace,
+    ForwardIds,
     ForwardTrace,
     RecallRecord,
     RecallReport,
@@ -805,6 +807,17 @@ class Tracker:
     def trace_backward(self, item: Item) -> BackwardTrace:
         """Everything upstream of a lot or serial: ancestors, receipts and suppliers."""
         return from_json(BackwardTrace, self._query("trace_backward", item=item_json(item)))
+
+    def trace_forward_ids(self, item: Item) -> ForwardIds:
+        """The ids downstream of a lot or serial: the same items, shipments and customers
+        as `trace_forward`, without depths, edges, quantities or stock (much cheaper on
+        large traces)."""
+        return from_json(ForwardIds, self._query("trace_forward_ids", item=item_json(item)))
+
+    def trace_backward_ids(self, item: Item) -> BackwardIds:
+        """The ids upstream of a lot or serial: the same items and suppliers as
+        `trace_backward`, without depths, edges or receipts."""
+        return from_json(BackwardIds, self._query("trace_backward_ids", item=item_json(item)))
 
     def recall_report(self, suspects: Union[Item, Iterable[Item]]) -> RecallReport:
         """What a recall of `suspects` would affect; writes nothing."""

@@ -965,6 +965,27 @@ class BackwardTrace(Rendered):
 
 
 @dataclasses.dataclass(frozen=True)
+class ForwardIds(Record):
+    """What a forward trace reaches, ids only (see `Tracker.trace_forward_ids`): the
+    start then every descendant once, breadth first; the distinct shipments of any of
+    them (dispatch order) and their customers (registration order)."""
+
+    items: Tuple[Item, ...]
+    shipments: Tuple[str, ...]
+    customers: Tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class BackwardIds(Record):
+    """What a backward trace reaches, ids only (see `Tracker.trace_backward_ids`): the
+    start then every ancestor once, breadth first, and the distinct suppliers
+    (registration order)."""
+
+    items: Tuple[Item, ...]
+    suppliers: Tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
 class CustomerExposure(Record):
     customer: str
     shipments: Tuple[TracedShipment, ...]
