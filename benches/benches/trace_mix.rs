@@ -11,8 +11,10 @@
 //! 3. Times the whole mix `TRACE_MIX_ROUNDS` times per contender (each query timed on
 //!    its own; a query's latency is its median over the rounds) and prints, per class,
 //!    p50 and p99 (nearest rank) for every contender, and the total of the mix.
-//! 4. Criterion groups: one typical forward, one hub forward and one backward query
-//!    (the middle query of each class) per contender.
+//! 4. Criterion (group `trace_mix_<lots>`): one typical forward, one hub forward and
+//!    one backward query (the middle query of each class) per contender, each run hot
+//!    (the same query again and again), where the table's passes over the whole mix
+//!    leave each query's data colder.
 //!
 //! A contender is one closure (see [`Contender`]); adding a column is adding one.
 //!
@@ -259,7 +261,9 @@ fn main() {
         .sample_size(20)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2));
-    let mut group = c.benchmark_group("trace_mix");
+    // The scale is in the group's name, so criterion compares a run only with earlier
+    // runs at the same scale.
+    let mut group = c.benchmark_group(format!("trace_mix_{}", data.lots));
     for (class, name) in [
         (QueryClass::TypicalForward, "forward_typical"),
         (QueryClass::HubForward, "forward_hub"),
