@@ -5,8 +5,8 @@
 //!   finished lot; a recall report of 10 suspects;
 //! * a full replay of the log.
 //!
-//! (The bare-walk comparisons against a CSR floor measured graph internals, which left
-//! the public API with the core redesign; the performance work brings a floor back.)
+//! The side-by-side comparison with a plain CSR floor over a fixed query mix is the
+//! `trace_mix` bench.
 //!
 //! Heavy one-shot measurements (generation, load, replay, memory) are printed.
 

@@ -260,7 +260,7 @@ fn main() {
         .configure_from_args()
         .sample_size(20)
         .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2));
+        .measurement_time(Duration::from_secs(3));
     // The scale is in the group's name, so criterion compares a run only with earlier
     // runs at the same scale.
     let mut group = c.benchmark_group(format!("trace_mix_{}", data.lots));
