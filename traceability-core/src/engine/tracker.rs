@@ -522,20 +522,19 @@ impl Tracker {
         if self.state.location(location).is_none() {
             return Err(TraceError::UnknownLocation(location.clone()));
         }
-        self.read_seqs(self.state.location_history_seqs(location))
+        self.read_seqs(self.state.location_history_seqs(location).iter().copied())
     }
 
-    fn read_seqs(&self, seqs: &[u64]) -> Result<Vec<Event>, TraceError> {
-        seqs.iter()
-            .map(|&seq| {
-                self.store
-                    .read_one(seq)?
-                    .ok_or_else(|| {
-                        TraceError::tampered(seq, Damage::Missing, "event missing from the store")
-                    })?
-                    .decode()
-            })
-            .collect()
+    fn read_seqs(&self, seqs: impl Iterator<Item = u64>) -> Result<Vec<Event>, TraceError> {
+        seqs.map(|seq| {
+            self.store
+                .read_one(seq)?
+                .ok_or_else(|| {
+                    TraceError::tampered(seq, Damage::Missing, "event missing from the store")
+                })?
+                .decode()
+        })
+        .collect()
     }
 }
 

@@ -149,12 +149,12 @@ impl State {
 
     /// Records that event `seq` touched an item.
     pub(super) fn touch(&mut self, seq: u64, idx: ItemIdx) {
-        let history = match idx {
-            ItemIdx::Lot(i) => &mut self.lot_history[i as usize],
-            ItemIdx::Serial(i) => &mut self.serial_history[i as usize],
+        let (history, i) = match idx {
+            ItemIdx::Lot(i) => (&mut self.lot_history, i),
+            ItemIdx::Serial(i) => (&mut self.serial_history, i),
         };
-        if history.last() != Some(&seq) {
-            history.push(seq);
+        if history.last(i) != Some(seq) {
+            history.push(i, seq);
         }
     }
 
@@ -179,7 +179,7 @@ impl State {
         self.alloc.sync_lot(idx, &lot);
         self.lots.push(lot);
         self.depleted.push(false);
-        self.lot_history.push(vec![seq]);
+        self.lot_history.push(idx, seq);
         Ok(idx)
     }
 
@@ -195,7 +195,7 @@ impl State {
         }
         self.alloc.sync_serial(idx, &serial);
         self.serials.push(serial);
-        self.serial_history.push(vec![seq]);
+        self.serial_history.push(idx, seq);
         Ok(idx)
     }
 

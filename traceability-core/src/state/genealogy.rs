@@ -85,7 +85,7 @@ impl PartialEq for Genealogy {
             && self.serial_nodes == other.serial_nodes
             && self.edges == other.edges
             && self.work_orders == other.work_orders
-            && (0..self.items.len() as u32).all(|n| self.ships.get(n).eq(other.ships.get(n)))
+            && self.ships == other.ships
     }
 }
 

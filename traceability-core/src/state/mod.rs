@@ -15,6 +15,8 @@ pub(crate) mod genealogy;
 mod holds;
 mod inventory;
 mod multimap;
+
+use multimap::Multimap;
 mod orders;
 mod production;
 mod quality;
@@ -109,8 +111,9 @@ pub struct State {
     genealogy: genealogy::Genealogy,
     /// Shipped minus returned, per (item, customer): what the customer may return.
     returnable: HashMap<(ItemIdx, u32), Quantity>,
-    lot_history: Vec<Vec<u64>>,
-    serial_history: Vec<Vec<u64>>,
+    /// Per lot / serial index: the sequence numbers of the events that touched it.
+    lot_history: Multimap<u64>,
+    serial_history: Multimap<u64>,
     location_history: HashMap<LocationId, Vec<u64>>,
     /// Ordered allocation candidates per product.
     alloc: AllocIndex,
@@ -375,10 +378,10 @@ impl State {
     }
 
     /// Sequence numbers of the events that touched a lot or serial, oldest first.
-    pub(crate) fn history_seqs(&self, idx: ItemIdx) -> &[u64] {
+    pub(crate) fn history_seqs(&self, idx: ItemIdx) -> impl Iterator<Item = u64> + '_ {
         match idx {
-            ItemIdx::Lot(i) => &self.lot_history[i as usize],
-            ItemIdx::Serial(i) => &self.serial_history[i as usize],
+            ItemIdx::Lot(i) => self.lot_history.get(i),
+            ItemIdx::Serial(i) => self.serial_history.get(i),
         }
     }
 

@@ -94,11 +94,28 @@ impl<V: Copy> Multimap<V> {
         }))
     }
 
+    /// The last value of `key`. O(1).
+    pub(crate) fn last(&self, key: u32) -> Option<V> {
+        let k = key as usize;
+        match self.last.get(k) {
+            Some(&entry) if entry != NONE => Some(self.tail[entry as usize].value),
+            _ => match (self.offsets.get(k), self.offsets.get(k + 1)) {
+                (Some(&from), Some(&to)) if from < to => Some(self.values[to as usize - 1]),
+                _ => None,
+            },
+        }
+    }
+
+    /// Number of keys that may have values.
+    fn key_span(&self) -> usize {
+        self.head.len().max(self.offsets.len().saturating_sub(1))
+    }
+
     /// Folds the tail into a new base, key by key: each key's base values, then its tail
     /// values along its chain (insertion order). O(keys + values).
     fn rebuild(&mut self) {
         let old_keys = self.offsets.len().saturating_sub(1);
-        let keys = self.head.len().max(old_keys);
+        let keys = self.key_span();
         let mut offsets = Vec::with_capacity(keys + 1);
         let mut values = Vec::with_capacity(self.len());
         offsets.push(0);
@@ -130,6 +147,14 @@ impl<V: Copy> Multimap<V> {
     }
 }
 
+/// Equal when every key lists the same values, whatever the layout.
+impl<V: Copy + PartialEq> PartialEq for Multimap<V> {
+    fn eq(&self, other: &Self) -> bool {
+        let keys = self.key_span().max(other.key_span()) as u32;
+        self.len() == other.len() && (0..keys).all(|k| self.get(k).eq(other.get(k)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +172,7 @@ mod tests {
             for (i, &(key, value)) in pushes.iter().enumerate() {
                 map.push(key, value);
                 model[key as usize].push(value);
+                prop_assert_eq!(map.last(key), Some(value));
                 if i % 997 == 0 {
                     prop_assert_eq!(map.get(key).collect::<Vec<_>>(), model[key as usize].clone());
                 }
