@@ -174,11 +174,10 @@ pub fn trace_forward_ids<'s>(
             .flat_map(|&idx| genealogy.shipment_lines(idx).map(|(s, _)| s))
             .collect(),
     );
-    let records = state.shipment_records();
     let customers = distinct(
         shipments
             .iter()
-            .map(|&s| records[s as usize].customer)
+            .map(|&s| genealogy.shipment_customer(s))
             .collect(),
     );
     Ok(ForwardIds {

@@ -74,6 +74,9 @@ pub(crate) struct Genealogy {
     work_orders: Vec<WorkOrderId>,
     /// Per node: its shipment lines.
     ships: Multimap<ShipRef>,
+    /// Per shipment: its customer's party number (a compact copy of the shipment
+    /// records' customers, so a trace finds customers without touching the records).
+    customers: Vec<u32>,
 }
 
 /// Equal when the same items, edges, work orders and shipment lines were recorded in
@@ -86,49 +89,54 @@ impl PartialEq for Genealogy {
             && self.edges == other.edges
             && self.work_orders == other.work_orders
             && self.ships == other.ships
+            && self.customers == other.customers
     }
 }
 
-/// Reusable working memory for walks: generation-stamped visited marks, the BFS queue
-/// (which is also the result) and each visited node's position in it.
+/// Reusable working memory for walks: per node a generation-stamped visited mark with
+/// its position in the result, the result (item, depth) in BFS order, and beside it the
+/// node of each entry (`NONE` for a start outside the graph), so the walk never maps an
+/// item back to its node.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TraceScratch {
-    stamp: Vec<u32>,
-    position: Vec<u32>,
+    /// Per node: (generation when last visited, position in `queue`).
+    marks: Vec<(u32, u32)>,
     generation: u32,
     queue: Vec<(ItemIdx, u32)>,
+    nodes: Vec<u32>,
 }
 
 impl TraceScratch {
     fn begin(&mut self, nodes: usize) {
-        if self.stamp.len() < nodes {
-            self.stamp.resize(nodes, 0);
-            self.position.resize(nodes, 0);
+        if self.marks.len() < nodes {
+            self.marks.resize(nodes, (0, 0));
         }
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
-            self.stamp.fill(0);
+            self.marks.fill((0, 0));
             self.generation = 1;
         }
         self.queue.clear();
+        self.nodes.clear();
     }
 
-    /// Marks `node` visited; `false` if it already was in this walk.
+    /// Appends `node` (holding `item`) at `depth` unless this walk already reached it.
     #[inline]
-    fn visit(&mut self, node: u32, position: usize) -> bool {
-        let s = &mut self.stamp[node as usize];
-        if *s == self.generation {
-            return false;
+    fn reach(&mut self, node: u32, item: impl FnOnce() -> ItemIdx, depth: u32) {
+        let mark = &mut self.marks[node as usize];
+        if mark.0 != self.generation {
+            *mark = (self.generation, self.queue.len() as u32);
+            self.queue.push((item(), depth));
+            self.nodes.push(node);
         }
-        *s = self.generation;
-        self.position[node as usize] = position as u32;
-        true
     }
 
     #[inline]
     fn seen(&self, node: u32) -> Option<u32> {
-        (self.stamp.get(node as usize) == Some(&self.generation))
-            .then(|| self.position[node as usize])
+        match self.marks.get(node as usize) {
+            Some(&(generation, position)) if generation == self.generation => Some(position),
+            _ => None,
+        }
     }
 }
 
@@ -201,12 +209,21 @@ impl Genealogy {
         }
     }
 
-    /// Records that line `line` of shipment `shipment` contains `item`.
-    pub(crate) fn record_shipment(&mut self, shipment: u32, items: &[ItemIdx]) {
+    /// Records shipment number `shipment` (the next one) to party number `customer`:
+    /// line `i` contains `items[i]`.
+    pub(crate) fn record_shipment(&mut self, shipment: u32, customer: u32, items: &[ItemIdx]) {
+        debug_assert_eq!(shipment as usize, self.customers.len());
+        self.customers.push(customer);
         for (line, &item) in items.iter().enumerate() {
             let node = self.ensure_node(item);
             self.ships.push(node, (shipment, line as u32));
         }
+    }
+
+    /// The customer (party number) of a shipment.
+    #[inline]
+    pub(crate) fn shipment_customer(&self, shipment: u32) -> u32 {
+        self.customers[shipment as usize]
     }
 
     /// The (shipment index, line index) pairs of the shipments containing `item`, in
@@ -235,31 +252,23 @@ impl Genealogy {
         scratch.begin(self.items.len());
         for &s in starts {
             match self.node(s) {
-                Some(n) => {
-                    let pos = scratch.queue.len();
-                    if scratch.visit(n, pos) {
-                        scratch.queue.push((s, 0));
-                    }
+                Some(n) => scratch.reach(n, || s, 0),
+                None if !scratch.queue.contains(&(s, 0)) => {
+                    scratch.queue.push((s, 0));
+                    scratch.nodes.push(NONE);
                 }
-                None => {
-                    if !scratch.queue.iter().any(|&(q, _)| q == s) {
-                        scratch.queue.push((s, 0));
-                    }
-                }
+                None => {}
             }
         }
         let mut head = 0;
-        while head < scratch.queue.len() {
-            let (item, depth) = scratch.queue[head];
+        while let Some(&node) = scratch.nodes.get(head) {
+            let depth = scratch.queue[head].1 + 1;
             head += 1;
-            let Some(node) = self.node(item) else {
+            if node == NONE {
                 continue;
-            };
+            }
             for (next, _) in self.neighbours(node, direction) {
-                let pos = scratch.queue.len();
-                if scratch.visit(next, pos) {
-                    scratch.queue.push((self.items[next as usize], depth + 1));
-                }
+                scratch.reach(next, || self.items[next as usize], depth);
             }
         }
         &scratch.queue
@@ -274,11 +283,12 @@ impl Genealogy {
         direction: Direction,
     ) -> impl Iterator<Item = (u32, u32, &'a Consumption)> + 'a {
         scratch
-            .queue
+            .nodes
             .iter()
             .enumerate()
-            .filter_map(move |(pos, &(item, _))| self.node(item).map(|n| (pos as u32, n)))
-            .flat_map(move |(pos, n)| {
+            .filter(|&(_, &n)| n != NONE)
+            .flat_map(move |(pos, &n)| {
+                let pos = pos as u32;
                 self.neighbours(n, direction)
                     .filter_map(move |(other, edge)| {
                         let other = scratch.seen(other)?;
@@ -311,6 +321,7 @@ impl Genealogy {
             + self.children.heap_bytes()
             + self.parents.heap_bytes()
             + self.ships.heap_bytes()
+            + self.customers.capacity() * 4
             + (self.lot_nodes.capacity() + self.serial_nodes.capacity()) * 4
             + self.work_orders.capacity() * size_of::<WorkOrderId>()
             + self
@@ -358,7 +369,7 @@ mod tests {
     #[test]
     fn shipments_are_listed_per_item() {
         let mut g = Genealogy::default();
-        g.record_shipment(0, &[ItemIdx::Lot(7)]);
+        g.record_shipment(0, 0, &[ItemIdx::Lot(7)]);
         assert_eq!(
             g.shipment_lines(ItemIdx::Lot(7)).collect::<Vec<_>>(),
             vec![(0, 0)]

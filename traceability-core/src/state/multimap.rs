@@ -7,7 +7,7 @@
 //! * a **tail** of the values appended since the base was last built, chained per key
 //!   (`head`/`last`/`next`), so an append is O(1).
 //!
-//! When the tail outgrows a quarter of the base (and [`MIN_TAIL`]) it is folded into a
+//! When the tail outgrows an eighth of the base (and [`MIN_TAIL`]) it is folded into a
 //! new base, O(keys + values); the base grows geometrically, so appends cost O(1)
 //! amortised and a walk almost always reads a slice. The values of a key are always
 //! listed in insertion order, whichever part holds them, so the layout never shows in
@@ -73,7 +73,7 @@ impl<V: Copy> Multimap<V> {
             last => self.tail[last as usize].next = entry,
         }
         self.last[k] = entry;
-        if self.tail.len() >= MIN_TAIL.max(self.values.len() / 4) {
+        if self.tail.len() >= MIN_TAIL.max(self.values.len() / 8) {
             self.rebuild();
         }
     }
