@@ -70,6 +70,16 @@ extern "C" {
 #define TR_OPEN_SALVAGE 2
 
 /**
+ * `tr_tracker_open_with` flag: neither open from the store's state snapshot (replay
+ * the whole log) nor write snapshots automatically (`tr_snapshot` still writes one).
+ * Without it a tracker opens from the latest snapshot that matches the log, verifying
+ * and replaying only the events after it, and writes a new one after a commit once
+ * 100,000 events (and at least a quarter of what the last one covered) were appended
+ * since the last.
+ */
+#define TR_OPEN_NO_SNAPSHOTS 4
+
+/**
  * A traceability engine over one event store (in memory or a SQLite file).
  *
  * Thread safety: a `tr_tracker` may be shared between threads; every call locks it,
@@ -832,8 +842,9 @@ tr_status tr_tracker_new_memory(tr_tracker **out);
 tr_status tr_tracker_open(const char *path, tr_tracker **out);
 
 /**
- * `tr_tracker_open` with flags: 0 (the default: verify every event's hash, fail on a
- * damaged log), or an OR of `TR_OPEN_NO_VERIFY` and `TR_OPEN_SALVAGE`. A bit that is not
+ * `tr_tracker_open` with flags: 0 (the default: verify every replayed event's hash,
+ * fail on a damaged log, use and write state snapshots), or an OR of
+ * `TR_OPEN_NO_VERIFY`, `TR_OPEN_SALVAGE` and `TR_OPEN_NO_SNAPSHOTS`. A bit that is not
  * one of these is TR_ERR_INVALID_INPUT.
  *
  * Without TR_OPEN_SALVAGE, a damaged log fails: TR_ERR_TAMPERED (the chain is broken;
@@ -864,6 +875,15 @@ tr_status tr_tracker_open_with(const char *path, uint32_t flags, tr_tracker **ou
  * Thread-safe (locks the handle like every call on it).
  */
 tr_status tr_tracker_refresh(tr_tracker *tracker);
+
+/**
+ * Writes a snapshot of the tracker's state to its store (replacing the previous one),
+ * after reading what other writers appended; `*seq` (optional, may be NULL) receives
+ * the number of events it covers. A snapshot is a cache that lets the store open
+ * without replaying the whole log; deleting it loses nothing. A salvaged tracker is
+ * TR_ERR_READ_ONLY. O(state).
+ */
+tr_status tr_snapshot(tr_tracker *tracker, uint64_t *seq);
 
 /**
  * Frees a tracker. NULL is ignored.
@@ -916,6 +936,13 @@ tr_status tr_events_json(const tr_tracker *tracker, uint64_t from_seq, char **ou
  * TR_ERR_TAMPERED naming the first bad event.
  */
 tr_status tr_verify_json(const tr_tracker *tracker, char **out);
+
+/**
+ * What opening or snapshotting noticed without failing, oldest first, as a JSON array
+ * of strings (e.g. `["state snapshot ignored, the log is replayed: ..."]`; usually
+ * `[]`).
+ */
+tr_status tr_warnings_json(const tr_tracker *tracker, char **out);
 
 /**
  * How far this tracker has read the log: `{"event_count":N,"hash":"<hex sha-256 of the

@@ -192,16 +192,27 @@ fn reopen(c: &mut Criterion) {
         .sample_size(10)
         .measurement_time(Duration::from_secs(20));
     group.throughput(Throughput::Elements(count));
-    group.bench_function(format!("sqlite store of {count} events, verified"), |b| {
-        b.iter(|| black_box(Tracker::open(&path).unwrap()))
-    });
+    let full_replay = OpenOptions {
+        snapshot_every: 0,
+        ..OpenOptions::default()
+    };
+    group.bench_function(
+        format!("sqlite store of {count} events, snapshot + verified tail"),
+        |b| b.iter(|| black_box(Tracker::open(&path).unwrap())),
+    );
+    group.bench_function(
+        format!("sqlite store of {count} events, full verified replay"),
+        |b| b.iter(|| black_box(Tracker::open_with(&path, full_replay).unwrap())),
+    );
     let trusted = OpenOptions {
         verify: false,
         salvage: false,
+        ..OpenOptions::default()
     };
-    group.bench_function(format!("sqlite store of {count} events, trusted"), |b| {
-        b.iter(|| black_box(Tracker::open_with(&path, trusted).unwrap()))
-    });
+    group.bench_function(
+        format!("sqlite store of {count} events, snapshot + trusted tail"),
+        |b| b.iter(|| black_box(Tracker::open_with(&path, trusted).unwrap())),
+    );
     group.bench_function(format!("verify {count} events"), |b| {
         let tracker = Tracker::open(&path).unwrap();
         b.iter(|| black_box(tracker.verify().unwrap()))

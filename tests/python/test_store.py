@@ -32,3 +32,31 @@ def test_reopen_gives_the_same_answers(tmp_path: Path) -> None:
     again.close()
     with tr.Tracker.open(path) as third:
         assert third.lot("FLOUR", "L2") is not None
+
+
+def test_snapshots_open_the_store_and_losing_them_loses_nothing(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "snap.db"
+    t = tr.Tracker.open(path, snapshot_every=5, now=NOW)
+    populate(t)  # 10 events: a snapshot was written after the 5th or later
+    assert t.snapshot() == t.head().count
+    t.receive_lot("FLOUR", "L1", 3, "DOCK", actor="ana")
+    answers = (t.head(), list(t.lots()))
+    t.close()
+    with tr.Tracker.open(path) as again:  # from the snapshot, then one event
+        assert (again.head(), list(again.lots())) == answers
+        assert again.warnings == ()
+    db = sqlite3.connect(path)
+    db.execute("UPDATE snapshots SET body = x'00'")
+    db.commit()
+    db.close()
+    with tr.Tracker.open(path) as damaged:  # ignored, with a warning; the log replayed
+        assert (damaged.head(), list(damaged.lots())) == answers
+        assert len(damaged.warnings) == 1 and "not a state snapshot" in damaged.warnings[0]
+    with tr.Tracker.open(path, snapshot_every=0) as replayed:
+        assert (replayed.head(), list(replayed.lots())) == answers and replayed.warnings == ()
+    with pytest.raises(tr.InvalidInput, match="snapshot_every"):
+        tr.Tracker.open(path, snapshot_every=-1)
+    with pytest.raises(TypeError):
+        tr.Tracker.open(path, snapshot_every="5")  # type: ignore[arg-type]

@@ -77,7 +77,7 @@ pub use kernel::invalid::InvalidInput;
 pub use model::*;
 pub use query::trace::{trace_backward, trace_forward, BackwardTrace, ForwardTrace, RecallReport};
 pub use query::trace_ids::{trace_backward_ids, trace_forward_ids, BackwardIds, ForwardIds};
-pub use state::State;
+pub use state::{SnapshotPosition, State, SNAPSHOT_FORMAT};
 
 /// The README's Rust example, compiled and run as a doctest so it stays true.
 #[doc = include_str!("../../README.md")]

@@ -269,6 +269,7 @@ fn an_unreplayable_log_is_reported_and_can_be_salvaged_read_only() {
     let options = OpenOptions {
         verify: true,
         salvage: true,
+        ..OpenOptions::default()
     };
     let mut salvaged = Tracker::with_store_options(store(), clock, options).unwrap();
     assert_eq!(salvaged.state(), plant.tracker.state());
@@ -330,6 +331,7 @@ fn a_tampered_sqlite_log_is_refused_salvaged_or_trusted_on_request() {
         OpenOptions {
             verify: true,
             salvage: true,
+            ..OpenOptions::default()
         },
     )
     .unwrap();
@@ -339,6 +341,7 @@ fn a_tampered_sqlite_log_is_refused_salvaged_or_trusted_on_request() {
         OpenOptions {
             verify: false,
             salvage: false,
+            ..OpenOptions::default()
         },
     )
     .unwrap();

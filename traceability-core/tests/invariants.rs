@@ -538,7 +538,9 @@ proptest! {
     fn random_command_sequences_keep_every_invariant(ops in proptest::collection::vec(op(), 1..60)) {
         let path = temp_db(CASE.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
         let mut memory = Plant::new();
-        let mut sqlite = Plant::on(Tracker::open(&path).unwrap());
+        // Snapshots every 7 events: the reopening below starts from the latest one.
+        let snapshots = OpenOptions { snapshot_every: 7, ..OpenOptions::default() };
+        let mut sqlite = Plant::on(Tracker::open_with(&path, snapshots).unwrap());
         for op in &ops {
             let command = to_command(op, memory.tracker.state());
             let before = memory.tracker.state().clone();
@@ -569,6 +571,7 @@ proptest! {
         drop(sqlite);
         let reopened = Tracker::open(&path).unwrap();
         prop_assert_eq!(reopened.state(), memory.tracker.state(), "reopened SQLite store differs");
+        prop_assert!(reopened.warnings().is_empty(), "{:?}", reopened.warnings());
         prop_assert_eq!(reopened.head(), memory.tracker.head());
     }
 

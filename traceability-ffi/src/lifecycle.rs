@@ -157,12 +157,20 @@ pub const TR_OPEN_NO_VERIFY: u32 = 1;
 /// `tr_tracker_open_with` flag: when the log cannot be verified or replayed, open it
 /// read-only up to the event before the first bad one instead of failing.
 pub const TR_OPEN_SALVAGE: u32 = 2;
+/// `tr_tracker_open_with` flag: neither open from the store's state snapshot (replay
+/// the whole log) nor write snapshots automatically (`tr_snapshot` still writes one).
+/// Without it a tracker opens from the latest snapshot that matches the log, verifying
+/// and replaying only the events after it, and writes a new one after a commit once
+/// 100,000 events (and at least a quarter of what the last one covered) were appended
+/// since the last.
+pub const TR_OPEN_NO_SNAPSHOTS: u32 = 4;
 
 /// Every defined `tr_tracker_open_with` flag.
-const OPEN_FLAGS: u32 = TR_OPEN_NO_VERIFY | TR_OPEN_SALVAGE;
+const OPEN_FLAGS: u32 = TR_OPEN_NO_VERIFY | TR_OPEN_SALVAGE | TR_OPEN_NO_SNAPSHOTS;
 
-/// `tr_tracker_open` with flags: 0 (the default: verify every event's hash, fail on a
-/// damaged log), or an OR of `TR_OPEN_NO_VERIFY` and `TR_OPEN_SALVAGE`. A bit that is not
+/// `tr_tracker_open` with flags: 0 (the default: verify every replayed event's hash,
+/// fail on a damaged log, use and write state snapshots), or an OR of
+/// `TR_OPEN_NO_VERIFY`, `TR_OPEN_SALVAGE` and `TR_OPEN_NO_SNAPSHOTS`. A bit that is not
 /// one of these is TR_ERR_INVALID_INPUT.
 ///
 /// Without TR_OPEN_SALVAGE, a damaged log fails: TR_ERR_TAMPERED (the chain is broken;
@@ -189,7 +197,8 @@ pub unsafe extern "C" fn tr_tracker_open_with(
                 return Err(Failure::invalid(
                     "flags",
                     format!(
-                        "unknown bits {:#x} (TR_OPEN_NO_VERIFY, TR_OPEN_SALVAGE)",
+                        "unknown bits {:#x} (TR_OPEN_NO_VERIFY, TR_OPEN_SALVAGE, \
+                         TR_OPEN_NO_SNAPSHOTS)",
                         flags & !OPEN_FLAGS
                     ),
                 ));
@@ -197,6 +206,11 @@ pub unsafe extern "C" fn tr_tracker_open_with(
             let options = OpenOptions {
                 verify: flags & TR_OPEN_NO_VERIFY == 0,
                 salvage: flags & TR_OPEN_SALVAGE != 0,
+                snapshot_every: if flags & TR_OPEN_NO_SNAPSHOTS == 0 {
+                    OpenOptions::default().snapshot_every
+                } else {
+                    0
+                },
             };
             Ok(Tracker::open_with(path, options)?)
         })
@@ -217,6 +231,22 @@ pub unsafe extern "C" fn tr_tracker_open_with(
 #[no_mangle]
 pub unsafe extern "C" fn tr_tracker_refresh(tracker: *mut tr_tracker) -> tr_status {
     ffi_guard!({ tracker_arg(tracker)?.with(|engine| Ok(engine.tracker.refresh()?)) })
+}
+
+/// Writes a snapshot of the tracker's state to its store (replacing the previous one),
+/// after reading what other writers appended; `*seq` (optional, may be NULL) receives
+/// the number of events it covers. A snapshot is a cache that lets the store open
+/// without replaying the whole log; deleting it loses nothing. A salvaged tracker is
+/// TR_ERR_READ_ONLY. O(state).
+#[no_mangle]
+pub unsafe extern "C" fn tr_snapshot(tracker: *mut tr_tracker, seq: *mut u64) -> tr_status {
+    ffi_guard!({
+        let covered = tracker_arg(tracker)?.with(|engine| Ok(engine.tracker.snapshot()?))?;
+        if let Some(seq) = seq.as_mut() {
+            *seq = covered;
+        }
+        Ok(())
+    })
 }
 
 /// Frees a tracker. NULL is ignored.

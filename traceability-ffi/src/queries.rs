@@ -141,6 +141,17 @@ struct Head {
     hash: String,
 }
 
+/// What opening or snapshotting noticed without failing, oldest first, as a JSON array
+/// of strings (e.g. `["state snapshot ignored, the log is replayed: ..."]`; usually
+/// `[]`).
+#[no_mangle]
+pub unsafe extern "C" fn tr_warnings_json(
+    tracker: *const tr_tracker,
+    out: *mut *mut c_char,
+) -> tr_status {
+    ffi_guard!({ query_json(tracker, out, |t| to_json(&t.warnings())) })
+}
+
 /// How far this tracker has read the log: `{"event_count":N,"hash":"<hex sha-256 of the
 /// last event read>"}` (a fresh store: 0 and 64 zeros). It does not refresh: another
 /// writer's events count only after `tr_tracker_refresh`, so compare `event_count`

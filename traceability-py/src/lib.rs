@@ -122,9 +122,19 @@ impl NativeTracker {
     /// `verify` is false) and replays it; with `salvage`, a damaged log opens read-only
     /// up to its first bad event (see `damage`).
     #[staticmethod]
-    #[pyo3(signature = (path, verify = true, salvage = false))]
-    fn open(py: Python<'_>, path: PathBuf, verify: bool, salvage: bool) -> PyResult<Self> {
-        let options = OpenOptions { verify, salvage };
+    #[pyo3(signature = (path, verify = true, salvage = false, snapshot_every = 100_000))]
+    fn open(
+        py: Python<'_>,
+        path: PathBuf,
+        verify: bool,
+        salvage: bool,
+        snapshot_every: u64,
+    ) -> PyResult<Self> {
+        let options = OpenOptions {
+            verify,
+            salvage,
+            snapshot_every,
+        };
         py.detach(|| guard(|| Tracker::open_with(store_path(path)?, options)))
             .map(Self::wrap)
             .map_err(|e| errors::to_py(py, e))
@@ -168,6 +178,17 @@ impl NativeTracker {
             let (count, hash) = engine.tracker.head();
             Ok((count, hex::encode(hash)))
         })
+    }
+
+    /// Writes a snapshot of the state to the store; returns the number of events it
+    /// covers.
+    fn snapshot(&self, py: Python<'_>) -> PyResult<u64> {
+        self.with_engine(py, |engine| engine.tracker.snapshot())
+    }
+
+    /// What opening or snapshotting noticed without failing, oldest first.
+    fn warnings(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        self.with_engine(py, |engine| Ok(engine.tracker.warnings().to_vec()))
     }
 
     /// Fixes the clock at an RFC 3339 instant; `None` returns to the system clock.

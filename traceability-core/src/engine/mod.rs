@@ -3,6 +3,7 @@
 //! the state; history queries read the log.
 
 mod queries;
+mod snapshots;
 mod tracker;
 
 pub use tracker::{Committed, OpenOptions, Tracker};

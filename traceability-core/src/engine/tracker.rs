@@ -33,7 +33,7 @@ pub struct Committed {
 /// ```
 /// use traceability_core::OpenOptions;
 /// let opts = OpenOptions::default();
-/// assert!(opts.verify && !opts.salvage);
+/// assert!(opts.verify && !opts.salvage && opts.snapshot_every == 100_000);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OpenOptions {
@@ -45,6 +45,12 @@ pub struct OpenOptions {
     /// before the first bad one instead of failing. [`Tracker::damage`] then says what
     /// stopped the replay, and commands are refused with [`TraceError::ReadOnly`].
     pub salvage: bool,
+    /// Open from the store's latest state snapshot when it matches the log (then only
+    /// the events after it are verified and replayed; [`Tracker::verify`] checks the
+    /// whole chain), and write a new one after a commit once this many events (and at
+    /// least a quarter of what the last snapshot covered) were appended since the last.
+    /// 0: never read or write snapshots.
+    pub snapshot_every: u64,
 }
 
 impl Default for OpenOptions {
@@ -52,6 +58,7 @@ impl Default for OpenOptions {
         Self {
             verify: true,
             salvage: false,
+            snapshot_every: 100_000,
         }
     }
 }
@@ -74,15 +81,21 @@ impl Default for OpenOptions {
 /// assert_eq!(t.verify().unwrap(), 3);
 /// ```
 pub struct Tracker {
-    store: Box<dyn EventStore>,
-    state: State,
+    pub(super) store: Box<dyn EventStore>,
+    pub(super) state: State,
     clock: Arc<dyn Clock>,
-    next_seq: u64,
-    head: Hash,
+    pub(super) next_seq: u64,
+    pub(super) head: Hash,
     /// Recompute hashes when reading events (see [`OpenOptions::verify`]).
     verify_on_read: bool,
     /// Why a salvaged tracker stopped replaying; such a tracker is read-only.
     damage: Option<TraceError>,
+    /// See [`OpenOptions::snapshot_every`] (0: snapshots off).
+    pub(super) snapshot_every: u64,
+    /// The number of events the latest snapshot written or used covers.
+    pub(super) snapshot_seq: u64,
+    /// What opening or snapshotting noticed without failing (e.g. an ignored snapshot).
+    pub(super) warnings: Vec<String>,
 }
 
 impl Tracker {
@@ -104,6 +117,9 @@ impl Tracker {
             head: GENESIS_HASH,
             verify_on_read,
             damage: None,
+            snapshot_every: 0,
+            snapshot_seq: 0,
+            warnings: Vec::new(),
         }
     }
 
@@ -120,7 +136,8 @@ impl Tracker {
     /// ```
     /// use traceability_core::{OpenOptions, Tracker};
     /// let dir = std::env::temp_dir().join(format!("tr-open-with-{}.db", std::process::id()));
-    /// let t = Tracker::open_with(&dir, OpenOptions { verify: false, salvage: true }).unwrap();
+    /// let options = OpenOptions { verify: false, salvage: true, ..OpenOptions::default() };
+    /// let t = Tracker::open_with(&dir, options).unwrap();
     /// assert!(t.damage().is_none());
     /// # drop(t); let _ = std::fs::remove_file(&dir);
     /// assert!(Tracker::open("  ").is_err());
@@ -152,6 +169,10 @@ impl Tracker {
         options: OpenOptions,
     ) -> Result<Self, TraceError> {
         let mut tracker = Self::unopened(store, clock, options.verify);
+        tracker.snapshot_every = options.snapshot_every;
+        if options.snapshot_every > 0 {
+            tracker.restore_snapshot();
+        }
         match tracker.refresh() {
             Ok(()) => Ok(tracker),
             Err(damage) if options.salvage && damage.bad_event().is_some() => {
@@ -444,6 +465,7 @@ impl Tracker {
         };
         self.next_seq += count;
         self.head = head;
+        self.snapshot_if_due();
         committed
     }
 

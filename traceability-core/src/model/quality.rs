@@ -91,7 +91,7 @@ pub struct QualityDecision {
 }
 
 /// Quality records of one lot.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LotQuality {
     /// Test results, in recording order.
     pub tests: Vec<TestResult>,

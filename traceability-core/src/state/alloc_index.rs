@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use foldhash::HashMap;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::command::{AllocationRequest, Strategy};
 use crate::kernel::id::{LocationId, LotNumber, OrderId, ProductId};
@@ -21,7 +21,7 @@ use crate::model::{Lot, Serial};
 
 /// The rules an order's allocation of a product was made under (checked again when a
 /// different lot or serial is scanned at pick).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderRules {
     /// Ship date.
     pub ship_date: NaiveDate,
@@ -34,7 +34,7 @@ pub struct OrderRules {
 /// FEFO sort key: (has no date, date) so lots without a date sort last.
 type FefoKey = (bool, NaiveDate);
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct LotKeys {
     fefo: FefoKey,
     received: NaiveDate,
@@ -50,7 +50,7 @@ impl LotKeys {
 }
 
 /// Per-product ordered candidate sets.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct ProductIndex {
     fefo: BTreeSet<(FefoKey, LotNumber, u32)>,
     fifo: BTreeSet<(NaiveDate, LotNumber, u32)>,
@@ -60,7 +60,7 @@ struct ProductIndex {
 
 /// The allocation index kept inside the state: ordered candidate lots (with available
 /// stock) and serials per product, and the rules of open order allocations.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AllocIndex {
     products: HashMap<ProductId, ProductIndex>,
     lot_keys: Vec<Option<LotKeys>>,

@@ -19,7 +19,7 @@
 //! reached, and allocate nothing per node: they reuse a [`TraceScratch`] whose
 //! visited marks are generation-stamped (clearing is O(1) between walks).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::multimap::Multimap;
 use super::ItemIdx;
@@ -38,7 +38,7 @@ pub(crate) enum Direction {
 }
 
 /// The weight of a genealogy edge: how much of the source a work order consumed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Consumption {
     /// Quantity of the consumed item (1 for a serial).
     pub(crate) quantity: Quantity,
@@ -47,7 +47,7 @@ pub(crate) struct Consumption {
 }
 
 /// One recorded edge: `from` was consumed to produce `to` (node numbers).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct Edge {
     from: u32,
     to: u32,
@@ -58,7 +58,7 @@ struct Edge {
 type ShipRef = (u32, u32);
 
 /// The genealogy graph with per-item shipment lists. See the [module docs](self).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Genealogy {
     /// Per node: the item.
     items: Vec<ItemIdx>,

@@ -15,6 +15,7 @@ pub(crate) mod genealogy;
 mod holds;
 mod inventory;
 mod multimap;
+mod snapshot;
 
 use multimap::Multimap;
 mod orders;
@@ -22,9 +23,11 @@ mod production;
 mod quality;
 
 use foldhash::HashMap;
+use serde::{Deserialize, Serialize};
 
 pub(crate) use alloc_index::fefo_key;
 pub use alloc_index::{AllocIndex, OrderRules};
+pub use snapshot::{SnapshotPosition, FORMAT as SNAPSHOT_FORMAT};
 
 use crate::kernel::error::TraceError;
 use crate::kernel::id::{
@@ -36,7 +39,7 @@ use crate::kernel::Quantity;
 use crate::model::{Location, Lot, LotQuality, Party, Product, RecallRecord, Serial};
 
 /// Internal index of a lot or serial (position in the lots or serials of the state).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub(crate) enum ItemIdx {
     /// Index into the lots.
     Lot(u32),
@@ -45,7 +48,7 @@ pub(crate) enum ItemIdx {
 }
 
 /// A product with the indexes of its lots and serials.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct ProductEntry {
     product: Product,
     lots: HashMap<LotNumber, u32>,
@@ -53,7 +56,7 @@ struct ProductEntry {
 }
 
 /// Stock reserved (and possibly picked) for an order at one location.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Reserved {
     /// Lot or serial.
     pub(crate) item: ItemIdx,
@@ -66,7 +69,7 @@ pub(crate) struct Reserved {
 }
 
 /// A dispatched shipment as the state keeps it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct ShipmentRecord {
     /// Id.
     pub(crate) id: ShipmentId,
@@ -93,7 +96,7 @@ pub struct GenealogySize {
 
 /// The whole in-memory state. `PartialEq` compares everything, so a replayed state can
 /// be checked against the live one.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct State {
     products: HashMap<ProductId, ProductEntry>,
     locations: HashMap<LocationId, Location>,

@@ -15,6 +15,8 @@
 //! value, and one value (+ a link while in the tail) per entry. Offsets are `u32`: up to 4 billion
 //! values.
 
+use serde::{Deserialize, Serialize};
+
 const NONE: u32 = u32::MAX;
 
 /// The smallest tail that triggers a rebuild (keeps a young map from rebuilding at every
@@ -22,14 +24,14 @@ const NONE: u32 = u32::MAX;
 const MIN_TAIL: usize = 4096;
 
 /// One tail entry: its value and the next tail entry of the same key.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct TailEntry<V> {
     value: V,
     next: u32,
 }
 
 /// See the [module docs](self).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Multimap<V> {
     /// `offsets[k]..offsets[k + 1]` index `values` for key `k` (keys known at the last
     /// rebuild); empty before the first rebuild.

@@ -14,6 +14,7 @@ use crate::kernel::error::TraceError;
 #[derive(Clone, Debug, Default)]
 pub struct MemoryStore {
     events: Vec<StoredEvent>,
+    snapshot: Option<Vec<u8>>,
 }
 
 impl MemoryStore {
@@ -25,7 +26,10 @@ impl MemoryStore {
     /// assert_eq!(audit::verify(&MemoryStore::from_records(Vec::new())).unwrap(), 0);
     /// ```
     pub fn from_records(events: Vec<StoredEvent>) -> Self {
-        Self { events }
+        Self {
+            events,
+            snapshot: None,
+        }
     }
 
     /// The records, in order.
@@ -54,6 +58,15 @@ impl EventStore for MemoryStore {
         check_numbering(expected_next_seq, events)?;
         self.events.extend_from_slice(events);
         Ok(())
+    }
+
+    fn save_snapshot(&mut self, _seq: u64, snapshot: &[u8]) -> Result<(), TraceError> {
+        self.snapshot = Some(snapshot.to_vec());
+        Ok(())
+    }
+
+    fn latest_snapshot(&self) -> Result<Option<Vec<u8>>, TraceError> {
+        Ok(self.snapshot.clone())
     }
 }
 

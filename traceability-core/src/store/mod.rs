@@ -1,5 +1,6 @@
-//! The storage trait and its stores. A store keeps the hash-chained event records and
-//! nothing else; the tracker validates, hashes and decodes.
+//! The storage trait and its stores. A store keeps the hash-chained event records and,
+//! if it can, the latest state snapshot (opaque bytes, a cache); the tracker validates,
+//! hashes, decodes and snapshots.
 //!
 //! An ERP may implement [`EventStore`] over its own database: the contract is an
 //! all-or-nothing `append` that rejects a stale `expected_next_seq`, and an ordered
@@ -24,6 +25,19 @@ pub trait EventStore: RecordSource + Send {
     /// Appends `events` (numbered from `expected_next_seq`, without gaps) all or nothing.
     /// Fails with [`TraceError::StaleWriter`] when the store already holds more events.
     fn append(&mut self, expected_next_seq: u64, events: &[StoredEvent]) -> Result<(), TraceError>;
+
+    /// Keeps `snapshot` (covering the first `seq` events) as the latest snapshot,
+    /// replacing any older one. Snapshots are a cache: a store may keep none (the
+    /// default), and losing one loses nothing.
+    fn save_snapshot(&mut self, seq: u64, snapshot: &[u8]) -> Result<(), TraceError> {
+        let _ = (seq, snapshot);
+        Ok(())
+    }
+
+    /// The latest snapshot kept, if any.
+    fn latest_snapshot(&self) -> Result<Option<Vec<u8>>, TraceError> {
+        Ok(None)
+    }
 }
 
 /// Checks that `events` are numbered `expected_next_seq..` without gaps.

@@ -39,6 +39,10 @@ const SCHEMA: &str = "
         body      TEXT    NOT NULL,
         prev_hash BLOB    NOT NULL,
         hash      BLOB    NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS snapshots (
+        seq       INTEGER PRIMARY KEY,
+        body      BLOB    NOT NULL
     );";
 
 impl SqliteStore {
@@ -241,6 +245,30 @@ impl EventStore for SqliteStore {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// One row in `snapshots`, replaced in one transaction.
+    fn save_snapshot(&mut self, seq: u64, snapshot: &[u8]) -> Result<(), TraceError> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM snapshots", [])?;
+        tx.execute(
+            "INSERT INTO snapshots (seq, body) VALUES (?1, ?2)",
+            params![seq, snapshot],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The row with the highest `seq`; a row whose body is not a BLOB counts as none.
+    fn latest_snapshot(&self) -> Result<Option<Vec<u8>>, TraceError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT body FROM snapshots ORDER BY seq DESC LIMIT 1")?;
+        let mut rows = stmt.query([])?;
+        Ok(match rows.next()? {
+            Some(row) => row.get::<_, Vec<u8>>(0).ok(),
+            None => None,
+        })
     }
 }
 

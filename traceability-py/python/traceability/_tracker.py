@@ -12,7 +12,7 @@ import datetime as _dt
 import json
 import os
 from decimal import Decimal
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Type, TypeVar, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 from . import _traceability
 from ._types import (
@@ -275,6 +275,7 @@ class Tracker:
         *,
         verify: bool = True,
         salvage: bool = False,
+        snapshot_every: int = 100_000,
         now: Optional[_dt.datetime] = None,
     ) -> Tracker:
         """Opens (or creates) the SQLite store at `path`, checks its hash chain and
@@ -287,16 +288,27 @@ class Tracker:
         and links are still checked, contents are not (call `verify()` later).
         `salvage=True` opens a damaged log read-only instead, with the state just
         before its first bad event: `damage` then holds the error, queries answer and
-        commands raise `ReadOnlyTracker`."""
+        commands raise `ReadOnlyTracker`.
+
+        The store opens from its latest state snapshot when that matches the log, so
+        only the events after it are verified and replayed (`verify()` checks the whole
+        chain), and a new snapshot is written after a commit once `snapshot_every`
+        events (and at least a quarter of what the last one covered) were appended
+        since the last. `snapshot_every=0` replays the whole log and writes none
+        automatically. A snapshot that does not match the log is ignored and noted in
+        `warnings`."""
         if not isinstance(path, (str, os.PathLike)):
             raise TypeError(f"path must be a str or os.PathLike, not {type(path).__name__}")
         file = os.fsdecode(os.fspath(path))
         if not file.strip():
             raise invalid("path", "the store path is empty; give the file of the SQLite store")
         verify, salvage = flag(verify, "verify"), flag(salvage, "salvage")
+        every = opt_int(snapshot_every, "snapshot_every")
+        if every is None or not 0 <= every < 2**64:
+            raise invalid("snapshot_every", "must be a whole number of events, 0 or more")
         now_text = None if now is None else instant_json(now)
         tracker = cls.__new__(cls)
-        tracker._native = _traceability.NativeTracker.open(file, verify, salvage)
+        tracker._native = _traceability.NativeTracker.open(file, verify, salvage, every)
         if now_text is not None:
             tracker._native.set_time(now_text)
         return tracker
@@ -308,6 +320,19 @@ class Tracker:
         `detail`, or `Unreplayable` with `seq` and `detail`; `None` for a healthy log.
         A damaged tracker is read-only."""
         return self._native.damage()
+
+    @property
+    def warnings(self) -> Tuple[str, ...]:
+        """What opening or snapshotting noticed without failing, oldest first (e.g. a
+        state snapshot ignored because it does not match the log)."""
+        return tuple(self._native.warnings())
+
+    def snapshot(self) -> int:
+        """Writes a snapshot of the state to the store (replacing the previous one) and
+        returns the number of events it covers. A cache: deleting it loses nothing.
+        Raises `ReadOnlyTracker` on a salvaged tracker."""
+        covered: int = self._native.snapshot()
+        return covered
 
     def set_time(self, now: Optional[_dt.datetime]) -> None:
         """Fixes the clock at `now` (naive = UTC); `None` returns to the wall clock."""

@@ -1,0 +1,96 @@
+//! Snapshots: the whole [`State`] (indexes and genealogy included) in a compact binary
+//! form, with the log position and head hash it covers, so a tracker can open by
+//! loading it and replaying only the events after it.
+//!
+//! A snapshot is a cache of the log, never a source of truth: the tracker uses one only
+//! when the log's event `seq - 1` still has the head hash the snapshot names, and
+//! otherwise ignores it (with a warning) and replays the log.
+//!
+//! Layout (format [`FORMAT`]; integers little-endian):
+//!
+//! | bytes | content |
+//! |---|---|
+//! | 8 | magic `TRSNAP\r\n` |
+//! | 4 | format version |
+//! | 8 | `seq`: the number of events covered |
+//! | 32 | `head`: hash of event `seq - 1` ([`GENESIS_HASH`] when `seq` is 0) |
+//! | n | the state: [MessagePack](https://msgpack.org) of its serde form (structs as arrays) |
+//! | 32 | SHA-256 of everything before it (detects a torn or corrupted write) |
+//!
+//! The serde form of [`State`] is internal: it changes with the state's layout, and
+//! [`FORMAT`] changes with it (an older snapshot is then ignored and rebuilt).
+
+use sha2::{Digest, Sha256};
+
+use super::State;
+use crate::event::{Hash, GENESIS_HASH};
+
+/// The snapshot format this build writes and reads.
+pub const FORMAT: u32 = 1;
+
+const MAGIC: &[u8; 8] = b"TRSNAP\r\n";
+const HEADER: usize = 8 + 4 + 8 + 32;
+const DIGEST: usize = 32;
+
+/// Where in the log a snapshot stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SnapshotPosition {
+    /// The number of events the snapshot covers (the first event to replay after it).
+    pub seq: u64,
+    /// The hash of event `seq - 1`.
+    pub head: Hash,
+}
+
+impl State {
+    /// This state as a snapshot covering the first `position.seq` events. O(state).
+    ///
+    /// ```
+    /// use traceability_core::{event::GENESIS_HASH, SnapshotPosition, State};
+    /// let at = SnapshotPosition { seq: 0, head: GENESIS_HASH };
+    /// let bytes = State::default().to_snapshot(at);
+    /// assert_eq!(State::from_snapshot(&bytes).unwrap(), (at, State::default()));
+    /// ```
+    pub fn to_snapshot(&self, position: SnapshotPosition) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(HEADER + 1024);
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&FORMAT.to_le_bytes());
+        bytes.extend_from_slice(&position.seq.to_le_bytes());
+        bytes.extend_from_slice(&position.head);
+        rmp_serde::encode::write(&mut bytes, self).expect("a state always serialises to bytes");
+        let digest: [u8; DIGEST] = Sha256::digest(&bytes).into();
+        bytes.extend_from_slice(&digest);
+        bytes
+    }
+
+    /// Reads a snapshot written by [`Self::to_snapshot`]; `Err` says why it cannot be
+    /// used (not a snapshot, another format, damaged). O(state).
+    ///
+    /// ```
+    /// use traceability_core::State;
+    /// assert!(State::from_snapshot(b"not a snapshot").is_err());
+    /// ```
+    pub fn from_snapshot(bytes: &[u8]) -> Result<(SnapshotPosition, State), String> {
+        if bytes.len() < HEADER + DIGEST || &bytes[..8] != MAGIC {
+            return Err("not a state snapshot".into());
+        }
+        let (body, digest) = bytes.split_at(bytes.len() - DIGEST);
+        if Sha256::digest(body).as_slice() != digest {
+            return Err("the snapshot is damaged (its digest does not match)".into());
+        }
+        let word = |at: usize, len: usize| &body[at..at + len];
+        let format = u32::from_le_bytes(word(8, 4).try_into().expect("4 bytes"));
+        if format != FORMAT {
+            return Err(format!(
+                "snapshot format {format}, this build reads format {FORMAT}"
+            ));
+        }
+        let seq = u64::from_le_bytes(word(12, 8).try_into().expect("8 bytes"));
+        let head: Hash = word(20, 32).try_into().expect("32 bytes");
+        if seq == 0 && head != GENESIS_HASH {
+            return Err("a snapshot of no events must have the genesis head".into());
+        }
+        let state = rmp_serde::from_slice(&body[HEADER..])
+            .map_err(|e| format!("the snapshot's state cannot be read: {e}"))?;
+        Ok((SnapshotPosition { seq, head }, state))
+    }
+}
