@@ -3,7 +3,7 @@
 //!
 //! * forward trace from a typical raw lot, from a hub lot; backward trace from a
 //!   finished lot; a recall report of 10 suspects;
-//! * a full replay of the log.
+//! * a full replay of the log, and writing and reading a state snapshot.
 //!
 //! The side-by-side comparison with a plain CSR floor over a fixed query mix is the
 //! `trace_mix` bench.
@@ -15,8 +15,9 @@ use std::time::Instant;
 
 use criterion::Criterion;
 use traceability_bench::{generate, load, load_state};
+use traceability_core::event::GENESIS_HASH;
 use traceability_core::query::trace::recall_report;
-use traceability_core::{trace_backward, trace_forward, ItemRef, State};
+use traceability_core::{trace_backward, trace_forward, ItemRef, SnapshotPosition, State};
 
 fn rss_bytes() -> Option<usize> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
@@ -146,5 +147,24 @@ fn main() {
     );
     drop(replay);
     drop(events);
-    drop(state);
+
+    let t0 = Instant::now();
+    let position = SnapshotPosition {
+        seq: 0,
+        head: GENESIS_HASH,
+    };
+    let snapshot = state.to_snapshot(position);
+    let written = t0.elapsed();
+    let t0 = Instant::now();
+    let (_, restored) = State::from_snapshot(&snapshot).expect("a fresh snapshot reads back");
+    println!(
+        "state snapshot: {:.0} MB ({:.0} bytes/lot), written in {written:.2?}, read back in {:.2?}",
+        snapshot.len() as f64 / 1e6,
+        snapshot.len() as f64 / data.lots.max(1) as f64,
+        t0.elapsed()
+    );
+    assert!(
+        restored == state,
+        "the snapshot reads back to the same state"
+    );
 }

@@ -213,3 +213,35 @@ fn a_salvaged_tracker_writes_no_snapshot() {
     assert_eq!(t.snapshot().unwrap_err().kind(), ErrorKind::ReadOnly);
     assert!(snapshot_rows(&path).is_empty());
 }
+
+#[test]
+fn a_refused_batch_is_undone_from_the_snapshot() {
+    let path = temp_db("refused");
+    let mut plant = Plant::on(Tracker::open_with(&path, options(3)).unwrap());
+    history(&mut plant, 0, 3);
+    let before = plant.tracker.state().clone();
+    let head = plant.tracker.head();
+    assert!(!snapshot_rows(&path).is_empty());
+    let receive = |number: &str| {
+        Command::ReceiveLot(ReceiveLot {
+            spec: LotSpec::new(pid("FLOUR"), LotNumber::new(number).unwrap()),
+            quantity: qty("1"),
+            location: loc("DOCK"),
+            supplier: None,
+            received_on: None,
+            reference: None,
+        })
+    };
+    // the second receipt repeats the first: the whole batch is refused
+    let err = plant
+        .tracker
+        .execute_batch("ana", None, &[receive("NEW"), receive("NEW")])
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::DuplicateNumber);
+    assert_eq!(plant.tracker.state(), &before);
+    assert_eq!(plant.tracker.head(), head);
+    plant.tracker.execute("ana", None, &receive("NEW")).unwrap();
+    let live = plant.tracker.state().clone();
+    drop(plant);
+    assert_eq!(replayed(&path), live);
+}

@@ -1,6 +1,7 @@
 //! State snapshots through the tracker: written on demand ([`Tracker::snapshot`]) and
 //! after commits every [`crate::OpenOptions::snapshot_every`] events, used when opening
-//! so that only the events after the snapshot are verified and replayed.
+//! so that only the events after the snapshot are verified and replayed, and when a
+//! refused batch is undone (the state is rebuilt from the snapshot, not from the start).
 //!
 //! A snapshot is a cache: it is used only when the log's event `seq - 1` still has the
 //! hash the snapshot names (so a snapshot of another log, of a rewritten log or of a
@@ -74,6 +75,18 @@ impl Tracker {
                 "state snapshot ignored, the log is replayed: {why}"
             )),
         }
+    }
+
+    /// The store's snapshot, when snapshots are on and it matches the log and covers
+    /// no more than the first `end` events: where rebuilding the state can start.
+    pub(super) fn snapshot_before(&self, end: u64) -> Option<(SnapshotPosition, State)> {
+        if self.snapshot_every == 0 {
+            return None;
+        }
+        self.matching_snapshot()
+            .ok()
+            .flatten()
+            .filter(|(position, _)| position.seq <= end)
     }
 
     fn matching_snapshot(&self) -> Result<Option<(SnapshotPosition, State)>, String> {

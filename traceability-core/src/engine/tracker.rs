@@ -266,14 +266,17 @@ impl Tracker {
     }
 
     /// Replaces the state with the replay of the events before `end` (already checked
-    /// once: numbering and links are checked again, hashes trusted). Reads stream from
-    /// the start; whatever the store holds from `end` on, damaged or not, is not looked
-    /// at once the prefix is complete.
+    /// once: numbering and links are checked again, hashes trusted), starting from the
+    /// latest matching snapshot at or before `end` when snapshots are on, else from the
+    /// start. Whatever the store holds from `end` on, damaged or not, is not looked at
+    /// once the prefix is complete.
     fn rebuild_until(&mut self, end: u64) -> Result<(), TraceError> {
-        let mut state = State::default();
-        let mut chain = audit::Chain::genesis();
+        let (mut state, mut chain) = match self.snapshot_before(end) {
+            Some((position, state)) => (state, audit::Chain::at(position.seq, position.head)),
+            None => (State::default(), audit::Chain::genesis()),
+        };
         let store = self.store.as_ref();
-        let read = store.read_from(0, &mut |stored| {
+        let read = store.read_from(chain.next_seq(), &mut |stored| {
             if chain.next_seq() < end {
                 follow(&mut chain, &stored, store, false)?;
                 replay(&mut state, &stored)?;
