@@ -17,7 +17,8 @@ here + 64 master-data commands), 15,645 edges, 3 hub lots, and a trace of the fi
 of 2,044 descendants, 3,537 edges and 3,808 shipment lines, as this script does.
 
 Timed (best of REPEAT): the core's trace as JSON text (the native call, GIL released),
-the typed `Tracker.trace_forward` (JSON parse and records included), and
+the typed `Tracker.trace_forward` (JSON parse and records included), the ids-only
+`Tracker.trace_forward_ids`, and
 `networkx.descendants` / `single_source_shortest_path_length` (the networkx answer has
 only the node set or depths: no edges, shipments, customers or stock).
 """
@@ -194,10 +195,12 @@ def main() -> None:
     args = json.dumps({"item": hub.to_json()})
     text = timed("trace_forward, core answer as JSON text", lambda: t._native.query("trace_forward", args), REPEAT)
     trace = timed("Tracker.trace_forward (typed records)", lambda: t.trace_forward(hub), REPEAT)
+    ids = timed("Tracker.trace_forward_ids (ids only)", lambda: t.trace_forward_ids(hub), REPEAT)
     down = timed("networkx.descendants", lambda: nx.descendants(graph, hubs[0]), REPEAT)
     depths = timed("networkx.single_source_shortest_path_length",
                    lambda: nx.single_source_shortest_path_length(graph, hubs[0]), REPEAT)
     assert {int(i.item.lot[1:]) for i in trace.descendants} == down  # type: ignore[union-attr]
+    assert ids.items == tuple(i.item for i in trace.items)
     assert {int(i.item.lot[1:]): i.depth for i in trace.items} == depths  # type: ignore[union-attr]
     print(f"  hub {hub.lot}: {len(trace.descendants):,} descendants, {len(trace.edges):,} edges, "
           f"{len(trace.shipments):,} shipment lines, {len(trace.customers):,} customers, "

@@ -674,3 +674,33 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_expected_serial_received_from_a_supplier_traces_back_to_it() {
+    let mut w = World::new();
+    let part = ProductId::new("PART").unwrap();
+    let number = SerialNumber::new("P-1").unwrap();
+    w.run(Command::ExpectSerials(ExpectSerials {
+        product: part.clone(),
+        serials: vec![number.clone()],
+        supplier: None,
+        reference: None,
+    }));
+    let item = ItemRef::serial("PART", "P-1").unwrap();
+    let s = w.t.state();
+    assert_eq!(trace_backward_ids(s, &item).unwrap().suppliers().count(), 0);
+    w.run(Command::ReceiveSerials(ReceiveSerials {
+        product: part,
+        serials: vec![number],
+        location: loc(),
+        supplier: Some(PartyId::new("SUP2").unwrap()),
+        reference: None,
+    }));
+    let s = w.t.state();
+    let lean: Vec<&PartyId> = trace_backward_ids(s, &item).unwrap().suppliers().collect();
+    assert_eq!(lean, vec![&PartyId::new("SUP2").unwrap()]);
+    assert_eq!(
+        trace_backward(s, &item).unwrap().suppliers,
+        vec![PartyId::new("SUP2").unwrap()]
+    );
+}

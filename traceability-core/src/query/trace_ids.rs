@@ -29,7 +29,6 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::kernel::error::TraceError;
 use crate::kernel::id::{ItemRef, PartyId, ShipmentId};
-use crate::model::Origin;
 use crate::state::genealogy::{Direction, TraceScratch};
 use crate::state::{ItemIdx, State};
 
@@ -203,25 +202,10 @@ pub fn trace_backward_ids<'s>(
 ) -> Result<BackwardIds<'s>, TraceError> {
     let start = state.require(item)?;
     let items = reached(state, &[start], Direction::Incoming);
-    // Every supplier on a received item was registered before the receipt (decide
-    // checks it), so each has a party number.
     let suppliers = distinct(
         items
             .iter()
-            .filter_map(|&idx| {
-                let supplier = match idx {
-                    ItemIdx::Lot(i) => {
-                        let lot = state.lot_at(i);
-                        matches!(lot.origin, Origin::Received).then_some(lot.supplier.as_ref())
-                    }
-                    ItemIdx::Serial(i) => {
-                        let serial = state.serial_at(i);
-                        matches!(serial.origin, Origin::Received)
-                            .then_some(serial.supplier.as_ref())
-                    }
-                };
-                state.party_number(supplier.flatten()?)
-            })
+            .filter_map(|&idx| state.received_from(idx))
             .collect(),
     );
     Ok(BackwardIds {

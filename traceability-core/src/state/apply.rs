@@ -177,8 +177,10 @@ impl State {
             self.touch_location(seq, &line.location);
         }
         self.alloc.sync_lot(idx, &lot);
+        let supplier = self.supplier_number(&lot.origin, lot.supplier.as_ref());
         self.lots.push(lot);
         self.depleted.push(false);
+        self.lot_suppliers.push(supplier);
         self.lot_history.push(idx, seq);
         Ok(idx)
     }
@@ -194,8 +196,10 @@ impl State {
             self.touch_location(seq, location);
         }
         self.alloc.sync_serial(idx, &serial);
+        let supplier = self.supplier_number(&serial.origin, serial.supplier.as_ref());
         self.serials.push(serial);
         self.serial_history.push(idx, seq);
+        self.serial_suppliers.push(supplier);
         Ok(idx)
     }
 

@@ -88,7 +88,11 @@ impl State {
                 continue;
             };
             if supplier.is_some() {
-                self.serials[i as usize].supplier = supplier.clone();
+                let serial = &mut self.serials[i as usize];
+                serial.supplier = supplier.clone();
+                let origin = serial.origin.clone();
+                self.serial_suppliers[i as usize] =
+                    self.supplier_number(&origin, supplier.as_ref());
             }
             let idx = ItemIdx::Serial(i);
             self.set_serial(

@@ -36,7 +36,7 @@ use crate::kernel::id::{
 };
 use crate::kernel::vocab::Tracking;
 use crate::kernel::Quantity;
-use crate::model::{Location, Lot, LotQuality, Party, Product, RecallRecord, Serial};
+use crate::model::{Location, Lot, LotQuality, Origin, Party, Product, RecallRecord, Serial};
 
 /// Internal index of a lot or serial (position in the lots or serials of the state).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -108,6 +108,11 @@ pub struct State {
     /// Per lot: made inactive automatically because it ran out (so stock coming back
     /// makes it active again).
     depleted: Vec<bool>,
+    /// Per lot and per serial: the party number of the supplier it was received from
+    /// (`u32::MAX`: made here, or received without a supplier), so an upstream trace
+    /// finds suppliers without reading the lots.
+    lot_suppliers: Vec<u32>,
+    serial_suppliers: Vec<u32>,
     orders: HashMap<OrderId, Vec<Reserved>>,
     shipments: Vec<ShipmentRecord>,
     shipment_index: HashMap<ShipmentId, u32>,
@@ -341,6 +346,22 @@ impl State {
     }
 
     /// Whether a lot became inactive automatically by running out.
+    pub(crate) fn received_from(&self, item: ItemIdx) -> Option<u32> {
+        let supplier = match item {
+            ItemIdx::Lot(i) => self.lot_suppliers.get(i as usize),
+            ItemIdx::Serial(i) => self.serial_suppliers.get(i as usize),
+        };
+        supplier.copied().filter(|&s| s != u32::MAX)
+    }
+
+    /// The party number of the supplier an item with this origin came from.
+    fn supplier_number(&self, origin: &Origin, supplier: Option<&PartyId>) -> u32 {
+        match (origin, supplier) {
+            (Origin::Received, Some(supplier)) => self.party_number(supplier).unwrap_or(u32::MAX),
+            _ => u32::MAX,
+        }
+    }
+
     pub(crate) fn is_depleted(&self, lot: u32) -> bool {
         self.depleted.get(lot as usize).copied().unwrap_or(false)
     }
