@@ -165,14 +165,16 @@ pub fn trace_forward_ids<'s>(
     item: &ItemRef,
 ) -> Result<ForwardIds<'s>, TraceError> {
     let start = state.require(item)?;
-    let items = reached(state, &[start], Direction::Outgoing);
     let genealogy = state.genealogy();
-    let shipments = distinct(
-        items
+    let (items, shipments) = with_scratch(|scratch| {
+        let items = genealogy
+            .walk(&[start], Direction::Outgoing, scratch)
             .iter()
-            .flat_map(|&idx| genealogy.shipment_lines(idx).map(|(s, _)| s))
-            .collect(),
-    );
+            .map(|&(idx, _)| idx)
+            .collect();
+        (items, genealogy.walked_shipments(scratch).collect())
+    });
+    let shipments = distinct(shipments);
     let customers = distinct(
         shipments
             .iter()

@@ -301,6 +301,19 @@ impl Genealogy {
             })
     }
 
+    /// After a [`Self::walk`] with the same scratch: the shipment (index) of every
+    /// shipment line of every reached item (a shipment once per line).
+    pub(crate) fn walked_shipments<'a>(
+        &'a self,
+        scratch: &'a TraceScratch,
+    ) -> impl Iterator<Item = u32> + 'a {
+        scratch
+            .nodes
+            .iter()
+            .filter(|&&n| n != NONE)
+            .flat_map(move |&n| self.ships.get(n).map(|(shipment, _)| shipment))
+    }
+
     /// Every edge as (consumed, produced, consumption), in recording order.
     pub(crate) fn edges(&self) -> impl Iterator<Item = (ItemIdx, ItemIdx, &Consumption)> + '_ {
         self.edges.iter().map(|e| {
