@@ -20,7 +20,7 @@ impl Tracker {
     /// drops it.
     ///
     /// ```
-    /// use traceability_core::{store::MemoryStore, *};
+    /// use traceability_core::*;
     /// let mut t = Tracker::in_memory();
     /// t.execute("ana", None, &Command::RegisterLocation(Location {
     ///     id: LocationId::new("A1").unwrap(), kind: LocationKind::Internal, description: String::new() })).unwrap();

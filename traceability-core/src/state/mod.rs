@@ -15,14 +15,13 @@ pub(crate) mod genealogy;
 mod holds;
 mod inventory;
 mod multimap;
-mod snapshot;
-
-use multimap::Multimap;
 mod orders;
 mod production;
 mod quality;
+mod snapshot;
 
 use foldhash::HashMap;
+use multimap::Multimap;
 use serde::{Deserialize, Serialize};
 
 pub(crate) use alloc_index::fefo_key;
@@ -95,7 +94,9 @@ pub struct GenealogySize {
 }
 
 /// The whole in-memory state. `PartialEq` compares everything, so a replayed state can
-/// be checked against the live one.
+/// be checked against the live one. The serde form exists for snapshots
+/// ([`State::to_snapshot`]); it follows the internal layout and is not an interchange
+/// format.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct State {
     products: HashMap<ProductId, ProductEntry>,
