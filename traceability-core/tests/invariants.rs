@@ -519,16 +519,6 @@ fn check_invariants(tracker: &Tracker) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn temp_db(case: u64) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("traceability-props-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("case-{case}.sqlite"));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
-    path
-}
-
 static CASE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 proptest! {
@@ -536,7 +526,7 @@ proptest! {
 
     #[test]
     fn random_command_sequences_keep_every_invariant(ops in proptest::collection::vec(op(), 1..60)) {
-        let path = temp_db(CASE.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+        let path = temp_db(&format!("case-{}", CASE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
         let mut memory = Plant::new();
         // Snapshots every 7 events: the reopening below starts from the latest one.
         let snapshots = OpenOptions { snapshot_every: 7, ..OpenOptions::default() };
@@ -614,7 +604,7 @@ fn records_copied_into_a_sqlite_store_replay_to_the_same_state() {
     plant
         .move_item(lot("FLOUR", "L0"), "DOCK", "STOCK", "2.5")
         .unwrap();
-    let path = temp_db(u64::MAX);
+    let path = temp_db("copied-records");
     let mut store = SqliteStore::open(&path).unwrap();
     store
         .append(0, &plant.tracker.stored_events(0).unwrap())

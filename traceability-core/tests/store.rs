@@ -3,23 +3,11 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use common::*;
 use traceability_core::store::{EventStore, MemoryStore, SqliteStore};
 use traceability_core::*;
-
-/// A fresh database path under the target directory's temp area.
-pub fn temp_db(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("traceability-tests-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{name}.sqlite"));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
-    path
-}
 
 fn scenario(plant: &mut Plant) {
     plant.receive_lot("FLOUR", "F1", "100", "DOCK").unwrap();

@@ -17,16 +17,6 @@ use traceability_core::event::{chain_hash, StoredEvent, GENESIS_HASH};
 use traceability_core::store::{MemoryStore, RecordSource, SqliteStore};
 use traceability_core::*;
 
-fn temp_db(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("traceability-tamper-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{name}.sqlite"));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
-    path
-}
-
 /// The receipt of FLOUR/F1 (quantity 100) is event 13; 100 SUGAR receipts follow
 /// (events 14..=113), then two moves: 116 events.
 const RECEIPT: u64 = 13;

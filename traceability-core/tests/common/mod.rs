@@ -9,6 +9,18 @@ use traceability_core::*;
 
 pub const TODAY: &str = "2026-03-01";
 
+/// A fresh SQLite path (file and WAL removed) in a folder of this test process; `name`
+/// must be unique within the test binary.
+pub fn temp_db(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("traceability-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.sqlite"));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    path
+}
+
 pub fn date(s: &str) -> NaiveDate {
     s.parse().expect("test dates are valid")
 }
