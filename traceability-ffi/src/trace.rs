@@ -20,7 +20,8 @@ use serde::Serialize;
 use traceability_core::query::trace::recall_report;
 use traceability_core::{
     trace_backward, trace_backward_ids, trace_forward, trace_forward_ids, BackwardTrace, Command,
-    ForwardTrace, ItemRef, PlaceHold, RecallId, RecallReport, ReleaseHold, TraceError, Tracker,
+    ForwardTrace, ItemRef, PlaceHold, RecallId, RecallReport, ReleaseHold, State, TraceError,
+    Tracker,
 };
 
 use crate::args::{item_from_c, opt_id_arg, opt_str_arg, str_arg, struct_arg, tr_item, vec_arg};
@@ -167,6 +168,21 @@ pub unsafe extern "C" fn tr_trace_backward_json(
     })
 }
 
+/// The body of the `*_ids_json` exports: converts `item`, then reads the ids and writes
+/// them (`write`) while the handle is locked, since they borrow the state.
+///
+/// # Safety
+/// Pointers as documented in the header.
+unsafe fn ids_json(
+    tracker: *const tr_tracker,
+    item: *const tr_item,
+    out: *mut *mut c_char,
+    write: impl FnOnce(&State, &ItemRef) -> Result<String, Failure>,
+) -> FfiResult {
+    let item = self::item(item);
+    query_json(tracker, out, |t| write(t.state(), &item?))
+}
+
 /// The ids downstream of `item` as JSON, without depths, edges, quantities or stock:
 /// `{"items": [...] (the start first, then every descendant once, breadth first),
 /// "shipments": ["SH-1", ...] (distinct, in dispatch order), "customers": ["C1", ...]
@@ -183,9 +199,8 @@ pub unsafe extern "C" fn tr_trace_forward_ids_json(
     out: *mut *mut c_char,
 ) -> tr_status {
     ffi_guard!({
-        let item = self::item(item);
-        query_json(tracker, out, |t| {
-            to_json(&trace_forward_ids(t.state(), &item?)?)
+        ids_json(tracker, item, out, |s, i| {
+            to_json(&trace_forward_ids(s, i)?)
         })
     })
 }
@@ -201,9 +216,8 @@ pub unsafe extern "C" fn tr_trace_backward_ids_json(
     out: *mut *mut c_char,
 ) -> tr_status {
     ffi_guard!({
-        let item = self::item(item);
-        query_json(tracker, out, |t| {
-            to_json(&trace_backward_ids(t.state(), &item?)?)
+        ids_json(tracker, item, out, |s, i| {
+            to_json(&trace_backward_ids(s, i)?)
         })
     })
 }
