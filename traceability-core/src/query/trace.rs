@@ -290,7 +290,7 @@ fn shipments_of(state: &State, walked: &Walked) -> Vec<ShipmentLine> {
         Some(ShipmentLine {
             shipment: shipment.id.clone(),
             order: shipment.order.clone(),
-            customer: state.party_at(shipment.customer).id.clone(),
+            customer: state.party_at(state.shipment_customer(s)).id.clone(),
             shipped_on: shipment.shipped_on,
             item: walked.items[pos].item.clone(),
             quantity,

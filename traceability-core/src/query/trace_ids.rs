@@ -44,15 +44,22 @@ pub(super) fn with_scratch<R>(f: impl FnOnce(&mut TraceScratch) -> R) -> R {
     })
 }
 
-/// The items reached from `starts` along `direction`, starts first, breadth first.
-fn reached(state: &State, starts: &[ItemIdx], direction: Direction) -> Vec<ItemIdx> {
+/// The items reached from `start` along `direction`, the start first, breadth first;
+/// and what `also` reads from the walk's scratch before it is reused.
+fn reached<T>(
+    state: &State,
+    start: ItemIdx,
+    direction: Direction,
+    also: impl FnOnce(&TraceScratch) -> T,
+) -> (Vec<ItemIdx>, T) {
     with_scratch(|scratch| {
-        state
+        let items = state
             .genealogy()
-            .walk(starts, direction, scratch)
+            .walk(&[start], direction, scratch)
             .iter()
             .map(|&(idx, _)| idx)
-            .collect()
+            .collect();
+        (items, also(scratch))
     })
 }
 
@@ -165,20 +172,14 @@ pub fn trace_forward_ids<'s>(
     item: &ItemRef,
 ) -> Result<ForwardIds<'s>, TraceError> {
     let start = state.require(item)?;
-    let genealogy = state.genealogy();
-    let (items, shipments) = with_scratch(|scratch| {
-        let items = genealogy
-            .walk(&[start], Direction::Outgoing, scratch)
-            .iter()
-            .map(|&(idx, _)| idx)
-            .collect();
-        (items, genealogy.walked_shipments(scratch).collect())
+    let (items, shipments) = reached(state, start, Direction::Outgoing, |scratch| {
+        state.genealogy().walked_shipments(scratch).collect()
     });
     let shipments = distinct(shipments);
     let customers = distinct(
         shipments
             .iter()
-            .map(|&s| genealogy.shipment_customer(s))
+            .map(|&s| state.shipment_customer(s))
             .collect(),
     );
     Ok(ForwardIds {
@@ -203,7 +204,7 @@ pub fn trace_backward_ids<'s>(
     item: &ItemRef,
 ) -> Result<BackwardIds<'s>, TraceError> {
     let start = state.require(item)?;
-    let items = reached(state, &[start], Direction::Incoming);
+    let (items, ()) = reached(state, start, Direction::Incoming, |_| ());
     let suppliers = distinct(
         items
             .iter()

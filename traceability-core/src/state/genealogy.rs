@@ -74,9 +74,6 @@ pub(crate) struct Genealogy {
     work_orders: Vec<WorkOrderId>,
     /// Per node: its shipment lines.
     ships: Multimap<ShipRef>,
-    /// Per shipment: its customer's party number (a compact copy of the shipment
-    /// records' customers, so a trace finds customers without touching the records).
-    customers: Vec<u32>,
 }
 
 /// Equal when the same items, edges, work orders and shipment lines were recorded in
@@ -89,7 +86,6 @@ impl PartialEq for Genealogy {
             && self.edges == other.edges
             && self.work_orders == other.work_orders
             && self.ships == other.ships
-            && self.customers == other.customers
     }
 }
 
@@ -209,21 +205,12 @@ impl Genealogy {
         }
     }
 
-    /// Records shipment number `shipment` (the next one) to party number `customer`:
-    /// line `i` contains `items[i]`.
-    pub(crate) fn record_shipment(&mut self, shipment: u32, customer: u32, items: &[ItemIdx]) {
-        debug_assert_eq!(shipment as usize, self.customers.len());
-        self.customers.push(customer);
+    /// Records that line `i` of shipment `shipment` contains `items[i]`.
+    pub(crate) fn record_shipment(&mut self, shipment: u32, items: &[ItemIdx]) {
         for (line, &item) in items.iter().enumerate() {
             let node = self.ensure_node(item);
             self.ships.push(node, (shipment, line as u32));
         }
-    }
-
-    /// The customer (party number) of a shipment.
-    #[inline]
-    pub(crate) fn shipment_customer(&self, shipment: u32) -> u32 {
-        self.customers[shipment as usize]
     }
 
     /// The (shipment index, line index) pairs of the shipments containing `item`, in
@@ -334,7 +321,6 @@ impl Genealogy {
             + self.children.heap_bytes()
             + self.parents.heap_bytes()
             + self.ships.heap_bytes()
-            + self.customers.capacity() * 4
             + (self.lot_nodes.capacity() + self.serial_nodes.capacity()) * 4
             + self.work_orders.capacity() * size_of::<WorkOrderId>()
             + self
@@ -382,7 +368,7 @@ mod tests {
     #[test]
     fn shipments_are_listed_per_item() {
         let mut g = Genealogy::default();
-        g.record_shipment(0, 0, &[ItemIdx::Lot(7)]);
+        g.record_shipment(0, &[ItemIdx::Lot(7)]);
         assert_eq!(
             g.shipment_lines(ItemIdx::Lot(7)).collect::<Vec<_>>(),
             vec![(0, 0)]

@@ -74,8 +74,6 @@ pub(crate) struct ShipmentRecord {
     pub(crate) id: ShipmentId,
     /// Order.
     pub(crate) order: OrderId,
-    /// Customer (position in the parties, see [`State::party_at`]).
-    pub(crate) customer: u32,
     /// Date.
     pub(crate) shipped_on: chrono::NaiveDate,
     /// What left.
@@ -116,6 +114,9 @@ pub struct State {
     serial_suppliers: Vec<u32>,
     orders: HashMap<OrderId, Vec<Reserved>>,
     shipments: Vec<ShipmentRecord>,
+    /// Per shipment: its customer's party number, a column of its own so a trace finds
+    /// customers without reading the records.
+    shipment_customers: Vec<u32>,
     shipment_index: HashMap<ShipmentId, u32>,
     genealogy: genealogy::Genealogy,
     /// Shipped minus returned, per (item, customer): what the customer may return.
@@ -315,6 +316,13 @@ impl State {
     /// Every shipment, in dispatch order.
     pub(crate) fn shipment_records(&self) -> &[ShipmentRecord] {
         &self.shipments
+    }
+
+    /// The customer of shipment `shipment` (an index into [`Self::shipment_records`]),
+    /// as a party number ([`Self::party_at`]).
+    #[inline]
+    pub(crate) fn shipment_customer(&self, shipment: u32) -> u32 {
+        self.shipment_customers[shipment as usize]
     }
 
     /// Whether a shipment id is taken.

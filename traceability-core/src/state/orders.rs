@@ -119,15 +119,15 @@ impl State {
         }
         let n = u32::try_from(self.shipments.len()).map_err(|_| corrupt("too many shipments"))?;
         let items: Vec<ItemIdx> = shipped.iter().map(|&(idx, _)| idx).collect();
-        self.genealogy.record_shipment(n, customer, &items);
+        self.genealogy.record_shipment(n, &items);
         self.shipment_index.insert(shipment.clone(), n);
         self.shipments.push(ShipmentRecord {
             id: shipment.clone(),
             order: order.clone(),
-            customer,
             shipped_on,
             lines: shipped,
         });
+        self.shipment_customers.push(customer);
         Ok(())
     }
 
