@@ -520,16 +520,7 @@ fn allocation_picking_and_shipping_split_across_locations() {
 #[test]
 fn a_batch_is_all_or_nothing_and_sees_its_own_effects() {
     let mut plant = Plant::new();
-    let receive = |number: &str| {
-        Command::ReceiveLot(ReceiveLot {
-            spec: LotSpec::new(pid("FLOUR"), LotNumber::new(number).unwrap()),
-            quantity: qty("5"),
-            location: loc("DOCK"),
-            supplier: None,
-            received_on: None,
-            reference: None,
-        })
-    };
+    let receive = |number: &str| receipt("FLOUR", number, "5", "DOCK", None);
     let before = plant.tracker.state().clone();
     let err = plant
         .tracker

@@ -212,16 +212,7 @@ fn a_refused_batch_is_undone_from_the_snapshot() {
     let before = plant.tracker.state().clone();
     let head = plant.tracker.head();
     assert!(!snapshot_rows(&path).is_empty());
-    let receive = |number: &str| {
-        Command::ReceiveLot(ReceiveLot {
-            spec: LotSpec::new(pid("FLOUR"), LotNumber::new(number).unwrap()),
-            quantity: qty("1"),
-            location: loc("DOCK"),
-            supplier: None,
-            received_on: None,
-            reference: None,
-        })
-    };
+    let receive = |number: &str| receipt("FLOUR", number, "1", "DOCK", None);
     // the second receipt repeats the first: the whole batch is refused
     let err = plant
         .tracker

@@ -49,6 +49,24 @@ pub fn order(s: &str) -> OrderId {
     OrderId::new(s).unwrap()
 }
 
+/// The receipt of a new lot, received today.
+pub fn receipt(
+    product: &str,
+    number: &str,
+    quantity: &str,
+    at: &str,
+    supplier: Option<&str>,
+) -> Command {
+    Command::ReceiveLot(ReceiveLot {
+        spec: LotSpec::new(pid(product), LotNumber::new(number).unwrap()),
+        quantity: qty(quantity),
+        location: loc(at),
+        supplier: supplier.map(|s| PartyId::new(s).unwrap()),
+        received_on: None,
+        reference: None,
+    })
+}
+
 pub fn serials(numbers: &[&str]) -> Vec<SerialNumber> {
     numbers
         .iter()
@@ -155,14 +173,7 @@ impl Plant {
         quantity: &str,
         at: &str,
     ) -> Result<Committed, TraceError> {
-        self.run(Command::ReceiveLot(ReceiveLot {
-            spec: LotSpec::new(pid(product), LotNumber::new(number).unwrap()),
-            quantity: qty(quantity),
-            location: loc(at),
-            supplier: Some(PartyId::new("ACME").unwrap()),
-            received_on: None,
-            reference: None,
-        }))
+        self.run(receipt(product, number, quantity, at, Some("ACME")))
     }
 
     pub fn receive_serials(
