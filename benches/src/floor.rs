@@ -25,9 +25,10 @@
 //! ```
 
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::Hash;
 use std::mem::size_of;
+
+use foldhash::HashMap;
 
 use traceability_core::{Command, ItemRef, OrderId, Output, PartyId, ShipmentId};
 
@@ -53,61 +54,6 @@ pub struct Backward {
     /// The distinct suppliers of those lots.
     pub suppliers: Vec<u32>,
 }
-
-/// A fast, non-keyed hasher for the key maps (the build hashes every lot key several
-/// times): rustc's `FxHasher` multiply-rotate per word, and a final avalanche so the
-/// low bits the table indexes by depend on every input byte.
-#[derive(Clone, Copy, Debug, Default)]
-struct FxHasher(u64);
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.add(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
-        }
-        let mut tail = [0u8; 8];
-        let rest = chunks.remainder();
-        tail[..rest.len()].copy_from_slice(rest);
-        self.add(u64::from_le_bytes(tail));
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        let mut z = self.0;
-        z = (z ^ (z >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
-        z ^ (z >> 33)
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// Reusable walk state: one stamp per lot, customer and supplier.
 #[derive(Debug, Default)]
@@ -174,13 +120,13 @@ impl Csr {
 /// Dense `u32` ids for keys, in order of first appearance.
 #[derive(Clone, Debug)]
 struct Interner<K> {
-    ids: FxMap<K, u32>,
+    ids: HashMap<K, u32>,
     keys: Vec<K>,
 }
 
 impl<K: Clone + Eq + Hash> Interner<K> {
     fn with_capacity(capacity: usize) -> Self {
-        let mut ids = FxMap::default();
+        let mut ids = HashMap::default();
         ids.reserve(capacity);
         Self {
             ids,
@@ -267,7 +213,7 @@ impl Floor {
         let mut suppliers = Interner::with_capacity(0);
         let mut supplier: Vec<u32> = Vec::with_capacity(receipts + outputs);
         let mut edges: Vec<(u32, u32)> = Vec::new();
-        let mut picked: FxMap<&OrderId, Vec<u32>> = FxMap::default();
+        let mut picked: HashMap<&OrderId, Vec<u32>> = HashMap::default();
         let mut lines: Vec<(u32, u32)> = Vec::new(); // (lot, line)
         let mut line_shipment = Vec::new();
         let mut line_customer = Vec::new();
