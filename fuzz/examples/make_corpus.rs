@@ -329,11 +329,12 @@ fn main() {
         "patch_last_bytes",
         &patch(template.len() - 40, &[0x7f; 8]),
     );
-    let quantity = find(template, br#""quantity":"20""#).expect("the template holds WO1");
+    // The quantity "20" of WO1 as a MessagePack string in its compact body.
+    let quantity = find(template, b"\xa220").expect("the template holds WO1");
     write(
         &dir,
         "patch_tamper_quantity",
-        &patch(quantity, br#""quantity":"90""#),
+        &patch(quantity, b"\xa290"),
     );
     let key = find(template, b"INTEGER PRIMARY KEY").expect("the schema is in the file");
     write(
@@ -341,36 +342,30 @@ fn main() {
         "patch_schema_seq_text",
         &patch(key, b"TEXT    PRIMARY KEY"),
     );
-    let body = find(template, b"body      TEXT").expect("the schema is in the file");
+    let body = find(template, b"body      BLOB").expect("the schema is in the file");
     write(
         &dir,
-        "patch_schema_body_blob",
-        &patch(body, b"body      BLOB"),
+        "patch_schema_body_text",
+        &patch(body, b"body      TEXT"),
     );
     let records = fixture_records();
     write(
         &dir,
         "body_first_event",
-        &with_mode(2, records[0].body.as_bytes()),
+        &with_mode(2, &records[0].body),
     );
     write(&dir, "body_not_json", &with_mode(2, b"{\"recorded_at\":"));
+    write(&dir, "body_compact_cut", &with_mode(2, &records[0].body[..20]));
     let mut kinds = std::collections::BTreeSet::new();
     for record in records {
-        let value: serde_json::Value = serde_json::from_str(&record.body).unwrap();
-        let kind = value["payload"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .next()
-            .unwrap()
-            .clone();
+        let kind = record.decode().unwrap().body.payload.action().to_owned();
         if kinds.insert(kind.clone()) {
             // Applying the same event again after the fixture: a duplicate, a second
             // shipment, a hold on a held serial...
             write(
                 &dir,
                 &format!("body_again_{kind}"),
-                &with_mode(3, record.body.as_bytes()),
+                &with_mode(3, &record.body),
             );
         }
     }

@@ -77,16 +77,9 @@ fuzz_target!(|data: &[u8]| {
             file[start..end].copy_from_slice(&patch[..end - start]);
             open_file(&path, &file);
         }
-        2 => {
-            let Ok(body) = std::str::from_utf8(rest) else {
-                return;
-            };
-            open_memory(vec![sealed_raw(0, body, GENESIS)]);
-        }
+        2 => open_memory(vec![sealed_raw(0, rest, GENESIS)]),
         _ => {
-            let Ok(body) = std::str::from_utf8(rest) else {
-                return;
-            };
+            let body = rest;
             let mut records = fixture_records().to_vec();
             let last = records.last().expect("the fixture has events");
             let next = sealed_raw(last.seq + 1, body, last.hash);

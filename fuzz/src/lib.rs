@@ -291,10 +291,10 @@ pub fn assert_replays_equal(tracker: &Tracker, context: &dyn std::fmt::Debug) {
 
 /// Seals `body` as event `seq` following `prev_hash`, with a correct hash, so a tracker
 /// reading it gets past the chain check to decoding and applying it.
-pub fn sealed_raw(seq: u64, body: &str, prev_hash: [u8; 32]) -> StoredEvent {
+pub fn sealed_raw(seq: u64, body: &[u8], prev_hash: [u8; 32]) -> StoredEvent {
     StoredEvent {
         seq,
-        body: body.to_owned(),
+        body: body.to_vec(),
         prev_hash,
         hash: chain_hash(&prev_hash, seq, body),
     }

@@ -34,11 +34,13 @@ def sql(path: Path, statement: str, *args: object) -> None:
 
 
 def forge_receipt(path: Path, seq: int) -> None:
-    """Rewrites the received quantity inside the stored body of event `seq`."""
+    """Rewrites the received quantity "100" (the MessagePack string A3 31 30 30) inside
+    the stored compact body of event `seq`."""
     with sqlite3.connect(path) as db:
         (body,) = db.execute("SELECT body FROM events WHERE seq = ?", (seq,)).fetchone()
-        assert '"100"' in body
-        db.execute("""UPDATE events SET body = replace(body, '"100"', '"900"') WHERE seq = ?""", (seq,))
+        assert b"\xa3100" in body
+        forged = body.replace(b"\xa3100", b"\xa3900")
+        db.execute("UPDATE events SET body = ? WHERE seq = ?", (forged, seq))
     db.close()
 
 

@@ -130,7 +130,7 @@ def test_tampered_log_is_detected(tmp_path: Path) -> None:
     populate(t)
     del t
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE events SET body = replace(body, 'The Mill', 'Evil Mill') WHERE seq = 7")
+        db.execute("UPDATE events SET body = replace(body, CAST('The Mill' AS BLOB), CAST('The Kiln' AS BLOB)) WHERE seq = 7")
     with pytest.raises(tr.Tampered, match="event 7") as on_open:  # opening verifies
         tr.Tracker.open(path)
     assert (on_open.value.seq, on_open.value.damage) == (7, "body_altered")

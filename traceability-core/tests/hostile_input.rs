@@ -315,7 +315,10 @@ fn a_tampered_sqlite_log_is_refused_salvaged_or_trusted_on_request() {
     drop(plant);
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute(
-        "UPDATE events SET body = replace(body, '\"100\"', '\"900\"') WHERE seq = ?1",
+        &format!(
+            "UPDATE events SET body = {} WHERE seq = ?1",
+            sql_edit_string("100", "900")
+        ),
         [forged_seq],
     )
     .unwrap();

@@ -85,7 +85,10 @@ fn reopening_uses_the_snapshot_and_replays_only_the_tail() {
     // log, is not re-read on opening (a full replay refuses it; `verify` finds it).
     sql(
         &path,
-        "UPDATE events SET body = replace(body, '\"10\"', '\"11\"') WHERE seq = ?1",
+        &format!(
+            "UPDATE events SET body = {} WHERE seq = ?1",
+            sql_edit_string("10", "11")
+        ),
         [covered - 2],
     );
     let opened = Tracker::open(&path).unwrap();

@@ -121,10 +121,15 @@ fn verify_finds_altered_removed_inserted_and_reordered_events() {
 
     let receipt = records
         .iter()
-        .position(|r| r.body.contains("lot_received"))
+        .position(|r| {
+            matches!(
+                r.decode().unwrap().body.payload,
+                EventPayload::LotReceived { .. }
+            )
+        })
         .unwrap();
     let mut altered = records.clone();
-    altered[receipt].body = altered[receipt].body.replace("\"100\"", "\"900\"");
+    altered[receipt].body = edit_string(&altered[receipt].body, "100", "900");
     assert_ne!(altered[receipt].body, records[receipt].body);
     assert_eq!(tampered_at(altered), receipt as u64);
 
@@ -149,7 +154,10 @@ fn verify_detects_a_change_made_directly_in_the_sqlite_file() {
     drop(plant);
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute(
-        "UPDATE events SET body = replace(body, '\"tester\"', '\"mallory\"') WHERE seq = 14",
+        &format!(
+            "UPDATE events SET body = {} WHERE seq = 14",
+            sql_edit_string("tester", "hacker")
+        ),
         [],
     )
     .unwrap();

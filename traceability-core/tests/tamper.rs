@@ -119,11 +119,12 @@ fn an_untouched_log_verifies_and_reopens() {
 fn a_quantity_changed_in_a_stored_body_is_body_altered_and_the_log_does_not_open() {
     let path = fixture("body-altered");
     let before = record(&path, RECEIPT).body;
-    assert!(before.contains("\"100\""), "{before}");
+    assert_ne!(edit_string(&before, "100", "900"), before);
     sql(
         &path,
         &format!(
-            "UPDATE events SET body = replace(body, '\"100\"', '\"900\"') WHERE seq = {RECEIPT}"
+            "UPDATE events SET body = {} WHERE seq = {RECEIPT}",
+            sql_edit_string("100", "900")
         ),
     );
     assert_ne!(record(&path, RECEIPT).body, before);
@@ -159,7 +160,7 @@ fn a_changed_previous_hash_link_is_hash_altered_at_that_event() {
 fn a_body_rewritten_with_its_hash_recomputed_is_found_by_its_successor() {
     let path = fixture("rehashed");
     let original = record(&path, RECEIPT);
-    let forged = original.body.replace("\"100\"", "\"900\"");
+    let forged = edit_string(&original.body, "100", "900");
     let hash = chain_hash(&original.prev_hash, RECEIPT, &forged);
     let conn = Connection::open(&path).unwrap();
     conn.execute(
@@ -253,34 +254,42 @@ fn a_forged_row_inserted_with_a_wrong_hash_and_the_rest_renumbered_is_inserted()
 // --- rows that cannot be read -------------------------------------------------------
 
 #[test]
-fn a_body_made_invalid_utf8_is_undecodable_at_its_seq() {
-    let path = fixture("not-utf8");
-    sql(
-        &path,
-        "UPDATE events SET body = CAST(x'c328' AS TEXT) WHERE seq = 20",
-    );
+fn a_body_that_is_not_bytes_is_undecodable_at_its_seq() {
+    let path = fixture("body-integer");
+    sql(&path, "UPDATE events SET body = 42 WHERE seq = 20");
     assert_tampered(verify_file(&path), 20, Damage::Undecodable);
     assert_tampered(Tracker::open(&path), 20, Damage::Undecodable);
 }
 
 #[test]
-fn a_body_stored_as_a_blob_is_undecodable_at_its_seq() {
-    let path = fixture("blob-ff");
+fn the_hash_covers_the_body_bytes_whatever_their_sqlite_storage_class() {
+    let path = fixture("body-as-text");
     sql(
         &path,
-        "UPDATE events SET body = CAST(X'FF' AS BLOB) WHERE seq = 21",
+        "UPDATE events SET body = CAST(body AS TEXT) WHERE seq = 22",
     );
-    assert_tampered(verify_file(&path), 21, Damage::Undecodable);
-    assert_tampered(Tracker::open(&path), 21, Damage::Undecodable);
+    assert_eq!(verify_file(&path).unwrap(), EVENTS);
+    assert_eq!(Tracker::open(&path).unwrap().head().0, EVENTS);
 
-    // Even valid JSON is refused when it is not stored as TEXT.
-    let path = fixture("blob-json");
-    sql(
-        &path,
-        "UPDATE events SET body = CAST(body AS BLOB) WHERE seq = 22",
-    );
-    assert_tampered(verify_file(&path), 22, Damage::Undecodable);
-    assert_tampered(Tracker::open(&path), 22, Damage::Undecodable);
+    let path = fixture("body-garbage");
+    sql(&path, "UPDATE events SET body = X'FF' WHERE seq = 21");
+    assert_tampered(verify_file(&path), 21, Damage::BodyAltered);
+}
+
+#[test]
+fn a_body_in_an_unknown_encoding_under_a_valid_hash_is_undecodable() {
+    let path = fixture("unknown-encoding");
+    let last = record(&path, EVENTS - 1);
+    let body = [0xFF, 1, 2, 3];
+    let hash = chain_hash(&last.prev_hash, EVENTS - 1, &body);
+    let conn = Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE events SET body = ?1, hash = ?2 WHERE seq = ?3",
+        rusqlite::params![&body[..], &hash[..], EVENTS - 1],
+    )
+    .unwrap();
+    drop(conn);
+    assert_tampered(Tracker::open(&path), EVENTS - 1, Damage::Undecodable);
 }
 
 #[test]
@@ -628,7 +637,7 @@ fn the_classifier_on_in_memory_records() {
 
     // A log that opens with a tracker stops at the first bad event.
     let mut altered = records.clone();
-    altered[RECEIPT as usize].body = altered[RECEIPT as usize].body.replace("\"100\"", "\"900\"");
+    altered[RECEIPT as usize].body = edit_string(&altered[RECEIPT as usize].body, "100", "900");
     let err = Tracker::with_store(
         Box::new(MemoryStore::from_records(altered)),
         Arc::new(SystemClock),

@@ -28,7 +28,7 @@ fn v1_records() -> Vec<StoredEvent> {
             };
             StoredEvent {
                 seq: v["seq"].as_u64().unwrap(),
-                body: v["body"].as_str().unwrap().to_owned(),
+                body: v["body"].as_str().unwrap().as_bytes().to_vec(),
                 prev_hash: hash("prev_hash"),
                 hash: hash("hash"),
             }
@@ -103,4 +103,13 @@ fn new_events_extend_a_schema_1_log_under_schema_2() {
     assert_eq!(events[0].body.schema, event::SCHEMA_VERSION);
     assert_eq!(old.verify().unwrap(), first + 1);
     assert!(!lot(&old, "L1").on_hold);
+
+    // The old events keep their JSON bytes, the new one is in the compact encoding, and
+    // the mixed log verifies and replays.
+    let records = old.stored_events(0).unwrap();
+    assert!(records[..first as usize].iter().all(|r| r.body[0] == b'{'));
+    assert_eq!(records[first as usize].body[0], event::COMPACT_V1);
+    let reopened =
+        Tracker::with_store(Box::new(MemoryStore::from_records(records)), clock()).unwrap();
+    assert_eq!(reopened.state(), old.state());
 }

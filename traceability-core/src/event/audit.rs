@@ -27,7 +27,7 @@
 //! | `prev_hash` wrong, and event *n*+1 links to event *n*−1 | [`Damage::Inserted`] | *n* |
 //! | `prev_hash` wrong, but the record is consistent with its own `prev_hash` (event *n*−1 was rewritten and its hash recomputed) | [`Damage::BodyAltered`] | *n*−1 (*n* when *n* = 0) |
 //! | `prev_hash` wrong, otherwise | [`Damage::BodyAltered`] | *n* |
-//! | a record the store cannot read (not UTF-8, wrong column type, bad hash length) | [`Damage::Undecodable`] | *n* (reported by the store) |
+//! | a record the store cannot read (a body that is not bytes, a bad hash length), or whose hashed body does not decode |  [`Damage::Undecodable`] | *n* (reported by the store) |
 //!
 //! An unkeyed chain cannot show that its newest events were removed or replaced by
 //! other correctly hashed ones: a signed [`super::checkpoint::Checkpoint`] can.
@@ -41,7 +41,8 @@
 //!         id: LocationId::new(id).unwrap(), kind: LocationKind::Internal, description: String::new() })).unwrap();
 //! }
 //! let mut records = t.stored_events(0).unwrap();
-//! records[1].body = records[1].body.replace("STOCK", "STOKK");
+//! let at = records[1].body.windows(5).position(|w| w == b"STOCK").unwrap();
+//! records[1].body[at + 4] = b'X'; // "STOCX"
 //! let err = audit::verify(&MemoryStore::from_records(records)).unwrap_err();
 //! assert!(matches!(err, TraceError::Tampered { seq: 1, damage: Damage::BodyAltered, .. }));
 //! ```
@@ -137,7 +138,7 @@ impl Chain {
     /// ```
     /// use traceability_core::{event::audit::Chain, store::MemoryStore, Damage, TraceError};
     /// use traceability_core::event::{chain_hash, StoredEvent, GENESIS_HASH};
-    /// let body = "{}".to_string();
+    /// let body = b"{}".to_vec();
     /// let event = StoredEvent { seq: 0, hash: chain_hash(&GENESIS_HASH, 0, &body), body, prev_hash: GENESIS_HASH };
     /// let mut gap = event.clone();
     /// gap.seq = 5;

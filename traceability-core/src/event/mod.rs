@@ -15,7 +15,9 @@ pub mod audit;
 pub mod checkpoint;
 pub mod record;
 
-pub use record::{chain_hash, Hash, RecordSource, StoredEvent, GENESIS_HASH};
+pub use record::{
+    chain_hash, encode_body, Hash, RecordSource, StoredEvent, COMPACT_V1, GENESIS_HASH,
+};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

@@ -18,7 +18,8 @@ impl From<rusqlite::Error> for TraceError {
     }
 }
 
-/// An event log in a SQLite file (table `events`: `seq`, `body` JSON, `prev_hash`, `hash`).
+/// An event log in a SQLite file (table `events`: `seq`, `body` (the encoded event, a
+/// BLOB; logs written before the compact encoding hold JSON TEXT), `prev_hash`, `hash`).
 ///
 /// ```
 /// use traceability_core::store::{EventStore, SqliteStore};
@@ -36,7 +37,7 @@ pub struct SqliteStore {
 const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS events (
         seq       INTEGER PRIMARY KEY,
-        body      TEXT    NOT NULL,
+        body      BLOB    NOT NULL,
         prev_hash BLOB    NOT NULL,
         hash      BLOB    NOT NULL
     );
@@ -170,20 +171,12 @@ fn read_row(row: &rusqlite::Row<'_>, position: u64) -> Result<StoredEvent, Trace
         }
     };
     let body = match row.get_ref(1)? {
-        ValueRef::Text(bytes) => std::str::from_utf8(bytes)
-            .map_err(|e| {
-                TraceError::tampered(
-                    seq,
-                    Damage::Undecodable,
-                    format!("stored body is not valid UTF-8: {e}"),
-                )
-            })?
-            .to_owned(),
+        ValueRef::Blob(bytes) | ValueRef::Text(bytes) => bytes.to_vec(),
         other => {
             return Err(TraceError::tampered(
                 seq,
                 Damage::Undecodable,
-                format!("stored body is {}, not TEXT", describe(other)),
+                format!("stored body is {}, not bytes", describe(other)),
             ))
         }
     };
@@ -274,7 +267,7 @@ impl EventStore for SqliteStore {
 
 impl RecordSource for SqliteStore {
     /// Every row from `from_seq` on, in order. A row that cannot be read as a record
-    /// (body not TEXT or not UTF-8, a hash that is not a 32-byte BLOB) stops the read
+    /// (body neither BLOB nor TEXT, a hash that is not a 32-byte BLOB) stops the read
     /// with [`TraceError::Tampered`] ([`Damage::Undecodable`]) naming its sequence
     /// number. A row whose `seq` itself is not a non-negative integer is reported the
     /// same way at the first position where an event is missing (where it stands in for

@@ -259,3 +259,27 @@ impl Plant {
             .map(|s| s.status)
     }
 }
+
+/// An encoded event body with every string value `from` replaced by `to` (of the same
+/// length), as someone editing the stored bytes would: e.g. a quantity "100" → "900".
+pub fn edit_string(body: &[u8], from: &str, to: &str) -> Vec<u8> {
+    assert_eq!(from.len(), to.len(), "an in-place edit keeps the length");
+    let (from, to) = (
+        rmp_serde::to_vec(from).unwrap(),
+        rmp_serde::to_vec(to).unwrap(),
+    );
+    let mut edited = body.to_vec();
+    let mut i = 0;
+    while let Some(at) = edited[i..].windows(from.len()).position(|w| w == from) {
+        edited[i + at..i + at + to.len()].copy_from_slice(&to);
+        i += at + to.len();
+    }
+    edited
+}
+
+/// The SQL expression that makes the same edit as [`edit_string`] to the `body` column:
+/// `UPDATE events SET body = {this} WHERE seq = ...`.
+pub fn sql_edit_string(from: &str, to: &str) -> String {
+    let hex = |s: &str| hex::encode_upper(rmp_serde::to_vec(s).unwrap());
+    format!("replace(body, X'{}', X'{}')", hex(from), hex(to))
+}
