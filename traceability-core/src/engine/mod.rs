@@ -2,8 +2,10 @@
 //! together. Commands go in, are decided, appended atomically and applied; queries read
 //! the state; history queries read the log.
 
+mod bulk;
 mod queries;
 mod snapshots;
 mod tracker;
 
+pub use bulk::{BulkError, BulkProgress};
 pub use tracker::{Committed, OpenOptions, Tracker};

@@ -361,18 +361,31 @@ impl Tracker {
         reason: Option<&str>,
         commands: &[Command],
     ) -> Result<Committed, TraceError> {
-        self.refresh()?;
+        self.execute_batch_at(actor, reason, commands)
+            .map_err(|refused| refused.error)
+    }
+
+    /// [`Self::execute_batch`], saying which command was refused.
+    pub(super) fn execute_batch_at(
+        &mut self,
+        actor: &str,
+        reason: Option<&str>,
+        commands: &[Command],
+    ) -> Result<Committed, Refused> {
+        self.refresh().map_err(Refused::batch)?;
         let staged = self.stage_batch(actor, reason, commands);
         let outcome = staged.and_then(|bodies| {
             let (records, head) = self.seal(&bodies);
-            self.store.append(self.next_seq, &records)?;
+            self.store
+                .append(self.next_seq, &records)
+                .map_err(Refused::batch)?;
             Ok((records.len() as u64, head))
         });
         match outcome {
             Ok((count, head)) => Ok(self.advance(count, head)),
-            Err(e) => match self.rebuild_until(self.next_seq) {
-                Ok(()) => Err(e),
-                Err(unreadable) => Err(self.give_up(unreadable)),
+            Err(refused) => match self.rebuild_until(self.next_seq) {
+                Ok(()) => Err(refused),
+                Err(unreadable) => Err(Refused::batch(self.give_up(unreadable))),
             },
         }
     }
@@ -393,19 +406,24 @@ impl Tracker {
         actor: &str,
         reason: Option<&str>,
         commands: &[Command],
-    ) -> Result<Vec<EventBody>, TraceError> {
+    ) -> Result<Vec<EventBody>, Refused> {
         let today = self.clock.now().date_naive();
         let mut bodies = Vec::with_capacity(commands.len());
-        for command in commands {
+        for (index, command) in commands.iter().enumerate() {
+            let refused = |error| Refused {
+                command: Some(index),
+                error,
+            };
             let context = Context {
                 state: &self.state,
                 today,
                 reason,
             };
-            let events = self.bodies(actor, reason, decide(&context, command)?)?;
-            for body in events {
+            let decided = decide(&context, command).map_err(refused)?;
+            for body in self.bodies(actor, reason, decided).map_err(refused)? {
                 self.state
-                    .apply(self.next_seq + bodies.len() as u64, &body)?;
+                    .apply(self.next_seq + bodies.len() as u64, &body)
+                    .map_err(refused)?;
                 bodies.push(body);
             }
         }
@@ -560,6 +578,22 @@ impl Tracker {
                 .decode()
         })
         .collect()
+    }
+}
+
+/// Why a batch was refused: the error, and the position in the batch of the command
+/// refused (`None` when the batch as a whole was, e.g. by a stale or failing store).
+pub(super) struct Refused {
+    pub command: Option<usize>,
+    pub error: TraceError,
+}
+
+impl Refused {
+    fn batch(error: TraceError) -> Self {
+        Self {
+            command: None,
+            error,
+        }
     }
 }
 
