@@ -35,9 +35,9 @@ pub struct BulkError {
     pub batch: u64,
     /// What was stored before it.
     pub loaded: BulkProgress,
-    /// Why.
+    /// Why (boxed: a [`TraceError`] is large).
     #[source]
-    pub error: TraceError,
+    pub error: Box<TraceError>,
 }
 
 impl Tracker {
@@ -89,7 +89,7 @@ impl Tracker {
                         index: loaded.commands + refused.command.unwrap_or(0) as u64,
                         batch: loaded.batches,
                         loaded,
-                        error: refused.error,
+                        error: Box::new(refused.error),
                     });
                     break;
                 }
