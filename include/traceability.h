@@ -103,6 +103,31 @@ typedef struct tr_tracker tr_tracker;
 typedef int tr_status;
 
 /**
+ * How far a bulk load got: what is stored.
+ */
+typedef struct {
+    /**
+     * Batches committed.
+     */
+    uint64_t batches;
+    /**
+     * Commands committed.
+     */
+    uint64_t commands;
+    /**
+     * Events those commands were stored as.
+     */
+    uint64_t events;
+} tr_bulk_progress;
+
+/**
+ * Called by `tr_bulk_load_json` after each stored batch with what is stored so far and
+ * the caller's `user_data`; returns 0 to go on, anything else to stop the load there.
+ * It must not call functions on the same tracker (the tracker is busy loading).
+ */
+typedef int (*tr_bulk_progress_fn)(const tr_bulk_progress *progress, void *user_data);
+
+/**
  * Whether an item is a lot or a serial: `TR_ITEM_LOT` or `TR_ITEM_SERIAL` (another
  * value is TR_ERR_INVALID_INPUT).
  */
@@ -429,6 +454,28 @@ tr_status tr_verify_against(const tr_tracker *tracker,
  * bytes and is left unchanged on failure. Thread-safe.
  */
 tr_status tr_public_key(const uint8_t *signing_key, uint8_t *public_key_out);
+
+/**
+ * Loads history an ERP already has (receipts, production, shipments): a JSON array of
+ * commands, as for `tr_execute_batch_json`, stored in atomic batches of `batch_size`
+ * commands (at least 1) each validated like any command. `progress` (optional) is
+ * called after each batch. `*loaded` (optional) receives what was stored, on success
+ * and on failure. Automatic snapshots wait until the end.
+ *
+ * A refused command stops the load: the batches before its batch stay stored, the
+ * status is the command's error, and `tr_last_error_json()` adds `"index"` (its
+ * position in the array) and `"batch"` to the error's fields. JSON that does not parse
+ * is refused before anything is stored. When `progress` asks to stop, the call returns
+ * TR_OK with `*loaded` saying how far it got.
+ */
+tr_status tr_bulk_load_json(tr_tracker *tracker,
+                            const char *actor,
+                            const char *reason,
+                            const char *commands_json,
+                            size_t batch_size,
+                            tr_bulk_progress_fn progress,
+                            void *user_data,
+                            tr_bulk_progress *loaded);
 
 /**
  * Registers a product. `tracking` is "lot", "serial" or "none"; `unit` (NULL: "ea"),

@@ -4,7 +4,8 @@
  * flags (TR_OPEN_NO_VERIFY, TR_OPEN_SALVAGE, unknown bits refused), a log whose event
  * body was altered on disk (refused on open, salvaged read-only up to the event before
  * it, opened on the trusted fast path), and the typed fields of tr_last_error_json (the
- * boundary's own failures and core errors: shortages, transitions, storage).
+ * boundary's own failures and core errors: shortages, transitions, storage), and the
+ * bulk load path (progress, the refused command named, a callback that stops the load).
  *
  * The stores are SQLite files written through the library. A "copy taken earlier" is a
  * byte copy of the file made after every handle on it was freed (SQLite then folds its
@@ -274,6 +275,58 @@ static void snapshots(void) {
     CHECK(out == NULL);
 }
 
+/* Bulk loading: progress after each batch, a refused command named in the error JSON
+ * (the batches before it stored), a callback that stops the load, bad arguments. */
+#define BULK_RECEIPT(lot)                                                                   \
+    "{\"receive_lot\":{\"spec\":{\"product\":\"FLOUR\",\"lot\":\"" lot "\",\"dates\":{},"        \
+    "\"description\":\"\",\"attributes\":{}},\"quantity\":\"5\",\"location\":\"DOCK\"}}"
+
+static int seen_batches = 0;
+
+static int count_batches(const tr_bulk_progress *progress, void *user_data) {
+    seen_batches++;
+    CHECK(progress->batches == (uint64_t)seen_batches);
+    return *(const int *)user_data;
+}
+
+static void bulk_load(void) {
+    const char *six = "[" BULK_RECEIPT("B0") "," BULK_RECEIPT("B1") "," BULK_RECEIPT("B2") ","
+        BULK_RECEIPT("B3") "," BULK_RECEIPT("B4") "," BULK_RECEIPT("B5") "]";
+    const char *dup = "[" BULK_RECEIPT("D0") "," BULK_RECEIPT("D1") "," BULK_RECEIPT("D2") ","
+        BULK_RECEIPT("D3") "," BULK_RECEIPT("D4") "," BULK_RECEIPT("D1") "]";
+    const char *two = "[" BULK_RECEIPT("S0") "," BULK_RECEIPT("S1") "]";
+    int go_on = 0, stop = 1;
+    tr_bulk_progress loaded;
+    tr_tracker *t = open_store(path_main);
+    long long before = event_count(t);
+
+    CHECK_OK(tr_bulk_load_json(t, ACTOR, "history", six, 4, count_batches, &go_on, &loaded));
+    CHECK(seen_batches == 2);
+    CHECK(loaded.batches == 2 && loaded.commands == 6 && loaded.events == 6);
+    CHECK(event_count(t) == before + 6);
+
+    CHECK_STATUS(TR_ERR_DUPLICATE_NUMBER, tr_bulk_load_json(t, ACTOR, NULL, dup, 4, NULL, NULL, &loaded));
+    CHECK(json_number(tr_last_error_json(), "index") == 5);
+    CHECK(json_number(tr_last_error_json(), "batch") == 1);
+    CHECK(error_has("kind", "DuplicateNumber"));
+    CHECK(loaded.batches == 1 && loaded.commands == 4);
+    CHECK(event_count(t) == before + 10); /* D0..D3 stored, D4 and the second D1 not */
+
+    seen_batches = 0;
+    CHECK_OK(tr_bulk_load_json(t, ACTOR, NULL, two, 1, count_batches, &stop, &loaded));
+    CHECK(seen_batches == 1 && loaded.commands == 1);
+    CHECK(event_count(t) == before + 11);
+
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_bulk_load_json(t, ACTOR, NULL, two, 0, NULL, NULL, &loaded));
+    CHECK(error_has("field", "batch_size"));
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_bulk_load_json(t, ACTOR, NULL, "[{", 10, NULL, NULL, NULL));
+    CHECK_STATUS(TR_ERR_NULL_POINTER, tr_bulk_load_json(NULL, ACTOR, NULL, two, 1, NULL, NULL, &loaded));
+    CHECK_STATUS(TR_ERR_NULL_POINTER, tr_bulk_load_json(t, ACTOR, NULL, NULL, 1, NULL, NULL, &loaded));
+    CHECK(loaded.batches == 0 && loaded.commands == 0 && loaded.events == 0);
+    CHECK(event_count(t) == before + 11);
+    tr_tracker_free(t);
+}
+
 /* A receipt's body altered in the file: refused on open, salvaged read-only up to the
  * event before it, opened on the trusted fast path (where tr_verify_json finds it). */
 static void altered_body(void) {
@@ -472,6 +525,7 @@ int main(int argc, char **argv) {
     checkpoints();
     open_flags();
     snapshots();
+    bulk_load();
     altered_body();
     last_error_json();
     core_error_json();

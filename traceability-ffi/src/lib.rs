@@ -21,6 +21,7 @@
 pub mod status;
 pub mod args;
 pub mod audit;
+pub mod bulk;
 pub mod commands;
 pub mod handle;
 pub mod lifecycle;

@@ -150,6 +150,8 @@ pub struct Failure {
     pub message: String,
     /// The typed fields beyond status, kind and message.
     detail: Detail,
+    /// Fields the call adds to them (e.g. where in a bulk load the error happened).
+    extra: Vec<(&'static str, u64)>,
 }
 
 /// The typed part of a [`Failure`]: a core error (converted to JSON only when asked for),
@@ -168,7 +170,19 @@ impl Failure {
             status,
             message: message.into(),
             detail: Detail::None,
+            extra: Vec::new(),
         }
+    }
+
+    /// The failure with another message (the status and typed fields stay).
+    pub fn with_message(self, message: String) -> Self {
+        Self { message, ..self }
+    }
+
+    /// The failure with one more numeric field in `tr_last_error_json`.
+    pub fn with_field(mut self, name: &'static str, value: u64) -> Self {
+        self.extra.push((name, value));
+        self
     }
 
     /// A NULL pointer where the argument `name` is required (`"argument"` in the JSON).
@@ -198,6 +212,7 @@ impl Failure {
             status: TR_ERR_INVALID_INPUT,
             message: format!("invalid {field}: {reason}"),
             detail: Detail::Fields(vec![("field", field.to_owned()), ("reason", reason)]),
+            extra: Vec::new(),
         }
     }
 
@@ -216,6 +231,9 @@ impl Failure {
                 }
             }
         }
+        for (name, value) in &self.extra {
+            object.insert((*name).into(), (*value).into());
+        }
         serde_json::Value::Object(object).to_string()
     }
 }
@@ -232,6 +250,7 @@ impl From<TraceError> for Failure {
             status: status_of(error.kind()),
             message: error.to_string(),
             detail: Detail::Core(Box::new(error)),
+            extra: Vec::new(),
         }
     }
 }

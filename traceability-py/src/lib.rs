@@ -16,6 +16,7 @@
 //! tracker is reloaded from its store (or closed when that fails).
 
 mod audit;
+mod bulk;
 mod errors;
 mod guard;
 mod queries;
@@ -234,6 +235,31 @@ impl NativeTracker {
             let done = engine.tracker.execute_batch(actor, reason, &commands)?;
             Ok((done.first_seq, done.count))
         })
+    }
+
+    /// Loads `batches` (an iterable of JSON arrays of commands), each atomically, calling
+    /// `progress(batches, commands, events)` after each; returns what was stored as
+    /// `(batches, commands, events)`. See [`bulk::finish`] for the errors.
+    #[pyo3(signature = (actor, reason, batches, progress))]
+    fn bulk_load(
+        &self,
+        py: Python<'_>,
+        actor: &str,
+        reason: Option<&str>,
+        batches: &Bound<'_, PyAny>,
+        progress: Option<Py<PyAny>>,
+    ) -> PyResult<(u64, u64, u64)> {
+        let batches = batches.try_iter()?.unbind();
+        let outcome = self.with_engine(py, |engine| {
+            Ok(bulk::load(
+                &mut engine.tracker,
+                actor,
+                reason,
+                batches,
+                progress,
+            ))
+        })?;
+        bulk::finish(py, outcome)
     }
 
     /// Allocates stock of a product by FEFO/FIFO/LIFO from a JSON `AllocationRequest`;

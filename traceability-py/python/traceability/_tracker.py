@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import itertools
 import json
 import os
 from decimal import Decimal
@@ -19,6 +20,7 @@ from ._types import (
     Allocation,
     BackwardIds,
     BackwardTrace,
+    BulkProgress,
     ForwardIds,
     ForwardTrace,
     RecallRecord,
@@ -390,25 +392,75 @@ class Tracker:
     def _query_all(self, wrap: Callable[[Any], T], name: str, **args: Any) -> List[T]:
         return [wrap(row) for row in self._query(name, **args)]
 
-    def _chunked(
-        self, commands: Iterator[Json], batch_size: int, actor: str, reason: Optional[str]
-    ) -> Committed:
+    def bulk_load(
+        self,
+        commands: Iterable[Mapping[str, Any]],
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+        batch_size: int = PAGE_SIZE,
+        progress: Optional[Callable[[BulkProgress], object]] = None,
+    ) -> BulkProgress:
+        """Loads history an ERP already has (receipts, production, shipments: command
+        dicts as for `execute`, from any iterable, read lazily) in atomic batches of
+        `batch_size`, each validated like any command; calls `progress(BulkProgress)`
+        after each batch and returns what was stored.
+
+        Stops at the first refused command: its exception (typed as usual) also carries
+        `index` (its position in `commands`), `batch` and `loaded` (the `BulkProgress` of
+        every batch before its batch, which stay stored). An exception raised by
+        `progress` or while reading `commands` stops the load after the batches already
+        stored and propagates as is. Automatic snapshots wait until the end."""
+        rows = iter(sequence(commands, "commands", "command mappings"))
+
+        def dicts() -> Iterator[Mapping[str, Any]]:
+            for i, command in enumerate(rows):
+                if not isinstance(command, Mapping):
+                    raise TypeError(f"commands[{i}] must be a mapping, not {type(command).__name__}")
+                yield command
+
+        return self._load(dicts(), batch_size, actor, reason, progress)
+
+    def _load(
+        self,
+        commands: Iterator[Mapping[str, Any]],
+        batch_size: int,
+        actor: str,
+        reason: Optional[str],
+        progress: Optional[Callable[[BulkProgress], object]] = None,
+    ) -> BulkProgress:
         if isinstance(batch_size, bool) or not isinstance(batch_size, int):
             raise TypeError(f"batch_size must be an int, not {type(batch_size).__name__}")
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, not {batch_size}")
-        text(actor, "actor")  # checked before the first row is read
-        opt_text(reason, "reason")
-        first: Optional[int] = None
-        count = 0
-        while True:
-            chunk = [command for _, command in zip(range(batch_size), commands)]
-            if not chunk:
-                break
-            done = self.execute_batch(chunk, actor=actor, reason=reason)
-            first = done.first_seq if first is None else first
-            count += done.count
-        return Committed(self.head().count if first is None else first, count)
+        if progress is not None and not callable(progress):
+            raise TypeError(f"progress must be callable, not {type(progress).__name__}")
+
+        def batches() -> Iterator[str]:
+            while True:
+                chunk = list(itertools.islice(commands, batch_size))
+                if not chunk:
+                    return
+                yield _dumps(chunk)
+
+        def report(batches: int, count: int, events: int) -> object:
+            return None if progress is None else progress(BulkProgress(batches, count, events))
+
+        try:
+            loaded = self._native.bulk_load(text(actor, "actor"), opt_text(reason, "reason"), batches(), report)
+        except TraceabilityError as e:
+            stored = getattr(e, "loaded", None)
+            if isinstance(stored, tuple):
+                e.loaded = BulkProgress(*stored)  # type: ignore[attr-defined]
+            raise
+        return BulkProgress(*loaded)
+
+    def _chunked(
+        self, commands: Iterator[Json], batch_size: int, actor: str, reason: Optional[str]
+    ) -> Committed:
+        first = self.head().count
+        loaded = self._load(commands, batch_size, actor, reason)
+        return Committed(first, loaded.events)
 
     # --- master data -------------------------------------------------------------------
 

@@ -330,6 +330,15 @@ class Committed(Record):
 
 
 @dataclasses.dataclass(frozen=True)
+class BulkProgress(Record):
+    """How far a bulk load got: the batches, commands and events stored."""
+
+    batches: int
+    commands: int
+    events: int
+
+
+@dataclasses.dataclass(frozen=True)
 class Head(Record):
     """The number of events and the hex hash of the last one."""
 

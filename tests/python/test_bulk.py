@@ -1,0 +1,98 @@
+"""The bulk load path: batches with progress, the refused command named, what was stored
+kept, exceptions from the caller's side propagated."""
+
+from pathlib import Path
+from typing import Any, Dict, Iterator, List
+
+import pytest
+
+import traceability as tr
+from conftest import NOW, populate
+
+
+def receipt(n: int, qty: str = "10") -> Dict[str, Any]:
+    spec = {"product": "FLOUR", "lot": f"L{n}", "dates": {}, "description": "", "attributes": {}}
+    return {"receive_lot": {"spec": spec, "quantity": qty, "location": "DOCK", "supplier": "MILL"}}
+
+
+def move(n: int) -> Dict[str, Any]:
+    return {"move": {"item": {"lot": {"product": "FLOUR", "lot": f"L{n}"}}, "from": "DOCK", "to": "A1",
+                     "quantity": "4", "override_expiry": False}}
+
+
+def history(lots: int) -> Iterator[Dict[str, Any]]:
+    for n in range(lots):
+        yield receipt(n)
+        yield move(n)
+
+
+def test_a_bulk_load_stores_every_batch_and_reports_progress(tmp_path: Path) -> None:
+    path = tmp_path / "bulk.db"
+    t = tr.Tracker.open(path, now=NOW, snapshot_every=5)
+    populate(t)
+    start = t.head().count
+    seen: List[tr.BulkProgress] = []
+    loaded = t.bulk_load(history(25), actor="import", reason="history", batch_size=8, progress=seen.append)
+    assert loaded == tr.BulkProgress(batches=7, commands=50, events=50)
+    assert [p.commands for p in seen] == [8, 16, 24, 32, 40, 48, 50]
+    assert seen[-1] == loaded
+    assert t.head().count == start + 50
+    lot = t.lot("FLOUR", "L24")
+    assert lot is not None and lot.on_hand == 10
+    assert sorted((line.location, line.on_hand) for line in lot.stock) == [("A1", 4), ("DOCK", 6)]
+    assert t.snapshot() == t.head().count  # the one written at the end already covers it
+    t.close()
+    with tr.Tracker.open(path) as again:
+        assert again.head().count == start + 50 and again.lot("FLOUR", "L24") == lot
+
+
+def test_a_refused_command_is_named_and_the_batches_before_it_stay(tracker: tr.Tracker) -> None:
+    commands = list(history(10))
+    commands[13] = receipt(2)  # L2 exists
+    start = tracker.head().count
+    with pytest.raises(tr.DuplicateNumber) as refused:
+        tracker.bulk_load(commands, actor="import", batch_size=5)
+    e: Any = refused.value
+    assert (e.index, e.batch, e.loaded) == (13, 2, tr.BulkProgress(2, 10, 10))
+    assert tracker.head().count == start + 10
+    assert tracker.lot("FLOUR", "L4") is not None and tracker.lot("FLOUR", "L5") is None
+
+
+def test_a_command_that_does_not_parse_is_named_too(tracker: tr.Tracker) -> None:
+    commands = [receipt(0), receipt(1), {"receive_lot": {"spec": "nonsense"}}, receipt(3)]
+    with pytest.raises(tr.InvalidInput) as refused:
+        tracker.bulk_load(commands, actor="import", batch_size=2)
+    e: Any = refused.value
+    assert (e.index, e.batch, e.loaded.commands) == (2, 1, 2)
+    assert tracker.lot("FLOUR", "L1") is not None and tracker.lot("FLOUR", "L3") is None
+
+
+def test_exceptions_from_progress_or_the_rows_stop_the_load_and_propagate(tracker: tr.Tracker) -> None:
+    def stop_after_two(p: tr.BulkProgress) -> None:
+        if p.batches == 2:
+            raise KeyboardInterrupt("enough")
+
+    with pytest.raises(KeyboardInterrupt):
+        tracker.bulk_load(history(10), actor="import", batch_size=3, progress=stop_after_two)
+    assert tracker.lot("FLOUR", "L2") is not None and tracker.lot("FLOUR", "L3") is None
+
+    def rows() -> Iterator[Any]:
+        yield receipt(50)
+        yield "not a mapping"
+
+    with pytest.raises(TypeError, match=r"commands\[1\] must be a mapping"):
+        tracker.bulk_load(rows(), actor="import", batch_size=1)
+    assert tracker.lot("FLOUR", "L50") is not None  # its batch was stored first
+
+
+def test_bad_arguments_are_refused_before_anything_is_stored(tracker: tr.Tracker) -> None:
+    head = tracker.head()
+    with pytest.raises(TypeError, match="commands must be a sequence"):
+        tracker.bulk_load("receive", actor="import")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="batch_size"):
+        tracker.bulk_load(history(1), actor="import", batch_size=0)
+    with pytest.raises(TypeError, match="progress must be callable"):
+        tracker.bulk_load(history(1), actor="import", progress=3)  # type: ignore[arg-type]
+    with pytest.raises(tr.InvalidInput, match="actor"):
+        tracker.bulk_load(history(1), actor=" ")
+    assert tracker.head() == head
