@@ -61,7 +61,7 @@ fn main() {
     let t0 = Instant::now();
     let tracker = load(&data.commands, 10_000).expect("generated data is valid");
     println!(
-        "loaded through Tracker::in_memory + execute_batch (batches of 10,000 commands, \
+        "loaded through Tracker::in_memory + bulk_load (batches of 10,000 commands, \
          hash-chained log in memory) in {:.2?}",
         t0.elapsed()
     );

@@ -20,8 +20,8 @@
 //! 200 queries the trace benchmarks run; `cargo run --release -p traceability-bench
 //! --example shape` prints them without loading the library.
 //!
-//! [`load`] runs the commands through a real in-memory [`Tracker`] with `execute_batch`
-//! in chunks; [`load_state`] validates and applies them the same way (the same
+//! [`load`] runs the commands through a real in-memory [`Tracker`] with
+//! [`Tracker::bulk_load`] in chunks; [`load_state`] validates and applies them the same way (the same
 //! [`decide`](traceability_core::decide::decide) and [`State::apply`]) without the
 //! event store, and returns the events for replay benchmarks.
 //!
@@ -362,7 +362,7 @@ pub fn today() -> NaiveDate {
 }
 
 /// Loads commands into a fresh in-memory [`Tracker`] (fixed clock) with
-/// `execute_batch`, `chunk` commands per atomic batch.
+/// [`Tracker::bulk_load`], `chunk` commands per atomic batch.
 ///
 /// ```
 /// let data = traceability_bench::generate(300, 3);
@@ -371,13 +371,24 @@ pub fn today() -> NaiveDate {
 /// ```
 pub fn load(commands: &[Command], chunk: usize) -> Result<Tracker, TraceError> {
     let mut tracker = Tracker::in_memory();
+    load_into(&mut tracker, commands, chunk)?;
+    Ok(tracker)
+}
+
+/// Loads commands into `tracker` (its clock set to the generator's day) with
+/// [`Tracker::bulk_load`], `chunk` commands per atomic batch.
+pub fn load_into(
+    tracker: &mut Tracker,
+    commands: &[Command],
+    chunk: usize,
+) -> Result<(), TraceError> {
     tracker.set_clock(Arc::new(FixedClock::new(
         today().and_hms_opt(0, 0, 0).expect("valid time").and_utc(),
     )));
-    for batch in commands.chunks(chunk.max(1)) {
-        tracker.execute_batch("generator", Some("generated"), batch)?;
-    }
-    Ok(tracker)
+    tracker
+        .bulk_load("generator", Some("generated"), commands.chunks(chunk.max(1)), |_| {})
+        .map(drop)
+        .map_err(|e| *e.error)
 }
 
 /// Validates and applies commands exactly as `execute_batch` does (the same

@@ -1,0 +1,98 @@
+//! The bulk load path at scale (1,000,000 lots by default; `TRACE_BENCH_LOTS` sets
+//! another): the generated history loaded with `Tracker::bulk_load` in batches of 10,000
+//! commands into the memory store and into a SQLite file (durable, one snapshot written
+//! at the end), then that file reopened from its snapshot and by a full verified replay.
+//! One-shot measurements, printed; memory is the growth of the resident set while
+//! loading (the generated commands are already in memory before it).
+
+use std::time::Instant;
+
+use traceability_bench::{generate, load_into};
+use traceability_core::{OpenOptions, Tracker};
+
+const BATCH: usize = 10_000;
+
+fn rss_bytes() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    pages * 4096
+}
+
+fn main() {
+    let lots: usize = std::env::var("TRACE_BENCH_LOTS")
+        .ok()
+        .and_then(|v| v.replace('_', "").parse().ok())
+        .unwrap_or(1_000_000);
+    let data = generate(lots, 42);
+    println!(
+        "generated {} lots: {} commands ({} edges, {} shipment lines)",
+        data.lots,
+        data.commands.len(),
+        data.edges,
+        data.shipments
+    );
+
+    let rss0 = rss_bytes();
+    let t0 = Instant::now();
+    let mut memory = Tracker::in_memory();
+    load_into(&mut memory, &data.commands, BATCH).expect("generated data is valid");
+    let took = t0.elapsed();
+    let events = memory.head().0;
+    let grown = rss_bytes().saturating_sub(rss0);
+    println!(
+        "bulk load, memory store: {events} events in {took:.2?} ({:.0} events/s, {:.0} commands/s); \
+         RSS +{:.0} MB = {:.0} bytes/lot",
+        events as f64 / took.as_secs_f64(),
+        data.commands.len() as f64 / took.as_secs_f64(),
+        grown as f64 / 1e6,
+        grown as f64 / data.lots as f64
+    );
+    drop(memory);
+
+    let dir = std::env::temp_dir().join(format!("tr-bench-bulk-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("bulk.db");
+    let t0 = Instant::now();
+    let mut sqlite = Tracker::open(&path).expect("a new store opens");
+    load_into(&mut sqlite, &data.commands, BATCH).expect("generated data is valid");
+    let took = t0.elapsed();
+    drop(sqlite);
+    let size: u64 = std::fs::read_dir(&dir)
+        .map(|d| d.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
+        .unwrap_or(0);
+    println!(
+        "bulk load, SQLite (synchronous=FULL, one snapshot at the end): {events} events in {took:.2?} \
+         ({:.0} events/s); files {:.0} MB",
+        events as f64 / took.as_secs_f64(),
+        size as f64 / 1e6
+    );
+
+    let t0 = Instant::now();
+    let reopened = Tracker::open(&path).expect("the store reopens");
+    println!(
+        "reopen from the snapshot (+ verified tail of {} events): {:.2?}",
+        reopened.head().0 - events.min(reopened.head().0),
+        t0.elapsed()
+    );
+    drop(reopened);
+    let t0 = Instant::now();
+    let replayed = Tracker::open_with(
+        &path,
+        OpenOptions {
+            snapshot_every: 0,
+            ..OpenOptions::default()
+        },
+    )
+    .expect("the store reopens");
+    println!(
+        "reopen by a full verified replay of {} events: {:.2?}",
+        replayed.head().0,
+        t0.elapsed()
+    );
+    drop(replayed);
+    let _ = std::fs::remove_dir_all(&dir);
+}
