@@ -949,6 +949,24 @@ void tr_tracker_free(tr_tracker *tracker);
 tr_status tr_tracker_set_time(tr_tracker *tracker, const char *instant);
 
 /**
+ * Runs any query of the core's catalog (`tr_query_catalog_json` lists them) by name,
+ * with its arguments as a JSON object (`"{}"` for none): the same JSON answers the
+ * Python package is built on, e.g. `tr_query_json(t, "products", "{}", &out)` or
+ * `tr_query_json(t, "lot", "{\"product\":\"FLOUR\",\"lot\":\"L1\"}", &out)` (`null`
+ * for an unknown lot). An unknown name or malformed arguments are TR_ERR_INVALID_INPUT.
+ */
+tr_status tr_query_json(const tr_tracker *tracker,
+                        const char *name,
+                        const char *args_json,
+                        char **out);
+
+/**
+ * The query catalog: a JSON array of `{"name", "args", "answer"}` objects, one per
+ * query `tr_query_json` runs (`args` describes the JSON object it takes).
+ */
+tr_status tr_query_catalog_json(char **out);
+
+/**
  * A lot as JSON: dates, supplier, quality status, hold, stock per location, ...
  * Unknown lot: TR_ERR_UNKNOWN_LOT.
  */

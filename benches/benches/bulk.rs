@@ -62,7 +62,12 @@ fn main() {
     let took = t0.elapsed();
     drop(sqlite);
     let size: u64 = std::fs::read_dir(&dir)
-        .map(|d| d.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
         .unwrap_or(0);
     println!(
         "bulk load, SQLite (synchronous=FULL, one snapshot at the end): {events} events in {took:.2?} \

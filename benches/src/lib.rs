@@ -386,7 +386,12 @@ pub fn load_into(
         today().and_hms_opt(0, 0, 0).expect("valid time").and_utc(),
     )));
     tracker
-        .bulk_load("generator", Some("generated"), commands.chunks(chunk.max(1)), |_| {})
+        .bulk_load(
+            "generator",
+            Some("generated"),
+            commands.chunks(chunk.max(1)),
+            |_| {},
+        )
         .map(drop)
         .map_err(|e| *e.error)
 }

@@ -99,8 +99,8 @@ run_checks "nulls.c under ASan+UBSan" 644 env ASAN_OPTIONS=detect_leaks=1 "$OUT/
 # with their NULL cases: tests/c/trace.c.
 step "compile trace.c" gcc "${CFLAGS[@]}" "$HERE/trace.c" -o "$OUT/trace" "${LINK[@]}"
 step "compile trace.c with ASan+UBSan" gcc "${CFLAGS[@]}" "${SANITIZE[@]}" "$HERE/trace.c" -o "$OUT/trace_asan" "${LINK[@]}"
-run_checks "trace.c under valgrind" 292 "${VALGRIND[@]}" "$OUT/trace"
-run_checks "trace.c under ASan+UBSan" 292 env ASAN_OPTIONS=detect_leaks=1 "$OUT/trace_asan"
+run_checks "trace.c under valgrind" 320 "${VALGRIND[@]}" "$OUT/trace"
+run_checks "trace.c under ASan+UBSan" 320 env ASAN_OPTIONS=detect_leaks=1 "$OUT/trace_asan"
 
 # Hostile input (issue 9): never TR_ERR_PANIC, typed errors, state unchanged:
 # tests/c/hostile.c. (RUST_BACKTRACE=0: a caught panic, should one happen, logs one line.)

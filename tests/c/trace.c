@@ -496,6 +496,40 @@ static void null_arguments(tr_tracker *t) {
     CHECK(out == NULL);
 }
 
+/* The query catalog: every query by name through tr_query_json, the same JSON answers
+ * the Python package is built on. */
+static void catalog(tr_tracker *t) {
+    char *out = NULL;
+    CHECK_OK(tr_query_catalog_json(&out));
+    CHECK_CONTAINS(out, "{\"name\":\"trace_forward_ids\",\"args\":");
+    CHECK_CONTAINS(out, "\"name\":\"products\"");
+    tr_string_free(out);
+    out = NULL;
+    CHECK_OK(tr_query_json(t, "products", "{}", &out));
+    CHECK(out != NULL && out[0] == '[');
+    CHECK_CONTAINS(out, "\"id\":\"SUGAR\"");
+    tr_string_free(out);
+    out = NULL;
+    CHECK_OK(tr_query_json(t, "trace_forward_ids", "{\"item\":{\"lot\":{\"product\":\"SUGAR\",\"lot\":\"S1\"}}}", &out));
+    CHECK_CONTAINS(out, "K1");
+    tr_string_free(out);
+    out = NULL;
+    CHECK_OK(tr_query_json(t, "lot", "{\"product\":\"SUGAR\",\"lot\":\"NOPE\"}", &out));
+    CHECK(out != NULL && strcmp(out, "null") == 0);
+    tr_string_free(out);
+    out = NULL;
+    CHECK_OK(tr_query_json(t, "shipments", "{}", &out));
+    CHECK(out != NULL && out[0] == '[');
+    tr_string_free(out);
+    out = (char *)&out;
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_query_json(t, "no_such_query", "{}", &out));
+    CHECK(out == NULL);
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_query_json(t, "lot", "{\"product\":1}", &out));
+    CHECK_STATUS(TR_ERR_NULL_POINTER, tr_query_json(t, NULL, "{}", &out));
+    CHECK_STATUS(TR_ERR_NULL_POINTER, tr_query_json(NULL, "products", "{}", &out));
+    CHECK_STATUS(TR_ERR_NULL_POINTER, tr_query_catalog_json(NULL));
+}
+
 int main(void) {
     tr_tracker *t = NULL;
     CHECK_OK(tr_tracker_new_memory(&t));
@@ -506,6 +540,7 @@ int main(void) {
     recall_records(t);
     error_paths(t);
     null_arguments(t);
+    catalog(t);
     tr_tracker_free(t);
     return CHECKS_REPORT();
 }

@@ -33,3 +33,14 @@ def test_readme_quick_start_runs() -> None:
 def test_native_module_is_abi3() -> None:
     native = Path(traceability._traceability.__file__).name
     assert native.endswith(".abi3.so") or native.endswith(".pyd"), native
+
+
+def test_every_query_of_the_core_catalog_has_a_tracker_method() -> None:
+    """The core defines each query once; a query the package does not call is missing
+    from the Python API (and fails here)."""
+    from traceability import _traceability, _tracker
+
+    catalog = [name for name, _args, _answer in _traceability.query_catalog()]
+    assert "trace_forward_ids" in catalog and len(catalog) == len(set(catalog))
+    source = Path(_tracker.__file__).read_text(encoding="utf-8")
+    assert [name for name in catalog if f'"{name}"' not in source] == []

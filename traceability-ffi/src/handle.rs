@@ -214,7 +214,7 @@ unsafe fn clear_out(out: *mut *mut c_char) {
 
 /// Hands text (or NULL for `None`) to C in `*out`, owned by the caller and freed with
 /// `tr_string_free`.
-fn put_out(out: &mut *mut c_char, text: Option<String>) -> Result<(), Failure> {
+pub(crate) fn put_out(out: &mut *mut c_char, text: Option<String>) -> Result<(), Failure> {
     if let Some(text) = text {
         *out = c_text(text)?.into_raw();
     }

@@ -10,17 +10,50 @@ use std::ffi::c_char;
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use traceability_core::io::catalog;
 use traceability_core::query::expiry::{self, ExpiryWindow};
 use traceability_core::query::quality;
 use traceability_core::query::reports::{self, SerialQuery};
 use traceability_core::{Lot, LotKey, SerialNumber, SerialStatus, TraceError, Tracker};
 
+use crate::args::str_arg;
 use crate::args::{
     id_arg, item_from_c, lot_key_arg, opt_date_arg, opt_id_arg, opt_name_arg, opt_text_arg,
     opt_value_arg, struct_arg, tr_item,
 };
-use crate::handle::{query_json, to_json, tr_tracker};
+use crate::handle::{out_arg, put_out, query_json, to_json, tr_tracker};
 use crate::status::{tr_status, Failure};
+
+/// Runs any query of the core's catalog (`tr_query_catalog_json` lists them) by name,
+/// with its arguments as a JSON object (`"{}"` for none): the same JSON answers the
+/// Python package is built on, e.g. `tr_query_json(t, "products", "{}", &out)` or
+/// `tr_query_json(t, "lot", "{\"product\":\"FLOUR\",\"lot\":\"L1\"}", &out)` (`null`
+/// for an unknown lot). An unknown name or malformed arguments are TR_ERR_INVALID_INPUT.
+#[no_mangle]
+pub unsafe extern "C" fn tr_query_json(
+    tracker: *const tr_tracker,
+    name: *const c_char,
+    args_json: *const c_char,
+    out: *mut *mut c_char,
+) -> tr_status {
+    ffi_guard!({
+        query_json(tracker, out, |t| {
+            let name = str_arg(name, "name")?;
+            let args = str_arg(args_json, "args_json")?;
+            Ok(catalog::run(t, name, args)?)
+        })
+    })
+}
+
+/// The query catalog: a JSON array of `{"name", "args", "answer"}` objects, one per
+/// query `tr_query_json` runs (`args` describes the JSON object it takes).
+#[no_mangle]
+pub unsafe extern "C" fn tr_query_catalog_json(out: *mut *mut c_char) -> tr_status {
+    ffi_guard!({
+        let out = out_arg(out, "out")?;
+        put_out(out, Some(to_json(&catalog::QUERIES)?))
+    })
+}
 
 /// The report date argument `as_of`: NULL is today by the tracker's clock.
 unsafe fn as_of_arg(t: &Tracker, as_of: *const c_char) -> Result<NaiveDate, Failure> {

@@ -27,6 +27,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 use guard::{guard, guard_engine};
 use pyo3::prelude::*;
+use traceability_core::io::catalog;
 use traceability_core::{
     AllocationRequest, Command, FixedClock, OpenOptions, Recall, SystemClock, TraceError, Tracker,
 };
@@ -310,9 +311,9 @@ impl NativeTracker {
         .map_err(|e| errors::to_py(py, e))
     }
 
-    /// Runs a named query with JSON arguments; returns JSON.
+    /// Runs a query of the core's catalog by name with JSON arguments; returns JSON.
     fn query(&self, py: Python<'_>, name: &str, args: &str) -> PyResult<String> {
-        self.with_engine(py, |engine| queries::run(&engine.tracker, name, args))
+        self.with_engine(py, |engine| catalog::run(&engine.tracker, name, args))
     }
 }
 
@@ -325,11 +326,21 @@ fn render(py: Python<'_>, kind: &str, format: &str, result: &str) -> PyResult<St
         .map_err(|e| errors::to_py(py, e))
 }
 
+/// The core's query catalog: `(name, arguments, answer)` of every query.
+#[pyfunction]
+fn query_catalog() -> Vec<(&'static str, &'static str, &'static str)> {
+    catalog::QUERIES
+        .iter()
+        .map(|q| (q.name, q.args, q.answer))
+        .collect()
+}
+
 #[pymodule]
 fn _traceability(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<NativeTracker>()?;
     module.add_class::<Checkpoint>()?;
     module.add_function(wrap_pyfunction!(render, module)?)?;
+    module.add_function(wrap_pyfunction!(query_catalog, module)?)?;
     module.add_function(wrap_pyfunction!(audit::public_key, module)?)?;
     errors::register(module)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;

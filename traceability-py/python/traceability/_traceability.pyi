@@ -33,6 +33,7 @@ __all__ = [
     "WrongTracking",
     "__version__",
     "public_key",
+    "query_catalog",
     "render",
 ]
 
@@ -83,6 +84,7 @@ class Checkpoint:
     def __reduce__(self) -> Tuple[Any, Tuple[str]]: ...
 
 def render(kind: str, format: str, result: str) -> str: ...
+def query_catalog() -> List[Tuple[str, str, str]]: ...
 def public_key(signing_key: bytes) -> bytes: ...
 
 # Every exception carries the core error's typed fields as attributes.

@@ -1,0 +1,438 @@
+//! The query catalog: every query the bindings expose, defined once (name, arguments,
+//! answer) and run from JSON arguments to a JSON answer, so Python, C and any other
+//! binding answer the same questions the same way and cannot drift apart. The bindings'
+//! tests check that each of [`QUERIES`] is reachable from them.
+//!
+//! Lots and serials cross as the core's public [`ItemRef`]s; dates as `YYYY-MM-DD`.
+
+use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::Tracker;
+use crate::kernel::error::TraceError;
+use crate::kernel::id::{
+    ItemRef, LocationId, LotKey, OrderId, PartyId, ProductId, RecallId, SerialNumber,
+};
+use crate::model::SerialStatus;
+use crate::query::expiry::{self, ExpiryWindow};
+use crate::query::reports::{self, SerialQuery};
+use crate::query::trace::{recall_report, trace_backward, trace_forward};
+use crate::query::trace_ids::{trace_backward_ids, trace_forward_ids};
+use crate::query::{orders, quality};
+
+/// One query of the catalog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct QuerySpec {
+    /// Its name, as given to [`run`].
+    pub name: &'static str,
+    /// Its arguments: a JSON object of this shape (`?` marks an optional field).
+    pub args: &'static str,
+    /// What it answers.
+    pub answer: &'static str,
+}
+
+const fn spec(name: &'static str, args: &'static str, answer: &'static str) -> QuerySpec {
+    QuerySpec { name, args, answer }
+}
+
+/// Every query, in the order of the API documentation.
+pub const QUERIES: &[QuerySpec] = &[
+    spec("product", r#"{"id": product}"#, "Product or null"),
+    spec("products", "{}", "[Product] by id"),
+    spec("location", r#"{"id": location}"#, "Location or null"),
+    spec("party", r#"{"id": party}"#, "Party or null"),
+    spec("lot", r#"{"product", "lot"}"#, "Lot or null"),
+    spec("serial", r#"{"product", "serial"}"#, "Serial or null"),
+    spec(
+        "lots",
+        r#"{"offset", "limit"}"#,
+        "[Lot], a page in creation order",
+    ),
+    spec(
+        "serials",
+        r#"{"offset", "limit"}"#,
+        "[Serial], a page in creation order",
+    ),
+    spec("reservations", r#"{"order"}"#, "[Reservation] of an order"),
+    spec("shipments", "{}", "[Shipment] in dispatch order"),
+    spec("links", "{}", "[Link]: genealogy edges in recording order"),
+    spec("recalls", "{}", "[RecallRecord]"),
+    spec("recall", r#"{"id": recall}"#, "RecallRecord or null"),
+    spec(
+        "history",
+        r#"{"item": ItemRef}"#,
+        "[Event] of a lot or serial",
+    ),
+    spec(
+        "location_history",
+        r#"{"location"}"#,
+        "[Event] that moved stock in or out",
+    ),
+    spec(
+        "events",
+        r#"{"from_seq"}"#,
+        "[Event] from a sequence number",
+    ),
+    spec("verify", "{}", "number of events whose chain verifies"),
+    spec("head", "{}", r#"{"count", "hash"}: the log's head"#),
+    spec(
+        "movements",
+        r#"{"item": ItemRef}"#,
+        "[Movement] of a lot or serial",
+    ),
+    spec(
+        "expiring_lots",
+        r#"{"as_of"?, "within_days"?, "product"?}"#,
+        "[LotExpiry]",
+    ),
+    spec(
+        "expiry_report",
+        r#"{"as_of"?, "product"?}"#,
+        "ExpiryReport (buckets)",
+    ),
+    spec(
+        "lot_inventory_by_expiry",
+        r#"{"as_of"?, "product"?}"#,
+        "[LotStockRow]",
+    ),
+    spec(
+        "lot_inventory_by_location",
+        r#"{"location"?, "product"?}"#,
+        "[LotStockRow]",
+    ),
+    spec(
+        "serial_inventory_by_location",
+        r#"{"location"?, "product"?}"#,
+        "[SerialStockRow]",
+    ),
+    spec(
+        "find_serials",
+        r#"{"number"?, "product"?, "status"?}"#,
+        "[SerialInfo]",
+    ),
+    spec(
+        "shelf_life_remaining_pct",
+        r#"{"product", "lot", "as_of"?}"#,
+        "percent or null",
+    ),
+    spec("lot_quality", r#"{"product", "lot"}"#, "LotQuality"),
+    spec(
+        "certificate_of_analysis",
+        r#"{"product", "lot"}"#,
+        "CertificateOfAnalysis",
+    ),
+    spec(
+        "trace_forward",
+        r#"{"item": ItemRef}"#,
+        "ForwardTrace (full report)",
+    ),
+    spec(
+        "trace_backward",
+        r#"{"item": ItemRef}"#,
+        "BackwardTrace (full report)",
+    ),
+    spec(
+        "trace_forward_ids",
+        r#"{"item": ItemRef}"#,
+        "ForwardIds (items, shipments, customers)",
+    ),
+    spec(
+        "trace_backward_ids",
+        r#"{"item": ItemRef}"#,
+        "BackwardIds (items, suppliers)",
+    ),
+    spec(
+        "recall_report",
+        r#"{"suspects": [ItemRef]}"#,
+        "RecallReport",
+    ),
+];
+
+/// Parses JSON arguments; a malformed document is bad input.
+fn parse<T: DeserializeOwned>(what: &'static str, json: &str) -> Result<T, TraceError> {
+    serde_json::from_str(json).map_err(|e| TraceError::invalid(what, e.to_string()))
+}
+
+fn encode<T: Serialize + ?Sized>(value: &T) -> Result<String, TraceError> {
+    serde_json::to_string(value)
+        .map_err(|e| TraceError::storage(format!("cannot encode the result: {e}")))
+}
+
+#[derive(Deserialize)]
+struct Id<T> {
+    id: T,
+}
+
+#[derive(Deserialize)]
+struct LotAsOf {
+    #[serde(flatten)]
+    key: LotKey,
+    #[serde(default)]
+    as_of: Option<NaiveDate>,
+}
+
+#[derive(Deserialize)]
+struct SerialKey {
+    product: ProductId,
+    serial: SerialNumber,
+}
+
+#[derive(Deserialize)]
+struct Page {
+    offset: usize,
+    limit: usize,
+}
+
+#[derive(Deserialize)]
+struct OrderKey {
+    order: OrderId,
+}
+
+#[derive(Deserialize)]
+struct ItemKey {
+    item: ItemRef,
+}
+
+/// The suspects of a recall report.
+#[derive(Deserialize)]
+struct Suspects {
+    suspects: Vec<ItemRef>,
+}
+
+#[derive(Deserialize)]
+struct LocationKey {
+    location: LocationId,
+}
+
+#[derive(Deserialize)]
+struct FromSeq {
+    from_seq: u64,
+}
+
+#[derive(Deserialize)]
+struct NoArgs {}
+
+/// The optional filters of the expiry, inventory and serial reports; `as_of` defaults
+/// to the tracker's today.
+#[derive(Deserialize)]
+struct Filter {
+    #[serde(default)]
+    as_of: Option<NaiveDate>,
+    #[serde(default)]
+    product: Option<ProductId>,
+    #[serde(default)]
+    location: Option<LocationId>,
+    #[serde(default)]
+    within_days: Option<u32>,
+    #[serde(default)]
+    number: Option<String>,
+    #[serde(default)]
+    status: Option<SerialStatus>,
+}
+
+impl Filter {
+    fn as_of(&self, tracker: &Tracker) -> NaiveDate {
+        self.as_of.unwrap_or_else(|| tracker.now().date_naive())
+    }
+}
+
+#[derive(Serialize)]
+struct HeadOut {
+    count: u64,
+    hash: String,
+}
+
+fn page<T>(items: &[T], page: Page) -> &[T] {
+    let start = page.offset.min(items.len());
+    let end = start.saturating_add(page.limit).min(items.len());
+    &items[start..end]
+}
+
+/// The field named in errors about malformed query arguments.
+const ARGS: &str = "query arguments";
+
+/// Runs the query `name` of [`QUERIES`] with its JSON `args` (an object) and returns its
+/// JSON answer. An unknown name or malformed arguments are [`TraceError::InvalidInput`].
+///
+/// ```
+/// use traceability_core::{io::catalog, Tracker};
+/// let t = Tracker::in_memory();
+/// assert_eq!(catalog::run(&t, "products", "{}").unwrap(), "[]");
+/// assert_eq!(catalog::run(&t, "lot", r#"{"product":"P","lot":"L1"}"#).unwrap(), "null");
+/// assert!(catalog::run(&t, "nonsense", "{}").is_err());
+/// ```
+pub fn run(tracker: &Tracker, name: &str, args: &str) -> Result<String, TraceError> {
+    let state = tracker.state();
+    match name {
+        "product" => encode(&state.product(&parse::<Id<ProductId>>(ARGS, args)?.id)),
+        "products" => {
+            parse::<NoArgs>(ARGS, args)?;
+            let mut products: Vec<_> = state.products().collect();
+            products.sort_by(|a, b| a.id.cmp(&b.id));
+            encode(&products)
+        }
+        "location" => encode(&state.location(&parse::<Id<LocationId>>(ARGS, args)?.id)),
+        "party" => encode(&state.party(&parse::<Id<PartyId>>(ARGS, args)?.id)),
+        "lot" => {
+            let key: LotKey = parse(ARGS, args)?;
+            encode(&state.lot(&key.product, &key.lot))
+        }
+        "serial" => {
+            let key: SerialKey = parse(ARGS, args)?;
+            encode(&state.serial(&key.product, &key.serial))
+        }
+        "lots" => encode(&page(state.lots(), parse(ARGS, args)?)),
+        "serials" => encode(&page(state.serials(), parse(ARGS, args)?)),
+        "reservations" => encode(&orders::reservations(
+            state,
+            &parse::<OrderKey>(ARGS, args)?.order,
+        )),
+        "shipments" => {
+            parse::<NoArgs>(ARGS, args)?;
+            encode(&orders::shipments(state))
+        }
+        "links" => {
+            parse::<NoArgs>(ARGS, args)?;
+            encode(&orders::links(state))
+        }
+        "recalls" => {
+            parse::<NoArgs>(ARGS, args)?;
+            encode(state.recalls())
+        }
+        "recall" => encode(&state.recall(&parse::<Id<RecallId>>(ARGS, args)?.id)),
+        "history" => encode(&tracker.history(&parse::<ItemKey>(ARGS, args)?.item)?),
+        "location_history" => {
+            encode(&tracker.location_history(&parse::<LocationKey>(ARGS, args)?.location)?)
+        }
+        "events" => encode(&tracker.events(parse::<FromSeq>(ARGS, args)?.from_seq)?),
+        "verify" => {
+            parse::<NoArgs>(ARGS, args)?;
+            encode(&tracker.verify()?)
+        }
+        "head" => {
+            parse::<NoArgs>(ARGS, args)?;
+            let (count, hash) = tracker.head();
+            encode(&HeadOut {
+                count,
+                hash: hex::encode(hash),
+            })
+        }
+        "movements" => encode(&tracker.movements(&parse::<ItemKey>(ARGS, args)?.item)?),
+        "expiring_lots" => {
+            let f: Filter = parse(ARGS, args)?;
+            let window = f
+                .within_days
+                .map_or(ExpiryWindow::ProductWarning, ExpiryWindow::Days);
+            encode(&expiry::expiring_lots(
+                state,
+                f.as_of(tracker),
+                window,
+                f.product.as_ref(),
+            ))
+        }
+        "expiry_report" => {
+            let f: Filter = parse(ARGS, args)?;
+            encode(&expiry::expiry_report(
+                state,
+                f.as_of(tracker),
+                f.product.as_ref(),
+            ))
+        }
+        "lot_inventory_by_expiry" => {
+            let f: Filter = parse(ARGS, args)?;
+            encode(&expiry::lot_inventory_by_expiry(
+                state,
+                f.as_of(tracker),
+                f.product.as_ref(),
+            ))
+        }
+        "lot_inventory_by_location" => {
+            let f: Filter = parse(ARGS, args)?;
+            encode(&reports::lot_inventory_by_location(
+                state,
+                f.location.as_ref(),
+                f.product.as_ref(),
+            ))
+        }
+        "serial_inventory_by_location" => {
+            let f: Filter = parse(ARGS, args)?;
+            encode(&reports::serial_inventory_by_location(
+                state,
+                f.location.as_ref(),
+                f.product.as_ref(),
+            ))
+        }
+        "find_serials" => {
+            let f: Filter = parse(ARGS, args)?;
+            let query = SerialQuery {
+                number: f.number,
+                product: f.product,
+                status: f.status,
+            };
+            encode(&reports::find_serials(state, &query))
+        }
+        "shelf_life_remaining_pct" => {
+            let LotAsOf { key, as_of } = parse(ARGS, args)?;
+            let lot = state
+                .lot(&key.product, &key.lot)
+                .ok_or_else(|| TraceError::unknown_item(&key.item()))?;
+            let as_of = as_of.unwrap_or_else(|| tracker.now().date_naive());
+            encode(&expiry::shelf_life_remaining_pct(lot, as_of))
+        }
+        "lot_quality" => {
+            let key: LotKey = parse(ARGS, args)?;
+            encode(&quality::lot_quality(state, &key.product, &key.lot)?)
+        }
+        "certificate_of_analysis" => {
+            let key: LotKey = parse(ARGS, args)?;
+            encode(&quality::certificate_of_analysis(
+                state,
+                &key.product,
+                &key.lot,
+            )?)
+        }
+        "trace_forward" => encode(&trace_forward(state, &parse::<ItemKey>(ARGS, args)?.item)?),
+        "trace_backward" => encode(&trace_backward(state, &parse::<ItemKey>(ARGS, args)?.item)?),
+        "trace_forward_ids" => encode(&trace_forward_ids(
+            state,
+            &parse::<ItemKey>(ARGS, args)?.item,
+        )?),
+        "trace_backward_ids" => encode(&trace_backward_ids(
+            state,
+            &parse::<ItemKey>(ARGS, args)?.item,
+        )?),
+        "recall_report" => encode(&recall_report(
+            state,
+            &parse::<Suspects>(ARGS, args)?.suspects,
+        )?),
+        other => Err(TraceError::invalid(
+            "query",
+            format!("no query named {other:?}"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_query_of_the_catalog_is_run_and_no_name_twice() {
+        let tracker = Tracker::in_memory();
+        for query in QUERIES {
+            if let Err(TraceError::InvalidInput { field, .. }) = run(&tracker, query.name, "{}") {
+                assert_ne!(
+                    field, "query",
+                    "{} is in the catalog but not run",
+                    query.name
+                );
+            }
+        }
+        let mut names: Vec<_> = QUERIES.iter().map(|q| q.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), QUERIES.len());
+        assert!(run(&tracker, "no_such_query", "{}").is_err());
+    }
+}
