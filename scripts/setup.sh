@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on a bare Debian machine, skipping what is
-# already there: a C toolchain and valgrind (Debian packages) and Python's venv. Rust
-# itself (cargo, rustc >= 1.86) must be installed; its rustfmt and clippy components
+# already there: a C toolchain, valgrind, pkg-config and CMake (Debian packages) and
+# Python's venv. Rust itself (cargo, rustc >= 1.86) must be installed; its rustfmt and clippy components
 # are added through rustup when missing; crates and PyPI packages are fetched
 # by cargo and by tests/python/run.sh.
 # `setup.sh --demo` installs only what the Rust demo needs (a C compiler for SQLite).
@@ -21,6 +21,7 @@ if ! $demo_only; then
     command -v valgrind >/dev/null || missing+=(valgrind)
     command -v make >/dev/null || missing+=(make)
     command -v pkg-config >/dev/null || missing+=(pkg-config)
+    command -v cmake >/dev/null || missing+=(cmake)
     command -v python3 >/dev/null || missing+=(python3)
     python3 -m venv --help >/dev/null 2>&1 || missing+=(python3-venv)
 fi

@@ -10,6 +10,10 @@ echo "== Rust formatting and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p traceability-core
+# The publishable crates package (metadata, LICENSE, README, the header inside the
+# C crate); clippy's incompatible_msrv lint holds the code to the declared rust-version.
+cargo package --quiet --list --allow-dirty -p traceability-core >/dev/null
+cargo package --quiet --list --allow-dirty -p traceability-ffi | grep -x include/traceability.h >/dev/null
 
 echo "== Rust tests"
 cargo test --release --workspace --exclude traceability-py

@@ -88,6 +88,25 @@ step "extract the README example" extract_readme_example
 step "compile the README example" gcc "${CFLAGS[@]}" "$OUT/readme.c" -o "$OUT/readme" "${LINK[@]}"
 step "run the README example under valgrind" "${VALGRIND[@]}" "$OUT/readme"
 
+# The installed library (scripts/install-c.sh): the README program built with pkg-config
+# and with CMake's find_package against the install prefix.
+install_prefix() {
+    bash "$ROOT/scripts/install-c.sh" "$OUT/prefix" >/dev/null
+}
+build_with_pkg_config() {
+    # shellcheck disable=SC2046
+    gcc -std=c99 "$OUT/readme.c" -o "$OUT/readme_pc" \
+        $(PKG_CONFIG_PATH="$OUT/prefix/lib/pkgconfig" pkg-config --cflags --libs traceability) \
+        -Wl,-rpath,"$OUT/prefix/lib" && "$OUT/readme_pc"
+}
+build_with_cmake() {
+    cmake -S "$HERE/cmake" -B "$OUT/cmake" -DCMAKE_PREFIX_PATH="$OUT/prefix" -DPROGRAM="$OUT/readme.c" &&
+        cmake --build "$OUT/cmake" && "$OUT/cmake/program"
+}
+step "install into a prefix (scripts/install-c.sh)" install_prefix
+step "the README example with pkg-config against the install" build_with_pkg_config
+step "the README example with CMake find_package against the install" build_with_cmake
+
 run_checks "scenario.c under valgrind" 284 "${VALGRIND[@]}" "$OUT/scenario" "$OUT/scenario.db"
 run_checks "nulls.c under valgrind" 644 "${VALGRIND[@]}" "$OUT/nulls"
 run_checks "scenario.cpp (RAII, threads, refresh, checkpoints) under valgrind" 68 "${VALGRIND[@]}" "$OUT/scenario_cpp" "$OUT/cpp.db"

@@ -44,3 +44,13 @@ def test_every_query_of_the_core_catalog_has_a_tracker_method() -> None:
     assert "trace_forward_ids" in catalog and len(catalog) == len(set(catalog))
     source = Path(_tracker.__file__).read_text(encoding="utf-8")
     assert [name for name in catalog if f'"{name}"' not in source] == []
+
+
+def test_distribution_metadata_declares_the_license() -> None:
+    import importlib.metadata
+
+    meta = importlib.metadata.metadata("traceability")
+    assert meta["License-Expression"] == "Apache-2.0"
+    assert meta.get_all("License-File") == ["LICENSE"]
+    assert meta["Requires-Python"] == ">=3.9"
+    assert "Typing :: Typed" in meta.get_all("Classifier")
