@@ -873,15 +873,18 @@ void tr_string_free(char *string);
 tr_status tr_tracker_new_memory(tr_tracker **out);
 
 /**
- * Opens (or creates) the SQLite event store at `path` (UTF-8) and replays it. An empty
- * or blank `path` is TR_ERR_INVALID_INPUT (SQLite would open a temporary database,
- * losing everything written to it); ":memory:" is a private in-memory database.
+ * Opens (or creates) the event store at `path` (UTF-8) and replays it: a SQLite file,
+ * or a PostgreSQL database given by a URL (`postgresql://user@host:port/db`,
+ * optionally `?schema=name`; the schema, default `traceability`, is created and
+ * migrated by the library). An empty or blank `path` is TR_ERR_INVALID_INPUT (SQLite
+ * would open a temporary database, losing everything written to it); ":memory:" is a
+ * private in-memory database.
  *
- * Several handles (in this process or others) may open the same file. Queries show
- * what this handle has read: the others' events appear after `tr_tracker_refresh`.
- * Commands read the others' events first and decide on the current log; two writers
- * racing for the same position get TR_ERR_STALE_WRITER for the loser, which may
- * simply retry.
+ * Several handles (in this process, others, or on other machines for PostgreSQL) may
+ * open the same store. Queries show what this handle has read: the others' events
+ * appear after `tr_tracker_refresh` or `tr_wait_for_events`. Commands read the others'
+ * events first and decide on the current log; a command overtaken by another writer
+ * is decided again (a bounded number of times) before TR_ERR_STALE_WRITER.
  *
  * Ownership: `path` is borrowed for the call. On TR_OK, `*out` is a new handle owned
  * by the caller, freed with `tr_tracker_free`; on failure `*out` is NULL.
@@ -922,6 +925,15 @@ tr_status tr_tracker_open_with(const char *path, uint32_t flags, tr_tracker **ou
  * Thread-safe (locks the handle like every call on it).
  */
 tr_status tr_tracker_refresh(tr_tracker *tracker);
+
+/**
+ * Waits up to `timeout_ms` milliseconds for other writers to append to the shared
+ * store, then applies what they appended; `*new_events` (optional, may be NULL)
+ * receives how many events came (0 on timeout). On PostgreSQL the wait is woken by
+ * the appends' notifications (LISTEN/NOTIFY); other stores are polled. The handle is
+ * busy while it waits.
+ */
+tr_status tr_wait_for_events(tr_tracker *tracker, uint64_t timeout_ms, uint64_t *new_events);
 
 /**
  * Writes a snapshot of the tracker's state to its store (replacing the previous one),

@@ -5,7 +5,8 @@
  * body was altered on disk (refused on open, salvaged read-only up to the event before
  * it, opened on the trusted fast path), and the typed fields of tr_last_error_json (the
  * boundary's own failures and core errors: shortages, transitions, storage), and the
- * bulk load path (progress, the refused command named, a callback that stops the load).
+ * bulk load path (progress, the refused command named, a callback that stops the load),
+ * and the PostgreSQL store (TRACEABILITY_TEST_PG_URL; open by URL, a follower woken).
  *
  * The stores are SQLite files written through the library. A "copy taken earlier" is a
  * byte copy of the file made after every handle on it was freed (SQLite then folds its
@@ -16,6 +17,7 @@
  * Usage: audit <path prefix for scratch SQLite files> */
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "check.h"
 
@@ -512,6 +514,47 @@ static void core_error_json(void) {
     CHECK(strstr(tr_last_error_json(), "/nonexistent-dir/x/y.db") != NULL);
 }
 
+/* The PostgreSQL store (TRACEABILITY_TEST_PG_URL, set by scripts/test.sh; without it
+ * this fails, it never skips): open by URL, write, reopen, a follower woken by a write. */
+static void postgres_store(const char *prefix) {
+    const char *server = getenv("TRACEABILITY_TEST_PG_URL");
+    char url[2048];
+    tr_tracker *t = NULL, *follower = NULL;
+    uint64_t came = 99;
+    long long before;
+    char *out = NULL;
+    CHECK(server != NULL);
+    if (server == NULL) return;
+    snprintf(url, sizeof url, "%s%cschema=c_%s_%ld", server, strchr(server, '?') ? '&' : '?',
+             strrchr(prefix, '_') != NULL ? "asan" : "plain", (long)time(NULL));
+    CHECK_OK(tr_tracker_open(url, &t));
+    if (t == NULL) return;
+    CHECK_OK(tr_tracker_set_time(t, NOW));
+    CHECK_OK(tr_tracker_open(url, &follower));
+    tr_register_product(t, ACTOR, NULL, "FLOUR", "lot", "kg", NULL, NULL);
+    tr_register_location(t, ACTOR, NULL, "DOCK", "receiving", NULL);
+    before = event_count(t);
+    CHECK_OK(receive(t, "PG-1", "PO-PG"));
+    CHECK(event_count(t) == before + 1);
+    CHECK_OK(tr_wait_for_events(follower, 10000, &came));
+    CHECK(came >= 1);
+    CHECK(event_count(follower) == event_count(t));
+    CHECK_OK(tr_wait_for_events(follower, 50, &came));
+    CHECK(came == 0);
+    tr_tracker_free(t);
+    tr_tracker_free(follower);
+    t = NULL;
+    CHECK_OK(tr_tracker_open(url, &t));
+    CHECK_OK(tr_lot_json(t, "FLOUR", "PG-1", &out));
+    CHECK_CONTAINS(out, "\"on_hand\":\"100\"");
+    tr_string_free(out);
+    tr_tracker_free(t);
+    t = (tr_tracker *)&t;
+    CHECK_STATUS(TR_ERR_STORAGE, tr_tracker_open("postgresql://postgres@127.0.0.1:1/test", &t));
+    CHECK(t == NULL);
+    CHECK_STATUS(TR_ERR_NULL_POINTER, tr_wait_for_events(NULL, 0, &came));
+}
+
 int main(int argc, char **argv) {
     const char *prefix = argc > 1 ? argv[1] : "audit";
     snprintf(path_main, sizeof path_main, "%s.main.db", prefix);
@@ -529,5 +572,6 @@ int main(int argc, char **argv) {
     altered_body();
     last_error_json();
     core_error_json();
+    postgres_store(prefix);
     return CHECKS_REPORT();
 }

@@ -133,8 +133,8 @@ run_checks "hostile.c under ASan+UBSan" 392 env RUST_BACKTRACE=0 ASAN_OPTIONS=de
 # (the boundary's failures and the core's typed fields): tests/c/audit.c.
 step "compile audit.c" gcc "${CFLAGS[@]}" "$HERE/audit.c" -o "$OUT/audit" "${LINK[@]}"
 step "compile audit.c with ASan+UBSan" gcc "${CFLAGS[@]}" "${SANITIZE[@]}" "$HERE/audit.c" -o "$OUT/audit_asan" "${LINK[@]}"
-run_checks "audit.c under valgrind" 240 "${VALGRIND[@]}" "$OUT/audit" "$OUT/audit"
-run_checks "audit.c under ASan+UBSan" 240 env ASAN_OPTIONS=detect_leaks=1 "$OUT/audit_asan" "$OUT/audit_asan"
+run_checks "audit.c under valgrind" 255 "${VALGRIND[@]}" "$OUT/audit" "$OUT/audit"
+run_checks "audit.c under ASan+UBSan" 255 env ASAN_OPTIONS=detect_leaks=1 "$OUT/audit_asan" "$OUT/audit_asan"
 
 EXPECTED_PROGRAMS=12
 if [[ $programs -ne $EXPECTED_PROGRAMS ]]; then

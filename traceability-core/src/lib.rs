@@ -69,7 +69,7 @@ pub mod state;
 pub mod store;
 
 pub use command::*;
-pub use engine::{BulkError, BulkProgress, Committed, OpenOptions, Tracker};
+pub use engine::{BulkError, BulkProgress, Committed, OpenOptions, Tracker, STALE_RETRIES};
 pub use event::{Event, EventBody, EventPayload};
 pub use kernel::clock::{Clock, FixedClock, SystemClock};
 pub use kernel::error::{Damage, ErrorKind, StorageError, TraceError};

@@ -113,15 +113,18 @@ pub unsafe extern "C" fn tr_tracker_new_memory(out: *mut *mut tr_tracker) -> tr_
     ffi_guard!({ new_tracker(out, || Ok(Tracker::in_memory())) })
 }
 
-/// Opens (or creates) the SQLite event store at `path` (UTF-8) and replays it. An empty
-/// or blank `path` is TR_ERR_INVALID_INPUT (SQLite would open a temporary database,
-/// losing everything written to it); ":memory:" is a private in-memory database.
+/// Opens (or creates) the event store at `path` (UTF-8) and replays it: a SQLite file,
+/// or a PostgreSQL database given by a URL (`postgresql://user@host:port/db`,
+/// optionally `?schema=name`; the schema, default `traceability`, is created and
+/// migrated by the library). An empty or blank `path` is TR_ERR_INVALID_INPUT (SQLite
+/// would open a temporary database, losing everything written to it); ":memory:" is a
+/// private in-memory database.
 ///
-/// Several handles (in this process or others) may open the same file. Queries show
-/// what this handle has read: the others' events appear after `tr_tracker_refresh`.
-/// Commands read the others' events first and decide on the current log; two writers
-/// racing for the same position get TR_ERR_STALE_WRITER for the loser, which may
-/// simply retry.
+/// Several handles (in this process, others, or on other machines for PostgreSQL) may
+/// open the same store. Queries show what this handle has read: the others' events
+/// appear after `tr_tracker_refresh` or `tr_wait_for_events`. Commands read the others'
+/// events first and decide on the current log; a command overtaken by another writer
+/// is decided again (a bounded number of times) before TR_ERR_STALE_WRITER.
 ///
 /// Ownership: `path` is borrowed for the call. On TR_OK, `*out` is a new handle owned
 /// by the caller, freed with `tr_tracker_free`; on failure `*out` is NULL.
@@ -231,6 +234,28 @@ pub unsafe extern "C" fn tr_tracker_open_with(
 #[no_mangle]
 pub unsafe extern "C" fn tr_tracker_refresh(tracker: *mut tr_tracker) -> tr_status {
     ffi_guard!({ tracker_arg(tracker)?.with(|engine| Ok(engine.tracker.refresh()?)) })
+}
+
+/// Waits up to `timeout_ms` milliseconds for other writers to append to the shared
+/// store, then applies what they appended; `*new_events` (optional, may be NULL)
+/// receives how many events came (0 on timeout). On PostgreSQL the wait is woken by
+/// the appends' notifications (LISTEN/NOTIFY); other stores are polled. The handle is
+/// busy while it waits.
+#[no_mangle]
+pub unsafe extern "C" fn tr_wait_for_events(
+    tracker: *mut tr_tracker,
+    timeout_ms: u64,
+    new_events: *mut u64,
+) -> tr_status {
+    ffi_guard!({
+        let timeout = std::time::Duration::from_millis(timeout_ms);
+        let came =
+            tracker_arg(tracker)?.with(|engine| Ok(engine.tracker.wait_for_events(timeout)?))?;
+        if let Some(new_events) = new_events.as_mut() {
+            *new_events = came;
+        }
+        Ok(())
+    })
 }
 
 /// Writes a snapshot of the tracker's state to its store (replacing the previous one),

@@ -182,6 +182,19 @@ impl NativeTracker {
         })
     }
 
+    /// Waits up to `timeout` seconds for other writers' events and applies them;
+    /// returns how many came.
+    fn wait_for_events(&self, py: Python<'_>, timeout: f64) -> PyResult<u64> {
+        let timeout = std::time::Duration::try_from_secs_f64(timeout).map_err(|_| {
+            errors::to_py(
+                py,
+                TraceError::invalid("timeout", "must be a finite number of seconds, at least 0")
+                    .into(),
+            )
+        })?;
+        self.with_engine(py, |engine| engine.tracker.wait_for_events(timeout))
+    }
+
     /// Writes a snapshot of the state to the store; returns the number of events it
     /// covers.
     fn snapshot(&self, py: Python<'_>) -> PyResult<u64> {

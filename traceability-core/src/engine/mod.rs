@@ -4,8 +4,10 @@
 
 mod bulk;
 mod queries;
+mod retry;
 mod snapshots;
 mod tracker;
 
 pub use bulk::{BulkError, BulkProgress};
+pub use retry::STALE_RETRIES;
 pub use tracker::{Committed, OpenOptions, Tracker};

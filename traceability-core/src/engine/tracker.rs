@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use super::retry::is_stale;
 use crate::command::Command;
 use crate::decide::{decide, Context};
 use crate::event::audit;
@@ -123,9 +124,11 @@ impl Tracker {
         }
     }
 
-    /// Opens (or creates) the SQLite store at `path`, verifies its hash chain and
-    /// replays it. An empty path is refused (SQLite would open a temporary database
-    /// and lose everything written to it).
+    /// Opens (or creates) the store at `path`, verifies its hash chain and replays it:
+    /// a SQLite file, or a PostgreSQL database given by a `postgresql://` (or
+    /// `postgres://`) URL (see [`crate::store`]; needs the `postgres` feature). An empty
+    /// path is refused (SQLite would open a temporary database and lose everything
+    /// written to it).
     pub fn open(path: impl AsRef<Path>) -> Result<Self, TraceError> {
         Self::open_with(path, OpenOptions::default())
     }
@@ -144,14 +147,15 @@ impl Tracker {
     /// ```
     pub fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Self, TraceError> {
         let path = path.as_ref();
-        if path.as_os_str().to_string_lossy().trim().is_empty() {
+        let text = path.as_os_str().to_string_lossy();
+        if text.trim().is_empty() {
             return Err(TraceError::invalid("path", "must not be empty"));
         }
-        Self::with_store_options(
-            Box::new(SqliteStore::open(path)?),
-            Arc::new(SystemClock),
-            options,
-        )
+        let store: Box<dyn EventStore> = match postgres_url(&text) {
+            Some(url) => open_postgres(url)?,
+            None => Box::new(SqliteStore::open(path)?),
+        };
+        Self::with_store_options(store, Arc::new(SystemClock), options)
     }
 
     /// A tracker over any store, verifying and replaying what it holds.
@@ -251,6 +255,19 @@ impl Tracker {
         read
     }
 
+    /// Waits up to `timeout` for other writers to append to a shared store, then reads
+    /// what they appended; returns the number of new events (0 when none came). On
+    /// PostgreSQL it waits for the append notifications (LISTEN/NOTIFY); other stores
+    /// are polled.
+    pub fn wait_for_events(&mut self, timeout: std::time::Duration) -> Result<u64, TraceError> {
+        let before = self.next_seq;
+        if self.damage.is_none() && !self.store.wait_for_append(before, timeout)? {
+            return Ok(0);
+        }
+        self.refresh()?;
+        Ok(self.next_seq - before)
+    }
+
     /// Checks, decodes and applies every event after `next_seq`.
     fn read_tail(&mut self) -> Result<(), TraceError> {
         let mut chain = audit::Chain::at(self.next_seq, self.head);
@@ -308,7 +325,9 @@ impl Tracker {
     }
 
     /// Validates one command, appends its events atomically, applies them.
-    /// On any error nothing changes.
+    /// On any error nothing changes. When another writer appended to a shared store
+    /// first, the command is decided again against the new state (up to
+    /// [`super::STALE_RETRIES`] times) before [`TraceError::StaleWriter`] is reported.
     pub fn execute(
         &mut self,
         actor: &str,
@@ -325,13 +344,20 @@ impl Tracker {
         &mut self,
         actor: &str,
         reason: Option<&str>,
-        plan: impl FnOnce(&Context<'_>) -> Result<(Vec<EventPayload>, T), TraceError>,
+        plan: impl Fn(&Context<'_>) -> Result<(Vec<EventPayload>, T), TraceError>,
     ) -> Result<(Committed, T), TraceError> {
-        self.refresh()?;
-        let (payloads, result) = plan(&self.context(reason))?;
-        let bodies = self.bodies(actor, reason, payloads)?;
-        let (records, head) = self.seal(&bodies);
-        self.store.append(self.next_seq, &records)?;
+        let (records, bodies, head, result) = self.retrying(
+            |t| {
+                t.refresh()?;
+                let (payloads, result) = plan(&t.context(reason))?;
+                let bodies = t.bodies(actor, reason, payloads)?;
+                let (records, head) = t.seal(&bodies);
+                t.store.append(t.next_seq, &records)?;
+                Ok((records, bodies, head, result))
+            },
+            is_stale,
+            |e| e,
+        )?;
         for (record, body) in records.iter().zip(&bodies) {
             if let Err(e) = self.state.apply(record.seq, body) {
                 // Unreachable for decided events (decide checks everything apply
@@ -367,6 +393,20 @@ impl Tracker {
 
     /// [`Self::execute_batch`], saying which command was refused.
     pub(super) fn execute_batch_at(
+        &mut self,
+        actor: &str,
+        reason: Option<&str>,
+        commands: &[Command],
+    ) -> Result<Committed, Refused> {
+        self.retrying(
+            |t| t.try_batch(actor, reason, commands),
+            |refused| refused.command.is_none() && is_stale(&refused.error),
+            Refused::batch,
+        )
+    }
+
+    /// One attempt of [`Self::execute_batch_at`].
+    fn try_batch(
         &mut self,
         actor: &str,
         reason: Option<&str>,
@@ -589,7 +629,7 @@ pub(super) struct Refused {
 }
 
 impl Refused {
-    fn batch(error: TraceError) -> Self {
+    pub(super) fn batch(error: TraceError) -> Self {
         Self {
             command: None,
             error,
@@ -625,4 +665,26 @@ fn replay(state: &mut State, stored: &StoredEvent) -> Result<(), TraceError> {
             seq: event.seq,
             detail: e.to_string(),
         })
+}
+
+/// The URL when `path` names a PostgreSQL database.
+fn postgres_url(path: &str) -> Option<&str> {
+    let path = path.trim();
+    ["postgresql://", "postgres://"]
+        .iter()
+        .any(|scheme| path.starts_with(scheme))
+        .then_some(path)
+}
+
+#[cfg(feature = "postgres")]
+fn open_postgres(url: &str) -> Result<Box<dyn EventStore>, TraceError> {
+    Ok(Box::new(crate::store::PostgresStore::open(url)?))
+}
+
+#[cfg(not(feature = "postgres"))]
+fn open_postgres(_url: &str) -> Result<Box<dyn EventStore>, TraceError> {
+    Err(TraceError::invalid(
+        "path",
+        "a PostgreSQL URL, but this build has no PostgreSQL support (cargo feature `postgres`)",
+    ))
 }

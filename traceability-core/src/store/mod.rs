@@ -7,10 +7,16 @@
 //! `read_from`.
 
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod sqlite;
+
+use std::time::{Duration, Instant};
 
 pub use crate::event::RecordSource;
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::{PostgresStore, DEFAULT_SCHEMA};
 pub use sqlite::SqliteStore;
 
 use crate::event::StoredEvent;
@@ -37,6 +43,33 @@ pub trait EventStore: RecordSource + Send {
     /// The latest snapshot kept, if any.
     fn latest_snapshot(&self) -> Result<Option<Vec<u8>>, TraceError> {
         Ok(None)
+    }
+
+    /// Takes (`true`) or releases (`false`) the store's writer lock: while one tracker
+    /// holds it, other trackers' appends wait. The tracker holds it only to retry a
+    /// command refused as stale, so that a faster writer cannot overtake it again and
+    /// again. The default (a store with one writer, or whose writers take turns by
+    /// themselves) does nothing.
+    fn hold_writers(&mut self, hold: bool) -> Result<(), TraceError> {
+        let _ = hold;
+        Ok(())
+    }
+
+    /// Waits until the store holds more than `after` events (appended by any writer)
+    /// or `timeout` passes; `true` when it does. The default polls [`Self::next_seq`]
+    /// every 20 ms; a store that can be notified of appends waits for them instead.
+    fn wait_for_append(&mut self, after: u64, timeout: Duration) -> Result<bool, TraceError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if self.next_seq()? > after {
+                return Ok(true);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Ok(false);
+            }
+            std::thread::sleep(left.min(Duration::from_millis(20)));
+        }
     }
 }
 

@@ -280,9 +280,11 @@ class Tracker:
         snapshot_every: int = 100_000,
         now: Optional[_dt.datetime] = None,
     ) -> Tracker:
-        """Opens (or creates) the SQLite store at `path`, checks its hash chain and
-        replays it. An empty or blank path raises `InvalidInput` (it would be a throwaway
-        temporary database).
+        """Opens (or creates) the store at `path`, checks its hash chain and replays it:
+        a SQLite file, or a PostgreSQL database given by a URL
+        (`postgresql://user@host:port/db`, optionally `?schema=name`; the schema,
+        default `traceability`, is created and migrated by the library). An empty or
+        blank path raises `InvalidInput` (it would be a throwaway temporary database).
 
         A damaged log raises `Tampered` (an event altered, missing, inserted, moved;
         `e.seq` names the first bad one, `e.damage` the kind) or `Unreplayable` (intact
@@ -351,6 +353,16 @@ class Tracker:
         current. Raises `Tampered` when the new events do not link to the ones read."""
         count, hash = self._native.refresh()
         return Head(count, hash)
+
+    def wait_for_events(self, timeout: float) -> int:
+        """Waits up to `timeout` seconds for other writers (other processes or servers)
+        to append to a shared store, applies what they appended and returns how many
+        events came (0 on timeout). On PostgreSQL it is woken by the appends'
+        notifications (LISTEN/NOTIFY); other stores are polled. The tracker is busy
+        while it waits."""
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+            raise TypeError(f"timeout must be a number of seconds, not {type(timeout).__name__}")
+        return int(self._native.wait_for_events(float(timeout)))
 
     def __enter__(self) -> Tracker:
         return self

@@ -1,0 +1,344 @@
+//! The PostgreSQL store: many application servers, one audit log. Everything lives in
+//! one schema the caller may choose (default `traceability`), so it can sit inside an
+//! ERP's own database: `events` (`seq`, `body`, `prev_hash`, `hash`), `snapshots` (the
+//! latest state snapshot) and `migrations` (the schema versions applied, created and
+//! migrated by the store under an advisory lock).
+//!
+//! Appends have SQLite's contract: all events of a command or batch in one transaction,
+//! refused with [`TraceError::StaleWriter`] when another writer got there first (the
+//! primary key on `seq` makes a lost update impossible under any interleaving). Each
+//! append notifies the channel `traceability_events` with the schema name, so other
+//! trackers can wait for new events ([`crate::Tracker::wait_for_events`]) instead of
+//! polling the log.
+//!
+//! URLs are libpq's (`postgresql://user@host:port/db`, `?host=/socket/dir` for a unix
+//! socket) plus an optional `schema=name` parameter. Connections are plain TCP or unix
+//! sockets, without TLS.
+
+use std::cell::RefCell;
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use postgres::error::SqlState;
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::{Client, Config, NoTls};
+
+use super::{check_numbering, EventStore};
+use crate::event::{Hash, RecordSource, StoredEvent};
+use crate::kernel::error::{Damage, StorageError, TraceError};
+
+impl From<postgres::Error> for TraceError {
+    fn from(e: postgres::Error) -> Self {
+        Self::Storage(StorageError::caused_by("PostgreSQL", e))
+    }
+}
+
+/// The schema used when the URL names none.
+pub const DEFAULT_SCHEMA: &str = "traceability";
+
+/// The notification channel of appends; the payload is the schema name.
+const CHANNEL: &str = "traceability_events";
+
+/// The writer lock of a schema ([`EventStore::hold_writers`]): a session advisory lock
+/// held by a tracker retrying a stale command, and taken by every append for its
+/// transaction.
+const WRITER_LOCK: &str = "SELECT pg_advisory_lock(hashtext('traceability-writers:' || $1))";
+const WRITER_UNLOCK: &str = "SELECT pg_advisory_unlock(hashtext('traceability-writers:' || $1))";
+const WRITER_LOCK_XACT: &str =
+    "SELECT pg_advisory_xact_lock(hashtext('traceability-writers:' || $1))";
+
+/// Records read per round trip by [`RecordSource::read_from`].
+const PAGE: i64 = 10_000;
+
+/// The schema versions, in order: version `i + 1` is `MIGRATIONS[i]` (`{schema}` is the
+/// quoted schema name). Never edit one that shipped; append a new one.
+const MIGRATIONS: &[&str] = &["
+    CREATE TABLE {schema}.events (
+        seq       BIGINT PRIMARY KEY CHECK (seq >= 0),
+        body      BYTEA  NOT NULL,
+        prev_hash BYTEA  NOT NULL,
+        hash      BYTEA  NOT NULL
+    );
+    CREATE TABLE {schema}.snapshots (
+        id   SMALLINT PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+        seq  BIGINT NOT NULL,
+        body BYTEA  NOT NULL
+    );"];
+
+/// An event log in a PostgreSQL schema.
+pub struct PostgresStore {
+    /// A cell because reading ([`RecordSource`]) takes `&self` while the client needs
+    /// `&mut`; no borrow outlives a method (pages are read, then visited).
+    client: RefCell<Client>,
+    /// The schema name (as notified).
+    schema: String,
+    /// The schema name quoted, ready for SQL.
+    quoted_schema: String,
+}
+
+impl PostgresStore {
+    /// Connects to `url`, creates or migrates the schema, and listens for appends.
+    /// A bad URL is [`TraceError::InvalidInput`]; a server that cannot be reached or
+    /// refuses is [`TraceError::Storage`].
+    pub fn open(url: &str) -> Result<Self, TraceError> {
+        let (url, schema_name) = split_schema(url)?;
+        let config = Config::from_str(&url)
+            .map_err(|e| TraceError::invalid("url", format!("not a PostgreSQL URL: {e}")))?;
+        let mut client = config.connect(NoTls)?;
+        let schema = quote_identifier(&schema_name);
+        migrate(&mut client, &schema, &schema_name)?;
+        client.batch_execute(&format!("LISTEN {CHANNEL}"))?;
+        Ok(Self {
+            client: RefCell::new(client),
+            schema: schema_name,
+            quoted_schema: schema,
+        })
+    }
+
+    /// The schema holding the log.
+    pub fn schema(&self) -> &str {
+        &self.schema
+    }
+
+    fn read_page(&self, from_seq: u64) -> Result<Vec<StoredEvent>, TraceError> {
+        let rows = self.client.borrow_mut().query(
+            &format!(
+                "SELECT seq, body, prev_hash, hash FROM {}.events \
+                 WHERE seq >= $1 ORDER BY seq LIMIT $2",
+                self.quoted_schema
+            ),
+            &[&to_i64(from_seq), &PAGE],
+        )?;
+        rows.iter().map(record).collect()
+    }
+}
+
+/// Splits a `schema=name` parameter off the URL's query string.
+fn split_schema(url: &str) -> Result<(String, String), TraceError> {
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_owned(), DEFAULT_SCHEMA.to_owned()));
+    };
+    let mut schema = DEFAULT_SCHEMA.to_owned();
+    let mut rest = Vec::new();
+    for pair in query.split('&') {
+        match pair.strip_prefix("schema=") {
+            Some(name) => schema = name.to_owned(),
+            None => rest.push(pair),
+        }
+    }
+    crate::kernel::text::identifier("schema", &schema)?;
+    let url = match rest.is_empty() {
+        true => base.to_owned(),
+        false => format!("{base}?{}", rest.join("&")),
+    };
+    Ok((url, schema))
+}
+
+/// `name` as a quoted SQL identifier.
+fn quote_identifier(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Creates the schema and applies the migrations it lacks, one transaction under an
+/// advisory lock so that servers starting together do not race.
+fn migrate(client: &mut Client, schema: &str, schema_name: &str) -> Result<(), TraceError> {
+    let mut tx = client.transaction()?;
+    tx.execute(
+        "SELECT pg_advisory_xact_lock(hashtext('traceability:' || $1))",
+        &[&schema_name],
+    )?;
+    tx.batch_execute(&format!(
+        "CREATE SCHEMA IF NOT EXISTS {schema};
+         CREATE TABLE IF NOT EXISTS {schema}.migrations (
+             version    INTEGER PRIMARY KEY,
+             applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+         );"
+    ))?;
+    let applied: i32 = tx
+        .query_one(
+            &format!("SELECT COALESCE(MAX(version), 0) FROM {schema}.migrations"),
+            &[],
+        )?
+        .get(0);
+    let known = MIGRATIONS.len() as i32;
+    if applied > known {
+        return Err(TraceError::storage(format!(
+            "the schema {schema} is at version {applied}, newer than this library's {known}"
+        )));
+    }
+    for (version, sql) in (1..).zip(MIGRATIONS).skip(applied as usize) {
+        tx.batch_execute(&sql.replace("{schema}", schema))?;
+        tx.execute(
+            &format!("INSERT INTO {schema}.migrations (version) VALUES ($1)"),
+            &[&version],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn to_i64(seq: u64) -> i64 {
+    i64::try_from(seq).unwrap_or(i64::MAX)
+}
+
+/// A row as a record; a hash that is not 32 bytes is undecodable at its seq.
+fn record(row: &postgres::Row) -> Result<StoredEvent, TraceError> {
+    let seq = u64::try_from(row.get::<_, i64>(0)).unwrap_or(0);
+    let hash_at = |column: usize, name: &str| -> Result<Hash, TraceError> {
+        let bytes: &[u8] = row.get(column);
+        Hash::try_from(bytes).map_err(|_| {
+            TraceError::tampered(
+                seq,
+                Damage::Undecodable,
+                format!("stored {name} has {} bytes, not 32", bytes.len()),
+            )
+        })
+    };
+    Ok(StoredEvent {
+        seq,
+        body: row.get(1),
+        prev_hash: hash_at(2, "prev_hash")?,
+        hash: hash_at(3, "hash")?,
+    })
+}
+
+fn next_seq_in(client: &mut impl postgres::GenericClient, schema: &str) -> Result<u64, TraceError> {
+    let next: i64 = client
+        .query_one(
+            &format!("SELECT COALESCE(MAX(seq) + 1, 0) FROM {schema}.events"),
+            &[],
+        )?
+        .get(0);
+    Ok(next as u64)
+}
+
+impl EventStore for PostgresStore {
+    fn next_seq(&self) -> Result<u64, TraceError> {
+        next_seq_in(&mut *self.client.borrow_mut(), &self.quoted_schema)
+    }
+
+    fn append(&mut self, expected_next_seq: u64, events: &[StoredEvent]) -> Result<(), TraceError> {
+        check_numbering(expected_next_seq, events)?;
+        let client = self.client.get_mut();
+        let mut tx = client.transaction()?;
+        // Waits while another tracker holds the writer lock to retry a stale command.
+        tx.execute(WRITER_LOCK_XACT, &[&self.schema])?;
+        let actual = next_seq_in(&mut tx, &self.quoted_schema)?;
+        if actual != expected_next_seq {
+            return Err(TraceError::StaleWriter {
+                expected: expected_next_seq,
+                actual,
+            });
+        }
+        let seqs: Vec<i64> = events.iter().map(|e| to_i64(e.seq)).collect();
+        let bodies: Vec<&[u8]> = events.iter().map(|e| &e.body[..]).collect();
+        let prev: Vec<&[u8]> = events.iter().map(|e| &e.prev_hash[..]).collect();
+        let hashes: Vec<&[u8]> = events.iter().map(|e| &e.hash[..]).collect();
+        let inserted = tx.execute(
+            &format!(
+                "INSERT INTO {}.events (seq, body, prev_hash, hash) \
+                 SELECT * FROM UNNEST($1::BIGINT[], $2::BYTEA[], $3::BYTEA[], $4::BYTEA[])",
+                self.quoted_schema
+            ),
+            &[&seqs, &bodies, &prev, &hashes],
+        );
+        match inserted {
+            // Another writer committed the same sequence numbers after our check.
+            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+                drop(tx);
+                let actual = next_seq_in(client, &self.quoted_schema)?;
+                return Err(TraceError::StaleWriter {
+                    expected: expected_next_seq,
+                    actual,
+                });
+            }
+            other => other?,
+        };
+        tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &self.schema])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A session advisory lock that every append also takes (for its transaction).
+    fn hold_writers(&mut self, hold: bool) -> Result<(), TraceError> {
+        let sql = if hold { WRITER_LOCK } else { WRITER_UNLOCK };
+        self.client.get_mut().execute(sql, &[&self.schema])?;
+        Ok(())
+    }
+
+    fn save_snapshot(&mut self, seq: u64, snapshot: &[u8]) -> Result<(), TraceError> {
+        self.client.get_mut().execute(
+            &format!(
+                "INSERT INTO {}.snapshots (id, seq, body) VALUES (1, $1, $2) \
+                 ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, body = EXCLUDED.body",
+                self.quoted_schema
+            ),
+            &[&to_i64(seq), &snapshot],
+        )?;
+        Ok(())
+    }
+
+    fn latest_snapshot(&self) -> Result<Option<Vec<u8>>, TraceError> {
+        let row = self.client.borrow_mut().query_opt(
+            &format!(
+                "SELECT body FROM {}.snapshots WHERE id = 1",
+                self.quoted_schema
+            ),
+            &[],
+        )?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    /// Waits on the notifications of appends to this schema (LISTEN/NOTIFY), not by
+    /// polling the log.
+    fn wait_for_append(&mut self, after: u64, timeout: Duration) -> Result<bool, TraceError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if self.next_seq()? > after {
+                return Ok(true);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Ok(false);
+            }
+            // Notifications sent since LISTEN are queued, so none is missed between the
+            // check above and this wait; one for another schema just waits again.
+            let mut notifications = self.client.get_mut().notifications();
+            let _ = notifications.timeout_iter(left).next()?;
+        }
+    }
+}
+
+impl RecordSource for PostgresStore {
+    /// Every record from `from_seq` on, in order, read a page at a time (so `visit`
+    /// may read from the store, and memory stays bounded on a long log).
+    fn read_from(
+        &self,
+        from_seq: u64,
+        visit: &mut dyn FnMut(StoredEvent) -> Result<(), TraceError>,
+    ) -> Result<(), TraceError> {
+        let mut next = from_seq;
+        loop {
+            let page = self.read_page(next)?;
+            let full = page.len() as i64 == PAGE;
+            for record in page {
+                next = record.seq + 1;
+                visit(record)?;
+            }
+            if !full {
+                return Ok(());
+            }
+        }
+    }
+
+    fn read_one(&self, seq: u64) -> Result<Option<StoredEvent>, TraceError> {
+        let row = self.client.borrow_mut().query_opt(
+            &format!(
+                "SELECT seq, body, prev_hash, hash FROM {}.events WHERE seq = $1",
+                self.quoted_schema
+            ),
+            &[&to_i64(seq)],
+        )?;
+        row.as_ref().map(record).transpose()
+    }
+}

@@ -1,0 +1,194 @@
+//! The PostgreSQL store against a real server: `TRACEABILITY_TEST_PG_URL` names it
+//! (`scripts/test.sh` sets it, starting a throwaway cluster when no server answers).
+//! Without it these tests fail: they never skip. Each test works in its own schema.
+
+mod common;
+
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::*;
+use traceability_core::store::{EventStore, PostgresStore};
+use traceability_core::*;
+
+fn server_url() -> String {
+    std::env::var("TRACEABILITY_TEST_PG_URL").expect(
+        "TRACEABILITY_TEST_PG_URL is not set: these tests need a PostgreSQL server \
+         (scripts/test.sh provides one), e.g. postgresql://postgres@127.0.0.1:5432/test",
+    )
+}
+
+/// A fresh schema for one test: its URL (the server's plus `schema=`).
+fn fresh_schema(test: &str) -> String {
+    let server = server_url();
+    let schema = format!("tr_{test}_{}", std::process::id());
+    let mut client = postgres::Client::connect(&server, postgres::NoTls).unwrap();
+    client
+        .batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+        .unwrap();
+    with_schema(&server, &schema)
+}
+
+fn with_schema(server: &str, schema: &str) -> String {
+    let separator = if server.contains('?') { '&' } else { '?' };
+    format!("{server}{separator}schema={schema}")
+}
+
+fn sql(statement: &str) {
+    let mut client = postgres::Client::connect(&server_url(), postgres::NoTls).unwrap();
+    client.batch_execute(statement).unwrap();
+}
+
+#[test]
+fn a_log_on_postgres_reopens_the_same_and_verifies() {
+    let url = fresh_schema("reopen");
+    let options = OpenOptions {
+        snapshot_every: 5,
+        ..OpenOptions::default()
+    };
+    let mut plant = Plant::on(Tracker::open_with(&url, options).unwrap());
+    for n in 0..6 {
+        plant
+            .receive_lot("FLOUR", &format!("L{n}"), "10", "DOCK")
+            .unwrap();
+    }
+    plant
+        .move_item(lot("FLOUR", "L1"), "DOCK", "STOCK", "4")
+        .unwrap();
+    let (state, head) = (plant.tracker.state().clone(), plant.tracker.head());
+    drop(plant);
+
+    let reopened = Tracker::open(&url).unwrap(); // from the snapshot, then the tail
+    assert_eq!((reopened.state(), reopened.head()), (&state, head));
+    assert!(reopened.warnings().is_empty(), "{:?}", reopened.warnings());
+    assert_eq!(reopened.verify().unwrap(), head.0);
+    let replayed = Tracker::open_with(
+        &url,
+        OpenOptions {
+            snapshot_every: 0,
+            ..OpenOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(replayed.state(), &state);
+}
+
+#[test]
+fn the_schema_is_created_once_and_a_newer_one_is_refused() {
+    let url = fresh_schema("migrate");
+    let store = PostgresStore::open(&url).unwrap();
+    let schema = store.schema().to_owned();
+    drop(store);
+    PostgresStore::open(&url).unwrap(); // already at the current version
+    let mut client = postgres::Client::connect(&server_url(), postgres::NoTls).unwrap();
+    let versions: Vec<i32> = client
+        .query(
+            &format!("SELECT version FROM \"{schema}\".migrations ORDER BY version"),
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(versions, [1]);
+    sql(&format!(
+        "INSERT INTO \"{schema}\".migrations (version) VALUES (99)"
+    ));
+    let err = PostgresStore::open(&url).err().unwrap();
+    assert_eq!(err.kind(), ErrorKind::Storage);
+    assert!(err.to_string().contains("newer"), "{err}");
+}
+
+#[test]
+fn a_stale_append_is_refused_and_two_racing_writers_lose_nothing() {
+    let url = fresh_schema("race");
+    let mut store = PostgresStore::open(&url).unwrap();
+    let body = event::EventBody::new(
+        "ana",
+        None,
+        EventPayload::LocationRegistered(Location {
+            id: loc("X"),
+            kind: LocationKind::Internal,
+            description: String::new(),
+        }),
+    );
+    let first = event::StoredEvent::seal(0, &body, event::GENESIS_HASH);
+    store.append(0, std::slice::from_ref(&first)).unwrap();
+    assert_eq!(
+        store.append(0, &[first]).unwrap_err(),
+        TraceError::StaleWriter {
+            expected: 0,
+            actual: 1
+        }
+    );
+
+    let url = fresh_schema("race2");
+    Plant::on(Tracker::open(&url).unwrap()); // master data
+    let writers: Vec<_> = ["A", "B"]
+        .into_iter()
+        .map(|name| {
+            let url = url.clone();
+            thread::spawn(move || {
+                let mut plant = Plant::on(Tracker::open(&url).unwrap());
+                for n in 0..25 {
+                    plant
+                        .receive_lot("FLOUR", &format!("{name}{n}"), "10", "DOCK")
+                        .unwrap();
+                }
+                plant.tracker.head().0
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.join().unwrap();
+    }
+    let all = Tracker::open(&url).unwrap();
+    let lots = all.state().lots().len();
+    assert_eq!(lots, 50, "every receipt of both writers is in the log");
+    assert_eq!(all.verify().unwrap(), all.head().0);
+}
+
+#[test]
+fn a_follower_wakes_when_another_server_appends() {
+    let url = fresh_schema("follow");
+    let mut leader = Plant::on(Tracker::open(&url).unwrap());
+    let mut follower = Tracker::open(&url).unwrap();
+    let start = Instant::now();
+    assert_eq!(
+        follower
+            .wait_for_events(Duration::from_millis(200))
+            .unwrap(),
+        0
+    );
+    assert!(start.elapsed() >= Duration::from_millis(200));
+
+    let waiting = thread::spawn(move || {
+        let started = Instant::now();
+        let seen = follower.wait_for_events(Duration::from_secs(20)).unwrap();
+        (follower, seen, started.elapsed())
+    });
+    thread::sleep(Duration::from_millis(300));
+    leader.receive_lot("FLOUR", "L1", "10", "DOCK").unwrap();
+    let (follower, seen, waited) = waiting.join().unwrap();
+    assert_eq!(seen, 1);
+    assert!(
+        waited < Duration::from_secs(10),
+        "woken by the notification"
+    );
+    assert!(follower
+        .state()
+        .lot(&pid("FLOUR"), &"L1".parse().unwrap())
+        .is_some());
+}
+
+#[test]
+fn bad_urls_and_unreachable_servers_are_typed_errors() {
+    let bad = Tracker::open("postgresql://u@h:notaport/db").err().unwrap();
+    assert_eq!(bad.kind(), ErrorKind::InvalidInput);
+    let schema = Tracker::open(with_schema(&server_url(), "")).err().unwrap();
+    assert_eq!(schema.kind(), ErrorKind::InvalidInput);
+    let down = Tracker::open("postgresql://postgres@127.0.0.1:1/test")
+        .err()
+        .unwrap();
+    assert_eq!(down.kind(), ErrorKind::Storage);
+}
