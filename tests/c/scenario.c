@@ -414,6 +414,34 @@ static void run_status_names(void) {
     CHECK(strcmp(tr_status_name(21), "TR_UNKNOWN_STATUS") == 0);
 }
 
+/* Workflow fixes: quarantine locations are never allocated (a partial request with
+ * nothing eligible reports the whole shortfall), a negative adjustment reads as stock
+ * taken out of its location. */
+static void run_workflow_fixes(void) {
+    tr_tracker *t = NULL;
+    const tr_item q1 = {TR_ITEM_LOT, "FLOUR", "Q1"};
+    char *out = NULL;
+    CHECK_OK(tr_tracker_new_memory(&t));
+    CHECK_OK(tr_tracker_set_time(t, "2026-03-01T08:00:00Z"));
+    set_up_master_data(t);
+    CHECK_OK(tr_register_location(t, ACTOR, NULL, "QA", "quarantine", NULL));
+    CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "FLOUR", "Q1", "10", "DOCK", NULL, NULL, NULL, NULL, NULL));
+    CHECK_OK(tr_move(t, ACTOR, NULL, &q1, "DOCK", "QA", "10", false));
+    CHECK_STATUS(TR_ERR_INSUFFICIENT_STOCK, tr_allocate_stock(t, ACTOR, NULL, "FLOUR", "1", "SO1",
+                                                             TR_STRATEGY_FEFO, NULL, NULL, NULL, 0, false, &out));
+    CHECK_OK(tr_allocate_stock(t, ACTOR, NULL, "FLOUR", "4", "SO1", TR_STRATEGY_FEFO, NULL, NULL, NULL, 0, true, &out));
+    CHECK_CONTAINS(out, "\"shortfall\":\"4\"");
+    CHECK_CONTAINS(out, "\"lines\":[]");
+    tr_string_free(out);
+    out = NULL;
+    CHECK_STATUS(TR_ERR_NOT_USABLE, tr_allocate(t, ACTOR, NULL, "SO2", &q1, "QA", "1"));
+    CHECK_OK(tr_adjust(t, ACTOR, "recount", "FLOUR", "Q1", "QA", "-2"));
+    CHECK_OK(tr_lot_movements_json(t, "FLOUR", "Q1", &out));
+    CHECK_CONTAINS(out, "\"action\":\"adjusted\",\"from\":\"QA\",\"to\":null,\"quantity\":\"2\"");
+    tr_string_free(out);
+    tr_tracker_free(t);
+}
+
 int main(int argc, char **argv) {
     tr_tracker *t = NULL;
     char version[32];
@@ -432,5 +460,6 @@ int main(int argc, char **argv) {
     run_durability(argc > 1 ? argv[1] : "scenario-test.db");
     run_refresh(argc > 1 ? argv[1] : "scenario-test.db");
     run_status_names();
+    run_workflow_fixes();
     return CHECKS_REPORT();
 }

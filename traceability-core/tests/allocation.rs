@@ -207,7 +207,12 @@ fn partial_allocation_reports_the_shortfall() {
     let a = t.allocate("ana", None, &r).unwrap();
     assert_eq!(a.allocated, q(110));
     assert_eq!(a.shortfall, q(1));
-    // Nothing eligible left: even a partial request fails.
+    // Nothing eligible left: a partial request reserves nothing and reports all of it
+    // as the shortfall (a full request fails).
+    let none = t.allocate("ana", None, &r).unwrap();
+    assert_eq!((none.allocated, none.shortfall), (q(0), q(111)));
+    assert!(none.lines.is_empty());
+    r.partial = false;
     let err = t.allocate("ana", None, &r).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InsufficientStock);
 }

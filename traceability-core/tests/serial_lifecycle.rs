@@ -172,10 +172,9 @@ fn every_transition_of_the_lifecycle_table_is_enforced() {
                     "{from:?} -> {to} changed the state"
                 );
                 let expected = match (from, to) {
-                    // Shipping works on an order: allocated but unpicked ships nothing,
-                    // and without a reservation there is no order to ship.
-                    (Some(Allocated), Shipped) => ErrorKind::InvalidInput,
-                    (_, Shipped) => ErrorKind::UnknownOrder,
+                    // Shipping works on an order: whether nothing of it is allocated or
+                    // it is allocated but unpicked, nothing is picked to ship.
+                    (_, Shipped) => ErrorKind::InvalidInput,
                     (None, _) => ErrorKind::UnknownSerial,
                     // A known serial cannot be announced or received from a supplier again.
                     (_, Expected) | (Some(Received), Received) => ErrorKind::DuplicateNumber,

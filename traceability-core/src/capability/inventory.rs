@@ -105,18 +105,21 @@ pub(crate) fn move_stock(
     } = command;
     ctx.location(from)?;
     let destination = ctx.location(to)?;
-    if from == to {
-        return Err(TraceError::invalid(
+    let same_place = || {
+        TraceError::invalid(
             "to",
-            "must differ from the source location",
-        ));
-    }
+            "must differ from the source location (except to put a received serial away where it is)",
+        )
+    };
     let leaves_custody = matches!(
         destination.kind,
         LocationKind::Customer | LocationKind::Production
     );
     match ctx.item(item)? {
         Item::Lot(lot) => {
+            if from == to {
+                return Err(same_place());
+            }
             positive(*quantity)?;
             ctx.available(item, lot, from, *quantity)?;
             if leaves_custody {
@@ -126,8 +129,12 @@ pub(crate) fn move_stock(
         }
         Item::Serial(serial) => {
             one(*quantity)?;
-            // A move is a putaway (RECEIVED) or a relocation (IN_INVENTORY); reserved
+            // A move is a putaway (RECEIVED; possibly where it already is, e.g. a
+            // serial produced at its location) or a relocation (IN_INVENTORY); reserved
             // serials go back to stock only by cancelling their allocation.
+            if from == to && serial.status != SerialStatus::Received {
+                return Err(same_place());
+            }
             if !matches!(
                 serial.status,
                 SerialStatus::Received | SerialStatus::InInventory

@@ -8,15 +8,16 @@
 //! * Ties by lot number (ascending) — the result is deterministic.
 //!
 //! Candidates are only lots that are released, active, not on hold, not expired at the
-//! ship date, with available (on hand − reserved) stock, meeting the optional minimum
-//! remaining shelf life % (at the ship date) and location filter. A request splits across
-//! lots and locations; when not enough is eligible it fails with
-//! [`TraceError::InsufficientStock`] stating what is available, or, with `partial`,
-//! reserves what there is and reports the shortfall.
+//! ship date, with available (on hand − reserved) stock outside quarantine-kind
+//! locations, meeting the optional minimum remaining shelf life % (at the ship date) and
+//! location filter. A request splits across lots and locations; when not enough is
+//! eligible it fails with [`TraceError::InsufficientStock`] stating what is available,
+//! or, with `partial`, reserves what there is (possibly nothing) and reports the
+//! shortfall.
 //!
 //! Serials have no dates: FEFO and FIFO take them in receipt (creation) order, LIFO in
-//! reverse; a serial is a candidate when it is `IN_INVENTORY`, not on hold, and in the
-//! location filter. The request quantity must then be a whole number.
+//! reverse; a serial is a candidate when it is `IN_INVENTORY`, not on hold, outside
+//! quarantine-kind locations and in the location filter. The request quantity must then be a whole number.
 //!
 //! The engine emits one [`EventPayload::AllocationRequested`] (the rules, for the audit
 //! trail and for later pick substitution) followed by ordinary
@@ -186,13 +187,13 @@ pub fn ineligibility(
     None
 }
 
-fn serial_eligible(serial: &Serial, locations: Option<&[LocationId]>) -> bool {
+fn serial_eligible(state: &State, serial: &Serial, locations: Option<&[LocationId]>) -> bool {
     serial.status == SerialStatus::InInventory
         && !serial.on_hold
         && serial
             .location
             .as_ref()
-            .is_some_and(|l| location_allowed(locations, l))
+            .is_some_and(|l| location_allowed(locations, l) && state.is_allocatable(l))
 }
 
 fn location_allowed(filter: Option<&[LocationId]>, location: &LocationId) -> bool {
@@ -298,7 +299,7 @@ fn finish(
     mut out: Allocation,
 ) -> Result<Allocation, TraceError> {
     out.shortfall = out.requested - out.allocated;
-    if out.shortfall > Quantity::ZERO && (!request.partial || out.allocated.is_zero()) {
+    if out.shortfall > Quantity::ZERO && !request.partial {
         return Err(TraceError::InsufficientStock {
             item: None,
             product: request.product.clone(),
@@ -326,7 +327,10 @@ fn take_lots(
         }
         for line in &lot.stock {
             let available = line.available();
-            if available <= Quantity::ZERO || !location_allowed(checked.locations, &line.location) {
+            if available <= Quantity::ZERO
+                || !location_allowed(checked.locations, &line.location)
+                || !state.is_allocatable(&line.location)
+            {
                 continue;
             }
             let take = remaining.min(available);
@@ -358,7 +362,7 @@ fn take_serials(
             return;
         }
         let serial = state.serial_at(i);
-        if !serial_eligible(serial, checked.locations) {
+        if !serial_eligible(state, serial, checked.locations) {
             continue;
         }
         let Some(location) = serial.location.clone() else {
@@ -529,6 +533,23 @@ pub(crate) fn substitute_pick(
     Ok(events)
 }
 
+/// A known location whose stock may be allocated: a quarantine-kind location is
+/// [`TraceError::NotUsable`] for the item.
+fn allocatable_at(
+    ctx: &Context<'_>,
+    item: &ItemRef,
+    location: &LocationId,
+) -> Result<(), TraceError> {
+    ctx.location(location)?;
+    if ctx.state.is_allocatable(location) {
+        return Ok(());
+    }
+    Err(TraceError::NotUsable {
+        item: item.clone(),
+        why: "in a quarantine location",
+    })
+}
+
 /// Validates [`Allocate`].
 pub(crate) fn allocate(
     ctx: &Context<'_>,
@@ -548,10 +569,14 @@ pub(crate) fn allocate(
             ctx.check_expiry(lot, ctx.today, false)?;
             let lines: Vec<&StockLine> = match location {
                 Some(location) => {
-                    ctx.location(location)?;
+                    allocatable_at(ctx, item, location)?;
                     lot.stock_at(location).into_iter().collect()
                 }
-                None => lot.stock.iter().collect(),
+                None => lot
+                    .stock
+                    .iter()
+                    .filter(|s| ctx.state.is_allocatable(&s.location))
+                    .collect(),
             };
             let available: Quantity = lines.iter().map(|s| s.available()).sum();
             if available < *quantity {
@@ -582,6 +607,7 @@ pub(crate) fn allocate(
                 .location
                 .clone()
                 .ok_or_else(|| insufficient(item, None, Quantity::ONE, Quantity::ZERO))?;
+            allocatable_at(ctx, item, &at)?;
             if location.as_ref().is_some_and(|l| l != &at) {
                 return Err(insufficient(
                     item,
@@ -701,10 +727,9 @@ pub(crate) fn ship(ctx: &Context<'_>, command: &Ship) -> Result<Vec<EventPayload
     }
     ctx.party(Some(customer), PartyRole::Customer)?;
     let shipped_on = bounded("shipped_on", shipped_on.unwrap_or(ctx.today))?;
+    // An order with nothing allocated, nothing picked yet or everything shipped already
+    // is refused the same way below: nothing of it is picked.
     let reservations = ctx.state.reservations(order);
-    if reservations.is_empty() {
-        return Err(TraceError::UnknownOrder(order.clone()));
-    }
     let mut lines = Vec::new();
     for r in reservations.iter().filter(|r| r.picked > Quantity::ZERO) {
         let item = ctx.state.item_ref(r.item);
@@ -782,11 +807,9 @@ fn substitute_takes(
                 return Err(not_usable(why));
             }
             let mut remaining = quantity;
-            for line in lot
-                .stock
-                .iter()
-                .filter(|s| location_allowed(filter, &s.location))
-            {
+            for line in lot.stock.iter().filter(|s| {
+                location_allowed(filter, &s.location) && state.is_allocatable(&s.location)
+            }) {
                 let take = remaining.min(line.available());
                 if take > Quantity::ZERO {
                     takes.push((line.location.clone(), take));
@@ -823,8 +846,10 @@ fn substitute_takes(
                     to: SerialStatus::Allocated,
                 });
             }
-            if !serial_eligible(serial, filter) {
-                return Err(not_usable("outside the order's location filter"));
+            if !serial_eligible(state, serial, filter) {
+                return Err(not_usable(
+                    "outside the order's location filter or in quarantine",
+                ));
             }
             let Some(location) = serial.location.clone() else {
                 return Err(not_usable("not at a location"));

@@ -47,7 +47,12 @@ pub(crate) fn produce(
                 let origin = Origin::Produced {
                     work_order: work_order.clone(),
                 };
-                Produced::NewLot(ctx.new_lot(spec, *quantity, location, produced_on, origin)?)
+                // A lot made here was manufactured on the production date unless told.
+                let spec = LotSpec {
+                    manufactured_on: Some(spec.manufactured_on.unwrap_or(produced_on)),
+                    ..spec.clone()
+                };
+                Produced::NewLot(ctx.new_lot(&spec, *quantity, location, produced_on, origin)?)
             }
             Output::IntoLot {
                 product,

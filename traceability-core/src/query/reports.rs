@@ -127,7 +127,8 @@ pub struct Movement {
     pub from: Option<LocationId>,
     /// Location stock arrived at.
     pub to: Option<LocationId>,
-    /// Quantity (signed for adjustments).
+    /// Quantity moved, never negative (a negative adjustment is a quantity taken
+    /// `from` its location).
     pub quantity: Option<Quantity>,
     /// Order, for allocations, picks and shipments.
     pub order: Option<OrderId>,
@@ -222,6 +223,10 @@ pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
             &base,
             &mut out,
         ),
+        // A negative adjustment takes stock out of its location.
+        EventPayload::Adjusted { line } if line.quantity.is_negative() => {
+            out.push(from_line("adjusted", line).with_quantity(-line.quantity))
+        }
         EventPayload::Adjusted { line } => out.push(to_line("adjusted", line)),
         EventPayload::Scrapped { line } => out.push(from_line("scrapped", line)),
         EventPayload::Returned {
@@ -277,6 +282,14 @@ impl Movement {
         Self {
             from: Some(line.location.clone()),
             quantity: Some(line.quantity),
+            ..self
+        }
+    }
+
+    /// The same movement of another quantity.
+    fn with_quantity(self, quantity: Quantity) -> Self {
+        Self {
+            quantity: Some(quantity),
             ..self
         }
     }

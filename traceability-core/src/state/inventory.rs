@@ -126,7 +126,9 @@ impl State {
         }
         self.touch(seq, idx);
         self.touch_location(seq, from);
-        self.touch_location(seq, to);
+        if to != from {
+            self.touch_location(seq, to);
+        }
         Ok(())
     }
 

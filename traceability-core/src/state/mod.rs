@@ -148,6 +148,13 @@ impl State {
         self.locations.get(id)
     }
 
+    /// Whether stock at a location may be allocated: everywhere but quarantine-kind
+    /// locations (and unknown ones).
+    pub fn is_allocatable(&self, location: &LocationId) -> bool {
+        self.location(location)
+            .is_some_and(|l| l.kind != crate::model::LocationKind::Quarantine)
+    }
+
     /// A party by id.
     pub fn party(&self, id: &PartyId) -> Option<&Party> {
         self.party_number(id).map(|i| self.party_at(i))

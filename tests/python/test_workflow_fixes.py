@@ -1,0 +1,44 @@
+"""Workflow fixes through Python: quarantine locations are never allocated, a partial
+allocation with nothing eligible reports the whole shortfall, a negative adjustment
+reads as stock taken out, a produced lot is manufactured on its production date, a
+produced serial is put away where it was made, shipping with nothing picked is one
+error."""
+
+import datetime as dt
+
+import pytest
+
+import traceability as tr
+
+L1 = tr.LotRef("FLOUR", "L1")
+
+
+def test_quarantine_locations_are_never_allocated(tracker: tr.Tracker) -> None:
+    tracker.register_location("QA", "quarantine", actor="ana")
+    tracker.receive_lot("FLOUR", "L1", 10, "DOCK", actor="ana")
+    tracker.move(L1, "DOCK", "QA", 10, actor="ana")
+    with pytest.raises(tr.InsufficientStock):
+        tracker.allocate(product="FLOUR", quantity=1, order="SO1", actor="ana")
+    nothing = tracker.allocate(product="FLOUR", quantity=4, order="SO1", actor="ana", partial=True)
+    assert (nothing.allocated, nothing.shortfall, nothing.lines) == (0, 4, ())
+    with pytest.raises(tr.NotUsable, match="quarantine"):
+        tracker.allocate_item("SO2", L1, 1, location="QA", actor="ana")
+
+
+def test_movements_production_and_shipping_read_as_a_user_expects(tracker: tr.Tracker) -> None:
+    tracker.receive_lot("FLOUR", "L1", 10, "DOCK", actor="ana")
+    tracker.adjust("FLOUR", "L1", "DOCK", "-2", actor="ana", reason="recount")
+    adjusted = [m for m in tracker.movements(L1) if m.action == "adjusted"]
+    assert [(m.from_location, m.to_location, m.quantity) for m in adjusted] == [("DOCK", None, 2)]
+
+    tracker.produce("WO1", [tr.Line(L1, "DOCK", 1)],
+                    [tr.NewLot("BREAD", "B1", 5, "LINE"), tr.NewSerial("PUMP", "P1", "LINE")],
+                    actor="ana", produced_on=dt.date(2026, 3, 1))
+    bread = tracker.lot("BREAD", "B1")
+    assert bread is not None and bread.manufactured_on == dt.date(2026, 3, 1)
+    tracker.move(tr.SerialRef("PUMP", "P1"), "LINE", "LINE", actor="ana")  # put away in place
+    pump = tracker.serial("PUMP", "P1")
+    assert pump is not None and pump.status == tr.SerialStatus.IN_INVENTORY
+
+    with pytest.raises(tr.InvalidInput, match="picked"):
+        tracker.ship("SH1", "SO-NONE", customer="ACME", actor="ana")

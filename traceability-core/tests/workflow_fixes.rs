@@ -1,0 +1,215 @@
+//! Regression tests for workflow defects found by trying the manual's screens as a new
+//! user would: quarantine locations, putaway in place of produced serials, the
+//! manufacturing date of produced lots, how a negative adjustment reads, partial
+//! allocations with nothing eligible, and shipping an order with nothing picked.
+
+mod common;
+
+use common::*;
+use traceability_core::*;
+
+fn produce(
+    plant: &mut Plant,
+    wo: &str,
+    input: &str,
+    outputs: Vec<Output>,
+) -> Result<Committed, TraceError> {
+    plant.run(Command::Produce(Produce {
+        work_order: WorkOrderId::new(wo).unwrap(),
+        consumed: vec![Line {
+            item: lot("FLOUR", input),
+            location: loc("DOCK"),
+            quantity: qty("1"),
+        }],
+        outputs,
+        produced_on: Some(date(TODAY)),
+        override_expiry: false,
+    }))
+}
+
+#[test]
+fn stock_in_a_quarantine_location_is_never_allocated() {
+    let mut plant = Plant::new();
+    plant.receive_lot("FLOUR", "Q1", "10", "DOCK").unwrap();
+    plant.receive_lot("FLOUR", "Q2", "10", "DOCK").unwrap();
+    plant
+        .move_item(lot("FLOUR", "Q1"), "DOCK", "QA", "10")
+        .unwrap();
+
+    let request = AllocationRequest::new(pid("FLOUR"), qty("15"), order("SO1"), Strategy::Fefo);
+    let err = plant.tracker.allocate("ana", None, &request).unwrap_err();
+    assert!(
+        matches!(err, TraceError::InsufficientStock { available, .. } if available == qty("10")),
+        "{err}"
+    );
+    let mut partial = request.clone();
+    partial.partial = true;
+    let taken = plant.tracker.allocate("ana", None, &partial).unwrap();
+    assert_eq!(taken.lines.len(), 1);
+    assert_eq!(
+        (taken.lines[0].item.clone(), taken.lines[0].location.clone()),
+        (lot("FLOUR", "Q2"), loc("DOCK"))
+    );
+
+    // Naming the lot does not get round it either.
+    let named = plant.reject(Command::Allocate(Allocate {
+        order: order("SO2"),
+        item: lot("FLOUR", "Q1"),
+        location: Some(loc("QA")),
+        quantity: qty("1"),
+    }));
+    assert!(
+        matches!(
+            named,
+            TraceError::NotUsable {
+                why: "in a quarantine location",
+                ..
+            }
+        ),
+        "{named}"
+    );
+    let anywhere = plant.reject(Command::Allocate(Allocate {
+        order: order("SO2"),
+        item: lot("FLOUR", "Q1"),
+        location: None,
+        quantity: qty("1"),
+    }));
+    assert_eq!(anywhere.kind(), ErrorKind::InsufficientStock);
+
+    // Serials too.
+    plant.receive_serials("PUMP", &["SN1"], "DOCK").unwrap();
+    plant
+        .move_item(serial("PUMP", "SN1"), "DOCK", "QA", "1")
+        .unwrap();
+    let pumps = AllocationRequest::new(pid("PUMP"), qty("1"), order("SO3"), Strategy::Fifo);
+    assert_eq!(
+        plant
+            .tracker
+            .allocate("ana", None, &pumps)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::InsufficientStock
+    );
+    let held = plant.reject(Command::Allocate(Allocate {
+        order: order("SO3"),
+        item: serial("PUMP", "SN1"),
+        location: None,
+        quantity: qty("1"),
+    }));
+    assert_eq!(held.kind(), ErrorKind::NotUsable);
+}
+
+#[test]
+fn a_produced_lot_is_manufactured_on_its_production_date() {
+    let mut plant = Plant::new();
+    plant.receive_lot("FLOUR", "F1", "10", "DOCK").unwrap();
+    let output = Output::NewLot {
+        spec: LotSpec::new(pid("BREAD"), LotNumber::new("B1").unwrap()),
+        quantity: qty("5"),
+        location: loc("LINE"),
+    };
+    produce(&mut plant, "WO1", "F1", vec![output]).unwrap();
+    let bread = plant
+        .tracker
+        .state()
+        .lot(&pid("BREAD"), &LotNumber::new("B1").unwrap())
+        .unwrap();
+    assert_eq!(bread.manufactured_on, Some(date(TODAY)));
+}
+
+#[test]
+fn a_produced_serial_is_put_away_where_it_was_made() {
+    let mut plant = Plant::new();
+    plant.receive_lot("FLOUR", "F1", "10", "DOCK").unwrap();
+    let output = Output::NewSerial {
+        product: pid("PUMP"),
+        serial: SerialNumber::new("P1").unwrap(),
+        location: loc("LINE"),
+    };
+    produce(&mut plant, "WO1", "F1", vec![output]).unwrap();
+    assert_eq!(
+        plant.serial_status("PUMP", "P1"),
+        Some(SerialStatus::Received)
+    );
+    plant
+        .move_item(serial("PUMP", "P1"), "LINE", "LINE", "1")
+        .unwrap();
+    assert_eq!(
+        plant.serial_status("PUMP", "P1"),
+        Some(SerialStatus::InInventory)
+    );
+    let history = plant.tracker.location_history(&loc("LINE")).unwrap();
+    let seqs: Vec<u64> = history.iter().map(|e| e.seq).collect();
+    let mut unique = seqs.clone();
+    unique.dedup();
+    assert_eq!(seqs, unique, "the putaway is listed once at its location");
+
+    // Otherwise a move stays between two places.
+    let again = plant.reject(Command::Move(Move {
+        item: serial("PUMP", "P1"),
+        from: loc("LINE"),
+        to: loc("LINE"),
+        quantity: qty("1"),
+        override_expiry: false,
+    }));
+    assert!(
+        matches!(&again, TraceError::InvalidInput { field: "to", .. }),
+        "{again}"
+    );
+    let lot_move = plant.reject(Command::Move(Move {
+        item: lot("FLOUR", "F1"),
+        from: loc("DOCK"),
+        to: loc("DOCK"),
+        quantity: qty("1"),
+        override_expiry: false,
+    }));
+    assert_eq!(lot_move.kind(), ErrorKind::InvalidInput);
+}
+
+#[test]
+fn a_negative_adjustment_reads_as_stock_taken_out() {
+    let mut plant = Plant::new();
+    plant.receive_lot("FLOUR", "F1", "10", "DOCK").unwrap();
+    plant
+        .tracker
+        .execute(
+            "ana",
+            Some("recount"),
+            &Command::Adjust(Adjust {
+                product: pid("FLOUR"),
+                lot: LotNumber::new("F1").unwrap(),
+                location: loc("DOCK"),
+                delta: qty("-2"),
+            }),
+        )
+        .unwrap();
+    let movements = plant
+        .tracker
+        .lot_movements(&pid("FLOUR"), &LotNumber::new("F1").unwrap())
+        .unwrap();
+    let adjusted = movements.iter().find(|m| m.action == "adjusted").unwrap();
+    assert_eq!(
+        (
+            adjusted.from.clone(),
+            adjusted.to.clone(),
+            adjusted.quantity
+        ),
+        (Some(loc("DOCK")), None, Some(qty("2")))
+    );
+}
+
+#[test]
+fn an_order_with_nothing_picked_is_refused_the_same_way_allocated_or_not() {
+    let mut plant = Plant::new();
+    plant.receive_lot("FLOUR", "F1", "10", "DOCK").unwrap();
+    let never = plant.ship("SH1", "SO-NEVER").unwrap_err();
+    plant.allocate("SO1", lot("FLOUR", "F1"), "2").unwrap();
+    let unpicked = plant.ship("SH1", "SO1").unwrap_err();
+    for err in [never, unpicked] {
+        assert!(
+            matches!(&err, TraceError::InvalidInput { field: "order", .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("is picked"), "{err}");
+    }
+}
