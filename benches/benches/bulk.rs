@@ -2,8 +2,10 @@
 //! another): the generated history loaded with `Tracker::bulk_load` in batches of 10,000
 //! commands into the memory store and into a SQLite file (durable, one snapshot written
 //! at the end), then that file reopened from its snapshot and by a full verified replay.
-//! One-shot measurements, printed; memory is the growth of the resident set while
-//! loading (the generated commands are already in memory before it).
+//! With `TRACEABILITY_TEST_PG_URL` set, the same load into PostgreSQL (a scratch schema,
+//! dropped afterwards) and a reopen from its snapshot. One-shot measurements, printed;
+//! memory is the growth of the resident set while loading (the generated commands are
+//! already in memory before it).
 
 use std::time::Instant;
 
@@ -100,4 +102,32 @@ fn main() {
     );
     drop(replayed);
     let _ = std::fs::remove_dir_all(&dir);
+    if let Ok(server) = std::env::var("TRACEABILITY_TEST_PG_URL") {
+        postgres_load(&server, &data.commands, events);
+    }
+}
+
+/// The bulk load into a scratch schema of the server, then a reopen from the snapshot.
+fn postgres_load(server: &str, commands: &[traceability_core::Command], events: u64) {
+    let schema = format!("bench_bulk_{}", std::process::id());
+    let separator = if server.contains('?') { '&' } else { '?' };
+    let url = format!("{server}{separator}schema={schema}");
+    let t0 = Instant::now();
+    let mut tracker = Tracker::open(&url).expect("the server answers");
+    load_into(&mut tracker, commands, BATCH).expect("generated data is valid");
+    let took = t0.elapsed();
+    drop(tracker);
+    println!(
+        "bulk load, PostgreSQL: {events} events in {took:.2?} ({:.0} events/s)",
+        events as f64 / took.as_secs_f64()
+    );
+    let t0 = Instant::now();
+    let reopened = Tracker::open(&url).expect("the store reopens");
+    println!("reopen PostgreSQL from the snapshot: {:.2?}", t0.elapsed());
+    drop(reopened);
+    let mut client =
+        postgres::Client::connect(server, postgres::NoTls).expect("the server answers");
+    client
+        .batch_execute(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
+        .expect("the scratch schema drops");
 }
