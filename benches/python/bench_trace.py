@@ -5,7 +5,7 @@
 Needs the package and networkx installed in the interpreter that runs it
 (`pip install networkx`); it is a benchmark, not a test.
 
-The genealogy is built in Python as raw command dicts loaded with `execute_batch`, by a
+The genealogy is built in Python as raw command dicts loaded with `bulk_load`, by a
 port of `generate` in benches/src/lib.rs: the same SplitMix64 stream, constants and
 draw order, so a size and seed give the same data set as the Rust benches (~30% raw
 lots, among them one hub lot per 1,600 lots that 100-800 work orders consume, 2-6
@@ -185,10 +185,9 @@ def main() -> None:
         t.register_party(f"C{c:06}", "customer", name=f"Customer {c}", actor="generator")
 
     def load() -> None:
-        for at in range(0, len(commands), 10_000):
-            t.execute_batch(commands[at:at + 10_000], actor="generator", reason="generated")
+        t.bulk_load(commands, actor="generator", reason="generated", batch_size=10_000)
 
-    timed("load (execute_batch, 10,000 commands per batch)", load)
+    timed("load (bulk_load, 10,000 commands per batch)", load)
     graph = timed("networkx DiGraph from the same edges", lambda: nx.DiGraph(edges))
 
     hub = tr.LotRef("RAW", f"L{hubs[0]:07}")
