@@ -263,8 +263,22 @@ const ARGS: &str = "query arguments";
 /// assert!(catalog::run(&t, "nonsense", "{}").is_err());
 /// ```
 pub fn run(tracker: &Tracker, name: &str, args: &str) -> Result<String, TraceError> {
+    for group in [records, log_and_reports, traces] {
+        if let Some(answer) = group(tracker, name, args)? {
+            return Ok(answer);
+        }
+    }
+    Err(TraceError::invalid(
+        "query",
+        format!("no query named {name:?}"),
+    ))
+}
+
+/// Master data, lots, serials, orders, shipments, links and recalls (`None`: another
+/// group's query).
+fn records(tracker: &Tracker, name: &str, args: &str) -> Result<Option<String>, TraceError> {
     let state = tracker.state();
-    match name {
+    let answer = match name {
         "product" => encode(&state.product(&parse::<Id<ProductId>>(ARGS, args)?.id)),
         "products" => {
             parse::<NoArgs>(ARGS, args)?;
@@ -301,6 +315,19 @@ pub fn run(tracker: &Tracker, name: &str, args: &str) -> Result<String, TraceErr
             encode(state.recalls())
         }
         "recall" => encode(&state.recall(&parse::<Id<RecallId>>(ARGS, args)?.id)),
+        _ => return Ok(None),
+    };
+    answer.map(Some)
+}
+
+/// The event log and the reports.
+fn log_and_reports(
+    tracker: &Tracker,
+    name: &str,
+    args: &str,
+) -> Result<Option<String>, TraceError> {
+    let state = tracker.state();
+    let answer = match name {
         "history" => encode(&tracker.history(&parse::<ItemKey>(ARGS, args)?.item)?),
         "location_history" => {
             encode(&tracker.location_history(&parse::<LocationKey>(ARGS, args)?.location)?)
@@ -392,6 +419,15 @@ pub fn run(tracker: &Tracker, name: &str, args: &str) -> Result<String, TraceErr
                 &key.lot,
             )?)
         }
+        _ => return Ok(None),
+    };
+    answer.map(Some)
+}
+
+/// Traces and recall reports.
+fn traces(tracker: &Tracker, name: &str, args: &str) -> Result<Option<String>, TraceError> {
+    let state = tracker.state();
+    let answer = match name {
         "trace_forward" => encode(&trace_forward(state, &parse::<ItemKey>(ARGS, args)?.item)?),
         "trace_backward" => encode(&trace_backward(state, &parse::<ItemKey>(ARGS, args)?.item)?),
         "trace_forward_ids" => encode(&trace_forward_ids(
@@ -406,11 +442,9 @@ pub fn run(tracker: &Tracker, name: &str, args: &str) -> Result<String, TraceErr
             state,
             &parse::<Suspects>(ARGS, args)?.suspects,
         )?),
-        other => Err(TraceError::invalid(
-            "query",
-            format!("no query named {other:?}"),
-        )),
-    }
+        _ => return Ok(None),
+    };
+    answer.map(Some)
 }
 
 #[cfg(test)]
