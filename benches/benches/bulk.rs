@@ -9,20 +9,10 @@
 
 use std::time::Instant;
 
-use traceability_bench::{generate, load_into};
+use traceability_bench::{generate, load_into, resident_bytes};
 use traceability_core::{OpenOptions, Tracker};
 
 const BATCH: usize = 10_000;
-
-fn rss_bytes() -> u64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0);
-    pages * 4096
-}
 
 fn main() {
     let lots: usize = std::env::var("TRACE_BENCH_LOTS")
@@ -38,13 +28,13 @@ fn main() {
         data.shipments
     );
 
-    let rss0 = rss_bytes();
+    let rss0 = resident_bytes();
     let t0 = Instant::now();
     let mut memory = Tracker::in_memory();
     load_into(&mut memory, &data.commands, BATCH).expect("generated data is valid");
     let took = t0.elapsed();
     let events = memory.head().0;
-    let grown = rss_bytes().saturating_sub(rss0);
+    let grown = resident_bytes().saturating_sub(rss0);
     println!(
         "bulk load, memory store: {events} events in {took:.2?} ({:.0} events/s, {:.0} commands/s); \
          RSS +{:.0} MB = {:.0} bytes/lot",

@@ -14,16 +14,10 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::Criterion;
-use traceability_bench::{generate, load, load_state};
+use traceability_bench::{generate, load, load_state, resident_bytes};
 use traceability_core::event::GENESIS_HASH;
 use traceability_core::query::trace::recall_report;
 use traceability_core::{trace_backward, trace_forward, ItemRef, SnapshotPosition, State};
-
-fn rss_bytes() -> Option<usize> {
-    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-    let pages: usize = statm.split_whitespace().nth(1)?.parse().ok()?;
-    Some(pages * 4096)
-}
 
 fn main() {
     let lots: usize = std::env::var("TRACE_BENCH_LOTS")
@@ -44,19 +38,16 @@ fn main() {
         t0.elapsed()
     );
     let t0 = Instant::now();
-    let rss0 = rss_bytes();
+    let rss0 = resident_bytes();
     let (state, events) = load_state(&data.commands).expect("generated data is valid");
-    let rss1 = rss_bytes();
+    let rss1 = resident_bytes();
     println!(
         "validated + applied {} events (decide + State::apply, no store) in {:.2?}; \
          RSS +{:.0} MB = {:.0} bytes/lot (state and the event list)",
         events.len(),
         t0.elapsed(),
-        rss1.zip(rss0)
-            .map_or(0.0, |(a, b)| a.saturating_sub(b) as f64 / 1e6),
-        rss1.zip(rss0)
-            .map_or(0.0, |(a, b)| a.saturating_sub(b) as f64
-                / data.lots.max(1) as f64),
+        rss1.saturating_sub(rss0) as f64 / 1e6,
+        rss1.saturating_sub(rss0) as f64 / data.lots.max(1) as f64,
     );
     let t0 = Instant::now();
     let tracker = load(&data.commands, 10_000).expect("generated data is valid");

@@ -420,6 +420,18 @@ pub fn load_state(commands: &[Command]) -> Result<(State, Vec<EventBody>), Trace
     Ok((state, events))
 }
 
+/// The resident set size of this process in bytes (Linux; 0 where unknown): benches
+/// print its growth while loading as memory per lot.
+pub fn resident_bytes() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    pages * 4096
+}
+
 /// Lot numbers are `L` + 7 digits: the lot created `n`-th.
 pub fn lot_number(n: usize) -> LotNumber {
     id(format!("L{n:07}"))

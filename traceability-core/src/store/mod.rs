@@ -59,17 +59,31 @@ pub trait EventStore: RecordSource + Send {
     /// or `timeout` passes; `true` when it does. The default polls [`Self::next_seq`]
     /// every 20 ms; a store that can be notified of appends waits for them instead.
     fn wait_for_append(&mut self, after: u64, timeout: Duration) -> Result<bool, TraceError> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if self.next_seq()? > after {
-                return Ok(true);
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Ok(false);
-            }
+        wait_until_beyond(self, after, timeout, |_, left| {
             std::thread::sleep(left.min(Duration::from_millis(20)));
+            Ok(())
+        })
+    }
+}
+
+/// Until `store` holds more than `after` events (`true`) or `timeout` passes (`false`):
+/// checks, then `pause(store, time left)`, again and again.
+pub(crate) fn wait_until_beyond<S: EventStore + ?Sized>(
+    store: &mut S,
+    after: u64,
+    timeout: Duration,
+    mut pause: impl FnMut(&mut S, Duration) -> Result<(), TraceError>,
+) -> Result<bool, TraceError> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if store.next_seq()? > after {
+            return Ok(true);
         }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Ok(false);
+        }
+        pause(store, left)?;
     }
 }
 

@@ -17,13 +17,13 @@
 
 use std::cell::RefCell;
 use std::str::FromStr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, Config, NoTls};
 
-use super::{check_numbering, EventStore};
+use super::{check_numbering, wait_until_beyond, EventStore};
 use crate::event::{Hash, RecordSource, StoredEvent};
 use crate::kernel::error::{Damage, StorageError, TraceError};
 
@@ -292,20 +292,13 @@ impl EventStore for PostgresStore {
     /// Waits on the notifications of appends to this schema (LISTEN/NOTIFY), not by
     /// polling the log.
     fn wait_for_append(&mut self, after: u64, timeout: Duration) -> Result<bool, TraceError> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if self.next_seq()? > after {
-                return Ok(true);
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Ok(false);
-            }
-            // Notifications sent since LISTEN are queued, so none is missed between the
-            // check above and this wait; one for another schema just waits again.
-            let mut notifications = self.client.get_mut().notifications();
-            let _ = notifications.timeout_iter(left).next()?;
-        }
+        // Notifications sent since LISTEN are queued, so none is missed between a check
+        // and the wait; one for another schema just leads to another check.
+        wait_until_beyond(self, after, timeout, |store, left| {
+            let mut notifications = store.client.get_mut().notifications();
+            notifications.timeout_iter(left).next()?;
+            Ok(())
+        })
     }
 }
 
