@@ -331,11 +331,7 @@ fn main() {
     );
     // The quantity "20" of WO1 as a MessagePack string in its compact body.
     let quantity = find(template, b"\xa220").expect("the template holds WO1");
-    write(
-        &dir,
-        "patch_tamper_quantity",
-        &patch(quantity, b"\xa290"),
-    );
+    write(&dir, "patch_tamper_quantity", &patch(quantity, b"\xa290"));
     let key = find(template, b"INTEGER PRIMARY KEY").expect("the schema is in the file");
     write(
         &dir,
@@ -349,13 +345,13 @@ fn main() {
         &patch(body, b"body      TEXT"),
     );
     let records = fixture_records();
+    write(&dir, "body_first_event", &with_mode(2, &records[0].body));
+    write(&dir, "body_not_json", &with_mode(2, b"{\"recorded_at\":"));
     write(
         &dir,
-        "body_first_event",
-        &with_mode(2, &records[0].body),
+        "body_compact_cut",
+        &with_mode(2, &records[0].body[..20]),
     );
-    write(&dir, "body_not_json", &with_mode(2, b"{\"recorded_at\":"));
-    write(&dir, "body_compact_cut", &with_mode(2, &records[0].body[..20]));
     let mut kinds = std::collections::BTreeSet::new();
     for record in records {
         let kind = record.decode().unwrap().body.payload.action().to_owned();

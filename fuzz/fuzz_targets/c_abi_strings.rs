@@ -26,6 +26,7 @@ use std::ptr::{null, null_mut};
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
+use traceability::bulk::*;
 use traceability::commands::*;
 use traceability::lifecycle::*;
 use traceability::queries::*;
@@ -34,6 +35,8 @@ use traceability::*;
 use traceability_fuzz::{fixture_commands, scratch_dir, NOW};
 
 const MAX_CALLS: usize = 8;
+/// The number of functions `op` picks from.
+const OPS: u8 = 58;
 /// `flags` bit: pass a NULL tracker.
 const NULL_TRACKER: u8 = 0x80;
 /// `flags` bit: pass a NULL `out`.
@@ -270,7 +273,7 @@ unsafe fn run(t: *mut tr_tracker, c: &Call) -> Option<(&'static str, tr_status, 
     };
     let (a0, a1) = (c.s(0), c.s(1));
     let b = |bit: u8| c.flag(bit);
-    let (name, status, kind): (&'static str, tr_status, Out) = match c.op % 54 {
+    let (name, status, kind): (&'static str, tr_status, Out) = match c.op % OPS {
         0 => ("tr_tracker_set_time", tr_tracker_set_time(t, a0), Out::None),
         1 => {
             let shelf = c.number(6);
@@ -606,7 +609,7 @@ unsafe fn run(t: *mut tr_tracker, c: &Call) -> Option<(&'static str, tr_status, 
         45 | 46 => {
             let item = c.item(0, 1);
             let format = i32::from((c.flags >> 2) & 3);
-            if c.op % 54 == 45 {
+            if c.op % OPS == 45 {
                 (
                     "tr_trace_forward_render",
                     tr_trace_forward_render(t, &item, format, o),
@@ -657,7 +660,23 @@ unsafe fn run(t: *mut tr_tracker, c: &Call) -> Option<(&'static str, tr_status, 
             assert!(CStr::from_ptr(tr_version()).to_str().is_ok());
             return None;
         }
-        _ => ("tr_tracker_refresh", tr_tracker_refresh(t), Out::None),
+        53 => ("tr_tracker_refresh", tr_tracker_refresh(t), Out::None),
+        54 => ("tr_query_json", tr_query_json(t, a0, a1, o), Out::Json),
+        // One batch, so that a refused load stores nothing (the head invariant).
+        55 => {
+            let s = tr_bulk_load_json(t, a0, a1, c.s(2), usize::MAX, None, null_mut(), null_mut());
+            ("tr_bulk_load_json", s, Out::None)
+        }
+        56 => {
+            let item = c.item(0, 1);
+            let s = tr_trace_forward_ids_json(t, &item, o);
+            ("tr_trace_forward_ids_json", s, Out::Json)
+        }
+        _ => {
+            let item = c.item(0, 1);
+            let s = tr_trace_backward_ids_json(t, &item, o);
+            ("tr_trace_backward_ids_json", s, Out::Json)
+        }
     };
     if c.flag(NULL_TRACKER) || (c.flag(NULL_OUT) && kind != Out::None) {
         assert_ne!(status, TR_OK, "{name} accepted a NULL tracker or out");

@@ -5,10 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use traceability_core::{AllocationRequest, Strategy};
 use traceability_core::event::{chain_hash, StoredEvent, GENESIS_HASH};
 use traceability_core::store::MemoryStore;
 use traceability_core::*;
+use traceability_core::{AllocationRequest, Strategy};
 
 /// The instant the fixed clock shows: "today" is 2026-03-01.
 pub const NOW: &str = "2026-03-01T08:00:00Z";
