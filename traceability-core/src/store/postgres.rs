@@ -11,6 +11,17 @@
 //! trackers can wait for new events ([`crate::Tracker::wait_for_events`]) instead of
 //! polling the log.
 //!
+//! **Scaling plan.** One log is one hash chain with one sequence, so appends are
+//! serialised and a single-command transaction pays a durable commit under the writer
+//! lock (hundreds per second across servers on a small machine; batches reach tens of
+//! thousands of events per second). When that is no longer enough the log is to be
+//! partitioned, not sharded at random: one chain per site or company (its own schema or
+//! a partition key in `events`, its own sequence, head, snapshots and checkpoints), and
+//! a cross-partition link event where goods cross (the shipping chain records the
+//! shipment, the receiving chain a receipt naming the shipment and the sender's head),
+//! so a trace follows links across chains and each chain can be verified alone. Each
+//! tracker then serves one partition and reads the others' link events. Not built yet.
+//!
 //! URLs are libpq's (`postgresql://user@host:port/db`, `?host=/socket/dir` for a unix
 //! socket) plus an optional `schema=name` parameter. Connections are plain TCP or unix
 //! sockets, without TLS.

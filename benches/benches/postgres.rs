@@ -1,0 +1,114 @@
+//! The PostgreSQL store with several writers (`TRACEABILITY_TEST_PG_URL` names the
+//! server; a scratch schema is created and dropped): single-command transactions per
+//! second with 1, 2 and 4 concurrent writers (each its own tracker and connection,
+//! receiving lots as fast as it can; stale appends are retried inside), and how long a
+//! follower blocked in `wait_for_events` takes to see another server's command.
+
+use std::sync::{Arc, Barrier};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use traceability_core::*;
+
+const COMMANDS_PER_WRITER: usize = 1_000;
+
+fn url_of(server: &str, schema: &str) -> String {
+    let separator = if server.contains('?') { '&' } else { '?' };
+    format!("{server}{separator}schema={schema}")
+}
+
+fn setup(url: &str) -> Tracker {
+    let mut t = Tracker::open(url).expect("the server answers");
+    let master = [
+        Command::RegisterProduct(Product::new(ProductId::new("P").unwrap(), Tracking::Lot)),
+        Command::RegisterLocation(Location {
+            id: LocationId::new("DOCK").unwrap(),
+            kind: LocationKind::Receiving,
+            description: String::new(),
+        }),
+    ];
+    t.execute_batch("bench", None, &master)
+        .expect("master data");
+    t
+}
+
+fn receipt(number: String) -> Command {
+    Command::ReceiveLot(ReceiveLot {
+        spec: LotSpec::new(
+            ProductId::new("P").unwrap(),
+            LotNumber::new(number).unwrap(),
+        ),
+        quantity: Quantity::from(1),
+        location: LocationId::new("DOCK").unwrap(),
+        supplier: None,
+        received_on: None,
+        reference: None,
+    })
+}
+
+/// Commands per second with `writers` concurrent writers.
+fn concurrent_writers(url: &str, writers: usize) -> f64 {
+    let start = Arc::new(Barrier::new(writers + 1));
+    let handles: Vec<_> = (0..writers)
+        .map(|w| {
+            let (url, start) = (url.to_owned(), start.clone());
+            thread::spawn(move || {
+                let mut t = Tracker::open(&url).expect("the server answers");
+                start.wait();
+                for n in 0..COMMANDS_PER_WRITER {
+                    t.execute("bench", None, &receipt(format!("W{writers}-{w}-{n}")))
+                        .expect("a receipt is stored, retried when stale");
+                }
+            })
+        })
+        .collect();
+    start.wait();
+    let t0 = Instant::now();
+    for h in handles {
+        h.join().expect("writer");
+    }
+    (writers * COMMANDS_PER_WRITER) as f64 / t0.elapsed().as_secs_f64()
+}
+
+/// How long followers take to see a command: p50 and max over `rounds`.
+fn follower_latency(url: &str, rounds: usize) -> (Duration, Duration) {
+    let mut leader = Tracker::open(url).expect("the server answers");
+    let mut seen = Vec::with_capacity(rounds);
+    for n in 0..rounds {
+        let mut follower = Tracker::open(url).expect("the server answers");
+        let waiting = thread::spawn(move || {
+            let came = follower.wait_for_events(Duration::from_secs(10)).unwrap();
+            (Instant::now(), came)
+        });
+        thread::sleep(Duration::from_millis(20));
+        let sent = Instant::now();
+        leader
+            .execute("bench", None, &receipt(format!("F{n}")))
+            .expect("stored");
+        let (woke, came) = waiting.join().expect("follower");
+        assert!(came >= 1);
+        seen.push(woke.duration_since(sent));
+    }
+    seen.sort();
+    (seen[rounds / 2], seen[rounds - 1])
+}
+
+fn main() {
+    let Ok(server) = std::env::var("TRACEABILITY_TEST_PG_URL") else {
+        println!("TRACEABILITY_TEST_PG_URL is not set: nothing to measure");
+        return;
+    };
+    let schema = format!("bench_pg_{}", std::process::id());
+    let url = url_of(&server, &schema);
+    drop(setup(&url));
+    for writers in [1, 2, 4] {
+        let rate = concurrent_writers(&url, writers);
+        println!("{writers} writer(s): {rate:.0} single-command transactions/s in all");
+    }
+    let (p50, max) = follower_latency(&url, 20);
+    println!("a follower sees another server's command after {p50:.2?} (p50), {max:.2?} (max)");
+    let mut client = postgres::Client::connect(&server, postgres::NoTls).expect("server");
+    client
+        .batch_execute(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
+        .expect("the scratch schema drops");
+}
