@@ -229,3 +229,68 @@ fn a_refused_batch_is_undone_from_the_snapshot() {
     drop(plant);
     assert_eq!(replayed(&path), live);
 }
+
+/// A store that keeps events in memory and refuses every snapshot, counting attempts.
+struct NoRoomForSnapshots {
+    events: store::MemoryStore,
+    attempts: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl store::RecordSource for NoRoomForSnapshots {
+    fn read_from(
+        &self,
+        from_seq: u64,
+        visit: &mut dyn FnMut(event::StoredEvent) -> Result<(), TraceError>,
+    ) -> Result<(), TraceError> {
+        self.events.read_from(from_seq, visit)
+    }
+
+    fn read_one(&self, seq: u64) -> Result<Option<event::StoredEvent>, TraceError> {
+        self.events.read_one(seq)
+    }
+}
+
+impl store::EventStore for NoRoomForSnapshots {
+    fn next_seq(&self) -> Result<u64, TraceError> {
+        self.events.next_seq()
+    }
+
+    fn append(&mut self, next: u64, events: &[event::StoredEvent]) -> Result<(), TraceError> {
+        self.events.append(next, events)
+    }
+
+    fn save_snapshot(&mut self, _seq: u64, _snapshot: &[u8]) -> Result<(), TraceError> {
+        self.attempts
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Err(TraceError::storage("the snapshot exceeds the value limit"))
+    }
+}
+
+#[test]
+fn a_snapshot_the_store_refuses_is_a_warning_retried_only_an_interval_later() {
+    let attempts = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let store = NoRoomForSnapshots {
+        events: store::MemoryStore::default(),
+        attempts: attempts.clone(),
+    };
+    let tracker = Tracker::with_store_options(
+        Box::new(store),
+        std::sync::Arc::new(SystemClock),
+        options(4),
+    )
+    .unwrap();
+    let mut plant = Plant::on(tracker); // 13 events of master data: one attempt
+    assert_eq!(attempts.load(std::sync::atomic::Ordering::SeqCst), 1);
+    plant.receive_lot("FLOUR", "L1", "10", "DOCK").unwrap(); // 1 event since: no attempt
+    plant.receive_lot("FLOUR", "L2", "10", "DOCK").unwrap();
+    assert_eq!(attempts.load(std::sync::atomic::Ordering::SeqCst), 1);
+    let warnings = plant.tracker.warnings();
+    assert_eq!(warnings.len(), 1);
+    assert!(warnings[0].contains("value limit"), "{warnings:?}");
+    for n in 0..4 {
+        plant
+            .receive_lot("FLOUR", &format!("M{n}"), "1", "DOCK")
+            .unwrap();
+    }
+    assert_eq!(attempts.load(std::sync::atomic::Ordering::SeqCst), 2);
+}

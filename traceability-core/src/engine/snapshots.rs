@@ -58,6 +58,10 @@ impl Tracker {
                 "no snapshot written at event {}: {e}",
                 self.next_seq
             ));
+            // Try again only after another interval: a snapshot the store cannot take
+            // (e.g. beyond its 1 GB value limit) must not cost every following commit
+            // a full serialisation of the state.
+            self.snapshot_seq = self.next_seq;
         }
     }
 

@@ -93,7 +93,8 @@ pub struct Tracker {
     damage: Option<TraceError>,
     /// See [`OpenOptions::snapshot_every`] (0: snapshots off).
     pub(super) snapshot_every: u64,
-    /// The number of events the latest snapshot written or used covers.
+    /// The number of events the latest snapshot written or used covers (or the event
+    /// count at the last failed attempt to write one).
     pub(super) snapshot_seq: u64,
     /// What opening or snapshotting noticed without failing (e.g. an ignored snapshot).
     pub(super) warnings: Vec<String>,
