@@ -34,13 +34,6 @@ fn one_by_one(commands: &[Command], clock: std::sync::Arc<FixedClock>) -> State 
     t.state().clone()
 }
 
-fn options(snapshot_every: u64) -> OpenOptions {
-    OpenOptions {
-        snapshot_every,
-        ..OpenOptions::default()
-    }
-}
-
 #[test]
 fn a_bulk_load_stores_the_state_of_its_commands_with_progress_per_batch() {
     let commands = [master_data(), history(40)].concat();

@@ -11,42 +11,10 @@ use common::*;
 use traceability_core::store::{EventStore, PostgresStore};
 use traceability_core::*;
 
-fn server_url() -> String {
-    std::env::var("TRACEABILITY_TEST_PG_URL").expect(
-        "TRACEABILITY_TEST_PG_URL is not set: these tests need a PostgreSQL server \
-         (scripts/test.sh provides one), e.g. postgresql://postgres@127.0.0.1:5432/test",
-    )
-}
-
-/// A fresh schema for one test: its URL (the server's plus `schema=`).
-fn fresh_schema(test: &str) -> String {
-    let server = server_url();
-    let schema = format!("tr_{test}_{}", std::process::id());
-    let mut client = postgres::Client::connect(&server, postgres::NoTls).unwrap();
-    client
-        .batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
-        .unwrap();
-    with_schema(&server, &schema)
-}
-
-fn with_schema(server: &str, schema: &str) -> String {
-    let separator = if server.contains('?') { '&' } else { '?' };
-    format!("{server}{separator}schema={schema}")
-}
-
-fn sql(statement: &str) {
-    let mut client = postgres::Client::connect(&server_url(), postgres::NoTls).unwrap();
-    client.batch_execute(statement).unwrap();
-}
-
 #[test]
 fn a_log_on_postgres_reopens_the_same_and_verifies() {
-    let url = fresh_schema("reopen");
-    let options = OpenOptions {
-        snapshot_every: 5,
-        ..OpenOptions::default()
-    };
-    let mut plant = Plant::on(Tracker::open_with(&url, options).unwrap());
+    let url = pg_fresh_schema("reopen");
+    let mut plant = Plant::on(Tracker::open_with(&url, options(5)).unwrap());
     for n in 0..6 {
         plant
             .receive_lot("FLOUR", &format!("L{n}"), "10", "DOCK")
@@ -62,25 +30,18 @@ fn a_log_on_postgres_reopens_the_same_and_verifies() {
     assert_eq!((reopened.state(), reopened.head()), (&state, head));
     assert!(reopened.warnings().is_empty(), "{:?}", reopened.warnings());
     assert_eq!(reopened.verify().unwrap(), head.0);
-    let replayed = Tracker::open_with(
-        &url,
-        OpenOptions {
-            snapshot_every: 0,
-            ..OpenOptions::default()
-        },
-    )
-    .unwrap();
+    let replayed = Tracker::open_with(&url, options(0)).unwrap();
     assert_eq!(replayed.state(), &state);
 }
 
 #[test]
 fn the_schema_is_created_once_and_a_newer_one_is_refused() {
-    let url = fresh_schema("migrate");
+    let url = pg_fresh_schema("migrate");
     let store = PostgresStore::open(&url).unwrap();
     let schema = store.schema().to_owned();
     drop(store);
     PostgresStore::open(&url).unwrap(); // already at the current version
-    let mut client = postgres::Client::connect(&server_url(), postgres::NoTls).unwrap();
+    let mut client = postgres::Client::connect(&pg_server_url(), postgres::NoTls).unwrap();
     let versions: Vec<i32> = client
         .query(
             &format!("SELECT version FROM \"{schema}\".migrations ORDER BY version"),
@@ -91,7 +52,7 @@ fn the_schema_is_created_once_and_a_newer_one_is_refused() {
         .map(|r| r.get(0))
         .collect();
     assert_eq!(versions, [1]);
-    sql(&format!(
+    pg_sql(&format!(
         "INSERT INTO \"{schema}\".migrations (version) VALUES (99)"
     ));
     let err = PostgresStore::open(&url).err().unwrap();
@@ -101,7 +62,7 @@ fn the_schema_is_created_once_and_a_newer_one_is_refused() {
 
 #[test]
 fn a_stale_append_is_refused_and_two_racing_writers_lose_nothing() {
-    let url = fresh_schema("race");
+    let url = pg_fresh_schema("race");
     let mut store = PostgresStore::open(&url).unwrap();
     let body = event::EventBody::new(
         "ana",
@@ -122,7 +83,7 @@ fn a_stale_append_is_refused_and_two_racing_writers_lose_nothing() {
         }
     );
 
-    let url = fresh_schema("race2");
+    let url = pg_fresh_schema("race2");
     Plant::on(Tracker::open(&url).unwrap()); // master data
     let writers: Vec<_> = ["A", "B"]
         .into_iter()
@@ -150,7 +111,7 @@ fn a_stale_append_is_refused_and_two_racing_writers_lose_nothing() {
 
 #[test]
 fn a_follower_wakes_when_another_server_appends() {
-    let url = fresh_schema("follow");
+    let url = pg_fresh_schema("follow");
     let mut leader = Plant::on(Tracker::open(&url).unwrap());
     let mut follower = Tracker::open(&url).unwrap();
     let start = Instant::now();
@@ -185,7 +146,9 @@ fn a_follower_wakes_when_another_server_appends() {
 fn bad_urls_and_unreachable_servers_are_typed_errors() {
     let bad = Tracker::open("postgresql://u@h:notaport/db").err().unwrap();
     assert_eq!(bad.kind(), ErrorKind::InvalidInput);
-    let schema = Tracker::open(with_schema(&server_url(), "")).err().unwrap();
+    let schema = Tracker::open(pg_with_schema(&pg_server_url(), ""))
+        .err()
+        .unwrap();
     assert_eq!(schema.kind(), ErrorKind::InvalidInput);
     let down = Tracker::open("postgresql://postgres@127.0.0.1:1/test")
         .err()

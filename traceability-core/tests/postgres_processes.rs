@@ -19,25 +19,6 @@ const WORKERS: usize = 4;
 const ROUNDS: usize = 30;
 const BATCH: usize = 20_000;
 
-fn server_url() -> String {
-    std::env::var("TRACEABILITY_TEST_PG_URL").expect(
-        "TRACEABILITY_TEST_PG_URL is not set: these tests need a PostgreSQL server \
-         (scripts/test.sh provides one)",
-    )
-}
-
-/// A fresh schema: its URL.
-fn fresh_schema(test: &str) -> String {
-    let server = server_url();
-    let schema = format!("tr_{test}_{}", std::process::id());
-    let mut client = postgres::Client::connect(&server, postgres::NoTls).unwrap();
-    client
-        .batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
-        .unwrap();
-    let separator = if server.contains('?') { '&' } else { '?' };
-    format!("{server}{separator}schema={schema}")
-}
-
 /// This binary, running only the `worker` test as `role` on `url`.
 fn spawn_worker(role: &str, url: &str) -> Child {
     Process::new(std::env::current_exe().unwrap())
@@ -107,7 +88,7 @@ fn four_processes_allocating_the_same_stock_never_overallocate() {
     if std::env::var_os("TR_PG_WORKER").is_some() {
         return;
     }
-    let url = fresh_schema("procs");
+    let url = pg_fresh_schema("procs");
     let mut plant = Plant::on(Tracker::open(&url).unwrap());
     for lot in ["F1", "F2", "F3"] {
         plant.receive_lot("FLOUR", lot, "100", "STOCK").unwrap();
@@ -137,14 +118,7 @@ fn four_processes_allocating_the_same_stock_never_overallocate() {
         })
         .collect();
 
-    let fresh = Tracker::open_with(
-        &url,
-        OpenOptions {
-            snapshot_every: 0,
-            ..OpenOptions::default()
-        },
-    )
-    .unwrap();
+    let fresh = Tracker::open_with(&url, options(0)).unwrap();
     assert_eq!(fresh.verify().unwrap(), fresh.head().0);
     let expected = format!("{} {}", fresh.head().0, digest(fresh.state()));
     for report in &reports {
@@ -179,7 +153,7 @@ fn a_process_killed_in_the_middle_of_a_batch_leaves_all_of_it_or_none() {
     if std::env::var_os("TR_PG_WORKER").is_some() {
         return;
     }
-    let url = fresh_schema("kill");
+    let url = pg_fresh_schema("kill");
     drop(Plant::on(Tracker::open(&url).unwrap()));
     let mut worker = spawn_worker("batch", &url);
     let mut stdout = std::io::BufReader::new(worker.stdout.take().unwrap());

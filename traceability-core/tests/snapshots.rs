@@ -9,13 +9,6 @@ use std::path::Path;
 use common::*;
 use traceability_core::*;
 
-fn options(snapshot_every: u64) -> OpenOptions {
-    OpenOptions {
-        snapshot_every,
-        ..OpenOptions::default()
-    }
-}
-
 /// Receives `count` lots L0.. of FLOUR and moves half of each.
 fn history(plant: &mut Plant, from: usize, count: usize) {
     for n in from..from + count {

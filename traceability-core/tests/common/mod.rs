@@ -283,3 +283,40 @@ pub fn sql_edit_string(from: &str, to: &str) -> String {
     let hex = |s: &str| hex::encode_upper(rmp_serde::to_vec(s).unwrap());
     format!("replace(body, X'{}', X'{}')", hex(from), hex(to))
 }
+
+/// Open options with snapshots every `snapshot_every` events (0: none, full replay).
+pub fn options(snapshot_every: u64) -> OpenOptions {
+    OpenOptions {
+        snapshot_every,
+        ..OpenOptions::default()
+    }
+}
+
+/// The PostgreSQL server of the tests (`TRACEABILITY_TEST_PG_URL`, which scripts/test.sh
+/// sets); the tests that need it fail without it, they never skip.
+pub fn pg_server_url() -> String {
+    std::env::var("TRACEABILITY_TEST_PG_URL").expect(
+        "TRACEABILITY_TEST_PG_URL is not set: these tests need a PostgreSQL server \
+         (scripts/test.sh provides one), e.g. postgresql://postgres@127.0.0.1:5432/test",
+    )
+}
+
+/// A fresh (dropped if it exists) schema for one test on the server: its URL.
+pub fn pg_fresh_schema(test: &str) -> String {
+    let server = pg_server_url();
+    let schema = format!("tr_{test}_{}", std::process::id());
+    pg_sql(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
+    pg_with_schema(&server, &schema)
+}
+
+/// The server URL with a `schema=` parameter.
+pub fn pg_with_schema(server: &str, schema: &str) -> String {
+    let separator = if server.contains('?') { '&' } else { '?' };
+    format!("{server}{separator}schema={schema}")
+}
+
+/// Runs SQL statements on the test server.
+pub fn pg_sql(statements: &str) {
+    let mut client = postgres::Client::connect(&pg_server_url(), postgres::NoTls).unwrap();
+    client.batch_execute(statements).unwrap();
+}
