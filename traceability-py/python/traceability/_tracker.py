@@ -470,7 +470,9 @@ class Tracker:
     def _chunked(
         self, commands: Iterator[Json], batch_size: int, actor: str, reason: Optional[str]
     ) -> Committed:
-        first = self.head().count
+        # The first number stored is after what other writers appended so far, as read
+        # by the load's own refresh (head() alone does not read the store).
+        first = self.refresh().count
         loaded = self._load(commands, batch_size, actor, reason)
         return Committed(first, loaded.events)
 
