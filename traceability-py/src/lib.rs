@@ -229,7 +229,7 @@ impl NativeTracker {
         command: &str,
     ) -> PyResult<(u64, u64)> {
         self.with_engine(py, |engine| {
-            let command: Command = queries::parse("command", command)?;
+            let command: Command = catalog::parse("command", command)?;
             let done = engine.tracker.execute(actor, reason, &command)?;
             Ok((done.first_seq, done.count))
         })
@@ -245,7 +245,7 @@ impl NativeTracker {
         commands: &str,
     ) -> PyResult<(u64, u64)> {
         self.with_engine(py, |engine| {
-            let commands: Vec<Command> = queries::parse("commands", commands)?;
+            let commands: Vec<Command> = catalog::parse("commands", commands)?;
             let done = engine.tracker.execute_batch(actor, reason, &commands)?;
             Ok((done.first_seq, done.count))
         })
@@ -287,8 +287,8 @@ impl NativeTracker {
         request: &str,
     ) -> PyResult<String> {
         self.with_engine(py, |engine| {
-            let request: AllocationRequest = queries::parse("allocation request", request)?;
-            queries::encode(&engine.tracker.allocate(actor, reason, &request)?)
+            let request: AllocationRequest = catalog::parse("allocation request", request)?;
+            catalog::encode(&engine.tracker.allocate(actor, reason, &request)?)
         })
     }
 
@@ -303,8 +303,8 @@ impl NativeTracker {
                 recall,
                 suspects,
                 hold,
-            } = queries::parse("recall request", recall)?;
-            queries::encode(
+            } = catalog::parse("recall request", recall)?;
+            catalog::encode(
                 &engine
                     .tracker
                     .recall_as(actor, reason, recall, &suspects, hold)?,

@@ -1,20 +1,10 @@
-//! JSON helpers of the binding and the rendering of trace results. Queries are run by
-//! the core's catalog ([`traceability_core::io::catalog`]); adding one there needs only
-//! a thin typed wrapper in the Python package.
+//! The rendering of trace results given back as JSON. Queries (and the JSON helpers)
+//! are the core's catalog ([`traceability_core::io::catalog`]); adding a query there
+//! needs only a thin typed wrapper in the Python package.
 
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use traceability_core::io::catalog::parse;
 use traceability_core::{BackwardTrace, ForwardTrace, RecallReport, TraceError};
-
-/// Parses JSON text given by Python; a malformed document is bad input.
-pub fn parse<T: DeserializeOwned>(what: &'static str, json: &str) -> Result<T, TraceError> {
-    serde_json::from_str(json).map_err(|e| TraceError::invalid(what, e.to_string()))
-}
-
-pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<String, TraceError> {
-    serde_json::to_string(value)
-        .map_err(|e| TraceError::storage(format!("cannot encode the result: {e}")))
-}
 
 /// Renders a trace or recall result (`kind` = "forward", "backward" or "recall"), given
 /// as the JSON its query returned, as Graphviz DOT (`format` = "dot") or Mermaid

@@ -149,12 +149,14 @@ pub const QUERIES: &[QuerySpec] = &[
     ),
 ];
 
-/// Parses JSON arguments; a malformed document is bad input.
-fn parse<T: DeserializeOwned>(what: &'static str, json: &str) -> Result<T, TraceError> {
+/// Parses JSON given by a binding (query arguments, commands); a malformed document is
+/// [`TraceError::InvalidInput`] naming `what`.
+pub fn parse<T: DeserializeOwned>(what: &'static str, json: &str) -> Result<T, TraceError> {
     serde_json::from_str(json).map_err(|e| TraceError::invalid(what, e.to_string()))
 }
 
-fn encode<T: Serialize + ?Sized>(value: &T) -> Result<String, TraceError> {
+/// An answer as JSON text.
+pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<String, TraceError> {
     serde_json::to_string(value)
         .map_err(|e| TraceError::storage(format!("cannot encode the result: {e}")))
 }
