@@ -12,6 +12,7 @@
 //! Nothing is truncated or rounded to fit: a value outside the limits is an error naming
 //! the field.
 
+pub mod check_digit;
 pub mod clock;
 pub mod date;
 pub mod error;
