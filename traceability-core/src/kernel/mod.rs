@@ -18,6 +18,7 @@ pub mod date;
 pub mod error;
 pub mod id;
 pub mod invalid;
+pub mod numbering;
 pub mod quantity;
 pub mod text;
 pub mod vocab;
