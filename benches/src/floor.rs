@@ -30,7 +30,7 @@ use std::mem::size_of;
 
 use foldhash::HashMap;
 
-use traceability_core::{Command, ItemRef, OrderId, Output, PartyId, ShipmentId};
+use traceability_core::{Command, ItemRef, LotSpec, OrderId, Output, PartyId, ShipmentId};
 
 /// "No supplier" in [`Floor`]'s per-lot supplier array.
 pub const NONE: u32 = u32::MAX;
@@ -227,10 +227,12 @@ impl Floor {
         let mut inputs: Vec<u32> = Vec::new();
         for command in commands {
             match command {
+                // The generator numbers every lot itself.
                 Command::ReceiveLot(r) => {
+                    let Some(lot) = &r.spec.lot else { continue };
                     let item = ItemRef::Lot {
                         product: r.spec.product.clone(),
-                        lot: r.spec.lot.clone(),
+                        lot: lot.clone(),
                     };
                     let id = lot_id(&mut lots, &mut supplier, &item);
                     if let Some(s) = &r.supplier {
@@ -246,9 +248,17 @@ impl Floor {
                     }
                     for output in &p.outputs {
                         let item = match output {
-                            Output::NewLot { spec, .. } => ItemRef::Lot {
-                                product: spec.product.clone(),
-                                lot: spec.lot.clone(),
+                            Output::NewLot {
+                                spec:
+                                    LotSpec {
+                                        product,
+                                        lot: Some(lot),
+                                        ..
+                                    },
+                                ..
+                            } => ItemRef::Lot {
+                                product: product.clone(),
+                                lot: lot.clone(),
                             },
                             Output::IntoLot { product, lot, .. } => ItemRef::Lot {
                                 product: product.clone(),

@@ -157,6 +157,7 @@ pub fn fixture_commands() -> Vec<Command> {
         location: id("DOCK"),
         supplier: Some(id("ACME")),
         reference: Some("ASN-1".into()),
+        generate: 0,
     }));
     c.push(Command::ReceiveSerials(ReceiveSerials {
         product: id("MOTOR"),
@@ -164,6 +165,7 @@ pub fn fixture_commands() -> Vec<Command> {
         location: id("DOCK"),
         supplier: None,
         reference: None,
+        generate: 0,
     }));
     for (product, serial) in [("PUMP", "SN1"), ("MOTOR", "M1")] {
         c.push(Command::Move(Move {
@@ -183,7 +185,7 @@ pub fn fixture_commands() -> Vec<Command> {
         }],
         outputs: vec![Output::NewSerial {
             product: id("PUMP"),
-            serial: id("SN4"),
+            serial: Some(id("SN4")),
             location: id("STOCK"),
         }],
         produced_on: None,

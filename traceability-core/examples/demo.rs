@@ -176,6 +176,7 @@ fn receive(t: &mut Tracker) -> Result {
             location: id("DOCK"),
             supplier: None,
             reference: None,
+            generate: 0,
         }),
     )?;
     t.execute(

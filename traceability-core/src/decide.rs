@@ -4,7 +4,7 @@
 //! [`crate::event::EventPayload::LotRestocked`]), so every change of state is in the
 //! log. Nothing here mutates the state.
 
-use crate::capability::{expiry, holds, inventory, master, orders, production, quality};
+use crate::capability::{expiry, holds, inventory, master, numbering, orders, production, quality};
 use crate::command::Command;
 use crate::event::EventPayload;
 use crate::kernel::error::TraceError;
@@ -54,5 +54,7 @@ fn dispatch(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>, T
         Command::PlaceHold(c) => holds::place_hold(ctx, c),
         Command::ReleaseHold(c) => holds::release_hold(ctx, c),
         Command::Recall(c) => holds::recall(ctx, c),
+        Command::DefineNumberingScheme(c) => numbering::define_numbering_scheme(ctx, c),
+        Command::IssueNumbers(c) => numbering::issue_numbers(ctx, c),
     }
 }

@@ -45,7 +45,7 @@
 //!     id: LocationId::new("DOCK")?, kind: LocationKind::Receiving, description: "goods in".into() }))?;
 //! tracker.execute("ana", None, &Command::ReceiveSerials(ReceiveSerials {
 //!     product: pump.clone(), serials: vec![SerialNumber::new("SN1")?],
-//!     location: LocationId::new("DOCK")?, supplier: None, reference: None }))?;
+//!     location: LocationId::new("DOCK")?, supplier: None, reference: None, generate: 0 }))?;
 //! let sn1 = tracker.state().serial(&pump, &SerialNumber::new("SN1")?).unwrap();
 //! assert_eq!(sn1.status, SerialStatus::Received);
 //! // Shipping a serial that was never picked is an illegal transition, and changes nothing.

@@ -275,6 +275,7 @@ fn serial_assembly() {
         location: loc(),
         supplier: Some(PartyId::new("SUP2").unwrap()),
         reference: None,
+        generate: 0,
     }));
     // putaway: RECEIVED → IN_INVENTORY needs a move
     let wh2 = LocationId::new("WH2").unwrap();
@@ -305,7 +306,7 @@ fn serial_assembly() {
         ],
         outputs: vec![Output::NewSerial {
             product: ProductId::new("ASSY").unwrap(),
-            serial: SerialNumber::new("A1").unwrap(),
+            serial: Some(SerialNumber::new("A1").unwrap()),
             location: loc(),
         }],
         produced_on: Some(d(3)),
@@ -695,6 +696,7 @@ fn an_expected_serial_received_from_a_supplier_traces_back_to_it() {
         location: loc(),
         supplier: Some(PartyId::new("SUP2").unwrap()),
         reference: None,
+        generate: 0,
     }));
     let s = w.t.state();
     let lean: Vec<&PartyId> = trace_backward_ids(s, &item).unwrap().suppliers().collect();

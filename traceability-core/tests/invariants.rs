@@ -214,6 +214,7 @@ fn to_command(op: &Op, state: &State) -> Command {
                 location: location(at),
                 supplier: None,
                 reference: None,
+                generate: 0,
             }),
         },
         Op::Expect { item } => {
@@ -315,7 +316,7 @@ fn to_command(op: &Op, state: &State) -> Command {
                 },
                 ItemRef::Serial { product, serial } => Output::NewSerial {
                     product,
-                    serial,
+                    serial: Some(serial),
                     location: location(at),
                 },
             }],

@@ -123,7 +123,7 @@ fn attempt(plant: &mut Plant, to: SerialStatus) -> Result<Committed, TraceError>
             }],
             outputs: vec![Output::NewSerial {
                 product: pid("MOTOR"),
-                serial: SerialNumber::new("M1").unwrap(),
+                serial: Some(SerialNumber::new("M1").unwrap()),
                 location: loc("STOCK"),
             }],
             produced_on: None,
@@ -219,6 +219,7 @@ fn serial_numbers_are_never_reused() {
         location: loc("DOCK"),
         supplier: None,
         reference: None,
+        generate: 0,
     }));
     assert_eq!(err.kind(), ErrorKind::DuplicateNumber);
 }

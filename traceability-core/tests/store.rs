@@ -219,6 +219,7 @@ fn a_refused_batch_changes_neither_state_nor_store_after_applying_part_of_it() {
             location: loc("DOCK"),
             supplier: None,
             reference: None,
+            generate: 0,
         }),
         Command::Move(Move {
             item: lot("BREAD", "B1"),

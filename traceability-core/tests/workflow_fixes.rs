@@ -123,7 +123,7 @@ fn a_produced_serial_is_put_away_where_it_was_made() {
     plant.receive_lot("FLOUR", "F1", "10", "DOCK").unwrap();
     let output = Output::NewSerial {
         product: pid("PUMP"),
-        serial: SerialNumber::new("P1").unwrap(),
+        serial: Some(SerialNumber::new("P1").unwrap()),
         location: loc("LINE"),
     };
     produce(&mut plant, "WO1", "F1", vec![output]).unwrap();

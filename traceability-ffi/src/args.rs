@@ -246,7 +246,8 @@ pub struct tr_output {
     pub kind: tr_output_kind,
     /// Product code (required).
     pub product: *const c_char,
-    /// Lot or serial number (required).
+    /// Lot or serial number (required into an existing lot; NULL for a new lot or
+    /// serial numbers it from the product's scheme).
     pub number: *const c_char,
     /// Decimal quantity (required for lots).
     pub quantity: *const c_char,
@@ -310,10 +311,10 @@ pub unsafe fn output_from_c(output: &tr_output, name: &str) -> Result<Output, Fa
     let location: LocationId = id_arg(output.location, &field("location"))?;
     Ok(match output.kind {
         TR_OUTPUT_NEW_LOT => Output::NewLot {
-            spec: LotSpec::new(
-                product,
-                id_arg::<LotNumber>(output.number, &field("number"))?,
-            ),
+            spec: LotSpec {
+                lot: opt_id_arg::<LotNumber>(output.number, &field("number"))?,
+                ..LotSpec::unnumbered(product)
+            },
             quantity: quantity_arg(output.quantity, &field("quantity"))?,
             location,
         },
@@ -325,7 +326,7 @@ pub unsafe fn output_from_c(output: &tr_output, name: &str) -> Result<Output, Fa
         },
         TR_OUTPUT_NEW_SERIAL => Output::NewSerial {
             product,
-            serial: id_arg::<SerialNumber>(output.number, &field("number"))?,
+            serial: opt_id_arg::<SerialNumber>(output.number, &field("number"))?,
             location,
         },
         other => return Err(unknown_kind(&field("kind"), other)),

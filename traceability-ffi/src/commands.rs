@@ -126,7 +126,8 @@ pub unsafe extern "C" fn tr_expect_serials(
 }
 
 /// Receives a new lot: `quantity` (decimal string) of `product` lot `lot` into
-/// `location`. Optional (NULL): `supplier`, `received_on` (default: today),
+/// `location`; `lot` NULL numbers it from the product's scheme (read the number with
+/// `tr_last_numbers_json`). Optional (NULL): `supplier`, `received_on` (default: today),
 /// `manufactured_on`, `expiry` (default: derived from the product's shelf life),
 /// `reference`. Other lot fields: use `tr_execute_json`.
 #[no_mangle]
@@ -146,7 +147,8 @@ pub unsafe extern "C" fn tr_receive_lot(
 ) -> tr_status {
     ffi_guard!({
         submit(tracker, actor, reason, || {
-            let mut spec = LotSpec::new(id_arg(product, "product")?, id_arg(lot, "lot")?);
+            let mut spec = LotSpec::unnumbered(id_arg(product, "product")?);
+            spec.lot = opt_id_arg(lot, "lot")?;
             spec.manufactured_on = opt_date_arg(manufactured_on, "manufactured_on")?;
             spec.dates = LotDates {
                 expiry: opt_date_arg(expiry, "expiry")?,
@@ -187,6 +189,7 @@ pub unsafe extern "C" fn tr_receive_serials(
                 location: id_arg(location, "location")?,
                 supplier: opt_id_arg(supplier, "supplier")?,
                 reference: opt_text_arg(reference, "reference")?,
+                generate: 0,
             }))
         })
     })
@@ -658,7 +661,7 @@ pub unsafe extern "C" fn tr_execute_batch_json(
             reason,
             || json_arg::<Vec<Command>>(commands_json, "commands_json"),
             |tracker, actor, reason, commands| {
-                tracker.execute_batch(actor, reason, &commands).map(drop)
+                tracker.execute_batch(actor, reason, &commands).map(Some)
             },
         )
     })

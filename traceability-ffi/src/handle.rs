@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use traceability_core::{Command, FixedClock, Tracker};
+use traceability_core::{Command, Committed, FixedClock, Tracker};
 
 use crate::args::{opt_str_arg, str_arg};
 use crate::status::{panic_message, Failure, FfiResult, TR_ERR_INVALID_INPUT, TR_ERR_PANIC};
@@ -34,6 +34,9 @@ pub struct Engine {
     /// Why the handle refuses every call: a panic was caught and replaying the store
     /// afterwards failed, so the state cannot be trusted.
     unusable: Option<String>,
+    /// Where the last command or batch run through this handle was stored (`None`
+    /// after a call that stores nothing this way, e.g. an allocation).
+    pub last_committed: Option<Committed>,
 }
 
 impl Engine {
@@ -81,6 +84,7 @@ impl tr_tracker {
                 tracker,
                 fixed_clock: None,
                 unusable: None,
+                last_committed: None,
             }),
         }))
     }
@@ -152,11 +156,12 @@ pub unsafe fn submit(
         actor,
         reason,
         build,
-        |tracker, actor, reason, command| tracker.execute(actor, reason, &command).map(drop),
+        |tracker, actor, reason, command| tracker.execute(actor, reason, &command).map(Some),
     )
 }
 
-/// Like [`submit`], with a custom way to run what was built (e.g. a batch).
+/// Like [`submit`], with a custom way to run what was built (e.g. a batch), which
+/// returns where it was stored (kept as [`Engine::last_committed`]) when it says.
 ///
 /// # Safety
 /// Pointers as documented in the header.
@@ -165,13 +170,21 @@ pub unsafe fn submit_with<C>(
     actor: *const c_char,
     reason: *const c_char,
     build: impl FnOnce() -> Result<C, Failure>,
-    run: impl FnOnce(&mut Tracker, &str, Option<&str>, C) -> Result<(), traceability_core::TraceError>,
+    run: impl FnOnce(
+        &mut Tracker,
+        &str,
+        Option<&str>,
+        C,
+    ) -> Result<Option<Committed>, traceability_core::TraceError>,
 ) -> FfiResult {
     let tracker = tracker_arg(tracker)?;
     let actor = str_arg(actor, "actor")?;
     let reason = opt_str_arg(reason, "reason")?;
     let command = build()?;
-    tracker.with(|engine| Ok(run(&mut engine.tracker, actor, reason, command)?))
+    tracker.with(|engine| {
+        engine.last_committed = run(&mut engine.tracker, actor, reason, command)?;
+        Ok(())
+    })
 }
 
 /// Serialises a query result to JSON text. A value that JSON cannot represent is
@@ -246,7 +259,7 @@ pub unsafe fn submit_json<C, R: Serialize>(
         },
         |tracker, actor, reason, command| {
             result = Some(run(tracker, actor, reason, command)?);
-            Ok(())
+            Ok(None)
         },
     )?;
     put_out(&mut *out, result.map(|r| to_json(&r)).transpose()?)
@@ -263,11 +276,24 @@ pub unsafe fn query_json<R: Into<Option<String>>>(
     out: *mut *mut c_char,
     read: impl FnOnce(&Tracker) -> Result<R, Failure>,
 ) -> FfiResult {
+    engine_query_json(tracker, out, |engine| read(&engine.tracker))
+}
+
+/// [`query_json`] for answers that need the handle's own records (e.g.
+/// [`Engine::last_committed`]).
+///
+/// # Safety
+/// Pointers as documented in the header.
+pub unsafe fn engine_query_json<R: Into<Option<String>>>(
+    tracker: *const tr_tracker,
+    out: *mut *mut c_char,
+    read: impl FnOnce(&Engine) -> Result<R, Failure>,
+) -> FfiResult {
     // `*out` is NULL on every failure, a NULL handle included.
     clear_out(out);
     let tracker = tracker_arg(tracker)?;
     let out = out_arg(out, "out")?;
-    let text = tracker.with(|engine| read(&engine.tracker))?;
+    let text = tracker.with(|engine| read(engine))?;
     put_out(out, text.into())
 }
 

@@ -25,6 +25,7 @@ pub mod bulk;
 pub mod commands;
 pub mod handle;
 pub mod lifecycle;
+pub mod numbering;
 pub mod queries;
 pub mod trace;
 

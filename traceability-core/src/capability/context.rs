@@ -15,6 +15,7 @@ use crate::kernel::text::{free_text, identifier};
 use crate::kernel::vocab::{PartyRole, SerialStatus, Tracking};
 use crate::kernel::Quantity;
 use crate::model::{Location, Lot, Origin, Product, QualityStatus, Serial, StockLine};
+use crate::state::numbering::Issuer;
 use crate::state::{ItemIdx, State};
 
 /// What a command is validated against: the state, today's date and the reason given.
@@ -163,6 +164,8 @@ impl<'a> Context<'a> {
         Ok(())
     }
 
+    /// The lot a receipt (or production output) creates; a spec without a number gets
+    /// the next one from `issuer`, dated `received_on`.
     pub(crate) fn new_lot(
         &self,
         spec: &LotSpec,
@@ -170,14 +173,19 @@ impl<'a> Context<'a> {
         location: &LocationId,
         received_on: NaiveDate,
         origin: Origin,
+        issuer: &mut Issuer<'_>,
     ) -> Result<Lot, TraceError> {
         let product = self.product(&spec.product, Tracking::Lot)?;
         self.location(location)?;
         positive(quantity)?;
-        if self.state.lot_idx(&spec.product, &spec.lot).is_some() {
-            return Err(duplicate("lot", format!("{}/{}", spec.product, spec.lot)));
-        }
         bounded("received_on", received_on)?;
+        let number = match &spec.lot {
+            Some(number) if self.state.lot_idx(&spec.product, number).is_some() => {
+                return Err(duplicate("lot", format!("{}/{number}", spec.product)));
+            }
+            Some(number) => number.clone(),
+            None => LotNumber::new(issuer.issue(product, received_on, Some(location))?)?,
+        };
         let made = bounded_opt("manufactured_on", spec.manufactured_on)?;
         if let Some(made) = made {
             not_before("received_on", received_on, "manufacturing date", made)?;
@@ -202,7 +210,7 @@ impl<'a> Context<'a> {
         }
         Ok(Lot {
             product: spec.product.clone(),
-            number: spec.lot.clone(),
+            number,
             received_on,
             manufactured_on: spec.manufactured_on,
             dates,

@@ -5,9 +5,10 @@ use crate::capability::context::*;
 use crate::command::*;
 use crate::event::EventPayload;
 use crate::kernel::error::TraceError;
-use crate::kernel::id::ItemRef;
+use crate::kernel::id::{ItemRef, SerialNumber};
 use crate::kernel::vocab::{PartyRole, SerialStatus, Tracking};
 use crate::model::{LocationKind, Origin};
+use crate::state::numbering::Issuer;
 
 /// Validates [`ExpectSerials`].
 pub(crate) fn expect_serials(
@@ -51,12 +52,22 @@ pub(crate) fn receive_lot(
     } = command;
     ctx.party(supplier.as_ref(), PartyRole::Supplier)?;
     let received_on = received_on.unwrap_or(ctx.today);
-    let mut lot = ctx.new_lot(spec, *quantity, location, received_on, Origin::Received)?;
+    let mut issuer = Issuer::new(ctx.state);
+    let mut lot = ctx.new_lot(
+        spec,
+        *quantity,
+        location,
+        received_on,
+        Origin::Received,
+        &mut issuer,
+    )?;
     lot.supplier = supplier.clone();
-    Ok(vec![EventPayload::LotReceived {
+    let mut events = issuer.events();
+    events.push(EventPayload::LotReceived {
         lot,
         reference: reference_text(reference)?,
-    }])
+    });
+    Ok(events)
 }
 
 /// Validates [`ReceiveSerials`].
@@ -70,11 +81,11 @@ pub(crate) fn receive_serials(
         location,
         supplier,
         reference,
+        generate,
     } = command;
-    ctx.product(product, Tracking::Serial)?;
+    let found = ctx.product(product, Tracking::Serial)?;
     ctx.location(location)?;
     ctx.party(supplier.as_ref(), PartyRole::Supplier)?;
-    distinct_serials(serials)?;
     for number in serials {
         if let Some(serial) = ctx.state.serial(product, number) {
             if serial.status != SerialStatus::Expected {
@@ -82,13 +93,24 @@ pub(crate) fn receive_serials(
             }
         }
     }
-    Ok(vec![EventPayload::SerialsReceived {
+    let mut issuer = Issuer::new(ctx.state);
+    let mut received = serials.clone();
+    if *generate > 0 {
+        let numbers = issuer.issue_many(found, ctx.today, Some(location), *generate)?;
+        for number in numbers {
+            received.push(SerialNumber::new(number)?);
+        }
+    }
+    distinct_serials(&received)?;
+    let mut events = issuer.events();
+    events.push(EventPayload::SerialsReceived {
         product: product.clone(),
-        serials: serials.clone(),
+        serials: received,
         location: location.clone(),
         supplier: supplier.clone(),
         reference: reference_text(reference)?,
-    }])
+    });
+    Ok(events)
 }
 
 /// Validates [`Move`].

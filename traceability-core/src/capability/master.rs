@@ -4,6 +4,7 @@ use crate::capability::context::*;
 use crate::event::EventPayload;
 use crate::kernel::date::offset;
 use crate::kernel::error::TraceError;
+use crate::kernel::numbering::Pattern;
 use crate::kernel::text::{free_text, identifier};
 use crate::model::{Location, Party, Product};
 
@@ -17,10 +18,22 @@ pub(crate) fn register_product(
     }
     identifier("unit", &product.unit)?;
     free_text("description", &product.description)?;
-    free_text(
-        "numbering_pattern",
-        product.numbering_pattern.as_deref().unwrap_or_default(),
-    )?;
+    match (&product.numbering_scheme, &product.numbering_pattern) {
+        (Some(_), Some(_)) => {
+            return Err(TraceError::invalid(
+                "numbering_scheme",
+                "give a numbering scheme or a numbering pattern, not both",
+            ))
+        }
+        (Some(id), None) if ctx.state.numbering_scheme(id).is_none() => {
+            return Err(TraceError::invalid(
+                "numbering_scheme",
+                format!("unknown scheme {id}"),
+            ))
+        }
+        (None, Some(pattern)) => drop(Pattern::parse(pattern)?),
+        _ => {}
+    }
     for (field, days) in [
         ("shelf_life_days", product.shelf_life_days),
         ("best_before_days", product.best_before_days),

@@ -13,12 +13,14 @@
 //! | [`quality`] | test results, certificates, quarantine/release/reject |
 //! | [`expiry`] | change lot dates and status in bulk |
 //! | [`holds`] | place and release holds, record a recall |
+//! | [`numbering`] | define numbering schemes, issue numbers ahead of use |
 
 pub mod context;
 pub mod expiry;
 pub mod holds;
 pub mod inventory;
 pub mod master;
+pub mod numbering;
 pub mod orders;
 pub mod production;
 pub mod quality;

@@ -9,10 +9,11 @@ use crate::command::*;
 use crate::event::{EventPayload, Produced};
 use crate::kernel::date::bounded;
 use crate::kernel::error::TraceError;
-use crate::kernel::id::ItemRef;
+use crate::kernel::id::{ItemRef, SerialNumber};
 use crate::kernel::vocab::Tracking;
 use crate::kernel::Quantity;
 use crate::model::Origin;
+use crate::state::numbering::Issuer;
 
 /// Validates [`Produce`].
 pub(crate) fn produce(
@@ -34,6 +35,7 @@ pub(crate) fn produce(
         ));
     }
     ctx.check_consumption(consumed, produced_on, *override_expiry)?;
+    let mut issuer = Issuer::new(ctx.state);
     let mut new_items = HashSet::default();
     let mut added: HashMap<ItemRef, Quantity> = HashMap::default();
     let mut produced = Vec::with_capacity(outputs.len());
@@ -52,7 +54,14 @@ pub(crate) fn produce(
                     manufactured_on: Some(spec.manufactured_on.unwrap_or(produced_on)),
                     ..spec.clone()
                 };
-                Produced::NewLot(ctx.new_lot(&spec, *quantity, location, produced_on, origin)?)
+                Produced::NewLot(ctx.new_lot(
+                    &spec,
+                    *quantity,
+                    location,
+                    produced_on,
+                    origin,
+                    &mut issuer,
+                )?)
             }
             Output::IntoLot {
                 product,
@@ -81,14 +90,18 @@ pub(crate) fn produce(
                 serial,
                 location,
             } => {
-                ctx.product(product, Tracking::Serial)?;
+                let found = ctx.product(product, Tracking::Serial)?;
                 ctx.location(location)?;
-                if ctx.state.serial_idx(product, serial).is_some() {
-                    return Err(duplicate("serial", format!("{product}/{serial}")));
-                }
+                let serial = match serial {
+                    Some(serial) if ctx.state.serial_idx(product, serial).is_some() => {
+                        return Err(duplicate("serial", format!("{product}/{serial}")));
+                    }
+                    Some(serial) => serial.clone(),
+                    None => SerialNumber::new(issuer.issue(found, produced_on, Some(location))?)?,
+                };
                 Produced::NewSerial {
                     product: product.clone(),
-                    serial: serial.clone(),
+                    serial,
                     location: location.clone(),
                 }
             }
@@ -100,11 +113,13 @@ pub(crate) fn produce(
         }
         produced.push(record);
     }
-    Ok(vec![EventPayload::Produced {
+    let mut events = issuer.events();
+    events.push(EventPayload::Produced {
         work_order: work_order.clone(),
         produced_on,
         consumed: consumed.clone(),
         outputs: produced,
         override_expiry: *override_expiry,
-    }])
+    });
+    Ok(events)
 }

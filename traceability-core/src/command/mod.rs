@@ -22,15 +22,17 @@ use crate::kernel::id::{
     SerialNumber, ShipmentId, WorkOrderId,
 };
 use crate::kernel::Quantity;
-use crate::model::{Location, LotDates, Party, Product, QualityStatus};
+use crate::model::{Location, LotDates, NumberingScheme, Party, Product, QualityStatus};
 
 /// The description of a new lot, as given on receipt or production.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LotSpec {
     /// Product (must be lot-tracked).
     pub product: ProductId,
-    /// Lot number (must be new for the product).
-    pub lot: LotNumber,
+    /// Lot number (must be new for the product); `None` issues the next number from
+    /// the product's numbering scheme.
+    #[serde(default)]
+    pub lot: Option<LotNumber>,
     /// Manufacturing date.
     pub manufactured_on: Option<NaiveDate>,
     /// Dates given explicitly; missing ones are derived from the product's offsets.
@@ -55,8 +57,17 @@ impl LotSpec {
     /// ```
     pub fn new(product: ProductId, lot: LotNumber) -> Self {
         Self {
+            lot: Some(lot),
+            ..Self::unnumbered(product)
+        }
+    }
+
+    /// A spec without a lot number: the receipt or production numbers the lot from the
+    /// product's numbering scheme.
+    pub fn unnumbered(product: ProductId) -> Self {
+        Self {
             product,
-            lot,
+            lot: None,
             manufactured_on: None,
             dates: LotDates::default(),
             weight: None,
@@ -106,8 +117,9 @@ pub enum Output {
     NewSerial {
         /// Product (must be serial-tracked).
         product: ProductId,
-        /// New serial number.
-        serial: SerialNumber,
+        /// New serial number; `None` issues the next one from the product's scheme.
+        #[serde(default)]
+        serial: Option<SerialNumber>,
         /// Where it is put.
         location: LocationId,
     },
@@ -168,6 +180,26 @@ pub enum Command {
     ReleaseHold(ReleaseHold),
     /// Record a recall of suspect lots and serials, holding them or not (needs a reason).
     Recall(Recall),
+    /// Define (or redefine) a named numbering scheme.
+    DefineNumberingScheme(NumberingScheme),
+    /// Issue numbers from a product's scheme ahead of use (e.g. to print labels).
+    IssueNumbers(IssueNumbers),
+}
+
+/// Issue numbers from a product's numbering scheme ahead of use; they stay reserved
+/// (never issued again) until a receipt or production uses them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssueNumbers {
+    /// The product whose scheme numbers them.
+    pub product: ProductId,
+    /// How many (1..=[`crate::state::numbering::MAX_ISSUE`]).
+    pub count: u32,
+    /// The date the pattern's date parts and reset period use (default: today).
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// The location for `{LOCATION}` in the pattern.
+    #[serde(default)]
+    pub location: Option<LocationId>,
 }
 
 /// Advance shipping notice: serials become EXPECTED.
@@ -213,6 +245,10 @@ pub struct ReceiveSerials {
     pub supplier: Option<PartyId>,
     /// Receipt document reference.
     pub reference: Option<String>,
+    /// How many more new serials to receive, numbered from the product's scheme (at
+    /// most [`crate::state::numbering::MAX_ISSUE`]).
+    #[serde(default)]
+    pub generate: u32,
 }
 
 /// Move stock between locations. For a RECEIVED serial this is the putaway

@@ -3,9 +3,11 @@
 
 use crate::capability::orders::{plan, Allocation};
 use crate::command::{AllocationRequest, Command, Recall};
-use crate::engine::tracker::Tracker;
+use crate::engine::tracker::{Committed, Tracker};
+use crate::event::EventPayload;
 use crate::kernel::error::TraceError;
 use crate::kernel::id::{ItemRef, LotNumber, ProductId, SerialNumber};
+use crate::model::IssuedNumber;
 use crate::query::reports::{movements_of, Movement};
 use crate::query::trace::{recall_report, RecallReport};
 
@@ -140,5 +142,46 @@ impl Tracker {
             product: product.clone(),
             lot: lot.clone(),
         })
+    }
+
+    /// The numbers a committed command or batch drew from numbering schemes: receipts
+    /// and production given no number, and [`Command::IssueNumbers`].
+    ///
+    /// ```
+    /// use traceability_core::*;
+    /// # fn main() -> Result<(), TraceError> {
+    /// let mut t = Tracker::in_memory();
+    /// let mut milk = Product::new(ProductId::new("MILK")?, Tracking::Lot);
+    /// milk.numbering_pattern = Some("M{SEQ:4}".into());
+    /// t.execute("ana", None, &Command::RegisterProduct(milk))?;
+    /// let issued = t.execute("ana", None, &Command::IssueNumbers(IssueNumbers {
+    ///     product: ProductId::new("MILK")?, count: 2, date: None, location: None }))?;
+    /// let numbers: Vec<_> = t.issued_numbers(issued)?.into_iter().map(|n| n.number).collect();
+    /// assert_eq!(numbers, ["M0001", "M0002"]);
+    /// # Ok(()) }
+    /// ```
+    pub fn issued_numbers(&self, committed: Committed) -> Result<Vec<IssuedNumber>, TraceError> {
+        let end = committed
+            .first_seq
+            .saturating_add(committed.count)
+            .min(self.head().0);
+        let events = self.read_seqs(committed.first_seq..end)?;
+        Ok(events
+            .into_iter()
+            .filter_map(|event| match event.body.payload {
+                EventPayload::NumbersIssued {
+                    product,
+                    owner,
+                    numbers,
+                    ..
+                } => Some(numbers.into_iter().map(move |number| IssuedNumber {
+                    product: product.clone(),
+                    number,
+                    owner: owner.clone(),
+                })),
+                _ => None,
+            })
+            .flatten()
+            .collect())
     }
 }

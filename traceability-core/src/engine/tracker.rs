@@ -21,7 +21,7 @@ use crate::state::State;
 use crate::store::{EventStore, MemoryStore, SqliteStore};
 
 /// The sequence numbers a command (or batch) was stored under: `first..first + count`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Committed {
     /// Sequence number of the first event written.
     pub first_seq: u64,
@@ -609,7 +609,10 @@ impl Tracker {
         self.read_seqs(self.state.location_history_seqs(location).iter().copied())
     }
 
-    fn read_seqs(&self, seqs: impl Iterator<Item = u64>) -> Result<Vec<Event>, TraceError> {
+    pub(super) fn read_seqs(
+        &self,
+        seqs: impl Iterator<Item = u64>,
+    ) -> Result<Vec<Event>, TraceError> {
         seqs.map(|seq| {
             self.store
                 .read_one(seq)?

@@ -29,7 +29,8 @@ use crate::kernel::id::{
 };
 use crate::kernel::Quantity;
 use crate::model::{
-    Certificate, Location, Lot, LotDates, Party, Product, QualityStatus, TestResult,
+    Certificate, Location, Lot, LotDates, NumberingScheme, Party, Product, QualityStatus,
+    SequenceOwner, TestResult,
 };
 
 /// The schema version new events are written under.
@@ -284,6 +285,22 @@ pub enum EventPayload {
         /// The affected items put on hold (empty without a hold).
         held: Vec<ItemRef>,
     },
+    /// A numbering scheme was defined or redefined.
+    NumberingSchemeDefined(NumberingScheme),
+    /// Numbers were drawn from a sequence (by a receipt or production that was given no
+    /// number, or ahead of use); the sequence continues after `last_sequence`.
+    NumbersIssued {
+        /// The product they are for.
+        product: ProductId,
+        /// The sequence drawn from.
+        owner: SequenceOwner,
+        /// The sequence's reset period (e.g. `2026` for a yearly reset, empty for none).
+        period: String,
+        /// The last sequence value used (numbers already taken were skipped).
+        last_sequence: u64,
+        /// The numbers, in order.
+        numbers: Vec<String>,
+    },
 }
 
 impl EventPayload {
@@ -291,9 +308,9 @@ impl EventPayload {
     /// `received`, `moved`, `allocated`, `allocation_cancelled`, `picked`, `shipped`,
     /// `produced`, `adjusted`, `scrapped`, `active_set`, `returned`, `dates_updated`,
     /// `test_recorded`, `certificate_linked`, `quality_set`, `hold_placed`,
-    /// `hold_released`, `depleted`, `restocked`, `recalled`, and for master data and
-    /// allocation rules `product_registered`, `location_registered`, `party_registered`,
-    /// `allocation_requested`.
+    /// `hold_released`, `depleted`, `restocked`, `recalled`, `numbers_issued`, and for
+    /// master data and allocation rules `product_registered`, `location_registered`,
+    /// `party_registered`, `scheme_defined`, `allocation_requested`.
     ///
     /// ```
     /// use traceability_core::{EventPayload, ItemRef};
@@ -327,6 +344,8 @@ impl EventPayload {
             Self::LotDepleted { .. } => "depleted",
             Self::LotRestocked { .. } => "restocked",
             Self::Recalled { .. } => "recalled",
+            Self::NumberingSchemeDefined(_) => "scheme_defined",
+            Self::NumbersIssued { .. } => "numbers_issued",
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::query::expiry::{self, ExpiryWindow};
 use crate::query::reports::{self, SerialQuery};
 use crate::query::trace::{recall_report, trace_backward, trace_forward};
 use crate::query::trace_ids::{trace_backward_ids, trace_forward_ids};
-use crate::query::{orders, quality};
+use crate::query::{numbering, orders, quality};
 
 /// One query of the catalog.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -59,6 +59,17 @@ pub const QUERIES: &[QuerySpec] = &[
     spec("links", "{}", "[Link]: genealogy edges in recording order"),
     spec("recalls", "{}", "[RecallRecord]"),
     spec("recall", r#"{"id": recall}"#, "RecallRecord or null"),
+    spec("numbering_schemes", "{}", "[NumberingScheme] by id"),
+    spec(
+        "preview_number",
+        r#"{"product", "date"?, "location"?}"#,
+        "the number the product's scheme would issue next (not issued)",
+    ),
+    spec(
+        "issued_numbers",
+        r#"{"first_seq", "count"}"#,
+        "[IssuedNumber] drawn by a committed command or batch",
+    ),
     spec(
         "history",
         r#"{"item": ItemRef}"#,
@@ -233,6 +244,15 @@ struct Filter {
     status: Option<SerialStatus>,
 }
 
+#[derive(Deserialize)]
+struct Preview {
+    product: ProductId,
+    #[serde(default)]
+    date: Option<NaiveDate>,
+    #[serde(default)]
+    location: Option<LocationId>,
+}
+
 impl Filter {
     fn as_of(&self, tracker: &Tracker) -> NaiveDate {
         self.as_of.unwrap_or_else(|| tracker.now().date_naive())
@@ -317,6 +337,20 @@ fn records(tracker: &Tracker, name: &str, args: &str) -> Result<Option<String>, 
             encode(state.recalls())
         }
         "recall" => encode(&state.recall(&parse::<Id<RecallId>>(ARGS, args)?.id)),
+        "numbering_schemes" => {
+            parse::<NoArgs>(ARGS, args)?;
+            encode(&state.numbering_schemes())
+        }
+        "preview_number" => {
+            let p: Preview = parse(ARGS, args)?;
+            let date = p.date.unwrap_or_else(|| tracker.now().date_naive());
+            encode(&numbering::preview_number(
+                state,
+                &p.product,
+                date,
+                p.location.as_ref(),
+            )?)
+        }
         _ => return Ok(None),
     };
     answer.map(Some)
@@ -335,6 +369,7 @@ fn log_and_reports(
             encode(&tracker.location_history(&parse::<LocationKey>(ARGS, args)?.location)?)
         }
         "events" => encode(&tracker.events(parse::<FromSeq>(ARGS, args)?.from_seq)?),
+        "issued_numbers" => encode(&tracker.issued_numbers(parse(ARGS, args)?)?),
         "verify" => {
             parse::<NoArgs>(ARGS, args)?;
             encode(&tracker.verify()?)

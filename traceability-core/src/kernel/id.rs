@@ -219,3 +219,8 @@ string_id!(
     RecallId,
     "recall"
 );
+string_id!(
+    /// A named numbering scheme (see [`crate::kernel::numbering`]).
+    SchemeId,
+    "scheme"
+);

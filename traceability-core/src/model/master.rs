@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::kernel::id::{LocationId, PartyId, ProductId};
+use crate::kernel::id::{LocationId, PartyId, ProductId, SchemeId};
 use crate::kernel::vocab::{PartyRole, Tracking};
 
 /// A product and the rules its lots and serials follow.
@@ -31,8 +31,14 @@ pub struct Product {
     pub expiry_warning_days: Option<u32>,
     /// Lots of this product are received into quality quarantine.
     pub requires_inspection: bool,
-    /// Pattern for generated lot/serial numbers (informative), e.g. `LOT-{yyyy}-{seq:5}`.
+    /// The product's own pattern for generated lot/serial numbers, e.g.
+    /// `LOT-{YYYY}-{SEQ:5}` (syntax: [`crate::kernel::numbering`]), with a sequence of
+    /// its own. At most one of this and `numbering_scheme`.
     pub numbering_pattern: Option<String>,
+    /// A shared, named numbering scheme this product's numbers come from (its sequence
+    /// is shared with the other products that use it).
+    #[serde(default)]
+    pub numbering_scheme: Option<SchemeId>,
 }
 
 impl Product {
@@ -56,6 +62,7 @@ impl Product {
             expiry_warning_days: None,
             requires_inspection: false,
             numbering_pattern: None,
+            numbering_scheme: None,
         }
     }
 }

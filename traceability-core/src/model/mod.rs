@@ -8,18 +8,20 @@
 
 mod lot;
 mod master;
+mod numbering;
 mod quality;
 mod recall;
 mod serial;
 
 pub use crate::kernel::id::{
     ItemRef, LocationId, LotKey, LotNumber, OrderId, PartyId, ProductId, RecallId, ReturnId,
-    SerialNumber, ShipmentId, WorkOrderId,
+    SchemeId, SerialNumber, ShipmentId, WorkOrderId,
 };
 pub use crate::kernel::vocab::{PartyRole, SerialStatus, Tracking};
 pub use crate::kernel::Quantity;
 pub use lot::{Lot, LotDates, Origin, QualityStatus, StockLine};
 pub use master::{Location, LocationKind, Party, Product};
+pub use numbering::{IssuedNumber, NumberingScheme, SequenceOwner};
 pub use quality::{Certificate, LotQuality, QualityDecision, TestResult};
 pub use recall::RecallRecord;
 pub use serial::Serial;

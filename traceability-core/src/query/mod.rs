@@ -11,8 +11,10 @@
 //! | [`expiry`] | shelf life, expiring lots, expiry buckets, inventory by expiry |
 //! | [`quality`] | a lot's quality records, certificate of analysis |
 //! | [`orders`] | reservations, shipments, genealogy links |
+//! | [`numbering`] | the next number of a product's scheme |
 
 pub mod expiry;
+pub mod numbering;
 pub mod orders;
 pub mod quality;
 pub mod reports;

@@ -249,11 +249,14 @@ pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
         | EventPayload::LotDepleted { .. }
         | EventPayload::LotRestocked { .. }
         | EventPayload::Recalled { .. } => out.push(base(event.body.payload.action())),
-        // Master data and allocation rules are not part of any lot's or serial's history.
+        // Master data, allocation rules and numbering are not part of any lot's or
+        // serial's history (the receipt or production that uses a number is).
         EventPayload::ProductRegistered(_)
         | EventPayload::LocationRegistered(_)
         | EventPayload::PartyRegistered(_)
-        | EventPayload::AllocationRequested(_) => {}
+        | EventPayload::AllocationRequested(_)
+        | EventPayload::NumberingSchemeDefined(_)
+        | EventPayload::NumbersIssued { .. } => {}
     }
     out
 }

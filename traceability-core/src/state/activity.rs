@@ -90,7 +90,9 @@ impl State {
                 | E::HoldReleased { .. }
                 | E::LotDepleted { .. }
                 | E::LotRestocked { .. }
-                | E::Recalled { .. } => {}
+                | E::Recalled { .. }
+                | E::NumberingSchemeDefined(_)
+                | E::NumbersIssued { .. } => {}
             }
         }
         changes

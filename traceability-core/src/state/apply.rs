@@ -132,6 +132,20 @@ impl State {
                 affected,
                 held,
             } => self.record_recall(seq, body, recall, suspects, affected, held),
+            E::NumberingSchemeDefined(scheme) => {
+                self.define_scheme(scheme);
+                Ok(())
+            }
+            E::NumbersIssued {
+                product,
+                owner,
+                period,
+                last_sequence,
+                numbers,
+            } => {
+                self.issue_numbers(product, owner, period, *last_sequence, numbers);
+                Ok(())
+            }
         }
     }
 
@@ -177,6 +191,7 @@ impl State {
             self.touch_location(seq, &line.location);
         }
         self.alloc.sync_lot(idx, &lot);
+        self.number_used(&lot.product, lot.number.as_str());
         let supplier = self.supplier_number(&lot.origin, lot.supplier.as_ref());
         self.lots.push(lot);
         self.depleted.push(false);
@@ -196,6 +211,7 @@ impl State {
             self.touch_location(seq, location);
         }
         self.alloc.sync_serial(idx, &serial);
+        self.number_used(&serial.product, serial.number.as_str());
         let supplier = self.supplier_number(&serial.origin, serial.supplier.as_ref());
         self.serials.push(serial);
         self.serial_history.push(idx, seq);

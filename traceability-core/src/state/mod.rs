@@ -15,6 +15,7 @@ pub(crate) mod genealogy;
 mod holds;
 mod inventory;
 mod multimap;
+pub(crate) mod numbering;
 mod orders;
 mod production;
 mod quality;
@@ -130,6 +131,7 @@ pub struct State {
     /// Test results, certificates and decisions per lot index.
     quality: HashMap<u32, LotQuality>,
     recalls: Vec<RecallRecord>,
+    numbering: numbering::Numbering,
 }
 
 impl State {

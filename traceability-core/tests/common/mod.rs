@@ -188,6 +188,7 @@ impl Plant {
             location: loc(at),
             supplier: None,
             reference: None,
+            generate: 0,
         }))
     }
 

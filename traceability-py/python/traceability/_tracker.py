@@ -45,6 +45,7 @@ from ._types import (
     Link,
     Location,
     LocationKind,
+    NumberingScheme,
     Lot,
     LotRef,
     Party,
@@ -75,6 +76,7 @@ from ._types import (
     sequence,
     text,
     texts,
+    whole,
 )
 from ._traceability import Checkpoint, TraceabilityError
 
@@ -94,7 +96,7 @@ def _dumps(value: Any) -> str:
 
 def _lot_spec(
     product: str,
-    lot: str,
+    lot: Optional[str],
     manufactured_on: Optional[_dt.date] = None,
     expiry: Optional[_dt.date] = None,
     best_before: Optional[_dt.date] = None,
@@ -110,7 +112,7 @@ def _lot_spec(
     the argument names in errors (e.g. `outputs[0].`)."""
     return {
         "product": text(product, at + "product"),
-        "lot": text(lot, at + "lot"),
+        "lot": opt_text(lot, at + "lot"),
         "manufactured_on": date_json(manufactured_on, at + "manufactured_on"),
         "dates": {
             "expiry": date_json(expiry, at + "expiry"),
@@ -176,10 +178,11 @@ def _to_json(value: Any, field: str, cls: Union[type, tuple[type, ...]], of: str
 
 @dataclasses.dataclass(frozen=True)
 class NewLot:
-    """A `produce` output: a new lot (same lot fields as `Tracker.receive_lot`)."""
+    """A `produce` output: a new lot (same lot fields as `Tracker.receive_lot`; `lot`
+    None numbers it from the product's scheme)."""
 
     product: str
-    lot: str
+    lot: Optional[str]
     quantity: QuantityLike
     location: str
     manufactured_on: Optional[_dt.date] = None
@@ -226,17 +229,18 @@ class IntoLot:
 
 @dataclasses.dataclass(frozen=True)
 class NewSerial:
-    """A `produce` output: a new serial (an assembly)."""
+    """A `produce` output: a new serial (an assembly); `serial` None numbers it from
+    the product's scheme."""
 
     product: str
-    serial: str
+    serial: Optional[str]
     location: str
 
     def to_json(self, field: str = "output") -> Json:
         return {
             "new_serial": {
                 "product": text(self.product, field + ".product"),
-                "serial": text(self.serial, field + ".serial"),
+                "serial": opt_text(self.serial, field + ".serial"),
                 "location": text(self.location, field + ".location"),
             }
         }
@@ -394,6 +398,11 @@ class Tracker:
     def _run(self, actor: str, reason: Optional[str], name: str, body: Any) -> Committed:
         return self.execute({name: body}, actor=actor, reason=reason)
 
+    def _numbered(self, committed: Committed) -> Committed:
+        """`committed` with the numbers its command drew from numbering schemes."""
+        issued = self._query("issued_numbers", first_seq=committed.first_seq, count=committed.count)
+        return dataclasses.replace(committed, numbers=tuple(row["number"] for row in issued))
+
     def _query(self, name: str, **args: Any) -> Any:
         return json.loads(self._native.query(name, _dumps(args)))
 
@@ -494,7 +503,10 @@ class Tracker:
         expiry_warning_days: Optional[int] = None,
         requires_inspection: bool = False,
         numbering_pattern: Optional[str] = None,
+        numbering_scheme: Optional[str] = None,
     ) -> Committed:
+        """Registers a product. Its generated lot/serial numbers come from its own
+        `numbering_pattern` or from the shared scheme `numbering_scheme` (not both)."""
         product = {
             "id": text(id, "id"),
             "tracking": choice(Tracking, tracking, "tracking"),
@@ -507,6 +519,7 @@ class Tracker:
             "expiry_warning_days": opt_int(expiry_warning_days, "expiry_warning_days"),
             "requires_inspection": flag(requires_inspection, "requires_inspection"),
             "numbering_pattern": opt_text(numbering_pattern, "numbering_pattern"),
+            "numbering_scheme": opt_text(numbering_scheme, "numbering_scheme"),
         }
         return self._run(actor, reason, "register_product", product)
 
@@ -535,6 +548,50 @@ class Tracker:
         party = {"id": text(id, "id"), "role": choice(PartyRole, role, "role"), "name": text(name, "name")}
         return self._run(actor, reason, "register_party", party)
 
+    # --- numbering ---------------------------------------------------------------------
+
+    def define_numbering_scheme(
+        self, id: str, pattern: str, *, actor: str, reason: Optional[str] = None, description: str = ""
+    ) -> Committed:
+        """Defines (or redefines) a named numbering scheme, e.g. `{Y}{DDD}-{SEQ:3:DAILY}`;
+        a bad pattern is an `InvalidInput` naming the position."""
+        scheme = {"id": text(id, "id"), "pattern": text(pattern, "pattern"), "description": text(description, "description")}
+        return self._run(actor, reason, "define_numbering_scheme", scheme)
+
+    def numbering_schemes(self) -> List[NumberingScheme]:
+        return self._query_all(NumberingScheme.from_json, "numbering_schemes")
+
+    def preview_number(self, product: str, *, date: Optional[_dt.date] = None, location: Optional[str] = None) -> str:
+        """The number the product's scheme would issue next on `date` (default today),
+        without issuing it."""
+        number: str = self._query(
+            "preview_number",
+            product=text(product, "product"),
+            date=date_json(date, "date"),
+            location=opt_text(location, "location"),
+        )
+        return number
+
+    def issue_numbers(
+        self,
+        product: str,
+        count: int = 1,
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+        date: Optional[_dt.date] = None,
+        location: Optional[str] = None,
+    ) -> List[str]:
+        """Issues `count` numbers from the product's scheme ahead of use (e.g. for
+        labels); they are never issued again."""
+        body = {
+            "product": text(product, "product"),
+            "count": whole(count, "count"),
+            "date": date_json(date, "date"),
+            "location": opt_text(location, "location"),
+        }
+        return list(self._numbered(self._run(actor, reason, "issue_numbers", body)).numbers)
+
     # --- receipts ----------------------------------------------------------------------
 
     def expect_serials(
@@ -558,7 +615,7 @@ class Tracker:
     def receive_lot(
         self,
         product: str,
-        lot: str,
+        lot: Optional[str],
         quantity: QuantityLike,
         location: str,
         *,
@@ -577,10 +634,13 @@ class Tracker:
         supplier_lot: Optional[str] = None,
         attributes: Optional[Mapping[str, str]] = None,
     ) -> Committed:
-        """Receives a new lot. Dates not given are derived from the product's offsets."""
+        """Receives a new lot. Dates not given are derived from the product's offsets.
+        `lot` None numbers the lot from the product's scheme: the number is in the
+        result's `numbers`."""
         receipt = dict(locals())
         del receipt["self"], receipt["actor"], receipt["reason"]
-        return self.execute(_receive_lot_command(**receipt), actor=actor, reason=reason)
+        committed = self.execute(_receive_lot_command(**receipt), actor=actor, reason=reason)
+        return committed if lot is not None else self._numbered(committed)
 
     def receive_lots(
         self,
@@ -607,16 +667,20 @@ class Tracker:
         reason: Optional[str] = None,
         supplier: Optional[str] = None,
         reference: Optional[str] = None,
+        generate: int = 0,
     ) -> Committed:
-        """Receives serials (new or EXPECTED) in one event, however many there are."""
+        """Receives serials (new or EXPECTED) in one event, however many there are, and
+        `generate` more numbered from the product's scheme (in the result's `numbers`)."""
         body = {
             "product": text(product, "product"),
             "serials": texts(serials, "serials"),
             "location": text(location, "location"),
             "supplier": opt_text(supplier, "supplier"),
             "reference": opt_text(reference, "reference"),
+            "generate": whole(generate, "generate"),
         }
-        return self._run(actor, reason, "receive_serials", body)
+        committed = self._run(actor, reason, "receive_serials", body)
+        return self._numbered(committed) if generate else committed
 
     # --- stock movements ----------------------------------------------------------------
 
@@ -749,7 +813,8 @@ class Tracker:
     ) -> Committed:
         """Records a work order: `consumed` is a sequence of `Line`s, `outputs` a
         sequence of `NewLot`, `IntoLot` or `NewSerial`; each consumption -> output pair
-        becomes a genealogy edge."""
+        becomes a genealogy edge. Outputs given no number are numbered from their
+        product's scheme (in the result's `numbers`)."""
         lines = enumerate(sequence(consumed, "consumed", "Line"))
         made = enumerate(sequence(outputs, "outputs", "NewLot, IntoLot or NewSerial"))
         body = {
@@ -762,7 +827,9 @@ class Tracker:
             "produced_on": date_json(produced_on, "produced_on"),
             "override_expiry": flag(override_expiry, "override_expiry"),
         }
-        return self._run(actor, reason, "produce", body)
+        committed = self._run(actor, reason, "produce", body)
+        unnumbered = any(getattr(o, "lot", "") is None or getattr(o, "serial", "") is None for o in outputs)
+        return self._numbered(committed) if unnumbered else committed
 
     def adjust(
         self, product: str, lot: str, location: str, delta: QuantityLike, *, actor: str, reason: Optional[str] = None

@@ -140,6 +140,16 @@ def opt_int(value: Any, field: str) -> Optional[int]:
     return value
 
 
+def whole(value: Any, field: str) -> int:
+    """A whole number of at least 0 (a count); bools are refused."""
+    number = opt_int(value, field)
+    if number is None:
+        raise TypeError(f"{field} must be an int, not None")
+    if number < 0:
+        raise invalid(field, f"must not be negative, not {number}")
+    return number
+
+
 def sequence(value: Any, field: str, of: str) -> Iterable[Any]:
     """An iterable of several values. A str, bytes or mapping is refused: iterating it
     would give characters or keys (`receive_serials("P", "SN-1")` is not 4 serials)."""
@@ -323,10 +333,13 @@ def item_json(item: Item, field: str = "item") -> Dict[str, Any]:
 
 @dataclasses.dataclass(frozen=True)
 class Committed(Record):
-    """Where a command's events were stored: sequence numbers first_seq..first_seq+count."""
+    """Where a command's events were stored: sequence numbers first_seq..first_seq+count,
+    and the lot/serial numbers it drew from numbering schemes (for commands given no
+    number; empty otherwise)."""
 
     first_seq: int
     count: int
+    numbers: Tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -359,10 +372,21 @@ class Product(Record):
     expiry_warning_days: Optional[int]
     requires_inspection: bool
     numbering_pattern: Optional[str]
+    numbering_scheme: Optional[str]
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Product:
         return cls(**{**data, "tracking": Tracking(data["tracking"])})
+
+
+@dataclasses.dataclass(frozen=True)
+class NumberingScheme(Record):
+    """A named pattern for generated lot and serial numbers, shared by the products
+    that name it (pattern syntax: the package README)."""
+
+    id: str
+    pattern: str
+    description: str
 
 
 @dataclasses.dataclass(frozen=True)
