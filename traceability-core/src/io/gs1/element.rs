@@ -1,0 +1,332 @@
+//! [`Element`]s (an AI and its checked value), [`ElementString`] (the elements of one
+//! barcode, with typed lookups), and writing them as element strings.
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+
+use crate::io::gs1::ai::{lookup, AiSpec, Part};
+use crate::io::gs1::date::resolve;
+use crate::io::gs1::error::{Gs1Error, Gs1ErrorReason};
+use crate::kernel::check_digit::{gs1_mod10, gs1_mod10_valid};
+use crate::kernel::Quantity;
+
+/// FNC1 as scanners transmit it between elements: ASCII 29, the group separator.
+pub const FNC1: char = '\u{1d}';
+
+/// An AI and its value, checked against the AI table (length, characters, check digit,
+/// date).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Element {
+    ai: String,
+    spec: &'static AiSpec,
+    value: String,
+    date: Option<NaiveDate>,
+}
+
+impl Element {
+    /// The element `(ai)value`, checked as parsed data is; two-digit years are resolved
+    /// around `today`. Error positions count characters of `value`.
+    pub fn new(ai: &str, value: &str, today: NaiveDate) -> Result<Element, Gs1Error> {
+        let spec =
+            lookup(ai).ok_or_else(|| Gs1Error::new(0, Some(ai), Gs1ErrorReason::UnknownAi))?;
+        validate(ai, spec, &Located::plain(value, 0), today)
+    }
+
+    /// The AI, e.g. `"3103"`.
+    pub fn ai(&self) -> &str {
+        &self.ai
+    }
+
+    /// The value as encoded, e.g. `"000750"`.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The AI's row of the table.
+    pub fn spec(&self) -> &'static AiSpec {
+        self.spec
+    }
+
+    /// The data title, e.g. `"BATCH/LOT"`.
+    pub fn title(&self) -> &'static str {
+        self.spec.title
+    }
+
+    /// The date of the (first) date component, day `00` resolved to the month's end.
+    pub fn date(&self) -> Option<NaiveDate> {
+        self.date
+    }
+
+    /// The value of a decimal AI (310n–369n, 390n–395n) with its `n` decimal places,
+    /// e.g. 0.75 for `(3103)000750`; for 391n and 393n, the amount after the currency.
+    pub fn decimal(&self) -> Option<Quantity> {
+        if !self.spec.decimal {
+            return None;
+        }
+        let places = self.ai.chars().last()?.to_digit(10)?;
+        let parts: Vec<Part> = self.spec.parts().collect();
+        let skip: usize = parts[..parts.len() - 1].iter().map(|p| p.max).sum();
+        let units: i64 = self.value.get(skip..)?.parse().ok()?;
+        Quantity::from_scaled(units, places).ok()
+    }
+}
+
+/// The elements of one barcode, in the order read, each AI once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ElementString {
+    elements: Vec<Element>,
+}
+
+impl ElementString {
+    /// The elements as one barcode's data; an AI repeated with a different value is
+    /// refused (the error's position is the element's index), one with the same value
+    /// kept once.
+    pub fn from_elements(elements: Vec<Element>) -> Result<Self, Gs1Error> {
+        let mut out = Self::default();
+        for (i, element) in elements.into_iter().enumerate() {
+            out.push(element, i)?;
+        }
+        Ok(out)
+    }
+
+    /// Adds `element`, read at `position`, unless its AI is already there.
+    pub(crate) fn push(&mut self, element: Element, position: usize) -> Result<(), Gs1Error> {
+        match self.get(&element.ai) {
+            Some(first) if first.value != element.value => Err(Gs1Error::new(
+                position,
+                Some(&element.ai),
+                Gs1ErrorReason::RepeatedAi {
+                    first: first.value.clone(),
+                },
+            )),
+            Some(_) => Ok(()),
+            None => {
+                self.elements.push(element);
+                Ok(())
+            }
+        }
+    }
+
+    /// The elements.
+    pub fn elements(&self) -> &[Element] {
+        &self.elements
+    }
+
+    /// The elements, owned.
+    pub fn into_elements(self) -> Vec<Element> {
+        self.elements
+    }
+
+    /// The element of `ai`, if present.
+    pub fn get(&self, ai: &str) -> Option<&Element> {
+        self.elements.iter().find(|e| e.ai == ai)
+    }
+
+    fn value(&self, ai: &str) -> Option<&str> {
+        self.get(ai).map(Element::value)
+    }
+
+    /// The GTIN (AI 01), 14 digits.
+    pub fn gtin(&self) -> Option<&str> {
+        self.value("01")
+    }
+
+    /// The SSCC (AI 00), 18 digits.
+    pub fn sscc(&self) -> Option<&str> {
+        self.value("00")
+    }
+
+    /// The GLN of a physical location (AI 414).
+    pub fn gln(&self) -> Option<&str> {
+        self.value("414")
+    }
+
+    /// The batch or lot number (AI 10).
+    pub fn batch(&self) -> Option<&str> {
+        self.value("10")
+    }
+
+    /// The serial number (AI 21).
+    pub fn serial(&self) -> Option<&str> {
+        self.value("21")
+    }
+
+    /// The expiration ("use by") date (AI 17).
+    pub fn expiry(&self) -> Option<NaiveDate> {
+        self.get("17")?.date()
+    }
+
+    /// The best before date (AI 15).
+    pub fn best_before(&self) -> Option<NaiveDate> {
+        self.get("15")?.date()
+    }
+
+    /// The production date (AI 11).
+    pub fn production_date(&self) -> Option<NaiveDate> {
+        self.get("11")?.date()
+    }
+
+    /// The net weight in kilograms (AI 310n), exact.
+    pub fn net_weight_kg(&self) -> Option<Quantity> {
+        self.elements
+            .iter()
+            .find(|e| e.ai.starts_with("310"))?
+            .decimal()
+    }
+
+    /// The data as scanners transmit it; see [`to_element_string`].
+    pub fn to_element_string(&self) -> String {
+        to_element_string(&self.elements)
+    }
+
+    /// The data in the bracketed form; see [`to_bracketed`].
+    pub fn to_bracketed(&self) -> String {
+        to_bracketed(&self.elements)
+    }
+}
+
+impl<'a> IntoIterator for &'a ElementString {
+    type Item = &'a Element;
+    type IntoIter = std::slice::Iter<'a, Element>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.elements.iter()
+    }
+}
+
+/// The elements as an element string: AI and value after each other, an [`FNC1`] after
+/// each value that is not of predefined length unless it is the last. No leading FNC1
+/// (that is the symbology's "FNC1 in first position", not data).
+pub fn to_element_string(elements: &[Element]) -> String {
+    let mut out = String::new();
+    for (i, element) in elements.iter().enumerate() {
+        out.push_str(&element.ai);
+        out.push_str(&element.value);
+        if element.spec.needs_fnc1() && i + 1 < elements.len() {
+            out.push(FNC1);
+        }
+    }
+    out
+}
+
+/// The elements in the bracketed human-readable form, `(01)09506000134352(10)ABC123`;
+/// a `(` in a value is written `\(`.
+pub fn to_bracketed(elements: &[Element]) -> String {
+    elements
+        .iter()
+        .map(|e| format!("({}){}", e.ai, e.value.replace('(', "\\(")))
+        .collect()
+}
+
+/// A value as read from the input, with the input position of each of its characters
+/// (escapes and percent-encoding make them differ from plain offsets).
+#[derive(Debug, Default)]
+pub(crate) struct Located {
+    pub(crate) text: String,
+    pub(crate) at: Vec<usize>,
+    /// The position just after the value in the input.
+    pub(crate) end: usize,
+}
+
+impl Located {
+    /// `text` read unchanged from position `start`.
+    pub(crate) fn plain(text: &str, start: usize) -> Self {
+        let at: Vec<usize> = (start..).take(text.chars().count()).collect();
+        let end = start + at.len();
+        Self {
+            text: text.to_owned(),
+            at,
+            end,
+        }
+    }
+
+    /// The characters `range` of `chars`.
+    pub(crate) fn slice(chars: &[char], range: Range<usize>) -> Self {
+        let text: String = chars[range.clone()].iter().collect();
+        Self::plain(&text, range.start)
+    }
+
+    pub(crate) fn push(&mut self, c: char, at: usize) {
+        self.text.push(c);
+        self.at.push(at);
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    /// The input position of character `i`, or the end for `i` past the value.
+    fn pos(&self, i: usize) -> usize {
+        self.at.get(i).copied().unwrap_or(self.end)
+    }
+}
+
+/// The element `ai` with `value`, checked against `spec` component by component.
+pub(crate) fn validate(
+    ai: &str,
+    spec: &'static AiSpec,
+    value: &Located,
+    today: NaiveDate,
+) -> Result<Element, Gs1Error> {
+    let chars: Vec<char> = value.text.chars().collect();
+    let fail = |i: usize, reason| Gs1Error::new(value.pos(i), Some(ai), reason);
+    let max = spec.max_len();
+    if chars.len() > max {
+        return Err(fail(max, Gs1ErrorReason::TooLong { max }));
+    }
+    let (mut start, mut date) = (0, None);
+    for part in spec.parts() {
+        if start == chars.len() && part.optional {
+            break;
+        }
+        let len = part.max.min(chars.len() - start);
+        if len < part.min {
+            let min = (start + part.min).max(spec.min_len());
+            return Err(fail(chars.len(), Gs1ErrorReason::TooShort { min }));
+        }
+        let found = check_part(&part, &chars[start..start + len], today)
+            .map_err(|(i, reason)| fail(start + i, reason))?;
+        date = date.or(found);
+        start += len;
+    }
+    Ok(Element {
+        ai: ai.to_owned(),
+        spec,
+        value: value.text.clone(),
+        date,
+    })
+}
+
+/// Checks one component's characters, check digit and date; the error carries the
+/// offending character's index in `field`.
+fn check_part(
+    part: &Part,
+    field: &[char],
+    today: NaiveDate,
+) -> Result<Option<NaiveDate>, (usize, Gs1ErrorReason)> {
+    if let Some(i) = field.iter().position(|&c| !part.charset.allows(c)) {
+        let reason = Gs1ErrorReason::BadCharacter {
+            found: field[i],
+            charset: part.charset,
+        };
+        return Err((i, reason));
+    }
+    let text: String = field.iter().collect();
+    if part.check_digit && !gs1_mod10_valid(&text) {
+        let last = field.len() - 1;
+        let expected = gs1_mod10(&text[..last]).unwrap_or('0');
+        return Err((
+            last,
+            Gs1ErrorReason::BadCheckDigit {
+                found: field[last],
+                expected,
+            },
+        ));
+    }
+    match part.date {
+        Some(format) => resolve(&text, format, today)
+            .map(Some)
+            .ok_or((0, Gs1ErrorReason::InvalidDate(text))),
+        None => Ok(None),
+    }
+}

@@ -1,0 +1,153 @@
+//! Reading barcode data: scanner output and the bracketed form (Digital Link URIs are
+//! handed to [`crate::io::gs1::digital_link`]).
+
+use chrono::NaiveDate;
+
+use crate::io::gs1::ai::{lookup, match_prefix, AiSpec};
+use crate::io::gs1::digital_link::{looks_like_uri, parse_uri};
+use crate::io::gs1::element::{validate, ElementString, Located, FNC1};
+use crate::io::gs1::error::{Gs1Error, Gs1ErrorReason};
+
+/// Parses GS1 barcode data in any of its usual forms into checked elements:
+///
+/// - scanner output: element strings with FNC1 as ASCII 29 (GS) after variable-length
+///   values, optionally preceded by an AIM symbology identifier (`]C1` GS1-128, `]d2`
+///   GS1 DataMatrix, `]Q3` GS1 QR Code, `]e0` GS1 DataBar, `]J1` GS1 DotCode, ...)
+///   and a leading FNC1;
+/// - the bracketed form, `(01)09506000134352(17)201225(10)ABC123`, `\(` for a `(` in a
+///   value;
+/// - a GS1 Digital Link URI (also after `]Q1`), as [`crate::io::gs1::parse_digital_link`].
+///
+/// Every value is checked: known AI, length, character set, check digit, date (two-digit
+/// years resolved by the GS1 century rule around `today`'s year), and no AI repeated
+/// with a different value (a repeat with the same value is kept once). A single FNC1
+/// at the end is tolerated.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use traceability_core::io::gs1::{parse, Gs1ErrorReason};
+/// use traceability_core::Quantity;
+///
+/// let today = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+/// let scan = "]d2010950600013435217261200\u{1d}10ABC123\u{1d}3103000750";
+/// let data = parse(scan, today)?;
+/// assert_eq!(data.gtin(), Some("09506000134352"));
+/// assert_eq!(data.batch(), Some("ABC123"));
+/// assert_eq!(data.expiry(), NaiveDate::from_ymd_opt(2026, 12, 31)); // day 00: month's end
+/// assert_eq!(data.net_weight_kg(), Some(Quantity::from_scaled(750, 3)?));
+/// assert_eq!(data.to_bracketed(), "(01)09506000134352(17)261200(10)ABC123(3103)000750");
+///
+/// let err = parse("(01)09506000134352(17)261332", today).unwrap_err();
+/// assert_eq!(err.to_string(), "at character 22, AI (17): invalid date 261332");
+/// assert_eq!(err.reason, Gs1ErrorReason::InvalidDate("261332".into()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn parse(input: &str, today: NaiveDate) -> Result<ElementString, Gs1Error> {
+    let chars: Vec<char> = input.chars().collect();
+    let mut at = symbology_identifier_len(&chars);
+    if chars.get(at) == Some(&FNC1) {
+        at += 1;
+    }
+    match chars.get(at) {
+        None => Err(Gs1Error::new(at, None, Gs1ErrorReason::EmptyInput)),
+        Some('(') => bracketed(&chars, at, today),
+        Some(_) if looks_like_uri(&chars[at..]) => parse_uri(&chars, at, today),
+        Some(_) => raw(&chars, at, today),
+    }
+}
+
+/// The length of a leading AIM symbology identifier (ISO/IEC 15424: `]`, a code
+/// character, a modifier), or 0.
+fn symbology_identifier_len(chars: &[char]) -> usize {
+    match chars {
+        [']', code, modifier, ..]
+            if code.is_ascii_alphabetic() && modifier.is_ascii_alphanumeric() =>
+        {
+            3
+        }
+        _ => 0,
+    }
+}
+
+/// Element strings from `at`: predefined-length values by their length, others up to
+/// the next FNC1 or the end.
+fn raw(chars: &[char], mut at: usize, today: NaiveDate) -> Result<ElementString, Gs1Error> {
+    let mut out = ElementString::default();
+    while at < chars.len() {
+        let (ai, spec) = read_ai(chars, at)?;
+        let start = at + ai.len();
+        let end = value_end(chars, start, spec);
+        let value = Located::slice(chars, start..end);
+        if spec.needs_fnc1() && value.len() > spec.max_len() {
+            let reason = Gs1ErrorReason::MissingSeparator;
+            return Err(Gs1Error::new(start + spec.max_len(), Some(&ai), reason));
+        }
+        out.push(validate(&ai, spec, &value, today)?, at)?;
+        at = end + usize::from(chars.get(end) == Some(&FNC1));
+    }
+    Ok(out)
+}
+
+/// The AI at `at`, by the longest prefix of up to 4 digits that is in the table.
+fn read_ai(chars: &[char], at: usize) -> Result<(String, &'static AiSpec), Gs1Error> {
+    let digits: String = chars[at..]
+        .iter()
+        .take(4)
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    match match_prefix(&digits) {
+        Some((ai, spec)) => Ok((ai.to_owned(), spec)),
+        None => {
+            let ai = (!digits.is_empty()).then_some(digits.as_str());
+            Err(Gs1Error::new(at, ai, Gs1ErrorReason::UnknownAi))
+        }
+    }
+}
+
+/// Where the value starting at `start` ends: at an FNC1, at the end, or for a
+/// predefined length after that length.
+fn value_end(chars: &[char], start: usize, spec: &AiSpec) -> usize {
+    let limit = if spec.needs_fnc1() {
+        chars.len()
+    } else {
+        (start + spec.max_len()).min(chars.len())
+    };
+    chars[start..limit]
+        .iter()
+        .position(|&c| c == FNC1)
+        .map_or(limit, |i| start + i)
+}
+
+/// The bracketed form from `at` (a `(`).
+fn bracketed(chars: &[char], mut at: usize, today: NaiveDate) -> Result<ElementString, Gs1Error> {
+    let mut out = ElementString::default();
+    while at < chars.len() {
+        let close = chars[at..]
+            .iter()
+            .position(|&c| c == ')')
+            .map(|i| at + i)
+            .ok_or_else(|| {
+                Gs1Error::new(at, None, Gs1ErrorReason::Malformed("unclosed parenthesis"))
+            })?;
+        let ai: String = chars[at + 1..close].iter().collect();
+        let spec = lookup(&ai)
+            .ok_or_else(|| Gs1Error::new(at + 1, Some(&ai), Gs1ErrorReason::UnknownAi))?;
+        let value = bracketed_value(chars, close + 1);
+        out.push(validate(&ai, spec, &value, today)?, at + 1)?;
+        at = value.end;
+    }
+    Ok(out)
+}
+
+/// The value from `start` to the next `(` that is not written `\(`, unescaped.
+fn bracketed_value(chars: &[char], start: usize) -> Located {
+    let mut value = Located::default();
+    let mut i = start;
+    while i < chars.len() && chars[i] != '(' {
+        let escaped = chars[i] == '\\' && chars.get(i + 1) == Some(&'(');
+        value.push(if escaped { '(' } else { chars[i] }, i);
+        i += 1 + usize::from(escaped);
+    }
+    value.end = i;
+    value
+}
