@@ -189,7 +189,8 @@ typedef struct {
      */
     const char *product;
     /**
-     * Lot or serial number (required).
+     * Lot or serial number (required into an existing lot; NULL for a new lot or
+     * serial numbers it from the product's scheme).
      */
     const char *number;
     /**
@@ -528,7 +529,8 @@ tr_status tr_expect_serials(tr_tracker *tracker,
 
 /**
  * Receives a new lot: `quantity` (decimal string) of `product` lot `lot` into
- * `location`. Optional (NULL): `supplier`, `received_on` (default: today),
+ * `location`; `lot` NULL numbers it from the product's scheme (read the number with
+ * `tr_last_numbers_json`). Optional (NULL): `supplier`, `received_on` (default: today),
  * `manufactured_on`, `expiry` (default: derived from the product's shelf life),
  * `reference`. Other lot fields: use `tr_execute_json`.
  */
@@ -959,6 +961,39 @@ void tr_tracker_free(tr_tracker *tracker);
  * Ownership: `instant` is borrowed for the call.
  */
 tr_status tr_tracker_set_time(tr_tracker *tracker, const char *instant);
+
+/**
+ * Defines (or redefines) the numbering scheme `id` with `pattern` (e.g.
+ * "{Y}{DDD}-{SEQ:3:DAILY}"; syntax in the README); `description` may be NULL. A bad
+ * pattern is TR_ERR_INVALID_INPUT naming the position.
+ */
+tr_status tr_define_numbering_scheme(tr_tracker *tracker,
+                                     const char *actor,
+                                     const char *reason,
+                                     const char *id,
+                                     const char *pattern,
+                                     const char *description);
+
+/**
+ * Issues `count` numbers from `product`'s scheme ahead of use (e.g. for labels); read
+ * them with `tr_last_numbers_json`. `date` ("YYYY-MM-DD", NULL: today) dates them;
+ * `location` (may be NULL) fills the pattern's `{LOCATION}`.
+ */
+tr_status tr_issue_numbers(tr_tracker *tracker,
+                           const char *actor,
+                           const char *reason,
+                           const char *product,
+                           uint32_t count,
+                           const char *date,
+                           const char *location);
+
+/**
+ * The lot/serial numbers the last command or batch run through this handle drew from
+ * numbering schemes (a receipt or production given no number, `tr_issue_numbers`), as
+ * a JSON array of strings in `*out` (`[]` when it drew none), freed with
+ * `tr_string_free`.
+ */
+tr_status tr_last_numbers_json(const tr_tracker *tracker, char **out);
 
 /**
  * Runs any query of the core's catalog (`tr_query_catalog_json` lists them) by name,

@@ -128,6 +128,14 @@ static tr_status call_return(tr_tracker *t, int null_arg) {
     return tr_return(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "RMA"), ARG(4, "ACME"),
                      ARG(5, &lot), ARG(6, "DOCK"), ARG(7, "1"));
 }
+static tr_status call_define_numbering_scheme(tr_tracker *t, int null_arg) {
+    return tr_define_numbering_scheme(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "S"), ARG(4, "{SEQ:3}"),
+                                      ARG(5, "d"));
+}
+static tr_status call_issue_numbers(tr_tracker *t, int null_arg) {
+    return tr_issue_numbers(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "FLOUR"), 1, ARG(4, "2026-03-01"),
+                            ARG(5, "DOCK"));
+}
 static tr_status call_execute_json(tr_tracker *t, int null_arg) {
     return tr_execute_json(ARG(0, t), ARG(1, "ana"), ARG(2, "why"),
                            ARG(3, "{\"register_party\":{\"id\":\"X\",\"role\":\"both\",\"name\":\"\"}}"));
@@ -165,6 +173,7 @@ static tr_status call_set_quality_status(tr_tracker *t, int null_arg) {
         tr_string_free(out);                                                           \
         return s;                                                                      \
     }
+QUERY_CALLER(call_last_numbers_json, tr_last_numbers_json(ARG(0, t), ARG(1, &out)))
 QUERY_CALLER(call_lot_json, tr_lot_json(ARG(0, t), ARG(1, "FLOUR"), ARG(2, "L1"), ARG(3, &out)))
 QUERY_CALLER(call_serial_json, tr_serial_json(ARG(0, t), ARG(1, "PUMP"), ARG(2, "SN1"), ARG(3, &out)))
 QUERY_CALLER(call_history_json, tr_history_json(ARG(0, t), ARG(1, &lot), ARG(2, &out)))
@@ -215,7 +224,7 @@ static const struct case_ cases[] = {
     {"tr_register_location", call_register_location, 6, BIT(2) | BIT(5)},
     {"tr_register_party", call_register_party, 6, BIT(2) | BIT(5)},
     {"tr_expect_serials", call_expect_serials, 7, BIT(2) | BIT(5) | BIT(6)},
-    {"tr_receive_lot", call_receive_lot, 12, BIT(2) | BIT(7) | BIT(8) | BIT(9) | BIT(10) | BIT(11)},
+    {"tr_receive_lot", call_receive_lot, 12, BIT(2) | BIT(4) | BIT(7) | BIT(8) | BIT(9) | BIT(10) | BIT(11)},
     {"tr_receive_serials", call_receive_serials, 8, BIT(2) | BIT(6) | BIT(7)},
     {"tr_move", call_move, 7, ACTOR_REASON_OPTIONAL},
     {"tr_allocate", call_allocate, 7, BIT(2) | BIT(5)},
@@ -227,6 +236,9 @@ static const struct case_ cases[] = {
     {"tr_scrap", call_scrap, 6, ACTOR_REASON_OPTIONAL},
     {"tr_set_lot_active", call_set_lot_active, 5, ACTOR_REASON_OPTIONAL},
     {"tr_return", call_return, 8, ACTOR_REASON_OPTIONAL},
+    {"tr_define_numbering_scheme", call_define_numbering_scheme, 6, BIT(2) | BIT(5)},
+    {"tr_issue_numbers", call_issue_numbers, 6, BIT(2) | BIT(4) | BIT(5)},
+    {"tr_last_numbers_json", call_last_numbers_json, 2, 0},
     {"tr_execute_json", call_execute_json, 4, ACTOR_REASON_OPTIONAL},
     {"tr_execute_batch_json", call_execute_batch_json, 4, ACTOR_REASON_OPTIONAL},
     {"tr_lot_json", call_lot_json, 4, 0},
@@ -310,7 +322,7 @@ int main(void) {
             }
         }
     }
-    CHECK(calls == 253);
+    CHECK(calls == 267);
     check_null_struct_fields(t);
     /* The functions that accept NULL and return nothing. */
     tr_string_free(NULL);

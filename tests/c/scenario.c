@@ -442,6 +442,58 @@ static void run_workflow_fixes(void) {
     tr_tracker_free(t);
 }
 
+/* Numbering: a receipt and a production output given no number are numbered from the
+ * product's pattern; numbers are previewed and issued ahead of use; a bad pattern is
+ * refused with the position. */
+static void run_numbering(void) {
+    tr_tracker *t = NULL;
+    char *out = NULL;
+    const tr_item f1 = {TR_ITEM_LOT, "FLOUR", "F1"};
+    tr_line consumed[1] = {{f1, "LINE", "5"}};
+    tr_output outputs[1] = {{TR_OUTPUT_NEW_LOT, "DOUGH", NULL, "5", "LINE"}};
+    CHECK_OK(tr_tracker_new_memory(&t));
+    CHECK_OK(tr_tracker_set_time(t, "2026-12-05T08:00:00Z"));
+    set_up_master_data(t);
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_define_numbering_scheme(t, ACTOR, NULL, "BAD", "LOT-{XYZ}", NULL));
+    CHECK_CONTAINS(tr_last_error_message(), "character 5");
+    CHECK_OK(tr_define_numbering_scheme(t, ACTOR, NULL, "JULIAN", "{Y}{DDD}-{SEQ:3:DAILY}", "food lots"));
+    CHECK_OK(tr_execute_json(t, ACTOR, NULL,
+                             "{\"register_product\":{\"id\":\"DOUGH\",\"description\":\"\",\"tracking\":\"lot\","
+                             "\"unit\":\"kg\",\"shelf_life_days\":null,\"best_before_days\":null,\"removal_days\":null,"
+                             "\"alert_days\":null,\"expiry_warning_days\":null,\"requires_inspection\":false,"
+                             "\"numbering_pattern\":null,\"numbering_scheme\":\"JULIAN\"}}"));
+    CHECK_OK(tr_query_json(t, "preview_number", "{\"product\":\"DOUGH\"}", &out));
+    CHECK(out != NULL && strcmp(out, "\"6339-001\"") == 0);
+    tr_string_free(out);
+    CHECK_OK(tr_issue_numbers(t, ACTOR, NULL, "DOUGH", 2, NULL, NULL));
+    CHECK_OK(tr_last_numbers_json(t, &out));
+    CHECK(out != NULL && strcmp(out, "[\"6339-001\",\"6339-002\"]") == 0);
+    tr_string_free(out);
+    CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "DOUGH", NULL, "3", "DOCK", NULL, NULL, NULL, NULL, NULL));
+    CHECK_OK(tr_last_numbers_json(t, &out));
+    CHECK(out != NULL && strcmp(out, "[\"6339-003\"]") == 0);
+    tr_string_free(out);
+    CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "FLOUR", "F1", "50", "LINE", NULL, NULL, NULL, NULL, NULL));
+    CHECK_OK(tr_last_numbers_json(t, &out));
+    CHECK(out != NULL && strcmp(out, "[]") == 0);
+    tr_string_free(out);
+    CHECK_OK(tr_produce(t, ACTOR, NULL, "WO1", consumed, 1, outputs, 1, NULL, false));
+    CHECK_OK(tr_last_numbers_json(t, &out));
+    CHECK(out != NULL && strcmp(out, "[\"6339-004\"]") == 0);
+    tr_string_free(out);
+    CHECK_OK(tr_query_json(t, "lot", "{\"product\":\"DOUGH\",\"lot\":\"6339-004\"}", &out));
+    CHECK_CONTAINS(out, "\"manufactured_on\":\"2026-12-05\"");
+    tr_string_free(out);
+    CHECK_OK(tr_query_json(t, "numbering_schemes", "{}", &out));
+    CHECK_CONTAINS(out, "\"pattern\":\"{Y}{DDD}-{SEQ:3:DAILY}\"");
+    tr_string_free(out);
+    /* FLOUR has no scheme: a lot must be named. */
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_receive_lot(t, ACTOR, NULL, "FLOUR", NULL, "1", "DOCK", NULL, NULL, NULL,
+                                                      NULL, NULL));
+    CHECK_STATUS(TR_ERR_NULL_POINTER, tr_last_numbers_json(t, NULL));
+    tr_tracker_free(t);
+}
+
 int main(int argc, char **argv) {
     tr_tracker *t = NULL;
     char version[32];
@@ -461,5 +513,6 @@ int main(int argc, char **argv) {
     run_refresh(argc > 1 ? argv[1] : "scenario-test.db");
     run_status_names();
     run_workflow_fixes();
+    run_numbering();
     return CHECKS_REPORT();
 }

@@ -559,7 +559,7 @@ class Tracker:
         return self._run(actor, reason, "define_numbering_scheme", scheme)
 
     def numbering_schemes(self) -> List[NumberingScheme]:
-        return self._query_all(NumberingScheme.from_json, "numbering_schemes")
+        return self._query_all(self._record(NumberingScheme), "numbering_schemes")
 
     def preview_number(self, product: str, *, date: Optional[_dt.date] = None, location: Optional[str] = None) -> str:
         """The number the product's scheme would issue next on `date` (default today),
