@@ -158,6 +158,7 @@ pub fn fixture_commands() -> Vec<Command> {
         supplier: Some(id("ACME")),
         reference: Some("ASN-1".into()),
         generate: 0,
+    put_away: false,
     }));
     c.push(Command::ReceiveSerials(ReceiveSerials {
         product: id("MOTOR"),
@@ -166,6 +167,7 @@ pub fn fixture_commands() -> Vec<Command> {
         supplier: None,
         reference: None,
         generate: 0,
+    put_away: false,
     }));
     for (product, serial) in [("PUMP", "SN1"), ("MOTOR", "M1")] {
         c.push(Command::Move(Move {

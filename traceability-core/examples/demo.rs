@@ -177,6 +177,7 @@ fn receive(t: &mut Tracker) -> Result {
             supplier: None,
             reference: None,
             generate: 0,
+            put_away: false,
         }),
     )?;
     t.execute(

@@ -34,6 +34,7 @@ fn dispatch(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>, T
         Command::RegisterParty(c) => master::register_party(ctx, c),
         Command::ExpectSerials(c) => inventory::expect_serials(ctx, c),
         Command::ReceiveLot(c) => inventory::receive_lot(ctx, c),
+        Command::CreateLot(c) => inventory::create_lot(ctx, c),
         Command::ReceiveSerials(c) => inventory::receive_serials(ctx, c),
         Command::Move(c) => inventory::move_stock(ctx, c),
         Command::Adjust(c) => inventory::adjust(ctx, c),

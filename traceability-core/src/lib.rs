@@ -21,11 +21,11 @@
 //! | [`event`] | payloads, versioned bodies, hash-chained records, verify, checkpoints |
 //! | [`store`] | the [`store::EventStore`] trait; memory and SQLite stores |
 //! | [`state`] | [`State`]: private fields, changed only by [`State::apply`] |
-//! | [`capability`] | each concept's decisions: inventory, orders, production, quality, expiry, holds |
+//! | [`capability`] | each concept's decisions: inventory, orders, production, quality, expiry, holds, numbering |
 //! | [`decide`] | the command dispatch and the automatic events commands imply |
 //! | [`query`] | trace, recall, reports: the catalog of public result types |
 //! | [`engine`] | [`Tracker`]: open, refresh, execute, batch |
-//! | [`io`] | renderings (DOT, Mermaid) |
+//! | [`io`] | the query catalog, renderings (DOT, Mermaid), CSV import/export, GS1 barcodes |
 //!
 //! Every change of state is an event with who, when and why — including a lot running
 //! out ([`EventPayload::LotDepleted`]) and every recall, held or not
@@ -45,7 +45,7 @@
 //!     id: LocationId::new("DOCK")?, kind: LocationKind::Receiving, description: "goods in".into() }))?;
 //! tracker.execute("ana", None, &Command::ReceiveSerials(ReceiveSerials {
 //!     product: pump.clone(), serials: vec![SerialNumber::new("SN1")?],
-//!     location: LocationId::new("DOCK")?, supplier: None, reference: None, generate: 0 }))?;
+//!     location: LocationId::new("DOCK")?, supplier: None, reference: None, generate: 0, put_away: false }))?;
 //! let sn1 = tracker.state().serial(&pump, &SerialNumber::new("SN1")?).unwrap();
 //! assert_eq!(sn1.status, SerialStatus::Received);
 //! // Shipping a serial that was never picked is an illegal transition, and changes nothing.
@@ -69,7 +69,10 @@ pub mod state;
 pub mod store;
 
 pub use command::*;
-pub use engine::{BulkError, BulkProgress, Committed, OpenOptions, Tracker, STALE_RETRIES};
+pub use engine::{
+    BulkError, BulkProgress, Committed, ImportMode, OpenOptions, RowsImported, Tracker,
+    STALE_RETRIES,
+};
 pub use event::{Event, EventBody, EventPayload};
 pub use kernel::clock::{Clock, FixedClock, SystemClock};
 pub use kernel::error::{Damage, ErrorKind, StorageError, TraceError};

@@ -276,6 +276,7 @@ fn serial_assembly() {
         supplier: Some(PartyId::new("SUP2").unwrap()),
         reference: None,
         generate: 0,
+        put_away: false,
     }));
     // putaway: RECEIVED → IN_INVENTORY needs a move
     let wh2 = LocationId::new("WH2").unwrap();
@@ -697,6 +698,7 @@ fn an_expected_serial_received_from_a_supplier_traces_back_to_it() {
         supplier: Some(PartyId::new("SUP2").unwrap()),
         reference: None,
         generate: 0,
+        put_away: false,
     }));
     let s = w.t.state();
     let lean: Vec<&PartyId> = trace_backward_ids(s, &item).unwrap().suppliers().collect();

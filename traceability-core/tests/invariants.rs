@@ -215,6 +215,7 @@ fn to_command(op: &Op, state: &State) -> Command {
                 supplier: None,
                 reference: None,
                 generate: 0,
+                put_away: false,
             }),
         },
         Op::Expect { item } => {

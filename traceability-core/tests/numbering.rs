@@ -197,6 +197,7 @@ fn production_and_serial_receipts_number_their_new_items() {
             supplier: None,
             reference: None,
             generate: 3,
+            put_away: true,
         }))
         .unwrap();
     let serials = issued(&plant, received);
@@ -207,7 +208,7 @@ fn production_and_serial_receipts_number_their_new_items() {
             .state()
             .serial(&pid("OVEN"), &SerialNumber::new(number).unwrap())
             .unwrap();
-        assert_eq!(serial.status, SerialStatus::Received);
+        assert_eq!(serial.status, SerialStatus::InInventory);
     }
 }
 

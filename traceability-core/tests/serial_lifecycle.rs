@@ -220,6 +220,7 @@ fn serial_numbers_are_never_reused() {
         supplier: None,
         reference: None,
         generate: 0,
+        put_away: false,
     }));
     assert_eq!(err.kind(), ErrorKind::DuplicateNumber);
 }

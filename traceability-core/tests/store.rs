@@ -220,6 +220,7 @@ fn a_refused_batch_changes_neither_state_nor_store_after_applying_part_of_it() {
             supplier: None,
             reference: None,
             generate: 0,
+            put_away: false,
         }),
         Command::Move(Move {
             item: lot("BREAD", "B1"),

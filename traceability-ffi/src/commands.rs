@@ -190,6 +190,7 @@ pub unsafe extern "C" fn tr_receive_serials(
                 supplier: opt_id_arg(supplier, "supplier")?,
                 reference: opt_text_arg(reference, "reference")?,
                 generate: 0,
+                put_away: false,
             }))
         })
     })

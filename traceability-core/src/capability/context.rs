@@ -164,27 +164,32 @@ impl<'a> Context<'a> {
         Ok(())
     }
 
-    /// The lot a receipt (or production output) creates; a spec without a number gets
-    /// the next one from `issuer`, dated `received_on`.
+    /// The lot a receipt (or production output, or a lot record) creates, with its
+    /// initial stock if any; a spec without a number gets the next one from `issuer`,
+    /// dated `received_on`.
     pub(crate) fn new_lot(
         &self,
         spec: &LotSpec,
-        quantity: Quantity,
-        location: &LocationId,
+        stock: Option<(&LocationId, Quantity)>,
         received_on: NaiveDate,
         origin: Origin,
         issuer: &mut Issuer<'_>,
     ) -> Result<Lot, TraceError> {
         let product = self.product(&spec.product, Tracking::Lot)?;
-        self.location(location)?;
-        positive(quantity)?;
+        if let Some((location, quantity)) = stock {
+            self.location(location)?;
+            positive(quantity)?;
+        }
         bounded("received_on", received_on)?;
         let number = match &spec.lot {
             Some(number) if self.state.lot_idx(&spec.product, number).is_some() => {
                 return Err(duplicate("lot", format!("{}/{number}", spec.product)));
             }
             Some(number) => number.clone(),
-            None => LotNumber::new(issuer.issue(product, received_on, Some(location))?)?,
+            None => {
+                let location = stock.map(|(location, _)| location);
+                LotNumber::new(issuer.issue(product, received_on, location)?)?
+            }
         };
         let made = bounded_opt("manufactured_on", spec.manufactured_on)?;
         if let Some(made) = made {
@@ -227,11 +232,14 @@ impl<'a> Context<'a> {
             },
             on_hold: false,
             origin,
-            stock: vec![StockLine {
-                location: location.clone(),
-                on_hand: quantity,
-                reserved: Quantity::ZERO,
-            }],
+            stock: stock
+                .map(|(location, on_hand)| StockLine {
+                    location: location.clone(),
+                    on_hand,
+                    reserved: Quantity::ZERO,
+                })
+                .into_iter()
+                .collect(),
         })
     }
 }

@@ -5,8 +5,9 @@ use crate::capability::context::*;
 use crate::command::*;
 use crate::event::EventPayload;
 use crate::kernel::error::TraceError;
-use crate::kernel::id::{ItemRef, SerialNumber};
+use crate::kernel::id::{ItemRef, LocationId, PartyId, SerialNumber};
 use crate::kernel::vocab::{PartyRole, SerialStatus, Tracking};
+use crate::kernel::Quantity;
 use crate::model::{LocationKind, Origin};
 use crate::state::numbering::Issuer;
 
@@ -50,23 +51,91 @@ pub(crate) fn receive_lot(
         received_on,
         reference,
     } = command;
-    ctx.party(supplier.as_ref(), PartyRole::Supplier)?;
-    let received_on = received_on.unwrap_or(ctx.today);
+    let record = NewRecord {
+        stock: Some((location, *quantity)),
+        supplier: supplier.as_ref(),
+        received_on: *received_on,
+        reference,
+        active: true,
+    };
+    lot_record(ctx, spec, record)
+}
+
+/// Validates [`CreateLot`].
+pub(crate) fn create_lot(
+    ctx: &Context<'_>,
+    command: &CreateLot,
+) -> Result<Vec<EventPayload>, TraceError> {
+    let CreateLot {
+        spec,
+        supplier,
+        received_on,
+        quantity,
+        location,
+        active,
+        reference,
+    } = command;
+    let stock = match (location, quantity) {
+        (Some(location), Some(quantity)) => Some((location, *quantity)),
+        (None, None) => None,
+        _ => {
+            return Err(TraceError::invalid(
+                "quantity",
+                "give both a quantity and a location for initial stock, or neither",
+            ))
+        }
+    };
+    let record = NewRecord {
+        stock,
+        supplier: supplier.as_ref(),
+        received_on: *received_on,
+        reference,
+        active: *active,
+    };
+    lot_record(ctx, spec, record)
+}
+
+/// What a new lot record starts with besides its spec.
+struct NewRecord<'a> {
+    stock: Option<(&'a LocationId, Quantity)>,
+    supplier: Option<&'a PartyId>,
+    received_on: Option<chrono::NaiveDate>,
+    reference: &'a Option<String>,
+    active: bool,
+}
+
+/// The events of a new lot: the numbers it drew, its receipt (with stock) or record
+/// (without), and its deactivation when created inactive.
+fn lot_record(
+    ctx: &Context<'_>,
+    spec: &LotSpec,
+    record: NewRecord<'_>,
+) -> Result<Vec<EventPayload>, TraceError> {
+    ctx.party(record.supplier, PartyRole::Supplier)?;
+    let received_on = record.received_on.unwrap_or(ctx.today);
+    let reference = reference_text(record.reference)?;
     let mut issuer = Issuer::new(ctx.state);
     let mut lot = ctx.new_lot(
         spec,
-        *quantity,
-        location,
+        record.stock,
         received_on,
         Origin::Received,
         &mut issuer,
     )?;
-    lot.supplier = supplier.clone();
+    lot.supplier = record.supplier.cloned();
+    let (product, number) = (lot.product.clone(), lot.number.clone());
     let mut events = issuer.events();
-    events.push(EventPayload::LotReceived {
-        lot,
-        reference: reference_text(reference)?,
+    events.push(match record.stock {
+        Some(_) => EventPayload::LotReceived { lot, reference },
+        None => EventPayload::LotCreated { lot, reference },
     });
+    if !record.active {
+        events.push(EventPayload::LotActiveSet {
+            product,
+            lot: number,
+            active: false,
+        });
+    }
     Ok(events)
 }
 
@@ -82,6 +151,7 @@ pub(crate) fn receive_serials(
         supplier,
         reference,
         generate,
+        put_away,
     } = command;
     let found = ctx.product(product, Tracking::Serial)?;
     ctx.location(location)?;
@@ -103,6 +173,20 @@ pub(crate) fn receive_serials(
     }
     distinct_serials(&received)?;
     let mut events = issuer.events();
+    let putaway = |serial: &SerialNumber| EventPayload::Moved {
+        item: ItemRef::Serial {
+            product: product.clone(),
+            serial: serial.clone(),
+        },
+        from: location.clone(),
+        to: location.clone(),
+        quantity: Quantity::ONE,
+        override_expiry: false,
+    };
+    let putaways: Vec<_> = match put_away {
+        true => received.iter().map(putaway).collect(),
+        false => Vec::new(),
+    };
     events.push(EventPayload::SerialsReceived {
         product: product.clone(),
         serials: received,
@@ -110,6 +194,7 @@ pub(crate) fn receive_serials(
         supplier: supplier.clone(),
         reference: reference_text(reference)?,
     });
+    events.extend(putaways);
     Ok(events)
 }
 

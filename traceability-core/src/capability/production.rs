@@ -54,14 +54,8 @@ pub(crate) fn produce(
                     manufactured_on: Some(spec.manufactured_on.unwrap_or(produced_on)),
                     ..spec.clone()
                 };
-                Produced::NewLot(ctx.new_lot(
-                    &spec,
-                    *quantity,
-                    location,
-                    produced_on,
-                    origin,
-                    &mut issuer,
-                )?)
+                let stock = Some((location, *quantity));
+                Produced::NewLot(ctx.new_lot(&spec, stock, produced_on, origin, &mut issuer)?)
             }
             Output::IntoLot {
                 product,

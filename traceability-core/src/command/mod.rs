@@ -141,6 +141,9 @@ pub enum Command {
     ReceiveLot(ReceiveLot),
     /// Receive serials (new or EXPECTED) into a location: they become RECEIVED.
     ReceiveSerials(ReceiveSerials),
+    /// Create a lot record (the manual's "New Lot / Serial Number"), with or without
+    /// initial stock, active or not.
+    CreateLot(CreateLot),
     /// Move stock between locations (a RECEIVED serial's putaway).
     Move(Move),
     /// Reserve a named lot quantity or a named serial for an order.
@@ -232,6 +235,37 @@ pub struct ReceiveLot {
     pub reference: Option<String>,
 }
 
+/// Create a lot record: its number (or the next from the product's scheme), dates,
+/// weight, description, supplier and status, with initial stock at a location or none
+/// (stock then comes by adjustment or production into the lot).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateLot {
+    /// The lot.
+    pub spec: LotSpec,
+    /// Supplier.
+    #[serde(default)]
+    pub supplier: Option<PartyId>,
+    /// Receipt date (default: today).
+    #[serde(default)]
+    pub received_on: Option<NaiveDate>,
+    /// Initial stock (with `location`; both or neither).
+    #[serde(default)]
+    pub quantity: Option<Quantity>,
+    /// Where the initial stock is.
+    #[serde(default)]
+    pub location: Option<LocationId>,
+    /// Active (the default) or inactive.
+    #[serde(default = "active_by_default")]
+    pub active: bool,
+    /// Document reference.
+    #[serde(default)]
+    pub reference: Option<String>,
+}
+
+fn active_by_default() -> bool {
+    true
+}
+
 /// Receive serials (new or EXPECTED) into a location: they become RECEIVED.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceiveSerials {
@@ -249,6 +283,10 @@ pub struct ReceiveSerials {
     /// most [`crate::state::numbering::MAX_ISSUE`]).
     #[serde(default)]
     pub generate: u32,
+    /// Put them away where they are received: they become IN_INVENTORY at once (one
+    /// putaway move each).
+    #[serde(default)]
+    pub put_away: bool,
 }
 
 /// Move stock between locations. For a RECEIVED serial this is the putaway

@@ -3,11 +3,13 @@
 //! the state; history queries read the log.
 
 mod bulk;
+mod import;
 mod queries;
 mod retry;
 mod snapshots;
 mod tracker;
 
 pub use bulk::{BulkError, BulkProgress};
+pub use import::{ImportMode, RowsImported, PROGRESS_EVERY};
 pub use retry::STALE_RETRIES;
 pub use tracker::{Committed, OpenOptions, Tracker};

@@ -471,7 +471,7 @@ impl Tracker {
         Ok(bodies)
     }
 
-    fn context<'a>(&'a self, reason: Option<&'a str>) -> Context<'a> {
+    pub(super) fn context<'a>(&'a self, reason: Option<&'a str>) -> Context<'a> {
         Context {
             state: &self.state,
             today: self.clock.now().date_naive(),
@@ -481,7 +481,7 @@ impl Tracker {
 
     /// The recorded form of decided events: who (a valid identifier), why (checked free
     /// text, blank meaning none), when (the clock, once for all of them).
-    fn bodies(
+    pub(super) fn bodies(
         &self,
         actor: &str,
         reason: Option<&str>,
@@ -509,7 +509,7 @@ impl Tracker {
     }
 
     /// Hash-chains `bodies` after the current head; returns the records and the new head.
-    fn seal(&self, bodies: &[EventBody]) -> (Vec<StoredEvent>, Hash) {
+    pub(super) fn seal(&self, bodies: &[EventBody]) -> (Vec<StoredEvent>, Hash) {
         let mut head = self.head;
         let mut records = Vec::with_capacity(bodies.len());
         for (offset, body) in bodies.iter().enumerate() {
@@ -520,7 +520,7 @@ impl Tracker {
         (records, head)
     }
 
-    fn advance(&mut self, count: u64, head: Hash) -> Committed {
+    pub(super) fn advance(&mut self, count: u64, head: Hash) -> Committed {
         let committed = Committed {
             first_seq: self.next_seq,
             count,

@@ -106,6 +106,13 @@ pub enum EventPayload {
         /// Receipt reference.
         reference: Option<String>,
     },
+    /// A lot record was created without stock (its full initial record).
+    LotCreated {
+        /// The new lot.
+        lot: Lot,
+        /// Document reference.
+        reference: Option<String>,
+    },
     /// Serials were received (RECEIVED).
     SerialsReceived {
         /// Product.
@@ -305,7 +312,7 @@ pub enum EventPayload {
 
 impl EventPayload {
     /// The short name of what happened, as movement histories show it: `expected`,
-    /// `received`, `moved`, `allocated`, `allocation_cancelled`, `picked`, `shipped`,
+    /// `received`, `created`, `moved`, `allocated`, `allocation_cancelled`, `picked`, `shipped`,
     /// `produced`, `adjusted`, `scrapped`, `active_set`, `returned`, `dates_updated`,
     /// `test_recorded`, `certificate_linked`, `quality_set`, `hold_placed`,
     /// `hold_released`, `depleted`, `restocked`, `recalled`, `numbers_issued`, and for
@@ -324,6 +331,7 @@ impl EventPayload {
             Self::PartyRegistered(_) => "party_registered",
             Self::SerialsExpected { .. } => "expected",
             Self::LotReceived { .. } | Self::SerialsReceived { .. } => "received",
+            Self::LotCreated { .. } => "created",
             Self::Moved { .. } => "moved",
             Self::Allocated { .. } => "allocated",
             Self::AllocationCancelled { .. } => "allocation_cancelled",

@@ -159,13 +159,14 @@ pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
             reference: reference.clone(),
             ..base("expected")
         }),
-        EventPayload::LotReceived { lot, reference } => out.push(Movement {
+        EventPayload::LotReceived { lot, reference }
+        | EventPayload::LotCreated { lot, reference } => out.push(Movement {
             to: lot.stock.first().map(|s| s.location.clone()),
-            quantity: Some(lot.on_hand()),
+            quantity: (!lot.stock.is_empty()).then(|| lot.on_hand()),
             party: lot.supplier.clone(),
             reference: reference.clone(),
             date: Some(lot.received_on),
-            ..base("received")
+            ..base(event.body.payload.action())
         }),
         EventPayload::SerialsReceived {
             location,

@@ -77,6 +77,7 @@ impl State {
                 | E::PartyRegistered(_)
                 | E::SerialsExpected { .. }
                 | E::LotReceived { .. }
+                | E::LotCreated { .. }
                 | E::SerialsReceived { .. }
                 | E::Moved { .. }
                 | E::Picked { .. }

@@ -53,7 +53,9 @@ impl State {
                 supplier,
                 ..
             } => self.expect_serials(seq, product, serials, supplier),
-            E::LotReceived { lot, .. } => self.add_lot(seq, lot.clone()).map(drop),
+            E::LotReceived { lot, .. } | E::LotCreated { lot, .. } => {
+                self.add_lot(seq, lot.clone()).map(drop)
+            }
             E::SerialsReceived {
                 product,
                 serials,

@@ -189,6 +189,7 @@ impl Plant {
             supplier: None,
             reference: None,
             generate: 0,
+            put_away: false,
         }))
     }
 
