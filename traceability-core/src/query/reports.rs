@@ -193,22 +193,12 @@ pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
             out.push(reservation("allocation_cancelled", order, line))
         }
         EventPayload::Picked { order, line } => out.push(reservation("picked", order, line)),
-        EventPayload::Shipped {
-            shipment,
-            order,
-            customer,
-            shipped_on,
-            lines,
-            ..
-        } => out.extend(lines.iter().filter(|l| &l.item == item).map(|l| Movement {
-            from: Some(l.location.clone()),
-            quantity: Some(l.quantity),
-            order: Some(order.clone()),
-            reference: Some(shipment.to_string()),
-            party: Some(customer.clone()),
-            date: Some(*shipped_on),
-            ..base("shipped")
-        })),
+        EventPayload::Shipped { lines, .. } => out.extend(
+            lines
+                .iter()
+                .filter(|l| &l.item == item)
+                .map(|l| shipped_movement(event, l)),
+        ),
         EventPayload::Produced {
             work_order,
             produced_on,
@@ -260,6 +250,29 @@ pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
         | EventPayload::NumbersIssued { .. } => {}
     }
     out
+}
+
+/// A line of a shipment event as a movement.
+fn shipped_movement(event: &Event, line: &Line) -> Movement {
+    let mut movement = Movement {
+        from: Some(line.location.clone()),
+        quantity: Some(line.quantity),
+        ..Movement::of(event, "shipped")
+    };
+    if let EventPayload::Shipped {
+        shipment,
+        order,
+        customer,
+        shipped_on,
+        ..
+    } = &event.body.payload
+    {
+        movement.order = Some(order.clone());
+        movement.reference = Some(shipment.to_string());
+        movement.party = Some(customer.clone());
+        movement.date = Some(*shipped_on);
+    }
+    movement
 }
 
 impl Movement {
