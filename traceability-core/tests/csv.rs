@@ -15,7 +15,7 @@ fn import(plant: &mut Plant, text: &str, options: &CsvOptions) -> Result<ImportR
         None,
         text.as_bytes(),
         options,
-        &mut |_| {},
+        &mut |_| true,
     )
 }
 

@@ -27,7 +27,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 use guard::{guard, guard_engine};
 use pyo3::prelude::*;
-use traceability_core::io::catalog;
+use traceability_core::io::{catalog, csv};
 use traceability_core::{
     AllocationRequest, Command, FixedClock, OpenOptions, Recall, SystemClock, TraceError, Tracker,
 };
@@ -274,6 +274,41 @@ impl NativeTracker {
             ))
         })?;
         bulk::finish(py, outcome)
+    }
+
+    /// Imports CSV `data` with the JSON `CsvOptions`, calling `progress(rows)` as rows
+    /// are validated; returns the `ImportReport` as JSON. An exception raised by
+    /// `progress` stops the import (nothing is stored) and is raised from here.
+    #[pyo3(signature = (actor, reason, data, options, progress))]
+    fn import_csv(
+        &self,
+        py: Python<'_>,
+        actor: &str,
+        reason: Option<&str>,
+        data: Vec<u8>,
+        options: &str,
+        progress: Option<Py<PyAny>>,
+    ) -> PyResult<String> {
+        let raised = Mutex::new(None);
+        let report = self.with_engine(py, |engine| {
+            let options: csv::CsvOptions = catalog::parse("options", options)?;
+            let mut report = |rows: usize| {
+                let Some(callback) = &progress else {
+                    return true;
+                };
+                let called = Python::attach(|py| callback.call1(py, (rows,)).map(drop));
+                called
+                    .map_err(|e| raised.lock().map(|mut r| *r = Some(e)))
+                    .is_ok()
+            };
+            let tracker = &mut engine.tracker;
+            let imported = csv::import_csv(tracker, actor, reason, &data[..], &options, &mut report)?;
+            catalog::encode(&imported)
+        })?;
+        match raised.into_inner().ok().flatten() {
+            Some(e) => Err(e),
+            None => Ok(report),
+        }
     }
 
     /// Allocates stock of a product by FEFO/FIFO/LIFO from a JSON `AllocationRequest`;

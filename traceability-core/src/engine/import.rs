@@ -34,6 +34,9 @@ pub struct RowsImported {
     pub valid: usize,
     /// The refused rows, by the row number given with each, and why.
     pub refused: Vec<(usize, TraceError)>,
+    /// The progress callback asked to stop: the rows after it were not validated and
+    /// nothing was stored.
+    pub stopped: bool,
     /// Where the valid rows were stored; `None` when nothing was.
     pub committed: Option<Committed>,
 }
@@ -44,7 +47,8 @@ pub const PROGRESS_EVERY: usize = 10_000;
 impl Tracker {
     /// Validates `rows` (row number, command) in order and stores the valid ones as
     /// `mode` says, in one append (nothing when `dry_run`). `progress` is called with
-    /// the number of rows validated every [`PROGRESS_EVERY`] rows and at the end.
+    /// the number of rows validated every [`PROGRESS_EVERY`] rows and at the end; when it
+    /// returns `false` the import stops there and stores nothing.
     /// Refused rows are in the result; an `Err` means the import as a whole failed
     /// (e.g. the store), and then nothing was stored.
     pub fn import_rows(
@@ -54,7 +58,7 @@ impl Tracker {
         rows: &[(usize, Command)],
         mode: ImportMode,
         dry_run: bool,
-        progress: &mut dyn FnMut(usize),
+        progress: &mut dyn FnMut(usize) -> bool,
     ) -> Result<RowsImported, TraceError> {
         self.retrying(
             |t| t.try_import(actor, reason, rows, mode, dry_run, progress),
@@ -70,16 +74,18 @@ impl Tracker {
         rows: &[(usize, Command)],
         mode: ImportMode,
         dry_run: bool,
-        progress: &mut dyn FnMut(usize),
+        progress: &mut dyn FnMut(usize) -> bool,
     ) -> Result<RowsImported, TraceError> {
         self.refresh()?;
         let today = self.now().date_naive();
         let mut scratch = self.state().clone();
         let mut bodies = Vec::new();
         let mut refused = Vec::new();
+        let mut stopped = false;
         for (done, (row, command)) in rows.iter().enumerate() {
-            if done % PROGRESS_EVERY == 0 && done > 0 {
-                progress(done);
+            if done % PROGRESS_EVERY == 0 && done > 0 && !progress(done) {
+                stopped = true;
+                break;
             }
             let context = Context {
                 state: &scratch,
@@ -97,9 +103,12 @@ impl Tracker {
                 Err(error) => refused.push((*row, error)),
             }
         }
-        progress(rows.len());
+        stopped = stopped || !progress(rows.len());
         let valid = rows.len() - refused.len();
-        let store = !dry_run && valid > 0 && (refused.is_empty() || mode == ImportMode::ValidRows);
+        let store = !dry_run
+            && !stopped
+            && valid > 0
+            && (refused.is_empty() || mode == ImportMode::ValidRows);
         let committed = if store {
             let (records, head) = self.seal(&bodies);
             self.store.append(self.next_seq, &records)?;
@@ -111,6 +120,7 @@ impl Tracker {
         Ok(RowsImported {
             valid,
             refused,
+            stopped,
             committed,
         })
     }

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Tracker;
+use crate::io::csv;
 use crate::kernel::error::TraceError;
 use crate::kernel::id::{
     ItemRef, LocationId, LotKey, OrderId, PartyId, ProductId, RecallId, SerialNumber,
@@ -158,6 +159,11 @@ pub const QUERIES: &[QuerySpec] = &[
         r#"{"suspects": [ItemRef]}"#,
         "RecallReport",
     ),
+    spec(
+        "export_csv",
+        r#"{"kind": "lots"|"serials"|"test_results", "as_of"?}"#,
+        "CSV text (the columns the CSV import reads)",
+    ),
 ];
 
 /// Parses JSON given by a binding (query arguments, commands); a malformed document is
@@ -242,6 +248,13 @@ struct Filter {
     number: Option<String>,
     #[serde(default)]
     status: Option<SerialStatus>,
+}
+
+#[derive(Deserialize)]
+struct Export {
+    kind: csv::CsvKind,
+    #[serde(default)]
+    as_of: Option<NaiveDate>,
 }
 
 #[derive(Deserialize)]
@@ -447,6 +460,13 @@ fn log_and_reports(
         "lot_quality" => {
             let key: LotKey = parse(ARGS, args)?;
             encode(&quality::lot_quality(state, &key.product, &key.lot)?)
+        }
+        "export_csv" => {
+            let Export { kind, as_of } = parse(ARGS, args)?;
+            let as_of = as_of.unwrap_or_else(|| tracker.now().date_naive());
+            let mut text = Vec::new();
+            csv::export_csv(state, kind, as_of, &mut text)?;
+            encode(&String::from_utf8_lossy(&text))
         }
         "certificate_of_analysis" => {
             let key: LotKey = parse(ARGS, args)?;

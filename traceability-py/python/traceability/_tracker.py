@@ -13,7 +13,7 @@ import itertools
 import json
 import os
 from decimal import Decimal
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union
+from typing import IO, Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 from . import _traceability
 from ._types import (
@@ -43,6 +43,9 @@ from ._types import (
     Item,
     Line,
     Link,
+    CsvKind,
+    ImportMode,
+    ImportReport,
     Location,
     LocationKind,
     NumberingScheme,
@@ -641,6 +644,108 @@ class Tracker:
         del receipt["self"], receipt["actor"], receipt["reason"]
         committed = self.execute(_receive_lot_command(**receipt), actor=actor, reason=reason)
         return committed if lot is not None else self._numbered(committed)
+
+    def create_lot(
+        self,
+        product: str,
+        lot: Optional[str] = None,
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+        quantity: Optional[QuantityLike] = None,
+        location: Optional[str] = None,
+        active: bool = True,
+        supplier: Optional[str] = None,
+        received_on: Optional[_dt.date] = None,
+        reference: Optional[str] = None,
+        manufactured_on: Optional[_dt.date] = None,
+        expiry: Optional[_dt.date] = None,
+        best_before: Optional[_dt.date] = None,
+        removal: Optional[_dt.date] = None,
+        alert: Optional[_dt.date] = None,
+        weight: Optional[QuantityLike] = None,
+        description: str = "",
+        supplier_lot: Optional[str] = None,
+        attributes: Optional[Mapping[str, str]] = None,
+    ) -> Committed:
+        """Creates a lot record (the manual's "New Lot / Serial Number"): with initial
+        stock when `quantity` and `location` are given (both or neither), active or not.
+        `lot` None numbers it from the product's scheme (in the result's `numbers`)."""
+        body = {
+            "spec": _lot_spec(
+                product, lot, manufactured_on, expiry, best_before, removal, alert, weight, description,
+                supplier_lot, attributes,
+            ),
+            "supplier": opt_text(supplier, "supplier"),
+            "received_on": date_json(received_on, "received_on"),
+            "quantity": opt_quantity_json(quantity, "quantity"),
+            "location": opt_text(location, "location"),
+            "active": flag(active, "active"),
+            "reference": opt_text(reference, "reference"),
+        }
+        committed = self._run(actor, reason, "create_lot", body)
+        return committed if lot is not None else self._numbered(committed)
+
+    # --- CSV ---------------------------------------------------------------------------
+
+    def import_csv(
+        self,
+        source: Union[str, "os.PathLike[str]", IO[str], IO[bytes]],
+        kind: Union[CsvKind, str],
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+        mode: Union[ImportMode, str] = ImportMode.ALL_OR_NOTHING,
+        dry_run: bool = False,
+        date_format: Optional[str] = None,
+        delimiter: str = ",",
+        ignore_unknown_columns: bool = False,
+        progress: Optional[Callable[[int], object]] = None,
+    ) -> ImportReport:
+        """Imports a CSV file (a path, or an open text or binary file) of lots, serials
+        or test results: headers by name with the usual aliases, every bad row in the
+        report (line, column, value, kind, message), stored all or nothing (default) or
+        the valid rows; `dry_run` validates only. `date_format` is a strftime format
+        (default ISO). `progress(rows)` is called as rows are validated; an exception
+        from it stops the import (nothing stored) and propagates."""
+        if isinstance(source, (str, os.PathLike)):
+            with open(source, "rb") as file:
+                data = file.read()
+        elif hasattr(source, "read"):
+            raw = source.read()
+            data = raw.encode() if isinstance(raw, str) else bytes(raw)
+        else:
+            raise TypeError(f"source must be a path or an open file, not {type(source).__name__}")
+        options = {
+            "kind": choice(CsvKind, kind, "kind"),
+            "mode": choice(ImportMode, mode, "mode"),
+            "dry_run": flag(dry_run, "dry_run"),
+            "date_format": opt_text(date_format, "date_format"),
+            "delimiter": text(delimiter, "delimiter"),
+            "ignore_unknown_columns": flag(ignore_unknown_columns, "ignore_unknown_columns"),
+        }
+        if progress is not None and not callable(progress):
+            raise TypeError(f"progress must be callable, not {type(progress).__name__}")
+        report = self._native.import_csv(
+            text(actor, "actor"), opt_text(reason, "reason"), data, _dumps(options), progress
+        )
+        return ImportReport.from_json(json.loads(report))
+
+    def export_csv(
+        self,
+        kind: Union[CsvKind, str],
+        *,
+        as_of: Optional[_dt.date] = None,
+        path: Union[None, str, "os.PathLike[str]"] = None,
+    ) -> str:
+        """Every lot (one row per location with stock), serial or test result as CSV in
+        the columns `import_csv` reads (lots with the shelf life remaining on `as_of`,
+        default today); also written to `path` when given."""
+        csv_text: str = self._query("export_csv", kind=choice(CsvKind, kind, "kind"), as_of=date_json(as_of, "as_of"))
+        if path is not None:
+            with open(path, "w", encoding="utf-8", newline="") as file:
+                file.write(csv_text)
+        return csv_text
 
     def receive_lots(
         self,

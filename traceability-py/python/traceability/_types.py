@@ -58,6 +58,21 @@ class Strategy(str, enum.Enum):
     LIFO = "lifo"
 
 
+class CsvKind(str, enum.Enum):
+    """What a CSV file holds."""
+
+    LOTS = "lots"
+    SERIALS = "serials"
+    TEST_RESULTS = "test_results"
+
+
+class ImportMode(str, enum.Enum):
+    """Which rows an import stores: all of them or none, or the valid ones."""
+
+    ALL_OR_NOTHING = "all_or_nothing"
+    VALID_ROWS = "valid_rows"
+
+
 class ExpiryBucket(str, enum.Enum):
     """Expiry report buckets, in report order."""
 
@@ -387,6 +402,43 @@ class NumberingScheme(Record):
     id: str
     pattern: str
     description: str
+
+
+@dataclasses.dataclass(frozen=True)
+class RowError(Record):
+    """A CSV row that cannot be imported: its line (the header is line 1), the column
+    and value at fault when one is, the error kind (an exception class name, e.g.
+    `UnknownProduct`) and the message."""
+
+    line: int
+    column: Optional[str]
+    value: Optional[str]
+    kind: str
+    message: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportReport(Record):
+    """What a CSV import did: rows read, rows valid, every bad row, where the stored
+    rows are (None when nothing was stored: a dry run, an all-or-nothing import with a
+    bad row, or one stopped by its progress callable)."""
+
+    rows: int
+    valid: int
+    errors: Tuple[RowError, ...]
+    committed: Optional[Committed]
+    stopped: bool
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ImportReport:
+        committed = data["committed"]
+        return cls(
+            data["rows"],
+            data["valid"],
+            tuple(RowError(**e) for e in data["errors"]),
+            None if committed is None else Committed(committed["first_seq"], committed["count"]),
+            data["stopped"],
+        )
 
 
 @dataclasses.dataclass(frozen=True)

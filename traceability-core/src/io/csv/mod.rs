@@ -145,10 +145,12 @@ pub struct ImportReport {
     pub errors: Vec<RowError>,
     /// Where the stored rows are; `None` when nothing was stored.
     pub committed: Option<Committed>,
+    /// The progress callback stopped the import (nothing was stored).
+    pub stopped: bool,
 }
 
 /// Imports a CSV file into `tracker` (see the module docs). `progress` is called with
-/// the rows validated so far. An `Err` means the file as a whole cannot be imported (an
+/// the rows validated so far; returning `false` stops the import (nothing stored). An `Err` means the file as a whole cannot be imported (an
 /// unreadable file, a missing or unknown column, a failing store); nothing is stored
 /// then. Adjustments that add a repeated lot's stock carry `reason` (default
 /// "CSV import").
@@ -158,7 +160,7 @@ pub fn import_csv(
     reason: Option<&str>,
     input: impl Read,
     options: &CsvOptions,
-    progress: &mut dyn FnMut(usize),
+    progress: &mut dyn FnMut(usize) -> bool,
 ) -> Result<ImportReport, TraceError> {
     let (rows, mut errors) = parse_rows(input, options)?;
     let total = rows.len() + errors.len();
@@ -184,6 +186,7 @@ pub fn import_csv(
         valid: imported.valid,
         errors,
         committed: imported.committed,
+        stopped: imported.stopped,
     })
 }
 
