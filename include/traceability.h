@@ -210,6 +210,13 @@ typedef struct {
 typedef int tr_strategy;
 
 /**
+ * Called by `tr_import_csv` as rows are validated, with the number validated so far
+ * and the caller's `user_data`; returns 0 to go on, anything else to stop the import
+ * (nothing is stored then). It must not call functions on the same tracker.
+ */
+typedef int (*tr_import_progress_fn)(uint64_t rows, void *user_data);
+
+/**
  * How a trace or recall is drawn by the `*_render` functions: `TR_FORMAT_DOT` or
  * `TR_FORMAT_MERMAID` (another value is TR_ERR_INVALID_INPUT).
  */
@@ -799,6 +806,27 @@ tr_status tr_execute_batch_json(tr_tracker *tracker,
                                 const char *actor,
                                 const char *reason,
                                 const char *commands_json);
+
+/**
+ * Imports `csv_text` (lots, serials or test results) with the JSON `options_json`:
+ * `{"kind": "lots"|"serials"|"test_results", "mode"?: "all_or_nothing"|"valid_rows",
+ * "dry_run"?: bool, "date_format"?: "%d/%m/%Y", "delimiter"?: ";",
+ * "ignore_unknown_columns"?: bool}`. Headers are matched by name with the usual
+ * aliases; every row is validated. `*report_json` (freed with `tr_string_free`)
+ * receives `{"rows", "valid", "errors": [{"line", "column", "value", "kind",
+ * "message"}], "committed": {"first_seq", "count"} | null, "stopped"}`: bad rows are
+ * in the report, not in the status. The status is an error only when the file as a
+ * whole cannot be imported (unreadable CSV, an unknown or missing column, bad options,
+ * a failing store); nothing is stored then.
+ */
+tr_status tr_import_csv(tr_tracker *tracker,
+                        const char *actor,
+                        const char *reason,
+                        const char *csv_text,
+                        const char *options_json,
+                        tr_import_progress_fn progress,
+                        void *user_data,
+                        char **report_json);
 
 /**
  * The library's version, "MAJOR.MINOR.PATCH". Compare it with the `TR_VERSION_*`

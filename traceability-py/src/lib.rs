@@ -302,7 +302,8 @@ impl NativeTracker {
                     .is_ok()
             };
             let tracker = &mut engine.tracker;
-            let imported = csv::import_csv(tracker, actor, reason, &data[..], &options, &mut report)?;
+            let imported =
+                csv::import_csv(tracker, actor, reason, &data[..], &options, &mut report)?;
             catalog::encode(&imported)
         })?;
         match raised.into_inner().ok().flatten() {
