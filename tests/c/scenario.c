@@ -551,6 +551,27 @@ static void run_csv(void) {
     tr_tracker_free(t);
 }
 
+/* GS1 barcode data through the catalog: a scan with an AIM prefix and FNC1, a Digital
+ * Link, and a bad check digit named by position and AI. */
+static void run_barcodes(void) {
+    tr_tracker *t = NULL;
+    char *out = NULL;
+    CHECK_OK(tr_tracker_new_memory(&t));
+    CHECK_OK(tr_tracker_set_time(t, "2026-03-01T08:00:00Z"));
+    CHECK_OK(tr_query_json(t, "parse_barcode", "{\"text\":\"]C101095060001343521726123110ABC123\\u001d3103000750\"}",
+                           &out));
+    CHECK_CONTAINS(out, "{\"ai\":\"17\",\"title\":");
+    CHECK_CONTAINS(out, "\"date\":\"2026-12-31\"");
+    CHECK_CONTAINS(out, "\"decimal\":\"0.75\"");
+    tr_string_free(out);
+    CHECK_OK(tr_query_json(t, "digital_link", "{\"text\":\"(01)09506000134352(10)ABC123\"}", &out));
+    CHECK(out != NULL && strcmp(out, "\"https://id.gs1.org/01/09506000134352/10/ABC123\"") == 0);
+    tr_string_free(out);
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_query_json(t, "parse_barcode", "{\"text\":\"(01)09506000134353\"}", &out));
+    CHECK_CONTAINS(tr_last_error_message(), "AI (01)");
+    tr_tracker_free(t);
+}
+
 int main(int argc, char **argv) {
     tr_tracker *t = NULL;
     char version[32];
@@ -572,5 +593,6 @@ int main(int argc, char **argv) {
     run_workflow_fixes();
     run_numbering();
     run_csv();
+    run_barcodes();
     return CHECKS_REPORT();
 }

@@ -109,3 +109,4 @@ def test_serials_and_test_results_import_and_export(tracker: tr.Tracker) -> None
     assert tracker.lot_quality(tr.LotRef("FLOUR", "L1")).tests[0].passed is False
     assert "FLOUR,L1,moisture,15,%,,14," in tracker.export_csv("test_results")
     assert "PUMP,P2,EXPECTED,," in tracker.export_csv(tr.CsvKind.SERIALS)
+

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Tracker;
-use crate::io::csv;
+use crate::io::{csv, gs1};
 use crate::kernel::error::TraceError;
 use crate::kernel::id::{
     ItemRef, LocationId, LotKey, OrderId, PartyId, ProductId, RecallId, SerialNumber,
@@ -160,6 +160,16 @@ pub const QUERIES: &[QuerySpec] = &[
         "RecallReport",
     ),
     spec(
+        "parse_barcode",
+        r#"{"text", "today"?}"#,
+        "[Gs1Element] of a GS1 element string, bracketed form or Digital Link URI",
+    ),
+    spec(
+        "digital_link",
+        r#"{"text", "base"?}"#,
+        "the GS1 Digital Link URI of a barcode's data",
+    ),
+    spec(
         "export_csv",
         r#"{"kind": "lots"|"serials"|"test_results", "as_of"?}"#,
         "CSV text (the columns the CSV import reads)",
@@ -251,6 +261,15 @@ struct Filter {
 }
 
 #[derive(Deserialize)]
+struct Barcode {
+    text: String,
+    #[serde(default)]
+    today: Option<NaiveDate>,
+    #[serde(default)]
+    base: Option<String>,
+}
+
+#[derive(Deserialize)]
 struct Export {
     kind: csv::CsvKind,
     #[serde(default)]
@@ -298,7 +317,7 @@ const ARGS: &str = "query arguments";
 /// assert!(catalog::run(&t, "nonsense", "{}").is_err());
 /// ```
 pub fn run(tracker: &Tracker, name: &str, args: &str) -> Result<String, TraceError> {
-    for group in [records, log_and_reports, traces] {
+    for group in [records, log_and_reports, traces, adapters] {
         if let Some(answer) = group(tracker, name, args)? {
             return Ok(answer);
         }
@@ -461,13 +480,6 @@ fn log_and_reports(
             let key: LotKey = parse(ARGS, args)?;
             encode(&quality::lot_quality(state, &key.product, &key.lot)?)
         }
-        "export_csv" => {
-            let Export { kind, as_of } = parse(ARGS, args)?;
-            let as_of = as_of.unwrap_or_else(|| tracker.now().date_naive());
-            let mut text = Vec::new();
-            csv::export_csv(state, kind, as_of, &mut text)?;
-            encode(&String::from_utf8_lossy(&text))
-        }
         "certificate_of_analysis" => {
             let key: LotKey = parse(ARGS, args)?;
             encode(&quality::certificate_of_analysis(
@@ -499,6 +511,32 @@ fn traces(tracker: &Tracker, name: &str, args: &str) -> Result<Option<String>, T
             state,
             &parse::<Suspects>(ARGS, args)?.suspects,
         )?),
+        _ => return Ok(None),
+    };
+    answer.map(Some)
+}
+
+/// Barcodes and CSV export.
+fn adapters(tracker: &Tracker, name: &str, args: &str) -> Result<Option<String>, TraceError> {
+    let answer = match name {
+        "parse_barcode" => {
+            let Barcode { text, today, .. } = parse(ARGS, args)?;
+            let today = today.unwrap_or_else(|| tracker.now().date_naive());
+            encode(gs1::parse(&text, today)?.elements())
+        }
+        "digital_link" => {
+            let Barcode { text, base, .. } = parse(ARGS, args)?;
+            let scanned = gs1::parse(&text, tracker.now().date_naive())?;
+            let base = base.as_deref().unwrap_or(gs1::DEFAULT_BASE);
+            encode(&gs1::to_digital_link(scanned.elements(), base)?)
+        }
+        "export_csv" => {
+            let Export { kind, as_of } = parse(ARGS, args)?;
+            let as_of = as_of.unwrap_or_else(|| tracker.now().date_naive());
+            let mut text = Vec::new();
+            csv::export_csv(tracker.state(), kind, as_of, &mut text)?;
+            encode(&String::from_utf8_lossy(&text))
+        }
         _ => return Ok(None),
     };
     answer.map(Some)

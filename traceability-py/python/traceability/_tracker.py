@@ -44,6 +44,7 @@ from ._types import (
     Line,
     Link,
     CsvKind,
+    Gs1Element,
     ImportMode,
     ImportReport,
     Location,
@@ -685,6 +686,23 @@ class Tracker:
         }
         committed = self._run(actor, reason, "create_lot", body)
         return committed if lot is not None else self._numbered(committed)
+
+    # --- GS1 barcodes ---------------------------------------------------------------
+
+    def parse_barcode(self, text_: str, *, today: Optional[_dt.date] = None) -> List[Gs1Element]:
+        """The Application Identifiers of GS1 barcode data: scanner output (FNC1 as
+        ASCII 29, AIM symbology prefix), the bracketed form `(01)...(10)...` or a GS1
+        Digital Link URI. Lengths, character sets, check digits and dates are checked
+        (`today`, default the tracker's, sets the century of YYMMDD dates); a violation
+        is an `InvalidInput` naming the position and the AI."""
+        return self._query_all(
+            self._record(Gs1Element), "parse_barcode", text=text(text_, "text"), today=date_json(today, "today")
+        )
+
+    def digital_link(self, text_: str, *, base: Optional[str] = None) -> str:
+        """The GS1 Digital Link URI of barcode data (base default `https://id.gs1.org`)."""
+        uri: str = self._query("digital_link", text=text(text_, "text"), base=opt_text(base, "base"))
+        return uri
 
     # --- CSV ---------------------------------------------------------------------------
 

@@ -713,6 +713,19 @@ def from_json(cls: Type[R], data: Mapping[str, Any]) -> R:
 
 
 @dataclasses.dataclass(frozen=True)
+class Gs1Element(Record):
+    """One GS1 Application Identifier and its value, checked: the resolved date of a
+    date AI (YYMMDD, day 00 = end of month), the exact value of a decimal-point AI
+    (e.g. 3103 net weight in kg)."""
+
+    ai: str
+    title: str
+    value: str
+    date: Optional[_dt.date]
+    decimal: Optional[Decimal]
+
+
+@dataclasses.dataclass(frozen=True)
 class AllocationLine(Record):
     """One reservation made by `Tracker.allocate`."""
 

@@ -330,3 +330,18 @@ fn check_part(
         None => Ok(None),
     }
 }
+
+/// The JSON form of an element: `{"ai", "title", "value", "date", "decimal"}` (the
+/// resolved date of a date AI, the value of a decimal-point AI; `null` otherwise).
+impl serde::Serialize for Element {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut wire = serializer.serialize_struct("Element", 5)?;
+        wire.serialize_field("ai", self.ai())?;
+        wire.serialize_field("title", self.title())?;
+        wire.serialize_field("value", self.value())?;
+        wire.serialize_field("date", &self.date())?;
+        wire.serialize_field("decimal", &self.decimal())?;
+        wire.end()
+    }
+}
