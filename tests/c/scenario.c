@@ -544,6 +544,9 @@ static void run_csv(void) {
     CHECK_CONTAINS(out, "C1,FLOUR,2026-03-01,,2026-09-01,,,,,,Active,40,DOCK,,,");
     CHECK_CONTAINS(out, "C4,FLOUR,2026-03-01,,2027-03-01,,,,,,Inactive,,,,,");
     tr_string_free(out);
+    CHECK_OK(tr_query_json(t, "lots_by_status", "{\"status\":\"inactive\",\"as_of\":\"2026-03-01\"}", &out));
+    CHECK_CONTAINS(out, "{\"product\":\"FLOUR\",\"lot\":\"C4\",\"status\":\"inactive\",\"reason\":\"retired\"");
+    tr_string_free(out);
     CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_import_csv(t, ACTOR, NULL, "number,colour\n", "{\"kind\":\"lots\"}", NULL,
                                                      NULL, &out));
     CHECK(out == NULL);

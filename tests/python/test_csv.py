@@ -110,3 +110,17 @@ def test_serials_and_test_results_import_and_export(tracker: tr.Tracker) -> None
     assert "FLOUR,L1,moisture,15,%,,14," in tracker.export_csv("test_results")
     assert "PUMP,P2,EXPECTED,," in tracker.export_csv(tr.CsvKind.SERIALS)
 
+
+
+def test_lot_status_follows_the_manual_on_any_date(tracker: tr.Tracker) -> None:
+    tracker.create_lot("FLOUR", "OLD", quantity=5, location="DOCK", expiry=dt.date(2026, 3, 10), actor="ana")
+    tracker.create_lot("FLOUR", "GONE", quantity=5, location="DOCK", actor="ana")
+    tracker.scrap(tr.LotRef("FLOUR", "GONE"), "DOCK", 5, actor="ana", reason="spilt")
+    tracker.create_lot("FLOUR", "SHUT", active=False, actor="ana")
+    before = {r.lot: r.status for r in tracker.lots_by_status(as_of=dt.date(2026, 3, 10))}
+    assert before == {"OLD": tr.LotStatus.ACTIVE, "GONE": tr.LotStatus.INACTIVE, "SHUT": tr.LotStatus.INACTIVE}
+    after = tracker.lots_by_status("inactive", as_of=dt.date(2026, 3, 11), product="FLOUR")
+    assert {r.lot: r.reason for r in after} == {
+        "OLD": tr.InactiveReason.EXPIRED, "GONE": tr.InactiveReason.DEPLETED, "SHUT": tr.InactiveReason.RETIRED,
+    }
+    assert [r.lot for r in tracker.lots_by_status(tr.LotStatus.ACTIVE, as_of=dt.date(2026, 3, 11))] == []

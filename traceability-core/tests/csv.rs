@@ -268,3 +268,41 @@ fn serials_and_test_results_import() {
     );
     assert!(exported.contains("PUMP,P3,EXPECTED,,\n"), "{exported}");
 }
+
+#[test]
+fn lot_status_is_inactive_when_expired_on_the_date_run_out_or_retired() {
+    use traceability_core::query::expiry::{lots_by_status, InactiveReason, LotStatus};
+    let mut plant = Plant::new();
+    let text = "number,product,expiry_date,quantity,location,status\n\
+                OLD,FLOUR,2026-03-10,5,DOCK,Active\n\
+                GONE,FLOUR,,5,DOCK,Active\n\
+                SHUT,FLOUR,,,,Inactive\n";
+    assert!(import(&mut plant, text, &lots()).unwrap().errors.is_empty());
+    plant
+        .run(Command::Scrap(Scrap {
+            item: lot("FLOUR", "GONE"),
+            location: loc("DOCK"),
+            quantity: qty("5"),
+        }))
+        .unwrap();
+    let state = plant.tracker.state();
+    let reasons = |status, on| {
+        lots_by_status(state, status, date(on), Some(&pid("FLOUR")))
+            .into_iter()
+            .map(|row| (row.lot.lot.to_string(), row.reason))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        reasons(Some(LotStatus::Active), "2026-03-10"),
+        [("OLD".to_owned(), None)]
+    );
+    assert_eq!(
+        reasons(Some(LotStatus::Inactive), "2026-03-11"),
+        [
+            ("OLD".to_owned(), Some(InactiveReason::Expired)),
+            ("GONE".to_owned(), Some(InactiveReason::Depleted)),
+            ("SHUT".to_owned(), Some(InactiveReason::Retired)),
+        ]
+    );
+    assert_eq!(reasons(None, "2026-03-11").len(), 3);
+}

@@ -104,6 +104,11 @@ pub const QUERIES: &[QuerySpec] = &[
         "ExpiryReport (buckets)",
     ),
     spec(
+        "lots_by_status",
+        r#"{"status"?: "active"|"inactive", "as_of"?, "product"?}"#,
+        "[LotStatusRow]: Inactive = expired on as_of, run out or set inactive",
+    ),
+    spec(
         "lot_inventory_by_expiry",
         r#"{"as_of"?, "product"?}"#,
         "[LotStockRow]",
@@ -258,6 +263,16 @@ struct Filter {
     number: Option<String>,
     #[serde(default)]
     status: Option<SerialStatus>,
+}
+
+#[derive(Deserialize)]
+struct StatusFilter {
+    #[serde(default)]
+    status: Option<expiry::LotStatus>,
+    #[serde(default)]
+    as_of: Option<NaiveDate>,
+    #[serde(default)]
+    product: Option<ProductId>,
 }
 
 #[derive(Deserialize)]
@@ -432,6 +447,16 @@ fn log_and_reports(
             encode(&expiry::expiry_report(
                 state,
                 f.as_of(tracker),
+                f.product.as_ref(),
+            ))
+        }
+        "lots_by_status" => {
+            let f: StatusFilter = parse(ARGS, args)?;
+            let as_of = f.as_of.unwrap_or_else(|| tracker.now().date_naive());
+            encode(&expiry::lots_by_status(
+                state,
+                f.status,
+                as_of,
                 f.product.as_ref(),
             ))
         }

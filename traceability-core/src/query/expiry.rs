@@ -25,7 +25,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::kernel::id::{LotNumber, ProductId};
+use crate::kernel::id::{LotKey, LotNumber, ProductId};
 use crate::kernel::Quantity;
 use crate::model::{Lot, QualityStatus, StockLine};
 use crate::state::State;
@@ -279,4 +279,79 @@ pub fn expiry_report(state: &State, as_of: NaiveDate, product: Option<&ProductId
         b.items.push(row);
     }
     ExpiryReport { as_of, buckets }
+}
+
+/// The manual's lot status on a date: Active, or Inactive because the lot expired,
+/// ran out (depleted) or was set inactive (retired).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LotStatus {
+    /// Usable: not expired, not run out, not set inactive.
+    Active,
+    /// Expired on the date, run out, or set inactive.
+    Inactive,
+}
+
+/// Why a lot is inactive (the first that applies: ran out, set inactive, expired).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InactiveReason {
+    /// Set inactive by a user.
+    Retired,
+    /// Everything consumed, shipped or scrapped.
+    Depleted,
+    /// Past its expiry date on the date asked about.
+    Expired,
+}
+
+/// One lot's status on a date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LotStatusRow {
+    /// The lot.
+    #[serde(flatten)]
+    pub lot: LotKey,
+    /// Active or inactive.
+    pub status: LotStatus,
+    /// Why inactive (`None` when active).
+    pub reason: Option<InactiveReason>,
+    /// On hand over all locations.
+    pub on_hand: Quantity,
+    /// Expiry date.
+    pub expiry: Option<NaiveDate>,
+}
+
+/// The lots with `status` on `as_of` (`None`: every lot), optionally of one product, in
+/// creation order: the manual's Active / Inactive / All filter, where an expired lot is
+/// inactive from the day after its expiry date.
+pub fn lots_by_status(
+    state: &State,
+    status: Option<LotStatus>,
+    as_of: NaiveDate,
+    product: Option<&ProductId>,
+) -> Vec<LotStatusRow> {
+    let lots = state.lots().iter().enumerate();
+    lots.filter(|(_, lot)| product.is_none_or(|p| &lot.product == p))
+        .map(|(i, lot)| {
+            let reason = if state.is_depleted(i as u32) {
+                Some(InactiveReason::Depleted)
+            } else if !lot.active {
+                Some(InactiveReason::Retired)
+            } else if lot.is_expired_on(as_of) {
+                Some(InactiveReason::Expired)
+            } else {
+                None
+            };
+            LotStatusRow {
+                lot: lot.key(),
+                status: match reason {
+                    Some(_) => LotStatus::Inactive,
+                    None => LotStatus::Active,
+                },
+                reason,
+                on_hand: lot.on_hand(),
+                expiry: lot.dates.expiry,
+            }
+        })
+        .filter(|row| status.is_none_or(|s| s == row.status))
+        .collect()
 }

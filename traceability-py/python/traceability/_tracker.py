@@ -45,6 +45,8 @@ from ._types import (
     Link,
     CsvKind,
     Gs1Element,
+    LotStatus,
+    LotStatusRow,
     ImportMode,
     ImportReport,
     Location,
@@ -1236,6 +1238,23 @@ class Tracker:
             self._record(LotExpiry), "expiring_lots", as_of=date_json(as_of, "as_of"),
             within_days=opt_int(within_days, "within_days"), product=opt_text(product, "product"),
         )  # fmt: skip
+
+    def lots_by_status(
+        self,
+        status: Union[None, LotStatus, str] = None,
+        *,
+        as_of: Optional[_dt.date] = None,
+        product: Optional[str] = None,
+    ) -> List[LotStatusRow]:
+        """The manual's Active / Inactive / All filter on `as_of` (default today): a lot
+        is inactive when it expired before that date, ran out, or was set inactive;
+        `status` None lists all."""
+        args = {
+            "status": None if status is None else choice(LotStatus, status, "status"),
+            "as_of": date_json(as_of, "as_of"),
+            "product": opt_text(product, "product"),
+        }
+        return self._query_all(self._record(LotStatusRow), "lots_by_status", **args)
 
     def expiry_report(self, *, as_of: Optional[_dt.date] = None, product: Optional[str] = None) -> ExpiryReport:
         """Lots with stock bucketed by expiry: expired, within 30/60/90/180/365 days,

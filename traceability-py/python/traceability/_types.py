@@ -73,6 +73,21 @@ class ImportMode(str, enum.Enum):
     VALID_ROWS = "valid_rows"
 
 
+class LotStatus(str, enum.Enum):
+    """The manual's lot status: Inactive covers expired, run out and retired lots."""
+
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+
+
+class InactiveReason(str, enum.Enum):
+    """Why a lot is inactive: run out, set inactive, or past its expiry date."""
+
+    DEPLETED = "depleted"
+    RETIRED = "retired"
+    EXPIRED = "expired"
+
+
 class ExpiryBucket(str, enum.Enum):
     """Expiry report buckets, in report order."""
 
@@ -710,6 +725,18 @@ def from_json(cls: Type[R], data: Mapping[str, Any]) -> R:
     """Builds a record from the core's JSON by its field annotations."""
     plan = _PLANS.get(cls) or _plan(cls)
     return cls(*[data[key] if convert is None else convert(data[key]) for key, convert in plan])
+
+
+@dataclasses.dataclass(frozen=True)
+class LotStatusRow(Record):
+    """A lot's status on a date, and why it is inactive."""
+
+    product: str
+    lot: str
+    status: LotStatus
+    reason: Optional[InactiveReason]
+    on_hand: Decimal
+    expiry: Optional[_dt.date]
 
 
 @dataclasses.dataclass(frozen=True)
