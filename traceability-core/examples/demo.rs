@@ -1,8 +1,11 @@
 //! The end-to-end demo: a bakery receives flour and sugar lots from suppliers, bakes
 //! bread in two work orders, allocates by FEFO and ships to two customers, takes a
 //! return; then a supplier reports a contaminated flour lot: trace back and forward,
-//! recall with a hold (held bread can no longer be allocated). Finally the audit
-//! history, a reopen of the SQLite file and a check of the hash chain.
+//! recall with a hold (held bread can no longer be allocated). On the way, salt lots are
+//! numbered from a Julian-date scheme, yeast lots are imported from a supplier's CSV
+//! file (a bad row reported, then the valid rows stored) and a pallet's GS1 barcode is
+//! read. Finally the audit history, a reopen of the SQLite file and a check of the hash
+//! chain.
 //!
 //! Run: `cargo run --release --example demo [-- path/to/file.sqlite]`
 
@@ -27,6 +30,7 @@ fn main() -> Result {
 
     master_data(&mut t)?;
     receive(&mut t)?;
+    numbering_import_and_barcodes(&mut t)?;
     clock.set("2026-03-03T06:00:00Z".parse()?);
     bake(&mut t)?;
     clock.set("2026-03-04T10:00:00Z".parse()?);
@@ -71,7 +75,13 @@ fn master_data(t: &mut Tracker) -> Result {
     bread.shelf_life_days = Some(5);
     bread.expiry_warning_days = Some(2);
     let oven = Product::new(id("OVEN-X2"), Tracking::Serial);
-    let mut commands: Vec<Command> = [flour, sugar, bread, oven]
+    let mut salt = Product::new(id("SALT"), Tracking::Lot);
+    salt.unit = "kg".into();
+    salt.numbering_pattern = Some("SALT-{Y}{DDD}-{SEQ:3:DAILY}".into());
+    let mut yeast = Product::new(id("YEAST"), Tracking::Lot);
+    yeast.unit = "kg".into();
+    yeast.shelf_life_days = Some(45);
+    let mut commands: Vec<Command> = [flour, sugar, bread, oven, salt, yeast]
         .into_iter()
         .map(Command::RegisterProduct)
         .collect();
@@ -192,6 +202,73 @@ fn receive(t: &mut Tracker) -> Result {
         }),
     )?;
     println!("received ovens OX2-0001, OX2-0002; put OX2-0001 away to WH-A1");
+    Ok(())
+}
+
+/// Salt lots numbered from the product's Julian-date pattern; yeast lots imported from
+/// the supplier's CSV (dry run, then the valid rows); a pallet label scanned.
+fn numbering_import_and_barcodes(t: &mut Tracker) -> Result {
+    let today = t.now().date_naive();
+    let next = query::numbering::preview_number(t.state(), &id("SALT"), today, None)?;
+    println!("\n-- numbering: the next salt lot would be {next}");
+    for kg in ["25", "25"] {
+        let received = t.execute(
+            "dock",
+            None,
+            &Command::ReceiveLot(ReceiveLot {
+                spec: LotSpec::unnumbered(id("SALT")),
+                quantity: q(kg),
+                location: id("DOCK"),
+                supplier: None,
+                received_on: None,
+                reference: None,
+            }),
+        )?;
+        let issued = t.issued_numbers(received)?;
+        println!("received {kg} kg of salt as lot {}", issued[0].number);
+    }
+
+    let csv = "Lot Number,Product,Manufacturing Date,Expiry Date,Qty,Location,Vendor\n\
+               Y-7781,YEAST,2026-02-20,,20,DOCK,SUCRERIE\n\
+               Y-7782,YEAST,2026-02-21,2026-04-01,20,DOCK,SUCRERIE\n\
+               Y-7783,YEAST,21/02/2026,,20,DOCK,SUCRERIE\n";
+    println!("\n-- importing the supplier's yeast file (3 rows)");
+    let mut options = io::csv::CsvOptions::new(io::csv::CsvKind::Lots);
+    options.dry_run = true;
+    let report = io::csv::import_csv(t, "dock", None, csv.as_bytes(), &options, &mut |_| true)?;
+    println!("dry run: {} of {} rows valid", report.valid, report.rows);
+    for error in &report.errors {
+        let column = error.column.as_deref().unwrap_or("-");
+        println!("   line {}, column {column}: {}", error.line, error.error);
+    }
+    options.dry_run = false;
+    options.mode = ImportMode::ValidRows;
+    let report = io::csv::import_csv(
+        t,
+        "dock",
+        Some("supplier file"),
+        csv.as_bytes(),
+        &options,
+        &mut |_| true,
+    )?;
+    println!(
+        "imported the {} valid rows; the bad one is left for the supplier to fix",
+        report.valid
+    );
+
+    let label = "(01)09506000134352(10)Y-7781(17)260406(3103)020000";
+    let scanned = io::gs1::parse(label, today)?;
+    println!(
+        "scanned the pallet label: GTIN {}, lot {}, expiry {}, net {} kg",
+        scanned.gtin().unwrap_or("-"),
+        scanned.batch().unwrap_or("-"),
+        scanned.expiry().map_or("-".into(), |d| d.to_string()),
+        scanned
+            .net_weight_kg()
+            .map_or("-".into(), |w| w.to_string()),
+    );
+    let link = io::gs1::to_digital_link(scanned.elements(), io::gs1::DEFAULT_BASE)?;
+    println!("   as a GS1 Digital Link: {link}");
     Ok(())
 }
 
