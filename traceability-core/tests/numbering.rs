@@ -281,3 +281,34 @@ fn sequences_survive_reopening_and_two_writers_never_issue_the_same_number() {
     }
     assert_eq!(&replayed, reopened.tracker.state());
 }
+
+#[test]
+fn the_readme_examples_render_as_documented() {
+    use traceability_core::kernel::numbering::{NumberFields, Pattern};
+    let fields = NumberFields {
+        date: date("2026-12-05"),
+        product: "CHOC-70",
+        location: Some("PLANT2"),
+    };
+    for (pattern, sequence, number) in [
+        ("{Y}{DDD}-{SEQ:3:DAILY}", 1, "6339-001"),
+        ("{YY}{MM}{SEQ:4:MONTHLY}", 42, "26120042"),
+        ("{YY}{WW}{SEQ:6:YEARLY}{CHECK:GS1}", 123, "26490001235"),
+        (
+            "SN{YY}{WW}{SEQ:5:YEARLY}{CHECK:MOD97}",
+            123,
+            "SN26490012318",
+        ),
+        (
+            "{PRODUCT}-{SITE}-{GGGG}{WW}-{SEQ:4}",
+            42,
+            "CHOC-70-PLANT2-202649-0042",
+        ),
+    ] {
+        let rendered = Pattern::parse(pattern)
+            .unwrap()
+            .render(&fields, sequence)
+            .unwrap();
+        assert_eq!(rendered, number, "{pattern}");
+    }
+}
