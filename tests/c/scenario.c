@@ -525,7 +525,7 @@ static void run_csv(void) {
 
     CHECK_OK(tr_import_csv(t, ACTOR, NULL, rows, "{\"kind\":\"lots\"}", NULL, NULL, &out));
     CHECK_CONTAINS(out, "\"rows\":4,\"valid\":2");
-    CHECK_CONTAINS(out, "{\"line\":3,\"column\":\"product\",\"value\":null,\"kind\":\"UnknownProduct\"");
+    CHECK_CONTAINS(out, "{\"line\":3,\"column\":\"product\",\"value\":\"NOPE\",\"kind\":\"UnknownProduct\"");
     CHECK_CONTAINS(out, "{\"line\":4,\"column\":\"expiry_date\",\"value\":\"31/12/2026\",\"kind\":\"InvalidInput\"");
     CHECK_CONTAINS(out, "\"committed\":null");
     tr_string_free(out);

@@ -82,6 +82,9 @@ fn every_bad_row_is_reported_and_all_or_nothing_stores_none() {
         ]
     );
     assert_eq!(report.errors[0].value.as_deref(), Some("2026-13-01"));
+    assert_eq!(report.errors[1].value.as_deref(), Some("NOPE"));
+    assert_eq!(report.errors[2].value.as_deref(), Some("A3"));
+    assert_eq!(report.errors[3].value.as_deref(), Some("-5"));
     assert!(report.committed.is_none());
     assert_eq!(plant.tracker.head(), head, "all or nothing: nothing stored");
 

@@ -177,7 +177,7 @@ pub fn import_csv(
     errors.extend(imported.refused.into_iter().map(|(line, error)| RowError {
         line,
         column: column_of(options.kind, &error).map(str::to_owned),
-        value: None,
+        value: value_of(&error),
         error,
     }));
     errors.sort_by_key(|e| e.line);
@@ -313,6 +313,19 @@ fn column_of(kind: CsvKind, error: &TraceError) -> Option<&'static str> {
             };
             kind.columns().iter().find(|c| c.name == field)?.name
         }
+        _ => return None,
+    })
+}
+
+/// The value a refused row's error names, when it names one.
+fn value_of(error: &TraceError) -> Option<String> {
+    Some(match error {
+        TraceError::UnknownProduct(id) => id.to_string(),
+        TraceError::UnknownLocation(id) => id.to_string(),
+        TraceError::UnknownParty(id) | TraceError::WrongRole { party: id, .. } => id.to_string(),
+        TraceError::UnknownLot { lot, .. } => lot.to_string(),
+        TraceError::DuplicateNumber { key, .. } => key.rsplit('/').next().unwrap_or(key).to_owned(),
+        TraceError::InvalidQuantity { quantity, .. } => quantity.to_string(),
         _ => return None,
     })
 }
