@@ -1,6 +1,5 @@
 //! Numbering: defining named schemes and issuing numbers ahead of use. Receipts and
-//! production issue numbers themselves when given none (through
-//! [`crate::state::numbering::Issuer`]).
+//! production draw numbers themselves when given none, through the same issuer.
 
 use crate::capability::context::*;
 use crate::command::IssueNumbers;

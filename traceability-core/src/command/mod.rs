@@ -195,7 +195,7 @@ pub enum Command {
 pub struct IssueNumbers {
     /// The product whose scheme numbers them.
     pub product: ProductId,
-    /// How many (1..=[`crate::state::numbering::MAX_ISSUE`]).
+    /// How many (1..=[`crate::state::MAX_ISSUE`]).
     pub count: u32,
     /// The date the pattern's date parts and reset period use (default: today).
     #[serde(default)]
@@ -280,7 +280,7 @@ pub struct ReceiveSerials {
     /// Receipt document reference.
     pub reference: Option<String>,
     /// How many more new serials to receive, numbered from the product's scheme (at
-    /// most [`crate::state::numbering::MAX_ISSUE`]).
+    /// most [`crate::state::MAX_ISSUE`]).
     #[serde(default)]
     pub generate: u32,
     /// Put them away where they are received: they become IN_INVENTORY at once (one

@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) use alloc_index::fefo_key;
 pub use alloc_index::{AllocIndex, OrderRules};
+pub use numbering::MAX_ISSUE;
 pub use snapshot::{SnapshotPosition, FORMAT as SNAPSHOT_FORMAT};
 
 use crate::kernel::error::TraceError;
