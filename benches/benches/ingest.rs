@@ -68,6 +68,7 @@ fn lot_cycle(i: usize) -> [Command; 5] {
             item: item.clone(),
             location: None,
             quantity: Quantity::from(40),
+            ship_date: None,
         }),
         Command::Pick(Pick {
             order: order.clone(),

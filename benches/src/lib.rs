@@ -323,6 +323,7 @@ pub fn generate(lots: usize, seed: u64) -> Generated {
                     item: item.clone(),
                     location: Some(wh.clone()),
                     quantity,
+                    ship_date: None,
                 }));
                 commands.push(Command::Pick(Pick {
                     order: order.clone(),

@@ -148,6 +148,7 @@ fn small_history() -> Vec<Command> {
             item: lot("P", "C"),
             location: None,
             quantity: Quantity::ONE,
+            ship_date: None,
         }));
         c.push(Command::Pick(Pick {
             order: order.parse().unwrap(),

@@ -222,6 +222,7 @@ pub fn fixture_commands() -> Vec<Command> {
         item: ItemRef::serial("PUMP", "SN1").unwrap(),
         location: None,
         quantity: Quantity::ONE,
+        ship_date: None,
     }));
     c.push(Command::RecordTestResult(RecordTestResult {
         lot: LotKey {

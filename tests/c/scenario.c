@@ -439,6 +439,15 @@ static void run_workflow_fixes(void) {
     CHECK_OK(tr_lot_movements_json(t, "FLOUR", "Q1", &out));
     CHECK_CONTAINS(out, "\"action\":\"adjusted\",\"from\":\"QA\",\"to\":null,\"quantity\":\"2\"");
     tr_string_free(out);
+    /* A named lot is checked against the order's ship date. */
+    CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "FLOUR", "E1", "5", "DOCK", NULL, NULL, NULL, "2026-03-10", NULL));
+    CHECK_STATUS(TR_ERR_EXPIRED_LOT,
+                 tr_execute_json(t, ACTOR, NULL,
+                                 "{\"allocate\":{\"order\":\"SO3\",\"item\":{\"lot\":{\"product\":\"FLOUR\",\"lot\":\"E1\"}},"
+                                 "\"location\":null,\"quantity\":\"1\",\"ship_date\":\"2026-03-11\"}}"));
+    CHECK_OK(tr_execute_json(t, ACTOR, NULL,
+                             "{\"allocate\":{\"order\":\"SO3\",\"item\":{\"lot\":{\"product\":\"FLOUR\",\"lot\":\"E1\"}},"
+                             "\"location\":null,\"quantity\":\"1\",\"ship_date\":\"2026-03-10\"}}"));
     tr_tracker_free(t);
 }
 
@@ -518,9 +527,14 @@ static void run_csv(void) {
                              "{\"create_lot\":{\"spec\":{\"product\":\"FLOUR\",\"lot\":\"R1\",\"manufactured_on\":null,"
                              "\"dates\":{},\"weight\":\"12.5\",\"description\":\"record\",\"supplier_lot\":null,"
                              "\"attributes\":{}}}}"));
+    CHECK_OK(tr_execute_json(t, ACTOR, NULL,
+                             "{\"update_lot\":{\"lot\":{\"product\":\"FLOUR\",\"lot\":\"R1\"},"
+                             "\"description\":\"updated record\",\"attributes\":{\"origin\":\"Beauce\"}}}"));
     CHECK_OK(tr_lot_json(t, "FLOUR", "R1", &out));
     CHECK_CONTAINS(out, "\"stock\":[]");
     CHECK_CONTAINS(out, "\"weight\":\"12.5\"");
+    CHECK_CONTAINS(out, "\"description\":\"updated record\"");
+    CHECK_CONTAINS(out, "\"attributes\":{\"origin\":\"Beauce\"}");
     tr_string_free(out);
 
     CHECK_OK(tr_import_csv(t, ACTOR, NULL, rows, "{\"kind\":\"lots\"}", NULL, NULL, &out));

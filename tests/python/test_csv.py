@@ -5,6 +5,7 @@ re-imports to the same lot records."""
 import datetime as dt
 import io
 import pathlib
+from decimal import Decimal
 from typing import List
 
 import pytest
@@ -124,3 +125,17 @@ def test_lot_status_follows_the_manual_on_any_date(tracker: tr.Tracker) -> None:
         "OLD": tr.InactiveReason.EXPIRED, "GONE": tr.InactiveReason.DEPLETED, "SHUT": tr.InactiveReason.RETIRED,
     }
     assert [r.lot for r in tracker.lots_by_status(tr.LotStatus.ACTIVE, as_of=dt.date(2026, 3, 11))] == []
+
+
+def test_a_lot_record_is_updated(tracker: tr.Tracker) -> None:
+    tracker.receive_lot("FLOUR", "L1", 10, "DOCK", actor="ana")
+    tracker.update_lot(tr.LotRef("FLOUR", "L1"), description="stone ground", weight="25.5",
+                       manufactured_on=dt.date(2026, 2, 20), attributes={"origin": "Beauce"}, actor="ana")
+    lot = tracker.lot("FLOUR", "L1")
+    assert lot is not None and (lot.description, lot.weight, lot.manufactured_on) == (
+        "stone ground", Decimal("25.5"), dt.date(2026, 2, 20))
+    assert lot.attributes == {"origin": "Beauce"}
+    with pytest.raises(tr.InvalidInput):
+        tracker.update_lot(tr.LotRef("FLOUR", "L1"), manufactured_on=dt.date(2026, 3, 2), actor="ana")
+    with pytest.raises(tr.UnknownLot):
+        tracker.update_lot(tr.LotRef("FLOUR", "NOPE"), description="x", actor="ana")

@@ -42,3 +42,11 @@ def test_movements_production_and_shipping_read_as_a_user_expects(tracker: tr.Tr
 
     with pytest.raises(tr.InvalidInput, match="picked"):
         tracker.ship("SH1", "SO-NONE", customer="ACME", actor="ana")
+
+
+def test_a_named_lot_is_checked_against_the_ship_date(tracker: tr.Tracker) -> None:
+    tracker.receive_lot("FLOUR", "L1", 10, "DOCK", expiry=dt.date(2026, 3, 10), actor="ana")
+    with pytest.raises(tr.ExpiredLot):
+        tracker.allocate_item("SO1", L1, 1, ship_date=dt.date(2026, 3, 11), actor="ana")
+    tracker.allocate_item("SO1", L1, 1, ship_date=dt.date(2026, 3, 10), actor="ana")
+    assert [r.reserved for r in tracker.reservations("SO1")] == [1]

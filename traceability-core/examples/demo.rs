@@ -371,6 +371,7 @@ fn ship(t: &mut Tracker) -> Result {
             item: item.clone(),
             location: None,
             quantity: q("300"),
+            ship_date: None,
         }),
     )?;
     t.execute(
@@ -504,6 +505,7 @@ fn rejected_commands(t: &mut Tracker) {
             item: ItemRef::lot("BREAD-800", "B-0303-A").unwrap(),
             location: None,
             quantity: q("10"),
+            ship_date: None,
         }),
         Command::Move(Move {
             item: ItemRef::lot("BREAD-800", "B-0303-A").unwrap(),

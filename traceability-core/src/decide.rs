@@ -48,6 +48,7 @@ fn dispatch(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>, T
         Command::Ship(c) => orders::ship(ctx, c),
         Command::Produce(c) => production::produce(ctx, c),
         Command::UpdateLotDates(c) => expiry::update_lot_dates(ctx, c),
+        Command::UpdateLot(c) => expiry::update_lot(ctx, c),
         Command::SetLotsActive(c) => expiry::set_lots_active(ctx, c),
         Command::RecordTestResult(c) => quality::record_test_result(ctx, c),
         Command::LinkCertificate(c) => quality::link_certificate(ctx, c),

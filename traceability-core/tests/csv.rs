@@ -309,3 +309,46 @@ fn lot_status_is_inactive_when_expired_on_the_date_run_out_or_retired() {
     );
     assert_eq!(reasons(None, "2026-03-11").len(), 3);
 }
+
+#[test]
+fn a_lot_record_is_updated_field_by_field() {
+    let mut plant = Plant::new();
+    plant
+        .run(receipt("FLOUR", "L1", "10", "DOCK", None))
+        .unwrap();
+    let update = |description: Option<&str>, made: Option<&str>| {
+        Command::UpdateLot(UpdateLot {
+            lot: LotKey {
+                product: pid("FLOUR"),
+                lot: LotNumber::new("L1").unwrap(),
+            },
+            description: description.map(str::to_owned),
+            weight: Some(qty("25")),
+            supplier_lot: None,
+            manufactured_on: made.map(date),
+            attributes: [("origin".to_owned(), "Beauce".to_owned())].into(),
+        })
+    };
+    plant
+        .run(update(Some("stone ground"), Some("2026-02-20")))
+        .unwrap();
+    let l1 = plant
+        .tracker
+        .state()
+        .lot(&pid("FLOUR"), &LotNumber::new("L1").unwrap())
+        .unwrap();
+    assert_eq!(l1.description, "stone ground");
+    assert_eq!(
+        (l1.weight, l1.manufactured_on),
+        (Some(qty("25")), Some(date("2026-02-20")))
+    );
+    assert_eq!(l1.attributes["origin"], "Beauce");
+    // A manufacturing date after the receipt is refused; nothing changes.
+    let err = plant.reject(update(None, Some("2026-03-02")));
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    let history = plant.tracker.history(&lot("FLOUR", "L1")).unwrap();
+    assert_eq!(
+        history.last().unwrap().body.payload.action(),
+        "details_updated"
+    );
+}

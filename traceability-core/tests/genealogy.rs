@@ -137,6 +137,7 @@ impl World {
             item: item.clone(),
             location: Some(loc()),
             quantity: q(qty),
+            ship_date: None,
         }));
         self.run(Command::Pick(Pick {
             order: order.clone(),
@@ -404,6 +405,7 @@ fn recall_reports_and_hold_blocks_affected_only() {
         item: f.clone(),
         location: None,
         quantity: q(1),
+        ship_date: None,
     }));
     w.run(Command::Pick(Pick {
         order: OrderId::new("SO-X").unwrap(),
@@ -429,6 +431,7 @@ fn recall_reports_and_hold_blocks_affected_only() {
             item: item.clone(),
             location: None,
             quantity: q(1),
+            ship_date: None,
         })
     };
     for held in [&a, &f] {
@@ -630,6 +633,7 @@ proptest! {
                 item: lot.clone(),
                 location: None,
                 quantity: q(1),
+                ship_date: None,
             }));
             if affected.contains(lot) {
                 prop_assert_eq!(r.unwrap_err().kind(), ErrorKind::NotUsable);

@@ -250,6 +250,7 @@ fn to_command(op: &Op, state: &State) -> Command {
                 item,
                 location: Some(from),
                 quantity,
+                ship_date: None,
             })
         }
         Op::Cancel { order: o, item } => Command::CancelAllocation(CancelAllocation {

@@ -218,6 +218,7 @@ fn expired_lots_cannot_reach_customers_or_production_without_an_override_and_a_r
         item: lot("FLOUR", "OLD"),
         location: None,
         quantity: qty("1"),
+        ship_date: None,
     }));
     assert_eq!(err.kind(), ErrorKind::ExpiredLot);
     assert!(err.to_string().contains("expired on 2026-02-28"), "{err}");
@@ -448,6 +449,7 @@ fn unusable_lots_cannot_be_allocated() {
         item: lot("FLOUR", "F1"),
         location: None,
         quantity: qty("1"),
+        ship_date: None,
     }));
     assert_eq!(err.to_string(), "lot FLOUR/F1 is not usable: inactive");
 
@@ -460,6 +462,7 @@ fn unusable_lots_cannot_be_allocated() {
         item: lot("MILK", "M1"),
         location: None,
         quantity: qty("1"),
+        ship_date: None,
     }));
     assert_eq!(err.kind(), ErrorKind::NotUsable);
 }
@@ -482,7 +485,8 @@ fn allocation_picking_and_shipping_split_across_locations() {
                 order: order("SO2"),
                 item: lot("FLOUR", "F1"),
                 location: None,
-                quantity: qty("3")
+                quantity: qty("3"),
+                ship_date: None,
             }))
             .kind(),
         ErrorKind::InsufficientStock

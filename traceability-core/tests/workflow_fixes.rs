@@ -57,6 +57,7 @@ fn stock_in_a_quarantine_location_is_never_allocated() {
         item: lot("FLOUR", "Q1"),
         location: Some(loc("QA")),
         quantity: qty("1"),
+        ship_date: None,
     }));
     assert!(
         matches!(
@@ -73,6 +74,7 @@ fn stock_in_a_quarantine_location_is_never_allocated() {
         item: lot("FLOUR", "Q1"),
         location: None,
         quantity: qty("1"),
+        ship_date: None,
     }));
     assert_eq!(anywhere.kind(), ErrorKind::InsufficientStock);
 
@@ -95,6 +97,7 @@ fn stock_in_a_quarantine_location_is_never_allocated() {
         item: serial("PUMP", "SN1"),
         location: None,
         quantity: qty("1"),
+        ship_date: None,
     }));
     assert_eq!(held.kind(), ErrorKind::NotUsable);
 }
@@ -212,4 +215,35 @@ fn an_order_with_nothing_picked_is_refused_the_same_way_allocated_or_not() {
         );
         assert!(err.to_string().contains("is picked"), "{err}");
     }
+}
+
+#[test]
+fn a_named_lot_allocation_checks_expiry_on_the_ship_date() {
+    let mut plant = Plant::new();
+    let mut spec = LotSpec::new(pid("SUGAR"), LotNumber::new("S1").unwrap());
+    spec.dates.expiry = Some(date("2026-03-10"));
+    plant
+        .run(Command::ReceiveLot(ReceiveLot {
+            spec,
+            quantity: qty("10"),
+            location: loc("STOCK"),
+            supplier: None,
+            received_on: None,
+            reference: None,
+        }))
+        .unwrap();
+    let allocate = |ship: &str| {
+        Command::Allocate(Allocate {
+            order: order("SO1"),
+            item: lot("SUGAR", "S1"),
+            location: None,
+            quantity: qty("1"),
+            ship_date: Some(date(ship)),
+        })
+    };
+    assert_eq!(
+        plant.reject(allocate("2026-03-11")).kind(),
+        ErrorKind::ExpiredLot
+    );
+    plant.run(allocate("2026-03-10")).unwrap();
 }

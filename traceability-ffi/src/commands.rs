@@ -243,6 +243,7 @@ pub unsafe extern "C" fn tr_allocate(
                 item: struct_arg(item, "item", |i, n| item_from_c(i, n))?,
                 location: opt_id_arg(location, "location")?,
                 quantity: quantity_arg(quantity, "quantity")?,
+                ship_date: None,
             }))
         })
     })

@@ -1,13 +1,15 @@
-//! Lot dates and status in bulk: the "Update Lot Expiry" and "Update Lot Status"
-//! commands, all lots or none.
+//! Lot record maintenance: dates and status in bulk (the "Update Lot Expiry" and
+//! "Update Lot Status" commands, all lots or none) and a record's details.
 
 use foldhash::HashSet;
 
 use crate::capability::context::Context;
-use crate::command::{SetLotsActive, UpdateLotDates};
+use crate::command::{SetLotsActive, UpdateLot, UpdateLotDates};
 use crate::event::EventPayload;
+use crate::kernel::date::{bounded, not_before};
 use crate::kernel::error::TraceError;
 use crate::kernel::id::LotKey;
+use crate::kernel::text::{free_text, identifier};
 use crate::model::LotDates;
 
 fn distinct<'a>(keys: impl Iterator<Item = &'a LotKey>) -> Result<(), TraceError> {
@@ -81,4 +83,45 @@ pub(crate) fn set_lots_active(
             })
         })
         .collect()
+}
+
+/// Validates [`crate::Command::UpdateLot`]: the record's new details in one event.
+pub(crate) fn update_lot(
+    ctx: &Context<'_>,
+    command: &UpdateLot,
+) -> Result<Vec<EventPayload>, TraceError> {
+    let lot = ctx.state.find_lot(&command.lot)?;
+    let mut details = lot.details();
+    if let Some(description) = &command.description {
+        free_text("description", description)?;
+        details.description = description.clone();
+    }
+    if let Some(weight) = command.weight {
+        if weight.is_negative() {
+            return Err(TraceError::invalid("weight", "must not be negative"));
+        }
+        details.weight = Some(weight);
+    }
+    if let Some(supplier_lot) = &command.supplier_lot {
+        free_text("supplier_lot", supplier_lot)?;
+        details.supplier_lot = Some(supplier_lot.clone());
+    }
+    if let Some(made) = command.manufactured_on {
+        bounded("manufactured_on", made)?;
+        not_before("received_on", lot.received_on, "manufacturing date", made)?;
+        if let Some(expiry) = lot.dates.expiry {
+            not_before("expiry", expiry, "manufacturing date", made)?;
+        }
+        details.manufactured_on = Some(made);
+    }
+    for (key, value) in &command.attributes {
+        identifier("attribute", key)?;
+        free_text("attribute", value)?;
+        details.attributes.insert(key.clone(), value.clone());
+    }
+    Ok(vec![EventPayload::LotDetailsUpdated {
+        product: lot.product.clone(),
+        lot: lot.number.clone(),
+        details,
+    }])
 }

@@ -560,13 +560,14 @@ pub(crate) fn allocate(
         item,
         location,
         quantity,
+        ship_date,
     } = command;
     let mut events = Vec::new();
     match ctx.item(item)? {
         Item::Lot(lot) => {
             positive(*quantity)?;
             usable(item, lot)?;
-            ctx.check_expiry(lot, ctx.today, false)?;
+            ctx.check_expiry(lot, ship_date.unwrap_or(ctx.today), false)?;
             let lines: Vec<&StockLine> = match location {
                 Some(location) => {
                     allocatable_at(ctx, item, location)?;

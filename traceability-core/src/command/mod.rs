@@ -169,6 +169,9 @@ pub enum Command {
     AllocateStock(AllocationRequest),
     /// Change the dates of many lots at once, atomically (needs a reason).
     UpdateLotDates(UpdateLotDates),
+    /// Change a lot record's details: description, weight, supplier lot, manufacturing
+    /// date, attributes.
+    UpdateLot(UpdateLot),
     /// Set many lots active or inactive at once, atomically (needs a reason).
     SetLotsActive(SetLotsActive),
     /// Record a quality test result on a lot (pass/fail from the specification limits).
@@ -317,6 +320,32 @@ pub struct Allocate {
     pub location: Option<LocationId>,
     /// Quantity (1 for a serial).
     pub quantity: Quantity,
+    /// The day the order ships: a lot expired by then is refused (default: today).
+    #[serde(default)]
+    pub ship_date: Option<NaiveDate>,
+}
+
+/// Change a lot record's details; the fields given replace the record's, the others
+/// stay (attributes given are set, the others stay).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateLot {
+    /// The lot.
+    pub lot: LotKey,
+    /// New description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// New weight.
+    #[serde(default)]
+    pub weight: Option<Quantity>,
+    /// New supplier lot number.
+    #[serde(default)]
+    pub supplier_lot: Option<String>,
+    /// Corrected manufacturing date.
+    #[serde(default)]
+    pub manufactured_on: Option<NaiveDate>,
+    /// Attributes to set.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
 }
 
 /// Release an order's reservations (all, or one item's), picked or not.

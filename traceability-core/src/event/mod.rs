@@ -29,8 +29,8 @@ use crate::kernel::id::{
 };
 use crate::kernel::Quantity;
 use crate::model::{
-    Certificate, Location, Lot, LotDates, NumberingScheme, Party, Product, QualityStatus,
-    SequenceOwner, TestResult,
+    Certificate, Location, Lot, LotDates, LotDetails, NumberingScheme, Party, Product,
+    QualityStatus, SequenceOwner, TestResult,
 };
 
 /// The schema version new events are written under.
@@ -227,6 +227,15 @@ pub enum EventPayload {
         /// New dates.
         dates: LotDates,
     },
+    /// A lot record's details were changed (the full new details).
+    LotDetailsUpdated {
+        /// Product.
+        product: ProductId,
+        /// Lot.
+        lot: LotNumber,
+        /// New details.
+        details: LotDetails,
+    },
     /// A test result was recorded on a lot.
     TestResultRecorded {
         /// Product.
@@ -313,7 +322,7 @@ pub enum EventPayload {
 impl EventPayload {
     /// The short name of what happened, as movement histories show it: `expected`,
     /// `received`, `created`, `moved`, `allocated`, `allocation_cancelled`, `picked`, `shipped`,
-    /// `produced`, `adjusted`, `scrapped`, `active_set`, `returned`, `dates_updated`,
+    /// `produced`, `adjusted`, `scrapped`, `active_set`, `returned`, `dates_updated`, `details_updated`,
     /// `test_recorded`, `certificate_linked`, `quality_set`, `hold_placed`,
     /// `hold_released`, `depleted`, `restocked`, `recalled`, `numbers_issued`, and for
     /// master data and allocation rules `product_registered`, `location_registered`,
@@ -344,6 +353,7 @@ impl EventPayload {
             Self::Returned { .. } => "returned",
             Self::AllocationRequested(_) => "allocation_requested",
             Self::LotDatesUpdated { .. } => "dates_updated",
+            Self::LotDetailsUpdated { .. } => "details_updated",
             Self::TestResultRecorded { .. } => "test_recorded",
             Self::CertificateLinked { .. } => "certificate_linked",
             Self::QualityStatusSet { .. } => "quality_set",

@@ -124,6 +124,21 @@ pub enum Origin {
     },
 }
 
+/// The descriptive fields of a lot record that [`crate::Command::UpdateLot`] changes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotDetails {
+    /// Manufacturing date.
+    pub manufactured_on: Option<NaiveDate>,
+    /// Weight.
+    pub weight: Option<Quantity>,
+    /// Free description.
+    pub description: String,
+    /// The supplier's own lot number.
+    pub supplier_lot: Option<String>,
+    /// Free attributes.
+    pub attributes: BTreeMap<String, String>,
+}
+
 /// A lot (batch) of a lot-tracked product.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lot {
@@ -216,6 +231,17 @@ impl Lot {
     /// The stock line at a location, if any.
     pub fn stock_at(&self, location: &LocationId) -> Option<&StockLine> {
         self.stock.iter().find(|s| &s.location == location)
+    }
+
+    /// The record's descriptive fields.
+    pub fn details(&self) -> LotDetails {
+        LotDetails {
+            manufactured_on: self.manufactured_on,
+            weight: self.weight,
+            description: self.description.clone(),
+            supplier_lot: self.supplier_lot.clone(),
+            attributes: self.attributes.clone(),
+        }
     }
 
     /// Whether the lot is expired on `date` (usable through its expiry date).

@@ -19,7 +19,7 @@ pub use crate::kernel::id::{
 };
 pub use crate::kernel::vocab::{PartyRole, SerialStatus, Tracking};
 pub use crate::kernel::Quantity;
-pub use lot::{Lot, LotDates, Origin, QualityStatus, StockLine};
+pub use lot::{Lot, LotDates, LotDetails, Origin, QualityStatus, StockLine};
 pub use master::{Location, LocationKind, Party, Product};
 pub use numbering::{IssuedNumber, NumberingScheme, SequenceOwner};
 pub use quality::{Certificate, LotQuality, QualityDecision, TestResult};

@@ -232,6 +232,7 @@ pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
         // Events without quantities or places: recorded by name.
         EventPayload::LotActiveSet { .. }
         | EventPayload::LotDatesUpdated { .. }
+        | EventPayload::LotDetailsUpdated { .. }
         | EventPayload::TestResultRecorded { .. }
         | EventPayload::CertificateLinked { .. }
         | EventPayload::QualityStatusSet { .. }

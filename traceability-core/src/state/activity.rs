@@ -84,6 +84,7 @@ impl State {
                 | E::LotActiveSet { .. }
                 | E::AllocationRequested(_)
                 | E::LotDatesUpdated { .. }
+                | E::LotDetailsUpdated { .. }
                 | E::TestResultRecorded { .. }
                 | E::CertificateLinked { .. }
                 | E::QualityStatusSet { .. }

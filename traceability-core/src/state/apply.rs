@@ -110,6 +110,11 @@ impl State {
                 lot,
                 dates,
             } => self.set_lot_dates(seq, product, lot, dates),
+            E::LotDetailsUpdated {
+                product,
+                lot,
+                details,
+            } => self.set_lot_details(seq, product, lot, details),
             E::TestResultRecorded {
                 product,
                 lot,

@@ -7,7 +7,7 @@ use crate::kernel::error::TraceError;
 use crate::kernel::id::{ItemRef, LocationId, LotNumber, PartyId, ProductId, SerialNumber};
 use crate::kernel::vocab::SerialStatus;
 use crate::kernel::Quantity;
-use crate::model::{Location, LotDates, Origin, Party, Product, Serial};
+use crate::model::{Location, LotDates, LotDetails, Origin, Party, Product, Serial};
 
 impl State {
     pub(super) fn register_product(&mut self, product: &Product) -> Result<(), TraceError> {
@@ -199,6 +199,25 @@ impl State {
         let i = self.lot_or_corrupt(product, lot)?;
         self.lots[i as usize].dates = *dates;
         self.alloc.sync_lot(i, &self.lots[i as usize]);
+        self.touch(seq, ItemIdx::Lot(i));
+        Ok(())
+    }
+
+    pub(super) fn set_lot_details(
+        &mut self,
+        seq: u64,
+        product: &ProductId,
+        lot: &LotNumber,
+        details: &LotDetails,
+    ) -> Result<(), TraceError> {
+        let i = self.lot_or_corrupt(product, lot)?;
+        let record = &mut self.lots[i as usize];
+        let details = details.clone();
+        record.manufactured_on = details.manufactured_on;
+        record.weight = details.weight;
+        record.description = details.description;
+        record.supplier_lot = details.supplier_lot;
+        record.attributes = details.attributes;
         self.touch(seq, ItemIdx::Lot(i));
         Ok(())
     }

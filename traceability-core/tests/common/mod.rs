@@ -220,6 +220,7 @@ impl Plant {
             item,
             location: None,
             quantity: qty(quantity),
+            ship_date: None,
         }))
     }
 

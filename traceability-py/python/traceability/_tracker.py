@@ -880,13 +880,16 @@ class Tracker:
         actor: str,
         reason: Optional[str] = None,
         location: Optional[str] = None,
+        ship_date: Optional[_dt.date] = None,
     ) -> Committed:
-        """Reserves a given lot or serial for `order` (no strategy: the caller chose)."""
+        """Reserves a given lot or serial for `order` (no strategy: the caller chose); a
+        lot expired by `ship_date` (default today) is refused."""
         body = {
             "order": text(order, "order"),
             "item": item_json(item),
             "location": opt_text(location, "location"),
             "quantity": quantity_json(quantity),
+            "ship_date": date_json(ship_date, "ship_date"),
         }
         return self._run(actor, reason, "allocate", body)
 
@@ -1008,6 +1011,30 @@ class Tracker:
         keys = [lot_key_json(lot, f"lots[{i}]") for i, lot in enumerate(sequence(lots, "lots", "LotRef"))]
         body = {"lots": keys, "active": flag(active, "active")}
         return self._run(actor, reason, "set_lots_active", body)
+
+    def update_lot(
+        self,
+        lot: LotRef,
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+        description: Optional[str] = None,
+        weight: Optional[QuantityLike] = None,
+        supplier_lot: Optional[str] = None,
+        manufactured_on: Optional[_dt.date] = None,
+        attributes: Optional[Mapping[str, str]] = None,
+    ) -> Committed:
+        """Changes a lot record's details: the fields given replace the record's, the
+        attributes given are set, the rest stays."""
+        body = {
+            "lot": lot_key_json(lot),
+            "description": opt_text(description, "description"),
+            "weight": opt_quantity_json(weight, "weight"),
+            "supplier_lot": opt_text(supplier_lot, "supplier_lot"),
+            "manufactured_on": date_json(manufactured_on, "manufactured_on"),
+            "attributes": attributes_json(attributes, "attributes"),
+        }
+        return self._run(actor, reason, "update_lot", body)
 
     def update_lot_dates(
         self, changes: Sequence[LotDatesChange], *, actor: str, reason: Optional[str] = None
