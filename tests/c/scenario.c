@@ -439,6 +439,16 @@ static void run_workflow_fixes(void) {
     CHECK_OK(tr_lot_movements_json(t, "FLOUR", "Q1", &out));
     CHECK_CONTAINS(out, "\"action\":\"adjusted\",\"from\":\"QA\",\"to\":null,\"quantity\":\"2\"");
     tr_string_free(out);
+    /* Serials received together are allocated by number, like lots. */
+    CHECK_OK(tr_execute_json(t, ACTOR, NULL,
+                             "{\"receive_serials\":{\"product\":\"PUMP\",\"serials\":[\"S3\",\"S1\",\"S2\"],"
+                             "\"location\":\"STOCK\",\"supplier\":null,\"reference\":null,\"put_away\":true}}"));
+    CHECK_OK(tr_allocate_stock(t, ACTOR, NULL, "PUMP", "2", "SO4", TR_STRATEGY_FIFO, NULL, NULL, NULL, 0, false, &out));
+    CHECK_CONTAINS(out, "\"serial\":{\"product\":\"PUMP\",\"serial\":\"S1\"}");
+    CHECK_CONTAINS(out, "\"serial\":{\"product\":\"PUMP\",\"serial\":\"S2\"}");
+    CHECK(strstr(out, "\"S3\"") == NULL);
+    tr_string_free(out);
+    out = NULL;
     /* A named lot is checked against the order's ship date. */
     CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "FLOUR", "E1", "5", "DOCK", NULL, NULL, NULL, "2026-03-10", NULL));
     CHECK_STATUS(TR_ERR_EXPIRED_LOT,

@@ -50,3 +50,10 @@ def test_a_named_lot_is_checked_against_the_ship_date(tracker: tr.Tracker) -> No
         tracker.allocate_item("SO1", L1, 1, ship_date=dt.date(2026, 3, 11), actor="ana")
     tracker.allocate_item("SO1", L1, 1, ship_date=dt.date(2026, 3, 10), actor="ana")
     assert [r.reserved for r in tracker.reservations("SO1")] == [1]
+
+
+def test_serials_received_together_are_allocated_by_number(tracker: tr.Tracker) -> None:
+    tracker.receive_serials("PUMP", ["S3", "S1", "S2"], "A1", put_away=True, actor="ana")
+    assert tracker.serial("PUMP", "S3").status == tr.SerialStatus.IN_INVENTORY  # type: ignore[union-attr]
+    fifo = tracker.allocate(product="PUMP", quantity=2, order="SO1", strategy="fifo", actor="ana")
+    assert [line.item for line in fifo.lines] == [tr.SerialRef("PUMP", "S1"), tr.SerialRef("PUMP", "S2")]

@@ -388,7 +388,7 @@ fn an_expired_lot_is_never_shipped_without_an_override() {
 }
 
 #[test]
-fn serial_products_allocate_serials_in_receipt_order() {
+fn serial_products_allocate_serials_in_receipt_order_and_by_number_within_a_receipt() {
     let mut events = master_data();
     events.push(EventPayload::SerialsReceived {
         product: pid("PUMP"),
@@ -427,28 +427,28 @@ fn serial_products_allocate_serials_in_receipt_order() {
     assert_eq!(
         taken(&a),
         vec![
-            ("SN3".into(), "A2".into(), 1),
-            ("SN1".into(), "A2".into(), 1)
+            ("SN1".into(), "A2".into(), 1),
+            ("SN2".into(), "A2".into(), 1)
         ]
     );
-    let sn3 = t
+    let sn1 = t
         .state()
-        .serial(&pid("PUMP"), &SerialNumber::new("SN3").unwrap())
+        .serial(&pid("PUMP"), &SerialNumber::new("SN1").unwrap())
         .unwrap();
-    assert_eq!(sn3.status, SerialStatus::Allocated);
+    assert_eq!(sn1.status, SerialStatus::Allocated);
     let mut lifo = r.clone();
     lifo.strategy = Strategy::Lifo;
     lifo.order = order("SO2");
     let a = t.allocate("ana", None, &lifo).unwrap();
-    assert_eq!(taken(&a), vec![("SN2".into(), "A2".into(), 1)]);
-    // Scanning SN2 for SO1 instead of SN1: SN2 is ALLOCATED to SO2 — refused.
+    assert_eq!(taken(&a), vec![("SN3".into(), "A2".into(), 1)]);
+    // Scanning SN3 for SO1 instead of SN1: SN3 is ALLOCATED to SO2 — refused.
     let err = t
         .execute(
             "ana",
             None,
             &Command::Pick(Pick {
                 order: order("SO1"),
-                item: ItemRef::serial("PUMP", "SN2").unwrap(),
+                item: ItemRef::serial("PUMP", "SN3").unwrap(),
                 quantity: q(1),
             }),
         )

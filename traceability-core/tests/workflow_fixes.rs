@@ -247,3 +247,39 @@ fn a_named_lot_allocation_checks_expiry_on_the_ship_date() {
     );
     plant.run(allocate("2026-03-10")).unwrap();
 }
+
+#[test]
+fn serials_received_together_are_allocated_by_number_like_lots() {
+    let mut plant = Plant::new();
+    let receive = |numbers: &[&str]| {
+        Command::ReceiveSerials(ReceiveSerials {
+            product: pid("PUMP"),
+            serials: serials(numbers),
+            location: loc("STOCK"),
+            supplier: None,
+            reference: None,
+            generate: 0,
+            put_away: true,
+        })
+    };
+    plant.run(receive(&["S3", "S1", "S2"])).unwrap();
+    plant.run(receive(&["S9", "S5"])).unwrap();
+    let mut allocated = |order_id: &str, strategy, count: &str| {
+        let request = AllocationRequest::new(pid("PUMP"), qty(count), order(order_id), strategy);
+        let allocation = plant.tracker.allocate("ana", None, &request).unwrap();
+        allocation
+            .lines
+            .into_iter()
+            .map(|l| l.item.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        allocated("SO1", Strategy::Fifo, "2"),
+        ["serial PUMP/S1", "serial PUMP/S2"]
+    );
+    assert_eq!(
+        allocated("SO2", Strategy::Lifo, "2"),
+        ["serial PUMP/S5", "serial PUMP/S9"]
+    );
+    assert_eq!(allocated("SO3", Strategy::Fefo, "1"), ["serial PUMP/S3"]);
+}

@@ -1,6 +1,9 @@
 //! The allocation index: per product, ordered sets of the lots that have available
 //! stock — one per strategy, keyed by (date key, lot number, lot index) — and of the
-//! serials `IN_INVENTORY`, plus the rules of open order allocations. Kept in step by
+//! serials `IN_INVENTORY` — keyed by (arrival, serial number, serial index), the
+//! arrival being the sequence number of the event that received or made the serial —
+//! plus the rules of open order allocations. Ties are broken by number for lots and
+//! serials alike. Kept in step by
 //! [`super::State::apply`], so an allocation visits only the lots in front of the ones
 //! it takes. Hold, quality, active status, expiry, shelf life and location are checked
 //! while walking a set in order, never baked into the keys.
@@ -14,7 +17,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::command::{AllocationRequest, Strategy};
-use crate::kernel::id::{LocationId, LotNumber, OrderId, ProductId};
+use crate::kernel::id::{LocationId, LotNumber, OrderId, ProductId, SerialNumber};
 use crate::kernel::vocab::SerialStatus;
 use crate::kernel::Quantity;
 use crate::model::{Lot, Serial};
@@ -55,7 +58,8 @@ struct ProductIndex {
     fefo: BTreeSet<(FefoKey, LotNumber, u32)>,
     fifo: BTreeSet<(NaiveDate, LotNumber, u32)>,
     lifo: BTreeSet<(Reverse<NaiveDate>, LotNumber, u32)>,
-    serials: BTreeSet<u32>,
+    serials_fifo: BTreeSet<(u64, SerialNumber, u32)>,
+    serials_lifo: BTreeSet<(Reverse<u64>, SerialNumber, u32)>,
 }
 
 /// The allocation index kept inside the state: ordered candidate lots (with available
@@ -65,6 +69,8 @@ pub struct AllocIndex {
     products: HashMap<ProductId, ProductIndex>,
     lot_keys: Vec<Option<LotKeys>>,
     serial_in: Vec<bool>,
+    /// Per serial: the sequence number of the event that received or made it.
+    serial_arrival: Vec<u64>,
     rules: HashMap<OrderId, Vec<(ProductId, OrderRules)>>,
 }
 
@@ -112,8 +118,8 @@ impl AllocIndex {
         }
     }
 
-    /// The indexes of `product`'s serials `IN_INVENTORY`, in receipt order (reversed
-    /// for LIFO).
+    /// The indexes of `product`'s serials `IN_INVENTORY`, in receipt order (latest
+    /// receipt first for LIFO), serials received together by number.
     pub(crate) fn serials_in_order(
         &self,
         product: &ProductId,
@@ -123,8 +129,8 @@ impl AllocIndex {
             return Box::new(std::iter::empty());
         };
         match strategy {
-            Strategy::Fefo | Strategy::Fifo => Box::new(index.serials.iter().copied()),
-            Strategy::Lifo => Box::new(index.serials.iter().rev().copied()),
+            Strategy::Fefo | Strategy::Fifo => Box::new(index.serials_fifo.iter().map(|k| k.2)),
+            Strategy::Lifo => Box::new(index.serials_lifo.iter().map(|k| k.2)),
         }
     }
 
@@ -169,13 +175,30 @@ impl AllocIndex {
         if self.serial_in[at] == want {
             return;
         }
+        let arrival = self.serial_arrival.get(at).copied().unwrap_or_default();
+        let (fifo, lifo) = (
+            (arrival, serial.number.clone(), i),
+            (Reverse(arrival), serial.number.clone(), i),
+        );
         let entry = self.products.entry(serial.product.clone()).or_default();
         if want {
-            entry.serials.insert(i);
+            entry.serials_fifo.insert(fifo);
+            entry.serials_lifo.insert(lifo);
         } else {
-            entry.serials.remove(&i);
+            entry.serials_fifo.remove(&fifo);
+            entry.serials_lifo.remove(&lifo);
         }
         self.serial_in[at] = want;
+    }
+
+    /// Records that serial `i` was received (or made) by event `seq`; call before the
+    /// serial is re-indexed.
+    pub(super) fn serial_arrived(&mut self, i: u32, seq: u64) {
+        let at = i as usize;
+        if self.serial_arrival.len() <= at {
+            self.serial_arrival.resize(at + 1, 0);
+        }
+        self.serial_arrival[at] = seq;
     }
 
     /// Remembers the rules of an order's allocation request.

@@ -217,6 +217,7 @@ impl State {
         if let Some(location) = &serial.location {
             self.touch_location(seq, location);
         }
+        self.alloc.serial_arrived(idx, seq);
         self.alloc.sync_serial(idx, &serial);
         self.number_used(&serial.product, serial.number.as_str());
         let supplier = self.supplier_number(&serial.origin, serial.supplier.as_ref());

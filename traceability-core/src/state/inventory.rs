@@ -94,6 +94,7 @@ impl State {
                 self.serial_suppliers[i as usize] =
                     self.supplier_number(&origin, supplier.as_ref());
             }
+            self.alloc.serial_arrived(i, seq);
             let idx = ItemIdx::Serial(i);
             self.set_serial(
                 idx,

@@ -793,9 +793,11 @@ class Tracker:
         supplier: Optional[str] = None,
         reference: Optional[str] = None,
         generate: int = 0,
+        put_away: bool = False,
     ) -> Committed:
         """Receives serials (new or EXPECTED) in one event, however many there are, and
-        `generate` more numbered from the product's scheme (in the result's `numbers`)."""
+        `generate` more numbered from the product's scheme (in the result's `numbers`);
+        `put_away` puts them in inventory where they are received."""
         body = {
             "product": text(product, "product"),
             "serials": texts(serials, "serials"),
@@ -803,6 +805,7 @@ class Tracker:
             "supplier": opt_text(supplier, "supplier"),
             "reference": opt_text(reference, "reference"),
             "generate": whole(generate, "generate"),
+            "put_away": flag(put_away, "put_away"),
         }
         committed = self._run(actor, reason, "receive_serials", body)
         return self._numbered(committed) if generate else committed
