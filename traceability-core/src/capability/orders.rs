@@ -15,8 +15,9 @@
 //! or, with `partial`, reserves what there is (possibly nothing) and reports the
 //! shortfall.
 //!
-//! Serials have no dates: FEFO and FIFO take them in receipt (creation) order, LIFO in
-//! reverse; a serial is a candidate when it is `IN_INVENTORY`, not on hold, outside
+//! Serials have no dates: FEFO and FIFO take them in receipt order, LIFO the latest
+//! receipt first, and serials received together by serial number (ascending), as lots
+//! are tied; a serial is a candidate when it is `IN_INVENTORY`, not on hold, outside
 //! quarantine-kind locations and in the location filter. The request quantity must then be a whole number.
 //!
 //! The engine emits one [`EventPayload::AllocationRequested`] (the rules, for the audit
