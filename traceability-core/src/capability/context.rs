@@ -14,7 +14,7 @@ use crate::kernel::id::{ItemRef, LocationId, LotNumber, PartyId, ProductId, Seri
 use crate::kernel::text::{free_text, identifier};
 use crate::kernel::vocab::{PartyRole, SerialStatus, Tracking};
 use crate::kernel::Quantity;
-use crate::model::{Location, Lot, Origin, Product, QualityStatus, Serial, StockLine};
+use crate::model::{Location, Lot, LotDetails, Origin, Product, QualityStatus, Serial, StockLine};
 use crate::state::numbering::Issuer;
 use crate::state::{ItemIdx, State};
 
@@ -191,22 +191,9 @@ impl<'a> Context<'a> {
                 LotNumber::new(issuer.issue(product, received_on, location)?)?
             }
         };
-        let made = bounded_opt("manufactured_on", spec.manufactured_on)?;
-        if let Some(made) = made {
-            not_before("received_on", received_on, "manufacturing date", made)?;
-        }
-        if spec.weight.is_some_and(Quantity::is_negative) {
-            return Err(TraceError::invalid("weight", "must not be negative"));
-        }
-        free_text("description", &spec.description)?;
-        free_text(
-            "supplier_lot",
-            spec.supplier_lot.as_deref().unwrap_or_default(),
-        )?;
-        for (key, value) in &spec.attributes {
-            identifier("attribute", key)?;
-            free_text("attribute", value)?;
-        }
+        let details = spec.details();
+        check_details(&details, received_on)?;
+        let made = details.manufactured_on;
         spec.dates.check()?;
         let dates = spec.dates.derived(product, made.unwrap_or(received_on))?;
         dates.check()?;
@@ -217,13 +204,13 @@ impl<'a> Context<'a> {
             product: spec.product.clone(),
             number,
             received_on,
-            manufactured_on: spec.manufactured_on,
+            manufactured_on: details.manufactured_on,
             dates,
-            weight: spec.weight,
-            description: spec.description.clone(),
+            weight: details.weight,
+            description: details.description,
             supplier: None,
-            supplier_lot: spec.supplier_lot.clone(),
-            attributes: spec.attributes.clone(),
+            supplier_lot: details.supplier_lot,
+            attributes: details.attributes,
             active: true,
             quality: if product.requires_inspection {
                 QualityStatus::Quarantine
@@ -242,6 +229,31 @@ impl<'a> Context<'a> {
                 .collect(),
         })
     }
+}
+
+/// Checks a lot record's descriptive fields: a manufacturing date within the limits and
+/// not after the receipt, a weight that is not negative, bounded texts and attribute
+/// names.
+pub(crate) fn check_details(
+    details: &LotDetails,
+    received_on: NaiveDate,
+) -> Result<(), TraceError> {
+    if let Some(made) = bounded_opt("manufactured_on", details.manufactured_on)? {
+        not_before("received_on", received_on, "manufacturing date", made)?;
+    }
+    if details.weight.is_some_and(Quantity::is_negative) {
+        return Err(TraceError::invalid("weight", "must not be negative"));
+    }
+    free_text("description", &details.description)?;
+    free_text(
+        "supplier_lot",
+        details.supplier_lot.as_deref().unwrap_or_default(),
+    )?;
+    for (key, value) in &details.attributes {
+        identifier("attribute", key)?;
+        free_text("attribute", value)?;
+    }
+    Ok(())
 }
 
 pub(crate) fn duplicate(kind: &'static str, key: impl std::fmt::Display) -> TraceError {

@@ -3,13 +3,12 @@
 
 use foldhash::HashSet;
 
-use crate::capability::context::Context;
+use crate::capability::context::{check_details, Context};
 use crate::command::{SetLotsActive, UpdateLot, UpdateLotDates};
 use crate::event::EventPayload;
-use crate::kernel::date::{bounded, not_before};
+use crate::kernel::date::not_before;
 use crate::kernel::error::TraceError;
 use crate::kernel::id::LotKey;
-use crate::kernel::text::{free_text, identifier};
 use crate::model::LotDates;
 
 fn distinct<'a>(keys: impl Iterator<Item = &'a LotKey>) -> Result<(), TraceError> {
@@ -93,31 +92,21 @@ pub(crate) fn update_lot(
     let lot = ctx.state.find_lot(&command.lot)?;
     let mut details = lot.details();
     if let Some(description) = &command.description {
-        free_text("description", description)?;
         details.description = description.clone();
     }
     if let Some(weight) = command.weight {
-        if weight.is_negative() {
-            return Err(TraceError::invalid("weight", "must not be negative"));
-        }
         details.weight = Some(weight);
     }
     if let Some(supplier_lot) = &command.supplier_lot {
-        free_text("supplier_lot", supplier_lot)?;
         details.supplier_lot = Some(supplier_lot.clone());
     }
     if let Some(made) = command.manufactured_on {
-        bounded("manufactured_on", made)?;
-        not_before("received_on", lot.received_on, "manufacturing date", made)?;
-        if let Some(expiry) = lot.dates.expiry {
-            not_before("expiry", expiry, "manufacturing date", made)?;
-        }
         details.manufactured_on = Some(made);
     }
-    for (key, value) in &command.attributes {
-        identifier("attribute", key)?;
-        free_text("attribute", value)?;
-        details.attributes.insert(key.clone(), value.clone());
+    details.attributes.extend(command.attributes.clone());
+    check_details(&details, lot.received_on)?;
+    if let (Some(made), Some(expiry)) = (details.manufactured_on, lot.dates.expiry) {
+        not_before("expiry", expiry, "manufacturing date", made)?;
     }
     Ok(vec![EventPayload::LotDetailsUpdated {
         product: lot.product.clone(),

@@ -183,9 +183,10 @@ pub(crate) fn receive_serials(
         quantity: Quantity::ONE,
         override_expiry: false,
     };
-    let putaways: Vec<_> = match put_away {
-        true => received.iter().map(putaway).collect(),
-        false => Vec::new(),
+    let putaways: Vec<_> = if *put_away {
+        received.iter().map(putaway).collect()
+    } else {
+        Vec::new()
     };
     events.push(EventPayload::SerialsReceived {
         product: product.clone(),

@@ -22,7 +22,9 @@ use crate::kernel::id::{
     SerialNumber, ShipmentId, WorkOrderId,
 };
 use crate::kernel::Quantity;
-use crate::model::{Location, LotDates, NumberingScheme, Party, Product, QualityStatus};
+use crate::model::{
+    Location, LotDates, LotDetails, NumberingScheme, Party, Product, QualityStatus,
+};
 
 /// The description of a new lot, as given on receipt or production.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +61,17 @@ impl LotSpec {
         Self {
             lot: Some(lot),
             ..Self::unnumbered(product)
+        }
+    }
+
+    /// The descriptive fields of the record it makes.
+    pub fn details(&self) -> LotDetails {
+        LotDetails {
+            manufactured_on: self.manufactured_on,
+            weight: self.weight,
+            description: self.description.clone(),
+            supplier_lot: self.supplier_lot.clone(),
+            attributes: self.attributes.clone(),
         }
     }
 

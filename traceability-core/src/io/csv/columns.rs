@@ -198,8 +198,8 @@ pub(super) fn lot_command(row: &Row<'_>, seen: &mut LotsSeen) -> Result<Command,
         return Err(row.error("number", TraceError::DuplicateNumber { kind: "lot", key }));
     }
     earlier.push(location.clone());
-    if let (true, Some(lot)) = (earlier.len() > 1, number) {
-        let (Some(location), Some(quantity)) = (location, quantity) else {
+    if earlier.len() > 1 {
+        let (Some(lot), Some(location), Some(quantity)) = (number, location, quantity) else {
             let why = "repeats a lot: give its quantity at another location";
             return Err(row.error("quantity", TraceError::invalid("quantity", why)));
         };
@@ -211,7 +211,7 @@ pub(super) fn lot_command(row: &Row<'_>, seen: &mut LotsSeen) -> Result<Command,
         }));
     }
     let spec = LotSpec {
-        lot: row.id("number")?,
+        lot: number,
         manufactured_on: row.date("manufacturing_date")?,
         dates: LotDates {
             expiry: row.date("expiry_date")?,
@@ -253,9 +253,13 @@ pub(super) fn serial_command(row: &Row<'_>) -> Result<Command, Box<RowError>> {
     let location = row.id("location")?;
     let supplier = row.id("supplier")?;
     let status = row.parse("status", |text| {
-        let quoted = format!("\"{}\"", text.to_ascii_uppercase().replace(' ', "_"));
-        serde_json::from_str::<SerialStatus>(&quoted)
-            .map_err(|_| TraceError::invalid("status", format!("{text:?} is not a serial status")))
+        let name = text.to_ascii_uppercase().replace(' ', "_");
+        SerialStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == name)
+            .ok_or_else(|| {
+                TraceError::invalid("status", format!("{text:?} is not a serial status"))
+            })
     })?;
     let status = status.unwrap_or(match location {
         Some(_) => SerialStatus::Received,

@@ -34,12 +34,11 @@ pub fn export_csv(
         }
         CsvKind::Serials => {
             for serial in state.serials() {
-                let status = serde_json::to_value(serial.status).unwrap_or_default();
                 writer
                     .write_record([
                         serial.product.as_str(),
                         serial.number.as_str(),
-                        status.as_str().unwrap_or_default(),
+                        serial.status.as_str(),
                         serial.location.as_ref().map_or("", |l| l.as_str()),
                         serial.supplier.as_ref().map_or("", |s| s.as_str()),
                     ])

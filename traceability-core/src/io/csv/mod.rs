@@ -150,10 +150,10 @@ pub struct ImportReport {
 }
 
 /// Imports a CSV file into `tracker` (see the module docs). `progress` is called with
-/// the rows validated so far; returning `false` stops the import (nothing stored). An `Err` means the file as a whole cannot be imported (an
-/// unreadable file, a missing or unknown column, a failing store); nothing is stored
-/// then. Adjustments that add a repeated lot's stock carry `reason` (default
-/// "CSV import").
+/// the rows validated so far; returning `false` stops the import (nothing stored). An
+/// `Err` means the file as a whole cannot be imported (an unreadable file, a missing or
+/// unknown column, a failing store); nothing is stored then. Every event of the import
+/// carries `reason` (default "CSV import").
 pub fn import_csv(
     tracker: &mut Tracker,
     actor: &str,
