@@ -62,12 +62,14 @@ fn dataset(lots: usize, products: usize) -> Vec<EventPayload> {
             id: LocationId::new(l).unwrap(),
             kind: LocationKind::Internal,
             description: String::new(),
+            gln: None,
         }));
     }
     events.push(EventPayload::PartyRegistered(Party {
         id: PartyId::new("C1").unwrap(),
         role: PartyRole::Customer,
         name: "customer".into(),
+        gln: None,
     }));
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let base = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap_or_default();

@@ -108,12 +108,14 @@ fn register(tracker: &mut Tracker) {
             id: LocationId::new(id).expect("id"),
             kind,
             description: String::new(),
+            gln: None,
         }));
     }
     commands.push(Command::RegisterParty(Party {
         id: PartyId::new("MILL").expect("id"),
         role: PartyRole::Supplier,
         name: "The Mill".into(),
+        gln: None,
     }));
     tracker
         .execute_batch("bench", None, &commands)

@@ -25,16 +25,19 @@ fn master_data() -> Vec<Command> {
             id: id("DOCK"),
             kind: LocationKind::Receiving,
             description: String::new(),
+            gln: None,
         }),
         Command::RegisterLocation(Location {
             id: id("STOCK"),
             kind: LocationKind::Internal,
             description: String::new(),
+            gln: None,
         }),
         Command::RegisterParty(Party {
             id: id("SHOP"),
             role: PartyRole::Customer,
             name: "shop".into(),
+            gln: None,
         }),
     ]
 }

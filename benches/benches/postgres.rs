@@ -25,6 +25,7 @@ fn setup(url: &str) -> Tracker {
             id: LocationId::new("DOCK").unwrap(),
             kind: LocationKind::Receiving,
             description: String::new(),
+            gln: None,
         }),
     ];
     t.execute_batch("bench", None, &master)

@@ -183,6 +183,7 @@ pub fn generate(lots: usize, seed: u64) -> Generated {
         id: wh.clone(),
         kind: LocationKind::Internal,
         description: "warehouse".into(),
+        gln: None,
     }));
     for p in [&raw_p, &mid_p, &fg_p] {
         commands.push(Command::RegisterProduct(Product::new(
@@ -197,6 +198,7 @@ pub fn generate(lots: usize, seed: u64) -> Generated {
             id: id(format!("S{s:05}")),
             role: PartyRole::Supplier,
             name: format!("Supplier {s}"),
+            gln: None,
         }));
     }
     for c in 0..customers {
@@ -204,6 +206,7 @@ pub fn generate(lots: usize, seed: u64) -> Generated {
             id: id(format!("C{c:06}")),
             role: PartyRole::Customer,
             name: format!("Customer {c}"),
+            gln: None,
         }));
     }
     let base = NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date");

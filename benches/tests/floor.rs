@@ -87,12 +87,14 @@ fn small_history() -> Vec<Command> {
             id: "WH".parse().unwrap(),
             kind: LocationKind::Internal,
             description: String::new(),
+            gln: None,
         }),
         Command::RegisterProduct(Product::new("P".parse().unwrap(), Tracking::Lot)),
         Command::RegisterParty(Party {
             id: "S1".parse().unwrap(),
             role: PartyRole::Supplier,
             name: "s".into(),
+            gln: None,
         }),
     ];
     for customer in ["C1", "C2"] {
@@ -100,6 +102,7 @@ fn small_history() -> Vec<Command> {
             id: customer.parse().unwrap(),
             role: PartyRole::Customer,
             name: customer.into(),
+            gln: None,
         }));
     }
     for (n, supplier) in [("A", Some("S1")), ("D", None)] {

@@ -21,7 +21,7 @@ def test_master_data(tracker: tr.Tracker) -> None:
     assert product is not None and product.tracking is tr.Tracking.LOT and product.unit == "kg"
     assert tracker.product("NOPE") is None
     assert [p.id for p in tracker.products()] == ["BREAD", "FLOUR", "PUMP"]
-    assert tracker.location("DOCK") == tr.Location("DOCK", tr.LocationKind.RECEIVING, "")
+    assert tracker.location("DOCK") == tr.Location("DOCK", tr.LocationKind.RECEIVING, "", None)
     party = tracker.party("MILL")
     assert party is not None and party.role is tr.PartyRole.SUPPLIER and party.name == "The Mill"
 

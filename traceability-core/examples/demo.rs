@@ -96,6 +96,7 @@ fn master_data(t: &mut Tracker) -> Result {
             id: id(loc),
             kind,
             description: String::new(),
+            gln: None,
         }));
     }
     for (party, role, name) in [
@@ -108,6 +109,7 @@ fn master_data(t: &mut Tracker) -> Result {
             id: id(party),
             role,
             name: name.into(),
+            gln: None,
         }));
     }
     let done = t.execute_batch("setup", Some("initial master data"), &commands)?;

@@ -36,6 +36,7 @@ impl World {
             id: LocationId::new(WH).unwrap(),
             kind: LocationKind::Internal,
             description: String::new(),
+            gln: None,
         }));
         for p in ["RAW", "MID", "FG"] {
             w.run(Command::RegisterProduct(Product::new(
@@ -59,6 +60,7 @@ impl World {
                 id: PartyId::new(id).unwrap(),
                 role,
                 name: id.into(),
+                gln: None,
             }));
         }
         w
@@ -285,6 +287,7 @@ fn serial_assembly() {
         id: wh2.clone(),
         kind: LocationKind::Internal,
         description: String::new(),
+        gln: None,
     }));
     let p1 = ItemRef::serial("PART", "P1").unwrap();
     w.run(Command::Move(Move {

@@ -129,6 +129,7 @@ fn identifiers_with_control_characters_or_over_128_characters_are_refused() {
                 id: PartyId::new("P9").unwrap(),
                 role: PartyRole::Customer,
                 name: String::new(),
+                gln: None,
             }),
         )
         .unwrap_err();

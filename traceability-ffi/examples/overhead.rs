@@ -30,6 +30,7 @@ fn set_up() -> Tracker {
             id: dock.clone(),
             kind: LocationKind::Receiving,
             description: String::new(),
+            gln: None,
         }),
     )
     .unwrap();

@@ -73,6 +73,7 @@ pub unsafe extern "C" fn tr_register_location(
                     "internal, receiving, staging, production, quarantine, supplier, customer",
                 )?,
                 description: opt_text_arg(description, "description")?.unwrap_or_default(),
+                gln: None,
             }))
         })
     })
@@ -94,6 +95,7 @@ pub unsafe extern "C" fn tr_register_party(
                 id: id_arg(party, "party")?,
                 role: name_arg::<PartyRole>(role, "role", "supplier, customer, both")?,
                 name: opt_text_arg(name, "name")?.unwrap_or_default(),
+                gln: None,
             }))
         })
     })

@@ -349,6 +349,7 @@ mod tests {
             id: id.parse()?,
             kind: LocationKind::Internal,
             description: String::new(),
+            gln: None,
         };
         engine
             .tracker

@@ -2,6 +2,7 @@
 
 use crate::capability::context::*;
 use crate::event::EventPayload;
+use crate::kernel::check_digit::{gln, gtin14};
 use crate::kernel::date::offset;
 use crate::kernel::error::TraceError;
 use crate::kernel::numbering::Pattern;
@@ -43,7 +44,9 @@ pub(crate) fn register_product(
     ] {
         offset(field, days)?;
     }
-    Ok(vec![EventPayload::ProductRegistered(product.clone())])
+    let mut product = product.clone();
+    product.gtins = gtins(ctx, &product.gtins)?;
+    Ok(vec![EventPayload::ProductRegistered(product)])
 }
 
 /// Validates [`Command::RegisterLocation`].
@@ -55,7 +58,9 @@ pub(crate) fn register_location(
         return Err(duplicate("location", &location.id));
     }
     free_text("description", &location.description)?;
-    Ok(vec![EventPayload::LocationRegistered(location.clone())])
+    let mut location = location.clone();
+    location.gln = location.gln.as_deref().map(|g| gln("gln", g)).transpose()?;
+    Ok(vec![EventPayload::LocationRegistered(location)])
 }
 
 /// Validates [`Command::RegisterParty`].
@@ -67,5 +72,30 @@ pub(crate) fn register_party(
         return Err(duplicate("party", &party.id));
     }
     free_text("name", &party.name)?;
-    Ok(vec![EventPayload::PartyRegistered(party.clone())])
+    let mut party = party.clone();
+    party.gln = party.gln.as_deref().map(|g| gln("gln", g)).transpose()?;
+    Ok(vec![EventPayload::PartyRegistered(party)])
+}
+
+/// A new product's GTINs as 14 digits: each valid, given once, and not another
+/// product's.
+fn gtins(ctx: &Context<'_>, given: &[String]) -> Result<Vec<String>, TraceError> {
+    let mut normalised: Vec<String> = Vec::with_capacity(given.len());
+    for text in given {
+        let gtin = gtin14("gtins", text)?;
+        if let Some(owner) = ctx.state.product_by_gtin(&gtin) {
+            return Err(TraceError::invalid(
+                "gtins",
+                format!("GTIN {gtin} already belongs to product {owner}"),
+            ));
+        }
+        if normalised.contains(&gtin) {
+            return Err(TraceError::invalid(
+                "gtins",
+                format!("GTIN {gtin} given twice"),
+            ));
+        }
+        normalised.push(gtin);
+    }
+    Ok(normalised)
 }

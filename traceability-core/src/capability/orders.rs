@@ -44,7 +44,7 @@
 //! let milk = ProductId::new("MILK")?;
 //! t.execute("ana", None, &Command::RegisterProduct(Product::new(milk.clone(), Tracking::Lot)))?;
 //! t.execute("ana", None, &Command::RegisterLocation(Location {
-//!     id: LocationId::new("A1")?, kind: LocationKind::Internal, description: String::new() }))?;
+//!     id: LocationId::new("A1")?, kind: LocationKind::Internal, description: String::new(), gln: None }))?;
 //! for (lot, expiry) in [("L1", "2030-03-01"), ("L2", "2030-01-01")] {
 //!     let mut spec = LotSpec::new(milk.clone(), LotNumber::new(lot)?);
 //!     spec.dates.expiry = Some(expiry.parse().unwrap());

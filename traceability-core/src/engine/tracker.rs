@@ -72,7 +72,7 @@ impl Default for OpenOptions {
 /// let flour = ProductId::new("FLOUR").unwrap();
 /// t.execute("alice", None, &Command::RegisterProduct(Product::new(flour.clone(), Tracking::Lot))).unwrap();
 /// t.execute("alice", None, &Command::RegisterLocation(Location {
-///     id: LocationId::new("DOCK").unwrap(), kind: LocationKind::Receiving, description: String::new() })).unwrap();
+///     id: LocationId::new("DOCK").unwrap(), kind: LocationKind::Receiving, description: String::new(), gln: None })).unwrap();
 /// t.execute("alice", None, &Command::ReceiveLot(ReceiveLot {
 ///     spec: LotSpec::new(flour.clone(), LotNumber::new("L1").unwrap()),
 ///     quantity: "12.5".parse().unwrap(), location: LocationId::new("DOCK").unwrap(),
@@ -578,10 +578,23 @@ impl Tracker {
 
     /// Every event from `from_seq` on, decoded.
     pub fn events(&self, from_seq: u64) -> Result<Vec<Event>, TraceError> {
-        self.stored_events(from_seq)?
-            .iter()
-            .map(StoredEvent::decode)
-            .collect()
+        let mut events = Vec::new();
+        self.for_each_event(from_seq, |event| {
+            events.push(event);
+            Ok(())
+        })?;
+        Ok(events)
+    }
+
+    /// Streams the events from `from_seq` on, decoded one at a time, to `visit` (which
+    /// stops the walk by returning an error): exports of the whole log in bounded memory.
+    pub fn for_each_event(
+        &self,
+        from_seq: u64,
+        mut visit: impl FnMut(Event) -> Result<(), TraceError>,
+    ) -> Result<(), TraceError> {
+        self.store
+            .read_from(from_seq, &mut |stored| visit(stored.decode()?))
     }
 
     /// The raw hash-chained records from `from_seq` on: to copy the log to another store

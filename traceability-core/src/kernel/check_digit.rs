@@ -1,5 +1,8 @@
 //! Check characters: GS1's mod-10 check digit (GTIN, GLN, SSCC and numbering schemes)
-//! and ISO/IEC 7064 MOD 97-10 (two check digits over letters and digits, as in IBAN).
+//! and ISO/IEC 7064 MOD 97-10 (two check digits over letters and digits, as in IBAN),
+//! and the GS1 keys master data carries (GTIN, GLN).
+
+use crate::kernel::invalid::InvalidInput;
 
 /// The GS1 mod-10 check digit of `digits` (weights 3 and 1 from the right), or `None`
 /// when `digits` is empty or holds anything but ASCII digits.
@@ -34,6 +37,57 @@ pub fn gs1_mod10_valid(number: &str) -> bool {
         Some((last, digit)) if last > 0 => gs1_mod10(&number[..last]) == Some(digit),
         _ => false,
     }
+}
+
+/// A GTIN (GTIN-8, -12, -13 or -14, check digit verified) as the 14 digits GS1
+/// element strings carry, left-padded with zeros; anything else is an [`InvalidInput`]
+/// for `field`.
+///
+/// ```
+/// use traceability_core::kernel::check_digit::gtin14;
+/// assert_eq!(gtin14("gtin", "4006381333931").unwrap(), "04006381333931");
+/// assert!(gtin14("gtin", "4006381333932").is_err());
+/// ```
+pub fn gtin14(field: &'static str, text: &str) -> Result<String, InvalidInput> {
+    let text = text.trim();
+    if ![8, 12, 13, 14].contains(&text.len()) {
+        return Err(InvalidInput::new(
+            field,
+            format!("{text:?} is not a GTIN of 8, 12, 13 or 14 digits"),
+        ));
+    }
+    gs1_key(field, text)?;
+    Ok(format!("{text:0>14}"))
+}
+
+/// A GLN (13 digits, check digit verified), or an [`InvalidInput`] for `field`.
+///
+/// ```
+/// use traceability_core::kernel::check_digit::gln;
+/// assert_eq!(gln("gln", " 9521141123454 ").unwrap(), "9521141123454");
+/// assert!(gln("gln", "952114112345").is_err());
+/// ```
+pub fn gln(field: &'static str, text: &str) -> Result<String, InvalidInput> {
+    let text = text.trim();
+    if text.len() != 13 {
+        return Err(InvalidInput::new(
+            field,
+            format!("{text:?} is not a GLN of 13 digits"),
+        ));
+    }
+    gs1_key(field, text)?;
+    Ok(text.to_owned())
+}
+
+/// Checks that `text` is digits ending in their GS1 check digit.
+fn gs1_key(field: &'static str, text: &str) -> Result<(), InvalidInput> {
+    if !gs1_mod10_valid(text) {
+        return Err(InvalidInput::new(
+            field,
+            format!("{text:?} is not digits with a valid GS1 check digit"),
+        ));
+    }
+    Ok(())
 }
 
 /// The two ISO/IEC 7064 MOD 97-10 check digits of `text` (digits, and letters counted

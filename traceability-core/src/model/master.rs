@@ -39,6 +39,10 @@ pub struct Product {
     /// is shared with the other products that use it).
     #[serde(default)]
     pub numbering_scheme: Option<SchemeId>,
+    /// The product's GTINs (trade item numbers in barcodes), as 14 digits; a GTIN
+    /// belongs to one product.
+    #[serde(default)]
+    pub gtins: Vec<String>,
 }
 
 impl Product {
@@ -63,6 +67,7 @@ impl Product {
             requires_inspection: false,
             numbering_pattern: None,
             numbering_scheme: None,
+            gtins: Vec::new(),
         }
     }
 }
@@ -97,6 +102,21 @@ pub struct Location {
     pub kind: LocationKind,
     /// Free description.
     pub description: String,
+    /// Its GS1 Global Location Number (13 digits), for EPCIS and FSMA 204 records.
+    #[serde(default)]
+    pub gln: Option<String>,
+}
+
+impl Location {
+    /// A location with the given code and kind, no description and no GLN.
+    pub fn new(id: LocationId, kind: LocationKind) -> Self {
+        Self {
+            id,
+            kind,
+            description: String::new(),
+            gln: None,
+        }
+    }
 }
 
 /// A supplier or customer.
@@ -108,4 +128,7 @@ pub struct Party {
     pub role: PartyRole,
     /// Display name.
     pub name: String,
+    /// Its GS1 Global Location Number (13 digits), for EPCIS and FSMA 204 records.
+    #[serde(default)]
+    pub gln: Option<String>,
 }

@@ -11,6 +11,9 @@ use crate::model::{Location, LotDates, LotDetails, Origin, Party, Product, Seria
 
 impl State {
     pub(super) fn register_product(&mut self, product: &Product) -> Result<(), TraceError> {
+        for gtin in &product.gtins {
+            self.gtins.insert(gtin.clone(), product.id.clone());
+        }
         match self.products.get_mut(&product.id) {
             Some(entry) => entry.product = product.clone(),
             None => {

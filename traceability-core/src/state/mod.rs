@@ -133,12 +133,20 @@ pub struct State {
     quality: HashMap<u32, LotQuality>,
     recalls: Vec<RecallRecord>,
     numbering: numbering::Numbering,
+    /// GTIN (14 digits) → the product it belongs to.
+    gtins: HashMap<String, ProductId>,
 }
 
 impl State {
     /// A product by id.
     pub fn product(&self, id: &ProductId) -> Option<&Product> {
         self.products.get(id).map(|e| &e.product)
+    }
+
+    /// The product a GTIN (14 digits, as [`crate::kernel::check_digit::gtin14`] gives
+    /// it) belongs to.
+    pub fn product_by_gtin(&self, gtin: &str) -> Option<&ProductId> {
+        self.gtins.get(gtin)
     }
 
     /// All registered products.

@@ -105,6 +105,7 @@ pub fn master_data() -> Vec<Command> {
             id: loc(id),
             kind,
             description: String::new(),
+            gln: None,
         }));
     }
     for (id, role) in [("ACME", PartyRole::Supplier), ("SHOP", PartyRole::Customer)] {
@@ -112,6 +113,7 @@ pub fn master_data() -> Vec<Command> {
             id: PartyId::new(id).unwrap(),
             role,
             name: id.into(),
+            gln: None,
         }));
     }
     commands

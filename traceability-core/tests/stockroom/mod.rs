@@ -58,12 +58,14 @@ pub fn master_data() -> Vec<EventPayload> {
             id: loc(id),
             kind,
             description: String::new(),
+            gln: None,
         }));
     }
     events.push(EventPayload::PartyRegistered(Party {
         id: PartyId::new("C1").unwrap(),
         role: PartyRole::Customer,
         name: "Customer".into(),
+        gln: None,
     }));
     events
 }

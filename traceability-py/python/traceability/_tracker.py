@@ -510,9 +510,12 @@ class Tracker:
         requires_inspection: bool = False,
         numbering_pattern: Optional[str] = None,
         numbering_scheme: Optional[str] = None,
+        gtins: Sequence[str] = (),
     ) -> Committed:
         """Registers a product. Its generated lot/serial numbers come from its own
-        `numbering_pattern` or from the shared scheme `numbering_scheme` (not both)."""
+        `numbering_pattern` or from the shared scheme `numbering_scheme` (not both).
+        `gtins` are its GS1 trade item numbers (8, 12, 13 or 14 digits, stored as 14),
+        which `scan` resolves barcodes by."""
         product = {
             "id": text(id, "id"),
             "tracking": choice(Tracking, tracking, "tracking"),
@@ -526,6 +529,7 @@ class Tracker:
             "requires_inspection": flag(requires_inspection, "requires_inspection"),
             "numbering_pattern": opt_text(numbering_pattern, "numbering_pattern"),
             "numbering_scheme": opt_text(numbering_scheme, "numbering_scheme"),
+            "gtins": texts(gtins, "gtins"),
         }
         return self._run(actor, reason, "register_product", product)
 
@@ -537,9 +541,11 @@ class Tracker:
         actor: str,
         reason: Optional[str] = None,
         description: str = "",
+        gln: Optional[str] = None,
     ) -> Committed:
+        """Registers a location; `gln` is its GS1 Global Location Number (13 digits)."""
         location = {"id": text(id, "id"), "kind": choice(LocationKind, kind, "kind"),
-                    "description": text(description, "description")}  # fmt: skip
+                    "description": text(description, "description"), "gln": opt_text(gln, "gln")}  # fmt: skip
         return self._run(actor, reason, "register_location", location)
 
     def register_party(
@@ -550,8 +556,11 @@ class Tracker:
         actor: str,
         reason: Optional[str] = None,
         name: str = "",
+        gln: Optional[str] = None,
     ) -> Committed:
-        party = {"id": text(id, "id"), "role": choice(PartyRole, role, "role"), "name": text(name, "name")}
+        """Registers a supplier or customer; `gln` is its GS1 Global Location Number."""
+        party = {"id": text(id, "id"), "role": choice(PartyRole, role, "role"), "name": text(name, "name"),
+                 "gln": opt_text(gln, "gln")}  # fmt: skip
         return self._run(actor, reason, "register_party", party)
 
     # --- numbering ---------------------------------------------------------------------

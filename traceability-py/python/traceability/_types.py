@@ -403,10 +403,11 @@ class Product(Record):
     requires_inspection: bool
     numbering_pattern: Optional[str]
     numbering_scheme: Optional[str]
+    gtins: Tuple[str, ...]
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Product:
-        return cls(**{**data, "tracking": Tracking(data["tracking"])})
+        return cls(**{**data, "tracking": Tracking(data["tracking"]), "gtins": tuple(data["gtins"])})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -461,10 +462,11 @@ class Location(Record):
     id: str
     kind: LocationKind
     description: str
+    gln: Optional[str]
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Location:
-        return cls(data["id"], LocationKind(data["kind"]), data["description"])
+        return cls(data["id"], LocationKind(data["kind"]), data["description"], data["gln"])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -472,10 +474,11 @@ class Party(Record):
     id: str
     role: PartyRole
     name: str
+    gln: Optional[str]
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Party:
-        return cls(data["id"], PartyRole(data["role"]), data["name"])
+        return cls(data["id"], PartyRole(data["role"]), data["name"], data["gln"])
 
 
 @dataclasses.dataclass(frozen=True)
