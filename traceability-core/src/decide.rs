@@ -4,7 +4,9 @@
 //! [`crate::event::EventPayload::LotRestocked`]), so every change of state is in the
 //! log. Nothing here mutates the state.
 
-use crate::capability::{expiry, holds, inventory, master, numbering, orders, production, quality};
+use crate::capability::{
+    corrections, expiry, holds, inventory, master, numbering, orders, production, quality,
+};
 use crate::command::Command;
 use crate::event::EventPayload;
 use crate::kernel::error::TraceError;
@@ -58,5 +60,11 @@ fn dispatch(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>, T
         Command::Recall(c) => holds::recall(ctx, c),
         Command::DefineNumberingScheme(c) => numbering::define_numbering_scheme(ctx, c),
         Command::IssueNumbers(c) => numbering::issue_numbers(ctx, c),
+        Command::ReverseShipment(c) => corrections::reverse_shipment(ctx, c),
+        Command::ReverseReceipt(c) => corrections::reverse_receipt(ctx, c),
+        Command::ReverseProduction(c) => corrections::reverse_production(ctx, c),
+        Command::SplitLot(c) => corrections::split_lot(ctx, c),
+        Command::MergeLots(c) => corrections::merge_lots(ctx, c),
+        Command::Unbuild(c) => corrections::unbuild(ctx, c),
     }
 }

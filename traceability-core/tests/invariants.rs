@@ -106,6 +106,26 @@ enum Op {
         to: usize,
         quantity: i64,
     },
+    ReverseShipment {
+        shipment: Index,
+    },
+    ReverseReceipt {
+        item: usize,
+    },
+    ReverseProduction,
+    Split {
+        stock: Index,
+        share: i64,
+        into: usize,
+    },
+    Merge {
+        item: usize,
+        into: usize,
+        at: usize,
+    },
+    Unbuild {
+        item: usize,
+    },
 }
 
 use prop::sample::Index;
@@ -128,11 +148,17 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(inputs, output, quantity, at)| Op::Produce { inputs, output, quantity, at }),
         1 => (index(), -8i64..8).prop_map(|(stock, delta)| Op::Adjust { stock, delta }),
         1 => (index(), share.clone()).prop_map(|(stock, share)| Op::Scrap { stock, share }),
-        2 => (index(), share, at.clone()).prop_map(|(shipped, share, at)| Op::Return { shipped, share, at }),
+        2 => (index(), share.clone(), at.clone()).prop_map(|(shipped, share, at)| Op::Return { shipped, share, at }),
         1 => (item.clone(), any::<bool>()).prop_map(|(item, active)| Op::SetActive { item, active }),
         1 => (item.clone(), any::<bool>()).prop_map(|(item, place)| Op::Hold { item, place }),
         1 => (item.clone(), any::<bool>()).prop_map(|(item, hold)| Op::Recall { item, hold }),
-        2 => (item, at.clone(), at, q).prop_map(|(item, from, to, quantity)| Op::Arbitrary { item, from, to, quantity }),
+        2 => (item.clone(), at.clone(), at.clone(), q).prop_map(|(item, from, to, quantity)| Op::Arbitrary { item, from, to, quantity }),
+        1 => index().prop_map(|shipment| Op::ReverseShipment { shipment }),
+        1 => item.clone().prop_map(|item| Op::ReverseReceipt { item }),
+        1 => Just(Op::ReverseProduction),
+        1 => (index(), share, item.clone()).prop_map(|(stock, share, into)| Op::Split { stock, share, into }),
+        1 => (item.clone(), item.clone(), at).prop_map(|(item, into, at)| Op::Merge { item, into, at }),
+        1 => item.prop_map(|item| Op::Unbuild { item }),
     ]
 }
 
@@ -400,6 +426,72 @@ fn to_command(op: &Op, state: &State) -> Command {
             quantity: tenths(quantity),
             override_expiry: false,
         }),
+        correction => correction_command(&correction, state, &stock),
+    }
+}
+
+/// The command of a correction op (reversals, split, merge, unbuild).
+fn correction_command(
+    op: &Op,
+    state: &State,
+    stock: &[(ItemRef, LocationId, Quantity)],
+) -> Command {
+    let lot_number = |i: usize| match item_ref(i) {
+        ItemRef::Lot { lot, .. } => lot,
+        ItemRef::Serial { serial, .. } => LotNumber::new(serial.as_str()).unwrap(),
+    };
+    match op {
+        Op::ReverseShipment { shipment } => {
+            let shipments = query::orders::shipments(state);
+            Command::ReverseShipment(ReverseShipment {
+                shipment: pick_from(&shipments, shipment)
+                    .map_or_else(|| ShipmentId::new("SH0").unwrap(), |s| s.id),
+            })
+        }
+        Op::ReverseReceipt { item } => Command::ReverseReceipt(ReverseReceipt {
+            items: vec![item_ref(*item)],
+        }),
+        Op::ReverseProduction => Command::ReverseProduction(ReverseProduction {
+            work_order: WorkOrderId::new("WO").unwrap(),
+        }),
+        Op::Split {
+            stock: at,
+            share,
+            into,
+        } => {
+            let (item, location, available) =
+                pick_from(stock, at).unwrap_or_else(|| (item_ref(0), loc("DOCK"), Quantity::ONE));
+            Command::SplitLot(SplitLot {
+                product: item.product().clone(),
+                lot: match &item {
+                    ItemRef::Lot { lot, .. } => lot.clone(),
+                    ItemRef::Serial { serial, .. } => LotNumber::new(serial.as_str()).unwrap(),
+                },
+                location,
+                quantity: portion(&item, available, *share),
+                new_lot: Some(lot_number(*into)),
+            })
+        }
+        Op::Merge { item, into, at } => Command::MergeLots(MergeLots {
+            product: item_ref(*item).product().clone(),
+            lots: vec![lot_number(*item)],
+            into: lot_number(*into),
+            location: loc(LOCATIONS[*at]),
+        }),
+        Op::Unbuild { item } => {
+            let (product, number) = match item_ref(*item) {
+                ItemRef::Serial { product, serial } => (product, serial),
+                ItemRef::Lot { product, lot } => {
+                    (product, SerialNumber::new(lot.as_str()).unwrap())
+                }
+            };
+            Command::Unbuild(Unbuild {
+                product,
+                serial: number,
+                location: None,
+            })
+        }
+        other => unreachable!("{other:?} is not a correction"),
     }
 }
 
@@ -435,6 +527,32 @@ fn net_flow(events: &[Event]) -> HashMap<ProductId, Quantity> {
                 add(line.item.product(), line.quantity)
             }
             EventPayload::Scrapped { line } => add(line.item.product(), -line.quantity),
+            EventPayload::ShipmentReversed { lines, .. } => {
+                lines.iter().for_each(|l| add(l.item.product(), l.quantity))
+            }
+            EventPayload::ReceiptReversed { lines } => lines
+                .iter()
+                .for_each(|l| add(l.item.product(), -l.quantity)),
+            EventPayload::ProductionReversed {
+                returned, removed, ..
+            } => {
+                returned
+                    .iter()
+                    .for_each(|l| add(l.item.product(), l.quantity));
+                removed
+                    .iter()
+                    .for_each(|l| add(l.item.product(), -l.quantity));
+            }
+            EventPayload::Unbuilt {
+                product,
+                components,
+                ..
+            } => {
+                add(product, -Quantity::ONE);
+                components
+                    .iter()
+                    .for_each(|l| add(l.item.product(), l.quantity));
+            }
             _ => {}
         }
     }

@@ -14,8 +14,10 @@
 //! | [`expiry`] | change lot dates and status in bulk |
 //! | [`holds`] | place and release holds, record a recall |
 //! | [`numbering`] | define numbering schemes, issue numbers ahead of use |
+//! | [`corrections`] | reverse a shipment, receipt or production; split and merge lots; unbuild |
 
 pub mod context;
+pub mod corrections;
 pub mod expiry;
 pub mod holds;
 pub mod inventory;

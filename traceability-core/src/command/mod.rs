@@ -12,9 +12,13 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 mod allocation;
+mod corrections;
 mod lot_dates;
 
 pub use allocation::{AllocationRequest, Strategy};
+pub use corrections::{
+    MergeLots, ReverseProduction, ReverseReceipt, ReverseShipment, SplitLot, Unbuild,
+};
 pub use lot_dates::LotDatesChange;
 
 use crate::kernel::id::{
@@ -203,6 +207,18 @@ pub enum Command {
     DefineNumberingScheme(NumberingScheme),
     /// Issue numbers from a product's scheme ahead of use (e.g. to print labels).
     IssueNumbers(IssueNumbers),
+    /// Reverse a shipment posted by mistake (needs a reason).
+    ReverseShipment(ReverseShipment),
+    /// Reverse the receipt of lots or serials (needs a reason).
+    ReverseReceipt(ReverseReceipt),
+    /// Reverse a work order's latest production (needs a reason).
+    ReverseProduction(ReverseProduction),
+    /// Split part of a lot into a new lot (needs a reason).
+    SplitLot(SplitLot),
+    /// Merge lots into one (needs a reason).
+    MergeLots(MergeLots),
+    /// Disassemble a serialized assembly (needs a reason).
+    Unbuild(Unbuild),
 }
 
 /// Issue numbers from a product's numbering scheme ahead of use; they stay reserved

@@ -317,6 +317,65 @@ pub enum EventPayload {
         /// The numbers, in order.
         numbers: Vec<String>,
     },
+    /// A shipment was reversed: its lines came back to the locations they left.
+    ShipmentReversed {
+        /// Shipment.
+        shipment: ShipmentId,
+        /// Its customer.
+        customer: PartyId,
+        /// What came back, and where to.
+        lines: Vec<Line>,
+    },
+    /// A receipt was reversed: the lines' stock left (serials went back to EXPECTED).
+    ReceiptReversed {
+        /// What left, from where.
+        lines: Vec<Line>,
+    },
+    /// A work order's latest production was reversed.
+    ProductionReversed {
+        /// Work order.
+        work_order: WorkOrderId,
+        /// What it had consumed, back where it came from.
+        returned: Vec<Line>,
+        /// What it had produced, out of stock.
+        removed: Vec<Line>,
+    },
+    /// Part of a lot became a new lot; the genealogy links them (operation
+    /// `SPLIT-<seq>`).
+    LotSplit {
+        /// Product.
+        product: ProductId,
+        /// The lot split.
+        lot: LotNumber,
+        /// Where.
+        location: LocationId,
+        /// The new lot (its full initial record, with the quantity split off).
+        new_lot: Lot,
+    },
+    /// Lots were merged into one at a location; the genealogy links each source to the
+    /// target (operation `MERGE-<seq>`).
+    LotsMerged {
+        /// Product.
+        product: ProductId,
+        /// Target lot.
+        into: LotNumber,
+        /// Where.
+        location: LocationId,
+        /// Each source lot and the quantity it gave.
+        sources: Vec<(LotNumber, Quantity)>,
+        /// The target's dates after the merge (the earliest of each).
+        dates: LotDates,
+    },
+    /// A serialized assembly was disassembled: the serial is CONSUMED and its
+    /// components came back into stock (operation `UNBUILD-<seq>` in the genealogy).
+    Unbuilt {
+        /// Product of the assembly.
+        product: ProductId,
+        /// Its serial.
+        serial: SerialNumber,
+        /// The components, where they went.
+        components: Vec<Line>,
+    },
 }
 
 impl EventPayload {
@@ -324,7 +383,9 @@ impl EventPayload {
     /// `received`, `created`, `moved`, `allocated`, `allocation_cancelled`, `picked`, `shipped`,
     /// `produced`, `adjusted`, `scrapped`, `active_set`, `returned`, `dates_updated`, `details_updated`,
     /// `test_recorded`, `certificate_linked`, `quality_set`, `hold_placed`,
-    /// `hold_released`, `depleted`, `restocked`, `recalled`, `numbers_issued`, and for
+    /// `hold_released`, `depleted`, `restocked`, `recalled`, `numbers_issued`,
+    /// `shipment_reversed`, `receipt_reversed`, `production_reversed`, `split`, `merged`,
+    /// `unbuilt`, and for
     /// master data and allocation rules `product_registered`, `location_registered`,
     /// `party_registered`, `scheme_defined`, `allocation_requested`.
     ///
@@ -364,6 +425,12 @@ impl EventPayload {
             Self::Recalled { .. } => "recalled",
             Self::NumberingSchemeDefined(_) => "scheme_defined",
             Self::NumbersIssued { .. } => "numbers_issued",
+            Self::ShipmentReversed { .. } => "shipment_reversed",
+            Self::ReceiptReversed { .. } => "receipt_reversed",
+            Self::ProductionReversed { .. } => "production_reversed",
+            Self::LotSplit { .. } => "split",
+            Self::LotsMerged { .. } => "merged",
+            Self::Unbuilt { .. } => "unbuilt",
         }
     }
 }

@@ -156,6 +156,14 @@ impl ItemRef {
         })
     }
 
+    /// The reference to a lot of a product (ids already validated).
+    pub fn lot_of(product: &ProductId, lot: &LotNumber) -> Self {
+        Self::Lot {
+            product: product.clone(),
+            lot: lot.clone(),
+        }
+    }
+
     /// A serial reference from text, trimming and validating both parts.
     pub fn serial(product: &str, serial: &str) -> Result<Self, InvalidInput> {
         Ok(Self::Serial {

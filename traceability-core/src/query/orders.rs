@@ -26,6 +26,8 @@ pub struct Reservation {
 pub struct ShippedLine {
     /// Lot or serial.
     pub item: ItemRef,
+    /// Where it left from.
+    pub location: LocationId,
     /// Quantity.
     pub quantity: Quantity,
 }
@@ -43,6 +45,8 @@ pub struct Shipment {
     pub shipped_on: NaiveDate,
     /// What left.
     pub lines: Vec<ShippedLine>,
+    /// Reversed since (the goods came back).
+    pub reversed: bool,
 }
 
 /// A consumption → production pair of a work order: a genealogy edge.
@@ -95,11 +99,13 @@ pub fn shipments(state: &State) -> Vec<Shipment> {
             lines: s
                 .lines
                 .iter()
-                .map(|&(item, quantity)| ShippedLine {
-                    item: state.item_ref(item),
-                    quantity,
+                .map(|(item, location, quantity)| ShippedLine {
+                    item: state.item_ref(*item),
+                    location: location.clone(),
+                    quantity: *quantity,
                 })
                 .collect(),
+            reversed: s.reversed,
         })
         .collect()
 }

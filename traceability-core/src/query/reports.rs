@@ -229,6 +229,12 @@ pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
             party: Some(customer.clone()),
             ..to_line("returned", line)
         }),
+        EventPayload::ShipmentReversed { .. }
+        | EventPayload::ReceiptReversed { .. }
+        | EventPayload::ProductionReversed { .. }
+        | EventPayload::LotSplit { .. }
+        | EventPayload::LotsMerged { .. }
+        | EventPayload::Unbuilt { .. } => correction_movements(item, event, &mut out),
         // Events without quantities or places: recorded by name.
         EventPayload::LotActiveSet { .. }
         | EventPayload::LotDatesUpdated { .. }
@@ -320,6 +326,113 @@ impl Movement {
             ..self
         }
     }
+}
+
+/// The movements of a correction (reversal, split, merge, unbuild) for `item`.
+fn correction_movements(item: &ItemRef, event: &Event, out: &mut Vec<Movement>) {
+    let action = event.body.payload.action();
+    let base = || Movement::of(event, action);
+    match &event.body.payload {
+        EventPayload::ShipmentReversed {
+            shipment,
+            customer,
+            lines,
+        } => out.extend(lines_of(lines, item).map(|l| Movement {
+            reference: Some(shipment.to_string()),
+            party: Some(customer.clone()),
+            ..base().put_into(l)
+        })),
+        EventPayload::ReceiptReversed { lines } => {
+            out.extend(lines_of(lines, item).map(|l| base().taken_from(l)))
+        }
+        EventPayload::ProductionReversed {
+            work_order,
+            returned,
+            removed,
+        } => {
+            let reference = || Some(work_order.to_string());
+            out.extend(lines_of(returned, item).map(|l| Movement {
+                reference: reference(),
+                ..base().put_into(l)
+            }));
+            out.extend(lines_of(removed, item).map(|l| Movement {
+                reference: reference(),
+                ..base().taken_from(l)
+            }));
+        }
+        EventPayload::LotSplit {
+            product,
+            lot,
+            location,
+            new_lot,
+        } => {
+            let line = Line {
+                item: item.clone(),
+                location: location.clone(),
+                quantity: new_lot.on_hand(),
+            };
+            if *item == ItemRef::lot_of(product, lot) {
+                out.push(Movement {
+                    reference: Some(new_lot.number.to_string()),
+                    ..base().taken_from(&line)
+                });
+            } else if *item == new_lot.item() {
+                out.push(Movement {
+                    reference: Some(lot.to_string()),
+                    ..base().put_into(&line)
+                });
+            }
+        }
+        EventPayload::LotsMerged {
+            product,
+            into,
+            location,
+            sources,
+            ..
+        } => {
+            for (lot, quantity) in sources {
+                let line = |item: &ItemRef| Line {
+                    item: item.clone(),
+                    location: location.clone(),
+                    quantity: *quantity,
+                };
+                if *item == ItemRef::lot_of(product, lot) {
+                    out.push(Movement {
+                        reference: Some(into.to_string()),
+                        ..base().taken_from(&line(item))
+                    });
+                } else if *item == ItemRef::lot_of(product, into) {
+                    out.push(Movement {
+                        reference: Some(lot.to_string()),
+                        ..base().put_into(&line(item))
+                    });
+                }
+            }
+        }
+        EventPayload::Unbuilt {
+            product,
+            serial,
+            components,
+        } => {
+            let assembly = ItemRef::Serial {
+                product: product.clone(),
+                serial: serial.clone(),
+            };
+            if *item == assembly {
+                out.push(base());
+            }
+            out.extend(lines_of(components, item).map(|l| Movement {
+                reference: Some(serial.to_string()),
+                ..base().put_into(l)
+            }));
+        }
+        _ => {}
+    }
+}
+
+/// The lines of `lines` about `item`.
+fn lines_of<'a>(lines: &'a [Line], item: &'a ItemRef) -> impl Iterator<Item = &'a Line> {
+    lines.iter().filter(move |l| &l.item == item)
 }
 
 /// The consumption and output movements of a production event for `item`.

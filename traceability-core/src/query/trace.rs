@@ -97,6 +97,9 @@ pub struct ShipmentLine {
     pub item: ItemRef,
     /// Quantity shipped.
     pub quantity: Quantity,
+    /// The shipment was reversed (the goods came back): its customer does not hold
+    /// them, and recalls and customer lists leave it out.
+    pub reversed: bool,
 }
 
 /// Stock of one traced item still in our custody, by location.
@@ -121,7 +124,7 @@ pub struct ForwardTrace {
     pub edges: Vec<TraceEdge>,
     /// Every shipment line of the start or a descendant, in shipment order.
     pub shipments: Vec<ShipmentLine>,
-    /// Distinct customers of those shipments, sorted.
+    /// Distinct customers of those shipments that were not reversed, sorted.
     pub customers: Vec<PartyId>,
     /// Stock of the start and descendants still on hand, with totals per item.
     pub stock: Vec<ItemStock>,
@@ -286,7 +289,7 @@ fn shipments_of(state: &State, walked: &Walked) -> Vec<ShipmentLine> {
     let mut lines = Vec::with_capacity(refs.len());
     lines.extend(refs.into_iter().filter_map(|(s, l, pos)| {
         let shipment = state.shipment_records().get(s as usize)?;
-        let &(_, quantity) = shipment.lines.get(l as usize)?;
+        let quantity = shipment.lines.get(l as usize)?.2;
         Some(ShipmentLine {
             shipment: shipment.id.clone(),
             order: shipment.order.clone(),
@@ -294,6 +297,7 @@ fn shipments_of(state: &State, walked: &Walked) -> Vec<ShipmentLine> {
             shipped_on: shipment.shipped_on,
             item: walked.items[pos].item.clone(),
             quantity,
+            reversed: shipment.reversed,
         })
     }));
     lines
@@ -339,7 +343,12 @@ pub fn trace_forward(state: &State, item: &ItemRef) -> Result<ForwardTrace, Trac
     let start = state.require(item)?;
     let walked = walk(state, &[start], Direction::Outgoing);
     let shipments = shipments_of(state, &walked);
-    let customers = distinct_sorted(shipments.iter().map(|s| &s.customer));
+    let customers = distinct_sorted(
+        shipments
+            .iter()
+            .filter(|s| !s.reversed)
+            .map(|s| &s.customer),
+    );
     let mut stock = Vec::new();
     for (pos, &idx) in walked.idxs.iter().enumerate() {
         let locations = stock_lines(state, idx);
@@ -433,6 +442,9 @@ pub fn recall_report(state: &State, suspects: &[ItemRef]) -> Result<RecallReport
     let walked = walk(state, &starts, Direction::Outgoing);
     let mut customers: HashMap<PartyId, Vec<ShipmentLine>> = HashMap::default();
     for line in shipments_of(state, &walked) {
+        if line.reversed {
+            continue;
+        }
         customers
             .entry(line.customer.clone())
             .or_default()

@@ -86,7 +86,8 @@ impl<'s> ForwardIds<'s> {
         self.items.iter().map(|&idx| self.state.item_ref(idx))
     }
 
-    /// The distinct shipments containing the start or a descendant, in dispatch order.
+    /// The distinct shipments containing the start or a descendant, in dispatch order
+    /// (reversed shipments left out: their customers do not hold the goods).
     pub fn shipments(&self) -> impl ExactSizeIterator<Item = &'s ShipmentId> + '_ {
         let records = self.state.shipment_records();
         self.shipments.iter().map(move |&s| &records[s as usize].id)
@@ -175,7 +176,8 @@ pub fn trace_forward_ids<'s>(
     let (items, shipments) = reached(state, start, Direction::Outgoing, |scratch| {
         state.genealogy().walked_shipments(scratch).collect()
     });
-    let shipments = distinct(shipments);
+    let mut shipments = distinct(shipments);
+    shipments.retain(|&s| !state.shipment_records()[s as usize].reversed);
     let customers = distinct(
         shipments
             .iter()

@@ -72,6 +72,42 @@ impl State {
                     change(&line.item, line.quantity, zero)
                 }
                 E::Scrapped { line } => change(&line.item, -line.quantity, zero),
+                E::ShipmentReversed { lines, .. } => {
+                    lines.iter().for_each(|l| change(&l.item, l.quantity, zero))
+                }
+                E::ReceiptReversed { lines } => lines
+                    .iter()
+                    .for_each(|l| change(&l.item, -l.quantity, zero)),
+                E::ProductionReversed {
+                    returned, removed, ..
+                } => {
+                    returned
+                        .iter()
+                        .for_each(|l| change(&l.item, l.quantity, zero));
+                    removed
+                        .iter()
+                        .for_each(|l| change(&l.item, -l.quantity, zero));
+                }
+                E::LotSplit {
+                    product,
+                    lot,
+                    new_lot,
+                    ..
+                } => change(&ItemRef::lot_of(product, lot), -new_lot.on_hand(), zero),
+                E::LotsMerged {
+                    product,
+                    into,
+                    sources,
+                    ..
+                } => {
+                    for (lot, quantity) in sources {
+                        change(&ItemRef::lot_of(product, lot), -*quantity, zero);
+                        change(&ItemRef::lot_of(product, into), *quantity, zero);
+                    }
+                }
+                E::Unbuilt { components, .. } => components
+                    .iter()
+                    .for_each(|l| change(&l.item, l.quantity, zero)),
                 E::ProductRegistered(_)
                 | E::LocationRegistered(_)
                 | E::PartyRegistered(_)

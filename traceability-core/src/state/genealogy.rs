@@ -205,6 +205,13 @@ impl Genealogy {
         }
     }
 
+    /// Whether anything was made from `item` or shipped with it.
+    pub(crate) fn is_used(&self, item: ItemIdx) -> bool {
+        self.node(item).is_some_and(|n| {
+            self.children.get(n).next().is_some() || self.ships.get(n).next().is_some()
+        })
+    }
+
     /// Records that line `i` of shipment `shipment` contains `items[i]`.
     pub(crate) fn record_shipment(&mut self, shipment: u32, items: &[ItemIdx]) {
         for (line, &item) in items.iter().enumerate() {

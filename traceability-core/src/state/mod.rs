@@ -11,13 +11,14 @@
 mod activity;
 mod alloc_index;
 mod apply;
+mod corrections;
 pub(crate) mod genealogy;
 mod holds;
 mod inventory;
 mod multimap;
 pub(crate) mod numbering;
 mod orders;
-mod production;
+pub(crate) mod production;
 mod quality;
 mod snapshot;
 
@@ -78,8 +79,10 @@ pub(crate) struct ShipmentRecord {
     pub(crate) order: OrderId,
     /// Date.
     pub(crate) shipped_on: chrono::NaiveDate,
-    /// What left.
-    pub(crate) lines: Vec<(ItemIdx, Quantity)>,
+    /// What left, from where.
+    pub(crate) lines: Vec<(ItemIdx, LocationId, Quantity)>,
+    /// Reversed since (the goods came back).
+    pub(crate) reversed: bool,
 }
 
 /// How big the genealogy graph is (see [`State::genealogy_size`]).
@@ -133,6 +136,10 @@ pub struct State {
     quality: HashMap<u32, LotQuality>,
     recalls: Vec<RecallRecord>,
     numbering: numbering::Numbering,
+    /// Every production, in order (for reversals and unbuilds).
+    productions: Vec<production::ProductionRecord>,
+    /// Per work order: its latest production (earlier ones chain back from it).
+    latest_production: HashMap<crate::kernel::id::WorkOrderId, u32>,
     /// GTIN (14 digits) → the product it belongs to.
     gtins: HashMap<String, ProductId>,
 }
@@ -346,6 +353,11 @@ impl State {
     /// Whether a shipment id is taken.
     pub(crate) fn has_shipment(&self, id: &ShipmentId) -> bool {
         self.shipment_index.contains_key(id)
+    }
+
+    /// The index of a shipment in [`Self::shipment_records`].
+    pub(crate) fn shipment_number(&self, id: &ShipmentId) -> Option<u32> {
+        self.shipment_index.get(id).copied()
     }
 
     /// The reservations of an order.

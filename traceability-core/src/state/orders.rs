@@ -115,10 +115,10 @@ impl State {
             *self.returnable.entry((idx, customer)).or_default() += line.quantity;
             self.touch(seq, idx);
             self.touch_location(seq, &line.location);
-            shipped.push((idx, line.quantity));
+            shipped.push((idx, line.location.clone(), line.quantity));
         }
         let n = u32::try_from(self.shipments.len()).map_err(|_| corrupt("too many shipments"))?;
-        let items: Vec<ItemIdx> = shipped.iter().map(|&(idx, _)| idx).collect();
+        let items: Vec<ItemIdx> = shipped.iter().map(|&(idx, ..)| idx).collect();
         self.genealogy.record_shipment(n, &items);
         self.shipment_index.insert(shipment.clone(), n);
         self.shipments.push(ShipmentRecord {
@@ -126,6 +126,7 @@ impl State {
             order: order.clone(),
             shipped_on,
             lines: shipped,
+            reversed: false,
         });
         self.shipment_customers.push(customer);
         Ok(())

@@ -1,14 +1,66 @@
-//! Applying production: consumption, outputs and the genealogy edges between them.
+//! Applying production: consumption, outputs and the genealogy edges between them,
+//! and the record of each production that a reversal or an unbuild reads.
 
-use super::{ItemIdx, State};
+use serde::{Deserialize, Serialize};
+
+use super::{corrupt, ItemIdx, State};
 use crate::command::Line;
 use crate::event::Produced;
 use crate::kernel::error::TraceError;
-use crate::kernel::id::WorkOrderId;
+use crate::kernel::id::{LocationId, WorkOrderId};
 use crate::kernel::vocab::SerialStatus;
+use crate::kernel::Quantity;
 use crate::model::{Origin, Serial};
 
+/// What a production consumed or produced: an item, where, how much.
+pub(crate) type Posting = (ItemIdx, LocationId, Quantity);
+
+/// One production as recorded, so it can be reversed or an assembly unbuilt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct ProductionRecord {
+    /// What it consumed.
+    pub(crate) consumed: Box<[Posting]>,
+    /// What it produced.
+    pub(crate) outputs: Box<[Posting]>,
+    /// Reversed since.
+    pub(crate) reversed: bool,
+    /// The work order's previous production (`u32::MAX`: none).
+    previous: u32,
+}
+
 impl State {
+    /// The latest production of a work order that is not reversed.
+    pub(crate) fn latest_unreversed_production(&self, work_order: &WorkOrderId) -> Option<u32> {
+        let mut at = *self.latest_production.get(work_order)?;
+        while at != u32::MAX {
+            let record = &self.productions[at as usize];
+            if !record.reversed {
+                return Some(at);
+            }
+            at = record.previous;
+        }
+        None
+    }
+
+    /// A production by the index [`Self::latest_unreversed_production`] or
+    /// [`Self::production_of`] gives.
+    pub(crate) fn production(&self, at: u32) -> &ProductionRecord {
+        &self.productions[at as usize]
+    }
+
+    /// The production of `work_order` that made `item`.
+    pub(crate) fn production_of(&self, work_order: &WorkOrderId, item: ItemIdx) -> Option<u32> {
+        let mut at = *self.latest_production.get(work_order)?;
+        while at != u32::MAX {
+            let record = &self.productions[at as usize];
+            if record.outputs.iter().any(|(out, ..)| *out == item) {
+                return Some(at);
+            }
+            at = record.previous;
+        }
+        None
+    }
+
     pub(super) fn produce(
         &mut self,
         seq: u64,
@@ -17,11 +69,14 @@ impl State {
         outputs: &[Produced],
     ) -> Result<(), TraceError> {
         let mut inputs = Vec::with_capacity(consumed.len());
+        let mut postings = Vec::with_capacity(consumed.len());
         for line in consumed {
             let idx = self.put_or_take(seq, line, false, SerialStatus::Consumed)?;
             inputs.push((idx, line.quantity));
+            postings.push((idx, line.location.clone(), line.quantity));
         }
         let mut produced = Vec::with_capacity(outputs.len());
+        let mut made = Vec::with_capacity(outputs.len());
         for output in outputs {
             let out = match output {
                 Produced::NewLot(lot) => ItemIdx::Lot(self.add_lot(seq, lot.clone())?),
@@ -49,9 +104,42 @@ impl State {
                 )?),
             };
             produced.push(out);
+            made.push(output_posting(out, output)?);
         }
         self.genealogy
             .record_production(work_order, &inputs, &produced);
+        self.record_production(work_order, postings, made);
         Ok(())
     }
+
+    fn record_production(
+        &mut self,
+        work_order: &WorkOrderId,
+        consumed: Vec<Posting>,
+        outputs: Vec<Posting>,
+    ) {
+        let at = self.productions.len() as u32;
+        let previous = self
+            .latest_production
+            .insert(work_order.clone(), at)
+            .unwrap_or(u32::MAX);
+        self.productions.push(ProductionRecord {
+            consumed: consumed.into_boxed_slice(),
+            outputs: outputs.into_boxed_slice(),
+            reversed: false,
+            previous,
+        });
+    }
+}
+
+/// Where an output was made and how much (a new lot: its one initial stock line).
+fn output_posting(out: ItemIdx, output: &Produced) -> Result<Posting, TraceError> {
+    Ok(match output {
+        Produced::NewLot(lot) => {
+            let line = lot.stock.first().ok_or_else(|| corrupt(&lot.number))?;
+            (out, line.location.clone(), line.on_hand)
+        }
+        Produced::IntoLot(line) => (out, line.location.clone(), line.quantity),
+        Produced::NewSerial { location, .. } => (out, location.clone(), Quantity::ONE),
+    })
 }
