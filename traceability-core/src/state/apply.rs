@@ -153,35 +153,12 @@ impl State {
                 self.issue_numbers(product, owner, period, *last_sequence, numbers);
                 Ok(())
             }
-            E::ShipmentReversed {
-                shipment,
-                customer,
-                lines,
-            } => self.reverse_shipment(seq, shipment, customer, lines),
-            E::ReceiptReversed { lines } => self.reverse_receipt(seq, lines),
-            E::ProductionReversed {
-                work_order,
-                returned,
-                removed,
-            } => self.reverse_production(seq, work_order, returned, removed),
-            E::LotSplit {
-                product,
-                lot,
-                location,
-                new_lot,
-            } => self.split_lot(seq, product, lot, location, new_lot),
-            E::LotsMerged {
-                product,
-                into,
-                location,
-                sources,
-                dates,
-            } => self.merge_lots(seq, product, into, location, sources, dates),
-            E::Unbuilt {
-                product,
-                serial,
-                components,
-            } => self.unbuild(seq, product, serial, components),
+            E::ShipmentReversed { .. }
+            | E::ReceiptReversed { .. }
+            | E::ProductionReversed { .. }
+            | E::LotSplit { .. }
+            | E::LotsMerged { .. }
+            | E::Unbuilt { .. } => self.apply_correction(seq, payload),
         }
     }
 

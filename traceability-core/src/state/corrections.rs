@@ -5,6 +5,7 @@
 
 use super::{corrupt, ItemIdx, State};
 use crate::command::Line;
+use crate::event::EventPayload as E;
 use crate::kernel::error::TraceError;
 use crate::kernel::id::{
     ItemRef, LocationId, LotNumber, PartyId, ProductId, SerialNumber, ShipmentId, WorkOrderId,
@@ -19,7 +20,43 @@ fn operation(kind: &str, seq: u64) -> Result<WorkOrderId, TraceError> {
 }
 
 impl State {
-    pub(super) fn reverse_shipment(
+    /// Applies one correction event.
+    pub(super) fn apply_correction(&mut self, seq: u64, payload: &E) -> Result<(), TraceError> {
+        match payload {
+            E::ShipmentReversed {
+                shipment,
+                customer,
+                lines,
+            } => self.reverse_shipment(seq, shipment, customer, lines),
+            E::ReceiptReversed { lines } => self.reverse_receipt(seq, lines),
+            E::ProductionReversed {
+                work_order,
+                returned,
+                removed,
+            } => self.reverse_production(seq, work_order, returned, removed),
+            E::LotSplit {
+                product,
+                lot,
+                location,
+                new_lot,
+            } => self.split_lot(seq, product, lot, location, new_lot),
+            E::LotsMerged {
+                product,
+                into,
+                location,
+                sources,
+                dates,
+            } => self.merge_lots(seq, product, into, location, sources, dates),
+            E::Unbuilt {
+                product,
+                serial,
+                components,
+            } => self.unbuild(seq, product, serial, components),
+            _ => Err(corrupt("a correction event")),
+        }
+    }
+
+    fn reverse_shipment(
         &mut self,
         seq: u64,
         shipment: &ShipmentId,
@@ -40,14 +77,14 @@ impl State {
     }
 
     /// A reversed receipt: lot stock leaves, serials go back to EXPECTED (nowhere).
-    pub(super) fn reverse_receipt(&mut self, seq: u64, lines: &[Line]) -> Result<(), TraceError> {
+    fn reverse_receipt(&mut self, seq: u64, lines: &[Line]) -> Result<(), TraceError> {
         for line in lines {
             self.put_or_take(seq, line, false, SerialStatus::Expected)?;
         }
         Ok(())
     }
 
-    pub(super) fn reverse_production(
+    fn reverse_production(
         &mut self,
         seq: u64,
         work_order: &WorkOrderId,
@@ -67,7 +104,7 @@ impl State {
         Ok(())
     }
 
-    pub(super) fn split_lot(
+    fn split_lot(
         &mut self,
         seq: u64,
         product: &ProductId,
@@ -88,7 +125,7 @@ impl State {
         Ok(())
     }
 
-    pub(super) fn merge_lots(
+    fn merge_lots(
         &mut self,
         seq: u64,
         product: &ProductId,
@@ -116,7 +153,7 @@ impl State {
         Ok(())
     }
 
-    pub(super) fn unbuild(
+    fn unbuild(
         &mut self,
         seq: u64,
         product: &ProductId,
