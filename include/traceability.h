@@ -808,6 +808,79 @@ tr_status tr_execute_batch_json(tr_tracker *tracker,
                                 const char *commands_json);
 
 /**
+ * Reverses shipment `shipment`: its lots and serials come back to the locations they
+ * left and traces mark it `"reversed": true` (its customer leaves the trace's
+ * customers and recalls). Refused once anything of it was returned.
+ */
+tr_status tr_reverse_shipment(tr_tracker *tracker,
+                              const char *actor,
+                              const char *reason,
+                              const char *shipment);
+
+/**
+ * Reverses the receipt of `item_count` lots and serials: a lot's stock leaves (the
+ * record stays, inactive); serials go back to EXPECTED with no location. Refused once
+ * anything of them was reserved, consumed, shipped or scrapped. `items` may be NULL
+ * only with a count of 0 (TR_ERR_INVALID_INPUT).
+ */
+tr_status tr_reverse_receipt(tr_tracker *tracker,
+                             const char *actor,
+                             const char *reason,
+                             const tr_item *items,
+                             size_t item_count);
+
+/**
+ * Reverses the latest production of `work_order`: its inputs go back where they came
+ * from, its outputs leave stock (new serials become SCRAPPED). Refused unless every
+ * output is still where it was made, unreserved and unused.
+ */
+tr_status tr_reverse_production(tr_tracker *tracker,
+                                const char *actor,
+                                const char *reason,
+                                const char *work_order);
+
+/**
+ * Splits `quantity` (decimal text) of lot `product`/`lot` at `location` into the new
+ * lot `new_lot` (NULL: the next number of the product's scheme, then read with
+ * `tr_last_numbers_json`), which keeps the dates, details, supplier and quality
+ * status; the genealogy links the two.
+ */
+tr_status tr_split_lot(tr_tracker *tracker,
+                       const char *actor,
+                       const char *reason,
+                       const char *product,
+                       const char *lot,
+                       const char *location,
+                       const char *quantity,
+                       const char *new_lot);
+
+/**
+ * Merges the available stock at `location` of `lot_count` lots of `product` into lot
+ * `into`, whose dates become the earliest of all. Lots on hold or of another quality
+ * status are refused; `lots` may be NULL only with a count of 0 (TR_ERR_INVALID_INPUT).
+ */
+tr_status tr_merge_lots(tr_tracker *tracker,
+                        const char *actor,
+                        const char *reason,
+                        const char *product,
+                        const char *const *lots,
+                        size_t lot_count,
+                        const char *into,
+                        const char *location);
+
+/**
+ * Disassembles the serialized assembly `product`/`serial` (the single output of its
+ * work order): its components come back into stock at `location` (NULL: where the
+ * assembly is) and its serial becomes CONSUMED for good.
+ */
+tr_status tr_unbuild(tr_tracker *tracker,
+                     const char *actor,
+                     const char *reason,
+                     const char *product,
+                     const char *serial,
+                     const char *location);
+
+/**
  * Imports `csv_text` (lots, serials or test results) with the JSON `options_json`:
  * `{"kind": "lots"|"serials"|"test_results", "mode"?: "all_or_nothing"|"valid_rows",
  * "dry_run"?: bool, "date_format"?: "%d/%m/%Y", "delimiter"?: ";",
@@ -1214,7 +1287,7 @@ tr_status tr_serial_inventory_by_location_json(const tr_tracker *tracker,
  * Everything downstream of `item` as JSON: `{"start", "items": [{"item", "depth"}]
  * (the start first, depth 0), "edges": [{"from", "to", "quantity", "work_order"}]
  * (positions in items), "shipments": [{"shipment", "order", "customer", "shipped_on",
- * "item", "quantity"}], "customers": [...], "stock": [{"item", "locations",
+ * "item", "quantity", "reversed"}], "customers": [...] (of the shipments not reversed), "stock": [{"item", "locations",
  * "on_hand"}]}`. Items are `{"lot":{"product","lot"}}` or
  * `{"serial":{"product","serial"}}`.
  *
@@ -1222,7 +1295,9 @@ tr_status tr_serial_inventory_by_location_json(const tr_tracker *tracker,
  * owned by the caller (free it with `tr_string_free`); on failure it is NULL. Thread-safe;
  * the handle is locked only for the walk, not while the text is written.
  */
-tr_status tr_trace_forward_json(const tr_tracker *tracker, const tr_item *item, char **out);
+tr_status tr_trace_forward_json(const tr_tracker *tracker,
+                                const tr_item *item,
+                                char **out);
 
 /**
  * Everything upstream of `item` as JSON: `{"start", "items", "edges", "receipts":

@@ -136,6 +136,27 @@ static tr_status call_issue_numbers(tr_tracker *t, int null_arg) {
     return tr_issue_numbers(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "FLOUR"), 1, ARG(4, "2026-03-01"),
                             ARG(5, "DOCK"));
 }
+static tr_status call_reverse_shipment(tr_tracker *t, int null_arg) {
+    return tr_reverse_shipment(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "SH1"));
+}
+static tr_status call_reverse_receipt(tr_tracker *t, int null_arg) {
+    return tr_reverse_receipt(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, &lot), 1);
+}
+static tr_status call_reverse_production(tr_tracker *t, int null_arg) {
+    return tr_reverse_production(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "WO1"));
+}
+static tr_status call_split_lot(tr_tracker *t, int null_arg) {
+    return tr_split_lot(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "FLOUR"), ARG(4, "L1"), ARG(5, "DOCK"),
+                        ARG(6, "1"), ARG(7, "L1-B"));
+}
+static tr_status call_merge_lots(tr_tracker *t, int null_arg) {
+    static const char *lots[] = {"L2"};
+    return tr_merge_lots(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "FLOUR"), ARG(4, lots), 1, ARG(5, "L1"),
+                         ARG(6, "DOCK"));
+}
+static tr_status call_unbuild(tr_tracker *t, int null_arg) {
+    return tr_unbuild(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "PUMP"), ARG(4, "SN1"), ARG(5, "DOCK"));
+}
 static tr_status call_execute_json(tr_tracker *t, int null_arg) {
     return tr_execute_json(ARG(0, t), ARG(1, "ana"), ARG(2, "why"),
                            ARG(3, "{\"register_party\":{\"id\":\"X\",\"role\":\"both\",\"name\":\"\"}}"));
@@ -239,6 +260,12 @@ static const struct case_ cases[] = {
     {"tr_define_numbering_scheme", call_define_numbering_scheme, 6, BIT(2) | BIT(5)},
     {"tr_issue_numbers", call_issue_numbers, 6, BIT(2) | BIT(4) | BIT(5)},
     {"tr_last_numbers_json", call_last_numbers_json, 2, 0},
+    {"tr_reverse_shipment", call_reverse_shipment, 4, ACTOR_REASON_OPTIONAL},
+    {"tr_reverse_receipt", call_reverse_receipt, 4, ACTOR_REASON_OPTIONAL},
+    {"tr_reverse_production", call_reverse_production, 4, ACTOR_REASON_OPTIONAL},
+    {"tr_split_lot", call_split_lot, 8, BIT(2) | BIT(7)},
+    {"tr_merge_lots", call_merge_lots, 7, ACTOR_REASON_OPTIONAL},
+    {"tr_unbuild", call_unbuild, 6, BIT(2) | BIT(5)},
     {"tr_execute_json", call_execute_json, 4, ACTOR_REASON_OPTIONAL},
     {"tr_execute_batch_json", call_execute_batch_json, 4, ACTOR_REASON_OPTIONAL},
     {"tr_lot_json", call_lot_json, 4, 0},
@@ -322,7 +349,7 @@ int main(void) {
             }
         }
     }
-    CHECK(calls == 267);
+    CHECK(calls == 300);
     check_null_struct_fields(t);
     /* The functions that accept NULL and return nothing. */
     tr_string_free(NULL);

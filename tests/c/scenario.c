@@ -599,6 +599,74 @@ static void run_barcodes(void) {
     tr_tracker_free(t);
 }
 
+/* GS1 keys on master data, then corrections: a shipment, a receipt and a production
+ * reversed; a lot split (numbered from the scheme) and merged back; an assembly
+ * unbuilt. Each needs a reason and changes nothing when refused. */
+static void run_corrections(void) {
+    tr_tracker *t = NULL;
+    char *out = NULL;
+    const tr_item l1 = {TR_ITEM_LOT, "FLOUR", "L1"};
+    const tr_item l2 = {TR_ITEM_LOT, "FLOUR", "L2"};
+    const char *merged[] = {"S-001"};
+    CHECK_OK(tr_tracker_new_memory(&t));
+    CHECK_OK(tr_tracker_set_time(t, "2026-03-01T08:00:00Z"));
+    set_up_master_data(t);
+    CHECK_OK(tr_execute_json(t, ACTOR, NULL,
+                             "{\"register_product\":{\"id\":\"SALT\",\"tracking\":\"lot\",\"description\":\"\","
+                             "\"unit\":\"kg\",\"requires_inspection\":false,\"numbering_pattern\":\"S-{SEQ:3}\","
+                             "\"gtins\":[\"4006381333931\"]}}"));
+    check_json(tr_query_json(t, "product", "{\"id\":\"SALT\"}", &out), &out, "\"gtins\":[\"04006381333931\"]");
+    CHECK_STATUS(TR_ERR_INVALID_INPUT,
+                 tr_execute_json(t, ACTOR, NULL,
+                                 "{\"register_location\":{\"id\":\"DC1\",\"kind\":\"internal\",\"description\":\"\","
+                                 "\"gln\":\"9521141123455\"}}"));
+    CHECK_OK(tr_execute_json(t, ACTOR, NULL,
+                             "{\"register_location\":{\"id\":\"DC1\",\"kind\":\"internal\",\"description\":\"\","
+                             "\"gln\":\"9521141123454\"}}"));
+
+    CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "FLOUR", "L1", "10", "DOCK", NULL, NULL, NULL, NULL, NULL));
+    CHECK_OK(tr_allocate(t, ACTOR, NULL, "SO1", &l1, NULL, "4"));
+    CHECK_OK(tr_pick(t, ACTOR, NULL, "SO1", &l1, "4"));
+    CHECK_OK(tr_ship(t, ACTOR, NULL, "SH1", "SO1", "ACME", NULL, false));
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_reverse_shipment(t, ACTOR, NULL, "SH1"));
+    CHECK_OK(tr_reverse_shipment(t, ACTOR, "posted by mistake", "SH1"));
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_reverse_shipment(t, ACTOR, "again", "SH1"));
+    check_json(tr_trace_forward_json(t, &l1, &out), &out, "\"reversed\":true}],\"customers\":[]");
+    check_json(tr_lot_json(t, "FLOUR", "L1", &out), &out, "\"on_hand\":\"10\"");
+
+    CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "FLOUR", "L2", "3", "DOCK", NULL, NULL, NULL, NULL, NULL));
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_reverse_receipt(t, ACTOR, "wrong lot", NULL, 0));
+    CHECK_OK(tr_reverse_receipt(t, ACTOR, "wrong lot", &l2, 1));
+    check_json(tr_lot_json(t, "FLOUR", "L2", &out), &out, "\"stock\":[]");
+
+    CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "SALT", "S-900", "5", "DOCK", NULL, NULL, NULL, NULL, NULL));
+    CHECK_STATUS(TR_ERR_INSUFFICIENT_STOCK, tr_split_lot(t, ACTOR, "repack", "SALT", "S-900", "DOCK", "6", NULL));
+    CHECK_OK(tr_split_lot(t, ACTOR, "repack", "SALT", "S-900", "DOCK", "2", NULL));
+    check_json(tr_last_numbers_json(t, &out), &out, "S-001");
+    CHECK_STATUS(TR_ERR_DUPLICATE_NUMBER, tr_merge_lots(t, ACTOR, "back", "SALT", merged, 1, "S-001", "DOCK"));
+    CHECK_OK(tr_merge_lots(t, ACTOR, "back", "SALT", merged, 1, "S-900", "DOCK"));
+    check_json(tr_lot_json(t, "SALT", "S-900", &out), &out, "\"on_hand\":\"5\"");
+
+    CHECK_OK(tr_execute_json(t, ACTOR, NULL,
+                             "{\"produce\":{\"work_order\":\"WO1\",\"consumed\":[{\"item\":{\"lot\":{\"product\":\"FLOUR\","
+                             "\"lot\":\"L1\"}},\"location\":\"DOCK\",\"quantity\":\"2\"}],\"outputs\":[{\"new_serial\":{"
+                             "\"product\":\"PUMP\",\"serial\":\"PX\",\"location\":\"LINE\"}}],\"produced_on\":null,"
+                             "\"override_expiry\":false}}"));
+    CHECK_OK(tr_unbuild(t, ACTOR, "teardown", "PUMP", "PX", "STOCK"));
+    check_json(tr_serial_json(t, "PUMP", "PX", &out), &out, "\"status\":\"CONSUMED\"");
+    check_json(tr_lot_json(t, "FLOUR", "L1", &out), &out, "\"location\":\"STOCK\",\"on_hand\":\"2\"");
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_reverse_production(t, ACTOR, "undo", "WO1"));
+    CHECK_OK(tr_execute_json(t, ACTOR, NULL,
+                             "{\"produce\":{\"work_order\":\"WO2\",\"consumed\":[{\"item\":{\"lot\":{\"product\":\"FLOUR\","
+                             "\"lot\":\"L1\"}},\"location\":\"DOCK\",\"quantity\":\"3\"}],\"outputs\":[{\"new_lot\":{"
+                             "\"spec\":{\"product\":\"BREAD\",\"lot\":\"B9\",\"manufactured_on\":null,\"dates\":{},"
+                             "\"weight\":null,\"description\":\"\",\"supplier_lot\":null,\"attributes\":{}},"
+                             "\"quantity\":\"6\",\"location\":\"LINE\"}}],\"produced_on\":null,\"override_expiry\":false}}"));
+    CHECK_OK(tr_reverse_production(t, ACTOR, "undo", "WO2"));
+    check_json(tr_lot_json(t, "BREAD", "B9", &out), &out, "\"active\":false");
+    tr_tracker_free(t);
+}
+
 int main(int argc, char **argv) {
     tr_tracker *t = NULL;
     char version[32];
@@ -621,5 +689,6 @@ int main(int argc, char **argv) {
     run_numbering();
     run_csv();
     run_barcodes();
+    run_corrections();
     return CHECKS_REPORT();
 }

@@ -69,7 +69,7 @@ def test_lot_flow_move_allocate_pick_ship_return(tracker: tr.Tracker) -> None:
     tracker.ship("SH1", "SO1", "ACME", actor="ana", shipped_on=dt.date(2026, 3, 2))
     (shipment,) = tracker.shipments()
     assert shipment == tr.Shipment("SH1", "SO1", "ACME", dt.date(2026, 3, 2),
-                                   (tr.ShipmentLine(FLOUR_L1, Decimal(4)),))
+                                   (tr.ShipmentLine(FLOUR_L1, "A1", Decimal(4)),), False)
     tracker.return_items("RMA1", "ACME", FLOUR_L1, "DOCK", 1, actor="ana", reason="damaged bag")
     lot = tracker.lot("FLOUR", "L1")
     assert lot is not None and lot.on_hand == 7

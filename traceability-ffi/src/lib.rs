@@ -23,6 +23,7 @@ pub mod args;
 pub mod audit;
 pub mod bulk;
 pub mod commands;
+pub mod corrections;
 pub mod csv;
 pub mod handle;
 pub mod lifecycle;

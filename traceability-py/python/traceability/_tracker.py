@@ -1016,6 +1016,72 @@ class Tracker:
         }
         return self._run(actor, reason, "return", body)
 
+    # --- corrections ---------------------------------------------------------------------
+
+    def reverse_shipment(self, shipment: str, *, actor: str, reason: str) -> Committed:
+        """Reverses a shipment posted by mistake: its lots and serials come back to the
+        locations they left; traces mark it reversed. Refused once anything of it was
+        returned."""
+        return self._run(actor, reason, "reverse_shipment", {"shipment": text(shipment, "shipment")})
+
+    def reverse_receipt(self, items: Union[Item, Iterable[Item]], *, actor: str, reason: str) -> Committed:
+        """Reverses the receipt of lots or serials: a lot's stock leaves (the record
+        stays, inactive); serials go back to EXPECTED and can be received again.
+        Refused once anything of them was reserved, consumed, shipped or scrapped."""
+        return self._run(actor, reason, "reverse_receipt", {"items": items_json(items)})
+
+    def reverse_production(self, work_order: str, *, actor: str, reason: str) -> Committed:
+        """Reverses the latest production of a work order: inputs go back where they
+        came from, outputs leave stock (new serials are scrapped). Refused unless every
+        output is still where it was made, unreserved and unused."""
+        return self._run(actor, reason, "reverse_production", {"work_order": text(work_order, "work_order")})
+
+    def split_lot(
+        self,
+        product: str,
+        lot: str,
+        location: str,
+        quantity: QuantityLike,
+        *,
+        new_lot: Optional[str] = None,
+        actor: str,
+        reason: str,
+    ) -> Committed:
+        """Splits `quantity` of a lot at `location` into a new lot (numbered from the
+        product's scheme when `new_lot` is None: see `Committed.numbers`) with the same
+        dates, details, supplier and quality status; the genealogy links them."""
+        body = {
+            "product": text(product, "product"),
+            "lot": text(lot, "lot"),
+            "location": text(location, "location"),
+            "quantity": quantity_json(quantity),
+            "new_lot": opt_text(new_lot, "new_lot"),
+        }
+        return self._numbered(self._run(actor, reason, "split_lot", body))
+
+    def merge_lots(
+        self, product: str, lots: Sequence[str], into: str, location: str, *, actor: str, reason: str
+    ) -> Committed:
+        """Merges the available stock of `lots` at `location` into lot `into`, whose
+        dates become the earliest of all; lots on hold or of another quality status are
+        refused."""
+        body = {
+            "product": text(product, "product"),
+            "lots": texts(lots, "lots"),
+            "into": text(into, "into"),
+            "location": text(location, "location"),
+        }
+        return self._run(actor, reason, "merge_lots", body)
+
+    def unbuild(
+        self, product: str, serial: str, *, location: Optional[str] = None, actor: str, reason: str
+    ) -> Committed:
+        """Disassembles a serialized assembly that was the single output of its work
+        order: its components come back into stock at `location` (default: the
+        assembly's) and its serial is CONSUMED for good."""
+        body = {"product": text(product, "product"), "serial": text(serial, "serial"), "location": opt_text(location, "location")}
+        return self._run(actor, reason, "unbuild", body)
+
     def set_lots_active(
         self, lots: Sequence[LotRef], active: bool, *, actor: str, reason: Optional[str] = None
     ) -> Committed:

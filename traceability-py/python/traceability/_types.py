@@ -604,6 +604,7 @@ class Reservation(Record):
 @dataclasses.dataclass(frozen=True)
 class ShipmentLine(Record):
     item: Item
+    location: str
     quantity: Decimal
 
 
@@ -614,11 +615,14 @@ class Shipment(Record):
     customer: str
     shipped_on: _dt.date
     lines: Tuple[ShipmentLine, ...]
+    reversed: bool
+    """Reversed since (`Tracker.reverse_shipment`): the goods came back."""
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> Shipment:
-        lines = tuple(ShipmentLine(item_from(l["item"]), Decimal(l["quantity"])) for l in d["lines"])
-        return cls(d["id"], d["order"], d["customer"], _dt.date.fromisoformat(d["shipped_on"]), lines)
+        lines = tuple(ShipmentLine(item_from(l["item"]), l["location"], Decimal(l["quantity"])) for l in d["lines"])
+        shipped_on = _dt.date.fromisoformat(d["shipped_on"])
+        return cls(d["id"], d["order"], d["customer"], shipped_on, lines, d["reversed"])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -1024,7 +1028,8 @@ class TraceEdge(Record):
 
 @dataclasses.dataclass(frozen=True)
 class TracedShipment(Record):
-    """A shipment line of a traced item."""
+    """A shipment line of a traced item; `reversed` when the shipment was reversed
+    since (its customer no longer holds the goods and is left out of `customers`)."""
 
     shipment: str
     order: str
@@ -1032,6 +1037,7 @@ class TracedShipment(Record):
     shipped_on: _dt.date
     item: Item
     quantity: Decimal
+    reversed: bool
 
 
 @dataclasses.dataclass(frozen=True)
