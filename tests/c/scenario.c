@@ -624,6 +624,18 @@ static void run_corrections(void) {
                              "{\"register_location\":{\"id\":\"DC1\",\"kind\":\"internal\",\"description\":\"\","
                              "\"gln\":\"9521141123454\"}}"));
 
+    /* Scanning: a label resolved by GTIN becomes the receipt it stands for. */
+    CHECK_OK(tr_query_json(t, "scan_command",
+                           "{\"text\":\"(01)04006381333931(17)261231(10)S-777(37)3\",\"action\":\"receive\","
+                           "\"location\":\"DOCK\"}",
+                           &out));
+    CHECK_OK(tr_execute_json(t, ACTOR, NULL, out));
+    tr_string_free(out);
+    out = NULL;
+    check_json(tr_lot_json(t, "SALT", "S-777", &out), &out, "\"expiry\":\"2026-12-31\"");
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_query_json(t, "scan", "{\"text\":\"(01)04012345000009(10)X\"}", &out));
+    CHECK_MESSAGE("belongs to no registered product");
+
     CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "FLOUR", "L1", "10", "DOCK", NULL, NULL, NULL, NULL, NULL));
     CHECK_OK(tr_allocate(t, ACTOR, NULL, "SO1", &l1, NULL, "4"));
     CHECK_OK(tr_pick(t, ACTOR, NULL, "SO1", &l1, "4"));

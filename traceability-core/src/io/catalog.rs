@@ -175,6 +175,16 @@ pub const QUERIES: &[QuerySpec] = &[
         "the GS1 Digital Link URI of a barcode's data",
     ),
     spec(
+        "scan",
+        r#"{"text", "today"?}"#,
+        "Scan: a barcode resolved to product (by GTIN), lot or serial, dates and quantity",
+    ),
+    spec(
+        "scan_command",
+        r#"{"text", "today"?, "action": "receive", "location", "quantity"?, "supplier"?, "received_on"?, "reference"?} or {"text", "today"?, "action": "pick", "order", "quantity"?}"#,
+        "the Command a scan stands for (run it with execute)",
+    ),
+    spec(
         "export_csv",
         r#"{"kind": "lots"|"serials"|"test_results", "as_of"?}"#,
         "CSV text (the columns the CSV import reads)",
@@ -282,6 +292,15 @@ struct Barcode {
     today: Option<NaiveDate>,
     #[serde(default)]
     base: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ScanArgs {
+    text: String,
+    #[serde(default)]
+    today: Option<NaiveDate>,
+    #[serde(flatten)]
+    action: gs1::scan::ScanAction,
 }
 
 #[derive(Deserialize)]
@@ -554,6 +573,25 @@ fn adapters(tracker: &Tracker, name: &str, args: &str) -> Result<Option<String>,
             let scanned = gs1::parse(&text, tracker.now().date_naive())?;
             let base = base.as_deref().unwrap_or(gs1::DEFAULT_BASE);
             encode(&gs1::to_digital_link(scanned.elements(), base)?)
+        }
+        "scan" => {
+            let Barcode { text, today, .. } = parse(ARGS, args)?;
+            let today = today.unwrap_or_else(|| tracker.now().date_naive());
+            encode(&gs1::scan::scan(tracker.state(), &text, today)?)
+        }
+        "scan_command" => {
+            let ScanArgs {
+                text,
+                today,
+                action,
+            } = parse(ARGS, args)?;
+            let today = today.unwrap_or_else(|| tracker.now().date_naive());
+            encode(&gs1::scan::scan_command(
+                tracker.state(),
+                &text,
+                today,
+                &action,
+            )?)
         }
         "export_csv" => {
             let Export { kind, as_of } = parse(ARGS, args)?;

@@ -25,6 +25,7 @@ from ._types import (
     ForwardTrace,
     RecallRecord,
     RecallReport,
+    Scan,
     items_json,
     Committed,
     ExpiryReport,
@@ -714,6 +715,65 @@ class Tracker:
         """The GS1 Digital Link URI of barcode data (base default `https://id.gs1.org`)."""
         uri: str = self._query("digital_link", text=text(text_, "text"), base=opt_text(base, "base"))
         return uri
+
+    def scan(self, text_: str, *, today: Optional[_dt.date] = None) -> Scan:
+        """Resolves barcode data against the master data: the product by its GTIN, the
+        lot or serial it names, dates and quantity. A GTIN no product carries, a serial
+        on a lot-tracked product or a date that contradicts the lot's record is an
+        `InvalidInput` on `barcode`."""
+        return from_json(Scan, self._query("scan", text=text(text_, "text"), today=date_json(today, "today")))
+
+    def receive_scan(
+        self,
+        text_: str,
+        location: str,
+        quantity: Optional[QuantityLike] = None,
+        *,
+        supplier: Optional[str] = None,
+        received_on: Optional[_dt.date] = None,
+        reference: Optional[str] = None,
+        today: Optional[_dt.date] = None,
+        actor: str,
+        reason: Optional[str] = None,
+    ) -> Committed:
+        """Receives what a barcode names into `location`: a lot with its number, expiry,
+        best-before and production dates and count from the label (a label without a
+        lot is numbered from the product's scheme: see `Committed.numbers`), or a
+        serial. `quantity` defaults to the label's count or net weight."""
+        command = self._query(
+            "scan_command",
+            text=text(text_, "text"),
+            today=date_json(today, "today"),
+            action="receive",
+            location=text(location, "location"),
+            quantity=opt_quantity_json(quantity, "quantity"),
+            supplier=opt_text(supplier, "supplier"),
+            received_on=date_json(received_on, "received_on"),
+            reference=opt_text(reference, "reference"),
+        )
+        return self._numbered(self.execute(command, actor=actor, reason=reason))
+
+    def pick_scan(
+        self,
+        order: str,
+        text_: str,
+        quantity: Optional[QuantityLike] = None,
+        *,
+        today: Optional[_dt.date] = None,
+        actor: str,
+        reason: Optional[str] = None,
+    ) -> Committed:
+        """Picks the lot or serial a barcode names for `order` (quantity default: the
+        label's count, else one)."""
+        command = self._query(
+            "scan_command",
+            text=text(text_, "text"),
+            today=date_json(today, "today"),
+            action="pick",
+            order=text(order, "order"),
+            quantity=opt_quantity_json(quantity, "quantity"),
+        )
+        return self.execute(command, actor=actor, reason=reason)
 
     # --- CSV ---------------------------------------------------------------------------
 

@@ -699,8 +699,8 @@ def _converter(tp: Any) -> Optional[Convert]:
     if origin is Union:
         if tp == Item:
             return item_from
-        (inner,) = [arg for arg in get_args(tp) if arg is not type(None)]
-        convert = _converter(inner)
+        present = [arg for arg in get_args(tp) if arg is not type(None)]
+        convert = item_from if Union[tuple(present)] == Item else _converter(*present)
         return None if convert is None else (lambda value: None if value is None else convert(value))
     if origin is tuple:
         each = _converter(get_args(tp)[0])
@@ -757,6 +757,24 @@ class Gs1Element(Record):
     value: str
     date: Optional[_dt.date]
     decimal: Optional[Decimal]
+
+
+@dataclasses.dataclass(frozen=True)
+class Scan(Record):
+    """A barcode resolved against the master data: the product carrying its GTIN, the
+    lot (AI 10) or serial (AI 21) it names and whether that is known here, its dates,
+    its count (AI 30/37) or, for a product kept in kg, its net weight (AI 310n)."""
+
+    gtin: Optional[str]
+    product: Optional[str]
+    item: Optional[Item]
+    known: bool
+    expiry: Optional[_dt.date]
+    best_before: Optional[_dt.date]
+    manufactured_on: Optional[_dt.date]
+    quantity: Optional[Decimal]
+    sscc: Optional[str]
+    elements: Tuple[Gs1Element, ...]
 
 
 @dataclasses.dataclass(frozen=True)

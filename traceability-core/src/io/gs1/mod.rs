@@ -1,7 +1,8 @@
 //! GS1 barcode data: the Application Identifier table ([`ai`]), element strings as
 //! scanners transmit them or people write them (`(01)09506000134352(10)ABC123`), and
 //! GS1 Digital Link URIs ([`digital_link`]) — parsed into checked [`Element`]s and
-//! written back in each form.
+//! written back in each form — and scanning into the domain ([`scan`]): a barcode
+//! resolved to product, lot or serial and dates, and the receipt or pick it stands for.
 //!
 //! Not checked: the pairing rules between AIs (which AIs require or exclude others),
 //! and the dictionary's checks beyond length, character set, GS1 check digit and dates
@@ -14,6 +15,7 @@ pub mod digital_link;
 pub mod element;
 pub mod error;
 mod reader;
+pub mod scan;
 
 #[cfg(test)]
 mod tests;
