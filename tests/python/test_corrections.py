@@ -98,3 +98,13 @@ def test_an_unbuilt_assembly_returns_its_components(tracker: tr.Tracker) -> None
     assert motor is not None and (motor.status, motor.location) == (tr.SerialStatus.IN_INVENTORY, "A1")
     with pytest.raises(tr.InvalidTransition):
         tracker.unbuild("PUMP", "PX", actor="ana", reason="again")
+
+
+def test_a_lot_record_created_ahead_receives_its_goods(tracker: tr.Tracker) -> None:
+    tracker.create_lot("FLOUR", "R1", expiry=dt.date(2026, 12, 1), description="organic", supplier="MILL", actor="ana")
+    tracker.receive_lot("FLOUR", "R1", 25, "DOCK", actor="ana")
+    lot = tracker.lot("FLOUR", "R1")
+    assert lot is not None and lot.on_hand == 25 and lot.description == "organic"
+    assert lot.dates.expiry == dt.date(2026, 12, 1) and lot.supplier == "MILL"
+    with pytest.raises(tr.DuplicateNumber):
+        tracker.receive_lot("FLOUR", "R1", 1, "DOCK", actor="ana")

@@ -193,6 +193,9 @@ fn a_reversed_receipt_takes_the_stock_out_and_serials_can_be_received_again() {
     );
     let err = plant.reject(reverse(vec![lot("FLOUR", "F1")]));
     assert!(err.to_string().contains("no stock left"), "{err}");
+    // The lot can be received again, correctly this time.
+    plant.receive_lot("FLOUR", "F1", "8", "STOCK").unwrap();
+    assert_eq!(plant.on_hand("FLOUR", "F1"), qty("8"));
 
     // A lot consumed since, or reserved, stays received.
     plant.receive_lot("FLOUR", "F2", "10", "DOCK").unwrap();

@@ -283,3 +283,43 @@ fn serials_received_together_are_allocated_by_number_like_lots() {
     );
     assert_eq!(allocated("SO3", Strategy::Fefo, "1"), ["serial PUMP/S3"]);
 }
+
+#[test]
+fn a_lot_record_created_ahead_receives_its_goods() {
+    let mut plant = Plant::new();
+    let mut spec = LotSpec::new(pid("FLOUR"), LotNumber::new("R1").unwrap());
+    spec.description = "organic".into();
+    spec.dates.expiry = Some(date("2026-12-01"));
+    plant
+        .run(Command::CreateLot(CreateLot {
+            spec,
+            supplier: Some(PartyId::new("ACME").unwrap()),
+            received_on: None,
+            quantity: None,
+            location: None,
+            active: true,
+            reference: None,
+        }))
+        .unwrap();
+    let mut receipt = receipt("FLOUR", "R1", "25", "DOCK", None);
+    if let Command::ReceiveLot(r) = &mut receipt {
+        r.spec.weight = Some(qty("25"));
+    }
+    plant.run(receipt.clone()).unwrap();
+    let r1 = plant
+        .tracker
+        .state()
+        .lot(&pid("FLOUR"), &LotNumber::new("R1").unwrap())
+        .unwrap();
+    assert_eq!(r1.on_hand(), qty("25"));
+    assert_eq!(
+        (r1.description.as_str(), r1.dates.expiry, r1.weight),
+        ("organic", Some(date("2026-12-01")), Some(qty("25")))
+    );
+    assert_eq!(r1.supplier, Some(PartyId::new("ACME").unwrap()));
+    let back = trace_backward(plant.tracker.state(), &lot("FLOUR", "R1")).unwrap();
+    assert_eq!(back.suppliers, vec![PartyId::new("ACME").unwrap()]);
+    // Once it holds goods, the number is taken.
+    let err = plant.reject(receipt);
+    assert_eq!(err.kind(), ErrorKind::DuplicateNumber);
+}

@@ -8,7 +8,7 @@ use crate::kernel::error::TraceError;
 use crate::kernel::id::{ItemRef, LocationId, PartyId, SerialNumber};
 use crate::kernel::vocab::{PartyRole, SerialStatus, Tracking};
 use crate::kernel::Quantity;
-use crate::model::{LocationKind, Origin};
+use crate::model::{LocationKind, Lot, LotDates, Origin, StockLine};
 use crate::state::numbering::Issuer;
 
 /// Validates [`ExpectSerials`].
@@ -58,7 +58,92 @@ pub(crate) fn receive_lot(
         reference,
         active: true,
     };
-    lot_record(ctx, spec, record)
+    match spec
+        .lot
+        .as_ref()
+        .and_then(|n| ctx.state.lot(&spec.product, n))
+    {
+        Some(existing) if awaits_receipt(ctx, existing) => {
+            receipt_into_record(ctx, existing, command)
+        }
+        _ => lot_record(ctx, spec, record),
+    }
+}
+
+/// Whether a lot is a record still waiting for its goods: created without stock (or
+/// emptied by a reversed receipt), never consumed or shipped.
+fn awaits_receipt(ctx: &Context<'_>, lot: &Lot) -> bool {
+    let unused = ctx
+        .state
+        .resolve(&lot.item())
+        .is_some_and(|idx| !ctx.state.genealogy().is_used(idx));
+    lot.origin == Origin::Received && lot.stock.is_empty() && unused
+}
+
+/// The receipt of goods into an existing lot record: the record as it is, with the
+/// receipt's stock, date and supplier, and the dates and details the receipt gives.
+fn receipt_into_record(
+    ctx: &Context<'_>,
+    existing: &Lot,
+    receipt: &ReceiveLot,
+) -> Result<Vec<EventPayload>, TraceError> {
+    let ReceiveLot {
+        spec,
+        quantity,
+        location,
+        supplier,
+        received_on,
+        reference,
+    } = receipt;
+    ctx.party(supplier.as_ref(), PartyRole::Supplier)?;
+    ctx.location(location)?;
+    positive(*quantity)?;
+    let received_on =
+        crate::kernel::date::bounded("received_on", received_on.unwrap_or(ctx.today))?;
+    let given = &spec.dates;
+    let mut details = existing.details();
+    details.manufactured_on = spec.manufactured_on.or(details.manufactured_on);
+    details.weight = spec.weight.or(details.weight);
+    if !spec.description.is_empty() {
+        details.description = spec.description.clone();
+    }
+    details.supplier_lot = spec.supplier_lot.clone().or(details.supplier_lot);
+    details.attributes.extend(spec.attributes.clone());
+    check_details(&details, received_on)?;
+    let dates = LotDates {
+        expiry: given.expiry.or(existing.dates.expiry),
+        best_before: given.best_before.or(existing.dates.best_before),
+        removal: given.removal.or(existing.dates.removal),
+        alert: given.alert.or(existing.dates.alert),
+    };
+    dates.check()?;
+    let lot = Lot {
+        received_on,
+        manufactured_on: details.manufactured_on,
+        dates,
+        weight: details.weight,
+        description: details.description,
+        supplier: supplier.clone().or_else(|| existing.supplier.clone()),
+        supplier_lot: details.supplier_lot,
+        attributes: details.attributes,
+        // A record emptied by running out (or a reversed receipt) is active again; one
+        // set inactive on purpose stays so.
+        active: existing.active
+            || ctx
+                .state
+                .lot_idx(&existing.product, &existing.number)
+                .is_some_and(|i| ctx.state.is_depleted(i)),
+        stock: vec![StockLine {
+            location: location.clone(),
+            on_hand: *quantity,
+            reserved: Quantity::ZERO,
+        }],
+        ..existing.clone()
+    };
+    Ok(vec![EventPayload::LotReceived {
+        lot,
+        reference: reference_text(reference)?,
+    }])
 }
 
 /// Validates [`CreateLot`].

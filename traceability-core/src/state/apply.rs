@@ -53,9 +53,8 @@ impl State {
                 supplier,
                 ..
             } => self.expect_serials(seq, product, serials, supplier),
-            E::LotReceived { lot, .. } | E::LotCreated { lot, .. } => {
-                self.add_lot(seq, lot.clone()).map(drop)
-            }
+            E::LotReceived { lot, .. } => self.receive_lot(seq, lot),
+            E::LotCreated { lot, .. } => self.add_lot(seq, lot.clone()).map(drop),
             E::SerialsReceived {
                 product,
                 serials,
@@ -191,6 +190,23 @@ impl State {
         if history.last() != Some(&seq) {
             history.push(seq);
         }
+    }
+
+    /// A receipt: a new lot, or the goods of a lot record that awaited them (the record
+    /// is replaced by the received one).
+    fn receive_lot(&mut self, seq: u64, lot: &Lot) -> Result<(), TraceError> {
+        let Some(i) = self.lot_idx(&lot.product, &lot.number) else {
+            return self.add_lot(seq, lot.clone()).map(drop);
+        };
+        for line in &lot.stock {
+            self.touch_location(seq, &line.location);
+        }
+        self.lot_suppliers[i as usize] = self.supplier_number(&lot.origin, lot.supplier.as_ref());
+        self.depleted[i as usize] = false;
+        self.lots[i as usize] = lot.clone();
+        self.alloc.sync_lot(i, lot);
+        self.touch(seq, ItemIdx::Lot(i));
+        Ok(())
     }
 
     pub(super) fn add_lot(&mut self, seq: u64, lot: Lot) -> Result<u32, TraceError> {
