@@ -37,6 +37,7 @@ fn main() -> Result {
     ship(&mut t)?;
     clock.set("2026-03-06T15:00:00Z".parse()?);
     customer_return(&mut t)?;
+    corrections(&mut t)?;
     clock.set("2026-03-07T09:00:00Z".parse()?);
     recall(&mut t)?;
     rejected_commands(&mut t);
@@ -81,6 +82,7 @@ fn master_data(t: &mut Tracker) -> Result {
     let mut yeast = Product::new(id("YEAST"), Tracking::Lot);
     yeast.unit = "kg".into();
     yeast.shelf_life_days = Some(45);
+    yeast.gtins = vec!["09506000134352".into()];
     let mut commands: Vec<Command> = [flour, sugar, bread, oven, salt, yeast]
         .into_iter()
         .map(Command::RegisterProduct)
@@ -259,18 +261,31 @@ fn numbering_import_and_barcodes(t: &mut Tracker) -> Result {
     );
 
     let label = "(01)09506000134352(10)Y-7781(17)260406(3103)020000";
-    let scanned = io::gs1::parse(label, today)?;
+    let found = io::gs1::scan::scan(t.state(), label, today)?;
     println!(
-        "scanned the pallet label: GTIN {}, lot {}, expiry {}, net {} kg",
-        scanned.gtin().unwrap_or("-"),
-        scanned.batch().unwrap_or("-"),
-        scanned.expiry().map_or("-".into(), |d| d.to_string()),
-        scanned
-            .net_weight_kg()
-            .map_or("-".into(), |w| w.to_string()),
+        "scanned the pallet label: product {} (by GTIN {}), {}, expiry {}, net {} kg, known here: {}",
+        join(found.product.as_slice()),
+        found.gtin.as_deref().unwrap_or("-"),
+        join(found.item.as_slice()),
+        found.expiry.map_or("-".into(), |d| d.to_string()),
+        found.quantity.map_or("-".into(), |w| w.to_string()),
+        found.known,
     );
-    let link = io::gs1::to_digital_link(scanned.elements(), io::gs1::DEFAULT_BASE)?;
+    let link = io::gs1::to_digital_link(&found.elements, io::gs1::DEFAULT_BASE)?;
     println!("   as a GS1 Digital Link: {link}");
+    let next_pallet = "(01)09506000134352(10)Y-7790(17)260415(3103)018500";
+    let receive = io::gs1::scan::ScanAction::Receive(io::gs1::scan::ScanReceipt {
+        location: id("DOCK"),
+        quantity: None,
+        supplier: Some(id("SUCRERIE")),
+        received_on: None,
+        reference: Some("ASN-5521".into()),
+    });
+    let receipt = io::gs1::scan::scan_command(t.state(), next_pallet, today, &receive)?;
+    t.execute("dock", None, &receipt)?;
+    println!(
+        "received the next pallet by scanning its label: lot Y-7790, 18.5 kg, expiry 2026-04-15"
+    );
     Ok(())
 }
 
@@ -496,6 +511,65 @@ fn customer_return(t: &mut Tracker) -> Result {
         }),
     )?;
     println!("SHOP-LYON returned 12 loaves of B-0303-B (RMA-33); QA scrapped them");
+    Ok(())
+}
+
+fn corrections(t: &mut Tracker) -> Result {
+    println!("\n-- corrections: compensating events with a reason, never deletions");
+    let request = AllocationRequest::new(id("BREAD-800"), q("20"), id("SO-503"), Strategy::Fefo);
+    for line in t.allocate("planner", None, &request)?.lines {
+        t.execute(
+            "picker-7",
+            None,
+            &Command::Pick(Pick {
+                order: id("SO-503"),
+                item: line.item,
+                quantity: line.quantity,
+            }),
+        )?;
+    }
+    t.execute(
+        "dispatch",
+        None,
+        &Command::Ship(Ship {
+            shipment: id("SHP-9003"),
+            order: id("SO-503"),
+            customer: id("SHOP-LYON"),
+            shipped_on: None,
+            override_expiry: false,
+        }),
+    )?;
+    t.execute(
+        "dispatch",
+        Some("posted to the wrong customer: the van never left"),
+        &Command::ReverseShipment(ReverseShipment {
+            shipment: id("SHP-9003"),
+        }),
+    )?;
+    let reversed = query::orders::shipments(t.state())
+        .into_iter()
+        .filter(|s| s.reversed)
+        .map(|s| s.id)
+        .collect::<Vec<_>>();
+    println!(
+        "shipped 20 loaves as SHP-9003, then reversed it: the loaves are back, reversed shipments {}",
+        join(&reversed)
+    );
+    let split = t.execute(
+        "qa",
+        Some("retain sample for the lab"),
+        &Command::SplitLot(SplitLot {
+            product: id("YEAST"),
+            lot: id("Y-7790"),
+            location: id("DOCK"),
+            quantity: q("0.5"),
+            new_lot: Some(id("Y-7790-S")),
+        }),
+    )?;
+    println!(
+        "split 0.5 kg of yeast Y-7790 into retained sample Y-7790-S (event #{}); the genealogy links them",
+        split.first_seq
+    );
     Ok(())
 }
 

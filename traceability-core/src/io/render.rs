@@ -73,7 +73,7 @@ fn item_label(item: &ItemRef) -> String {
 }
 
 /// Items as nodes `n<pos>` (starts bold), work-order edges, shipments as dashed edges
-/// to customer nodes `c<k>`.
+/// to customer nodes `c<k>` (a reversed shipment's label says so).
 fn render(
     items: &[TracedItem],
     edges: &[TraceEdge],
@@ -124,7 +124,11 @@ fn render(
             let (Some(pos), Some(k)) = (position.get(&s.item), customers.get(&s.customer)) else {
                 continue;
             };
-            let label = esc(&format!("{} {}: {}", s.shipment, s.shipped_on, s.quantity));
+            let reversed = if s.reversed { " (reversed)" } else { "" };
+            let label = esc(&format!(
+                "{} {}: {}{reversed}",
+                s.shipment, s.shipped_on, s.quantity
+            ));
             let _ = match format {
                 Format::Dot => {
                     writeln!(out, "  n{pos} -> c{k} [label=\"{label}\", style=dashed];")
