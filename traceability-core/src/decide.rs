@@ -5,7 +5,7 @@
 //! log. Nothing here mutates the state.
 
 use crate::capability::{
-    corrections, expiry, holds, inventory, master, numbering, orders, production, quality,
+    corrections, expiry, holds, inventory, master, numbering, orders, production, quality, service,
 };
 use crate::command::Command;
 use crate::event::EventPayload;
@@ -66,5 +66,17 @@ fn dispatch(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>, T
         Command::SplitLot(c) => corrections::split_lot(ctx, c),
         Command::MergeLots(c) => corrections::merge_lots(ctx, c),
         Command::Unbuild(c) => corrections::unbuild(ctx, c),
+        Command::DefineWarranty(c) => service::define_warranty(ctx, c),
+        Command::RecordInstallation(c) => service::record_installation(ctx, c),
+        Command::RecordService(c) => service::record_service(ctx, c),
+        Command::OpenClaim(c) => service::open_claim(ctx, c),
+        Command::DecideClaim(c) => service::decide_claim(ctx, c),
+        Command::CloseClaim(c) => service::close_claim(ctx, c),
+        Command::StartCampaign(c) => service::start_campaign(ctx, c),
+        Command::UpdateCampaign(c) => service::update_campaign(ctx, c),
+        Command::DefineReturnReason(c) => service::define_return_reason(ctx, c),
+        Command::AuthorizeReturn(c) => service::authorize_return(ctx, c),
+        Command::InspectReturn(c) => service::inspect_return(ctx, c),
+        Command::DisposeReturn(c) => service::dispose_return(ctx, c),
     }
 }

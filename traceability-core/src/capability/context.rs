@@ -299,6 +299,60 @@ pub(crate) fn reference_text(reference: &Option<String>) -> Result<Option<String
     Ok(reference.clone())
 }
 
+/// The line of an authorisation for an item, or the error a user sees.
+pub(crate) fn return_line<'a>(
+    ctx: &Context<'a>,
+    rma: &crate::kernel::id::ReturnId,
+    item: &ItemRef,
+) -> Result<&'a crate::model::ReturnLine, TraceError> {
+    let authorization = ctx
+        .state
+        .return_authorization(rma)
+        .ok_or_else(|| TraceError::invalid("rma", format!("unknown return authorisation {rma}")))?;
+    authorization
+        .lines
+        .iter()
+        .find(|l| &l.item == item)
+        .ok_or_else(|| TraceError::invalid("item", format!("{item} is not on {rma}")))
+}
+
+/// Checks a receipt against its authorisation, when the RMA has one: the same
+/// customer, an authorised item, no more than authorised.
+pub(crate) fn check_authorized_return(
+    ctx: &Context<'_>,
+    command: &crate::command::Return,
+) -> Result<(), TraceError> {
+    let Some(authorization) = ctx.state.return_authorization(&command.rma) else {
+        return Ok(());
+    };
+    if authorization.customer != command.customer {
+        return Err(TraceError::invalid(
+            "customer",
+            format!(
+                "{} is authorised for {}",
+                command.rma, authorization.customer
+            ),
+        ));
+    }
+    let line = return_line(ctx, &command.rma, &command.item)?;
+    if line.received + command.quantity > line.authorized {
+        return Err(TraceError::InvalidQuantity {
+            quantity: command.quantity,
+            rule: "more than the return authorisation allows",
+        });
+    }
+    Ok(())
+}
+
+/// A SHA-256 given as text: 64 hexadecimal digits, returned in lower case.
+pub(crate) fn sha256_hex(field: &'static str, text: &str) -> Result<String, TraceError> {
+    let sha = text.trim().to_ascii_lowercase();
+    if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(TraceError::invalid(field, "must be 64 hexadecimal digits"));
+    }
+    Ok(sha)
+}
+
 pub(crate) fn positive(quantity: Quantity) -> Result<(), TraceError> {
     if quantity <= Quantity::ZERO {
         return Err(TraceError::InvalidQuantity {

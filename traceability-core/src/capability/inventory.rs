@@ -449,6 +449,7 @@ pub(crate) fn customer_return(
     } = command;
     ctx.party(Some(customer), PartyRole::Customer)?;
     ctx.location(location)?;
+    check_authorized_return(ctx, command)?;
     let idx = ctx.state.require(item)?;
     match ctx.item(item)? {
         Item::Lot(lot) => {

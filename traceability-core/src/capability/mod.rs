@@ -14,6 +14,7 @@
 //! | [`expiry`] | change lot dates and status in bulk |
 //! | [`holds`] | place and release holds, record a recall |
 //! | [`numbering`] | define numbering schemes, issue numbers ahead of use |
+//! | [`service`] | warranty terms, installations, service records, claims, field campaigns, return authorisations (reasons, inspection, disposition) |
 //! | [`corrections`] | reverse a shipment, receipt or production; split and merge lots; unbuild |
 
 pub mod context;
@@ -26,3 +27,4 @@ pub mod numbering;
 pub mod orders;
 pub mod production;
 pub mod quality;
+pub mod service;

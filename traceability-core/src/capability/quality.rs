@@ -6,7 +6,7 @@
 //! (reject it, or record a passing re-test first). Every decision needs a reason and is
 //! an event in the audit trail.
 
-use crate::capability::context::Context;
+use crate::capability::context::{sha256_hex, Context};
 use crate::command::{LinkCertificate, RecordTestResult, SetQualityStatus};
 use crate::event::EventPayload;
 use crate::kernel::date::bounded;
@@ -56,13 +56,7 @@ pub(crate) fn link_certificate(
         return Err(TraceError::invalid("document", "must not be empty"));
     }
     free_text("document", document)?;
-    let sha = sha256.trim().to_ascii_lowercase();
-    if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(TraceError::invalid(
-            "sha256",
-            "must be 64 hexadecimal digits",
-        ));
-    }
+    let sha = sha256_hex("sha256", sha256)?;
     if ctx
         .state
         .quality_of(i)

@@ -14,12 +14,17 @@ use serde::{Deserialize, Serialize};
 mod allocation;
 mod corrections;
 mod lot_dates;
+mod service;
 
 pub use allocation::{AllocationRequest, Strategy};
 pub use corrections::{
     MergeLots, ReverseProduction, ReverseReceipt, ReverseShipment, SplitLot, Unbuild,
 };
 pub use lot_dates::LotDatesChange;
+pub use service::{
+    AuthorizeReturn, CloseClaim, DecideClaim, DefineReturnReason, DisposeReturn, InspectReturn,
+    OpenClaim, RecordInstallation, RecordService, StartCampaign, UpdateCampaign,
+};
 
 use crate::kernel::id::{
     ItemRef, LocationId, LotKey, LotNumber, OrderId, PartyId, ProductId, RecallId, ReturnId,
@@ -219,6 +224,30 @@ pub enum Command {
     MergeLots(MergeLots),
     /// Disassemble a serialized assembly (needs a reason).
     Unbuild(Unbuild),
+    /// Define (or redefine) a product's warranty terms.
+    DefineWarranty(crate::model::WarrantyTerms),
+    /// Record a serial's installation at the customer.
+    RecordInstallation(RecordInstallation),
+    /// Record a service event on a serial.
+    RecordService(RecordService),
+    /// Open a warranty claim.
+    OpenClaim(OpenClaim),
+    /// Approve or reject a claim (needs a reason).
+    DecideClaim(DecideClaim),
+    /// Close a decided claim.
+    CloseClaim(CloseClaim),
+    /// Start a field service campaign.
+    StartCampaign(StartCampaign),
+    /// Record a serial's progress in a campaign.
+    UpdateCampaign(UpdateCampaign),
+    /// Add a return reason code.
+    DefineReturnReason(DefineReturnReason),
+    /// Authorise a customer return (RMA).
+    AuthorizeReturn(AuthorizeReturn),
+    /// Record the inspection of returned stock.
+    InspectReturn(InspectReturn),
+    /// Restock, rework, scrap or return returned stock to the supplier.
+    DisposeReturn(DisposeReturn),
 }
 
 /// Issue numbers from a product's numbering scheme ahead of use; they stay reserved

@@ -24,13 +24,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::command::{AllocationRequest, Line};
 use crate::kernel::id::{
-    ItemRef, LocationId, LotNumber, OrderId, PartyId, ProductId, RecallId, ReturnId, SerialNumber,
-    ShipmentId, WorkOrderId,
+    CampaignId, ClaimId, ItemRef, LocationId, LotNumber, OrderId, PartyId, ProductId, RecallId,
+    ReturnId, SerialNumber, ShipmentId, WorkOrderId,
 };
 use crate::kernel::Quantity;
 use crate::model::{
-    Certificate, Location, Lot, LotDates, LotDetails, NumberingScheme, Party, Product,
-    QualityStatus, SequenceOwner, TestResult,
+    Campaign, CampaignStatus, Certificate, Claim, Disposition, Inspection, Location, Lot, LotDates,
+    LotDetails, NumberingScheme, Party, Product, QualityStatus, ReturnAuthorization, ReturnReason,
+    SequenceOwner, ServiceRecord, TestResult, WarrantyTerms,
 };
 
 /// The schema version new events are written under.
@@ -376,6 +377,79 @@ pub enum EventPayload {
         /// The components, where they went.
         components: Vec<Line>,
     },
+    /// A product's warranty terms were defined.
+    WarrantyDefined(WarrantyTerms),
+    /// A serial was installed at the customer.
+    Installed {
+        /// Product.
+        product: ProductId,
+        /// Serial.
+        serial: SerialNumber,
+        /// Installation date.
+        installed_on: NaiveDate,
+        /// The end customer the warranty is registered to.
+        customer: Option<PartyId>,
+    },
+    /// A serial was serviced (a fitted component left stock into it).
+    Serviced {
+        /// Product.
+        product: ProductId,
+        /// Serial.
+        serial: SerialNumber,
+        /// What was done.
+        record: ServiceRecord,
+    },
+    /// A warranty claim was opened.
+    ClaimOpened(Claim),
+    /// A claim was approved or rejected (the reason is the event's).
+    ClaimDecided {
+        /// Claim.
+        claim: ClaimId,
+        /// Approved or rejected.
+        approved: bool,
+        /// Amount approved.
+        amount: Option<Quantity>,
+    },
+    /// A claim was closed.
+    ClaimClosed {
+        /// Claim.
+        claim: ClaimId,
+    },
+    /// A field service campaign started, with the serials it must reach.
+    CampaignStarted(Campaign),
+    /// A serial's campaign status changed.
+    CampaignUpdated {
+        /// Campaign.
+        campaign: CampaignId,
+        /// The serial.
+        item: ItemRef,
+        /// New status.
+        status: CampaignStatus,
+    },
+    /// A return reason code was defined.
+    ReturnReasonDefined(ReturnReason),
+    /// A customer return was authorised.
+    ReturnAuthorized(ReturnAuthorization),
+    /// Returned stock was inspected.
+    ReturnInspected {
+        /// RMA.
+        rma: ReturnId,
+        /// The lot or serial.
+        item: ItemRef,
+        /// The result.
+        inspection: Inspection,
+    },
+    /// Returned stock was disposed of.
+    ReturnDisposed {
+        /// RMA.
+        rma: ReturnId,
+        /// What, where, how much.
+        line: Line,
+        /// What became of it.
+        disposition: Disposition,
+        /// Where it went (restock, rework).
+        to: Option<LocationId>,
+    },
 }
 
 impl EventPayload {
@@ -385,9 +459,12 @@ impl EventPayload {
     /// `test_recorded`, `certificate_linked`, `quality_set`, `hold_placed`,
     /// `hold_released`, `depleted`, `restocked`, `recalled`, `numbers_issued`,
     /// `shipment_reversed`, `receipt_reversed`, `production_reversed`, `split`, `merged`,
-    /// `unbuilt`, and for
+    /// `unbuilt`, `installed`, `serviced`, `claim_opened`, `claim_decided`, `claim_closed`,
+    /// `campaign_started`, `campaign_updated`, `return_authorized`, `return_inspected`,
+    /// `return_disposed`, and for
     /// master data and allocation rules `product_registered`, `location_registered`,
-    /// `party_registered`, `scheme_defined`, `allocation_requested`.
+    /// `party_registered`, `scheme_defined`, `allocation_requested`, `warranty_defined`,
+    /// `return_reason_defined`.
     ///
     /// ```
     /// use traceability_core::{EventPayload, ItemRef};
@@ -431,6 +508,18 @@ impl EventPayload {
             Self::LotSplit { .. } => "split",
             Self::LotsMerged { .. } => "merged",
             Self::Unbuilt { .. } => "unbuilt",
+            Self::WarrantyDefined(_) => "warranty_defined",
+            Self::Installed { .. } => "installed",
+            Self::Serviced { .. } => "serviced",
+            Self::ClaimOpened(_) => "claim_opened",
+            Self::ClaimDecided { .. } => "claim_decided",
+            Self::ClaimClosed { .. } => "claim_closed",
+            Self::CampaignStarted(_) => "campaign_started",
+            Self::CampaignUpdated { .. } => "campaign_updated",
+            Self::ReturnReasonDefined(_) => "return_reason_defined",
+            Self::ReturnAuthorized(_) => "return_authorized",
+            Self::ReturnInspected { .. } => "return_inspected",
+            Self::ReturnDisposed { .. } => "return_disposed",
         }
     }
 }

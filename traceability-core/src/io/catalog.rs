@@ -13,14 +13,14 @@ use crate::engine::Tracker;
 use crate::io::{csv, gs1};
 use crate::kernel::error::TraceError;
 use crate::kernel::id::{
-    ItemRef, LocationId, LotKey, OrderId, PartyId, ProductId, RecallId, SerialNumber,
+    CampaignId, ItemRef, LocationId, LotKey, OrderId, PartyId, ProductId, RecallId, SerialNumber,
 };
 use crate::model::SerialStatus;
 use crate::query::expiry::{self, ExpiryWindow};
 use crate::query::reports::{self, SerialQuery};
 use crate::query::trace::{recall_report, trace_backward, trace_forward};
 use crate::query::trace_ids::{trace_backward_ids, trace_forward_ids};
-use crate::query::{numbering, orders, quality};
+use crate::query::{numbering, orders, quality, service};
 
 /// One query of the catalog.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -173,6 +173,39 @@ pub const QUERIES: &[QuerySpec] = &[
         "digital_link",
         r#"{"text", "base"?}"#,
         "the GS1 Digital Link URI of a barcode's data",
+    ),
+    spec(
+        "warranty",
+        r#"{"id": product}"#,
+        "WarrantyTerms of a product, or null",
+    ),
+    spec(
+        "warranty_status",
+        r#"{"product", "serial", "on"?}"#,
+        "WarrantyStatus: in warranty on the date (default today), start, end, customer, why",
+    ),
+    spec(
+        "service_history",
+        r#"{"product", "serial"}"#,
+        "[ServiceEntry] of a serial, oldest first",
+    ),
+    spec("claims", "{}", "[Claim] in opening order"),
+    spec(
+        "campaign",
+        r#"{"id": campaign}"#,
+        "CampaignReport (serials with status, progress) or null",
+    ),
+    spec("campaigns", "{}", "[CampaignReport] in starting order"),
+    spec("return_reasons", "{}", "[ReturnReason] as defined"),
+    spec(
+        "return_authorizations",
+        r#"{"open_only"?}"#,
+        "[ReturnAuthorization]: authorised, received, inspected and disposed per item",
+    ),
+    spec(
+        "returns_by_reason",
+        "{}",
+        "[ReturnsByReason]: authorisations and quantities per reason code",
     ),
     spec(
         "scan",
@@ -351,7 +384,7 @@ const ARGS: &str = "query arguments";
 /// assert!(catalog::run(&t, "nonsense", "{}").is_err());
 /// ```
 pub fn run(tracker: &Tracker, name: &str, args: &str) -> Result<String, TraceError> {
-    for group in [records, log_and_reports, traces, adapters] {
+    for group in [records, log_and_reports, traces, after_sale, adapters] {
         if let Some(answer) = group(tracker, name, args)? {
             return Ok(answer);
         }
@@ -561,6 +594,75 @@ fn traces(tracker: &Tracker, name: &str, args: &str) -> Result<Option<String>, T
 }
 
 /// Barcodes and CSV export.
+#[derive(Deserialize)]
+struct SerialOn {
+    product: ProductId,
+    serial: SerialNumber,
+    #[serde(default)]
+    on: Option<NaiveDate>,
+}
+
+#[derive(Deserialize)]
+struct OpenOnly {
+    #[serde(default)]
+    open_only: bool,
+}
+
+/// Warranty, service, claims, campaigns and returns (`None`: another group's query).
+fn after_sale(tracker: &Tracker, name: &str, args: &str) -> Result<Option<String>, TraceError> {
+    let state = tracker.state();
+    let answer = match name {
+        "warranty" => encode(&state.warranty(&parse::<Id<ProductId>>(ARGS, args)?.id)),
+        "warranty_status" => {
+            let SerialOn {
+                product,
+                serial,
+                on,
+            } = parse(ARGS, args)?;
+            let on = on.unwrap_or_else(|| tracker.now().date_naive());
+            encode(&state.warranty_status(&product, &serial, on)?)
+        }
+        "service_history" => {
+            let SerialKey { product, serial } = parse(ARGS, args)?;
+            encode(&service::service_history(
+                state,
+                &ItemRef::Serial { product, serial },
+            )?)
+        }
+        "claims" => {
+            parse::<NoArgs>(ARGS, args)?;
+            encode(state.claims())
+        }
+        "campaign" => encode(&service::campaign_report(
+            state,
+            &parse::<Id<CampaignId>>(ARGS, args)?.id,
+        )),
+        "campaigns" => {
+            parse::<NoArgs>(ARGS, args)?;
+            let reports: Vec<_> = state
+                .campaigns()
+                .iter()
+                .filter_map(|c| service::campaign_report(state, &c.campaign))
+                .collect();
+            encode(&reports)
+        }
+        "return_reasons" => {
+            parse::<NoArgs>(ARGS, args)?;
+            encode(state.return_reasons())
+        }
+        "return_authorizations" => {
+            let OpenOnly { open_only } = parse(ARGS, args)?;
+            encode(&service::return_authorizations(state, open_only))
+        }
+        "returns_by_reason" => {
+            parse::<NoArgs>(ARGS, args)?;
+            encode(&service::returns_by_reason(state))
+        }
+        _ => return Ok(None),
+    };
+    answer.map(Some)
+}
+
 fn adapters(tracker: &Tracker, name: &str, args: &str) -> Result<Option<String>, TraceError> {
     let answer = match name {
         "parse_barcode" => {

@@ -120,6 +120,21 @@ string_id!(
     ReturnId,
     "return"
 );
+string_id!(
+    /// A warranty claim number.
+    ClaimId,
+    "claim"
+);
+string_id!(
+    /// A field service campaign number.
+    CampaignId,
+    "campaign"
+);
+string_id!(
+    /// A return reason code (from the configurable list of reasons).
+    ReasonCode,
+    "reason_code"
+);
 
 /// A reference to one tracked thing: a lot or a serial.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

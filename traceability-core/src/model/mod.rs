@@ -1,5 +1,6 @@
 //! The domain model: master data (products, locations, parties), the tracked things
-//! themselves (lots, serials) with their stock, quality records and recall records.
+//! themselves (lots, serials) with their stock, quality records and recall records,
+//! and after the sale: warranties, service, claims, campaigns and return authorisations.
 //! The identifiers, quantities and vocabularies they are built from live in
 //! [`crate::kernel`] and are re-exported here.
 //!
@@ -11,11 +12,13 @@ mod master;
 mod numbering;
 mod quality;
 mod recall;
+mod returns;
 mod serial;
+mod service;
 
 pub use crate::kernel::id::{
-    ItemRef, LocationId, LotKey, LotNumber, OrderId, PartyId, ProductId, RecallId, ReturnId,
-    SchemeId, SerialNumber, ShipmentId, WorkOrderId,
+    CampaignId, ClaimId, ItemRef, LocationId, LotKey, LotNumber, OrderId, PartyId, ProductId,
+    ReasonCode, RecallId, ReturnId, SchemeId, SerialNumber, ShipmentId, WorkOrderId,
 };
 pub use crate::kernel::vocab::{PartyRole, SerialStatus, Tracking};
 pub use crate::kernel::Quantity;
@@ -24,4 +27,9 @@ pub use master::{Location, LocationKind, Party, Product};
 pub use numbering::{IssuedNumber, NumberingScheme, SequenceOwner};
 pub use quality::{Certificate, LotQuality, QualityDecision, TestResult};
 pub use recall::RecallRecord;
+pub use returns::{Disposition, Inspection, ReturnAuthorization, ReturnLine, ReturnReason};
 pub use serial::Serial;
+pub use service::{
+    Attachment, Campaign, CampaignSerial, CampaignStatus, Claim, ClaimStatus, Fitted, ServiceKind,
+    ServiceRecord, WarrantyStart, WarrantyStatus, WarrantyTerms,
+};

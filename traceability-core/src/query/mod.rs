@@ -18,5 +18,6 @@ pub mod numbering;
 pub mod orders;
 pub mod quality;
 pub mod reports;
+pub mod service;
 pub mod trace;
 pub mod trace_ids;

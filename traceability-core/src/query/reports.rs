@@ -150,36 +150,10 @@ pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
     };
     let mut out = Vec::new();
     match &event.body.payload {
-        EventPayload::SerialsExpected {
-            supplier,
-            reference,
-            ..
-        } => out.push(Movement {
-            party: supplier.clone(),
-            reference: reference.clone(),
-            ..base("expected")
-        }),
-        EventPayload::LotReceived { lot, reference }
-        | EventPayload::LotCreated { lot, reference } => out.push(Movement {
-            to: lot.stock.first().map(|s| s.location.clone()),
-            quantity: (!lot.stock.is_empty()).then(|| lot.on_hand()),
-            party: lot.supplier.clone(),
-            reference: reference.clone(),
-            date: Some(lot.received_on),
-            ..base(event.body.payload.action())
-        }),
-        EventPayload::SerialsReceived {
-            location,
-            supplier,
-            reference,
-            ..
-        } => out.push(Movement {
-            to: Some(location.clone()),
-            quantity: Some(Quantity::ONE),
-            party: supplier.clone(),
-            reference: reference.clone(),
-            ..base("received")
-        }),
+        EventPayload::SerialsExpected { .. }
+        | EventPayload::LotReceived { .. }
+        | EventPayload::LotCreated { .. }
+        | EventPayload::SerialsReceived { .. } => out.extend(arrival_movement(event)),
         EventPayload::Moved {
             from, to, quantity, ..
         } => out.push(Movement {
@@ -235,6 +209,20 @@ pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
         | EventPayload::LotSplit { .. }
         | EventPayload::LotsMerged { .. }
         | EventPayload::Unbuilt { .. } => correction_movements(item, event, &mut out),
+        EventPayload::Serviced { .. } | EventPayload::ReturnDisposed { .. } => {
+            out.extend(after_sale_movement(item, event))
+        }
+        EventPayload::Installed { .. }
+        | EventPayload::ClaimOpened(_)
+        | EventPayload::ClaimDecided { .. }
+        | EventPayload::ClaimClosed { .. }
+        | EventPayload::ReturnInspected { .. } => out.push(base(event.body.payload.action())),
+        // The serial lists of campaigns and authorisations are read from their records.
+        EventPayload::WarrantyDefined(_)
+        | EventPayload::CampaignStarted(_)
+        | EventPayload::CampaignUpdated { .. }
+        | EventPayload::ReturnReasonDefined(_)
+        | EventPayload::ReturnAuthorized(_) => {}
         // Events without quantities or places: recorded by name.
         EventPayload::LotActiveSet { .. }
         | EventPayload::LotDatesUpdated { .. }
@@ -427,6 +415,72 @@ fn correction_movements(item: &ItemRef, event: &Event, out: &mut Vec<Movement>) 
             }));
         }
         _ => {}
+    }
+}
+
+/// The movement of an arrival: serials announced, a lot received or created, serials
+/// received.
+fn arrival_movement(event: &Event) -> Option<Movement> {
+    let base = |action| Movement::of(event, action);
+    match &event.body.payload {
+        EventPayload::SerialsExpected {
+            supplier,
+            reference,
+            ..
+        } => Some(Movement {
+            party: supplier.clone(),
+            reference: reference.clone(),
+            ..base("expected")
+        }),
+        EventPayload::LotReceived { lot, reference }
+        | EventPayload::LotCreated { lot, reference } => Some(Movement {
+            to: lot.stock.first().map(|s| s.location.clone()),
+            quantity: (!lot.stock.is_empty()).then(|| lot.on_hand()),
+            party: lot.supplier.clone(),
+            reference: reference.clone(),
+            date: Some(lot.received_on),
+            ..base(event.body.payload.action())
+        }),
+        EventPayload::SerialsReceived {
+            location,
+            supplier,
+            reference,
+            ..
+        } => Some(Movement {
+            to: Some(location.clone()),
+            quantity: Some(Quantity::ONE),
+            party: supplier.clone(),
+            reference: reference.clone(),
+            ..base("received")
+        }),
+        _ => None,
+    }
+}
+
+/// The movement of a service visit (a fitted part leaves its location) or a disposed
+/// return for `item`, if it is about it.
+fn after_sale_movement(item: &ItemRef, event: &Event) -> Option<Movement> {
+    let base = |action| Movement::of(event, action);
+    match &event.body.payload {
+        EventPayload::Serviced { record, .. } => {
+            let fitted = record.fitted.as_ref().filter(|f| &f.item == item);
+            Some(match fitted {
+                Some(f) => Movement {
+                    from: Some(f.location.clone()),
+                    quantity: Some(f.quantity),
+                    ..base("serviced")
+                },
+                None => base("serviced"),
+            })
+        }
+        EventPayload::ReturnDisposed { rma, line, to, .. } if &line.item == item => {
+            Some(Movement {
+                to: to.clone(),
+                reference: Some(rma.to_string()),
+                ..base("return_disposed").taken_from(line)
+            })
+        }
+        _ => None,
     }
 }
 

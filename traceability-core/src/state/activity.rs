@@ -13,6 +13,7 @@ use super::State;
 use crate::event::{EventPayload as E, Produced};
 use crate::kernel::id::ItemRef;
 use crate::kernel::Quantity;
+use crate::model::Disposition;
 
 /// The net effect of a command's events on one existing lot.
 #[derive(Clone, Copy, Default)]
@@ -72,42 +73,14 @@ impl State {
                     change(&line.item, line.quantity, zero)
                 }
                 E::Scrapped { line } => change(&line.item, -line.quantity, zero),
-                E::ShipmentReversed { lines, .. } => {
-                    lines.iter().for_each(|l| change(&l.item, l.quantity, zero))
-                }
-                E::ReceiptReversed { lines } => lines
-                    .iter()
-                    .for_each(|l| change(&l.item, -l.quantity, zero)),
-                E::ProductionReversed {
-                    returned, removed, ..
-                } => {
-                    returned
-                        .iter()
-                        .for_each(|l| change(&l.item, l.quantity, zero));
-                    removed
-                        .iter()
-                        .for_each(|l| change(&l.item, -l.quantity, zero));
-                }
-                E::LotSplit {
-                    product,
-                    lot,
-                    new_lot,
-                    ..
-                } => change(&ItemRef::lot_of(product, lot), -new_lot.on_hand(), zero),
-                E::LotsMerged {
-                    product,
-                    into,
-                    sources,
-                    ..
-                } => {
-                    for (lot, quantity) in sources {
-                        change(&ItemRef::lot_of(product, lot), -*quantity, zero);
-                        change(&ItemRef::lot_of(product, into), *quantity, zero);
-                    }
-                }
-                E::Unbuilt { components, .. } => components
-                    .iter()
-                    .for_each(|l| change(&l.item, l.quantity, zero)),
+                E::ShipmentReversed { .. }
+                | E::ReceiptReversed { .. }
+                | E::ProductionReversed { .. }
+                | E::LotSplit { .. }
+                | E::LotsMerged { .. }
+                | E::Unbuilt { .. }
+                | E::Serviced { .. }
+                | E::ReturnDisposed { .. } => correction_changes(event, &mut change),
                 E::ProductRegistered(_)
                 | E::LocationRegistered(_)
                 | E::PartyRegistered(_)
@@ -130,7 +103,17 @@ impl State {
                 | E::LotRestocked { .. }
                 | E::Recalled { .. }
                 | E::NumberingSchemeDefined(_)
-                | E::NumbersIssued { .. } => {}
+                | E::NumbersIssued { .. }
+                | E::WarrantyDefined(_)
+                | E::Installed { .. }
+                | E::ClaimOpened(_)
+                | E::ClaimDecided { .. }
+                | E::ClaimClosed { .. }
+                | E::CampaignStarted(_)
+                | E::CampaignUpdated { .. }
+                | E::ReturnReasonDefined(_)
+                | E::ReturnAuthorized(_)
+                | E::ReturnInspected { .. } => {}
             }
         }
         changes
@@ -158,5 +141,65 @@ impl State {
         } else {
             None
         }
+    }
+}
+
+/// The stock changes of a correction or an after-sale event (reversals, re-lotting,
+/// unbuilds, fitted service parts, disposed returns).
+fn correction_changes(event: &E, change: &mut impl FnMut(&ItemRef, Quantity, Quantity)) {
+    let zero = Quantity::ZERO;
+    match event {
+        E::ShipmentReversed { lines, .. } => {
+            lines.iter().for_each(|l| change(&l.item, l.quantity, zero))
+        }
+        E::ReceiptReversed { lines } => lines
+            .iter()
+            .for_each(|l| change(&l.item, -l.quantity, zero)),
+        E::ProductionReversed {
+            returned, removed, ..
+        } => {
+            returned
+                .iter()
+                .for_each(|l| change(&l.item, l.quantity, zero));
+            removed
+                .iter()
+                .for_each(|l| change(&l.item, -l.quantity, zero));
+        }
+        E::LotSplit {
+            product,
+            lot,
+            new_lot,
+            ..
+        } => change(&ItemRef::lot_of(product, lot), -new_lot.on_hand(), zero),
+        E::LotsMerged {
+            product,
+            into,
+            sources,
+            ..
+        } => {
+            for (lot, quantity) in sources {
+                change(&ItemRef::lot_of(product, lot), -*quantity, zero);
+                change(&ItemRef::lot_of(product, into), *quantity, zero);
+            }
+        }
+        E::Serviced { record, .. } => {
+            if let Some(fitted) = &record.fitted {
+                change(&fitted.item, -fitted.quantity, zero);
+            }
+        }
+        E::ReturnDisposed {
+            line, disposition, ..
+        } => {
+            if matches!(
+                disposition,
+                Disposition::Scrap | Disposition::ReturnToSupplier
+            ) {
+                change(&line.item, -line.quantity, zero);
+            }
+        }
+        E::Unbuilt { components, .. } => components
+            .iter()
+            .for_each(|l| change(&l.item, l.quantity, zero)),
+        _ => {}
     }
 }

@@ -92,7 +92,11 @@ impl State {
             E::Scrapped { line } => self
                 .put_or_take(seq, line, false, SerialStatus::Scrapped)
                 .map(drop),
-            E::Returned { customer, line, .. } => self.take_back(seq, customer, line),
+            E::Returned {
+                rma,
+                customer,
+                line,
+            } => self.take_back(seq, rma, customer, line),
             E::AllocationRequested(request) => {
                 self.alloc.record_rules(request);
                 Ok(())
@@ -138,18 +142,8 @@ impl State {
                 affected,
                 held,
             } => self.record_recall(seq, body, recall, suspects, affected, held),
-            E::NumberingSchemeDefined(scheme) => {
-                self.define_scheme(scheme);
-                Ok(())
-            }
-            E::NumbersIssued {
-                product,
-                owner,
-                period,
-                last_sequence,
-                numbers,
-            } => {
-                self.issue_numbers(product, owner, period, *last_sequence, numbers);
+            E::NumberingSchemeDefined(_) | E::NumbersIssued { .. } => {
+                self.apply_numbering(payload);
                 Ok(())
             }
             E::ShipmentReversed { .. }
@@ -158,6 +152,8 @@ impl State {
             | E::LotSplit { .. }
             | E::LotsMerged { .. }
             | E::Unbuilt { .. } => self.apply_correction(seq, payload),
+            // Warranty, service, claims, campaigns, returns.
+            after_sale => self.apply_service(seq, after_sale, body),
         }
     }
 

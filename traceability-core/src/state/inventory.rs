@@ -162,14 +162,16 @@ impl State {
         Ok(idx)
     }
 
-    /// A customer return: the stock comes back (a serial as RECEIVED) and the
-    /// customer's returnable quantity shrinks.
+    /// A customer return: the stock comes back (a serial as RECEIVED), the customer's
+    /// returnable quantity shrinks, and its authorisation (if any) counts it received.
     pub(super) fn take_back(
         &mut self,
         seq: u64,
+        rma: &crate::kernel::id::ReturnId,
         customer: &PartyId,
         line: &Line,
     ) -> Result<(), TraceError> {
+        self.return_received(rma, line);
         let customer = self.party_or_corrupt(customer)?;
         let idx = self.put_or_take(seq, line, true, SerialStatus::Received)?;
         *self.returnable.entry((idx, customer)).or_default() -= line.quantity;

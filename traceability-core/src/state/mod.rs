@@ -20,6 +20,7 @@ pub(crate) mod numbering;
 mod orders;
 pub(crate) mod production;
 mod quality;
+mod service;
 mod snapshot;
 
 use foldhash::HashMap;
@@ -140,6 +141,8 @@ pub struct State {
     productions: Vec<production::ProductionRecord>,
     /// Per work order: its latest production (earlier ones chain back from it).
     latest_production: HashMap<crate::kernel::id::WorkOrderId, u32>,
+    /// Warranties, installations, service records, claims, campaigns, returns.
+    service: service::ServiceBook,
     /// GTIN (14 digits) → the product it belongs to.
     gtins: HashMap<String, ProductId>,
 }

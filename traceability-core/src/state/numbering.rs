@@ -64,7 +64,23 @@ impl State {
             .insert(scheme.id.clone(), scheme.clone());
     }
 
-    pub(super) fn issue_numbers(
+    /// Applies a numbering event (a scheme defined, numbers issued).
+    pub(super) fn apply_numbering(&mut self, payload: &crate::event::EventPayload) {
+        use crate::event::EventPayload as E;
+        match payload {
+            E::NumberingSchemeDefined(scheme) => self.define_scheme(scheme),
+            E::NumbersIssued {
+                product,
+                owner,
+                period,
+                last_sequence,
+                numbers,
+            } => self.issue_numbers(product, owner, period, *last_sequence, numbers),
+            _ => {}
+        }
+    }
+
+    fn issue_numbers(
         &mut self,
         product: &ProductId,
         owner: &SequenceOwner,
