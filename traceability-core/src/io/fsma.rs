@@ -67,6 +67,7 @@ use crate::state::State;
 /// assert!(one_lot.from.is_none());
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FsmaSelection {
     /// Only this product's lots.
     #[serde(default)]

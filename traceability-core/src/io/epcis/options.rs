@@ -47,7 +47,7 @@ pub enum Selection {
 /// assert!(options.check().is_ok());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct EpcisOptions {
     /// The base of GS1 Digital Link URIs (default `https://id.gs1.org`).
     pub digital_link_base: String,
