@@ -42,8 +42,7 @@ fn receipts(payload: &EventPayload) -> Option<Vec<Draft<'_>>> {
         EventPayload::LotCreated { lot, reference } => {
             let mut d = Draft::new(Shape::Object(ADD), Some("creating_class_instance"));
             d.items.push(Counted::whole(&lot.item()));
-            d.documents
-                .extend(reference_document(None, reference.as_deref()));
+            d.documents.extend(reference_document(reference.as_deref()));
             d.ilmd = Some(lot.dates);
             d
         }
@@ -97,7 +96,7 @@ fn received<'e>(supplier: Option<&'e PartyId>, reference: Option<&str>) -> Draft
             .push((LOCATION, Endpoint::PartyLocation(supplier)));
     }
     d.destinations.push((OWNING, Endpoint::Owner));
-    d.documents.extend(reference_document(None, reference));
+    d.documents.extend(reference_document(reference));
     d
 }
 
@@ -133,10 +132,9 @@ fn expected<'e>(
 
 /// A free-text reference as a business transaction of ours (type unknown).
 fn reference_document(
-    kind: Option<&'static str>,
     reference: Option<&str>,
 ) -> Option<(Option<&'static str>, &'static str, String)> {
-    reference.map(|r| (kind, "reference", r.to_owned()))
+    reference.map(|r| (None, "reference", r.to_owned()))
 }
 
 /// Moves, picks and shipments.

@@ -51,8 +51,8 @@
 //! which apply to the whole lot (EPCIS quantity lists need a quantity, which these
 //! events do not have; their serials are in `epcList`).
 //!
-//! Quantities are JSON numbers: exact up to 15 significant digits (an IEEE double,
-//! which is what JSON readers parse them into).
+//! Quantities are JSON numbers: whole quantities as integers, others exact up to 15
+//! significant digits (an IEEE double, which is what JSON readers parse them into).
 //!
 //! **Import** ([`read_document`]) reads object and transformation events: items with
 //! their GTIN and lot or serial (from Digital Link URIs, EPC URNs — the company prefix
