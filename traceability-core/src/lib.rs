@@ -25,7 +25,7 @@
 //! | [`decide`] | the command dispatch and the automatic events commands imply |
 //! | [`query`] | trace, recall, reports: the catalog of public result types |
 //! | [`engine`] | [`Tracker`]: open, refresh, execute, batch |
-//! | [`io`] | the query catalog, renderings (DOT, Mermaid), CSV import/export, GS1 barcodes |
+//! | [`io`] | the query catalog, renderings (DOT, Mermaid), CSV import/export, GS1 barcodes, EPCIS 2.0, FSMA 204 |
 //!
 //! Every change of state is an event with who, when and why — including a lot running
 //! out ([`EventPayload::LotDepleted`]) and every recall, held or not

@@ -10,10 +10,11 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Tracker;
-use crate::io::{csv, gs1};
+use crate::io::{csv, epcis, fsma, gs1};
 use crate::kernel::error::TraceError;
 use crate::kernel::id::{
-    CampaignId, ItemRef, LocationId, LotKey, OrderId, PartyId, ProductId, RecallId, SerialNumber,
+    CampaignId, ItemRef, LocationId, LotKey, LotNumber, OrderId, PartyId, ProductId, RecallId,
+    SerialNumber,
 };
 use crate::model::SerialStatus;
 use crate::query::expiry::{self, ExpiryWindow};
@@ -222,6 +223,16 @@ pub const QUERIES: &[QuerySpec] = &[
         r#"{"kind": "lots"|"serials"|"test_results", "as_of"?}"#,
         "CSV text (the columns the CSV import reads)",
     ),
+    spec(
+        "epcis_export",
+        r#"{"product"?, "lot"?, "serial"?, "from_seq"?, "to_seq"?, "options"?: EpcisOptions}"#,
+        "the EPCISDocument (EPCIS 2.0 JSON-LD) of the log, a range, a product or a lot/serial",
+    ),
+    spec(
+        "fsma204",
+        r#"{"product"?, "lot"?, "from"?, "to"?}"#,
+        "[CteRecord]: FSMA 204 Critical Tracking Events, by date then traceability lot code",
+    ),
 ];
 
 /// Parses JSON given by a binding (query arguments, commands); a malformed document is
@@ -341,6 +352,60 @@ struct Export {
     kind: csv::CsvKind,
     #[serde(default)]
     as_of: Option<NaiveDate>,
+}
+
+/// What an EPCIS export covers: a lot or serial (with its product), a product, or a
+/// range of sequence numbers (default: the whole log).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EpcisArgs {
+    #[serde(default)]
+    product: Option<ProductId>,
+    #[serde(default)]
+    lot: Option<LotNumber>,
+    #[serde(default)]
+    serial: Option<SerialNumber>,
+    #[serde(default)]
+    from_seq: Option<u64>,
+    #[serde(default)]
+    to_seq: Option<u64>,
+    #[serde(default)]
+    options: epcis::EpcisOptions,
+}
+
+impl EpcisArgs {
+    fn selection(&self) -> Result<epcis::Selection, TraceError> {
+        use epcis::Selection;
+        let range = self.from_seq.is_some() || self.to_seq.is_some();
+        let selection = match (&self.product, &self.lot, &self.serial) {
+            (Some(product), Some(lot), None) => Selection::Item(ItemRef::Lot {
+                product: product.clone(),
+                lot: lot.clone(),
+            }),
+            (Some(product), None, Some(serial)) => Selection::Item(ItemRef::Serial {
+                product: product.clone(),
+                serial: serial.clone(),
+            }),
+            (Some(product), None, None) => Selection::Product(product.clone()),
+            (None, None, None) => Selection::Range {
+                from_seq: self.from_seq.unwrap_or(0),
+                to_seq: self.to_seq,
+            },
+            _ => {
+                return Err(TraceError::invalid(
+                    ARGS,
+                    "give a product with one lot or serial, a product, or a range",
+                ))
+            }
+        };
+        if range && !matches!(selection, Selection::Range { .. }) {
+            return Err(TraceError::invalid(
+                ARGS,
+                "a range (from_seq, to_seq) cannot be combined with a product, lot or serial",
+            ));
+        }
+        Ok(selection)
+    }
 }
 
 #[derive(Deserialize)]
@@ -663,6 +728,7 @@ fn after_sale(tracker: &Tracker, name: &str, args: &str) -> Result<Option<String
     answer.map(Some)
 }
 
+/// Barcodes, CSV export, EPCIS and FSMA 204.
 fn adapters(tracker: &Tracker, name: &str, args: &str) -> Result<Option<String>, TraceError> {
     let answer = match name {
         "parse_barcode" => {
@@ -702,6 +768,17 @@ fn adapters(tracker: &Tracker, name: &str, args: &str) -> Result<Option<String>,
             csv::export_csv(tracker.state(), kind, as_of, &mut text)?;
             encode(&String::from_utf8_lossy(&text))
         }
+        "epcis_export" => {
+            let args: EpcisArgs = parse(ARGS, args)?;
+            let mut document = Vec::new();
+            epcis::export(tracker, &args.selection()?, &args.options, &mut document)?;
+            String::from_utf8(document)
+                .map_err(|e| TraceError::storage(format!("the EPCIS document is not UTF-8: {e}")))
+        }
+        "fsma204" => {
+            let selection: fsma::FsmaSelection = parse(ARGS, args)?;
+            encode(&fsma::records(tracker, &selection)?)
+        }
         _ => return Ok(None),
     };
     answer.map(Some)
@@ -728,5 +805,36 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), QUERIES.len());
         assert!(run(&tracker, "no_such_query", "{}").is_err());
+    }
+
+    #[test]
+    fn epcis_and_fsma_answer_json_and_refuse_mixed_selections() {
+        let tracker = Tracker::in_memory();
+        let doc: serde_json::Value =
+            serde_json::from_str(&run(&tracker, "epcis_export", "{}").unwrap()).unwrap();
+        assert_eq!(doc["type"], "EPCISDocument");
+        let ranged = run(&tracker, "epcis_export", r#"{"from_seq": 3, "to_seq": 5}"#).unwrap();
+        assert!(ranged.contains(r#""eventList":[]"#));
+        for bad in [
+            r#"{"lot": "L1"}"#,
+            r#"{"product": "P", "lot": "L1", "serial": "S1"}"#,
+            r#"{"product": "P", "from_seq": 1}"#,
+            r#"{"options": {"owner_gln": "1"}}"#,
+            r#"{"lots": "L1"}"#,
+        ] {
+            assert!(
+                matches!(
+                    run(&tracker, "epcis_export", bad),
+                    Err(TraceError::InvalidInput { .. })
+                ),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            run(&tracker, "epcis_export", r#"{"product": "P", "lot": "L1"}"#),
+            Err(TraceError::UnknownLot { .. })
+        ));
+        assert_eq!(run(&tracker, "fsma204", "{}").unwrap(), "[]");
+        assert!(run(&tracker, "fsma204", r#"{"from": "2026-02-30"}"#).is_err());
     }
 }
