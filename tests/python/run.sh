@@ -13,7 +13,7 @@ PYTHON="${PYTHON:-python3}"
 
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
-"$VENV/bin/python" -m pip install --quiet pytest mypy
+"$VENV/bin/python" -m pip install --quiet pytest mypy jsonschema rfc3987
 "$VENV/bin/python" -m pip install --quiet --force-reinstall "$ROOT/traceability-py"
 cd "$ROOT/tests/python"
 "$VENV/bin/python" -m pytest -q "$@"

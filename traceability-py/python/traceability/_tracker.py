@@ -26,6 +26,19 @@ from ._types import (
     RecallRecord,
     RecallReport,
     Scan,
+    Attachment,
+    CampaignReport,
+    CampaignStatus,
+    Claim,
+    Disposition,
+    ReturnAuthorization,
+    ReturnReason,
+    ReturnsByReason,
+    ServiceEntry,
+    ServiceKind,
+    WarrantyStart,
+    WarrantyStatus,
+    WarrantyTerms,
     items_json,
     Committed,
     ExpiryReport,
@@ -1075,6 +1088,261 @@ class Tracker:
             "quantity": quantity_json(quantity),
         }
         return self._run(actor, reason, "return", body)
+
+    # --- after the sale: warranty, service, claims, campaigns, returns ---------------------
+
+    def define_warranty(
+        self,
+        product: str,
+        months: int,
+        *,
+        starts: Union[WarrantyStart, str] = WarrantyStart.SHIPMENT,
+        usage_limit: Optional[QuantityLike] = None,
+        actor: str,
+        reason: Optional[str] = None,
+    ) -> Committed:
+        """Defines a serial product's warranty: `months` from shipment or installation,
+        within an optional usage limit (hours, cycles) read from service records."""
+        body = {
+            "product": text(product, "product"),
+            "months": whole(months, "months"),
+            "starts": choice(WarrantyStart, starts, "starts"),
+            "usage_limit": opt_quantity_json(usage_limit, "usage_limit"),
+        }
+        return self._run(actor, reason, "define_warranty", body)
+
+    def warranty(self, product: str) -> Optional[WarrantyTerms]:
+        return self._query_one(self._record(WarrantyTerms), "warranty", id=text(product, "product"))
+
+    def warranty_status(self, product: str, serial: str, on: Optional[_dt.date] = None) -> WarrantyStatus:
+        """Whether a serial is in warranty on `on` (default today), and why."""
+        found = self._query("warranty_status", product=text(product, "product"), serial=text(serial, "serial"),
+                            on=date_json(on, "on"))  # fmt: skip
+        return from_json(WarrantyStatus, found)
+
+    def record_installation(
+        self,
+        product: str,
+        serial: str,
+        installed_on: _dt.date,
+        *,
+        customer: Optional[str] = None,
+        actor: str,
+        reason: Optional[str] = None,
+    ) -> Committed:
+        body = {"product": text(product, "product"), "serial": text(serial, "serial"),
+                "installed_on": date_json(installed_on, "installed_on"), "customer": opt_text(customer, "customer")}  # fmt: skip
+        return self._run(actor, reason, "record_installation", body)
+
+    def record_service(
+        self,
+        product: str,
+        serial: str,
+        kind: Union[ServiceKind, str],
+        *,
+        technician: str,
+        findings: str = "",
+        performed_on: Optional[_dt.date] = None,
+        usage: Optional[QuantityLike] = None,
+        removed: Optional[Item] = None,
+        fitted: Optional[Line] = None,
+        attachments: Sequence[Attachment] = (),
+        actor: str,
+        reason: Optional[str] = None,
+    ) -> Committed:
+        """Records a service event on a serial; a `fitted` component (a `Line`: item,
+        location, quantity) leaves stock and joins the serial in the genealogy."""
+        body = {
+            "product": text(product, "product"),
+            "serial": text(serial, "serial"),
+            "kind": choice(ServiceKind, kind, "kind"),
+            "technician": text(technician, "technician"),
+            "findings": text(findings, "findings"),
+            "performed_on": date_json(performed_on, "performed_on"),
+            "usage": opt_quantity_json(usage, "usage"),
+            "removed": None if removed is None else item_json(removed, "removed"),
+            "fitted": None if fitted is None else _to_json(fitted, "fitted", Line, "Line"),
+            "attachments": [{"name": text(a.name, "attachments"), "sha256": text(a.sha256, "attachments")}
+                            for a in sequence(attachments, "attachments", "Attachment")],  # fmt: skip
+        }
+        return self._run(actor, reason, "record_service", body)
+
+    def service_history(self, product: str, serial: str) -> List[ServiceEntry]:
+        return self._query_all(self._record(ServiceEntry), "service_history", product=text(product, "product"),
+                               serial=text(serial, "serial"))  # fmt: skip
+
+    def open_claim(
+        self,
+        claim: str,
+        product: str,
+        serial: str,
+        description: str,
+        *,
+        amount: Optional[QuantityLike] = None,
+        opened_on: Optional[_dt.date] = None,
+        actor: str,
+        reason: Optional[str] = None,
+    ) -> Committed:
+        """Opens a warranty claim; whether the serial is in warranty then is kept."""
+        body = {"claim": text(claim, "claim"), "product": text(product, "product"), "serial": text(serial, "serial"),
+                "description": text(description, "description"), "amount": opt_quantity_json(amount, "amount"),
+                "opened_on": date_json(opened_on, "opened_on")}  # fmt: skip
+        return self._run(actor, reason, "open_claim", body)
+
+    def decide_claim(
+        self, claim: str, approve: bool, *, amount: Optional[QuantityLike] = None, actor: str, reason: str
+    ) -> Committed:
+        """Approves (amount default: the amount claimed) or rejects an open claim."""
+        body = {"claim": text(claim, "claim"), "approve": flag(approve, "approve"),
+                "amount": opt_quantity_json(amount, "amount")}  # fmt: skip
+        return self._run(actor, reason, "decide_claim", body)
+
+    def close_claim(self, claim: str, *, actor: str, reason: Optional[str] = None) -> Committed:
+        return self._run(actor, reason, "close_claim", {"claim": text(claim, "claim")})
+
+    def claims(self) -> List[Claim]:
+        return self._query_all(self._record(Claim), "claims")
+
+    def start_campaign(
+        self,
+        campaign: str,
+        description: str,
+        *,
+        recall: Optional[str] = None,
+        suspects: Union[Item, Iterable[Item]] = (),
+        actor: str,
+        reason: Optional[str] = None,
+    ) -> Committed:
+        """Starts a field campaign over the serials a recall (or the suspects'
+        descendants) has in the field."""
+        body = {"campaign": text(campaign, "campaign"), "description": text(description, "description"),
+                "recall": opt_text(recall, "recall"), "suspects": items_json(suspects, "suspects")}  # fmt: skip
+        return self._run(actor, reason, "start_campaign", body)
+
+    def update_campaign(
+        self,
+        campaign: str,
+        product: str,
+        serial: str,
+        status: Union[CampaignStatus, str],
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+    ) -> Committed:
+        body = {"campaign": text(campaign, "campaign"), "product": text(product, "product"),
+                "serial": text(serial, "serial"), "status": choice(CampaignStatus, status, "status")}  # fmt: skip
+        return self._run(actor, reason, "update_campaign", body)
+
+    def campaign(self, campaign: str) -> Optional[CampaignReport]:
+        return self._query_one(self._record(CampaignReport), "campaign", id=text(campaign, "campaign"))
+
+    def campaigns(self) -> List[CampaignReport]:
+        return self._query_all(self._record(CampaignReport), "campaigns")
+
+    def define_return_reason(
+        self, code: str, description: str, *, actor: str, reason: Optional[str] = None
+    ) -> Committed:
+        body = {"code": text(code, "code"), "description": text(description, "description")}
+        return self._run(actor, reason, "define_return_reason", body)
+
+    def return_reasons(self) -> List[ReturnReason]:
+        return self._query_all(self._record(ReturnReason), "return_reasons")
+
+    def authorize_return(
+        self,
+        rma: str,
+        customer: str,
+        reason_code: str,
+        items: Sequence[Tuple[Item, QuantityLike]],
+        *,
+        expected_on: Optional[_dt.date] = None,
+        actor: str,
+        reason: Optional[str] = None,
+    ) -> Committed:
+        """Authorises a return (RMA) of shipped lots and serials for a defined reason
+        code; `return_items` then receives against it."""
+        lines = [[item_json(item, f"items[{i}]"), quantity_json(q, f"items[{i}]")]
+                 for i, (item, q) in enumerate(sequence(items, "items", "(item, quantity)"))]  # fmt: skip
+        body = {"rma": text(rma, "rma"), "customer": text(customer, "customer"),
+                "reason": text(reason_code, "reason_code"), "items": lines,
+                "expected_on": date_json(expected_on, "expected_on")}  # fmt: skip
+        return self._run(actor, reason, "authorize_return", body)
+
+    def inspect_return(
+        self, rma: str, item: Item, passed: bool, *, findings: str = "", actor: str, reason: Optional[str] = None
+    ) -> Committed:
+        body = {"rma": text(rma, "rma"), "item": item_json(item), "passed": flag(passed, "passed"),
+                "findings": text(findings, "findings")}  # fmt: skip
+        return self._run(actor, reason, "inspect_return", body)
+
+    def dispose_return(
+        self,
+        rma: str,
+        item: Item,
+        location: str,
+        quantity: QuantityLike,
+        disposition: Union[Disposition, str],
+        *,
+        to: Optional[str] = None,
+        actor: str,
+        reason: Optional[str] = None,
+    ) -> Committed:
+        """Restocks, reworks, scraps (needs a reason) or returns to the supplier
+        returned stock received on `rma`."""
+        body = {"rma": text(rma, "rma"), "item": item_json(item), "location": text(location, "location"),
+                "quantity": quantity_json(quantity), "disposition": choice(Disposition, disposition, "disposition"),
+                "to": opt_text(to, "to")}  # fmt: skip
+        return self._run(actor, reason, "dispose_return", body)
+
+    def return_authorizations(self, *, open_only: bool = False) -> List[ReturnAuthorization]:
+        return self._query_all(self._record(ReturnAuthorization), "return_authorizations",
+                               open_only=flag(open_only, "open_only"))  # fmt: skip
+
+    def returns_by_reason(self) -> List[ReturnsByReason]:
+        return self._query_all(self._record(ReturnsByReason), "returns_by_reason")
+
+    # --- EPCIS and FSMA 204 ----------------------------------------------------------------
+
+    def epcis_export(
+        self,
+        *,
+        product: Optional[str] = None,
+        lot: Optional[str] = None,
+        serial: Optional[str] = None,
+        from_seq: Optional[int] = None,
+        to_seq: Optional[int] = None,
+        options: Optional[Mapping[str, Any]] = None,
+    ) -> Dict[str, Any]:
+        """The event log (all of it, a seq range, or what touched one product, lot or
+        serial) as a GS1 EPCIS 2.0 JSON-LD document (a dict), valid against GS1's schema."""
+        args: Dict[str, Any] = {
+            "product": opt_text(product, "product"),
+            "lot": opt_text(lot, "lot"),
+            "serial": opt_text(serial, "serial"),
+            "from_seq": None if from_seq is None else whole(from_seq, "from_seq"),
+            "to_seq": None if to_seq is None else whole(to_seq, "to_seq"),
+        }
+        if options is not None:
+            if not isinstance(options, Mapping):
+                raise TypeError(f"options must be a mapping, not {type(options).__name__}")
+            args["options"] = dict(options)
+        doc: Dict[str, Any] = self._query("epcis_export", **args)
+        return doc
+
+    def fsma204(
+        self,
+        *,
+        product: Optional[str] = None,
+        lot: Optional[str] = None,
+        from_: Optional[_dt.date] = None,
+        to: Optional[_dt.date] = None,
+    ) -> List[Dict[str, Any]]:
+        """FSMA 204 Critical Tracking Events with their Key Data Elements, one dict per
+        row of the sortable spreadsheet, sorted by date then traceability lot code."""
+        rows: List[Dict[str, Any]] = self._query(
+            "fsma204", product=opt_text(product, "product"), lot=opt_text(lot, "lot"),
+            **{"from": date_json(from_, "from"), "to": date_json(to, "to")})  # fmt: skip
+        return rows
 
     # --- corrections ---------------------------------------------------------------------
 

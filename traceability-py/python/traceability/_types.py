@@ -1197,3 +1197,190 @@ class RecallRecord(Record):
     suspects: Tuple[Item, ...]
     affected: Tuple[Item, ...]
     held: Tuple[Item, ...]
+
+
+# --- after the sale ---------------------------------------------------------------------
+
+
+class WarrantyStart(str, enum.Enum):
+    """When a warranty starts: at shipment, or at the recorded installation date."""
+
+    SHIPMENT = "shipment"
+    INSTALLATION = "installation"
+
+
+class ServiceKind(str, enum.Enum):
+    INSPECTION = "inspection"
+    REPAIR = "repair"
+    CALIBRATION = "calibration"
+    REPLACEMENT = "replacement"
+
+
+class ClaimStatus(str, enum.Enum):
+    OPEN = "open"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CLOSED = "closed"
+
+
+class CampaignStatus(str, enum.Enum):
+    PENDING = "pending"
+    NOTIFIED = "notified"
+    SERVICED = "serviced"
+    RETURNED = "returned"
+    UNREACHABLE = "unreachable"
+
+
+class Disposition(str, enum.Enum):
+    """What becomes of returned stock."""
+
+    RESTOCK = "restock"
+    REWORK = "rework"
+    SCRAP = "scrap"
+    RETURN_TO_SUPPLIER = "return_to_supplier"
+
+
+@dataclasses.dataclass(frozen=True)
+class WarrantyTerms(Record):
+    product: str
+    months: int
+    starts: WarrantyStart
+    usage_limit: Optional[Decimal]
+
+
+@dataclasses.dataclass(frozen=True)
+class WarrantyStatus(Record):
+    """Whether a serial is in warranty on `on`, from when to when, for whom, and why."""
+
+    product: str
+    serial: str
+    on: _dt.date
+    in_warranty: bool
+    starts_on: Optional[_dt.date]
+    ends_on: Optional[_dt.date]
+    customer: Optional[str]
+    usage: Optional[Decimal]
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Attachment(Record):
+    """A document attached by its SHA-256 (64 hex digits)."""
+
+    name: str
+    sha256: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Fitted(Record):
+    """A component fitted during service, taken from stock at `location`."""
+
+    item: Item
+    location: str
+    quantity: Decimal
+
+
+@dataclasses.dataclass(frozen=True)
+class ServiceEntry(Record):
+    """One service event of a serial (`seq`: its event in the log)."""
+
+    seq: int
+    kind: ServiceKind
+    performed_on: _dt.date
+    technician: str
+    findings: str
+    usage: Optional[Decimal]
+    removed: Optional[Item]
+    fitted: Optional[Fitted]
+    attachments: Tuple[Attachment, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Claim(Record):
+    """A warranty claim; `in_warranty` as of its opening date, `decision` the reason
+    given when it was approved or rejected."""
+
+    claim: str
+    product: str
+    serial: str
+    customer: Optional[str]
+    opened_on: _dt.date
+    description: str
+    amount: Optional[Decimal]
+    in_warranty: bool
+    status: ClaimStatus
+    approved_amount: Optional[Decimal]
+    decision: Optional[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class CampaignSerial(Record):
+    item: Item
+    customer: str
+    shipped_on: _dt.date
+    status: CampaignStatus
+
+
+@dataclasses.dataclass(frozen=True)
+class CampaignProgress(Record):
+    pending: int
+    notified: int
+    serviced: int
+    returned: int
+    unreachable: int
+    done_pct: Decimal
+
+
+@dataclasses.dataclass(frozen=True)
+class CampaignReport(Record):
+    """A field service campaign: every affected serial in the field with its customer,
+    ship date and status, and the progress counts."""
+
+    campaign: str
+    description: str
+    recall: Optional[str]
+    serials: Tuple[CampaignSerial, ...]
+    progress: CampaignProgress
+
+
+@dataclasses.dataclass(frozen=True)
+class ReturnReason(Record):
+    code: str
+    description: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Inspection(Record):
+    passed: bool
+    findings: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ReturnLine(Record):
+    item: Item
+    authorized: Decimal
+    received: Decimal
+    disposed: Decimal
+    inspection: Optional[Inspection]
+
+
+@dataclasses.dataclass(frozen=True)
+class ReturnAuthorization(Record):
+    """A return authorisation (RMA) and, per item, what was authorised, received,
+    inspected and disposed of."""
+
+    rma: str
+    customer: str
+    reason: str
+    authorized_on: _dt.date
+    expected_on: Optional[_dt.date]
+    lines: Tuple[ReturnLine, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class ReturnsByReason(Record):
+    reason: str
+    description: str
+    authorizations: int
+    authorized: Decimal
+    received: Decimal
