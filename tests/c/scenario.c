@@ -679,6 +679,57 @@ static void run_corrections(void) {
     tr_tracker_free(t);
 }
 
+/* After the sale, through the JSON entry points: a warranty, a shipped pump, a claim
+ * decided and closed, an RMA received and restocked; then the EPCIS 2.0 export and the
+ * FSMA 204 rows of the log. */
+static void run_after_sale(void) {
+    tr_tracker *t = NULL;
+    char *out = NULL;
+    const tr_item sn1 = {TR_ITEM_SERIAL, "PUMP", "SN1"};
+    CHECK_OK(tr_tracker_new_memory(&t));
+    CHECK_OK(tr_tracker_set_time(t, "2026-03-01T08:00:00Z"));
+    set_up_master_data(t);
+    CHECK_OK(tr_execute_json(t, ACTOR, NULL,
+                             "{\"define_warranty\":{\"product\":\"PUMP\",\"months\":24,\"starts\":\"shipment\"}}"));
+    CHECK_STATUS(TR_ERR_INVALID_INPUT,
+                 tr_execute_json(t, ACTOR, NULL,
+                                 "{\"define_warranty\":{\"product\":\"PUMP\",\"months\":0,\"starts\":\"shipment\"}}"));
+    CHECK_OK(tr_execute_json(t, ACTOR, NULL,
+                             "{\"receive_serials\":{\"product\":\"PUMP\",\"serials\":[\"SN1\"],\"location\":\"STOCK\","
+                             "\"supplier\":null,\"reference\":null,\"put_away\":true}}"));
+    CHECK_OK(tr_allocate(t, ACTOR, NULL, "SO1", &sn1, NULL, "1"));
+    CHECK_OK(tr_pick(t, ACTOR, NULL, "SO1", &sn1, "1"));
+    CHECK_OK(tr_ship(t, ACTOR, NULL, "SH1", "SO1", "ACME", NULL, false));
+    check_json(tr_query_json(t, "warranty_status", "{\"product\":\"PUMP\",\"serial\":\"SN1\",\"on\":\"2027-01-01\"}", &out),
+               &out, "\"in_warranty\":true");
+    CHECK_OK(tr_execute_json(t, ACTOR, NULL,
+                             "{\"open_claim\":{\"claim\":\"CL1\",\"product\":\"PUMP\",\"serial\":\"SN1\","
+                             "\"description\":\"noisy\",\"amount\":\"80\"}}"));
+    CHECK_STATUS(TR_ERR_INVALID_INPUT,
+                 tr_execute_json(t, ACTOR, NULL, "{\"decide_claim\":{\"claim\":\"CL1\",\"approve\":true}}"));
+    CHECK_OK(tr_execute_json(t, ACTOR, "bearing defect", "{\"decide_claim\":{\"claim\":\"CL1\",\"approve\":true}}"));
+    CHECK_OK(tr_execute_json(t, ACTOR, NULL, "{\"close_claim\":{\"claim\":\"CL1\"}}"));
+    check_json(tr_query_json(t, "claims", "{}", &out), &out, "\"status\":\"closed\"");
+    CHECK_OK(tr_execute_json(t, ACTOR, NULL,
+                             "{\"define_return_reason\":{\"code\":\"DOA\",\"description\":\"dead on arrival\"}}"));
+    CHECK_OK(tr_execute_json(t, ACTOR, NULL,
+                             "{\"authorize_return\":{\"rma\":\"RMA1\",\"customer\":\"ACME\",\"reason\":\"DOA\","
+                             "\"items\":[[{\"serial\":{\"product\":\"PUMP\",\"serial\":\"SN1\"}},\"1\"]]}}"));
+    CHECK_OK(tr_return(t, ACTOR, NULL, "RMA1", "ACME", &sn1, "DOCK", "1"));
+    CHECK_OK(tr_execute_json(t, ACTOR, NULL,
+                             "{\"dispose_return\":{\"rma\":\"RMA1\",\"item\":{\"serial\":{\"product\":\"PUMP\","
+                             "\"serial\":\"SN1\"}},\"location\":\"DOCK\",\"quantity\":\"1\",\"disposition\":\"restock\","
+                             "\"to\":\"STOCK\"}}"));
+    check_json(tr_serial_json(t, "PUMP", "SN1", &out), &out, "\"status\":\"IN_INVENTORY\"");
+    check_json(tr_query_json(t, "returns_by_reason", "{}", &out), &out, "\"received\":\"1\"");
+    check_json(tr_query_json(t, "epcis_export", "{}", &out), &out, "\"type\":\"EPCISDocument\"");
+    /* FSMA 204 records lots (traceability lot codes); this log moved serials only. */
+    check_json(tr_query_json(t, "fsma204", "{}", &out), &out, "[]");
+    CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "FLOUR", "L7", "5", "DOCK", "MILL", NULL, NULL, NULL, "PO-7"));
+    check_json(tr_query_json(t, "fsma204", "{}", &out), &out, "\"cte\":\"receiving\",\"date\":\"2026-03-01\",\"traceability_lot_code\":\"L7\"");
+    tr_tracker_free(t);
+}
+
 int main(int argc, char **argv) {
     tr_tracker *t = NULL;
     char version[32];
@@ -702,5 +753,6 @@ int main(int argc, char **argv) {
     run_csv();
     run_barcodes();
     run_corrections();
+    run_after_sale();
     return CHECKS_REPORT();
 }
