@@ -635,6 +635,20 @@ static void run_corrections(void) {
     check_json(tr_lot_json(t, "SALT", "S-777", &out), &out, "\"expiry\":\"2026-12-31\"");
     CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_query_json(t, "scan", "{\"text\":\"(01)04012345000009(10)X\"}", &out));
     CHECK_MESSAGE("belongs to no registered product");
+    /* A supplier's EPCIS document: its shipment of SALT lot S-EP1 becomes our receipt. */
+    CHECK_OK(tr_query_json(
+        t, "epcis_import_commands",
+        "{\"location\":\"DOCK\",\"document\":\"{\\\"type\\\":\\\"EPCISDocument\\\",\\\"schemaVersion\\\":\\\"2.0\\\","
+        "\\\"creationDate\\\":\\\"2026-02-27T15:00:00Z\\\",\\\"epcisBody\\\":{\\\"eventList\\\":[{\\\"type\\\":"
+        "\\\"ObjectEvent\\\",\\\"eventTime\\\":\\\"2026-02-27T10:00:00Z\\\",\\\"eventTimeZoneOffset\\\":\\\"+00:00\\\","
+        "\\\"action\\\":\\\"OBSERVE\\\",\\\"bizStep\\\":\\\"shipping\\\",\\\"quantityList\\\":[{\\\"epcClass\\\":"
+        "\\\"https://id.gs1.org/01/04006381333931/10/S-EP1\\\",\\\"quantity\\\":7}]}]}}\"}",
+        &out));
+    CHECK_CONTAINS(out, "\"receive_lot\"");
+    CHECK_OK(tr_execute_batch_json(t, ACTOR, "supplier EPCIS", out));
+    tr_string_free(out);
+    out = NULL;
+    check_json(tr_lot_json(t, "SALT", "S-EP1", &out), &out, "\"on_hand\":\"7\"");
 
     CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "FLOUR", "L1", "10", "DOCK", NULL, NULL, NULL, NULL, NULL));
     CHECK_OK(tr_allocate(t, ACTOR, NULL, "SO1", &l1, NULL, "4"));

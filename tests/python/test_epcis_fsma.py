@@ -55,3 +55,30 @@ def test_fsma_204_rows_carry_the_key_data_elements(tracker: tr.Tracker) -> None:
     assert all(row["traceability_lot_code"] for row in rows)
     only_b1 = tracker.fsma204(product="BREAD", lot="B1")
     assert only_b1 and len(only_b1) < len(rows)
+
+
+def test_a_suppliers_epcis_document_extends_the_genealogy(tracker: tr.Tracker) -> None:
+    tracker.register_product("GRAIN", "lot", gtins=["04012345000009"], actor="ana")
+    tracker.register_product("SEMOLINA", "lot", gtins=["09506000134352"], actor="ana")
+    tracker.register_party("FARM", "supplier", gln="9521141123454", actor="ana")
+    link = "https://id.gs1.org/01/{}/10/{}"
+    document = {
+        "@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"],
+        "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-02-27T15:00:00Z",
+        "epcisBody": {"eventList": [
+            {"type": "TransformationEvent", "eventTime": "2026-02-26T10:00:00Z", "eventTimeZoneOffset": "+00:00",
+             "inputQuantityList": [{"epcClass": link.format("04012345000009", "RAW-A"), "quantity": 600, "uom": "KGM"}],
+             "outputQuantityList": [{"epcClass": link.format("09506000134352", "S77"), "quantity": 500, "uom": "KGM"}],
+             "transformationID": "MILL-WO-88"},
+            {"type": "ObjectEvent", "eventTime": "2026-02-27T10:00:00Z", "eventTimeZoneOffset": "+00:00",
+             "action": "OBSERVE", "bizStep": "shipping",
+             "quantityList": [{"epcClass": link.format("09506000134352", "S77"), "quantity": 500, "uom": "KGM"}],
+             "sourceList": [{"type": "owning_party", "source": "https://id.gs1.org/417/9521141123454"}]},
+        ]},
+    }
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    assert list(jsonschema.Draft7Validator(schema).iter_errors(document)) == []
+    tracker.import_epcis(document, "DOCK", actor="edi")
+    lot = tracker.lot("SEMOLINA", "S77")
+    assert lot is not None and lot.on_hand == 500 and lot.supplier == "FARM"
+    assert tr.LotRef("GRAIN", "RAW-A") in [i.item for i in tracker.trace_backward(tr.LotRef("SEMOLINA", "S77")).items]

@@ -78,5 +78,6 @@ fn dispatch(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>, T
         Command::AuthorizeReturn(c) => service::authorize_return(ctx, c),
         Command::InspectReturn(c) => service::inspect_return(ctx, c),
         Command::DisposeReturn(c) => service::dispose_return(ctx, c),
+        Command::LinkUpstream(c) => production::link_upstream(ctx, c),
     }
 }

@@ -117,3 +117,28 @@ pub(crate) fn produce(
     });
     Ok(events)
 }
+
+/// Validates [`LinkUpstream`]: known items, positive quantities, at least one of each.
+pub(crate) fn link_upstream(
+    ctx: &Context<'_>,
+    command: &LinkUpstream,
+) -> Result<Vec<EventPayload>, TraceError> {
+    if command.inputs.is_empty() || command.outputs.is_empty() {
+        return Err(TraceError::invalid(
+            "operation",
+            "needs at least one input and one output",
+        ));
+    }
+    for (item, quantity) in &command.inputs {
+        ctx.state.require(item)?;
+        positive(*quantity)?;
+    }
+    for item in &command.outputs {
+        ctx.state.require(item)?;
+    }
+    Ok(vec![EventPayload::UpstreamLinked {
+        operation: command.operation.clone(),
+        inputs: command.inputs.clone(),
+        outputs: command.outputs.clone(),
+    }])
+}

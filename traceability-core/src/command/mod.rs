@@ -248,6 +248,21 @@ pub enum Command {
     InspectReturn(InspectReturn),
     /// Restock, rework, scrap or return returned stock to the supplier.
     DisposeReturn(DisposeReturn),
+    /// Record a partner's transformation in the genealogy (no stock moves).
+    LinkUpstream(LinkUpstream),
+}
+
+/// A transformation at a partner (from an EPCIS document): its inputs went into its
+/// outputs. Only the genealogy records it; no stock moves here. The lots and serials
+/// must exist (as records without stock, when they are the partner's).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkUpstream {
+    /// The partner's transformation or production order id.
+    pub operation: WorkOrderId,
+    /// What went in, and how much.
+    pub inputs: Vec<(ItemRef, Quantity)>,
+    /// What came out.
+    pub outputs: Vec<ItemRef>,
 }
 
 /// Issue numbers from a product's numbering scheme ahead of use; they stay reserved

@@ -450,6 +450,15 @@ pub enum EventPayload {
         /// Where it went (restock, rework).
         to: Option<LocationId>,
     },
+    /// A partner's transformation was recorded in the genealogy.
+    UpstreamLinked {
+        /// The partner's transformation id.
+        operation: WorkOrderId,
+        /// What went in, and how much.
+        inputs: Vec<(ItemRef, Quantity)>,
+        /// What came out.
+        outputs: Vec<ItemRef>,
+    },
 }
 
 impl EventPayload {
@@ -461,7 +470,7 @@ impl EventPayload {
     /// `shipment_reversed`, `receipt_reversed`, `production_reversed`, `split`, `merged`,
     /// `unbuilt`, `installed`, `serviced`, `claim_opened`, `claim_decided`, `claim_closed`,
     /// `campaign_started`, `campaign_updated`, `return_authorized`, `return_inspected`,
-    /// `return_disposed`, and for
+    /// `return_disposed`, `upstream_linked`, and for
     /// master data and allocation rules `product_registered`, `location_registered`,
     /// `party_registered`, `scheme_defined`, `allocation_requested`, `warranty_defined`,
     /// `return_reason_defined`.
@@ -520,6 +529,7 @@ impl EventPayload {
             Self::ReturnAuthorized(_) => "return_authorized",
             Self::ReturnInspected { .. } => "return_inspected",
             Self::ReturnDisposed { .. } => "return_disposed",
+            Self::UpstreamLinked { .. } => "upstream_linked",
         }
     }
 }

@@ -229,6 +229,11 @@ pub const QUERIES: &[QuerySpec] = &[
         "the EPCISDocument (EPCIS 2.0 JSON-LD) of the log, a range, a product or a lot/serial",
     ),
     spec(
+        "epcis_import_commands",
+        r#"{"document": EPCIS 2.0 JSON text, "location", "supplier"?}"#,
+        "[Command] capturing a partner's EPCIS document (records, genealogy links, receipts): run them with execute_batch",
+    ),
+    spec(
         "fsma204",
         r#"{"product"?, "lot"?, "from"?, "to"?}"#,
         "[CteRecord]: FSMA 204 Critical Tracking Events, by date then traceability lot code",
@@ -774,6 +779,16 @@ fn adapters(tracker: &Tracker, name: &str, args: &str) -> Result<Option<String>,
             epcis::export(tracker, &args.selection()?, &args.options, &mut document)?;
             String::from_utf8(document)
                 .map_err(|e| TraceError::storage(format!("the EPCIS document is not UTF-8: {e}")))
+        }
+        "epcis_import_commands" => {
+            #[derive(Deserialize)]
+            struct Import {
+                document: String,
+                #[serde(flatten)]
+                how: epcis::EpcisImport,
+            }
+            let Import { document, how } = parse(ARGS, args)?;
+            encode(&epcis::import_commands(tracker.state(), &document, &how)?)
         }
         "fsma204" => {
             let selection: fsma::FsmaSelection = parse(ARGS, args)?;

@@ -216,7 +216,8 @@ pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
         | EventPayload::ClaimOpened(_)
         | EventPayload::ClaimDecided { .. }
         | EventPayload::ClaimClosed { .. }
-        | EventPayload::ReturnInspected { .. } => out.push(base(event.body.payload.action())),
+        | EventPayload::ReturnInspected { .. }
+        | EventPayload::UpstreamLinked { .. } => out.push(base(event.body.payload.action())),
         // The serial lists of campaigns and authorisations are read from their records.
         EventPayload::WarrantyDefined(_)
         | EventPayload::CampaignStarted(_)

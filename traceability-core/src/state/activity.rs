@@ -113,7 +113,8 @@ impl State {
                 | E::CampaignUpdated { .. }
                 | E::ReturnReasonDefined(_)
                 | E::ReturnAuthorized(_)
-                | E::ReturnInspected { .. } => {}
+                | E::ReturnInspected { .. }
+                | E::UpstreamLinked { .. } => {}
             }
         }
         changes

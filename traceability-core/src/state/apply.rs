@@ -142,6 +142,11 @@ impl State {
                 affected,
                 held,
             } => self.record_recall(seq, body, recall, suspects, affected, held),
+            E::UpstreamLinked {
+                operation,
+                inputs,
+                outputs,
+            } => self.link_upstream(seq, operation, inputs, outputs),
             E::NumberingSchemeDefined(_) | E::NumbersIssued { .. } => {
                 self.apply_numbering(payload);
                 Ok(())

@@ -176,6 +176,11 @@ impl State {
             .is_some_and(|l| l.kind != crate::model::LocationKind::Quarantine)
     }
 
+    /// Every party, in registration order.
+    pub fn parties(&self) -> impl Iterator<Item = &Party> {
+        self.parties.iter()
+    }
+
     /// A party by id.
     pub fn party(&self, id: &PartyId) -> Option<&Party> {
         self.party_number(id).map(|i| self.party_at(i))

@@ -112,6 +112,31 @@ impl State {
         Ok(())
     }
 
+    /// A partner's transformation: genealogy edges only.
+    pub(super) fn link_upstream(
+        &mut self,
+        seq: u64,
+        operation: &WorkOrderId,
+        inputs: &[(crate::kernel::id::ItemRef, Quantity)],
+        outputs: &[crate::kernel::id::ItemRef],
+    ) -> Result<(), TraceError> {
+        let mut consumed = Vec::with_capacity(inputs.len());
+        for (item, quantity) in inputs {
+            let idx = self.resolve_or_corrupt(item)?;
+            self.touch(seq, idx);
+            consumed.push((idx, *quantity));
+        }
+        let mut made = Vec::with_capacity(outputs.len());
+        for item in outputs {
+            let idx = self.resolve_or_corrupt(item)?;
+            self.touch(seq, idx);
+            made.push(idx);
+        }
+        self.genealogy
+            .record_production(operation, &consumed, &made);
+        Ok(())
+    }
+
     fn record_production(
         &mut self,
         work_order: &WorkOrderId,

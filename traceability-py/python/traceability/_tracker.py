@@ -1329,6 +1329,24 @@ class Tracker:
         doc: Dict[str, Any] = self._query("epcis_export", **args)
         return doc
 
+    def import_epcis(
+        self,
+        document: Union[str, Mapping[str, Any]],
+        location: str,
+        *,
+        supplier: Optional[str] = None,
+        actor: str,
+        reason: Optional[str] = None,
+    ) -> Committed:
+        """Captures a partner's EPCIS 2.0 document, all or nothing: its lots and serials
+        become records (products matched by GTIN), its transformations genealogy links,
+        its shipped or received goods a receipt at `location` — so traces cross into the
+        partner's genealogy. The supplier is the source party's (by GLN), else `supplier`."""
+        text_ = document if isinstance(document, str) else _dumps(document)
+        commands = self._query("epcis_import_commands", document=text(text_, "document"),
+                               location=text(location, "location"), supplier=opt_text(supplier, "supplier"))  # fmt: skip
+        return self.execute_batch(commands, actor=actor, reason=reason)
+
     def fsma204(
         self,
         *,

@@ -66,6 +66,7 @@ mod capture;
 mod draft;
 mod export;
 mod ids;
+mod import;
 mod keys;
 mod map;
 mod options;
@@ -73,5 +74,6 @@ mod read;
 
 pub use capture::{CaptureKind, CapturedEvent, CapturedItem, CapturedParty, CapturedTransaction};
 pub use export::{export, EPCIS_CONTEXT};
+pub use import::{import_commands, EpcisImport};
 pub use options::{EpcisOptions, ExportSummary, Selection};
 pub use read::{read_document, read_document_with};
