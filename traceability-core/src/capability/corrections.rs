@@ -185,7 +185,7 @@ pub(crate) fn reverse_production(
             quantity: *quantity,
         });
     }
-    let returned = components_back(ctx, &record.consumed, None)?;
+    let returned = components_back(ctx, &state.consumed_by(record), None)?;
     Ok(vec![EventPayload::ProductionReversed {
         work_order: work_order.clone(),
         returned,
@@ -396,7 +396,7 @@ pub(crate) fn unbuild(
     }
     let to = location.as_ref().unwrap_or(here);
     ctx.location(to)?;
-    let components = components_back(ctx, &record.consumed, Some(to))?;
+    let components = components_back(ctx, &ctx.state.consumed_by(record), Some(to))?;
     Ok(vec![EventPayload::Unbuilt {
         product: product.clone(),
         serial: serial.clone(),

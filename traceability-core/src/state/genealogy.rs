@@ -205,6 +205,19 @@ impl Genealogy {
         }
     }
 
+    /// `count` recorded edges from `first` on, as (consumed item, quantity).
+    pub(crate) fn edges_from(
+        &self,
+        first: u32,
+        count: usize,
+    ) -> impl Iterator<Item = (ItemIdx, Quantity)> + '_ {
+        self.edges
+            .iter()
+            .skip(first as usize)
+            .take(count)
+            .map(|e| (self.items[e.from as usize], e.consumption.quantity))
+    }
+
     /// Whether anything was made from `item` or shipped with it.
     pub(crate) fn is_used(&self, item: ItemIdx) -> bool {
         self.node(item).is_some_and(|n| {

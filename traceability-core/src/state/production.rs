@@ -15,11 +15,16 @@ use crate::model::{Origin, Serial};
 /// What a production consumed or produced: an item, where, how much.
 pub(crate) type Posting = (ItemIdx, LocationId, Quantity);
 
-/// One production as recorded, so it can be reversed or an assembly unbuilt.
+/// One production as recorded, so it can be reversed or an assembly unbuilt. What it
+/// consumed is read from the genealogy: the edges into its first output are its inputs,
+/// one per consumed line in order, starting at `first_edge`; only where each input came
+/// from is kept here (a few bytes per input, not a copy of the lines).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct ProductionRecord {
-    /// What it consumed.
-    pub(crate) consumed: Box<[Posting]>,
+    /// The genealogy edge of its first input into its first output.
+    first_edge: u32,
+    /// Where each input was consumed from, in consumed order.
+    input_locations: Box<[LocationId]>,
     /// What it produced.
     pub(crate) outputs: Box<[Posting]>,
     /// Reversed since.
@@ -48,6 +53,17 @@ impl State {
         &self.productions[at as usize]
     }
 
+    /// What a production consumed: item, location and quantity, in consumed order.
+    pub(crate) fn consumed_by(&self, record: &ProductionRecord) -> Vec<Posting> {
+        let inputs = self
+            .genealogy
+            .edges_from(record.first_edge, record.input_locations.len());
+        inputs
+            .zip(record.input_locations.iter())
+            .map(|((item, quantity), location)| (item, location.clone(), quantity))
+            .collect()
+    }
+
     /// The production of `work_order` that made `item`.
     pub(crate) fn production_of(&self, work_order: &WorkOrderId, item: ItemIdx) -> Option<u32> {
         let mut at = *self.latest_production.get(work_order)?;
@@ -69,12 +85,11 @@ impl State {
         outputs: &[Produced],
     ) -> Result<(), TraceError> {
         let mut inputs = Vec::with_capacity(consumed.len());
-        let mut postings = Vec::with_capacity(consumed.len());
         for line in consumed {
             let idx = self.put_or_take(seq, line, false, SerialStatus::Consumed)?;
             inputs.push((idx, line.quantity));
-            postings.push((idx, line.location.clone(), line.quantity));
         }
+        let locations = consumed.iter().map(|l| l.location.clone()).collect();
         let mut produced = Vec::with_capacity(outputs.len());
         let mut made = Vec::with_capacity(outputs.len());
         for output in outputs {
@@ -106,9 +121,10 @@ impl State {
             produced.push(out);
             made.push(output_posting(out, output)?);
         }
+        let first_edge = self.genealogy.edge_count() as u32;
         self.genealogy
             .record_production(work_order, &inputs, &produced);
-        self.record_production(work_order, postings, made);
+        self.record_production(work_order, first_edge, locations, made);
         Ok(())
     }
 
@@ -140,7 +156,8 @@ impl State {
     fn record_production(
         &mut self,
         work_order: &WorkOrderId,
-        consumed: Vec<Posting>,
+        first_edge: u32,
+        input_locations: Box<[LocationId]>,
         outputs: Vec<Posting>,
     ) {
         let at = self.productions.len() as u32;
@@ -149,7 +166,8 @@ impl State {
             .insert(work_order.clone(), at)
             .unwrap_or(u32::MAX);
         self.productions.push(ProductionRecord {
-            consumed: consumed.into_boxed_slice(),
+            first_edge,
+            input_locations,
             outputs: outputs.into_boxed_slice(),
             reversed: false,
             previous,
