@@ -82,3 +82,18 @@ def test_a_suppliers_epcis_document_extends_the_genealogy(tracker: tr.Tracker) -
     lot = tracker.lot("SEMOLINA", "S77")
     assert lot is not None and lot.on_hand == 500 and lot.supplier == "FARM"
     assert tr.LotRef("GRAIN", "RAW-A") in [i.item for i in tracker.trace_backward(tr.LotRef("SEMOLINA", "S77")).items]
+
+
+def test_corrections_are_exported_too(tracker: tr.Tracker) -> None:
+    bake_and_ship(tracker)
+    tracker.split_lot("BREAD", "B1", "LINE", 5, new_lot="B1-S", actor="ana", reason="sample")
+    tracker.merge_lots("BREAD", ["B1-S"], "B1", "LINE", actor="ana", reason="sample not needed")
+    tracker.reverse_shipment("SH1", actor="ana", reason="wrong customer")
+    document = tracker.epcis_export()
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    assert [e.message for e in validator.iter_errors(document)] == []
+    steps = [e.get("bizStep") for e in document["epcisBody"]["eventList"]]
+    assert steps.count("repackaging") == 2 and "void_shipping" in steps
+    rows = tracker.fsma204(product="BREAD", lot="B1-S")
+    assert {(r["cte"], r["reference_document_type"]) for r in rows} >= {("transformation_output", "Lot split")}

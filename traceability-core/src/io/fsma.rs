@@ -346,16 +346,68 @@ impl Builder<'_> {
                 consumed,
                 outputs,
                 ..
-            } => self.transformation(seq, work_order.as_str(), *produced_on, consumed, outputs),
+            } => self.transformation(
+                seq,
+                ("Work order", work_order.as_str()),
+                *produced_on,
+                consumed,
+                outputs,
+            ),
+            EventPayload::LotSplit {
+                product,
+                lot,
+                location,
+                new_lot,
+            } => {
+                let consumed = [Line {
+                    item: ItemRef::lot_of(product, lot),
+                    location: location.clone(),
+                    quantity: new_lot.on_hand(),
+                }];
+                let made = [Produced::NewLot(new_lot.clone())];
+                let day = event.body.recorded_at.date_naive();
+                self.transformation(
+                    seq,
+                    ("Lot split", &format!("SPLIT-{seq}")),
+                    day,
+                    &consumed,
+                    &made,
+                )
+            }
+            EventPayload::LotsMerged {
+                product,
+                into,
+                location,
+                sources,
+                ..
+            } => {
+                let line = |lot: &crate::kernel::id::LotNumber, quantity| Line {
+                    item: ItemRef::lot_of(product, lot),
+                    location: location.clone(),
+                    quantity,
+                };
+                let consumed: Vec<Line> = sources.iter().map(|(lot, q)| line(lot, *q)).collect();
+                let total = sources.iter().map(|(_, q)| *q).sum();
+                let made = [Produced::IntoLot(line(into, total))];
+                let day = event.body.recorded_at.date_naive();
+                self.transformation(
+                    seq,
+                    ("Lot merge", &format!("MERGE-{seq}")),
+                    day,
+                    &consumed,
+                    &made,
+                )
+            }
             _ => Vec::new(),
         }
     }
 
-    /// The rows of a work order: its lot inputs and outputs.
+    /// The rows of a transformation (a work order, a lot split or merge): its lot
+    /// inputs and outputs, under its document.
     fn transformation(
         &mut self,
         seq: u64,
-        work_order: &str,
+        (document_type, document): (&str, &str),
         date: NaiveDate,
         consumed: &[Line],
         outputs: &[Produced],
@@ -393,8 +445,8 @@ impl Builder<'_> {
         let mut rows: Vec<CteRecord> = inputs.chain(made).collect();
         for row in &mut rows {
             row.transformation_location.clone_from(&place_text);
-            row.reference_document_type = "Work order".to_owned();
-            row.reference_document_number = work_order.to_owned();
+            row.reference_document_type = document_type.to_owned();
+            row.reference_document_number = document.to_owned();
         }
         rows
     }

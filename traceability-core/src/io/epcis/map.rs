@@ -25,6 +25,7 @@ pub(super) fn drafts(event: &Event) -> Vec<Draft<'_>> {
         .or_else(|| production(payload))
         .or_else(|| corrections(payload))
         .or_else(|| statuses(payload))
+        .or_else(|| relotting(payload))
         .unwrap_or_default()
 }
 
@@ -335,5 +336,88 @@ fn serial(product: &ProductId, serial: &SerialNumber) -> ItemRef {
     ItemRef::Serial {
         product: product.clone(),
         serial: serial.clone(),
+    }
+}
+
+/// Reversed shipments (`void_shipping`), lot splits and merges (`repackaging`) and
+/// unbuilt assemblies (`disassembling`) as the CBV names them.
+fn relotting(payload: &EventPayload) -> Option<Vec<Draft<'_>>> {
+    let transformation = |biz_step, id: String| {
+        let mut d = Draft::new(Shape::Transformation, Some(biz_step));
+        d.disposition = Some("active");
+        d.transformation = Some(id);
+        d
+    };
+    match payload {
+        EventPayload::ShipmentReversed {
+            shipment,
+            customer,
+            lines,
+        } => Some(
+            by_location(lines)
+                .into_iter()
+                .map(|(location, lines)| {
+                    let mut d = Draft::new(Shape::Object(OBSERVE), Some("void_shipping"));
+                    d.disposition = Some("active");
+                    d.items = lines.into_iter().map(counted).collect();
+                    d.place = Some(location);
+                    d.sources.push((OWNING, Endpoint::Party(customer)));
+                    d.destinations.push((OWNING, Endpoint::Owner));
+                    d.documents
+                        .push((Some("desadv"), "shipment", shipment.to_string()));
+                    d
+                })
+                .collect(),
+        ),
+        EventPayload::LotSplit {
+            product,
+            lot,
+            location,
+            new_lot,
+        } => {
+            let mut d = transformation("repackaging", format!("split {product}/{lot}"));
+            d.inputs.push(Counted::new(
+                &ItemRef::lot_of(product, lot),
+                new_lot.on_hand(),
+            ));
+            d.outputs
+                .push(Counted::new(&new_lot.item(), new_lot.on_hand()));
+            d.place = Some(location);
+            d.ilmd = Some(new_lot.dates);
+            Some(vec![d])
+        }
+        EventPayload::LotsMerged {
+            product,
+            into,
+            location,
+            sources,
+            ..
+        } => {
+            let mut d = transformation("repackaging", format!("merge into {product}/{into}"));
+            let total = sources.iter().map(|(_, q)| *q).sum();
+            d.inputs = sources
+                .iter()
+                .map(|(lot, q)| Counted::new(&ItemRef::lot_of(product, lot), *q))
+                .collect();
+            d.outputs
+                .push(Counted::new(&ItemRef::lot_of(product, into), total));
+            d.place = Some(location);
+            Some(vec![d])
+        }
+        EventPayload::Unbuilt {
+            product,
+            serial,
+            components,
+        } => {
+            let mut d = transformation("disassembling", format!("unbuild {product}/{serial}"));
+            d.inputs.push(Counted::whole(&ItemRef::Serial {
+                product: product.clone(),
+                serial: serial.clone(),
+            }));
+            d.outputs = components.iter().map(counted).collect();
+            d.place = components.first().map(|l| &l.location);
+            Some(vec![d])
+        }
+        _ => None,
     }
 }
