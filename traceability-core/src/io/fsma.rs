@@ -353,6 +353,18 @@ impl Builder<'_> {
                 consumed,
                 outputs,
             ),
+            EventPayload::LotSplit { .. } | EventPayload::LotsMerged { .. } => {
+                self.relotting(event)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The rows of a lot split or merge: a transformation that gives new traceability
+    /// lot codes.
+    fn relotting(&mut self, event: &Event) -> Vec<CteRecord> {
+        let seq = event.seq;
+        match &event.body.payload {
             EventPayload::LotSplit {
                 product,
                 lot,
