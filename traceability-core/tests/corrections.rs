@@ -22,21 +22,6 @@ fn corrected(plant: &mut Plant, command: Command) -> Result<Committed, TraceErro
         .execute("ana", Some("posted by mistake"), &command)
 }
 
-/// Serials received and put away where they arrived (IN_INVENTORY).
-fn stored_serials(plant: &mut Plant, product: &str, numbers: &[&str], at: &str) {
-    plant
-        .run(Command::ReceiveSerials(ReceiveSerials {
-            product: pid(product),
-            serials: serials(numbers),
-            location: loc(at),
-            supplier: None,
-            reference: None,
-            generate: 0,
-            put_away: true,
-        }))
-        .unwrap();
-}
-
 fn reverse_shipment(id: &str) -> Command {
     Command::ReverseShipment(ReverseShipment {
         shipment: ShipmentId::new(id).unwrap(),
@@ -75,7 +60,7 @@ fn new_serial(product: &str, number: &str, at: &str) -> Output {
 fn shipped_plant() -> Plant {
     let mut plant = Plant::new();
     plant.receive_lot("FLOUR", "F1", "10", "DOCK").unwrap();
-    stored_serials(&mut plant, "PUMP", &["P1"], "DOCK");
+    plant.receive_stored("PUMP", &["P1"], "DOCK");
     plant.allocate("SO1", lot("FLOUR", "F1"), "4").unwrap();
     plant.allocate("SO1", serial("PUMP", "P1"), "1").unwrap();
     plant.pick("SO1", lot("FLOUR", "F1"), "4").unwrap();
@@ -219,7 +204,7 @@ fn a_reversed_receipt_takes_the_stock_out_and_serials_can_be_received_again() {
 fn a_reversed_production_puts_inputs_back_and_takes_outputs_out() {
     let mut plant = Plant::new();
     plant.receive_lot("FLOUR", "F1", "10", "DOCK").unwrap();
-    stored_serials(&mut plant, "MOTOR", &["M1"], "LINE");
+    plant.receive_stored("MOTOR", &["M1"], "LINE");
     produce(
         &mut plant,
         "WO1",
@@ -376,7 +361,7 @@ fn merged_lots_take_the_earliest_dates_and_keep_genealogy() {
 fn an_unbuilt_assembly_returns_its_components_and_is_never_reused() {
     let mut plant = Plant::new();
     plant.receive_lot("FLOUR", "F1", "10", "LINE").unwrap();
-    stored_serials(&mut plant, "MOTOR", &["M1", "M2"], "LINE");
+    plant.receive_stored("MOTOR", &["M1", "M2"], "LINE");
     produce(
         &mut plant,
         "WO1",
@@ -432,7 +417,7 @@ fn an_unbuilt_assembly_returns_its_components_and_is_never_reused() {
     assert_eq!(err.kind(), ErrorKind::DuplicateNumber, "{err}");
 
     // Two assemblies from one work order: which motor is in which is not recorded.
-    stored_serials(&mut plant, "MOTOR", &["M3"], "LINE");
+    plant.receive_stored("MOTOR", &["M3"], "LINE");
     produce(
         &mut plant,
         "WO2",

@@ -15,20 +15,6 @@ where
     s.parse().unwrap()
 }
 
-fn stored_serials(plant: &mut Plant, product: &str, numbers: &[&str], at: &str) {
-    plant
-        .run(Command::ReceiveSerials(ReceiveSerials {
-            product: pid(product),
-            serials: serials(numbers),
-            location: loc(at),
-            supplier: None,
-            reference: None,
-            generate: 0,
-            put_away: true,
-        }))
-        .unwrap();
-}
-
 fn ship(plant: &mut Plant, order_id: &str, shipment: &str, items: &[(ItemRef, &str)]) {
     for (item, quantity) in items {
         plant.allocate(order_id, item.clone(), quantity).unwrap();
@@ -52,8 +38,8 @@ fn pump_warranty(plant: &mut Plant, starts: WarrantyStart) {
 fn a_warranty_claim_from_sale_to_closure() {
     let mut plant = Plant::new();
     pump_warranty(&mut plant, WarrantyStart::Shipment);
-    stored_serials(&mut plant, "PUMP", &["P1"], "STOCK");
-    stored_serials(&mut plant, "MOTOR", &["M9"], "STOCK");
+    plant.receive_stored("PUMP", &["P1"], "STOCK");
+    plant.receive_stored("MOTOR", &["M9"], "STOCK");
     let status = plant
         .tracker
         .state()
@@ -160,7 +146,7 @@ fn a_warranty_claim_from_sale_to_closure() {
 fn installation_and_usage_bound_the_warranty() {
     let mut plant = Plant::new();
     pump_warranty(&mut plant, WarrantyStart::Installation);
-    stored_serials(&mut plant, "PUMP", &["P1"], "STOCK");
+    plant.receive_stored("PUMP", &["P1"], "STOCK");
     ship(&mut plant, "SO1", "SH1", &[(serial("PUMP", "P1"), "1")]);
     let install = |on: &str| {
         Command::RecordInstallation(RecordInstallation {
@@ -295,7 +281,7 @@ fn a_field_campaign_reaches_every_serial_a_recall_finds_in_the_field() {
 fn an_rma_with_each_disposition() {
     let mut plant = Plant::new();
     plant.receive_lot("FLOUR", "F1", "10", "STOCK").unwrap();
-    stored_serials(&mut plant, "PUMP", &["P1", "P2"], "STOCK");
+    plant.receive_stored("PUMP", &["P1", "P2"], "STOCK");
     ship(
         &mut plant,
         "SO1",

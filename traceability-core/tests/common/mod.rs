@@ -195,6 +195,20 @@ impl Plant {
         }))
     }
 
+    /// Serials received and put away where they arrive (IN_INVENTORY).
+    pub fn receive_stored(&mut self, product: &str, numbers: &[&str], at: &str) {
+        self.run(Command::ReceiveSerials(ReceiveSerials {
+            product: pid(product),
+            serials: serials(numbers),
+            location: loc(at),
+            supplier: None,
+            reference: None,
+            generate: 0,
+            put_away: true,
+        }))
+        .expect("the serials are received");
+    }
+
     pub fn move_item(
         &mut self,
         item: ItemRef,
