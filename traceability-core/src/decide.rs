@@ -66,5 +66,14 @@ fn dispatch(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>, T
         Command::SplitLot(c) => corrections::split_lot(ctx, c),
         Command::MergeLots(c) => corrections::merge_lots(ctx, c),
         Command::Unbuild(c) => corrections::unbuild(ctx, c),
+        Command::RecordBatchParameter(c) => compliance::record_batch_parameter(ctx, c),
+        Command::RecordBatchStep(c) => compliance::record_batch_step(ctx, c),
+        Command::SignRecord(c) => compliance::sign_record(ctx, c),
+        Command::OpenNonConformance(c) => compliance::open_nonconformance(ctx, c),
+        Command::AddCorrectiveAction(c) => compliance::add_corrective_action(ctx, c),
+        Command::CompleteCorrectiveAction(c) => compliance::complete_corrective_action(ctx, c),
+        Command::CloseNonConformance(c) => compliance::close_nonconformance(ctx, c),
     }
 }
+
+use crate::capability::compliance;

@@ -15,6 +15,7 @@
 //! | [`holds`] | place and release holds, record a recall |
 //! | [`numbering`] | define numbering schemes, issue numbers ahead of use |
 //! | [`corrections`] | reverse a shipment, receipt or production; split and merge lots; unbuild |
+//! | [`compliance`] | batch record parameters and steps, signatures, non-conformances, CAPAs |
 
 pub mod context;
 pub mod corrections;
@@ -26,3 +27,5 @@ pub mod numbering;
 pub mod orders;
 pub mod production;
 pub mod quality;
+
+pub mod compliance;

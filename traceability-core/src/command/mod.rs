@@ -219,6 +219,23 @@ pub enum Command {
     MergeLots(MergeLots),
     /// Disassemble a serialized assembly (needs a reason).
     Unbuild(Unbuild),
+    /// Record a process parameter in a work order's batch record (flagged when out of
+    /// its limits).
+    RecordBatchParameter(RecordBatchParameter),
+    /// Record a step (equipment, operator, times) in a work order's batch record.
+    RecordBatchStep(RecordBatchStep),
+    /// Sign a batch record, non-conformance or CAPA electronically.
+    SignRecord(SignRecord),
+    /// Open a non-conformance, with or without a containment hold.
+    #[serde(rename = "open_nonconformance")]
+    OpenNonConformance(OpenNonConformance),
+    /// Add a corrective or preventive action (to a non-conformance or recall).
+    AddCorrectiveAction(AddCorrectiveAction),
+    /// Complete a corrective or preventive action.
+    CompleteCorrectiveAction(CompleteCorrectiveAction),
+    /// Close a non-conformance whose CAPAs are all completed.
+    #[serde(rename = "close_nonconformance")]
+    CloseNonConformance(CloseNonConformance),
 }
 
 /// Issue numbers from a product's numbering scheme ahead of use; they stay reserved
@@ -560,3 +577,9 @@ pub struct Recall {
     /// Put the affected lots and serials in our custody on hold.
     pub hold: bool,
 }
+
+mod compliance;
+pub use compliance::{
+    AddCorrectiveAction, CloseNonConformance, CompleteCorrectiveAction, OpenNonConformance,
+    RecordBatchParameter, RecordBatchStep, SignRecord,
+};

@@ -7,3 +7,5 @@ pub mod catalog;
 pub mod csv;
 pub mod gs1;
 pub mod render;
+
+pub mod compliance;

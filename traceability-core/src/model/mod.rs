@@ -25,3 +25,9 @@ pub use numbering::{IssuedNumber, NumberingScheme, SequenceOwner};
 pub use quality::{Certificate, LotQuality, QualityDecision, TestResult};
 pub use recall::RecallRecord;
 pub use serial::Serial;
+
+mod compliance;
+pub use compliance::{
+    BatchParameter, BatchStep, CapaId, CapaKind, CorrectiveAction, MaterialLine, NonConformance,
+    NonConformanceId, Resolution, Severity, Signature, SignatureMeaning, SignedRecord, Stamp,
+};

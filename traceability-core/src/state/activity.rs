@@ -130,7 +130,14 @@ impl State {
                 | E::LotRestocked { .. }
                 | E::Recalled { .. }
                 | E::NumberingSchemeDefined(_)
-                | E::NumbersIssued { .. } => {}
+                | E::NumbersIssued { .. }
+                | E::BatchParameterRecorded { .. }
+                | E::BatchStepRecorded { .. }
+                | E::RecordSigned { .. }
+                | E::NonConformanceOpened { .. }
+                | E::CorrectiveActionAdded { .. }
+                | E::CorrectiveActionCompleted { .. }
+                | E::NonConformanceClosed { .. } => {}
             }
         }
         changes

@@ -138,26 +138,20 @@ impl State {
                 affected,
                 held,
             } => self.record_recall(seq, body, recall, suspects, affected, held),
-            E::NumberingSchemeDefined(scheme) => {
-                self.define_scheme(scheme);
-                Ok(())
-            }
-            E::NumbersIssued {
-                product,
-                owner,
-                period,
-                last_sequence,
-                numbers,
-            } => {
-                self.issue_numbers(product, owner, period, *last_sequence, numbers);
-                Ok(())
-            }
+            E::NumberingSchemeDefined(_) | E::NumbersIssued { .. } => self.apply_numbering(payload),
             E::ShipmentReversed { .. }
             | E::ReceiptReversed { .. }
             | E::ProductionReversed { .. }
             | E::LotSplit { .. }
             | E::LotsMerged { .. }
             | E::Unbuilt { .. } => self.apply_correction(seq, payload),
+            E::BatchParameterRecorded { .. }
+            | E::BatchStepRecorded { .. }
+            | E::RecordSigned { .. }
+            | E::NonConformanceOpened { .. }
+            | E::CorrectiveActionAdded { .. }
+            | E::CorrectiveActionCompleted { .. }
+            | E::NonConformanceClosed { .. } => self.apply_compliance(seq, payload, body),
         }
     }
 

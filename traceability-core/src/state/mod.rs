@@ -22,6 +22,8 @@ pub(crate) mod production;
 mod quality;
 mod snapshot;
 
+mod compliance;
+
 use foldhash::HashMap;
 use multimap::Multimap;
 use serde::{Deserialize, Serialize};
@@ -142,6 +144,10 @@ pub struct State {
     latest_production: HashMap<crate::kernel::id::WorkOrderId, u32>,
     /// GTIN (14 digits) → the product it belongs to.
     gtins: HashMap<String, ProductId>,
+    /// Batch records, signatures, non-conformances and CAPAs (absent from snapshots
+    /// written before they existed).
+    #[serde(default)]
+    compliance: compliance::Compliance,
 }
 
 impl State {

@@ -58,13 +58,29 @@ impl State {
                 .is_some_and(|unused| unused.contains(number))
     }
 
-    pub(super) fn define_scheme(&mut self, scheme: &NumberingScheme) {
+    /// Applies a numbering event: a scheme defined, numbers issued.
+    pub(super) fn apply_numbering(&mut self, payload: &E) -> Result<(), TraceError> {
+        match payload {
+            E::NumberingSchemeDefined(scheme) => self.define_scheme(scheme),
+            E::NumbersIssued {
+                product,
+                owner,
+                period,
+                last_sequence,
+                numbers,
+            } => self.issue_numbers(product, owner, period, *last_sequence, numbers),
+            _ => return Err(super::corrupt("a numbering event")),
+        }
+        Ok(())
+    }
+
+    fn define_scheme(&mut self, scheme: &NumberingScheme) {
         self.numbering
             .schemes
             .insert(scheme.id.clone(), scheme.clone());
     }
 
-    pub(super) fn issue_numbers(
+    fn issue_numbers(
         &mut self,
         product: &ProductId,
         owner: &SequenceOwner,

@@ -143,3 +143,21 @@ fn output_posting(out: ItemIdx, output: &Produced) -> Result<Posting, TraceError
         Produced::NewSerial { location, .. } => (out, location.clone(), Quantity::ONE),
     })
 }
+
+impl State {
+    /// Every production of a work order, oldest first (reversed ones included).
+    pub(crate) fn productions_of(&self, work_order: &WorkOrderId) -> Vec<&ProductionRecord> {
+        let mut found = Vec::new();
+        let mut at = self
+            .latest_production
+            .get(work_order)
+            .copied()
+            .unwrap_or(u32::MAX);
+        while let Some(record) = self.productions.get(at as usize) {
+            found.push(record);
+            at = record.previous;
+        }
+        found.reverse();
+        found
+    }
+}
