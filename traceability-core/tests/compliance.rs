@@ -356,6 +356,8 @@ fn a_non_conformance_with_containment_holds_its_items_in_the_same_command() {
     assert_eq!(committed.count, 2);
     let events = plant.tracker.events(committed.first_seq).unwrap();
     assert_eq!(events[0].body.payload.action(), "nonconformance_opened");
+    let json = serde_json::to_value(&events[0].body.payload).unwrap();
+    assert!(json.get("nonconformance_opened").is_some(), "{json}");
     assert_eq!(
         events[1].body.payload,
         EventPayload::HoldPlaced {

@@ -426,6 +426,7 @@ pub enum EventPayload {
     },
     /// A non-conformance was opened (its containment hold, if any, is the
     /// [`EventPayload::HoldPlaced`] that follows it).
+    #[serde(rename = "nonconformance_opened")]
     NonConformanceOpened {
         /// Its number.
         id: NonConformanceId,
@@ -467,6 +468,7 @@ pub enum EventPayload {
         outcome: String,
     },
     /// A non-conformance was closed.
+    #[serde(rename = "nonconformance_closed")]
     NonConformanceClosed {
         /// Its number.
         id: NonConformanceId,
