@@ -1473,6 +1473,109 @@ tr_status tr_release_hold(tr_tracker *tracker,
                           const tr_item *items,
                           size_t item_count);
 
+/**
+ * Records a process parameter `name` = `value` (decimal text) in `work_order`'s batch
+ * record; `unit`, `min` and `max` (inclusive limits, decimal text) may be NULL. A value
+ * outside the limits is recorded and flagged (`"within_limits": false`), not refused.
+ */
+tr_status tr_record_batch_parameter(tr_tracker *tracker,
+                                    const char *actor,
+                                    const char *reason,
+                                    const char *work_order,
+                                    const char *name,
+                                    const char *value,
+                                    const char *unit,
+                                    const char *min,
+                                    const char *max);
+
+/**
+ * Records step `step` of `work_order`, performed by `operator` (required) on
+ * `equipment`; `equipment`, `performed_on` ("YYYY-MM-DD", NULL: today), `started_at`
+ * and `finished_at` (RFC 3339, e.g. "2026-03-01T06:00:00Z") and `notes` may be NULL.
+ */
+tr_status tr_record_batch_step(tr_tracker *tracker,
+                               const char *actor,
+                               const char *reason,
+                               const char *work_order,
+                               const char *step,
+                               const char *equipment,
+                               const char *operator_,
+                               const char *performed_on,
+                               const char *started_at,
+                               const char *finished_at,
+                               const char *notes);
+
+/**
+ * Signs a record electronically as `signer` (authenticated by the caller; the library
+ * keeps no passwords) with `meaning` ("performed", "reviewed", "approved" or
+ * "verified"): the signature binds signer, meaning, time and `reason` to the SHA-256 of
+ * the record's content now. `record_kind` is "batch_record" (`record_id` a work
+ * order), "nonconformance" or "capa". An unknown record is TR_ERR_INVALID_INPUT; the
+ * same signer signing the same unchanged content with the same meaning again is
+ * TR_ERR_DUPLICATE_NUMBER.
+ */
+tr_status tr_sign_record(tr_tracker *tracker,
+                         const char *actor,
+                         const char *reason,
+                         const char *record_kind,
+                         const char *record_id,
+                         const char *meaning,
+                         const char *signer);
+
+/**
+ * Opens non-conformance `id` ("minor", "major" or "critical" `severity`) on
+ * `item_count` lots and serials (`items` may be NULL only with a count of 0), a
+ * `work_order` and/or a `recall` (both may be NULL). With `containment_hold` the same
+ * command puts the items not yet held (serials: those in our custody) on hold; that
+ * needs a `reason`.
+ */
+tr_status tr_open_nonconformance(tr_tracker *tracker,
+                                 const char *actor,
+                                 const char *reason,
+                                 const char *id,
+                                 const char *description,
+                                 const char *severity,
+                                 const tr_item *items,
+                                 size_t item_count,
+                                 const char *work_order,
+                                 const char *recall,
+                                 bool containment_hold);
+
+/**
+ * Adds CAPA `id` of `kind` ("corrective" or "preventive"), owned by `owner` and due on
+ * `due` ("YYYY-MM-DD"), for the open non-conformance `nc` and/or the recall `recall`
+ * (one of its resolution actions); both may be NULL.
+ */
+tr_status tr_add_corrective_action(tr_tracker *tracker,
+                                   const char *actor,
+                                   const char *reason,
+                                   const char *id,
+                                   const char *kind,
+                                   const char *description,
+                                   const char *owner,
+                                   const char *due,
+                                   const char *nc,
+                                   const char *recall);
+
+/**
+ * Completes CAPA `id` with its `outcome`.
+ */
+tr_status tr_complete_corrective_action(tr_tracker *tracker,
+                                        const char *actor,
+                                        const char *reason,
+                                        const char *id,
+                                        const char *outcome);
+
+/**
+ * Closes non-conformance `id` with its `resolution`; refused (TR_ERR_INVALID_INPUT)
+ * while any of its CAPAs is open. Its containment holds stay until `tr_release_hold`.
+ */
+tr_status tr_close_nonconformance(tr_tracker *tracker,
+                                  const char *actor,
+                                  const char *reason,
+                                  const char *id,
+                                  const char *resolution);
+
 #ifdef __cplusplus
 }
 #endif

@@ -185,6 +185,33 @@ static tr_status call_set_quality_status(tr_tracker *t, int null_arg) {
     return tr_set_quality_status(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "FLOUR"), ARG(4, "L1"),
                                  ARG(5, "released"));
 }
+static tr_status call_record_batch_parameter(tr_tracker *t, int null_arg) {
+    return tr_record_batch_parameter(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "WO"), ARG(4, "ph"),
+                                     ARG(5, "7"), ARG(6, "pH"), ARG(7, "6"), ARG(8, "8"));
+}
+static tr_status call_record_batch_step(tr_tracker *t, int null_arg) {
+    return tr_record_batch_step(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "WO"), ARG(4, "mixing"),
+                                ARG(5, "MIXER"), ARG(6, "op"), ARG(7, "2026-03-01"), ARG(8, "2026-03-01T06:00:00Z"),
+                                ARG(9, "2026-03-01T07:00:00Z"), ARG(10, "notes"));
+}
+static tr_status call_sign_record(tr_tracker *t, int null_arg) {
+    return tr_sign_record(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "batch_record"), ARG(4, "WO"),
+                          ARG(5, "approved"), ARG(6, "qa"));
+}
+static tr_status call_open_nonconformance(tr_tracker *t, int null_arg) {
+    return tr_open_nonconformance(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "NC"), ARG(4, "d"),
+                                  ARG(5, "minor"), ARG(6, &lot), 1, ARG(7, "WO"), ARG(8, "RC"), false);
+}
+static tr_status call_add_corrective_action(tr_tracker *t, int null_arg) {
+    return tr_add_corrective_action(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "CAPA"), ARG(4, "corrective"),
+                                    ARG(5, "d"), ARG(6, "owner"), ARG(7, "2026-04-01"), ARG(8, "NC"), ARG(9, "RC"));
+}
+static tr_status call_complete_corrective_action(tr_tracker *t, int null_arg) {
+    return tr_complete_corrective_action(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "CAPA"), ARG(4, "done"));
+}
+static tr_status call_close_nonconformance(tr_tracker *t, int null_arg) {
+    return tr_close_nonconformance(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "NC"), ARG(4, "done"));
+}
 
 /* Query callers free whatever they get back. */
 #define QUERY_CALLER(name, call)                                                       \
@@ -292,6 +319,13 @@ static const struct case_ cases[] = {
     {"tr_lot_movements_json", call_lot_movements_json, 4, 0},
     {"tr_lot_inventory_by_location_json", call_lot_inventory_by_location_json, 4, BIT(1) | BIT(2)},
     {"tr_serial_inventory_by_location_json", call_serial_inventory_by_location_json, 4, BIT(1) | BIT(2)},
+    {"tr_record_batch_parameter", call_record_batch_parameter, 9, BIT(2) | BIT(6) | BIT(7) | BIT(8)},
+    {"tr_record_batch_step", call_record_batch_step, 11, BIT(2) | BIT(5) | BIT(7) | BIT(8) | BIT(9) | BIT(10)},
+    {"tr_sign_record", call_sign_record, 7, ACTOR_REASON_OPTIONAL},
+    {"tr_open_nonconformance", call_open_nonconformance, 9, BIT(2) | BIT(7) | BIT(8)},
+    {"tr_add_corrective_action", call_add_corrective_action, 10, BIT(2) | BIT(8) | BIT(9)},
+    {"tr_complete_corrective_action", call_complete_corrective_action, 5, ACTOR_REASON_OPTIONAL},
+    {"tr_close_nonconformance", call_close_nonconformance, 5, ACTOR_REASON_OPTIONAL},
 };
 
 /* NULL inside the structs passed by pointer. */
@@ -349,7 +383,7 @@ int main(void) {
             }
         }
     }
-    CHECK(calls == 300);
+    CHECK(calls == 356);
     check_null_struct_fields(t);
     /* The functions that accept NULL and return nothing. */
     tr_string_free(NULL);

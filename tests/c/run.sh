@@ -107,12 +107,12 @@ step "install into a prefix (scripts/install-c.sh)" install_prefix
 step "the README example with pkg-config against the install" build_with_pkg_config
 step "the README example with CMake find_package against the install" build_with_cmake
 
-run_checks "scenario.c under valgrind" 495 "${VALGRIND[@]}" "$OUT/scenario" "$OUT/scenario.db"
-run_checks "nulls.c under valgrind" 757 "${VALGRIND[@]}" "$OUT/nulls"
+run_checks "scenario.c under valgrind" 568 "${VALGRIND[@]}" "$OUT/scenario" "$OUT/scenario.db"
+run_checks "nulls.c under valgrind" 887 "${VALGRIND[@]}" "$OUT/nulls"
 run_checks "scenario.cpp (RAII, threads, refresh, checkpoints) under valgrind" 68 "${VALGRIND[@]}" "$OUT/scenario_cpp" "$OUT/cpp.db"
-run_checks "scenario.c, static library" 495 "$OUT/scenario_static" "$OUT/static.db"
-run_checks "scenario.c under ASan+UBSan" 495 env ASAN_OPTIONS=detect_leaks=1 "$OUT/scenario_asan" "$OUT/asan.db"
-run_checks "nulls.c under ASan+UBSan" 757 env ASAN_OPTIONS=detect_leaks=1 "$OUT/nulls_asan"
+run_checks "scenario.c, static library" 568 "$OUT/scenario_static" "$OUT/static.db"
+run_checks "scenario.c under ASan+UBSan" 568 env ASAN_OPTIONS=detect_leaks=1 "$OUT/scenario_asan" "$OUT/asan.db"
+run_checks "nulls.c under ASan+UBSan" 887 env ASAN_OPTIONS=detect_leaks=1 "$OUT/nulls_asan"
 
 # Trace, recall (recorded recalls, tr_recall_as, tr_recalls_json) and hold (issue 3),
 # with their NULL cases: tests/c/trace.c.

@@ -744,6 +744,100 @@ static void run_after_sale(void) {
     tr_tracker_free(t);
 }
 
+/* Compliance: a batch record with an out-of-limit parameter, signed as performed and
+ * approved; a later parameter invalidating both signatures; the device history record
+ * of the bread; a non-conformance with a containment hold and a CAPA resolving a
+ * recall. Refusals change nothing. */
+static void run_compliance(void) {
+    tr_tracker *t = NULL;
+    char *out = NULL;
+    long long before;
+    const tr_item l1 = {TR_ITEM_LOT, "FLOUR", "L1"};
+    const tr_item contained[2] = {{TR_ITEM_LOT, "FLOUR", "L1"}, {TR_ITEM_LOT, "BREAD", "B1"}};
+    const char *batch = "{\"work_order\":\"WO-1\"}";
+    const char *sigs = "{\"record\":{\"kind\":\"batch_record\",\"id\":\"WO-1\"}}";
+    const char *bread = "{\"item\":{\"lot\":{\"product\":\"BREAD\",\"lot\":\"B1\"}}}";
+    tr_line consumed[1];
+    tr_output outputs[1];
+    CHECK_OK(tr_tracker_new_memory(&t));
+    CHECK_OK(tr_tracker_set_time(t, "2026-03-01T08:00:00Z"));
+    set_up_master_data(t);
+    CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "FLOUR", "L1", "10", "DOCK", "MILL", NULL, NULL, NULL, NULL));
+    CHECK_OK(tr_record_batch_parameter(t, "op.ben", NULL, "WO-1", "oven_temperature", "190", "C", "175", "185"));
+    CHECK_OK(tr_record_batch_step(t, "op.ben", NULL, "WO-1", "baking", "OVEN-1", "op.ben", NULL,
+                                  "2026-03-01T06:00:00Z", "2026-03-01T06:40:00Z", "rack 3"));
+    before = event_count(t);
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_record_batch_step(t, "op.ben", NULL, "WO-1", "baking", NULL, "op.ben",
+                                                            NULL, "yesterday", NULL, NULL));
+    CHECK_MESSAGE("started_at");
+    CHECK_STATUS(TR_ERR_INVALID_INPUT,
+                 tr_record_batch_parameter(t, "op.ben", NULL, "WO-1", "ph", "7", NULL, "8", "6"));
+    CHECK(event_count(t) == before);
+    consumed[0].item = l1;
+    consumed[0].location = "DOCK";
+    consumed[0].quantity = "8";
+    outputs[0].kind = TR_OUTPUT_NEW_LOT;
+    outputs[0].product = "BREAD";
+    outputs[0].number = "B1";
+    outputs[0].quantity = "40";
+    outputs[0].location = "STOCK";
+    CHECK_OK(tr_produce(t, "op.ben", NULL, "WO-1", consumed, 1, outputs, 1, NULL, false));
+
+    CHECK_OK(tr_sign_record(t, "op.ben", "baked as recorded", "batch_record", "WO-1", "performed", "op.ben"));
+    CHECK_OK(tr_sign_record(t, "qa.lee", "deviation accepted", "batch_record", "WO-1", "approved", "qa.lee"));
+    CHECK_STATUS(TR_ERR_DUPLICATE_NUMBER,
+                 tr_sign_record(t, "qa.lee", NULL, "batch_record", "WO-1", "approved", "qa.lee"));
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_sign_record(t, "qa.lee", NULL, "recipe", "WO-1", "approved", "qa.lee"));
+    CHECK_MESSAGE("record_kind");
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_sign_record(t, "qa.lee", NULL, "capa", "CAPA-9", "approved", "qa.lee"));
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_sign_record(t, "qa.lee", NULL, "batch_record", "WO-1", "blessed", "qa.lee"));
+    check_json(tr_query_json(t, "batch_record", batch, &out), &out, "\"out_of_limits\":[\"oven_temperature\"]");
+    check_json(tr_query_json(t, "batch_record", batch, &out), &out, "\"equipment\":[\"OVEN-1\"]");
+    check_json(tr_query_json(t, "signatures", sigs, &out), &out, "\"signer\":\"qa.lee\"");
+    check_json(tr_query_json(t, "signatures", sigs, &out), &out, "\"valid\":true,\"note\":null}]");
+    check_json(tr_query_json(t, "batch_record_markdown", batch, &out), &out, "**out of limits**");
+    CHECK_OK(tr_record_batch_parameter(t, "op.ben", NULL, "WO-1", "oven_temperature", "182", "C", "175", "185"));
+    check_json(tr_query_json(t, "signatures", sigs, &out), &out,
+               "\"valid\":false,\"note\":\"record changed since signing\"}]");
+    check_json(tr_query_json(t, "device_history_record", bread, &out), &out, "\"work_order\":\"WO-1\"");
+    check_json(tr_query_json(t, "device_history_record_markdown", bread, &out), &out,
+               "# Device history record: lot BREAD/B1");
+
+    CHECK_OK(tr_recall_as(t, "qa", "metal in flour", "RC-1", &l1, 1, false, &out));
+    tr_string_free(out);
+    out = NULL;
+    before = event_count(t);
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_open_nonconformance(t, "qa", NULL, "NC-1", "metal in flour", "critical",
+                                                              contained, 2, NULL, "RC-1", true));
+    CHECK_MESSAGE("needs a reason");
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_open_nonconformance(t, "qa", "x", "NC-1", "metal in flour", "fatal",
+                                                              contained, 2, NULL, "RC-1", true));
+    CHECK(event_count(t) == before);
+    CHECK_OK(tr_open_nonconformance(t, "qa", "contain it", "NC-1", "metal in flour", "critical", contained, 2,
+                                    "WO-1", "RC-1", true));
+    CHECK(event_count(t) == before + 2);
+    check_json(tr_lot_json(t, "BREAD", "B1", &out), &out, "\"on_hold\":true");
+    CHECK_OK(tr_add_corrective_action(t, "qa", NULL, "CAPA-1", "corrective", "replace the sieve", "maint.dan",
+                                      "2026-03-10", "NC-1", "RC-1"));
+    CHECK_STATUS(TR_ERR_DUPLICATE_NUMBER, tr_add_corrective_action(t, "qa", NULL, "CAPA-1", "corrective", "again",
+                                                                   "maint.dan", "2026-03-10", NULL, NULL));
+    check_json(tr_query_json(t, "open_capas", "{\"as_of\":\"2026-03-15\"}", &out), &out, "\"overdue\":true");
+    check_json(tr_query_json(t, "recall_history", "{}", &out), &out, "\"resolved\":false");
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_close_nonconformance(t, "qa", NULL, "NC-1", "sieve replaced"));
+    CHECK_MESSAGE("open CAPAs: CAPA-1");
+    CHECK_OK(tr_complete_corrective_action(t, "maint.dan", NULL, "CAPA-1", "sieve replaced, three clean batches"));
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_complete_corrective_action(t, "maint.dan", NULL, "CAPA-1", "again"));
+    check_json(tr_query_json(t, "recall_history", "{}", &out), &out, "\"resolved\":true");
+    check_json(tr_query_json(t, "capa", "{\"id\":\"CAPA-1\"}", &out), &out, "\"overdue\":false");
+    CHECK_OK(tr_close_nonconformance(t, "qa", NULL, "NC-1", "flour returned to the mill"));
+    check_json(tr_query_json(t, "open_nonconformances", "{}", &out), &out, "[]");
+    check_json(tr_query_json(t, "nonconformance", "{\"id\":\"NC-1\"}", &out), &out,
+               "\"closed\":{\"text\":\"flour returned to the mill\"");
+    CHECK_OK(tr_sign_record(t, "qa.lee", NULL, "nonconformance", "NC-1", "approved", "qa.lee"));
+    check_json(tr_query_json(t, "nonconformance", "{\"id\":\"NC-1\"}", &out), &out, "\"valid\":true");
+    tr_tracker_free(t);
+}
+
 int main(int argc, char **argv) {
     tr_tracker *t = NULL;
     char version[32];
@@ -768,5 +862,6 @@ int main(int argc, char **argv) {
     run_barcodes();
     run_corrections();
     run_after_sale();
+    run_compliance();
     return CHECKS_REPORT();
 }

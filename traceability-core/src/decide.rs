@@ -79,5 +79,14 @@ fn dispatch(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>, T
         Command::InspectReturn(c) => service::inspect_return(ctx, c),
         Command::DisposeReturn(c) => service::dispose_return(ctx, c),
         Command::LinkUpstream(c) => production::link_upstream(ctx, c),
+        Command::RecordBatchParameter(c) => compliance::record_batch_parameter(ctx, c),
+        Command::RecordBatchStep(c) => compliance::record_batch_step(ctx, c),
+        Command::SignRecord(c) => compliance::sign_record(ctx, c),
+        Command::OpenNonConformance(c) => compliance::open_nonconformance(ctx, c),
+        Command::AddCorrectiveAction(c) => compliance::add_corrective_action(ctx, c),
+        Command::CompleteCorrectiveAction(c) => compliance::complete_corrective_action(ctx, c),
+        Command::CloseNonConformance(c) => compliance::close_nonconformance(ctx, c),
     }
 }
+
+use crate::capability::compliance;

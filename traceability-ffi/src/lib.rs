@@ -31,6 +31,8 @@ pub mod numbering;
 pub mod queries;
 pub mod trace;
 
+pub mod compliance;
+
 pub use args::*;
 pub use handle::tr_tracker;
 pub use status::*;

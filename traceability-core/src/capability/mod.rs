@@ -16,7 +16,9 @@
 //! | [`numbering`] | define numbering schemes, issue numbers ahead of use |
 //! | [`service`] | warranty terms, installations, service records, claims, field campaigns, return authorisations (reasons, inspection, disposition) |
 //! | [`corrections`] | reverse a shipment, receipt or production; split and merge lots; unbuild |
+//! | [`compliance`] | batch record parameters and steps, signatures, non-conformances, CAPAs |
 
+pub mod compliance;
 pub mod context;
 pub mod corrections;
 pub mod expiry;

@@ -250,6 +250,23 @@ pub enum Command {
     DisposeReturn(DisposeReturn),
     /// Record a partner's transformation in the genealogy (no stock moves).
     LinkUpstream(LinkUpstream),
+    /// Record a process parameter in a work order's batch record (flagged when out of
+    /// its limits).
+    RecordBatchParameter(RecordBatchParameter),
+    /// Record a step (equipment, operator, times) in a work order's batch record.
+    RecordBatchStep(RecordBatchStep),
+    /// Sign a batch record, non-conformance or CAPA electronically.
+    SignRecord(SignRecord),
+    /// Open a non-conformance, with or without a containment hold.
+    #[serde(rename = "open_nonconformance")]
+    OpenNonConformance(OpenNonConformance),
+    /// Add a corrective or preventive action (to a non-conformance or recall).
+    AddCorrectiveAction(AddCorrectiveAction),
+    /// Complete a corrective or preventive action.
+    CompleteCorrectiveAction(CompleteCorrectiveAction),
+    /// Close a non-conformance whose CAPAs are all completed.
+    #[serde(rename = "close_nonconformance")]
+    CloseNonConformance(CloseNonConformance),
 }
 
 /// A transformation at a partner (from an EPCIS document): its inputs went into its
@@ -604,3 +621,9 @@ pub struct Recall {
     /// Put the affected lots and serials in our custody on hold.
     pub hold: bool,
 }
+
+mod compliance;
+pub use compliance::{
+    AddCorrectiveAction, CloseNonConformance, CompleteCorrectiveAction, OpenNonConformance,
+    RecordBatchParameter, RecordBatchStep, SignRecord,
+};

@@ -459,6 +459,105 @@ pub enum EventPayload {
         /// What came out.
         outputs: Vec<ItemRef>,
     },
+    /// A process parameter was recorded in a work order's batch record.
+    BatchParameterRecorded {
+        /// Work order.
+        work_order: WorkOrderId,
+        /// Parameter name.
+        name: String,
+        /// Value.
+        value: Quantity,
+        /// Unit.
+        unit: String,
+        /// Lower limit (inclusive).
+        min: Option<Quantity>,
+        /// Upper limit (inclusive).
+        max: Option<Quantity>,
+        /// Within the limits.
+        within_limits: bool,
+    },
+    /// A step was recorded in a work order's batch record.
+    BatchStepRecorded {
+        /// Work order.
+        work_order: WorkOrderId,
+        /// Step name.
+        step: String,
+        /// Equipment used.
+        equipment: Option<String>,
+        /// Operator.
+        operator: String,
+        /// The day it was performed.
+        performed_on: NaiveDate,
+        /// When it started.
+        started_at: Option<DateTime<Utc>>,
+        /// When it finished.
+        finished_at: Option<DateTime<Utc>>,
+        /// Notes.
+        notes: String,
+    },
+    /// A record was signed electronically (the reason is the event's reason, the time
+    /// its `recorded_at`).
+    RecordSigned {
+        /// The record signed.
+        record: SignedRecord,
+        /// What the signature means.
+        meaning: SignatureMeaning,
+        /// Who signed.
+        signer: String,
+        /// SHA-256 of the record's canonical content at signing.
+        sha256: String,
+    },
+    /// A non-conformance was opened (its containment hold, if any, is the
+    /// [`EventPayload::HoldPlaced`] that follows it).
+    #[serde(rename = "nonconformance_opened")]
+    NonConformanceOpened {
+        /// Its number.
+        id: NonConformanceId,
+        /// What is wrong.
+        description: String,
+        /// How serious.
+        severity: Severity,
+        /// The lots and serials concerned.
+        items: Vec<ItemRef>,
+        /// The work order concerned.
+        work_order: Option<WorkOrderId>,
+        /// The recall it belongs to.
+        recall: Option<RecallId>,
+        /// The items its containment holds.
+        contained: Vec<ItemRef>,
+    },
+    /// A corrective or preventive action was added.
+    CorrectiveActionAdded {
+        /// Its number.
+        id: CapaId,
+        /// The non-conformance it addresses.
+        nc: Option<NonConformanceId>,
+        /// The recall it resolves.
+        recall: Option<RecallId>,
+        /// Corrective or preventive.
+        kind: CapaKind,
+        /// What is to be done.
+        description: String,
+        /// Who owns it.
+        owner: String,
+        /// When it is due.
+        due: NaiveDate,
+    },
+    /// A corrective or preventive action was completed.
+    CorrectiveActionCompleted {
+        /// Its number.
+        id: CapaId,
+        /// Its outcome.
+        outcome: String,
+    },
+    /// A non-conformance was closed.
+    #[serde(rename = "nonconformance_closed")]
+    NonConformanceClosed {
+        /// Its number.
+        id: NonConformanceId,
+        /// How it was resolved.
+        resolution: String,
+    },
 }
 
 impl EventPayload {
@@ -470,7 +569,9 @@ impl EventPayload {
     /// `shipment_reversed`, `receipt_reversed`, `production_reversed`, `split`, `merged`,
     /// `unbuilt`, `installed`, `serviced`, `claim_opened`, `claim_decided`, `claim_closed`,
     /// `campaign_started`, `campaign_updated`, `return_authorized`, `return_inspected`,
-    /// `return_disposed`, `upstream_linked`, and for
+    /// `return_disposed`, `upstream_linked`, `batch_parameter_recorded`,
+    /// `batch_step_recorded`, `record_signed`, `nonconformance_opened`, `capa_added`,
+    /// `capa_completed`, `nonconformance_closed`, and for
     /// master data and allocation rules `product_registered`, `location_registered`,
     /// `party_registered`, `scheme_defined`, `allocation_requested`, `warranty_defined`,
     /// `return_reason_defined`.
@@ -530,6 +631,13 @@ impl EventPayload {
             Self::ReturnInspected { .. } => "return_inspected",
             Self::ReturnDisposed { .. } => "return_disposed",
             Self::UpstreamLinked { .. } => "upstream_linked",
+            Self::BatchParameterRecorded { .. } => "batch_parameter_recorded",
+            Self::BatchStepRecorded { .. } => "batch_step_recorded",
+            Self::RecordSigned { .. } => "record_signed",
+            Self::NonConformanceOpened { .. } => "nonconformance_opened",
+            Self::CorrectiveActionAdded { .. } => "capa_added",
+            Self::CorrectiveActionCompleted { .. } => "capa_completed",
+            Self::NonConformanceClosed { .. } => "nonconformance_closed",
         }
     }
 }
@@ -573,3 +681,6 @@ pub struct Event {
     #[serde(flatten)]
     pub body: EventBody,
 }
+
+use crate::kernel::id::{CapaId, NonConformanceId};
+use crate::model::{CapaKind, Severity, SignatureMeaning, SignedRecord};

@@ -23,6 +23,10 @@ use crate::query::trace::{recall_report, trace_backward, trace_forward};
 use crate::query::trace_ids::{trace_backward_ids, trace_forward_ids};
 use crate::query::{numbering, orders, quality, service};
 
+use crate::kernel::id::{CapaId, NonConformanceId, WorkOrderId};
+use crate::model::SignedRecord;
+use crate::query::compliance;
+
 /// One query of the catalog.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct QuerySpec {
@@ -237,6 +241,56 @@ pub const QUERIES: &[QuerySpec] = &[
         "fsma204",
         r#"{"product"?, "lot"?, "from"?, "to"?}"#,
         "[CteRecord]: FSMA 204 Critical Tracking Events, by date then traceability lot code",
+    ),
+    spec(
+        "batch_record",
+        r#"{"work_order"}"#,
+        "BatchRecord: parameters (out-of-limit flagged), steps, equipment, operators, materials, quality of the lots made, signatures",
+    ),
+    spec(
+        "batch_record_markdown",
+        r#"{"work_order"}"#,
+        "the BatchRecord as Markdown text",
+    ),
+    spec(
+        "device_history_record",
+        r#"{"item": ItemRef}"#,
+        "DeviceHistoryRecord: the batch records of the work orders that made a lot or serial",
+    ),
+    spec(
+        "device_history_record_markdown",
+        r#"{"item": ItemRef}"#,
+        "the DeviceHistoryRecord as Markdown text",
+    ),
+    spec(
+        "signatures",
+        r#"{"record": {"kind": "batch_record"|"nonconformance"|"capa", "id"}}"#,
+        "[SignatureCheck]: the record's signatures, valid while its content is unchanged",
+    ),
+    spec(
+        "nonconformance",
+        r#"{"id"}"#,
+        "NonConformanceReport (with CAPAs and signatures) or null",
+    ),
+    spec(
+        "open_nonconformances",
+        "{}",
+        "[NonConformanceReport] not closed, in opening order",
+    ),
+    spec(
+        "capa",
+        r#"{"id", "as_of"?}"#,
+        "CapaStatus (overdue flagged) or null",
+    ),
+    spec(
+        "open_capas",
+        r#"{"as_of"?}"#,
+        "[CapaStatus] not completed, earliest due first, overdue flagged",
+    ),
+    spec(
+        "recall_history",
+        "{}",
+        "[RecallResolution]: each recall with its CAPAs, non-conformances and whether resolved",
     ),
 ];
 
@@ -454,7 +508,14 @@ const ARGS: &str = "query arguments";
 /// assert!(catalog::run(&t, "nonsense", "{}").is_err());
 /// ```
 pub fn run(tracker: &Tracker, name: &str, args: &str) -> Result<String, TraceError> {
-    for group in [records, log_and_reports, traces, after_sale, adapters] {
+    for group in [
+        records,
+        log_and_reports,
+        traces,
+        after_sale,
+        adapters,
+        compliance_records,
+    ] {
         if let Some(answer) = group(tracker, name, args)? {
             return Ok(answer);
         }
@@ -793,6 +854,84 @@ fn adapters(tracker: &Tracker, name: &str, args: &str) -> Result<Option<String>,
         "fsma204" => {
             let selection: fsma::FsmaSelection = parse(ARGS, args)?;
             encode(&fsma::records(tracker, &selection)?)
+        }
+        _ => return Ok(None),
+    };
+    answer.map(Some)
+}
+
+#[derive(Deserialize)]
+struct WorkOrderKey {
+    work_order: WorkOrderId,
+}
+
+#[derive(Deserialize)]
+struct RecordKey {
+    record: SignedRecord,
+}
+
+#[derive(Deserialize)]
+struct CapaKey {
+    id: CapaId,
+    #[serde(default)]
+    as_of: Option<NaiveDate>,
+}
+
+#[derive(Deserialize)]
+struct AsOf {
+    #[serde(default)]
+    as_of: Option<NaiveDate>,
+}
+
+/// Batch and device history records, signatures, non-conformances, CAPAs and the
+/// recall history.
+fn compliance_records(
+    tracker: &Tracker,
+    name: &str,
+    args: &str,
+) -> Result<Option<String>, TraceError> {
+    let state = tracker.state();
+    let today = || tracker.now().date_naive();
+    let answer = match name {
+        "batch_record" => encode(&compliance::batch_record(
+            state,
+            &parse::<WorkOrderKey>(ARGS, args)?.work_order,
+        )?),
+        "batch_record_markdown" => encode(
+            &compliance::batch_record(state, &parse::<WorkOrderKey>(ARGS, args)?.work_order)?
+                .to_markdown(),
+        ),
+        "device_history_record" => encode(&compliance::device_history_record(
+            state,
+            &parse::<ItemKey>(ARGS, args)?.item,
+        )?),
+        "device_history_record_markdown" => encode(
+            &compliance::device_history_record(state, &parse::<ItemKey>(ARGS, args)?.item)?
+                .to_markdown(),
+        ),
+        "signatures" => encode(&compliance::signatures(
+            state,
+            &parse::<RecordKey>(ARGS, args)?.record,
+        )),
+        "nonconformance" => encode(&compliance::nonconformance(
+            state,
+            &parse::<Id<NonConformanceId>>(ARGS, args)?.id,
+        )),
+        "open_nonconformances" => {
+            parse::<NoArgs>(ARGS, args)?;
+            encode(&compliance::open_nonconformances(state))
+        }
+        "capa" => {
+            let CapaKey { id, as_of } = parse(ARGS, args)?;
+            encode(&compliance::capa(state, &id, as_of.unwrap_or_else(today)))
+        }
+        "open_capas" => {
+            let AsOf { as_of } = parse(ARGS, args)?;
+            encode(&compliance::open_capas(state, as_of.unwrap_or_else(today)))
+        }
+        "recall_history" => {
+            parse::<NoArgs>(ARGS, args)?;
+            encode(&compliance::recall_history(state))
         }
         _ => return Ok(None),
     };

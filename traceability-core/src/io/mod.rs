@@ -10,3 +10,5 @@ pub mod epcis;
 pub mod fsma;
 pub mod gs1;
 pub mod render;
+
+pub mod compliance;

@@ -247,3 +247,23 @@ string_id!(
     SchemeId,
     "scheme"
 );
+string_id!(
+    /// A non-conformance (deviation) report number.
+    ///
+    /// ```
+    /// use traceability_core::NonConformanceId;
+    /// assert_eq!(NonConformanceId::new(" NC-7 ").unwrap().as_str(), "NC-7");
+    /// ```
+    NonConformanceId,
+    "nonconformance"
+);
+string_id!(
+    /// A corrective or preventive action (CAPA) number.
+    ///
+    /// ```
+    /// use traceability_core::CapaId;
+    /// assert!(CapaId::new("").is_err());
+    /// ```
+    CapaId,
+    "capa"
+);

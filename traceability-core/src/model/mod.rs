@@ -33,3 +33,9 @@ pub use service::{
     Attachment, Campaign, CampaignSerial, CampaignStatus, Claim, ClaimStatus, Fitted, ServiceKind,
     ServiceRecord, WarrantyStart, WarrantyStatus, WarrantyTerms,
 };
+
+mod compliance;
+pub use compliance::{
+    BatchParameter, BatchStep, CapaId, CapaKind, CorrectiveAction, MaterialLine, NonConformance,
+    NonConformanceId, Resolution, Severity, Signature, SignatureMeaning, SignedRecord, Stamp,
+};

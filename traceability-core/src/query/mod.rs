@@ -12,6 +12,7 @@
 //! | [`quality`] | a lot's quality records, certificate of analysis |
 //! | [`orders`] | reservations, shipments, genealogy links |
 //! | [`numbering`] | the next number of a product's scheme |
+//! | [`compliance`] | batch and device history records, signatures, non-conformances, CAPAs, recall history |
 
 pub mod expiry;
 pub mod numbering;
@@ -21,3 +22,5 @@ pub mod reports;
 pub mod service;
 pub mod trace;
 pub mod trace_ids;
+
+pub mod compliance;

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::command::Line;
 use crate::event::{Event, EventPayload, Produced};
 use crate::kernel::id::{
-    ItemRef, LocationId, LotNumber, OrderId, PartyId, ProductId, SerialNumber, WorkOrderId,
+    ItemRef, LocationId, LotNumber, OrderId, PartyId, ProductId, SerialNumber,
 };
 use crate::kernel::vocab::SerialStatus;
 use crate::kernel::Quantity;
@@ -121,7 +121,8 @@ pub struct Movement {
     /// What happened: `expected`, `received`, `moved`, `allocated`, `allocation_cancelled`,
     /// `picked`, `shipped`, `consumed`, `produced`, `adjusted`, `scrapped`, `active_set`,
     /// `returned`, `dates_updated`, `test_recorded`, `certificate_linked`, `quality_set`,
-    /// `hold_placed`, `hold_released`, `depleted`, `restocked` or `recalled`.
+    /// `hold_placed`, `hold_released`, `depleted`, `restocked`, `recalled` or
+    /// `nonconformance_opened`.
     pub action: &'static str,
     /// Location stock left.
     pub from: Option<LocationId>,
@@ -173,21 +174,7 @@ pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
                 .filter(|l| &l.item == item)
                 .map(|l| shipped_movement(event, l)),
         ),
-        EventPayload::Produced {
-            work_order,
-            produced_on,
-            consumed,
-            outputs,
-            ..
-        } => produced_movements(
-            item,
-            work_order,
-            *produced_on,
-            consumed,
-            outputs,
-            &base,
-            &mut out,
-        ),
+        EventPayload::Produced { .. } => produced_movements(item, event, &mut out),
         // A negative adjustment takes stock out of its location.
         EventPayload::Adjusted { line } if line.quantity.is_negative() => {
             out.push(from_line("adjusted", line).with_quantity(-line.quantity))
@@ -244,6 +231,15 @@ pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
         | EventPayload::AllocationRequested(_)
         | EventPayload::NumberingSchemeDefined(_)
         | EventPayload::NumbersIssued { .. } => {}
+        // A non-conformance names the lots and serials it concerns; batch records,
+        // signatures and CAPAs touch none.
+        EventPayload::NonConformanceOpened { .. } => out.push(base(event.body.payload.action())),
+        EventPayload::BatchParameterRecorded { .. }
+        | EventPayload::BatchStepRecorded { .. }
+        | EventPayload::RecordSigned { .. }
+        | EventPayload::CorrectiveActionAdded { .. }
+        | EventPayload::CorrectiveActionCompleted { .. }
+        | EventPayload::NonConformanceClosed { .. } => {}
     }
     out
 }
@@ -491,15 +487,19 @@ fn lines_of<'a>(lines: &'a [Line], item: &'a ItemRef) -> impl Iterator<Item = &'
 }
 
 /// The consumption and output movements of a production event for `item`.
-fn produced_movements(
-    item: &ItemRef,
-    work_order: &WorkOrderId,
-    produced_on: NaiveDate,
-    consumed: &[Line],
-    outputs: &[Produced],
-    base: &dyn Fn(&'static str) -> Movement,
-    out: &mut Vec<Movement>,
-) {
+fn produced_movements(item: &ItemRef, event: &Event, out: &mut Vec<Movement>) {
+    let EventPayload::Produced {
+        work_order,
+        produced_on,
+        consumed,
+        outputs,
+        ..
+    } = &event.body.payload
+    else {
+        return;
+    };
+    let produced_on = *produced_on;
+    let base = |action| Movement::of(event, action);
     out.extend(
         consumed
             .iter()

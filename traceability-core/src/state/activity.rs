@@ -114,7 +114,14 @@ impl State {
                 | E::ReturnReasonDefined(_)
                 | E::ReturnAuthorized(_)
                 | E::ReturnInspected { .. }
-                | E::UpstreamLinked { .. } => {}
+                | E::UpstreamLinked { .. }
+                | E::BatchParameterRecorded { .. }
+                | E::BatchStepRecorded { .. }
+                | E::RecordSigned { .. }
+                | E::NonConformanceOpened { .. }
+                | E::CorrectiveActionAdded { .. }
+                | E::CorrectiveActionCompleted { .. }
+                | E::NonConformanceClosed { .. } => {}
             }
         }
         changes

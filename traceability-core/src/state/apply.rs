@@ -142,21 +142,21 @@ impl State {
                 affected,
                 held,
             } => self.record_recall(seq, body, recall, suspects, affected, held),
-            E::UpstreamLinked {
-                operation,
-                inputs,
-                outputs,
-            } => self.link_upstream(seq, operation, inputs, outputs),
-            E::NumberingSchemeDefined(_) | E::NumbersIssued { .. } => {
-                self.apply_numbering(payload);
-                Ok(())
-            }
+            E::UpstreamLinked { .. } => self.link_upstream(seq, payload),
+            E::NumberingSchemeDefined(_) | E::NumbersIssued { .. } => self.apply_numbering(payload),
             E::ShipmentReversed { .. }
             | E::ReceiptReversed { .. }
             | E::ProductionReversed { .. }
             | E::LotSplit { .. }
             | E::LotsMerged { .. }
             | E::Unbuilt { .. } => self.apply_correction(seq, payload),
+            E::BatchParameterRecorded { .. }
+            | E::BatchStepRecorded { .. }
+            | E::RecordSigned { .. }
+            | E::NonConformanceOpened { .. }
+            | E::CorrectiveActionAdded { .. }
+            | E::CorrectiveActionCompleted { .. }
+            | E::NonConformanceClosed { .. } => self.apply_compliance(seq, payload, body),
             // Warranty, service, claims, campaigns, returns.
             after_sale => self.apply_service(seq, after_sale, body),
         }

@@ -23,6 +23,8 @@ mod quality;
 mod service;
 mod snapshot;
 
+mod compliance;
+
 use foldhash::HashMap;
 use multimap::Multimap;
 use serde::{Deserialize, Serialize};
@@ -145,6 +147,10 @@ pub struct State {
     service: service::ServiceBook,
     /// GTIN (14 digits) → the product it belongs to.
     gtins: HashMap<String, ProductId>,
+    /// Batch records, signatures, non-conformances and CAPAs (absent from snapshots
+    /// written before they existed).
+    #[serde(default)]
+    compliance: compliance::Compliance,
 }
 
 impl State {

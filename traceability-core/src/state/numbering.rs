@@ -58,15 +58,8 @@ impl State {
                 .is_some_and(|unused| unused.contains(number))
     }
 
-    pub(super) fn define_scheme(&mut self, scheme: &NumberingScheme) {
-        self.numbering
-            .schemes
-            .insert(scheme.id.clone(), scheme.clone());
-    }
-
-    /// Applies a numbering event (a scheme defined, numbers issued).
-    pub(super) fn apply_numbering(&mut self, payload: &crate::event::EventPayload) {
-        use crate::event::EventPayload as E;
+    /// Applies a numbering event: a scheme defined, numbers issued.
+    pub(super) fn apply_numbering(&mut self, payload: &E) -> Result<(), TraceError> {
         match payload {
             E::NumberingSchemeDefined(scheme) => self.define_scheme(scheme),
             E::NumbersIssued {
@@ -76,8 +69,15 @@ impl State {
                 last_sequence,
                 numbers,
             } => self.issue_numbers(product, owner, period, *last_sequence, numbers),
-            _ => {}
+            _ => return Err(super::corrupt("a numbering event")),
         }
+        Ok(())
+    }
+
+    fn define_scheme(&mut self, scheme: &NumberingScheme) {
+        self.numbering
+            .schemes
+            .insert(scheme.id.clone(), scheme.clone());
     }
 
     fn issue_numbers(

@@ -132,10 +132,16 @@ impl State {
     pub(super) fn link_upstream(
         &mut self,
         seq: u64,
-        operation: &WorkOrderId,
-        inputs: &[(crate::kernel::id::ItemRef, Quantity)],
-        outputs: &[crate::kernel::id::ItemRef],
+        payload: &crate::event::EventPayload,
     ) -> Result<(), TraceError> {
+        let crate::event::EventPayload::UpstreamLinked {
+            operation,
+            inputs,
+            outputs,
+        } = payload
+        else {
+            return Err(corrupt("an upstream link"));
+        };
         let mut consumed = Vec::with_capacity(inputs.len());
         for (item, quantity) in inputs {
             let idx = self.resolve_or_corrupt(item)?;
@@ -185,4 +191,22 @@ fn output_posting(out: ItemIdx, output: &Produced) -> Result<Posting, TraceError
         Produced::IntoLot(line) => (out, line.location.clone(), line.quantity),
         Produced::NewSerial { location, .. } => (out, location.clone(), Quantity::ONE),
     })
+}
+
+impl State {
+    /// Every production of a work order, oldest first (reversed ones included).
+    pub(crate) fn productions_of(&self, work_order: &WorkOrderId) -> Vec<&ProductionRecord> {
+        let mut found = Vec::new();
+        let mut at = self
+            .latest_production
+            .get(work_order)
+            .copied()
+            .unwrap_or(u32::MAX);
+        while let Some(record) = self.productions.get(at as usize) {
+            found.push(record);
+            at = record.previous;
+        }
+        found.reverse();
+        found
+    }
 }

@@ -144,3 +144,31 @@ __all__ = [
     "UnknownOrder", "UnknownParty", "UnknownProduct", "UnknownSerial", "WrongRole",
     "WrongTracking", "__version__", "public_key",
 ]
+
+# Batch records, signatures, non-conformances, CAPA (issue 15).
+from ._types import (  # noqa: E402
+    BatchParameter,
+    BatchRecord,
+    BatchStep,
+    CapaKind,
+    CapaStatus,
+    CorrectiveAction,
+    DeviceHistoryRecord,
+    MaterialLine,
+    NonConformance,
+    ProducedLotQuality,
+    RecallResolution,
+    RecordKind,
+    Resolution,
+    Severity,
+    SignatureCheck,
+    SignatureMeaning,
+    SignedRecord,
+    Stamp,
+)
+
+__all__ += [
+    "BatchParameter", "BatchRecord", "BatchStep", "CapaKind", "CapaStatus", "CorrectiveAction",
+    "DeviceHistoryRecord", "MaterialLine", "NonConformance", "ProducedLotQuality", "RecallResolution",
+    "RecordKind", "Resolution", "Severity", "SignatureCheck", "SignatureMeaning", "SignedRecord", "Stamp",
+]

@@ -99,6 +99,19 @@ from ._types import (
     whole,
 )
 from ._traceability import Checkpoint, TraceabilityError
+from ._types import (
+    BatchRecord,
+    CapaKind,
+    CapaStatus,
+    DeviceHistoryRecord,
+    NonConformance,
+    RecallResolution,
+    Severity,
+    SignatureCheck,
+    SignatureMeaning,
+    SignedRecord,
+    signed_record_json,
+)
 
 T = TypeVar("T")
 R = TypeVar("R", bound=Record)
@@ -1786,6 +1799,196 @@ class Tracker:
         (its queries answer as of that count) and the hex hash of the last one. Reads
         nothing from the store: compare with `refresh()` to see whether others wrote."""
         return Head(**self._query("head"))
+
+    # --- batch records, signatures, non-conformances, CAPA (issue 15) -----------------
+
+    def record_batch_parameter(
+        self,
+        work_order: str,
+        name: str,
+        value: QuantityLike,
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+        unit: str = "",
+        min: Optional[QuantityLike] = None,
+        max: Optional[QuantityLike] = None,
+    ) -> Committed:
+        """Records a process parameter in `work_order`'s batch record; a value outside
+        the inclusive `min`/`max` is recorded and flagged, not refused."""
+        body = {
+            "work_order": text(work_order, "work_order"),
+            "name": text(name, "name"),
+            "value": quantity_json(value, "value"),
+            "unit": text(unit, "unit"),
+            "min": opt_quantity_json(min, "min"),
+            "max": opt_quantity_json(max, "max"),
+        }
+        return self._run(actor, reason, "record_batch_parameter", body)
+
+    def record_batch_step(
+        self,
+        work_order: str,
+        step: str,
+        *,
+        operator: str,
+        actor: str,
+        reason: Optional[str] = None,
+        equipment: Optional[str] = None,
+        performed_on: Optional[_dt.date] = None,
+        started_at: Optional[_dt.datetime] = None,
+        finished_at: Optional[_dt.datetime] = None,
+        notes: str = "",
+    ) -> Committed:
+        """Records a step of `work_order` (equipment and operator are the embedding
+        system's ids; `performed_on` defaults to today; naive datetimes are UTC)."""
+        body = {
+            "work_order": text(work_order, "work_order"),
+            "step": text(step, "step"),
+            "equipment": opt_text(equipment, "equipment"),
+            "operator": text(operator, "operator"),
+            "performed_on": date_json(performed_on, "performed_on"),
+            "started_at": None if started_at is None else instant_json(started_at, "started_at"),
+            "finished_at": None if finished_at is None else instant_json(finished_at, "finished_at"),
+            "notes": text(notes, "notes"),
+        }
+        return self._run(actor, reason, "record_batch_step", body)
+
+    def sign_record(
+        self,
+        record: SignedRecord,
+        meaning: Union[SignatureMeaning, str],
+        *,
+        signer: str,
+        actor: str,
+        reason: Optional[str] = None,
+    ) -> Committed:
+        """Signs a record electronically: the signer (authenticated by the caller, the
+        library keeps no passwords), the meaning, the time and `reason` are bound to the
+        SHA-256 of the record's content now. The same signer signing the same unchanged
+        content with the same meaning again raises `DuplicateNumber`."""
+        body = {
+            "record": signed_record_json(record),
+            "meaning": choice(SignatureMeaning, meaning, "meaning"),
+            "signer": text(signer, "signer"),
+        }
+        return self._run(actor, reason, "sign_record", body)
+
+    def open_nonconformance(
+        self,
+        id: str,
+        description: str,
+        severity: Union[Severity, str],
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+        items: Union[Item, Iterable[Item]] = (),
+        work_order: Optional[str] = None,
+        recall: Optional[str] = None,
+        containment_hold: bool = False,
+    ) -> Committed:
+        """Opens a non-conformance on lots/serials, a work order and/or a recall. With
+        `containment_hold=True` (needs a reason) the same command puts the items not yet
+        held (serials: those in our custody) on hold."""
+        body = {
+            "id": text(id, "id"),
+            "description": text(description, "description"),
+            "severity": choice(Severity, severity, "severity"),
+            "items": items_json(items),
+            "work_order": opt_text(work_order, "work_order"),
+            "recall": opt_text(recall, "recall"),
+            "containment_hold": flag(containment_hold, "containment_hold"),
+        }
+        return self._run(actor, reason, "open_nonconformance", body)
+
+    def add_corrective_action(
+        self,
+        id: str,
+        kind: Union[CapaKind, str],
+        description: str,
+        *,
+        owner: str,
+        due: _dt.date,
+        actor: str,
+        reason: Optional[str] = None,
+        nc: Optional[str] = None,
+        recall: Optional[str] = None,
+    ) -> Committed:
+        """Adds a corrective or preventive action for an open non-conformance `nc`, a
+        recall (one of its resolution actions), both or neither."""
+        if due is None:
+            raise TypeError("due must be a datetime.date, not NoneType")
+        body = {
+            "id": text(id, "id"),
+            "nc": opt_text(nc, "nc"),
+            "recall": opt_text(recall, "recall"),
+            "kind": choice(CapaKind, kind, "kind"),
+            "description": text(description, "description"),
+            "owner": text(owner, "owner"),
+            "due": date_json(due, "due"),
+        }
+        return self._run(actor, reason, "add_corrective_action", body)
+
+    def complete_corrective_action(
+        self, id: str, outcome: str, *, actor: str, reason: Optional[str] = None
+    ) -> Committed:
+        """Completes a CAPA with its outcome."""
+        body = {"id": text(id, "id"), "outcome": text(outcome, "outcome")}
+        return self._run(actor, reason, "complete_corrective_action", body)
+
+    def close_nonconformance(
+        self, id: str, resolution: str, *, actor: str, reason: Optional[str] = None
+    ) -> Committed:
+        """Closes a non-conformance (refused while any of its CAPAs is open). Holds
+        placed by its containment stay until `release_hold`."""
+        body = {"id": text(id, "id"), "resolution": text(resolution, "resolution")}
+        return self._run(actor, reason, "close_nonconformance", body)
+
+    def batch_record(self, work_order: str) -> BatchRecord:
+        """The electronic batch record of a work order (raises `InvalidInput` for one
+        without production or entries)."""
+        return from_json(BatchRecord, self._query("batch_record", work_order=text(work_order, "work_order")))
+
+    def batch_record_markdown(self, work_order: str) -> str:
+        """The batch record as Markdown, rendered by the core."""
+        rendered: str = self._query("batch_record_markdown", work_order=text(work_order, "work_order"))
+        return rendered
+
+    def device_history_record(self, item: Item) -> DeviceHistoryRecord:
+        """The batch records of the work orders that made a lot or serial."""
+        return from_json(DeviceHistoryRecord, self._query("device_history_record", item=item_json(item)))
+
+    def device_history_record_markdown(self, item: Item) -> str:
+        """The device history record as Markdown, rendered by the core."""
+        rendered: str = self._query("device_history_record_markdown", item=item_json(item))
+        return rendered
+
+    def signatures(self, record: SignedRecord) -> List[SignatureCheck]:
+        """The signatures of a record, oldest first, each valid while the record's
+        content is still the one it signed."""
+        return self._query_all(self._record(SignatureCheck), "signatures", record=signed_record_json(record))
+
+    def nonconformance(self, id: str) -> Optional[NonConformance]:
+        """A non-conformance with its CAPAs and signatures, or None."""
+        return self._query_one(self._record(NonConformance), "nonconformance", id=text(id, "id"))
+
+    def open_nonconformances(self) -> List[NonConformance]:
+        """The non-conformances not closed yet, in opening order."""
+        return self._query_all(self._record(NonConformance), "open_nonconformances")
+
+    def capa(self, id: str, *, as_of: Optional[_dt.date] = None) -> Optional[CapaStatus]:
+        """A CAPA as of `as_of` (default today: `overdue` when open and due before it),
+        or None."""
+        return self._query_one(self._record(CapaStatus), "capa", id=text(id, "id"), as_of=date_json(as_of, "as_of"))
+
+    def open_capas(self, *, as_of: Optional[_dt.date] = None) -> List[CapaStatus]:
+        """The CAPAs not completed yet, earliest due first, overdue ones flagged."""
+        return self._query_all(self._record(CapaStatus), "open_capas", as_of=date_json(as_of, "as_of"))
+
+    def recall_history(self) -> List[RecallResolution]:
+        """Every recall, oldest first, with its CAPAs, its non-conformances and whether
+        it is resolved."""
+        return self._query_all(self._record(RecallResolution), "recall_history")
 
 
 def public_key(signing_key: KeyBytes) -> bytes:

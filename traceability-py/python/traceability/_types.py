@@ -1384,3 +1384,234 @@ class ReturnsByReason(Record):
     authorizations: int
     authorized: Decimal
     received: Decimal
+
+
+# --- issue 15: batch records, signatures, non-conformances, CAPA --------------------------
+
+
+class Severity(str, enum.Enum):
+    """How serious a non-conformance is."""
+
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+
+class CapaKind(str, enum.Enum):
+    """A corrective action removes the cause of a problem that happened, a preventive
+    one the cause of a problem that could."""
+
+    CORRECTIVE = "corrective"
+    PREVENTIVE = "preventive"
+
+
+class SignatureMeaning(str, enum.Enum):
+    """What an electronic signature means (21 CFR Part 11 §11.50)."""
+
+    PERFORMED = "performed"
+    REVIEWED = "reviewed"
+    APPROVED = "approved"
+    VERIFIED = "verified"
+
+
+class RecordKind(str, enum.Enum):
+    """The kinds of record that can be signed."""
+
+    BATCH_RECORD = "batch_record"
+    NONCONFORMANCE = "nonconformance"
+    CAPA = "capa"
+
+
+@dataclasses.dataclass(frozen=True)
+class SignedRecord(Record):
+    """A record that can be signed: a work order's batch record, a non-conformance or
+    a CAPA, e.g. `SignedRecord.batch_record("WO-1")`."""
+
+    kind: RecordKind
+    id: str
+
+    @classmethod
+    def batch_record(cls, work_order: str) -> SignedRecord:
+        return cls(RecordKind.BATCH_RECORD, work_order)
+
+    @classmethod
+    def nonconformance(cls, id: str) -> SignedRecord:
+        return cls(RecordKind.NONCONFORMANCE, id)
+
+    @classmethod
+    def capa(cls, id: str) -> SignedRecord:
+        return cls(RecordKind.CAPA, id)
+
+    def to_json(self, field: str = "record") -> Dict[str, Any]:
+        return {"kind": choice(RecordKind, self.kind, f"{field}.kind"), "id": text(self.id, f"{field}.id")}
+
+
+def signed_record_json(record: SignedRecord, field: str = "record") -> Dict[str, Any]:
+    """The core's shape of a `SignedRecord` argument, type-checked."""
+    if not isinstance(record, SignedRecord):
+        raise TypeError(f"{field} must be a SignedRecord, not {_kind(record)}")
+    return record.to_json(field)
+
+
+@dataclasses.dataclass(frozen=True)
+class Stamp(Record):
+    """Which event recorded something (`seq`), when (`at`) and who issued it (`by`)."""
+
+    seq: int
+    at: _dt.datetime
+    by: str
+
+
+@dataclasses.dataclass(frozen=True)
+class BatchParameter(Record):
+    """A process parameter of a batch record; `within_limits` is False for a value
+    outside the inclusive `min`/`max` (recorded and flagged, not refused)."""
+
+    name: str
+    value: Decimal
+    unit: str
+    min: Optional[Decimal]
+    max: Optional[Decimal]
+    within_limits: bool
+    recorded: Stamp
+
+
+@dataclasses.dataclass(frozen=True)
+class BatchStep(Record):
+    """A step of a batch record: equipment, operator, when, notes."""
+
+    step: str
+    equipment: Optional[str]
+    operator: str
+    performed_on: _dt.date
+    started_at: Optional[_dt.datetime]
+    finished_at: Optional[_dt.datetime]
+    notes: str
+    recorded: Stamp
+
+
+@dataclasses.dataclass(frozen=True)
+class MaterialLine(Record):
+    """A lot or serial a work order consumed or produced; `reversed` when that
+    production was reversed since."""
+
+    item: Item
+    location: str
+    quantity: Decimal
+    reversed: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class ProducedLotQuality(Record):
+    """The test results and certificates of a lot a work order made."""
+
+    product: str
+    lot: str
+    tests: Tuple[TestResult, ...]
+    certificates: Tuple[Certificate, ...]
+    all_tests_passed: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class SignatureCheck(Record):
+    """An electronic signature (signer, meaning, reason, time, the SHA-256 of the
+    record's content it binds) and whether the record still has that content: `valid`
+    False with `note` "record changed since signing" once it changed."""
+
+    record: SignedRecord
+    meaning: SignatureMeaning
+    signer: str
+    reason: str
+    sha256: str
+    signed: Stamp
+    valid: bool
+    note: Optional[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class BatchRecord(Record):
+    """A work order's electronic batch record: parameters (out-of-limit ones named in
+    `out_of_limits`), steps, their equipment and operators, what it consumed and
+    produced, the quality of the lots made, non-conformances naming it, the SHA-256 of
+    its content now, and its signatures with their validity."""
+
+    work_order: str
+    parameters: Tuple[BatchParameter, ...]
+    out_of_limits: Tuple[str, ...]
+    steps: Tuple[BatchStep, ...]
+    equipment: Tuple[str, ...]
+    operators: Tuple[str, ...]
+    consumed: Tuple[MaterialLine, ...]
+    produced: Tuple[MaterialLine, ...]
+    quality: Tuple[ProducedLotQuality, ...]
+    nonconformances: Tuple[str, ...]
+    sha256: str
+    signatures: Tuple[SignatureCheck, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class DeviceHistoryRecord(Record):
+    """The batch records of the work orders that made a lot or serial (empty for one
+    received from a supplier)."""
+
+    item: Item
+    batch_records: Tuple[BatchRecord, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Resolution(Record):
+    """How a non-conformance was closed or a CAPA completed, and when."""
+
+    text: str
+    recorded: Stamp
+
+
+@dataclasses.dataclass(frozen=True)
+class CorrectiveAction(Record):
+    """A corrective or preventive action, for a non-conformance (`nc`), a recall (one
+    of its resolution actions), both or neither; `completed` once done."""
+
+    id: str
+    nc: Optional[str]
+    recall: Optional[str]
+    kind: CapaKind
+    description: str
+    owner: str
+    due: _dt.date
+    opened: Stamp
+    completed: Optional[Resolution]
+
+
+@dataclasses.dataclass(frozen=True)
+class CapaStatus(CorrectiveAction):
+    """A CAPA as of a day: `overdue` when still open and due before it."""
+
+    overdue: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class NonConformance(Record):
+    """A non-conformance with its CAPAs and signatures; `contained` is what its
+    containment put on hold, `closed` its resolution once closed."""
+
+    id: str
+    description: str
+    severity: Severity
+    items: Tuple[Item, ...]
+    work_order: Optional[str]
+    recall: Optional[str]
+    contained: Tuple[Item, ...]
+    opened: Stamp
+    closed: Optional[Resolution]
+    capas: Tuple[CorrectiveAction, ...]
+    signatures: Tuple[SignatureCheck, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class RecallResolution(RecallRecord):
+    """A recorded recall with its resolution actions (CAPAs) and the non-conformances
+    opened under it; `resolved` once it has CAPAs and all are completed."""
+
+    capas: Tuple[CorrectiveAction, ...]
+    nonconformances: Tuple[str, ...]
+    resolved: bool
