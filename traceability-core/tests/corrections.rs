@@ -472,3 +472,36 @@ fn corrections_replay_to_the_same_state() {
     let reopened = Tracker::open(&path).unwrap();
     assert_eq!(reopened.state(), &live);
 }
+
+#[test]
+fn a_lot_on_two_lines_is_checked_in_total_against_what_came_back() {
+    let mut plant = Plant::new();
+    plant.receive_lot("FLOUR", "F1", "10", "DOCK").unwrap();
+    plant
+        .move_item(lot("FLOUR", "F1"), "DOCK", "STOCK", "5")
+        .unwrap();
+    for at in ["DOCK", "STOCK"] {
+        plant
+            .run(Command::Allocate(Allocate {
+                order: order("SO1"),
+                item: lot("FLOUR", "F1"),
+                location: Some(loc(at)),
+                quantity: qty("4"),
+                ship_date: None,
+            }))
+            .unwrap();
+    }
+    plant.pick("SO1", lot("FLOUR", "F1"), "8").unwrap();
+    plant.ship("S1", "SO1").unwrap();
+    plant
+        .run(Command::Return(Return {
+            rma: ReturnId::new("RMA1").unwrap(),
+            customer: PartyId::new("SHOP").unwrap(),
+            item: lot("FLOUR", "F1"),
+            location: loc("DOCK"),
+            quantity: qty("1"),
+        }))
+        .unwrap();
+    let err = plant.reject(reverse_shipment("S1"));
+    assert!(err.to_string().contains("came back since"), "{err}");
+}

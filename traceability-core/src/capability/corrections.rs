@@ -36,15 +36,19 @@ pub(crate) fn reverse_shipment(
     }
     let customer = state.party_at(state.shipment_customer(n)).id.clone();
     let mut lines = Vec::with_capacity(record.lines.len());
+    // A lot on several lines comes back in total: each line adds to what it takes.
+    let mut taken: HashMap<ItemIdx, Quantity> = HashMap::default();
     for (idx, location, quantity) in &record.lines {
         let item = state.item_ref(*idx);
         let last_shipment = state.genealogy().shipment_lines(*idx).last();
+        let total = taken.entry(*idx).or_default();
+        *total += *quantity;
         let still_out = match idx {
             ItemIdx::Serial(i) => {
                 state.serials()[*i as usize].status == SerialStatus::Shipped
                     && last_shipment.is_some_and(|(s, _)| s == n)
             }
-            ItemIdx::Lot(_) => state.returnable(*idx, &customer) >= *quantity,
+            ItemIdx::Lot(_) => state.returnable(*idx, &customer) >= *total,
         };
         if !still_out {
             return Err(TraceError::invalid(
