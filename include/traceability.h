@@ -678,6 +678,8 @@ tr_status tr_set_lot_active(tr_tracker *tracker,
 
 /**
  * `customer` returns `quantity` of shipped `item` under RMA `rma`, into `location`.
+ * A returned lot quantity is held there (not allocatable, `held` in the lot's stock)
+ * until the return is disposed of, unless `release` puts it straight back into stock.
  */
 tr_status tr_return(tr_tracker *tracker,
                     const char *actor,
@@ -686,7 +688,8 @@ tr_status tr_return(tr_tracker *tracker,
                     const char *customer,
                     const tr_item *item,
                     const char *location,
-                    const char *quantity);
+                    const char *quantity,
+                    bool release);
 
 /**
  * Allocates `quantity` of `product` (lot- or serial-tracked) to `order` by `strategy`

@@ -497,7 +497,7 @@ static void core_error_json(void) {
     CHECK_STATUS(TR_ERR_INSUFFICIENT_STOCK, tr_allocate(t, ACTOR, NULL, "SO-1", &lot, NULL, "500"));
     CHECK(error_has_raw("locations", "[]"));
 
-    CHECK_STATUS(TR_ERR_INSUFFICIENT_STOCK, tr_return(t, ACTOR, NULL, "RMA-1", "ACME", &lot, "DOCK", "1"));
+    CHECK_STATUS(TR_ERR_INSUFFICIENT_STOCK, tr_return(t, ACTOR, NULL, "RMA-1", "ACME", &lot, "DOCK", "1", false));
     CHECK(error_has("customer", "ACME"));
     CHECK(error_has("available", "0"));
 

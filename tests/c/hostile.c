@@ -159,7 +159,7 @@ static void identifiers(void) {
     CHECK_REFUSED(t, TR_ERR_INVALID_INPUT, tr_allocate(t, ACTOR, NULL, "SO\n1", &FLOUR_L1, "STOCK", "1"));
     CHECK_REFUSED(t, TR_ERR_INVALID_INPUT, tr_produce(t, ACTOR, NULL, "WO\t1", &line, 1, &output, 1, NULL, false));
     CHECK_REFUSED(t, TR_ERR_INVALID_INPUT, tr_ship(t, ACTOR, NULL, "SH\n1", "SO-1", "ACME", NULL, false));
-    CHECK_REFUSED(t, TR_ERR_INVALID_INPUT, tr_return(t, ACTOR, NULL, "RMA\t1", "ACME", &FLOUR_L1, "STOCK", "1"));
+    CHECK_REFUSED(t, TR_ERR_INVALID_INPUT, tr_return(t, ACTOR, NULL, "RMA\t1", "ACME", &FLOUR_L1, "STOCK", "1", false));
     CHECK_REFUSED(t, TR_ERR_INVALID_INPUT, tr_register_location(t, "a\nna", NULL, "BIN2", "internal", NULL));
     /* Length: 129 characters and a megabyte are refused, never truncated. */
     CHECK_REFUSED(t, TR_ERR_INVALID_INPUT, tr_receive_lot(t, ACTOR, NULL, "FLOUR", long_129, "1", "STOCK", NULL, NULL, NULL, NULL, NULL));

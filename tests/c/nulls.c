@@ -126,7 +126,7 @@ static tr_status call_set_lot_active(tr_tracker *t, int null_arg) {
 }
 static tr_status call_return(tr_tracker *t, int null_arg) {
     return tr_return(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "RMA"), ARG(4, "ACME"),
-                     ARG(5, &lot), ARG(6, "DOCK"), ARG(7, "1"));
+                     ARG(5, &lot), ARG(6, "DOCK"), ARG(7, "1"), false);
 }
 static tr_status call_define_numbering_scheme(tr_tracker *t, int null_arg) {
     return tr_define_numbering_scheme(ARG(0, t), ARG(1, "ana"), ARG(2, "why"), ARG(3, "S"), ARG(4, "{SEQ:3}"),

@@ -70,7 +70,7 @@ static void run_scenario(tr_tracker *t) {
     check_json(tr_serial_json(t, "PUMP", "SN1", &json), &json, "\"SHIPPED\"");
     check_json(tr_lot_json(t, "BREAD", "B1", &json), &json, "\"on_hand\":\"50\"");
     /* return, adjust, scrap, status, cancel */
-    CHECK_OK(tr_return(t, ACTOR, NULL, "RMA-1", "ACME", &PUMP_SN1, "DOCK", "1"));
+    CHECK_OK(tr_return(t, ACTOR, NULL, "RMA-1", "ACME", &PUMP_SN1, "DOCK", "1", false));
     check_json(tr_serial_json(t, "PUMP", "SN1", &json), &json, "\"RECEIVED\"");
     CHECK_OK(tr_adjust(t, ACTOR, "cycle count", "FLOUR", "L1", "STOCK", "-0.25"));
     CHECK_OK(tr_scrap(t, ACTOR, "damaged", &PUMP_SN2, "DOCK", "1"));
@@ -729,7 +729,7 @@ static void run_after_sale(void) {
     CHECK_OK(tr_execute_json(t, ACTOR, NULL,
                              "{\"authorize_return\":{\"rma\":\"RMA1\",\"customer\":\"ACME\",\"reason\":\"DOA\","
                              "\"items\":[[{\"serial\":{\"product\":\"PUMP\",\"serial\":\"SN1\"}},\"1\"]]}}"));
-    CHECK_OK(tr_return(t, ACTOR, NULL, "RMA1", "ACME", &sn1, "DOCK", "1"));
+    CHECK_OK(tr_return(t, ACTOR, NULL, "RMA1", "ACME", &sn1, "DOCK", "1", false));
     CHECK_OK(tr_execute_json(t, ACTOR, NULL,
                              "{\"dispose_return\":{\"rma\":\"RMA1\",\"item\":{\"serial\":{\"product\":\"PUMP\","
                              "\"serial\":\"SN1\"}},\"location\":\"DOCK\",\"quantity\":\"1\",\"disposition\":\"restock\","
@@ -741,6 +741,19 @@ static void run_after_sale(void) {
     check_json(tr_query_json(t, "fsma204", "{}", &out), &out, "[]");
     CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "FLOUR", "L7", "5", "DOCK", "MILL", NULL, NULL, NULL, "PO-7"));
     check_json(tr_query_json(t, "fsma204", "{}", &out), &out, "\"cte\":\"receiving\",\"date\":\"2026-03-01\",\"traceability_lot_code\":\"L7\"");
+    /* A returned lot quantity is held until disposed of; `release` skips the hold. */
+    const tr_item l7 = {TR_ITEM_LOT, "FLOUR", "L7"};
+    CHECK_OK(tr_allocate(t, ACTOR, NULL, "SO2", &l7, "DOCK", "5"));
+    CHECK_OK(tr_pick(t, ACTOR, NULL, "SO2", &l7, "5"));
+    CHECK_OK(tr_ship(t, ACTOR, NULL, "SH2", "SO2", "ACME", NULL, false));
+    CHECK_OK(tr_return(t, ACTOR, NULL, "RMA2", "ACME", &l7, "DOCK", "2", false));
+    CHECK_OK(tr_return(t, ACTOR, NULL, "RMA3", "ACME", &l7, "DOCK", "1", true));
+    check_json(tr_lot_json(t, "FLOUR", "L7", &out), &out, "\"on_hand\":\"3\",\"reserved\":\"0\",\"held\":\"2\"");
+    CHECK_STATUS(TR_ERR_INSUFFICIENT_STOCK, tr_allocate(t, ACTOR, NULL, "SO3", &l7, "DOCK", "2"));
+    CHECK_OK(tr_execute_json(t, ACTOR, "torn bags",
+                             "{\"dispose_return\":{\"rma\":\"RMA2\",\"item\":{\"lot\":{\"product\":\"FLOUR\","
+                             "\"lot\":\"L7\"}},\"location\":\"DOCK\",\"quantity\":\"2\",\"disposition\":\"scrap\"}}"));
+    check_json(tr_lot_json(t, "FLOUR", "L7", &out), &out, "\"on_hand\":\"1\",\"reserved\":\"0\",\"held\":\"0\"");
     tr_tracker_free(t);
 }
 

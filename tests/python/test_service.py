@@ -97,3 +97,35 @@ def test_an_rma_with_each_disposition(tracker: tr.Tracker) -> None:
     assert (by_reason.reason, by_reason.authorizations, by_reason.received) == ("DAMAGED", 1, 6)
     pump = tracker.serial("PUMP", "P1")
     assert pump is not None and pump.status == tr.SerialStatus.SHIPPED
+
+
+def test_returned_lots_are_held_until_disposed_unless_released(tracker: tr.Tracker) -> None:
+    l1 = tr.LotRef("FLOUR", "L1")
+    tracker.receive_lot("FLOUR", "L1", 10, "A1", actor="ana")
+    tracker.receive_serials("PUMP", ["P1"], "A1", actor="ana", put_away=True)
+    ship(tracker, "SO1", "SH1", [(l1, 10), (P1, 1)])
+    tracker.return_items("RMA-1", "ACME", l1, "A1", 3, actor="ana")
+    tracker.return_items("RMA-2", "ACME", l1, "A1", 2, release=True, actor="ana")
+    lot = tracker.lot("FLOUR", "L1")
+    assert lot is not None
+    (line,) = lot.stock
+    assert (line.on_hand, line.held, line.available) == (5, 3, 2)
+    with pytest.raises(tr.InsufficientStock):
+        tracker.allocate_item("SO2", l1, 3, actor="ana")
+    with pytest.raises(TypeError):
+        tracker.return_items("RMA-3", "ACME", l1, "A1", 1, release="yes", actor="ana")  # type: ignore[arg-type]
+    tracker.dispose_return("RMA-1", l1, "A1", 3, "restock", actor="qa")
+    tracker.allocate_item("SO2", l1, 5, actor="ana")
+
+
+def test_a_returned_serial_counts_as_returned_in_its_campaign(tracker: tr.Tracker) -> None:
+    tracker.receive_serials("PUMP", ["P1"], "A1", actor="ana", put_away=True)
+    ship(tracker, "SO1", "SH1", [(P1, 1)])
+    report = tracker.recall(P1, actor="qa", reason="seal defect")
+    tracker.start_campaign("FC-1", "replace seals", recall=report.recall, actor="qa")
+    tracker.update_campaign("FC-1", "PUMP", "P1", "notified", actor="tech")
+    tracker.return_items("RMA-1", "ACME", P1, "A1", actor="ana")
+    campaign = tracker.campaign("FC-1")
+    assert campaign is not None
+    assert [s.status for s in campaign.serials] == [tr.CampaignStatus.RETURNED]
+    assert campaign.progress.returned == 1

@@ -499,6 +499,7 @@ fn customer_return(t: &mut Tracker) -> Result {
             item: ItemRef::lot("BREAD-800", "B-0303-B")?,
             location: id("QA-HOLD"),
             quantity: q("12"),
+            release: false,
         }),
     )?;
     t.execute(
@@ -601,6 +602,7 @@ fn rejected_commands(t: &mut Tracker) {
             item: ItemRef::lot("BREAD-800", "B-0303-B").unwrap(),
             location: id("QA-HOLD"),
             quantity: q("289"),
+            release: false,
         }),
     ];
     for command in &attempts {

@@ -497,6 +497,7 @@ fn depleted_lots_become_inactive_and_come_back_on_return() {
             item: ItemRef::lot("MILK", "L1").unwrap(),
             location: loc("A1"),
             quantity: q(1),
+            release: false,
         }),
     )
     .unwrap();

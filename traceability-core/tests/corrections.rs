@@ -124,6 +124,7 @@ fn a_reversed_shipment_brings_the_goods_back_and_traces_mark_it() {
         item: lot("FLOUR", "F1"),
         location: loc("DOCK"),
         quantity: qty("1"),
+        release: false,
     }));
     assert_eq!(err.kind(), ErrorKind::InsufficientStock, "{err}");
 }
@@ -138,6 +139,7 @@ fn a_shipment_something_came_back_from_cannot_be_reversed() {
             item: serial("PUMP", "P1"),
             location: loc("QA"),
             quantity: qty("1"),
+            release: false,
         }))
         .unwrap();
     let err = plant.reject(reverse_shipment("S1"));
@@ -500,6 +502,7 @@ fn a_lot_on_two_lines_is_checked_in_total_against_what_came_back() {
             item: lot("FLOUR", "F1"),
             location: loc("DOCK"),
             quantity: qty("1"),
+            release: false,
         }))
         .unwrap();
     let err = plant.reject(reverse_shipment("S1"));

@@ -60,6 +60,7 @@ fn busy_bakery() -> Bakery {
         item: lot("BREAD", "B1"),
         location: loc("DOCK"),
         quantity: qty("5"),
+        release: false,
     }));
     b.run(Command::Recall(Recall {
         recall: None,

@@ -222,6 +222,7 @@ fn a_lot_from_no_supplier_is_initially_packed_here_and_a_return_is_a_receiving()
         item: lot("BREAD", "B1"),
         location: loc("DOCK"),
         quantity: qty("4"),
+        release: false,
     }));
     let rows = fsma::records(
         &b.tracker,

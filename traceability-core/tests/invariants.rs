@@ -88,6 +88,11 @@ enum Op {
         share: i64,
         at: usize,
     },
+    Dispose {
+        stock: Index,
+        share: i64,
+        scrap: bool,
+    },
     SetActive {
         item: usize,
         active: bool,
@@ -149,6 +154,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (index(), -8i64..8).prop_map(|(stock, delta)| Op::Adjust { stock, delta }),
         1 => (index(), share.clone()).prop_map(|(stock, share)| Op::Scrap { stock, share }),
         2 => (index(), share.clone(), at.clone()).prop_map(|(shipped, share, at)| Op::Return { shipped, share, at }),
+        1 => (index(), share.clone(), any::<bool>()).prop_map(|(stock, share, scrap)| Op::Dispose { stock, share, scrap }),
         1 => (item.clone(), any::<bool>()).prop_map(|(item, active)| Op::SetActive { item, active }),
         1 => (item.clone(), any::<bool>()).prop_map(|(item, place)| Op::Hold { item, place }),
         1 => (item.clone(), any::<bool>()).prop_map(|(item, hold)| Op::Recall { item, hold }),
@@ -366,6 +372,36 @@ fn to_command(op: &Op, state: &State) -> Command {
                 delta: tenths(delta),
             })
         }
+        Op::Dispose {
+            stock,
+            share,
+            scrap,
+        } => {
+            let held: Vec<_> = state
+                .lots()
+                .iter()
+                .flat_map(|lot| {
+                    let item = lot.item();
+                    lot.stock
+                        .iter()
+                        .map(move |l| (item.clone(), l.location.clone(), l.held))
+                })
+                .filter(|(_, _, held)| !held.is_zero())
+                .collect();
+            let (item, at, held) = pick_from(&held, &stock).unwrap_or_else(|| fallback.clone());
+            Command::DisposeReturn(DisposeReturn {
+                rma: ReturnId::new("RMA").unwrap(),
+                quantity: portion(&item, held, share),
+                item,
+                location: at,
+                disposition: if scrap {
+                    Disposition::Scrap
+                } else {
+                    Disposition::Restock
+                },
+                to: None,
+            })
+        }
         Op::Scrap { stock, share } => {
             let (item, at, available) = line_at(&stock);
             let quantity = portion(&item, available, share);
@@ -393,6 +429,7 @@ fn to_command(op: &Op, state: &State) -> Command {
                 item,
                 location: location(at),
                 quantity,
+                release: at % 2 == 0,
             })
         }
         Op::SetActive { item, active } => {
@@ -527,6 +564,15 @@ fn net_flow(events: &[Event]) -> HashMap<ProductId, Quantity> {
                 add(line.item.product(), line.quantity)
             }
             EventPayload::Scrapped { line } => add(line.item.product(), -line.quantity),
+            EventPayload::ReturnDisposed {
+                line, disposition, ..
+            } if matches!(
+                disposition,
+                Disposition::Scrap | Disposition::ReturnToSupplier
+            ) =>
+            {
+                add(line.item.product(), -line.quantity)
+            }
             EventPayload::ShipmentReversed { lines, .. } => {
                 lines.iter().for_each(|l| add(l.item.product(), l.quantity))
             }
@@ -575,8 +621,8 @@ fn check_invariants(tracker: &Tracker) -> Result<(), TestCaseError> {
                 "negative stock {line:?}"
             );
             prop_assert!(
-                line.reserved <= line.on_hand,
-                "reserved more than on hand {line:?}"
+                line.held >= Quantity::ZERO && line.reserved + line.held <= line.on_hand,
+                "reserved and held more than on hand {line:?}"
             );
             prop_assert!(
                 !(line.on_hand.is_zero() && line.reserved.is_zero()),

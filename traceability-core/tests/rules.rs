@@ -416,6 +416,7 @@ fn customers_return_at_most_what_they_were_shipped() {
             item: lot("FLOUR", "F1"),
             location: loc("QA"),
             quantity: qty(quantity),
+            release: false,
         })
     };
     assert_eq!(plant.reject(ret("5")).kind(), ErrorKind::InsufficientStock);

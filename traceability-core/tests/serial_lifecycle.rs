@@ -86,6 +86,7 @@ fn attempt(plant: &mut Plant, to: SerialStatus) -> Result<Committed, TraceError>
                 item: sn,
                 location: loc("QA"),
                 quantity: Quantity::ONE,
+                release: false,
             })),
             _ => plant.receive_serials("PUMP", &[SN], "DOCK"),
         },

@@ -23,6 +23,17 @@ fn ship(plant: &mut Plant, order_id: &str, shipment: &str, items: &[(ItemRef, &s
     plant.ship(shipment, order_id).unwrap();
 }
 
+fn customer_return(rma: &str, item: ItemRef, quantity: &str, release: bool) -> Command {
+    Command::Return(Return {
+        rma: id(rma),
+        customer: id("SHOP"),
+        item,
+        location: loc("STOCK"),
+        quantity: qty(quantity),
+        release,
+    })
+}
+
 fn pump_warranty(plant: &mut Plant, starts: WarrantyStart) {
     plant
         .run(Command::DefineWarranty(WarrantyTerms {
@@ -275,6 +286,20 @@ fn a_field_campaign_reaches_every_serial_a_recall_finds_in_the_field() {
         (progress.serviced, progress.unreachable, progress.done_pct),
         (1, 1, qty("50"))
     );
+
+    // The unreachable customer sends P3 back: the campaign counts it returned.
+    plant
+        .run(customer_return("RMA-9", serial("PUMP", "P3"), "1", false))
+        .unwrap();
+    let campaign = campaign_report(plant.tracker.state(), &id("FC-1")).unwrap();
+    assert_eq!(
+        campaign.campaign.serials[1].status,
+        CampaignStatus::Returned
+    );
+    assert_eq!(
+        (campaign.progress.returned, campaign.progress.unreachable),
+        (1, 0)
+    );
 }
 
 #[test]
@@ -328,9 +353,18 @@ fn an_rma_with_each_disposition() {
             item,
             location: loc("QA"),
             quantity: qty(quantity),
+            release: false,
         })
     };
     plant.run(receive(lot("FLOUR", "F1"), "4")).unwrap();
+    let err = plant
+        .move_item(lot("FLOUR", "F1"), "QA", "STOCK", "1")
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::InsufficientStock,
+        "held until disposed"
+    );
     let err = plant.reject(receive(lot("FLOUR", "F1"), "3"));
     assert!(err.to_string().contains("return authorisation"), "{err}");
     plant.run(receive(serial("PUMP", "P1"), "1")).unwrap();
@@ -433,4 +467,63 @@ fn an_rma_with_each_disposition() {
     )
     .unwrap();
     assert_eq!(reopened.state(), plant.tracker.state());
+}
+
+#[test]
+fn returned_lots_are_held_until_disposed_unless_released() {
+    let mut plant = Plant::new();
+    plant.receive_lot("FLOUR", "F1", "10", "STOCK").unwrap();
+    plant.receive_stored("PUMP", &["P1"], "STOCK");
+    ship(
+        &mut plant,
+        "SO1",
+        "SH1",
+        &[(lot("FLOUR", "F1"), "10"), (serial("PUMP", "P1"), "1")],
+    );
+    plant
+        .run(customer_return("RMA-1", lot("FLOUR", "F1"), "3", false))
+        .unwrap();
+    let held = |plant: &Plant| {
+        let f1 = plant.tracker.state().lot(&pid("FLOUR"), &id("F1")).unwrap();
+        let line = f1.stock_at(&loc("STOCK")).unwrap();
+        (line.on_hand, line.held, line.available())
+    };
+    assert_eq!(held(&plant), (qty("3"), qty("3"), qty("0")));
+    let err = plant.allocate("SO2", lot("FLOUR", "F1"), "1").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InsufficientStock);
+
+    // A return that needs no inspection goes straight back into stock.
+    plant
+        .run(customer_return("RMA-2", lot("FLOUR", "F1"), "2", true))
+        .unwrap();
+    assert_eq!(held(&plant), (qty("5"), qty("3"), qty("2")));
+
+    // No authorisation: held stock can still be disposed of, but no more than is held,
+    // and a serial needs the authorisation.
+    let dispose = |item: ItemRef, quantity: &str, disposition| {
+        Command::DisposeReturn(DisposeReturn {
+            rma: id("RMA-1"),
+            item,
+            location: loc("STOCK"),
+            quantity: qty(quantity),
+            disposition,
+            to: None,
+        })
+    };
+    let err = plant.reject(dispose(lot("FLOUR", "F1"), "4", Disposition::Restock));
+    assert_eq!(err.kind(), ErrorKind::InsufficientStock);
+    plant
+        .run(dispose(lot("FLOUR", "F1"), "2", Disposition::Restock))
+        .unwrap();
+    assert_eq!(held(&plant), (qty("5"), qty("1"), qty("4")));
+    plant
+        .run(customer_return("RMA-1", serial("PUMP", "P1"), "1", false))
+        .unwrap();
+    let err = plant.reject(dispose(serial("PUMP", "P1"), "1", Disposition::Restock));
+    assert!(
+        err.to_string().contains("unknown return authorisation"),
+        "{err}"
+    );
+    plant.allocate("SO2", lot("FLOUR", "F1"), "4").unwrap();
+    assert!(plant.allocate("SO3", lot("FLOUR", "F1"), "1").is_err());
 }

@@ -46,7 +46,8 @@ fn lot<'a>(t: &'a Tracker, number: &str) -> &'a Lot {
         .unwrap()
 }
 
-/// The same commands, executed by today's engine.
+/// The same commands, executed by today's engine (the return says `release`: schema 1
+/// had no held returned stock).
 fn replayed_today() -> Tracker {
     let steps: Vec<serde_json::Value> =
         serde_json::from_str(include_str!("fixtures/v1_commands.json")).unwrap();

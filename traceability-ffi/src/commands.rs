@@ -415,6 +415,8 @@ pub unsafe extern "C" fn tr_set_lot_active(
 }
 
 /// `customer` returns `quantity` of shipped `item` under RMA `rma`, into `location`.
+/// A returned lot quantity is held there (not allocatable, `held` in the lot's stock)
+/// until the return is disposed of, unless `release` puts it straight back into stock.
 #[no_mangle]
 pub unsafe extern "C" fn tr_return(
     tracker: *mut tr_tracker,
@@ -425,6 +427,7 @@ pub unsafe extern "C" fn tr_return(
     item: *const tr_item,
     location: *const c_char,
     quantity: *const c_char,
+    release: bool,
 ) -> tr_status {
     ffi_guard!({
         submit(tracker, actor, reason, || {
@@ -434,6 +437,7 @@ pub unsafe extern "C" fn tr_return(
                 item: struct_arg(item, "item", |i, n| item_from_c(i, n))?,
                 location: id_arg(location, "location")?,
                 quantity: quantity_arg(quantity, "quantity")?,
+                release,
             }))
         })
     })

@@ -220,11 +220,7 @@ impl<'a> Context<'a> {
             on_hold: false,
             origin,
             stock: stock
-                .map(|(location, on_hand)| StockLine {
-                    location: location.clone(),
-                    on_hand,
-                    reserved: Quantity::ZERO,
-                })
+                .map(|(location, on_hand)| StockLine::new(location.clone(), on_hand))
                 .into_iter()
                 .collect(),
         })

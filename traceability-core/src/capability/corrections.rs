@@ -259,11 +259,7 @@ pub(crate) fn split_lot(
     let new_lot = Lot {
         number,
         active: true,
-        stock: vec![StockLine {
-            location: location.clone(),
-            on_hand: *quantity,
-            reserved: Quantity::ZERO,
-        }],
+        stock: vec![StockLine::new(location.clone(), *quantity)],
         ..source.clone()
     };
     let mut events = issuer.events();

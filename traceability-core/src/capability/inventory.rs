@@ -10,6 +10,7 @@ use crate::kernel::vocab::{PartyRole, SerialStatus, Tracking};
 use crate::kernel::Quantity;
 use crate::model::{LocationKind, Lot, LotDates, Origin, StockLine};
 use crate::state::numbering::Issuer;
+use crate::state::ItemIdx;
 
 /// Validates [`ExpectSerials`].
 pub(crate) fn expect_serials(
@@ -133,11 +134,7 @@ fn receipt_into_record(
                 .state
                 .lot_idx(&existing.product, &existing.number)
                 .is_some_and(|i| ctx.state.is_depleted(i)),
-        stock: vec![StockLine {
-            location: location.clone(),
-            on_hand: *quantity,
-            reserved: Quantity::ZERO,
-        }],
+        stock: vec![StockLine::new(location.clone(), *quantity)],
         ..existing.clone()
     };
     Ok(vec![EventPayload::LotReceived {
@@ -446,6 +443,7 @@ pub(crate) fn customer_return(
         item,
         location,
         quantity,
+        release,
     } = command;
     ctx.party(Some(customer), PartyRole::Customer)?;
     ctx.location(location)?;
@@ -480,5 +478,6 @@ pub(crate) fn customer_return(
             location: location.clone(),
             quantity: *quantity,
         },
+        held: matches!(idx, ItemIdx::Lot(_)) && !release,
     }])
 }

@@ -17,7 +17,7 @@ use crate::kernel::vocab::{PartyRole, SerialStatus, Tracking};
 use crate::kernel::Quantity;
 use crate::model::{
     Attachment, Campaign, CampaignSerial, CampaignStatus, Claim, ClaimStatus, Disposition,
-    Inspection, ReturnAuthorization, ReturnLine, ReturnReason, Serial, ServiceRecord,
+    Inspection, Lot, ReturnAuthorization, ReturnLine, ReturnReason, Serial, ServiceRecord,
     WarrantyTerms,
 };
 use crate::state::ItemIdx;
@@ -397,19 +397,51 @@ pub(crate) fn inspect_return(
     }])
 }
 
-/// Validates [`DisposeReturn`]: no more than was received and not yet disposed of,
-/// and the stock is where it is said to be.
+/// Checks that a lot has `command.quantity` of returned stock at the location: held
+/// or, against an authorisation, also released (not reserved).
+fn returned_stock(
+    ctx: &Context<'_>,
+    command: &DisposeReturn,
+    lot: &Lot,
+    authorized: bool,
+) -> Result<(), TraceError> {
+    ctx.location(&command.location)?;
+    let there = lot.stock_at(&command.location);
+    let disposable = there.map_or(Quantity::ZERO, |s| {
+        if authorized {
+            s.on_hand - s.reserved
+        } else {
+            s.held
+        }
+    });
+    if disposable < command.quantity {
+        return Err(insufficient(
+            &command.item,
+            Some(&command.location),
+            command.quantity,
+            disposable,
+        ));
+    }
+    Ok(())
+}
+
+/// Validates [`DisposeReturn`]: no more than was received on the authorisation and
+/// not yet disposed of, and the stock is where it is said to be. Without an
+/// authorisation (an unauthorised return), only a lot's held returned stock.
 pub(crate) fn dispose_return(
     ctx: &Context<'_>,
     command: &DisposeReturn,
 ) -> Result<Vec<EventPayload>, TraceError> {
-    let line = return_line(ctx, &command.rma, &command.item)?;
     positive(command.quantity)?;
-    if line.disposed + command.quantity > line.received {
-        return Err(TraceError::InvalidQuantity {
-            quantity: command.quantity,
-            rule: "more than was received and not yet disposed of",
-        });
+    let authorized = ctx.state.return_authorization(&command.rma).is_some();
+    if authorized {
+        let line = return_line(ctx, &command.rma, &command.item)?;
+        if line.disposed + command.quantity > line.received {
+            return Err(TraceError::InvalidQuantity {
+                quantity: command.quantity,
+                rule: "more than was received and not yet disposed of",
+            });
+        }
     }
     if command.disposition == Disposition::Scrap {
         ctx.require_reason("scrapping returned stock")?;
@@ -418,7 +450,10 @@ pub(crate) fn dispose_return(
         ctx.location(to)?;
     }
     match ctx.item(&command.item)? {
-        Item::Lot(lot) => ctx.available(&command.item, lot, &command.location, command.quantity)?,
+        Item::Lot(lot) => returned_stock(ctx, command, lot, authorized)?,
+        Item::Serial(_) if !authorized => {
+            return_line(ctx, &command.rma, &command.item)?;
+        }
         Item::Serial(found) => {
             one(command.quantity)?;
             serial_at(&command.item, found, &command.location)?;

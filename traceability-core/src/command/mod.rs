@@ -536,6 +536,10 @@ pub struct Return {
     pub location: LocationId,
     /// Quantity (1 for a serial).
     pub quantity: Quantity,
+    /// Put a returned lot quantity straight back into available stock. By default it
+    /// is held at `location` (not allocatable) until `DisposeReturn` decides.
+    #[serde(default)]
+    pub release: bool,
 }
 
 /// Change the dates (expiry, best-before, removal, alert) of many lots at once,

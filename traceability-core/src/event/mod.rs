@@ -216,6 +216,10 @@ pub enum EventPayload {
         customer: PartyId,
         /// What came back, and where to.
         line: Line,
+        /// A returned lot quantity is held at the location until disposed of
+        /// (false in logs written before holds existed: released on return).
+        #[serde(default)]
+        held: bool,
     },
     /// An allocation request and its rules (recorded before its `Allocated` events).
     AllocationRequested(AllocationRequest),

@@ -307,6 +307,7 @@ impl Builder<'_> {
                 rma,
                 customer,
                 line,
+                ..
             } => self
                 .lot_row(
                     Cte::Receiving,

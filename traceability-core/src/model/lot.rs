@@ -102,12 +102,26 @@ pub struct StockLine {
     pub on_hand: Quantity,
     /// Of which reserved for orders (allocated or picked, not yet shipped).
     pub reserved: Quantity,
+    /// Of which returned by a customer and held until the return is disposed of
+    /// (restocked, reworked, scrapped or sent back to the supplier).
+    #[serde(default)]
+    pub held: Quantity,
 }
 
 impl StockLine {
-    /// On hand minus reserved.
+    /// A line of `on_hand` at `location`, nothing reserved or held.
+    pub fn new(location: LocationId, on_hand: Quantity) -> Self {
+        Self {
+            location,
+            on_hand,
+            reserved: Quantity::ZERO,
+            held: Quantity::ZERO,
+        }
+    }
+
+    /// On hand minus reserved and held: what may be allocated, moved or consumed.
     pub fn available(&self) -> Quantity {
-        self.on_hand - self.reserved
+        self.on_hand - self.reserved - self.held
     }
 }
 

@@ -185,6 +185,7 @@ pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
             rma,
             customer,
             line,
+            ..
         } => out.push(Movement {
             reference: Some(rma.to_string()),
             party: Some(customer.clone()),

@@ -320,9 +320,8 @@ fn stock_lines(state: &State, idx: ItemIdx) -> Vec<StockLine> {
             };
             match (&s.location, s.in_custody()) {
                 (Some(location), true) => vec![StockLine {
-                    location: location.clone(),
-                    on_hand: Quantity::ONE,
                     reserved,
+                    ..StockLine::new(location.clone(), Quantity::ONE)
                 }],
                 _ => Vec::new(),
             }

@@ -96,7 +96,8 @@ impl State {
                 rma,
                 customer,
                 line,
-            } => self.take_back(seq, rma, customer, line),
+                held,
+            } => self.take_back(seq, rma, customer, line, *held),
             E::AllocationRequested(request) => {
                 self.alloc.record_rules(request);
                 Ok(())
@@ -269,10 +270,19 @@ impl State {
                 }
             }
             None => stock.push(StockLine {
-                location: location.clone(),
-                on_hand,
                 reserved,
+                ..StockLine::new(location.clone(), on_hand)
             }),
+        }
+        self.alloc.sync_lot(lot, &self.lots[lot as usize]);
+    }
+
+    /// Holds (positive) or releases (negative, at most what is held) returned stock
+    /// of a lot at a location; the line must hold the stock already.
+    pub(super) fn change_held_stock(&mut self, lot: u32, location: &LocationId, held: Quantity) {
+        let stock = &mut self.lots[lot as usize].stock;
+        if let Some(line) = stock.iter_mut().find(|s| &s.location == location) {
+            line.held = (line.held + held).max(Quantity::ZERO).min(line.on_hand);
         }
         self.alloc.sync_lot(lot, &self.lots[lot as usize]);
     }

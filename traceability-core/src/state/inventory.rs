@@ -162,18 +162,23 @@ impl State {
         Ok(idx)
     }
 
-    /// A customer return: the stock comes back (a serial as RECEIVED), the customer's
-    /// returnable quantity shrinks, and its authorisation (if any) counts it received.
+    /// A customer return: the stock comes back (a serial as RECEIVED, a lot quantity
+    /// held when `held`), the customer's returnable quantity shrinks, and its
+    /// authorisation (if any) counts it received.
     pub(super) fn take_back(
         &mut self,
         seq: u64,
         rma: &crate::kernel::id::ReturnId,
         customer: &PartyId,
         line: &Line,
+        held: bool,
     ) -> Result<(), TraceError> {
         self.return_received(rma, line);
         let customer = self.party_or_corrupt(customer)?;
         let idx = self.put_or_take(seq, line, true, SerialStatus::Received)?;
+        if let (ItemIdx::Lot(lot), true) = (idx, held) {
+            self.change_held_stock(lot, &line.location, line.quantity);
+        }
         *self.returnable.entry((idx, customer)).or_default() -= line.quantity;
         Ok(())
     }

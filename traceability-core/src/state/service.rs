@@ -17,8 +17,8 @@ use crate::kernel::id::{
 };
 use crate::kernel::vocab::SerialStatus;
 use crate::model::{
-    Campaign, Claim, ClaimStatus, Disposition, ReturnAuthorization, ReturnReason, ServiceRecord,
-    WarrantyStart, WarrantyStatus, WarrantyTerms,
+    Campaign, CampaignStatus, Claim, ClaimStatus, Disposition, ReturnAuthorization, ReturnReason,
+    ServiceRecord, WarrantyStart, WarrantyStatus, WarrantyTerms,
 };
 
 /// The after-sale records, by product, serial index and number.
@@ -356,10 +356,28 @@ impl State {
             .ok_or_else(|| corrupt(item))
     }
 
-    /// A return received against an authorisation (none: an unauthorised return).
+    /// A return received: its authorisation (none: an unauthorised return) counts it,
+    /// and a returned serial is `Returned` in every campaign that still had to reach it.
     pub(super) fn return_received(&mut self, rma: &ReturnId, line: &Line) {
         if let Ok(found) = self.return_line(rma, &line.item) {
             found.received += line.quantity;
+        }
+        if let ItemRef::Serial { .. } = line.item {
+            let rows = self
+                .service
+                .campaigns
+                .iter_mut()
+                .flat_map(|c| &mut c.serials);
+            for row in rows.filter(|row| row.item == line.item) {
+                if matches!(
+                    row.status,
+                    CampaignStatus::Pending
+                        | CampaignStatus::Notified
+                        | CampaignStatus::Unreachable
+                ) {
+                    row.status = CampaignStatus::Returned;
+                }
+            }
         }
     }
 
@@ -371,6 +389,9 @@ impl State {
         disposition: Disposition,
         to: Option<&LocationId>,
     ) -> Result<(), TraceError> {
+        if let ItemIdx::Lot(lot) = self.resolve_or_corrupt(&line.item)? {
+            self.change_held_stock(lot, &line.location, -line.quantity);
+        }
         match disposition {
             Disposition::Scrap => {
                 self.put_or_take(seq, line, false, SerialStatus::Scrapped)?;
@@ -387,7 +408,9 @@ impl State {
                 self.put_or_take(seq, &to, true, SerialStatus::InInventory)?;
             }
         }
-        self.return_line(rma, &line.item)?.disposed += line.quantity;
+        if self.service.return_index.contains_key(rma) {
+            self.return_line(rma, &line.item)?.disposed += line.quantity;
+        }
         Ok(())
     }
 }

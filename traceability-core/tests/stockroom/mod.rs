@@ -92,11 +92,7 @@ pub fn lot(number: &str, received: &str, expiry: Option<&str>, stock: &[(&str, i
         origin: Origin::Received,
         stock: stock
             .iter()
-            .map(|(l, n)| StockLine {
-                location: loc(l),
-                on_hand: q(*n),
-                reserved: Quantity::ZERO,
-            })
+            .map(|(l, n)| StockLine::new(loc(l), q(*n)))
             .collect(),
     }
 }

@@ -1089,16 +1089,22 @@ class Tracker:
         location: str,
         quantity: QuantityLike = 1,
         *,
+        release: bool = False,
         actor: str,
         reason: Optional[str] = None,
     ) -> Committed:
-        """A customer return (RMA) of a shipped serial or lot quantity."""
+        """A customer return (RMA) of a shipped serial or lot quantity.
+
+        A returned lot quantity is held at `location` (`StockLine.held`, not
+        allocatable) until `dispose_return` decides, unless `release` puts it straight
+        back into stock."""
         body = {
             "rma": text(rma, "rma"),
             "customer": text(customer, "customer"),
             "item": item_json(item),
             "location": text(location, "location"),
             "quantity": quantity_json(quantity),
+            "release": flag(release, "release"),
         }
         return self._run(actor, reason, "return", body)
 

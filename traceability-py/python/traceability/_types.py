@@ -498,10 +498,12 @@ class StockLine(Record):
     location: str
     on_hand: Decimal
     reserved: Decimal
+    #: Returned by a customer and held until the return is disposed of.
+    held: Decimal = Decimal(0)
 
     @property
     def available(self) -> Decimal:
-        return self.on_hand - self.reserved
+        return self.on_hand - self.reserved - self.held
 
 
 def _origin(data: Any) -> Tuple[str, Optional[str]]:
@@ -558,7 +560,9 @@ class Lot(Record):
             origin=origin,
             work_order=work_order,
             stock=tuple(
-                StockLine(s["location"], Decimal(s["on_hand"]), Decimal(s["reserved"]))
+                StockLine(
+                    s["location"], Decimal(s["on_hand"]), Decimal(s["reserved"]), Decimal(s["held"])
+                )
                 for s in d["stock"]
             ),
         )

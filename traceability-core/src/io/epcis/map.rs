@@ -73,6 +73,7 @@ fn receipts(payload: &EventPayload) -> Option<Vec<Draft<'_>>> {
             rma,
             customer,
             line,
+            ..
         } => {
             let mut d = Draft::new(Shape::Object(OBSERVE), Some("receiving"));
             d.disposition = Some("returned");
