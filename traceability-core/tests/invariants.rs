@@ -565,14 +565,10 @@ fn net_flow(events: &[Event]) -> HashMap<ProductId, Quantity> {
             }
             EventPayload::Scrapped { line } => add(line.item.product(), -line.quantity),
             EventPayload::ReturnDisposed {
-                line, disposition, ..
-            } if matches!(
-                disposition,
-                Disposition::Scrap | Disposition::ReturnToSupplier
-            ) =>
-            {
-                add(line.item.product(), -line.quantity)
-            }
+                line,
+                disposition: Disposition::Scrap | Disposition::ReturnToSupplier,
+                ..
+            } => add(line.item.product(), -line.quantity),
             EventPayload::ShipmentReversed { lines, .. } => {
                 lines.iter().for_each(|l| add(l.item.product(), l.quantity))
             }
