@@ -555,9 +555,10 @@ tr_status tr_receive_lot(tr_tracker *tracker,
                          const char *reference);
 
 /**
- * Receives serials (new or EXPECTED) into `location`: they become RECEIVED.
- * `serials` may be NULL only when `serial_count` is 0; `supplier` and `reference` may
- * be NULL.
+ * Receives serials (new or EXPECTED) into `location`: they become RECEIVED, received
+ * today (`receive_serials` with a `received_on` through `tr_execute_json` gives another
+ * day). `serials` may be NULL only when `serial_count` is 0; `supplier` and `reference`
+ * may be NULL.
  */
 tr_status tr_receive_serials(tr_tracker *tracker,
                              const char *actor,

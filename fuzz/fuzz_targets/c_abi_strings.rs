@@ -429,7 +429,7 @@ unsafe fn run(t: *mut tr_tracker, c: &Call) -> Option<(&'static str, tr_status, 
             let item = c.item(4, 5);
             (
                 "tr_return",
-                tr_return(t, a0, a1, c.s(2), c.s(3), &item, c.s(6), c.s(7)),
+                tr_return(t, a0, a1, c.s(2), c.s(3), &item, c.s(6), c.s(7), c.flag(1)),
                 Out::None,
             )
         }

@@ -30,11 +30,10 @@ fn use_tracker(mut tracker: Tracker) {
     let _ = tracker.events(0);
     let (count, _) = tracker.head();
     let _ = tracker.refresh();
-    let register = Command::RegisterLocation(Location {
-        id: "FUZZ-LOC".parse().unwrap(),
-        kind: LocationKind::Internal,
-        description: String::new(),
-    });
+    let register = Command::RegisterLocation(Location::new(
+        "FUZZ-LOC".parse().unwrap(),
+        LocationKind::Internal,
+    ));
     tracker.set_clock(clock());
     if tracker.execute(ACTOR, Some(REASON), &register).is_ok() {
         assert_eq!(tracker.head().0, count + 1);

@@ -76,11 +76,7 @@ pub fn fixture_commands() -> Vec<Command> {
         ("QA", LocationKind::Quarantine),
         ("CUST", LocationKind::Customer),
     ] {
-        c.push(Command::RegisterLocation(Location {
-            id: id(lid),
-            kind,
-            description: String::new(),
-        }));
+        c.push(Command::RegisterLocation(Location::new(id(lid), kind)));
     }
     for (party, role) in [
         ("ACME", PartyRole::Supplier),
@@ -91,6 +87,7 @@ pub fn fixture_commands() -> Vec<Command> {
             id: id(party),
             role,
             name: party.to_lowercase(),
+            gln: None,
         }));
     }
     let mut l1 = LotSpec::new(id("FLOUR"), id("L1"));
@@ -158,7 +155,8 @@ pub fn fixture_commands() -> Vec<Command> {
         supplier: Some(id("ACME")),
         reference: Some("ASN-1".into()),
         generate: 0,
-    put_away: false,
+        put_away: false,
+        received_on: None,
     }));
     c.push(Command::ReceiveSerials(ReceiveSerials {
         product: id("MOTOR"),
@@ -167,7 +165,8 @@ pub fn fixture_commands() -> Vec<Command> {
         supplier: None,
         reference: None,
         generate: 0,
-    put_away: false,
+        put_away: false,
+        received_on: None,
     }));
     for (product, serial) in [("PUMP", "SN1"), ("MOTOR", "M1")] {
         c.push(Command::Move(Move {

@@ -100,16 +100,19 @@ def test_an_export_reimports_to_the_same_lot_records(tracker: tr.Tracker, tmp_pa
 
 
 def test_serials_and_test_results_import_and_export(tracker: tr.Tracker) -> None:
-    serials = "serial,product,status,location\nP1,PUMP,IN_INVENTORY,A1\nP2,PUMP,,\n"
+    serials = "serial,product,status,location,received date\nP1,PUMP,IN_INVENTORY,A1,2026-02-14\nP2,PUMP,,,\n"
     assert tracker.import_csv(io.StringIO(serials), "serials", actor="ana").errors == ()
     p1 = tracker.serial("PUMP", "P1")
     assert p1 is not None and p1.status == tr.SerialStatus.IN_INVENTORY
+    assert p1.received_on == dt.date(2026, 2, 14)
+    tracker.receive_serials("PUMP", ["P9"], "A1", received_on=dt.date(2026, 2, 20), actor="ana")
+    assert "PUMP,P9,RECEIVED,A1,,2026-02-20" in tracker.export_csv("serials")
     tracker.receive_lot("FLOUR", "L1", 10, "DOCK", actor="ana")
     results = "product,lot,test,value,unit,max\nFLOUR,L1,moisture,15,%,14\n"
     assert tracker.import_csv(io.StringIO(results), "test_results", actor="ana").valid == 1
     assert tracker.lot_quality(tr.LotRef("FLOUR", "L1")).tests[0].passed is False
     assert "FLOUR,L1,moisture,15,%,,14," in tracker.export_csv("test_results")
-    assert "PUMP,P2,EXPECTED,," in tracker.export_csv(tr.CsvKind.SERIALS)
+    assert "PUMP,P2,EXPECTED,,," in tracker.export_csv(tr.CsvKind.SERIALS).splitlines()
 
 
 

@@ -192,6 +192,7 @@ fn receive(t: &mut Tracker) -> Result {
             reference: None,
             generate: 0,
             put_away: false,
+            received_on: None,
         }),
     )?;
     t.execute(

@@ -45,7 +45,8 @@
 //!     id: LocationId::new("DOCK")?, kind: LocationKind::Receiving, description: "goods in".into(), gln: None }))?;
 //! tracker.execute("ana", None, &Command::ReceiveSerials(ReceiveSerials {
 //!     product: pump.clone(), serials: vec![SerialNumber::new("SN1")?],
-//!     location: LocationId::new("DOCK")?, supplier: None, reference: None, generate: 0, put_away: false }))?;
+//!     location: LocationId::new("DOCK")?, supplier: None, reference: None, generate: 0, put_away: false,
+//!     received_on: None }))?;
 //! let sn1 = tracker.state().serial(&pump, &SerialNumber::new("SN1")?).unwrap();
 //! assert_eq!(sn1.status, SerialStatus::Received);
 //! // Shipping a serial that was never picked is an illegal transition, and changes nothing.

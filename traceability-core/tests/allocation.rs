@@ -399,6 +399,7 @@ fn serial_products_allocate_serials_in_receipt_order_and_by_number_within_a_rece
         location: loc("A1"),
         supplier: None,
         reference: None,
+        received_on: None,
     });
     let mut t = tracker_from(events, TODAY);
     let r = AllocationRequest::new(pid("PUMP"), q(1), order("SO1"), Strategy::Fifo);

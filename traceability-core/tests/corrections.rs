@@ -415,6 +415,7 @@ fn an_unbuilt_assembly_returns_its_components_and_is_never_reused() {
         reference: None,
         generate: 0,
         put_away: false,
+        received_on: None,
     }));
     assert_eq!(err.kind(), ErrorKind::DuplicateNumber, "{err}");
 

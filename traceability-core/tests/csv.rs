@@ -216,11 +216,11 @@ fn an_export_reimports_to_the_same_lot_records() {
 #[test]
 fn serials_and_test_results_import() {
     let mut plant = Plant::new();
-    let serials = "Serial Number,Product,Status,Location,Vendor\n\
-                   P1,PUMP,IN_INVENTORY,STOCK,ACME\n\
-                   P2,PUMP,received,DOCK,\n\
-                   P3,PUMP,,,\n\
-                   P4,PUMP,SHIPPED,DOCK,\n";
+    let serials = "Serial Number,Product,Status,Location,Vendor,Date Received\n\
+                   P1,PUMP,IN_INVENTORY,STOCK,ACME,2026-02-14\n\
+                   P2,PUMP,received,DOCK,,\n\
+                   P3,PUMP,,,,\n\
+                   P4,PUMP,SHIPPED,DOCK,,\n";
     let report = import(&mut plant, serials, &CsvOptions::new(CsvKind::Serials)).unwrap();
     assert_eq!(report.errors.len(), 1);
     assert_eq!(
@@ -265,11 +265,16 @@ fn serials_and_test_results_import() {
     )
     .unwrap();
     let exported = String::from_utf8(exported).unwrap();
+    // The receipt date round-trips; without one it is the day of the import.
     assert!(
-        exported.contains("PUMP,P1,IN_INVENTORY,STOCK,ACME\n"),
+        exported.contains("PUMP,P1,IN_INVENTORY,STOCK,ACME,2026-02-14\n"),
         "{exported}"
     );
-    assert!(exported.contains("PUMP,P3,EXPECTED,,\n"), "{exported}");
+    assert!(
+        exported.contains(&format!("PUMP,P2,RECEIVED,DOCK,,{TODAY}\n")),
+        "{exported}"
+    );
+    assert!(exported.contains("PUMP,P3,EXPECTED,,,\n"), "{exported}");
 }
 
 #[test]

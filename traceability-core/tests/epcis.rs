@@ -32,6 +32,7 @@ fn busy_bakery() -> Bakery {
         reference: None,
         generate: 0,
         put_away: false,
+        received_on: None,
     }));
     b.run(Command::Scrap(Scrap {
         item: lot("FLOUR", "F1"),

@@ -277,6 +277,7 @@ fn serial_lookup_history_and_inventory_by_location() {
         location: loc("A1"),
         supplier: None,
         reference: Some("ASN-9".into()),
+        received_on: None,
     });
     events.push(received(lot(
         "L1",

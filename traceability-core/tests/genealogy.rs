@@ -280,6 +280,7 @@ fn serial_assembly() {
         reference: None,
         generate: 0,
         put_away: false,
+        received_on: None,
     }));
     // putaway: RECEIVED → IN_INVENTORY needs a move
     let wh2 = LocationId::new("WH2").unwrap();
@@ -706,6 +707,7 @@ fn an_expected_serial_received_from_a_supplier_traces_back_to_it() {
         reference: None,
         generate: 0,
         put_away: false,
+        received_on: None,
     }));
     let s = w.t.state();
     let lean: Vec<&PartyId> = trace_backward_ids(s, &item).unwrap().suppliers().collect();

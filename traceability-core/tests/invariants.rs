@@ -248,6 +248,7 @@ fn to_command(op: &Op, state: &State) -> Command {
                 reference: None,
                 generate: 0,
                 put_away: false,
+                received_on: None,
             }),
         },
         Op::Expect { item } => {

@@ -198,6 +198,7 @@ fn production_and_serial_receipts_number_their_new_items() {
             reference: None,
             generate: 3,
             put_away: true,
+            received_on: None,
         }))
         .unwrap();
     let serials = issued(&plant, received);

@@ -222,6 +222,7 @@ fn serial_numbers_are_never_reused() {
         reference: None,
         generate: 0,
         put_away: false,
+        received_on: None,
     }));
     assert_eq!(err.kind(), ErrorKind::DuplicateNumber);
 }

@@ -221,6 +221,7 @@ fn a_refused_batch_changes_neither_state_nor_store_after_applying_part_of_it() {
             reference: None,
             generate: 0,
             put_away: false,
+            received_on: None,
         }),
         Command::Move(Move {
             item: lot("BREAD", "B1"),

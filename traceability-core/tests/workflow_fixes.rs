@@ -260,6 +260,7 @@ fn serials_received_together_are_allocated_by_number_like_lots() {
             reference: None,
             generate: 0,
             put_away: true,
+            received_on: None,
         })
     };
     plant.run(receive(&["S3", "S1", "S2"])).unwrap();

@@ -168,9 +168,10 @@ pub unsafe extern "C" fn tr_receive_lot(
     })
 }
 
-/// Receives serials (new or EXPECTED) into `location`: they become RECEIVED.
-/// `serials` may be NULL only when `serial_count` is 0; `supplier` and `reference` may
-/// be NULL.
+/// Receives serials (new or EXPECTED) into `location`: they become RECEIVED, received
+/// today (`receive_serials` with a `received_on` through `tr_execute_json` gives another
+/// day). `serials` may be NULL only when `serial_count` is 0; `supplier` and `reference`
+/// may be NULL.
 #[no_mangle]
 pub unsafe extern "C" fn tr_receive_serials(
     tracker: *mut tr_tracker,
@@ -193,6 +194,7 @@ pub unsafe extern "C" fn tr_receive_serials(
                 reference: opt_text_arg(reference, "reference")?,
                 generate: 0,
                 put_away: false,
+                received_on: None,
             }))
         })
     })

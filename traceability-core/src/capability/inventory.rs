@@ -234,8 +234,11 @@ pub(crate) fn receive_serials(
         reference,
         generate,
         put_away,
+        received_on,
     } = command;
     let found = ctx.product(product, Tracking::Serial)?;
+    let received_on =
+        crate::kernel::date::bounded("received_on", received_on.unwrap_or(ctx.today))?;
     ctx.location(location)?;
     ctx.party(supplier.as_ref(), PartyRole::Supplier)?;
     for number in serials {
@@ -248,7 +251,7 @@ pub(crate) fn receive_serials(
     let mut issuer = Issuer::new(ctx.state);
     let mut received = serials.clone();
     if *generate > 0 {
-        let numbers = issuer.issue_many(found, ctx.today, Some(location), *generate)?;
+        let numbers = issuer.issue_many(found, received_on, Some(location), *generate)?;
         for number in numbers {
             received.push(SerialNumber::new(number)?);
         }
@@ -276,6 +279,7 @@ pub(crate) fn receive_serials(
         location: location.clone(),
         supplier: supplier.clone(),
         reference: reference_text(reference)?,
+        received_on: Some(received_on),
     });
     events.extend(putaways);
     Ok(events)

@@ -380,6 +380,9 @@ pub struct ReceiveSerials {
     /// putaway move each).
     #[serde(default)]
     pub put_away: bool,
+    /// The receipt date (default: today).
+    #[serde(default)]
+    pub received_on: Option<NaiveDate>,
 }
 
 /// Move stock between locations. For a RECEIVED serial this is the putaway

@@ -126,6 +126,10 @@ pub enum EventPayload {
         supplier: Option<PartyId>,
         /// Receipt reference.
         reference: Option<String>,
+        /// The receipt date (`None` in logs written before it was recorded: the day the
+        /// event was recorded).
+        #[serde(default)]
+        received_on: Option<NaiveDate>,
     },
     /// Stock moved (a serial's putaway when it was RECEIVED).
     Moved {

@@ -1,5 +1,6 @@
 //! Serials: one record per physical item.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::kernel::id::{ItemRef, LocationId, OrderId, PartyId, ProductId, SerialNumber};
@@ -25,6 +26,9 @@ pub struct Serial {
     pub on_hold: bool,
     /// Produced by this work order, if made here.
     pub origin: Origin,
+    /// The day it came into our custody, received or produced (`None` while expected).
+    #[serde(default)]
+    pub received_on: Option<NaiveDate>,
 }
 
 impl Serial {

@@ -60,8 +60,12 @@ impl State {
                 serials,
                 location,
                 supplier,
+                received_on,
                 ..
-            } => self.receive_serials(seq, product, serials, location, supplier),
+            } => {
+                let on = received_on.unwrap_or_else(|| body.recorded_at.date_naive());
+                self.receive_serials(seq, product, serials, (location, on), supplier)
+            }
             E::Moved {
                 item,
                 from,
@@ -82,10 +86,11 @@ impl State {
             } => self.ship(seq, shipment, order, customer, *shipped_on, lines),
             E::Produced {
                 work_order,
+                produced_on,
                 consumed,
                 outputs,
                 ..
-            } => self.produce(seq, work_order, consumed, outputs),
+            } => self.produce(seq, (work_order, *produced_on), consumed, outputs),
             E::Adjusted { line } => self
                 .put_or_take(seq, line, true, SerialStatus::InInventory)
                 .map(drop),

@@ -8,6 +8,7 @@ use crate::kernel::id::{ItemRef, LocationId, LotNumber, PartyId, ProductId, Seri
 use crate::kernel::vocab::SerialStatus;
 use crate::kernel::Quantity;
 use crate::model::{Location, LotDates, LotDetails, Origin, Party, Product, Serial};
+use chrono::NaiveDate;
 
 impl State {
     pub(super) fn register_product(&mut self, product: &Product) -> Result<(), TraceError> {
@@ -74,22 +75,26 @@ impl State {
         seq: u64,
         product: &ProductId,
         serials: &[SerialNumber],
-        location: &LocationId,
+        (location, received_on): (&LocationId, NaiveDate),
         supplier: &Option<PartyId>,
     ) -> Result<(), TraceError> {
         self.touch_location(seq, location);
         for number in serials {
             let Some(i) = self.serial_idx(product, number) else {
-                let serial = new_serial(
-                    product,
-                    number,
-                    SerialStatus::Received,
-                    Some(location),
-                    supplier,
-                );
+                let serial = Serial {
+                    received_on: Some(received_on),
+                    ..new_serial(
+                        product,
+                        number,
+                        SerialStatus::Received,
+                        Some(location),
+                        supplier,
+                    )
+                };
                 self.add_serial(seq, serial)?;
                 continue;
             };
+            self.serials[i as usize].received_on = Some(received_on);
             if supplier.is_some() {
                 let serial = &mut self.serials[i as usize];
                 serial.supplier = supplier.clone();
@@ -251,5 +256,6 @@ fn new_serial(
         order: None,
         on_hold: false,
         origin: Origin::Received,
+        received_on: None,
     }
 }

@@ -1,6 +1,7 @@
 //! Applying production: consumption, outputs and the genealogy edges between them,
 //! and the record of each production that a reversal or an unbuild reads.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{corrupt, ItemIdx, State};
@@ -80,7 +81,7 @@ impl State {
     pub(super) fn produce(
         &mut self,
         seq: u64,
-        work_order: &WorkOrderId,
+        (work_order, produced_on): (&WorkOrderId, NaiveDate),
         consumed: &[Line],
         outputs: &[Produced],
     ) -> Result<(), TraceError> {
@@ -115,6 +116,7 @@ impl State {
                         origin: Origin::Produced {
                             work_order: work_order.clone(),
                         },
+                        received_on: Some(produced_on),
                     },
                 )?),
             };

@@ -192,6 +192,7 @@ impl Plant {
             reference: None,
             generate: 0,
             put_away: false,
+            received_on: None,
         }))
     }
 
@@ -205,6 +206,7 @@ impl Plant {
             reference: None,
             generate: 0,
             put_away: true,
+            received_on: None,
         }))
         .expect("the serials are received");
     }

@@ -889,10 +889,12 @@ class Tracker:
         reference: Optional[str] = None,
         generate: int = 0,
         put_away: bool = False,
+        received_on: Optional[_dt.date] = None,
     ) -> Committed:
         """Receives serials (new or EXPECTED) in one event, however many there are, and
         `generate` more numbered from the product's scheme (in the result's `numbers`);
-        `put_away` puts them in inventory where they are received."""
+        `put_away` puts them in inventory where they are received; `received_on` is the
+        receipt date (default: today)."""
         body = {
             "product": text(product, "product"),
             "serials": texts(serials, "serials"),
@@ -901,6 +903,7 @@ class Tracker:
             "reference": opt_text(reference, "reference"),
             "generate": whole(generate, "generate"),
             "put_away": flag(put_away, "put_away"),
+            "received_on": date_json(received_on, "received_on"),
         }
         committed = self._run(actor, reason, "receive_serials", body)
         return self._numbered(committed) if generate else committed

@@ -579,6 +579,8 @@ class Serial(Record):
     on_hold: bool
     origin: str
     work_order: Optional[str]
+    #: The day it came into our custody, received or produced (None while expected).
+    received_on: Optional[_dt.date] = None
 
     @property
     def ref(self) -> SerialRef:
@@ -589,7 +591,7 @@ class Serial(Record):
         origin, work_order = _origin(d["origin"])
         return cls(
             d["product"], d["number"], SerialStatus(d["status"]), d["location"],
-            d["supplier"], d["order"], d["on_hold"], origin, work_order,
+            d["supplier"], d["order"], d["on_hold"], origin, work_order, _date(d["received_on"]),
         )  # fmt: skip
 
 

@@ -24,6 +24,12 @@ const fn col(name: &'static str, aliases: &'static [&'static str]) -> Column {
     Column { name, aliases }
 }
 
+/// The receipt date, in lot and serial files.
+const RECEIVED_DATE: Column = col(
+    "received_date",
+    &["received", "receivedon", "receiptdate", "datereceived"],
+);
+
 /// The manual's lot columns, plus stock and supplier.
 pub(super) const LOTS: &[Column] = &[
     col(
@@ -31,10 +37,7 @@ pub(super) const LOTS: &[Column] = &[
         &["lot", "lotnumber", "lotno", "batch", "batchnumber"],
     ),
     col("product", &["item", "sku", "productcode", "itemcode"]),
-    col(
-        "received_date",
-        &["received", "receivedon", "receiptdate", "datereceived"],
-    ),
+    RECEIVED_DATE,
     col(
         "manufacturing_date",
         &[
@@ -71,6 +74,7 @@ pub(super) const SERIALS: &[Column] = &[
     col("status", &[]),
     col("location", &["bin", "loc", "warehouselocation"]),
     col("supplier", &["vendor"]),
+    RECEIVED_DATE,
 ];
 
 /// Quality test results on lots.
@@ -252,6 +256,7 @@ pub(super) fn serial_command(row: &Row<'_>) -> Result<Command, Box<RowError>> {
     let serial: SerialNumber = row.required("serial", str::parse)?;
     let location = row.id("location")?;
     let supplier = row.id("supplier")?;
+    let received_on = row.date("received_date")?;
     let status = row.parse("status", |text| {
         let name = text.to_ascii_uppercase().replace(' ', "_");
         SerialStatus::ALL
@@ -274,6 +279,7 @@ pub(super) fn serial_command(row: &Row<'_>) -> Result<Command, Box<RowError>> {
             reference: None,
             generate: 0,
             put_away,
+            received_on,
         })),
         None => Err(row.error(
             "location",

@@ -34,6 +34,7 @@ pub fn export_csv(
         }
         CsvKind::Serials => {
             for serial in state.serials() {
+                let received_on = serial.received_on.map(|d| d.to_string());
                 writer
                     .write_record([
                         serial.product.as_str(),
@@ -41,6 +42,7 @@ pub fn export_csv(
                         serial.status.as_str(),
                         serial.location.as_ref().map_or("", |l| l.as_str()),
                         serial.supplier.as_ref().map_or("", |s| s.as_str()),
+                        received_on.as_deref().unwrap_or(""),
                     ])
                     .map_err(failed)?;
             }

@@ -231,6 +231,7 @@ impl Importer<'_> {
                 reference,
                 generate: 0,
                 put_away: false,
+                received_on: Some(day),
             }),
         });
         Ok(())

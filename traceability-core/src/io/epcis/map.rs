@@ -53,6 +53,7 @@ fn receipts(payload: &EventPayload) -> Option<Vec<Draft<'_>>> {
             location,
             supplier,
             reference,
+            ..
         } => {
             let mut d = received(supplier.as_ref(), reference.as_deref());
             d.disposition = Some("in_progress");

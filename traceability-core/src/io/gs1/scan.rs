@@ -267,6 +267,7 @@ fn receipt(
             reference: reference.clone(),
             generate: 0,
             put_away: false,
+            received_on: None,
         }));
     }
     let lot = match scanned.item {
