@@ -55,16 +55,8 @@ impl State {
             } => self.expect_serials(seq, product, serials, supplier),
             E::LotReceived { lot, .. } => self.receive_lot(seq, lot),
             E::LotCreated { lot, .. } => self.add_lot(seq, lot.clone()).map(drop),
-            E::SerialsReceived {
-                product,
-                serials,
-                location,
-                supplier,
-                received_on,
-                ..
-            } => {
-                let on = received_on.unwrap_or_else(|| body.recorded_at.date_naive());
-                self.receive_serials(seq, product, serials, (location, on), supplier)
+            E::SerialsReceived { .. } => {
+                self.receive_serials(seq, payload, body.recorded_at.date_naive())
             }
             E::Moved {
                 item,

@@ -3,6 +3,7 @@
 
 use super::{corrupt, ItemIdx, ProductEntry, State};
 use crate::command::Line;
+use crate::event::EventPayload;
 use crate::kernel::error::TraceError;
 use crate::kernel::id::{ItemRef, LocationId, LotNumber, PartyId, ProductId, SerialNumber};
 use crate::kernel::vocab::SerialStatus;
@@ -70,14 +71,26 @@ impl State {
         Ok(())
     }
 
+    /// Applies `SerialsReceived`; `recorded_on` is the receipt date of logs written
+    /// before the event carried one.
     pub(super) fn receive_serials(
         &mut self,
         seq: u64,
-        product: &ProductId,
-        serials: &[SerialNumber],
-        (location, received_on): (&LocationId, NaiveDate),
-        supplier: &Option<PartyId>,
+        payload: &EventPayload,
+        recorded_on: NaiveDate,
     ) -> Result<(), TraceError> {
+        let EventPayload::SerialsReceived {
+            product,
+            serials,
+            location,
+            supplier,
+            received_on,
+            ..
+        } = payload
+        else {
+            return Err(corrupt("a serial receipt expected"));
+        };
+        let received_on = received_on.unwrap_or(recorded_on);
         self.touch_location(seq, location);
         for number in serials {
             let Some(i) = self.serial_idx(product, number) else {
