@@ -106,11 +106,10 @@ fn dataset(lots: usize, products: usize) -> Vec<EventPayload> {
                 },
                 on_hold: (12..14).contains(&pct),
                 origin: Origin::Received,
-                stock: vec![StockLine {
-                    location: LocationId::new(location).unwrap(),
-                    on_hand: Quantity::from(1_000_000),
-                    reserved: Quantity::ZERO,
-                }],
+                stock: vec![StockLine::new(
+                    LocationId::new(location).unwrap(),
+                    Quantity::from(1_000_000),
+                )],
             },
             reference: None,
         });
