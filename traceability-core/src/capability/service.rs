@@ -433,9 +433,13 @@ pub(crate) fn dispose_return(
     command: &DisposeReturn,
 ) -> Result<Vec<EventPayload>, TraceError> {
     positive(command.quantity)?;
-    let authorized = ctx.state.return_authorization(&command.rma).is_some();
-    if authorized {
-        let line = return_line(ctx, &command.rma, &command.item)?;
+    // Only a lot's held stock can be disposed of without an authorisation.
+    let line = match (ctx.state.return_authorization(&command.rma), &command.item) {
+        (None, ItemRef::Lot { .. }) => None,
+        _ => Some(return_line(ctx, &command.rma, &command.item)?),
+    };
+    let authorized = line.is_some();
+    if let Some(line) = line {
         if line.disposed + command.quantity > line.received {
             return Err(TraceError::InvalidQuantity {
                 quantity: command.quantity,
@@ -451,9 +455,6 @@ pub(crate) fn dispose_return(
     }
     match ctx.item(&command.item)? {
         Item::Lot(lot) => returned_stock(ctx, command, lot, authorized)?,
-        Item::Serial(_) if !authorized => {
-            return_line(ctx, &command.rma, &command.item)?;
-        }
         Item::Serial(found) => {
             one(command.quantity)?;
             serial_at(&command.item, found, &command.location)?;
