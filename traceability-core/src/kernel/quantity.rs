@@ -36,7 +36,11 @@ const BOUND_NANOS: i128 = 1_000_000_000_000_000 * NANOS_PER_UNIT;
 /// assert!("1000000000000000".parse::<Quantity>().is_err());
 /// assert!("79228162514264337593543950335".parse::<Quantity>().is_err());
 /// ```
+///
+/// Aligned to 8 bytes rather than the `i128`'s 16 (`repr(packed(8))`), so records that
+/// hold quantities beside ids and dates carry no padding.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(Rust, packed(8))]
 pub struct Quantity(i128);
 
 impl Quantity {
