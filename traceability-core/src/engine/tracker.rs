@@ -16,7 +16,7 @@ use crate::event::{
 };
 use crate::kernel::clock::{Clock, SystemClock};
 use crate::kernel::error::{Damage, TraceError};
-use crate::kernel::id::{ItemRef, LocationId};
+use crate::kernel::id::{interning, ItemRef, LocationId};
 use crate::state::State;
 use crate::store::{EventStore, MemoryStore, SqliteStore};
 
@@ -245,7 +245,8 @@ impl Tracker {
                 ),
             ));
         }
-        let read = self.read_tail();
+        // Ids decoded from the tail share their text (see `interning`).
+        let read = interning(|| self.read_tail());
         if let Some(bad) = read.as_ref().err().and_then(TraceError::bad_event) {
             // A failed apply may have changed part of the state, and a damaged event
             // may be named before ones already applied: rebuild up to the good prefix.
@@ -289,6 +290,11 @@ impl Tracker {
     /// start. Whatever the store holds from `end` on, damaged or not, is not looked at
     /// once the prefix is complete.
     fn rebuild_until(&mut self, end: u64) -> Result<(), TraceError> {
+        interning(|| self.rebuild_until_interning(end))
+    }
+
+    /// [`Self::rebuild_until`], with interning on.
+    fn rebuild_until_interning(&mut self, end: u64) -> Result<(), TraceError> {
         let (mut state, mut chain) = match self.snapshot_before(end) {
             Some((position, state)) => (state, audit::Chain::at(position.seq, position.head)),
             None => (State::default(), audit::Chain::genesis()),

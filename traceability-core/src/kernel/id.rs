@@ -8,8 +8,70 @@ use serde::{Deserialize, Serialize};
 
 use crate::kernel::invalid::InvalidInput;
 
+pub(crate) use interning::interning;
+
+/// Id interning while a large state is read: within [`interning`], every product,
+/// location and party id deserialised on the thread shares the text of an equal one
+/// deserialised before it, so a state read from a snapshot or replayed from the log holds
+/// each such id's text once rather than in every lot, stock line, shipment line and
+/// reservation, and decoding allocates once per distinct id. Ids of which most are
+/// distinct (lot and serial numbers, orders, shipments) are not looked up: at a million
+/// lots that costs more time than it saves memory.
+mod interning {
+    use std::cell::RefCell;
+    use std::collections::HashSet;
+    use std::sync::Arc;
+
+    thread_local! {
+        static SEEN: RefCell<Option<HashSet<Arc<str>, foldhash::fast::RandomState>>> =
+            const { RefCell::new(None) };
+    }
+
+    /// Runs `f` with interning on for this thread (nested calls share the outer set).
+    pub(crate) fn interning<T>(f: impl FnOnce() -> T) -> T {
+        /// Turns interning off again when `f` returns or unwinds.
+        struct Off;
+        impl Drop for Off {
+            fn drop(&mut self) {
+                SEEN.with(|seen| seen.borrow_mut().take());
+            }
+        }
+        let started = SEEN.with(|seen| {
+            let mut seen = seen.borrow_mut();
+            let start = seen.is_none();
+            if start {
+                *seen = Some(HashSet::default());
+            }
+            start
+        });
+        let _off = started.then_some(Off);
+        f()
+    }
+
+    /// The text as a shared allocation: the one already seen while interning, else new.
+    pub(super) fn shared_text(text: &str) -> Arc<str> {
+        SEEN.with(|seen| match seen.borrow_mut().as_mut() {
+            Some(seen) => match seen.get(text) {
+                Some(known) => known.clone(),
+                None => {
+                    let new: Arc<str> = text.into();
+                    seen.insert(new.clone());
+                    new
+                }
+            },
+            None => text.into(),
+        })
+    }
+}
+
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident, $what:literal) => {
+        string_id!($(#[$doc])* $name, $what, |text: &str| -> Arc<str> { text.into() });
+    };
+    ($(#[$doc:meta])* $name:ident, $what:literal, interned) => {
+        string_id!($(#[$doc])* $name, $what, interning::shared_text);
+    };
+    ($(#[$doc:meta])* $name:ident, $what:literal, $decoded_text:expr) => {
         $(#[$doc])*
         ///
         /// Deserialising goes through the same validation as `new` (JSON commands from
@@ -27,7 +89,9 @@ macro_rules! string_id {
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let raw = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                Self::new(raw).map_err(serde::de::Error::custom)
+                crate::kernel::text::identifier($what, &raw)
+                    .map(|id| Self($decoded_text(id)))
+                    .map_err(serde::de::Error::custom)
             }
         }
 
@@ -78,7 +142,8 @@ string_id!(
     /// assert!(serde_json::from_str::<ProductId>("\"\"").is_err());
     /// ```
     ProductId,
-    "product"
+    "product",
+    interned
 );
 string_id!(
     /// A lot (batch) number, unique within its product.
@@ -93,12 +158,14 @@ string_id!(
 string_id!(
     /// A location (warehouse bin, production line, quarantine area, ...).
     LocationId,
-    "location"
+    "location",
+    interned
 );
 string_id!(
     /// A party: a supplier or a customer.
     PartyId,
-    "party"
+    "party",
+    interned
 );
 string_id!(
     /// A customer order to which stock is allocated, picked and shipped.
@@ -267,3 +334,24 @@ string_id!(
     CapaId,
     "capa"
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn two_decoded() -> (LocationId, LocationId, LotNumber, LotNumber) {
+        let json = r#"["A1", " A1", "L1", "L1"]"#;
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn decoded_product_location_and_party_ids_share_their_text_while_interning() {
+        let (a, b, lot_a, lot_b) = interning(two_decoded);
+        assert!(Arc::ptr_eq(&a.0, &b.0));
+        // Lot numbers are mostly distinct: looking each up would cost more than it saves.
+        assert!(!Arc::ptr_eq(&lot_a.0, &lot_b.0));
+        let (c, d, ..) = two_decoded();
+        assert_eq!((&a, &c), (&b, &d));
+        assert!(!Arc::ptr_eq(&c.0, &d.0) && !Arc::ptr_eq(&a.0, &c.0));
+    }
+}

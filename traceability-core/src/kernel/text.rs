@@ -23,7 +23,8 @@ pub fn identifier<'a>(field: &'static str, raw: &'a str) -> Result<&'a str, Inva
     if trimmed.is_empty() {
         return Err(InvalidInput::new(field, "must not be empty"));
     }
-    if trimmed.chars().nth(MAX_ID_CHARS).is_some() {
+    // At most MAX_ID_CHARS bytes cannot be more characters: count only longer text.
+    if trimmed.len() > MAX_ID_CHARS && trimmed.chars().nth(MAX_ID_CHARS).is_some() {
         return Err(InvalidInput::new(
             field,
             format!("longer than {MAX_ID_CHARS} characters"),

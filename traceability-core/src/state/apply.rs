@@ -3,6 +3,7 @@
 //! history indexes) that the per-concern parts build on. Every primitive keeps the
 //! allocation index in step.
 
+use super::shared_ids::shared;
 use super::{corrupt, ItemIdx, State};
 use crate::event::{EventBody, EventPayload as E, SCHEMA_VERSION};
 use crate::kernel::error::TraceError;
@@ -208,7 +209,12 @@ impl State {
         Ok(())
     }
 
-    pub(super) fn add_lot(&mut self, seq: u64, lot: Lot) -> Result<u32, TraceError> {
+    pub(super) fn add_lot(&mut self, seq: u64, mut lot: Lot) -> Result<u32, TraceError> {
+        lot.product = self.shared_product(&lot.product);
+        lot.supplier = lot.supplier.map(|p| self.shared_party(&p));
+        for line in &mut lot.stock {
+            line.location = self.shared_location(&line.location);
+        }
         let idx = u32::try_from(self.lots.len()).map_err(|_| corrupt("too many lots"))?;
         self.products
             .get_mut(&lot.product)
@@ -228,7 +234,10 @@ impl State {
         Ok(idx)
     }
 
-    pub(super) fn add_serial(&mut self, seq: u64, serial: Serial) -> Result<u32, TraceError> {
+    pub(super) fn add_serial(&mut self, seq: u64, mut serial: Serial) -> Result<u32, TraceError> {
+        serial.product = self.shared_product(&serial.product);
+        serial.supplier = serial.supplier.map(|p| self.shared_party(&p));
+        serial.location = serial.location.map(|l| self.shared_location(&l));
         let idx = u32::try_from(self.serials.len()).map_err(|_| corrupt("too many serials"))?;
         self.products
             .get_mut(&serial.product)
@@ -268,7 +277,7 @@ impl State {
             }
             None => stock.push(StockLine {
                 reserved,
-                ..StockLine::new(location.clone(), on_hand)
+                ..StockLine::new(shared(&self.locations, location), on_hand)
             }),
         }
         self.alloc.sync_lot(lot, &self.lots[lot as usize]);
@@ -296,6 +305,7 @@ impl State {
         let ItemIdx::Serial(i) = idx else {
             return Err(corrupt("serial expected"));
         };
+        let location = location.map(|l| l.map(|l| self.shared_location(&l)));
         let serial = &mut self.serials[i as usize];
         serial.status = status;
         if let Some(location) = location {

@@ -21,6 +21,7 @@ mod orders;
 pub(crate) mod production;
 mod quality;
 mod service;
+mod shared_ids;
 mod snapshot;
 
 mod compliance;

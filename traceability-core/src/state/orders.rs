@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 
+use super::shared_ids::shared;
 use super::{corrupt, ItemIdx, Reserved, ShipmentRecord, State};
 use crate::command::Line;
 use crate::kernel::error::TraceError;
@@ -36,7 +37,7 @@ impl State {
             Some(r) => r.reserved += line.quantity,
             None => reservations.push(Reserved {
                 item: idx,
-                location: line.location.clone(),
+                location: shared(&self.locations, &line.location),
                 reserved: line.quantity,
                 picked: Quantity::ZERO,
             }),
@@ -115,7 +116,7 @@ impl State {
             *self.returnable.entry((idx, customer)).or_default() += line.quantity;
             self.touch(seq, idx);
             self.touch_location(seq, &line.location);
-            shipped.push((idx, line.location.clone(), line.quantity));
+            shipped.push((idx, self.shared_location(&line.location), line.quantity));
         }
         let n = u32::try_from(self.shipments.len()).map_err(|_| corrupt("too many shipments"))?;
         let items: Vec<ItemIdx> = shipped.iter().map(|&(idx, ..)| idx).collect();

@@ -90,7 +90,10 @@ impl State {
             let idx = self.put_or_take(seq, line, false, SerialStatus::Consumed)?;
             inputs.push((idx, line.quantity));
         }
-        let locations = consumed.iter().map(|l| l.location.clone()).collect();
+        let locations = consumed
+            .iter()
+            .map(|l| self.shared_location(&l.location))
+            .collect();
         let mut produced = Vec::with_capacity(outputs.len());
         let mut made = Vec::with_capacity(outputs.len());
         for output in outputs {
@@ -121,7 +124,8 @@ impl State {
                 )?),
             };
             produced.push(out);
-            made.push(output_posting(out, output)?);
+            let (out, location, quantity) = output_posting(out, output)?;
+            made.push((out, self.shared_location(&location), quantity));
         }
         let first_edge = self.genealogy.edge_count() as u32;
         self.genealogy

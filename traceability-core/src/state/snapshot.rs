@@ -89,7 +89,7 @@ impl State {
         if seq == 0 && head != GENESIS_HASH {
             return Err("a snapshot of no events must have the genesis head".into());
         }
-        let state = rmp_serde::from_slice(&body[HEADER..])
+        let state = crate::kernel::id::interning(|| rmp_serde::from_slice(&body[HEADER..]))
             .map_err(|e| format!("the snapshot's state cannot be read: {e}"))?;
         Ok((SnapshotPosition { seq, head }, state))
     }
