@@ -66,8 +66,13 @@ struct ProductIndex {
 /// stock) and serials per product, and the rules of open order allocations.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AllocIndex {
+    /// The ordered sets, and beside them which lots and serials they hold: derived from
+    /// the lots and serials, so left out of snapshots and rebuilt ([`Self::rebuild`]).
+    #[serde(skip)]
     products: HashMap<ProductId, ProductIndex>,
+    #[serde(skip)]
     lot_keys: Vec<Option<LotKeys>>,
+    #[serde(skip)]
     serial_in: Vec<bool>,
     /// Per serial: the sequence number of the event that received or made it.
     serial_arrival: Vec<u64>,
@@ -134,6 +139,18 @@ impl AllocIndex {
         }
     }
 
+    /// Indexes every lot and serial again (after a snapshot read, which leaves the
+    /// derived sets out). O(n log n) in the lots and serials.
+    pub(super) fn rebuild(&mut self, lots: &[Lot], serials: &[Serial]) {
+        (self.products, self.lot_keys, self.serial_in) = Default::default();
+        for (i, lot) in (0..).zip(lots) {
+            self.sync_lot(i, lot);
+        }
+        for (i, serial) in (0..).zip(serials) {
+            self.sync_serial(i, serial);
+        }
+    }
+
     /// Re-indexes lot `i` after its stock or dates changed.
     pub(super) fn sync_lot(&mut self, i: u32, lot: &Lot) {
         let at = i as usize;
@@ -162,6 +179,7 @@ impl AllocIndex {
                 .lifo
                 .insert((Reverse(new.received), lot.number.clone(), i));
         }
+        self.forget_if_empty(&lot.product);
         self.lot_keys[at] = want;
     }
 
@@ -188,7 +206,18 @@ impl AllocIndex {
             entry.serials_fifo.remove(&fifo);
             entry.serials_lifo.remove(&lifo);
         }
+        self.forget_if_empty(&serial.product);
         self.serial_in[at] = want;
+    }
+
+    /// Drops a product's sets once they are all empty, so the index holds exactly the
+    /// products with candidates (as one rebuilt from the lots and serials does).
+    fn forget_if_empty(&mut self, product: &ProductId) {
+        if self.products.get(product).is_some_and(|index| {
+            index.fefo.is_empty() && index.serials_fifo.is_empty()
+        }) {
+            self.products.remove(product);
+        }
     }
 
     /// Records that serial `i` was received (or made) by event `seq`; call before the

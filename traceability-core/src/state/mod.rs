@@ -53,11 +53,14 @@ pub(crate) enum ItemIdx {
     Serial(u32),
 }
 
-/// A product with the indexes of its lots and serials.
+/// A product with the indexes of its lots and serials (left out of snapshots and
+/// rebuilt from the lots and serials, sharing their numbers).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct ProductEntry {
     product: Product,
+    #[serde(skip)]
     lots: HashMap<LotNumber, u32>,
+    #[serde(skip)]
     serials: HashMap<SerialNumber, u32>,
 }
 

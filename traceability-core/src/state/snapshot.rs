@@ -26,7 +26,7 @@ use super::State;
 use crate::event::{Hash, GENESIS_HASH};
 
 /// The snapshot format this build writes and reads.
-pub const FORMAT: u32 = 4;
+pub const FORMAT: u32 = 5;
 
 const MAGIC: &[u8; 8] = b"TRSNAP\r\n";
 const HEADER: usize = 8 + 4 + 8 + 32;
@@ -89,8 +89,27 @@ impl State {
         if seq == 0 && head != GENESIS_HASH {
             return Err("a snapshot of no events must have the genesis head".into());
         }
-        let state = crate::kernel::id::interning(|| rmp_serde::from_slice(&body[HEADER..]))
-            .map_err(|e| format!("the snapshot's state cannot be read: {e}"))?;
+        let mut state: State =
+            crate::kernel::id::interning(|| rmp_serde::from_slice(&body[HEADER..]))
+                .map_err(|e| format!("the snapshot's state cannot be read: {e}"))?;
+        state.rebuild_indexes();
         Ok((SnapshotPosition { seq, head }, state))
+    }
+
+    /// Rebuilds what snapshots leave out because it derives from the lots and serials:
+    /// the products' number maps and the allocation sets (which then share the lots'
+    /// and serials' number text).
+    fn rebuild_indexes(&mut self) {
+        for (i, lot) in (0..).zip(&self.lots) {
+            if let Some(entry) = self.products.get_mut(&lot.product) {
+                entry.lots.insert(lot.number.clone(), i);
+            }
+        }
+        for (i, serial) in (0..).zip(&self.serials) {
+            if let Some(entry) = self.products.get_mut(&serial.product) {
+                entry.serials.insert(serial.number.clone(), i);
+            }
+        }
+        self.alloc.rebuild(&self.lots, &self.serials);
     }
 }
