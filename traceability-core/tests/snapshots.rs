@@ -252,7 +252,7 @@ impl store::EventStore for NoRoomForSnapshots {
         self.events.append(next, events)
     }
 
-    fn save_snapshot(&mut self, _seq: u64, _snapshot: &[u8]) -> Result<(), TraceError> {
+    fn save_snapshot(&mut self, _seq: u64, _snapshot: Vec<u8>) -> Result<(), TraceError> {
         self.attempts
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Err(TraceError::storage("the snapshot exceeds the value limit"))

@@ -33,7 +33,7 @@ impl Tracker {
             head: self.head,
         };
         let bytes = self.state.to_snapshot(position);
-        self.store.save_snapshot(position.seq, &bytes)?;
+        self.store.save_snapshot(position.seq, bytes)?;
         self.snapshot_seq = position.seq;
         Ok(position.seq)
     }

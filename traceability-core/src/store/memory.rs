@@ -78,8 +78,8 @@ impl EventStore for MemoryStore {
         Ok(())
     }
 
-    fn save_snapshot(&mut self, _seq: u64, snapshot: &[u8]) -> Result<(), TraceError> {
-        self.snapshot = Some(snapshot.to_vec());
+    fn save_snapshot(&mut self, _seq: u64, snapshot: Vec<u8>) -> Result<(), TraceError> {
+        self.snapshot = Some(snapshot);
         Ok(())
     }
 

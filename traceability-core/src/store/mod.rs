@@ -35,7 +35,7 @@ pub trait EventStore: RecordSource + Send {
     /// Keeps `snapshot` (covering the first `seq` events) as the latest snapshot,
     /// replacing any older one. Snapshots are a cache: a store may keep none (the
     /// default), and losing one loses nothing.
-    fn save_snapshot(&mut self, seq: u64, snapshot: &[u8]) -> Result<(), TraceError> {
+    fn save_snapshot(&mut self, seq: u64, snapshot: Vec<u8>) -> Result<(), TraceError> {
         let _ = (seq, snapshot);
         Ok(())
     }

@@ -277,7 +277,7 @@ impl EventStore for PostgresStore {
         Ok(())
     }
 
-    fn save_snapshot(&mut self, seq: u64, snapshot: &[u8]) -> Result<(), TraceError> {
+    fn save_snapshot(&mut self, seq: u64, snapshot: Vec<u8>) -> Result<(), TraceError> {
         self.client.get_mut().execute(
             &format!(
                 "INSERT INTO {}.snapshots (id, seq, body) VALUES (1, $1, $2) \

@@ -241,7 +241,7 @@ impl EventStore for SqliteStore {
     }
 
     /// One row in `snapshots`, replaced in one transaction.
-    fn save_snapshot(&mut self, seq: u64, snapshot: &[u8]) -> Result<(), TraceError> {
+    fn save_snapshot(&mut self, seq: u64, snapshot: Vec<u8>) -> Result<(), TraceError> {
         let tx = self.conn.transaction()?;
         tx.execute("DELETE FROM snapshots", [])?;
         tx.execute(
