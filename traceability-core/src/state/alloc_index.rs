@@ -1,14 +1,14 @@
 //! The allocation index: per product, ordered sets of the lots that have available
-//! stock — one per strategy, keyed by (date key, lot number, lot index) — and of the
-//! serials `IN_INVENTORY` — keyed by (arrival, serial number, serial index), the
+//! stock — one for FEFO, keyed by (date key, lot number, lot index), one for FIFO, keyed
+//! by (receipt date, lot number, lot index), which LIFO walks latest date first — and of
+//! the serials `IN_INVENTORY` — keyed by (arrival, serial number, serial index), the
 //! arrival being the sequence number of the event that received or made the serial —
 //! plus the rules of open order allocations. Ties are broken by number for lots and
-//! serials alike. Kept in step by
+//! serials alike (under LIFO too: latest arrival first, then by number). Kept in step by
 //! [`super::State::apply`], so an allocation visits only the lots in front of the ones
 //! it takes. Hold, quality, active status, expiry, shelf life and location are checked
 //! while walking a set in order, never baked into the keys.
 
-use std::cmp::Reverse;
 use std::collections::BTreeSet;
 
 use foldhash::HashMap;
@@ -57,9 +57,7 @@ impl LotKeys {
 struct ProductIndex {
     fefo: BTreeSet<(FefoKey, LotNumber, u32)>,
     fifo: BTreeSet<(NaiveDate, LotNumber, u32)>,
-    lifo: BTreeSet<(Reverse<NaiveDate>, LotNumber, u32)>,
     serials_fifo: BTreeSet<(u64, SerialNumber, u32)>,
-    serials_lifo: BTreeSet<(Reverse<u64>, SerialNumber, u32)>,
 }
 
 /// The allocation index kept inside the state: ordered candidate lots (with available
@@ -77,6 +75,24 @@ pub struct AllocIndex {
     /// Per serial: the sequence number of the event that received or made it.
     serial_arrival: Vec<u64>,
     rules: HashMap<OrderId, Vec<(ProductId, OrderRules)>>,
+}
+
+/// The LIFO order of a FIFO-ordered set of (arrival, number, index): the latest arrival
+/// first, and those that arrived together by number as in FIFO. Walks the set backwards
+/// one arrival at a time, so a walk that stops early reads little more than it takes.
+fn latest_first<'a, A: Copy + Eq + 'a, N: 'a>(
+    fifo: impl DoubleEndedIterator<Item = &'a (A, N, u32)> + 'a,
+) -> impl Iterator<Item = u32> + 'a {
+    let mut backwards = fifo.rev().peekable();
+    std::iter::from_fn(move || {
+        let (arrival, _, index) = backwards.next()?;
+        let mut together = vec![*index];
+        while let Some((_, _, index)) = backwards.next_if(|(a, ..)| a == arrival) {
+            together.push(*index);
+        }
+        Some(together.into_iter().rev())
+    })
+    .flatten()
 }
 
 /// The FEFO sort key of a lot: its removal date, else its expiry; lots without either
@@ -119,7 +135,7 @@ impl AllocIndex {
         match strategy {
             Strategy::Fefo => Box::new(index.fefo.iter().map(|k| k.2)),
             Strategy::Fifo => Box::new(index.fifo.iter().map(|k| k.2)),
-            Strategy::Lifo => Box::new(index.lifo.iter().map(|k| k.2)),
+            Strategy::Lifo => Box::new(latest_first(index.fifo.iter())),
         }
     }
 
@@ -135,7 +151,7 @@ impl AllocIndex {
         };
         match strategy {
             Strategy::Fefo | Strategy::Fifo => Box::new(index.serials_fifo.iter().map(|k| k.2)),
-            Strategy::Lifo => Box::new(index.serials_lifo.iter().map(|k| k.2)),
+            Strategy::Lifo => Box::new(latest_first(index.serials_fifo.iter())),
         }
     }
 
@@ -169,15 +185,11 @@ impl AllocIndex {
         if let Some(old) = self.lot_keys[at].take() {
             let n = lot.number.clone();
             entry.fefo.remove(&(old.fefo, n.clone(), i));
-            entry.fifo.remove(&(old.received, n.clone(), i));
-            entry.lifo.remove(&(Reverse(old.received), n, i));
+            entry.fifo.remove(&(old.received, n, i));
         }
         if let Some(new) = want {
             entry.fefo.insert((new.fefo, lot.number.clone(), i));
             entry.fifo.insert((new.received, lot.number.clone(), i));
-            entry
-                .lifo
-                .insert((Reverse(new.received), lot.number.clone(), i));
         }
         self.forget_if_empty(&lot.product);
         self.lot_keys[at] = want;
@@ -194,17 +206,12 @@ impl AllocIndex {
             return;
         }
         let arrival = self.serial_arrival.get(at).copied().unwrap_or_default();
-        let (fifo, lifo) = (
-            (arrival, serial.number.clone(), i),
-            (Reverse(arrival), serial.number.clone(), i),
-        );
+        let key = (arrival, serial.number.clone(), i);
         let entry = self.products.entry(serial.product.clone()).or_default();
         if want {
-            entry.serials_fifo.insert(fifo);
-            entry.serials_lifo.insert(lifo);
+            entry.serials_fifo.insert(key);
         } else {
-            entry.serials_fifo.remove(&fifo);
-            entry.serials_lifo.remove(&lifo);
+            entry.serials_fifo.remove(&key);
         }
         self.forget_if_empty(&serial.product);
         self.serial_in[at] = want;
