@@ -214,24 +214,71 @@ fn truncated(text: &str) -> String {
     text.chars().take(40).collect()
 }
 
+/// Room for the longest decimal text of an `i128` count of nanos: a sign, 30 integer
+/// digits, a point and 9 decimals.
+type DecimalBuffer = [u8; 41];
+
+impl Quantity {
+    /// The decimal text (no trailing zeros after the point), written into the end of
+    /// `buf` without allocating: every event and snapshot writes quantities as text.
+    fn decimal_text(self, buf: &mut DecimalBuffer) -> &str {
+        let nanos = self.0;
+        let abs = nanos.unsigned_abs();
+        let nanos_per_unit = NANOS_PER_UNIT as u128;
+        let mut end = buf.len();
+        // At most 10^9 - 1, so the fraction fits a u32.
+        let mut fraction = (abs % nanos_per_unit) as u32;
+        if fraction != 0 {
+            let mut digits = 9;
+            while fraction % 10 == 0 {
+                fraction /= 10;
+                digits -= 1;
+            }
+            end = write_digits(buf, end, u128::from(fraction), digits);
+            end -= 1;
+            buf[end] = b'.';
+        }
+        end = write_digits(buf, end, abs / nanos_per_unit, 1);
+        if nanos < 0 {
+            end -= 1;
+            buf[end] = b'-';
+        }
+        std::str::from_utf8(&buf[end..]).expect("ASCII digits, point and sign")
+    }
+}
+
+/// Writes the decimal digits of `n` (at least `min_digits`, zero-padded) so that they
+/// end at `end`; returns where they start.
+fn write_digits(buf: &mut DecimalBuffer, mut end: usize, mut n: u128, min_digits: usize) -> usize {
+    let stop = end - min_digits;
+    while n > 0 || end > stop {
+        end -= 1;
+        // Most quantities fit a u64, whose division is much cheaper than a u128's.
+        let digit = match u64::try_from(n) {
+            Ok(small) => {
+                n = u128::from(small / 10);
+                small % 10
+            }
+            Err(_) => {
+                let digit = (n % 10) as u64;
+                n /= 10;
+                digit
+            }
+        };
+        buf[end] = b'0' + digit as u8;
+    }
+    end
+}
+
 impl fmt::Display for Quantity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let abs = self.0.unsigned_abs();
-        let (int, frac) = (abs / NANOS_PER_UNIT as u128, abs % NANOS_PER_UNIT as u128);
-        let text = if frac == 0 {
-            format!("{sign}{int}")
-        } else {
-            let frac = format!("{frac:09}");
-            format!("{sign}{int}.{}", frac.trim_end_matches('0'))
-        };
-        f.pad(&text)
+        f.pad(self.decimal_text(&mut [0; 41]))
     }
 }
 
 impl Serialize for Quantity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        serializer.serialize_str(self.decimal_text(&mut [0; 41]))
     }
 }
 
