@@ -220,9 +220,11 @@ impl AllocIndex {
     /// Drops a product's sets once they are all empty, so the index holds exactly the
     /// products with candidates (as one rebuilt from the lots and serials does).
     fn forget_if_empty(&mut self, product: &ProductId) {
-        if self.products.get(product).is_some_and(|index| {
-            index.fefo.is_empty() && index.serials_fifo.is_empty()
-        }) {
+        if self
+            .products
+            .get(product)
+            .is_some_and(|index| index.fefo.is_empty() && index.serials_fifo.is_empty())
+        {
             self.products.remove(product);
         }
     }

@@ -73,7 +73,8 @@ impl EventStore for MemoryStore {
             ));
         }
         for event in events {
-            self.log.push_parts(event.seq, &event.body, event.prev_hash, event.hash);
+            self.log
+                .push_parts(event.seq, &event.body, event.prev_hash, event.hash);
         }
         Ok(())
     }
@@ -147,7 +148,8 @@ impl ColumnLog {
             self.odd_prev_hashes.insert(position, prev_hash);
         }
         self.open.extend_from_slice(body);
-        self.lens.push(u32::try_from(body.len()).expect("bodies over 4 GiB are refused"));
+        self.lens
+            .push(u32::try_from(body.len()).expect("bodies over 4 GiB are refused"));
         self.hashes.push(hash);
         if self.len() % SEGMENT == 0 {
             let bytes = std::mem::take(&mut self.open);
@@ -280,7 +282,10 @@ mod tests {
         assert_eq!(read_all(&store, 0), records);
         assert_eq!(read_all(&store, SEGMENT as u64 + 5), records[SEGMENT + 5..]);
         for seq in [0, 1, 255, 256, 257, 700, 3 * SEGMENT as u64 + 16] {
-            assert_eq!(store.read_one(seq).unwrap().as_ref(), Some(&records[seq as usize]));
+            assert_eq!(
+                store.read_one(seq).unwrap().as_ref(),
+                Some(&records[seq as usize])
+            );
         }
         assert_eq!(store.read_one(records.len() as u64).unwrap(), None);
     }
