@@ -214,9 +214,10 @@ fn truncated(text: &str) -> String {
     text.chars().take(40).collect()
 }
 
-/// Room for the longest decimal text of an `i128` count of nanos: a sign, 30 integer
-/// digits, a point and 9 decimals.
-type DecimalBuffer = [u8; 41];
+/// The length of the longest decimal text of an `i128` count of nanos: a sign, 30
+/// integer digits, a point and 9 decimals.
+const DECIMAL_TEXT_LEN: usize = 41;
+type DecimalBuffer = [u8; DECIMAL_TEXT_LEN];
 
 impl Quantity {
     /// The decimal text (no trailing zeros after the point), written into the end of
@@ -272,13 +273,13 @@ fn write_digits(buf: &mut DecimalBuffer, mut end: usize, mut n: u128, min_digits
 
 impl fmt::Display for Quantity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.decimal_text(&mut [0; 41]))
+        f.pad(self.decimal_text(&mut [0; DECIMAL_TEXT_LEN]))
     }
 }
 
 impl Serialize for Quantity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.decimal_text(&mut [0; 41]))
+        serializer.serialize_str(self.decimal_text(&mut [0; DECIMAL_TEXT_LEN]))
     }
 }
 

@@ -43,7 +43,7 @@ impl MemoryStore {
     pub fn from_records(events: Vec<StoredEvent>) -> Self {
         let mut log = ColumnLog::default();
         for event in events {
-            log.push(event);
+            log.push(event.seq, &event.body, event.prev_hash, event.hash);
         }
         Self {
             log,
@@ -74,7 +74,7 @@ impl EventStore for MemoryStore {
         }
         for event in events {
             self.log
-                .push_parts(event.seq, &event.body, event.prev_hash, event.hash);
+                .push(event.seq, &event.body, event.prev_hash, event.hash);
         }
         Ok(())
     }
@@ -135,11 +135,7 @@ impl ColumnLog {
         self.hashes.len()
     }
 
-    fn push(&mut self, event: StoredEvent) {
-        self.push_parts(event.seq, &event.body, event.prev_hash, event.hash);
-    }
-
-    fn push_parts(&mut self, seq: u64, body: &[u8], prev_hash: Hash, hash: Hash) {
+    fn push(&mut self, seq: u64, body: &[u8], prev_hash: Hash, hash: Hash) {
         let position = self.len();
         if seq != position as u64 {
             self.odd_seqs.insert(position, seq);
