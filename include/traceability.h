@@ -488,7 +488,9 @@ tr_status tr_bulk_load_json(tr_tracker *tracker,
 /**
  * Registers a product. `tracking` is "lot", "serial" or "none"; `unit` (NULL: "ea"),
  * `description` (NULL: "") and `shelf_life_days` (NULL: none; days from manufacture to
- * expiry) are optional. Other product fields: use `tr_execute_json`.
+ * expiry) are optional. Other product fields: use `tr_execute_json`, which also
+ * changes a registered product with `{"update_product":{...the whole record...}}`
+ * (its tracking cannot change: TR_ERR_WRONG_TRACKING).
  */
 tr_status tr_register_product(tr_tracker *tracker,
                               const char *actor,

@@ -416,7 +416,7 @@ static void run_status_names(void) {
 
 /* Workflow fixes: quarantine locations are never allocated (a partial request with
  * nothing eligible reports the whole shortfall), a negative adjustment reads as stock
- * taken out of its location. */
+ * taken out of its location, a product is updated in place. */
 static void run_workflow_fixes(void) {
     tr_tracker *t = NULL;
     const tr_item q1 = {TR_ITEM_LOT, "FLOUR", "Q1"};
@@ -458,6 +458,20 @@ static void run_workflow_fixes(void) {
     CHECK_OK(tr_execute_json(t, ACTOR, NULL,
                              "{\"allocate\":{\"order\":\"SO3\",\"item\":{\"lot\":{\"product\":\"FLOUR\",\"lot\":\"E1\"}},"
                              "\"location\":null,\"quantity\":\"1\",\"ship_date\":\"2026-03-10\"}}"));
+    /* A product's master data is replaced; its tracking cannot change. */
+#define FLOUR_RECORD(tracking)                                                                      \
+    "{\"update_product\":{\"id\":\"FLOUR\",\"tracking\":\"" tracking "\",\"description\":\"T55\","         \
+    "\"unit\":\"kg\",\"shelf_life_days\":180,\"best_before_days\":null,\"removal_days\":null,"         \
+    "\"alert_days\":null,\"expiry_warning_days\":null,\"requires_inspection\":false,"                 \
+    "\"numbering_pattern\":null}}"
+    CHECK_OK(tr_execute_json(t, ACTOR, "new spec", FLOUR_RECORD("lot")));
+    CHECK_OK(tr_query_json(t, "product", "{\"id\":\"FLOUR\"}", &out));
+    CHECK_CONTAINS(out, "\"description\":\"T55\"");
+    CHECK_CONTAINS(out, "\"shelf_life_days\":180");
+    tr_string_free(out);
+    out = NULL;
+    CHECK_STATUS(TR_ERR_WRONG_TRACKING, tr_execute_json(t, ACTOR, NULL, FLOUR_RECORD("serial")));
+#undef FLOUR_RECORD
     tr_tracker_free(t);
 }
 

@@ -2,8 +2,9 @@
 allocation with nothing eligible reports the whole shortfall, a negative adjustment
 reads as stock taken out, a produced lot is manufactured on its production date, a
 produced serial is put away where it was made, shipping with nothing picked is one
-error."""
+error, a product is updated from its record."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -57,3 +58,21 @@ def test_serials_received_together_are_allocated_by_number(tracker: tr.Tracker) 
     assert tracker.serial("PUMP", "S3").status == tr.SerialStatus.IN_INVENTORY  # type: ignore[union-attr]
     fifo = tracker.allocate(product="PUMP", quantity=2, order="SO1", strategy="fifo", actor="ana")
     assert [line.item for line in fifo.lines] == [tr.SerialRef("PUMP", "S1"), tr.SerialRef("PUMP", "S2")]
+
+
+def test_a_product_is_updated_from_its_record(tracker: tr.Tracker) -> None:
+    flour = tracker.product("FLOUR")
+    assert flour is not None
+    updated = dataclasses.replace(flour, description="Wheat flour T55", shelf_life_days=180, gtins=("4006381333931",))
+    tracker.update_product(updated, actor="ana", reason="new supplier spec")
+    stored = tracker.product("FLOUR")
+    assert stored is not None
+    assert (stored.description, stored.shelf_life_days, stored.gtins) == ("Wheat flour T55", 180, ("04006381333931",))
+    assert stored.tracking is tr.Tracking.LOT
+    with pytest.raises(tr.WrongTracking):
+        tracker.update_product(dataclasses.replace(stored, tracking=tr.Tracking.SERIAL), actor="ana")
+    with pytest.raises(tr.UnknownProduct):
+        tracker.update_product(dataclasses.replace(stored, id="SALT"), actor="ana")
+    with pytest.raises(TypeError):
+        tracker.update_product({"id": "FLOUR"}, actor="ana")  # type: ignore[arg-type]
+    assert tracker.product("FLOUR") == stored

@@ -32,6 +32,7 @@ pub fn decide(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>,
 fn dispatch(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>, TraceError> {
     match command {
         Command::RegisterProduct(c) => master::register_product(ctx, c),
+        Command::UpdateProduct(c) => master::update_product(ctx, c),
         Command::RegisterLocation(c) => master::register_location(ctx, c),
         Command::RegisterParty(c) => master::register_party(ctx, c),
         Command::ExpectSerials(c) => inventory::expect_serials(ctx, c),

@@ -324,3 +324,62 @@ fn a_lot_record_created_ahead_receives_its_goods() {
     let err = plant.reject(receipt);
     assert_eq!(err.kind(), ErrorKind::DuplicateNumber);
 }
+
+#[test]
+fn a_product_is_updated_in_place_and_keeps_its_tracking() {
+    let mut plant = Plant::new();
+    let mut flour = plant
+        .tracker
+        .state()
+        .product(&pid("FLOUR"))
+        .unwrap()
+        .clone();
+    flour.description = "Wheat flour T55".into();
+    flour.shelf_life_days = Some(180);
+    flour.gtins = vec!["4006381333931".into()];
+    plant.run(Command::UpdateProduct(flour.clone())).unwrap();
+    let stored = plant.tracker.state().product(&pid("FLOUR")).unwrap();
+    assert_eq!(stored.description, "Wheat flour T55");
+    assert_eq!(stored.shelf_life_days, Some(180));
+    assert_eq!(stored.gtins, vec!["04006381333931".to_string()]);
+    // Later receipts follow the new rule.
+    plant.receive_lot("FLOUR", "F1", "10", "DOCK").unwrap();
+    let f1 = plant
+        .tracker
+        .state()
+        .lot(&pid("FLOUR"), &LotNumber::new("F1").unwrap())
+        .unwrap();
+    let start = f1.manufactured_on.unwrap_or(f1.received_on);
+    assert_eq!(f1.dates.expiry, Some(start + chrono::Days::new(180)));
+
+    // Dropping the GTIN frees it for another product; the update keeps its own.
+    plant.run(Command::UpdateProduct(flour.clone())).unwrap();
+    flour.gtins.clear();
+    plant.run(Command::UpdateProduct(flour.clone())).unwrap();
+    let mut sugar = plant
+        .tracker
+        .state()
+        .product(&pid("SUGAR"))
+        .unwrap()
+        .clone();
+    sugar.gtins = vec!["4006381333931".into()];
+    plant.run(Command::UpdateProduct(sugar)).unwrap();
+    assert_eq!(
+        plant.tracker.state().product_by_gtin("04006381333931"),
+        Some(&pid("SUGAR"))
+    );
+
+    let mut serialised = flour.clone();
+    serialised.tracking = Tracking::Serial;
+    let err = plant.reject(Command::UpdateProduct(serialised));
+    assert!(matches!(err, TraceError::WrongTracking { .. }), "{err:?}");
+    let unknown = Product::new(pid("SALT"), Tracking::Lot);
+    let err = plant.reject(Command::UpdateProduct(unknown));
+    assert!(matches!(err, TraceError::UnknownProduct(_)), "{err:?}");
+    let mut bad = flour;
+    bad.unit = String::new();
+    assert_eq!(
+        plant.reject(Command::UpdateProduct(bad)).kind(),
+        ErrorKind::InvalidInput
+    );
+}

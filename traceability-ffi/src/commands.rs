@@ -26,7 +26,9 @@ use crate::status::tr_status;
 
 /// Registers a product. `tracking` is "lot", "serial" or "none"; `unit` (NULL: "ea"),
 /// `description` (NULL: "") and `shelf_life_days` (NULL: none; days from manufacture to
-/// expiry) are optional. Other product fields: use `tr_execute_json`.
+/// expiry) are optional. Other product fields: use `tr_execute_json`, which also
+/// changes a registered product with `{"update_product":{...the whole record...}}`
+/// (its tracking cannot change: TR_ERR_WRONG_TRACKING).
 #[no_mangle]
 pub unsafe extern "C" fn tr_register_product(
     tracker: *mut tr_tracker,

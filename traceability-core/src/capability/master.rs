@@ -5,6 +5,7 @@ use crate::event::EventPayload;
 use crate::kernel::check_digit::{gln, gtin14};
 use crate::kernel::date::offset;
 use crate::kernel::error::TraceError;
+use crate::kernel::id::ProductId;
 use crate::kernel::numbering::Pattern;
 use crate::kernel::text::{free_text, identifier};
 use crate::model::{Location, Party, Product};
@@ -17,6 +18,26 @@ pub(crate) fn register_product(
     if ctx.state.product(&product.id).is_some() {
         return Err(duplicate("product", &product.id));
     }
+    Ok(vec![EventPayload::ProductRegistered(validated_product(
+        ctx, product,
+    )?)])
+}
+
+/// Validates [`Command::UpdateProduct`]: the product exists and keeps its tracking
+/// (`WrongTracking` otherwise).
+pub(crate) fn update_product(
+    ctx: &Context<'_>,
+    product: &Product,
+) -> Result<Vec<EventPayload>, TraceError> {
+    ctx.product(&product.id, product.tracking)?;
+    Ok(vec![EventPayload::ProductUpdated(validated_product(
+        ctx, product,
+    )?)])
+}
+
+/// The checks a product record passes to be registered or updated; GTINs normalised
+/// to 14 digits.
+fn validated_product(ctx: &Context<'_>, product: &Product) -> Result<Product, TraceError> {
     identifier("unit", &product.unit)?;
     free_text("description", &product.description)?;
     match (&product.numbering_scheme, &product.numbering_pattern) {
@@ -45,8 +66,8 @@ pub(crate) fn register_product(
         offset(field, days)?;
     }
     let mut product = product.clone();
-    product.gtins = gtins(ctx, &product.gtins)?;
-    Ok(vec![EventPayload::ProductRegistered(product)])
+    product.gtins = gtins(ctx, &product.id, &product.gtins)?;
+    Ok(product)
 }
 
 /// Validates [`Command::RegisterLocation`].
@@ -79,11 +100,15 @@ pub(crate) fn register_party(
 
 /// A new product's GTINs as 14 digits: each valid, given once, and not another
 /// product's.
-fn gtins(ctx: &Context<'_>, given: &[String]) -> Result<Vec<String>, TraceError> {
+fn gtins(
+    ctx: &Context<'_>,
+    product: &ProductId,
+    given: &[String],
+) -> Result<Vec<String>, TraceError> {
     let mut normalised: Vec<String> = Vec::with_capacity(given.len());
     for text in given {
         let gtin = gtin14("gtins", text)?;
-        if let Some(owner) = ctx.state.product_by_gtin(&gtin) {
+        if let Some(owner) = ctx.state.product_by_gtin(&gtin).filter(|o| *o != product) {
             return Err(TraceError::invalid(
                 "gtins",
                 format!("GTIN {gtin} already belongs to product {owner}"),

@@ -153,6 +153,10 @@ pub enum Output {
 pub enum Command {
     /// Register a product.
     RegisterProduct(Product),
+    /// Replace a registered product's master data (description, unit, date rules,
+    /// inspection, numbering, GTINs). Its tracking cannot change; lots and serials
+    /// already recorded keep their dates (the rules apply to later receipts).
+    UpdateProduct(Product),
     /// Register a location.
     RegisterLocation(Location),
     /// Register a supplier or customer.

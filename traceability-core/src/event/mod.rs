@@ -85,6 +85,8 @@ impl Produced {
 pub enum EventPayload {
     /// A product was registered.
     ProductRegistered(Product),
+    /// A product's master data was replaced (same id and tracking).
+    ProductUpdated(Product),
     /// A location was registered.
     LocationRegistered(Location),
     /// A party was registered.
@@ -592,6 +594,7 @@ impl EventPayload {
     pub fn action(&self) -> &'static str {
         match self {
             Self::ProductRegistered(_) => "product_registered",
+            Self::ProductUpdated(_) => "product_updated",
             Self::LocationRegistered(_) => "location_registered",
             Self::PartyRegistered(_) => "party_registered",
             Self::SerialsExpected { .. } => "expected",

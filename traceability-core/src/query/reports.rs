@@ -227,6 +227,7 @@ pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
         // Master data, allocation rules and numbering are not part of any lot's or
         // serial's history (the receipt or production that uses a number is).
         EventPayload::ProductRegistered(_)
+        | EventPayload::ProductUpdated(_)
         | EventPayload::LocationRegistered(_)
         | EventPayload::PartyRegistered(_)
         | EventPayload::AllocationRequested(_)

@@ -82,6 +82,7 @@ impl State {
                 | E::Serviced { .. }
                 | E::ReturnDisposed { .. } => correction_changes(event, &mut change),
                 E::ProductRegistered(_)
+                | E::ProductUpdated(_)
                 | E::LocationRegistered(_)
                 | E::PartyRegistered(_)
                 | E::SerialsExpected { .. }

@@ -45,7 +45,9 @@ impl State {
     /// Applies one payload; `body` gives who, when and why to the records that keep them.
     fn apply_payload(&mut self, seq: u64, payload: &E, body: &EventBody) -> Result<(), TraceError> {
         match payload {
-            E::ProductRegistered(product) => self.register_product(product),
+            E::ProductRegistered(product) | E::ProductUpdated(product) => {
+                self.register_product(product)
+            }
             E::LocationRegistered(location) => self.register_location(seq, location),
             E::PartyRegistered(party) => self.register_party(party),
             E::SerialsExpected {

@@ -12,7 +12,14 @@ use crate::model::{Location, LotDates, LotDetails, Origin, Party, Product, Seria
 use chrono::NaiveDate;
 
 impl State {
+    /// Registers a product or replaces its record (an update: its old GTINs are
+    /// released first).
     pub(super) fn register_product(&mut self, product: &Product) -> Result<(), TraceError> {
+        if let Some(entry) = self.products.get(&product.id) {
+            for gtin in &entry.product.gtins {
+                self.gtins.remove(gtin);
+            }
+        }
         for gtin in &product.gtins {
             self.gtins.insert(gtin.clone(), product.id.clone());
         }

@@ -71,6 +71,7 @@ from ._types import (
     Party,
     PartyRole,
     Product,
+    product_json,
     QuantityLike,
     Record,
     Reservation,
@@ -543,22 +544,31 @@ class Tracker:
         `numbering_pattern` or from the shared scheme `numbering_scheme` (not both).
         `gtins` are its GS1 trade item numbers (8, 12, 13 or 14 digits, stored as 14),
         which `scan` resolves barcodes by."""
-        product = {
-            "id": text(id, "id"),
-            "tracking": choice(Tracking, tracking, "tracking"),
-            "description": text(description, "description"),
-            "unit": text(unit, "unit"),
-            "shelf_life_days": opt_int(shelf_life_days, "shelf_life_days"),
-            "best_before_days": opt_int(best_before_days, "best_before_days"),
-            "removal_days": opt_int(removal_days, "removal_days"),
-            "alert_days": opt_int(alert_days, "alert_days"),
-            "expiry_warning_days": opt_int(expiry_warning_days, "expiry_warning_days"),
-            "requires_inspection": flag(requires_inspection, "requires_inspection"),
-            "numbering_pattern": opt_text(numbering_pattern, "numbering_pattern"),
-            "numbering_scheme": opt_text(numbering_scheme, "numbering_scheme"),
-            "gtins": texts(gtins, "gtins"),
-        }
-        return self._run(actor, reason, "register_product", product)
+        product = Product(
+            id=id,
+            tracking=Tracking(choice(Tracking, tracking, "tracking")),
+            description=description,
+            unit=unit,
+            shelf_life_days=shelf_life_days,
+            best_before_days=best_before_days,
+            removal_days=removal_days,
+            alert_days=alert_days,
+            expiry_warning_days=expiry_warning_days,
+            requires_inspection=requires_inspection,
+            numbering_pattern=numbering_pattern,
+            numbering_scheme=numbering_scheme,
+            gtins=tuple(texts(gtins, "gtins")),
+        )
+        return self._run(actor, reason, "register_product", product_json(product))
+
+    def update_product(self, product: Product, *, actor: str, reason: Optional[str] = None) -> Committed:
+        """Replaces a registered product's master data with `product`, typically
+        `dataclasses.replace(t.product("FLOUR"), description=...)`. Its tracking cannot
+        change (`WrongTracking`); lots and serials already recorded keep their dates,
+        later receipts follow the new rules."""
+        if not isinstance(product, Product):
+            raise TypeError(f"product must be a Product, not {type(product).__name__}")
+        return self._run(actor, reason, "update_product", product_json(product))
 
     def register_location(
         self,
