@@ -704,6 +704,12 @@ static void run_corrections(void) {
                              "\"quantity\":\"6\",\"location\":\"LINE\"}}],\"produced_on\":null,\"override_expiry\":false}}"));
     CHECK_OK(tr_reverse_production(t, ACTOR, "undo", "WO2"));
     check_json(tr_lot_json(t, "BREAD", "B9", &out), &out, "\"active\":false");
+    {
+        /* the reversed production no longer links B9 to its flour */
+        const tr_item b9 = {TR_ITEM_LOT, "BREAD", "B9"};
+        check_json(tr_trace_backward_ids_json(t, &b9, &out), &out,
+                   "\"items\":[{\"lot\":{\"product\":\"BREAD\",\"lot\":\"B9\"}}]");
+    }
     tr_tracker_free(t);
 }
 

@@ -56,6 +56,11 @@ def test_a_reversed_production_restores_inputs_and_removes_outputs(tracker: tr.T
     flour, bread = tracker.lot("FLOUR", "L1"), tracker.lot("BREAD", "B1")
     assert flour is not None and flour.on_hand == 10
     assert bread is not None and bread.on_hand == 0 and not bread.active
+    # The reversed links are out of traces and the link list.
+    assert tracker.trace_forward(L1).descendants == ()
+    assert tracker.trace_forward_ids(L1).items == (L1,)
+    assert [i.item for i in tracker.trace_backward(tr.LotRef("BREAD", "B1")).items] == [tr.LotRef("BREAD", "B1")]
+    assert tracker.links() == []
     with pytest.raises(tr.InvalidInput, match="no production to reverse"):
         tracker.reverse_production("WO1", actor="ana", reason=WHY)
 

@@ -243,6 +243,15 @@ fn a_reversed_production_puts_inputs_back_and_takes_outputs_out() {
             .location,
         Some(loc("LINE"))
     );
+    // The reversed production's links are gone from traces and the link list.
+    let forward = trace_forward(state, &lot("FLOUR", "F1")).unwrap();
+    assert!(forward.descendants().is_empty(), "{forward:?}");
+    assert!(forward.edges.is_empty());
+    let lean = trace_forward_ids(state, &serial("MOTOR", "M1")).unwrap();
+    assert_eq!(lean.items().count(), 1, "only the start");
+    let backward = trace_backward(state, &lot("BREAD", "B1")).unwrap();
+    assert_eq!(backward.items.len(), 1, "{backward:?}");
+    assert!(query::orders::links(state).is_empty());
     let err = plant.reject(reverse());
     assert!(
         err.to_string().contains("no production to reverse"),
@@ -263,6 +272,20 @@ fn a_reversed_production_puts_inputs_back_and_takes_outputs_out() {
         work_order: WorkOrderId::new("WO2").unwrap(),
     }));
     assert!(err.to_string().contains("moved, reserved or used"), "{err}");
+    let state = plant.tracker.state();
+    let forward = trace_forward_ids(state, &lot("FLOUR", "F1")).unwrap();
+    let reached: Vec<ItemRef> = forward.items().collect();
+    assert_eq!(reached, vec![lot("FLOUR", "F1"), lot("BREAD", "B2")]);
+    assert_eq!(query::orders::links(state).len(), 1);
+    // Replaying the log, or reading a snapshot, gives the same genealogy.
+    let mut replayed = State::default();
+    for event in plant.tracker.events(0).unwrap() {
+        replayed.apply(event.seq, &event.body).unwrap();
+    }
+    assert_eq!(&replayed, state);
+    let (seq, head) = plant.tracker.head();
+    let snapshot = state.to_snapshot(SnapshotPosition { seq, head });
+    assert_eq!(&State::from_snapshot(&snapshot).unwrap().1, state);
 }
 
 #[test]

@@ -100,6 +100,8 @@ impl State {
         for line in removed {
             self.put_or_take(seq, line, false, SerialStatus::Scrapped)?;
         }
+        let (first_edge, edges) = Self::edge_range(&self.productions[production as usize]);
+        self.genealogy.unlink(first_edge, edges);
         self.productions[production as usize].reversed = true;
         Ok(())
     }

@@ -74,6 +74,11 @@ pub(crate) struct Genealogy {
     work_orders: Vec<WorkOrderId>,
     /// Per node: its shipment lines.
     ships: Multimap<ShipRef>,
+    /// Edge ranges (first edge, count) of reversed productions, in reversal order:
+    /// their entries in `children`/`parents` are tombstoned (neighbour `NONE`), so no
+    /// walk follows them; `edges` keeps them for the production's own record.
+    #[serde(default)]
+    unlinked: Vec<(u32, u32)>,
 }
 
 /// Equal when the same items, edges, work orders and shipment lines were recorded in
@@ -86,6 +91,7 @@ impl PartialEq for Genealogy {
             && self.edges == other.edges
             && self.work_orders == other.work_orders
             && self.ships == other.ships
+            && self.unlinked == other.unlinked
     }
 }
 
@@ -205,6 +211,23 @@ impl Genealogy {
         }
     }
 
+    /// Takes the `count` edges from `first` on (a reversed production) out of every
+    /// walk, trace and link list. O(count × degree).
+    pub(crate) fn unlink(&mut self, first: u32, count: u32) {
+        for edge in first..first + count {
+            let Edge { from, to, .. } = self.edges[edge as usize];
+            self.children.replace(from, (to, edge), (NONE, edge));
+            self.parents.replace(to, (from, edge), (NONE, edge));
+        }
+        self.unlinked.push((first, count));
+    }
+
+    fn is_unlinked(&self, edge: u32) -> bool {
+        self.unlinked
+            .iter()
+            .any(|&(first, count)| (first..first + count).contains(&edge))
+    }
+
     /// `count` recorded edges from `first` on, as (consumed item, quantity).
     pub(crate) fn edges_from(
         &self,
@@ -221,7 +244,8 @@ impl Genealogy {
     /// Whether anything was made from `item` or shipped with it.
     pub(crate) fn is_used(&self, item: ItemIdx) -> bool {
         self.node(item).is_some_and(|n| {
-            self.children.get(n).next().is_some() || self.ships.get(n).next().is_some()
+            self.neighbours(n, Direction::Outgoing).next().is_some()
+                || self.ships.get(n).next().is_some()
         })
     }
 
@@ -239,11 +263,13 @@ impl Genealogy {
         self.ships.get(self.node(item).unwrap_or(NONE))
     }
 
+    /// The (neighbour, edge) pairs of `node` in `direction`, unlinked edges left out.
     fn neighbours(&self, node: u32, direction: Direction) -> impl Iterator<Item = (u32, u32)> + '_ {
         match direction {
             Direction::Outgoing => self.children.get(node),
             Direction::Incoming => self.parents.get(node),
         }
+        .filter(|&(next, _)| next != NONE)
     }
 
     /// Breadth-first walk from `starts` (duplicates ignored) along `direction`.
@@ -321,15 +347,19 @@ impl Genealogy {
             .flat_map(move |&n| self.ships.get(n).map(|(shipment, _)| shipment))
     }
 
-    /// Every edge as (consumed, produced, consumption), in recording order.
+    /// Every edge not unlinked as (consumed, produced, consumption), in recording
+    /// order.
     pub(crate) fn edges(&self) -> impl Iterator<Item = (ItemIdx, ItemIdx, &Consumption)> + '_ {
-        self.edges.iter().map(|e| {
-            (
-                self.items[e.from as usize],
-                self.items[e.to as usize],
-                &e.consumption,
-            )
-        })
+        (0u32..)
+            .zip(&self.edges)
+            .filter(|&(edge, _)| !self.is_unlinked(edge))
+            .map(|(_, e)| {
+                (
+                    self.items[e.from as usize],
+                    self.items[e.to as usize],
+                    &e.consumption,
+                )
+            })
     }
 
     /// An estimate of the heap memory held: nodes, edges and their indexes (by

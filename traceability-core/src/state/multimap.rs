@@ -108,6 +108,33 @@ impl<V: Copy> Multimap<V> {
         }
     }
 
+    /// Overwrites the first value of `key` equal to `old` with `new` (in place, layout
+    /// unchanged); false when `key` has no such value. O(values of `key`).
+    pub(crate) fn replace(&mut self, key: u32, old: V, new: V) -> bool
+    where
+        V: PartialEq,
+    {
+        let k = key as usize;
+        if let (Some(&from), Some(&to)) = (self.offsets.get(k), self.offsets.get(k + 1)) {
+            if let Some(v) = self.values[from as usize..to as usize]
+                .iter_mut()
+                .find(|v| **v == old)
+            {
+                *v = new;
+                return true;
+            }
+        }
+        let mut at = self.head.get(k).copied().unwrap_or(NONE);
+        while let Some(entry) = self.tail.get_mut(at as usize) {
+            if entry.value == old {
+                entry.value = new;
+                return true;
+            }
+            at = entry.next;
+        }
+        false
+    }
+
     /// Number of keys that may have values.
     fn key_span(&self) -> usize {
         self.head.len().max(self.offsets.len().saturating_sub(1))
@@ -180,6 +207,14 @@ mod tests {
                 }
             }
             prop_assert_eq!(map.len(), pushes.len());
+            // Replacing a value in place keeps every key's order, base or tail.
+            if let Some(&(key, value)) = pushes.get(pushes.len() / 2) {
+                prop_assert!(map.replace(key, value, u16::MAX));
+                let model = &mut model[key as usize];
+                let at = model.iter().position(|v| *v == value).unwrap();
+                model[at] = u16::MAX;
+            }
+            prop_assert!(!map.replace(55, 0, 1));
             for key in 0..60u32 {
                 let expected = model.get(key as usize).cloned().unwrap_or_default();
                 prop_assert_eq!(map.get(key).collect::<Vec<_>>(), expected);

@@ -54,6 +54,12 @@ impl State {
         &self.productions[at as usize]
     }
 
+    /// A production's genealogy edges: (first edge, count), every input × every output.
+    pub(crate) fn edge_range(record: &ProductionRecord) -> (u32, u32) {
+        let edges = record.input_locations.len() * record.outputs.len();
+        (record.first_edge, edges as u32)
+    }
+
     /// What a production consumed: item, location and quantity, in consumed order.
     pub(crate) fn consumed_by(&self, record: &ProductionRecord) -> Vec<Posting> {
         let inputs = self
