@@ -504,6 +504,9 @@ tr_status tr_register_product(tr_tracker *tracker,
 /**
  * Registers a location. `kind` is one of "internal", "receiving", "staging",
  * "production", "quarantine", "supplier", "customer"; `description` may be NULL.
+ * A customer location that takes deliveries names its customer: register it with
+ * `tr_execute_json` and `"party"`; stock moved into it is then shipped to that
+ * customer (a shipment without an order, `"order":null`).
  */
 tr_status tr_register_location(tr_tracker *tracker,
                                const char *actor,
@@ -1292,7 +1295,8 @@ tr_status tr_serial_inventory_by_location_json(const tr_tracker *tracker,
 /**
  * Everything downstream of `item` as JSON: `{"start", "items": [{"item", "depth"}]
  * (the start first, depth 0), "edges": [{"from", "to", "quantity", "work_order"}]
- * (positions in items), "shipments": [{"shipment", "order", "customer", "shipped_on",
+ * (positions in items), "shipments": [{"shipment", "order" (null for a delivery by a
+ * move into a customer location), "customer", "shipped_on",
  * "item", "quantity", "reversed"}], "customers": [...] (of the shipments not reversed), "stock": [{"item", "locations",
  * "on_hand"}]}`. Items are `{"lot":{"product","lot"}}` or
  * `{"serial":{"product","serial"}}`.

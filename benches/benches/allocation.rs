@@ -63,6 +63,7 @@ fn dataset(lots: usize, products: usize) -> Vec<EventPayload> {
             kind: LocationKind::Internal,
             description: String::new(),
             gln: None,
+            party: None,
         }));
     }
     events.push(EventPayload::PartyRegistered(Party {
@@ -157,7 +158,7 @@ fn ship_events(a: &Allocation, shipment: ShipmentId) -> Vec<EventPayload> {
         .collect();
     events.push(EventPayload::Shipped {
         shipment,
-        order: a.order.clone(),
+        order: Some(a.order.clone()),
         customer: PartyId::new("C1").unwrap(),
         shipped_on: today(),
         lines,

@@ -109,6 +109,7 @@ fn register(tracker: &mut Tracker) {
             kind,
             description: String::new(),
             gln: None,
+            party: None,
         }));
     }
     commands.push(Command::RegisterParty(Party {

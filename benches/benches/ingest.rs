@@ -26,12 +26,14 @@ fn master_data() -> Vec<Command> {
             kind: LocationKind::Receiving,
             description: String::new(),
             gln: None,
+            party: None,
         }),
         Command::RegisterLocation(Location {
             id: id("STOCK"),
             kind: LocationKind::Internal,
             description: String::new(),
             gln: None,
+            party: None,
         }),
         Command::RegisterParty(Party {
             id: id("SHOP"),

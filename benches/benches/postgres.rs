@@ -26,6 +26,7 @@ fn setup(url: &str) -> Tracker {
             kind: LocationKind::Receiving,
             description: String::new(),
             gln: None,
+            party: None,
         }),
     ];
     t.execute_batch("bench", None, &master)

@@ -184,6 +184,7 @@ pub fn generate(lots: usize, seed: u64) -> Generated {
         kind: LocationKind::Internal,
         description: "warehouse".into(),
         gln: None,
+        party: None,
     }));
     for p in [&raw_p, &mid_p, &fg_p] {
         commands.push(Command::RegisterProduct(Product::new(

@@ -88,6 +88,7 @@ fn small_history() -> Vec<Command> {
             kind: LocationKind::Internal,
             description: String::new(),
             gln: None,
+            party: None,
         }),
         Command::RegisterProduct(Product::new("P".parse().unwrap(), Tracking::Lot)),
         Command::RegisterParty(Party {

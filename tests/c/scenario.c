@@ -416,10 +416,12 @@ static void run_status_names(void) {
 
 /* Workflow fixes: quarantine locations are never allocated (a partial request with
  * nothing eligible reports the whole shortfall), a negative adjustment reads as stock
- * taken out of its location, a product is updated in place. */
+ * taken out of its location, a product is updated in place, stock moved into a
+ * customer's location is delivered to it. */
 static void run_workflow_fixes(void) {
     tr_tracker *t = NULL;
     const tr_item q1 = {TR_ITEM_LOT, "FLOUR", "Q1"};
+    const tr_item e1 = {TR_ITEM_LOT, "FLOUR", "E1"};
     char *out = NULL;
     CHECK_OK(tr_tracker_new_memory(&t));
     CHECK_OK(tr_tracker_set_time(t, "2026-03-01T08:00:00Z"));
@@ -472,6 +474,22 @@ static void run_workflow_fixes(void) {
     out = NULL;
     CHECK_STATUS(TR_ERR_WRONG_TRACKING, tr_execute_json(t, ACTOR, NULL, FLOUR_RECORD("serial")));
 #undef FLOUR_RECORD
+    /* Stock moved into a customer's location is delivered to that customer. */
+    CHECK_OK(tr_execute_json(t, ACTOR, NULL,
+                             "{\"register_location\":{\"id\":\"SHOP-1\",\"kind\":\"customer\","
+                             "\"description\":\"\",\"party\":\"ACME\"}}"));
+    CHECK_OK(tr_move(t, ACTOR, NULL, &e1, "DOCK", "SHOP-1", "2", false));
+    CHECK_OK(tr_query_json(t, "shipments", "{}", &out));
+    CHECK_CONTAINS(out, "\"id\":\"SHOP-1-1\",\"order\":null,\"customer\":\"ACME\"");
+    tr_string_free(out);
+    out = NULL;
+    CHECK_OK(tr_trace_forward_ids_json(t, &e1, &out));
+    CHECK_CONTAINS(out, "\"customers\":[\"ACME\"]");
+    tr_string_free(out);
+    out = NULL;
+    CHECK_OK(tr_register_location(t, ACTOR, NULL, "CUST", "customer", NULL));
+    CHECK_STATUS(TR_ERR_INVALID_INPUT, tr_move(t, ACTOR, NULL, &e1, "DOCK", "CUST", "1", false));
+    CHECK_MESSAGE("names no customer");
     tr_tracker_free(t);
 }
 

@@ -76,3 +76,22 @@ def test_a_product_is_updated_from_its_record(tracker: tr.Tracker) -> None:
     with pytest.raises(TypeError):
         tracker.update_product({"id": "FLOUR"}, actor="ana")  # type: ignore[arg-type]
     assert tracker.product("FLOUR") == stored
+
+
+def test_stock_moved_into_a_customer_location_is_delivered_to_its_customer(tracker: tr.Tracker) -> None:
+    tracker.register_location("ACME-1", "customer", party="ACME", actor="ana")
+    location = tracker.location("ACME-1")
+    assert location is not None and location.party == "ACME"
+    tracker.receive_lot("FLOUR", "L1", 10, "DOCK", actor="ana")
+    tracker.move(L1, "DOCK", "ACME-1", 4, actor="ana")
+    lot = tracker.lot("FLOUR", "L1")
+    assert lot is not None and lot.on_hand == 6
+    [delivery] = tracker.shipments()
+    assert (delivery.id, delivery.order, delivery.customer) == ("ACME-1-1", None, "ACME")
+    trace = tracker.trace_forward(L1)
+    assert trace.customers == ("ACME",) and trace.shipments[0].order is None
+    with pytest.raises(tr.WrongRole):
+        tracker.register_location("MILL-1", "customer", party="MILL", actor="ana")
+    tracker.register_location("NOBODY", "customer", actor="ana")
+    with pytest.raises(tr.InvalidInput, match="names no customer"):
+        tracker.move(L1, "DOCK", "NOBODY", 1, actor="ana")

@@ -99,6 +99,7 @@ fn master_data(t: &mut Tracker) -> Result {
             kind,
             description: String::new(),
             gln: None,
+            party: None,
         }));
     }
     for (party, role, name) in [

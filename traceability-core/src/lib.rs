@@ -42,7 +42,7 @@
 //! let pump = ProductId::new("PUMP")?;
 //! tracker.execute("ana", None, &Command::RegisterProduct(Product::new(pump.clone(), Tracking::Serial)))?;
 //! tracker.execute("ana", None, &Command::RegisterLocation(Location {
-//!     id: LocationId::new("DOCK")?, kind: LocationKind::Receiving, description: "goods in".into(), gln: None }))?;
+//!     id: LocationId::new("DOCK")?, kind: LocationKind::Receiving, description: "goods in".into(), gln: None, party: None }))?;
 //! tracker.execute("ana", None, &Command::ReceiveSerials(ReceiveSerials {
 //!     product: pump.clone(), serials: vec![SerialNumber::new("SN1")?],
 //!     location: LocationId::new("DOCK")?, supplier: None, reference: None, generate: 0, put_away: false,

@@ -37,6 +37,7 @@ impl World {
             kind: LocationKind::Internal,
             description: String::new(),
             gln: None,
+            party: None,
         }));
         for p in ["RAW", "MID", "FG"] {
             w.run(Command::RegisterProduct(Product::new(
@@ -289,6 +290,7 @@ fn serial_assembly() {
         kind: LocationKind::Internal,
         description: String::new(),
         gln: None,
+        party: None,
     }));
     let p1 = ItemRef::serial("PART", "P1").unwrap();
     w.run(Command::Move(Move {

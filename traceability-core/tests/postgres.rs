@@ -72,6 +72,7 @@ fn a_stale_append_is_refused_and_two_racing_writers_lose_nothing() {
             kind: LocationKind::Internal,
             description: String::new(),
             gln: None,
+            party: None,
         }),
     );
     let first = event::StoredEvent::seal(0, &body, event::GENESIS_HASH);

@@ -383,3 +383,94 @@ fn a_product_is_updated_in_place_and_keeps_its_tracking() {
         ErrorKind::InvalidInput
     );
 }
+
+/// A customer's premises with its party, as the "customer-kind location" needs.
+fn customer_site(plant: &mut Plant, id: &str, party: &str) -> Result<Committed, TraceError> {
+    let mut site = Location::new(loc(id), LocationKind::Customer);
+    site.party = Some(PartyId::new(party).unwrap());
+    plant.run(Command::RegisterLocation(site))
+}
+
+#[test]
+fn stock_moved_into_a_customer_location_is_delivered_to_its_customer() {
+    let mut plant = Plant::new();
+    customer_site(&mut plant, "SHOP-1", "SHOP").unwrap();
+    plant.receive_lot("FLOUR", "F1", "10", "DOCK").unwrap();
+    plant
+        .move_item(lot("FLOUR", "F1"), "DOCK", "SHOP-1", "4")
+        .unwrap();
+
+    assert_eq!(
+        plant.on_hand("FLOUR", "F1"),
+        qty("6"),
+        "delivered stock is not ours"
+    );
+    let state = plant.tracker.state();
+    let shipments = query::orders::shipments(state);
+    assert_eq!(shipments.len(), 1);
+    let delivery = &shipments[0];
+    assert_eq!(delivery.id.as_str(), "SHOP-1-1");
+    assert_eq!(delivery.order, None);
+    assert_eq!(delivery.customer.as_str(), "SHOP");
+    assert_eq!(delivery.lines[0].location, loc("DOCK"));
+    let trace = trace_forward(state, &lot("FLOUR", "F1")).unwrap();
+    assert_eq!(trace.customers, vec![PartyId::new("SHOP").unwrap()]);
+    assert_eq!(trace.shipments[0].quantity, qty("4"));
+    let lean = trace_forward_ids(state, &lot("FLOUR", "F1")).unwrap();
+    assert_eq!(lean.shipments().count(), 1);
+    let last = plant.tracker.movements(&lot("FLOUR", "F1")).unwrap();
+    let last = last.last().unwrap();
+    assert_eq!(
+        (last.action, last.order.clone(), last.party.clone()),
+        ("shipped", None, Some(PartyId::new("SHOP").unwrap()))
+    );
+
+    // A second delivery is numbered after it; the delivery is reversed like a shipment.
+    plant
+        .move_item(lot("FLOUR", "F1"), "DOCK", "SHOP-1", "1")
+        .unwrap();
+    let ids: Vec<String> = query::orders::shipments(plant.tracker.state())
+        .iter()
+        .map(|s| s.id.to_string())
+        .collect();
+    assert_eq!(ids, ["SHOP-1-1", "SHOP-1-2"]);
+    plant
+        .run(Command::ReverseShipment(ReverseShipment {
+            shipment: ShipmentId::new("SHOP-1-2").unwrap(),
+        }))
+        .unwrap();
+    assert_eq!(plant.on_hand("FLOUR", "F1"), qty("6"));
+}
+
+#[test]
+fn a_customer_location_takes_stock_only_with_its_customer() {
+    let mut plant = Plant::new();
+    plant.receive_lot("FLOUR", "F1", "10", "DOCK").unwrap();
+    plant.receive_stored("PUMP", &["P1"], "STOCK");
+    // The common master data's CUST names no party.
+    let err = plant.reject(Command::Move(Move {
+        item: lot("FLOUR", "F1"),
+        from: loc("DOCK"),
+        to: loc("CUST"),
+        quantity: qty("1"),
+        override_expiry: false,
+    }));
+    assert!(err.to_string().contains("names no customer"), "{err}");
+    // A serial leaves only picked on an order.
+    customer_site(&mut plant, "SHOP-1", "SHOP").unwrap();
+    let err = plant.reject(Command::Move(Move {
+        item: serial("PUMP", "P1"),
+        from: loc("STOCK"),
+        to: loc("SHOP-1"),
+        quantity: qty("1"),
+        override_expiry: false,
+    }));
+    assert_eq!(err.kind(), ErrorKind::InvalidTransition);
+    // The party must be a customer, and only customer/supplier locations have one.
+    let err = customer_site(&mut plant, "ACME-SITE", "ACME").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::WrongRole);
+    let mut shelf = Location::new(loc("A9"), LocationKind::Internal);
+    shelf.party = Some(PartyId::new("SHOP").unwrap());
+    let err = plant.reject(Command::RegisterLocation(shelf));
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+}

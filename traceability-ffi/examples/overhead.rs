@@ -31,6 +31,7 @@ fn set_up() -> Tracker {
             kind: LocationKind::Receiving,
             description: String::new(),
             gln: None,
+            party: None,
         }),
     )
     .unwrap();

@@ -56,6 +56,9 @@ pub unsafe extern "C" fn tr_register_product(
 
 /// Registers a location. `kind` is one of "internal", "receiving", "staging",
 /// "production", "quarantine", "supplier", "customer"; `description` may be NULL.
+/// A customer location that takes deliveries names its customer: register it with
+/// `tr_execute_json` and `"party"`; stock moved into it is then shipped to that
+/// customer (a shipment without an order, `"order":null`).
 #[no_mangle]
 pub unsafe extern "C" fn tr_register_location(
     tracker: *mut tr_tracker,
@@ -76,6 +79,7 @@ pub unsafe extern "C" fn tr_register_location(
                 )?,
                 description: opt_text_arg(description, "description")?.unwrap_or_default(),
                 gln: None,
+                party: None,
             }))
         })
     })

@@ -350,6 +350,7 @@ mod tests {
             kind: LocationKind::Internal,
             description: String::new(),
             gln: None,
+            party: None,
         };
         engine
             .tracker

@@ -121,7 +121,8 @@ unsafe fn items(items: *const tr_item, count: usize, name: &str) -> Result<Vec<I
 
 /// Everything downstream of `item` as JSON: `{"start", "items": [{"item", "depth"}]
 /// (the start first, depth 0), "edges": [{"from", "to", "quantity", "work_order"}]
-/// (positions in items), "shipments": [{"shipment", "order", "customer", "shipped_on",
+/// (positions in items), "shipments": [{"shipment", "order" (null for a delivery by a
+/// move into a customer location), "customer", "shipped_on",
 /// "item", "quantity", "reversed"}], "customers": [...] (of the shipments not reversed), "stock": [{"item", "locations",
 /// "on_hand"}]}`. Items are `{"lot":{"product","lot"}}` or
 /// `{"serial":{"product","serial"}}`.

@@ -5,7 +5,7 @@ use crate::capability::context::*;
 use crate::command::*;
 use crate::event::EventPayload;
 use crate::kernel::error::TraceError;
-use crate::kernel::id::{ItemRef, LocationId, PartyId, SerialNumber};
+use crate::kernel::id::{ItemRef, LocationId, PartyId, SerialNumber, ShipmentId};
 use crate::kernel::vocab::{PartyRole, SerialStatus, Tracking};
 use crate::kernel::Quantity;
 use crate::model::{LocationKind, Lot, LotDates, Origin, StockLine};
@@ -285,7 +285,8 @@ pub(crate) fn receive_serials(
     Ok(events)
 }
 
-/// Validates [`Move`].
+/// Validates [`Move`]. A move into a customer-kind location is a delivery to the
+/// location's party: a [`EventPayload::Shipped`] without an order (see [`deliver`]).
 pub(crate) fn move_stock(
     ctx: &Context<'_>,
     command: &Move,
@@ -309,6 +310,18 @@ pub(crate) fn move_stock(
         destination.kind,
         LocationKind::Customer | LocationKind::Production
     );
+    let customer = match destination.kind {
+        LocationKind::Customer => Some(destination.party.as_ref().ok_or_else(|| {
+            TraceError::invalid(
+                "to",
+                format!(
+                    "customer location {to} names no customer: register it with its party, \
+                     or ship the goods to the customer"
+                ),
+            )
+        })?),
+        _ => None,
+    };
     match ctx.item(item)? {
         Item::Lot(lot) => {
             if from == to {
@@ -329,6 +342,10 @@ pub(crate) fn move_stock(
             if from == to && serial.status != SerialStatus::Received {
                 return Err(same_place());
             }
+            // A serial leaves for a customer only picked on an order (the lifecycle).
+            if customer.is_some() {
+                return Err(invalid_transition(serial, SerialStatus::Shipped));
+            }
             if !matches!(
                 serial.status,
                 SerialStatus::Received | SerialStatus::InInventory
@@ -341,6 +358,9 @@ pub(crate) fn move_stock(
             }
         }
     }
+    if let Some(customer) = customer {
+        return Ok(vec![deliver(ctx, command, customer)?]);
+    }
     Ok(vec![EventPayload::Moved {
         item: item.clone(),
         from: from.clone(),
@@ -348,6 +368,36 @@ pub(crate) fn move_stock(
         quantity: *quantity,
         override_expiry: *override_expiry,
     }])
+}
+
+/// A lot quantity moved into a customer's location, as the shipment it is: numbered
+/// `<location>-<n>` (the first n ≥ number of shipments + 1 not taken), dated today.
+fn deliver(
+    ctx: &Context<'_>,
+    command: &Move,
+    customer: &PartyId,
+) -> Result<EventPayload, TraceError> {
+    let mut n = ctx.state.shipment_records().len() + 1;
+    let shipment = loop {
+        let id = ShipmentId::new(format!("{}-{n}", command.to))
+            .map_err(|_| TraceError::invalid("to", "too long a code to number a delivery"))?;
+        if !ctx.state.has_shipment(&id) {
+            break id;
+        }
+        n += 1;
+    };
+    Ok(EventPayload::Shipped {
+        shipment,
+        order: None,
+        customer: customer.clone(),
+        shipped_on: ctx.today,
+        lines: vec![Line {
+            item: command.item.clone(),
+            location: command.from.clone(),
+            quantity: command.quantity,
+        }],
+        override_expiry: command.override_expiry,
+    })
 }
 
 /// Validates [`Adjust`].

@@ -8,7 +8,8 @@ use crate::kernel::error::TraceError;
 use crate::kernel::id::ProductId;
 use crate::kernel::numbering::Pattern;
 use crate::kernel::text::{free_text, identifier};
-use crate::model::{Location, Party, Product};
+use crate::kernel::vocab::PartyRole;
+use crate::model::{Location, LocationKind, Party, Product};
 
 /// Validates [`Command::RegisterProduct`].
 pub(crate) fn register_product(
@@ -79,6 +80,21 @@ pub(crate) fn register_location(
         return Err(duplicate("location", &location.id));
     }
     free_text("description", &location.description)?;
+    let role = match location.kind {
+        LocationKind::Customer => Some(PartyRole::Customer),
+        LocationKind::Supplier => Some(PartyRole::Supplier),
+        _ => None,
+    };
+    match (role, &location.party) {
+        (Some(role), party) => ctx.party(party.as_ref(), role)?,
+        (None, Some(_)) => {
+            return Err(TraceError::invalid(
+                "party",
+                "only a customer or supplier location belongs to a party",
+            ))
+        }
+        (None, None) => {}
+    }
     let mut location = location.clone();
     location.gln = location.gln.as_deref().map(|g| gln("gln", g)).transpose()?;
     Ok(vec![EventPayload::LocationRegistered(location)])

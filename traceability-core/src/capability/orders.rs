@@ -44,7 +44,7 @@
 //! let milk = ProductId::new("MILK")?;
 //! t.execute("ana", None, &Command::RegisterProduct(Product::new(milk.clone(), Tracking::Lot)))?;
 //! t.execute("ana", None, &Command::RegisterLocation(Location {
-//!     id: LocationId::new("A1")?, kind: LocationKind::Internal, description: String::new(), gln: None }))?;
+//!     id: LocationId::new("A1")?, kind: LocationKind::Internal, description: String::new(), gln: None, party: None }))?;
 //! for (lot, expiry) in [("L1", "2030-03-01"), ("L2", "2030-01-01")] {
 //!     let mut spec = LotSpec::new(milk.clone(), LotNumber::new(lot)?);
 //!     spec.dates.expiry = Some(expiry.parse().unwrap());
@@ -765,7 +765,7 @@ pub(crate) fn ship(ctx: &Context<'_>, command: &Ship) -> Result<Vec<EventPayload
     }
     Ok(vec![EventPayload::Shipped {
         shipment: shipment.clone(),
-        order: order.clone(),
+        order: Some(order.clone()),
         customer: customer.clone(),
         shipped_on,
         lines,

@@ -52,7 +52,7 @@ impl Tracker {
     /// use traceability_core::*;
     /// let mut t = Tracker::in_memory();
     /// let location = |id: &str| Command::RegisterLocation(Location {
-    ///     id: LocationId::new(id).unwrap(), kind: LocationKind::Internal, description: String::new(), gln: None });
+    ///     id: LocationId::new(id).unwrap(), kind: LocationKind::Internal, description: String::new(), gln: None, party: None });
     /// let commands: Vec<Command> = ["A1", "A2", "A3", "A1"].into_iter().map(location).collect();
     /// let mut seen = Vec::new();
     /// let err = t.bulk_load("import", None, commands.chunks(2), |p| seen.push(p.commands)).unwrap_err();

@@ -50,7 +50,7 @@ impl Tracker {
     /// let mut t = Tracker::in_memory();
     /// t.execute("ana", None, &Command::RegisterProduct(Product::new(ProductId::new("MILK")?, Tracking::Lot)))?;
     /// t.execute("ana", None, &Command::RegisterLocation(Location {
-    ///     id: LocationId::new("WH")?, kind: LocationKind::Internal, description: String::new(), gln: None }))?;
+    ///     id: LocationId::new("WH")?, kind: LocationKind::Internal, description: String::new(), gln: None, party: None }))?;
     /// t.execute("ana", None, &Command::ReceiveLot(ReceiveLot { spec: LotSpec::new(ProductId::new("MILK")?, LotNumber::new("L1")?),
     ///     quantity: Quantity::TEN, location: LocationId::new("WH")?, supplier: None, received_on: None, reference: None }))?;
     /// let report = t.recall("qa", "listeria", &[ItemRef::lot("MILK", "L1")?], true)?;

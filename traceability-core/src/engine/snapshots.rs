@@ -23,7 +23,7 @@ impl Tracker {
     /// use traceability_core::*;
     /// let mut t = Tracker::in_memory();
     /// t.execute("ana", None, &Command::RegisterLocation(Location {
-    ///     id: LocationId::new("A1").unwrap(), kind: LocationKind::Internal, description: String::new(), gln: None })).unwrap();
+    ///     id: LocationId::new("A1").unwrap(), kind: LocationKind::Internal, description: String::new(), gln: None, party: None })).unwrap();
     /// assert_eq!(t.snapshot().unwrap(), 1);
     /// ```
     pub fn snapshot(&mut self) -> Result<u64, TraceError> {

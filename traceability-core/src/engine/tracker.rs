@@ -72,7 +72,7 @@ impl Default for OpenOptions {
 /// let flour = ProductId::new("FLOUR").unwrap();
 /// t.execute("alice", None, &Command::RegisterProduct(Product::new(flour.clone(), Tracking::Lot))).unwrap();
 /// t.execute("alice", None, &Command::RegisterLocation(Location {
-///     id: LocationId::new("DOCK").unwrap(), kind: LocationKind::Receiving, description: String::new(), gln: None })).unwrap();
+///     id: LocationId::new("DOCK").unwrap(), kind: LocationKind::Receiving, description: String::new(), gln: None, party: None })).unwrap();
 /// t.execute("alice", None, &Command::ReceiveLot(ReceiveLot {
 ///     spec: LotSpec::new(flour.clone(), LotNumber::new("L1").unwrap()),
 ///     quantity: "12.5".parse().unwrap(), location: LocationId::new("DOCK").unwrap(),

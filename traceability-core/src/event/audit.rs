@@ -38,7 +38,7 @@
 //! let mut t = Tracker::in_memory();
 //! for id in ["DOCK", "STOCK", "LINE"] {
 //!     t.execute("ana", None, &Command::RegisterLocation(Location {
-//!         id: LocationId::new(id).unwrap(), kind: LocationKind::Internal, description: String::new(), gln: None })).unwrap();
+//!         id: LocationId::new(id).unwrap(), kind: LocationKind::Internal, description: String::new(), gln: None, party: None })).unwrap();
 //! }
 //! let mut records = t.stored_events(0).unwrap();
 //! let at = records[1].body.windows(5).position(|w| w == b"STOCK").unwrap();
@@ -61,8 +61,8 @@ const MOVE_WINDOW: u64 = 64;
 /// use traceability_core::event::{EventBody, EventPayload, StoredEvent};
 /// use traceability_core::store::MemoryStore;
 /// # use traceability_core::{Location, LocationId, LocationKind};
-/// let body = EventBody::new("ana", None, EventPayload::LocationRegistered(Location {
-///     id: LocationId::new("DOCK").unwrap(), kind: LocationKind::Receiving, description: String::new(), gln: None }));
+/// let dock = Location::new(LocationId::new("DOCK").unwrap(), LocationKind::Receiving);
+/// let body = EventBody::new("ana", None, EventPayload::LocationRegistered(dock));
 /// let mut chain = Chain::genesis();
 /// let first = StoredEvent::seal(0, &body, chain.head());
 /// let store = MemoryStore::from_records(vec![first.clone()]);

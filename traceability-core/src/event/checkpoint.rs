@@ -29,7 +29,7 @@
 //! let key = signing_key_from_bytes(&[7; 32]); // the embedding system's secret
 //! let mut t = Tracker::in_memory();
 //! t.execute("ana", None, &Command::RegisterLocation(Location {
-//!     id: LocationId::new("DOCK").unwrap(), kind: LocationKind::Receiving, description: String::new(), gln: None })).unwrap();
+//!     id: LocationId::new("DOCK").unwrap(), kind: LocationKind::Receiving, description: String::new(), gln: None, party: None })).unwrap();
 //! let checkpoint = t.checkpoint(&key);
 //! // ... later, an auditor holding the checkpoint and the public key:
 //! assert_eq!(t.verify_against(&checkpoint, &public_key(&key)).unwrap(), 1);

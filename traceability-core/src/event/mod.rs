@@ -167,12 +167,13 @@ pub enum EventPayload {
         /// What and where.
         line: Line,
     },
-    /// Picked stock left on a shipment.
+    /// Picked stock left on a shipment, or stock was moved into a customer's location
+    /// (a delivery without an order).
     Shipped {
         /// Shipment.
         shipment: ShipmentId,
-        /// Order.
-        order: OrderId,
+        /// Order (none for a delivery by a move).
+        order: Option<OrderId>,
         /// Customer.
         customer: PartyId,
         /// Date.

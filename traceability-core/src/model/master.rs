@@ -105,16 +105,22 @@ pub struct Location {
     /// Its GS1 Global Location Number (13 digits), for EPCIS and FSMA 204 records.
     #[serde(default)]
     pub gln: Option<String>,
+    /// For a customer- or supplier-kind location: whose premises it is. Stock moved
+    /// into a customer location with a party is delivered to that customer (a
+    /// shipment without an order); a customer location without one takes no stock.
+    #[serde(default)]
+    pub party: Option<PartyId>,
 }
 
 impl Location {
-    /// A location with the given code and kind, no description and no GLN.
+    /// A location with the given code and kind, no description, GLN or party.
     pub fn new(id: LocationId, kind: LocationKind) -> Self {
         Self {
             id,
             kind,
             description: String::new(),
             gln: None,
+            party: None,
         }
     }
 }

@@ -37,8 +37,8 @@ pub struct ShippedLine {
 pub struct Shipment {
     /// Id.
     pub id: ShipmentId,
-    /// Order.
-    pub order: OrderId,
+    /// Order (none for a delivery by a move into a customer location).
+    pub order: Option<OrderId>,
     /// Customer.
     pub customer: PartyId,
     /// Date.

@@ -261,7 +261,7 @@ fn shipped_movement(event: &Event, line: &Line) -> Movement {
         ..
     } = &event.body.payload
     {
-        movement.order = Some(order.clone());
+        movement.order = order.clone();
         movement.reference = Some(shipment.to_string());
         movement.party = Some(customer.clone());
         movement.date = Some(*shipped_on);

@@ -26,7 +26,7 @@
 //! let dock = LocationId::new("DOCK")?;
 //! t.execute("ana", None, &Command::RegisterProduct(Product::new(p.clone(), Tracking::Lot)))?;
 //! t.execute("ana", None, &Command::RegisterLocation(Location {
-//!     id: dock.clone(), kind: LocationKind::Internal, description: String::new(), gln: None }))?;
+//!     id: dock.clone(), kind: LocationKind::Internal, description: String::new(), gln: None, party: None }))?;
 //! t.execute("ana", None, &Command::ReceiveLot(ReceiveLot { spec: LotSpec::new(p.clone(), LotNumber::new("L1")?),
 //!     quantity: Quantity::TEN, location: dock.clone(), supplier: None, received_on: None, reference: None }))?;
 //! t.execute("ana", None, &Command::Produce(Produce { work_order: WorkOrderId::new("WO1")?,
@@ -87,8 +87,8 @@ pub struct TraceEdge {
 pub struct ShipmentLine {
     /// Shipment.
     pub shipment: ShipmentId,
-    /// Order shipped.
-    pub order: OrderId,
+    /// Order shipped (none for a delivery by a move into a customer location).
+    pub order: Option<OrderId>,
     /// Customer.
     pub customer: PartyId,
     /// Ship date.

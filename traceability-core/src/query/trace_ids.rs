@@ -14,7 +14,7 @@
 //! let dock = LocationId::new("DOCK")?;
 //! t.execute("ana", None, &Command::RegisterProduct(Product::new(p.clone(), Tracking::Lot)))?;
 //! t.execute("ana", None, &Command::RegisterLocation(Location {
-//!     id: dock.clone(), kind: LocationKind::Internal, description: String::new(), gln: None }))?;
+//!     id: dock.clone(), kind: LocationKind::Internal, description: String::new(), gln: None, party: None }))?;
 //! t.execute("ana", None, &Command::ReceiveLot(ReceiveLot { spec: LotSpec::new(p.clone(), LotNumber::new("L1")?),
 //!     quantity: Quantity::TEN, location: dock.clone(), supplier: None, received_on: None, reference: None }))?;
 //! let reach = trace_forward_ids(t.state(), &ItemRef::lot("FLOUR", "L1")?)?;

@@ -78,7 +78,7 @@ impl State {
                 shipped_on,
                 lines,
                 ..
-            } => self.ship(seq, shipment, order, customer, *shipped_on, lines),
+            } => self.ship(seq, shipment, order.as_ref(), customer, *shipped_on, lines),
             E::Produced {
                 work_order,
                 produced_on,

@@ -82,8 +82,8 @@ pub(crate) struct Reserved {
 pub(crate) struct ShipmentRecord {
     /// Id.
     pub(crate) id: ShipmentId,
-    /// Order.
-    pub(crate) order: OrderId,
+    /// Order (none for a delivery by a move into a customer location).
+    pub(crate) order: Option<OrderId>,
     /// Date.
     pub(crate) shipped_on: chrono::NaiveDate,
     /// What left, from where.

@@ -91,11 +91,13 @@ impl State {
         Ok(())
     }
 
+    /// A shipment of an order's picked stock, or (no order) a delivery of unreserved
+    /// stock moved into a customer's location.
     pub(super) fn ship(
         &mut self,
         seq: u64,
         shipment: &ShipmentId,
-        order: &OrderId,
+        order: Option<&OrderId>,
         customer: &PartyId,
         shipped_on: NaiveDate,
         lines: &[Line],
@@ -104,10 +106,16 @@ impl State {
         let mut shipped = Vec::with_capacity(lines.len());
         for line in lines {
             let idx = self.resolve_or_corrupt(&line.item)?;
-            self.unreserve_shipped(order, idx, line)?;
+            let reserved = match order {
+                Some(order) => {
+                    self.unreserve_shipped(order, idx, line)?;
+                    line.quantity
+                }
+                None => Quantity::ZERO,
+            };
             match idx {
                 ItemIdx::Lot(i) => {
-                    self.change_lot_stock(i, &line.location, -line.quantity, -line.quantity)
+                    self.change_lot_stock(i, &line.location, -line.quantity, -reserved)
                 }
                 ItemIdx::Serial(_) => {
                     self.set_serial(idx, SerialStatus::Shipped, Some(None), Some(None))?
@@ -124,7 +132,7 @@ impl State {
         self.shipment_index.insert(shipment.clone(), n);
         self.shipments.push(ShipmentRecord {
             id: shipment.clone(),
-            order: order.clone(),
+            order: order.cloned(),
             shipped_on,
             lines: shipped,
             reversed: false,

@@ -61,6 +61,7 @@ fn location(id: &str, kind: LocationKind, text: &str, gln: Option<&str>) -> Comm
         kind,
         description: text.into(),
         gln: gln.map(str::to_owned),
+        party: None,
     })
 }
 

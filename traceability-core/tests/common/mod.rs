@@ -106,6 +106,7 @@ pub fn master_data() -> Vec<Command> {
             kind,
             description: String::new(),
             gln: None,
+            party: None,
         }));
     }
     for (id, role) in [("ACME", PartyRole::Supplier), ("SHOP", PartyRole::Customer)] {

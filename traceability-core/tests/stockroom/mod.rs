@@ -59,6 +59,7 @@ pub fn master_data() -> Vec<EventPayload> {
             kind,
             description: String::new(),
             gln: None,
+            party: None,
         }));
     }
     events.push(EventPayload::PartyRegistered(Party {

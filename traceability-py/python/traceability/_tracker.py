@@ -579,10 +579,15 @@ class Tracker:
         reason: Optional[str] = None,
         description: str = "",
         gln: Optional[str] = None,
+        party: Optional[str] = None,
     ) -> Committed:
-        """Registers a location; `gln` is its GS1 Global Location Number (13 digits)."""
+        """Registers a location; `gln` is its GS1 Global Location Number (13 digits).
+        A customer or supplier location may name its `party` (a customer, resp. a
+        supplier): stock moved into a customer's location is delivered to it (a
+        shipment without an order); a customer location without one takes no stock."""
         location = {"id": text(id, "id"), "kind": choice(LocationKind, kind, "kind"),
-                    "description": text(description, "description"), "gln": opt_text(gln, "gln")}  # fmt: skip
+                    "description": text(description, "description"), "gln": opt_text(gln, "gln"),
+                    "party": opt_text(party, "party")}  # fmt: skip
         return self._run(actor, reason, "register_location", location)
 
     def register_party(

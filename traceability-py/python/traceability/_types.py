@@ -482,10 +482,12 @@ class Location(Record):
     kind: LocationKind
     description: str
     gln: Optional[str]
+    party: Optional[str]
+    """For a customer or supplier location: whose premises it is."""
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Location:
-        return cls(data["id"], LocationKind(data["kind"]), data["description"], data["gln"])
+        return cls(data["id"], LocationKind(data["kind"]), data["description"], data["gln"], data["party"])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -635,8 +637,11 @@ class ShipmentLine(Record):
 
 @dataclasses.dataclass(frozen=True)
 class Shipment(Record):
+    """A shipment of an order, or (`order` None) a delivery: stock moved into a
+    customer's location."""
+
     id: str
-    order: str
+    order: Optional[str]
     customer: str
     shipped_on: _dt.date
     lines: Tuple[ShipmentLine, ...]
@@ -1075,7 +1080,7 @@ class TracedShipment(Record):
     since (its customer no longer holds the goods and is left out of `customers`)."""
 
     shipment: str
-    order: str
+    order: Optional[str]
     customer: str
     shipped_on: _dt.date
     item: Item

@@ -178,7 +178,9 @@ fn movements(payload: &EventPayload) -> Option<Vec<Draft<'_>>> {
                         .push((LOCATION, Endpoint::PartyLocation(customer)));
                     d.documents
                         .push((Some("desadv"), "shipment", shipment.to_string()));
-                    d.documents.push((None, "order", order.to_string()));
+                    if let Some(order) = order {
+                        d.documents.push((None, "order", order.to_string()));
+                    }
                     d
                 })
                 .collect(),
