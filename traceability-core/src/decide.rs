@@ -5,7 +5,8 @@
 //! log. Nothing here mutates the state.
 
 use crate::capability::{
-    corrections, expiry, holds, inventory, master, numbering, orders, production, quality, service,
+    corrections, expiry, holds, inventory, master, numbering, orders, packing, production, quality,
+    service,
 };
 use crate::command::Command;
 use crate::event::EventPayload;
@@ -57,6 +58,8 @@ fn dispatch(ctx: &Context<'_>, command: &Command) -> Result<Vec<EventPayload>, T
         Command::LinkCertificate(c) => quality::link_certificate(ctx, c),
         Command::SetQualityStatus(c) => quality::set_quality_status(ctx, c),
         Command::PlaceHold(c) => holds::place_hold(ctx, c),
+        Command::Pack(c) => packing::pack(ctx, c),
+        Command::Unpack(c) => packing::unpack(ctx, c),
         Command::ReleaseHold(c) => holds::release_hold(ctx, c),
         Command::Recall(c) => holds::recall(ctx, c),
         Command::DefineNumberingScheme(c) => numbering::define_numbering_scheme(ctx, c),

@@ -27,6 +27,7 @@ pub mod inventory;
 pub mod master;
 pub mod numbering;
 pub mod orders;
+pub mod packing;
 pub mod production;
 pub mod quality;
 pub mod service;

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 mod allocation;
 mod corrections;
 mod lot_dates;
+mod packing;
 mod service;
 
 pub use allocation::{AllocationRequest, Strategy};
@@ -21,6 +22,7 @@ pub use corrections::{
     MergeLots, ReverseProduction, ReverseReceipt, ReverseShipment, SplitLot, Unbuild,
 };
 pub use lot_dates::LotDatesChange;
+pub use packing::{Pack, Unpack};
 pub use service::{
     AuthorizeReturn, CloseClaim, DecideClaim, DefineReturnReason, DisposeReturn, InspectReturn,
     OpenClaim, RecordInstallation, RecordService, StartCampaign, UpdateCampaign,
@@ -208,6 +210,10 @@ pub enum Command {
     SetQualityStatus(SetQualityStatus),
     /// Put lots and serials on recall hold, all or none (needs a reason).
     PlaceHold(PlaceHold),
+    /// Pack goods into a container (pallet, case).
+    Pack(Pack),
+    /// Unpack a container.
+    Unpack(Unpack),
     /// Release a recall hold, all or none (needs a reason).
     ReleaseHold(ReleaseHold),
     /// Record a recall of suspect lots and serials, holding them or not (needs a reason).

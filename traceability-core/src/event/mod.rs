@@ -24,14 +24,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::command::{AllocationRequest, Line};
 use crate::kernel::id::{
-    CampaignId, ClaimId, ItemRef, LocationId, LotNumber, OrderId, PartyId, ProductId, RecallId,
-    ReturnId, SerialNumber, ShipmentId, WorkOrderId,
+    CampaignId, ClaimId, ContainerId, ItemRef, LocationId, LotNumber, OrderId, PartyId, ProductId,
+    RecallId, ReturnId, SerialNumber, ShipmentId, WorkOrderId,
 };
 use crate::kernel::Quantity;
 use crate::model::{
     Campaign, CampaignStatus, Certificate, Claim, Disposition, Inspection, Location, Lot, LotDates,
-    LotDetails, NumberingScheme, Party, Product, QualityStatus, ReturnAuthorization, ReturnReason,
-    SequenceOwner, ServiceRecord, TestResult, WarrantyTerms,
+    LotDetails, NumberingScheme, PackedItem, Party, Product, QualityStatus, ReturnAuthorization,
+    ReturnReason, SequenceOwner, ServiceRecord, TestResult, WarrantyTerms,
 };
 
 /// The schema version new events are written under.
@@ -286,6 +286,20 @@ pub enum EventPayload {
     HoldReleased {
         /// The items.
         items: Vec<ItemRef>,
+    },
+    /// Goods were packed into a new container (on the day the event was recorded).
+    Packed {
+        /// The container.
+        container: ContainerId,
+        /// Where.
+        location: LocationId,
+        /// What.
+        contents: Vec<PackedItem>,
+    },
+    /// A container was unpacked.
+    Unpacked {
+        /// The container.
+        container: ContainerId,
     },
     /// A lot ran out (nothing on hand or reserved) and became inactive automatically.
     LotDepleted {
@@ -619,6 +633,8 @@ impl EventPayload {
             Self::QualityStatusSet { .. } => "quality_set",
             Self::HoldPlaced { .. } => "hold_placed",
             Self::HoldReleased { .. } => "hold_released",
+            Self::Packed { .. } => "packed",
+            Self::Unpacked { .. } => "unpacked",
             Self::LotDepleted { .. } => "depleted",
             Self::LotRestocked { .. } => "restocked",
             Self::Recalled { .. } => "recalled",

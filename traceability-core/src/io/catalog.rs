@@ -13,8 +13,8 @@ use crate::engine::Tracker;
 use crate::io::{csv, epcis, fsma, gs1};
 use crate::kernel::error::TraceError;
 use crate::kernel::id::{
-    CampaignId, ItemRef, LocationId, LotKey, LotNumber, OrderId, PartyId, ProductId, RecallId,
-    SerialNumber,
+    CampaignId, ContainerId, ItemRef, LocationId, LotKey, LotNumber, OrderId, PartyId, ProductId,
+    RecallId, SerialNumber,
 };
 use crate::model::SerialStatus;
 use crate::query::expiry::{self, ExpiryWindow};
@@ -65,6 +65,11 @@ pub const QUERIES: &[QuerySpec] = &[
     spec("links", "{}", "[Link]: genealogy edges in recording order"),
     spec("recalls", "{}", "[RecallRecord]"),
     spec("recall", r#"{"id": recall}"#, "RecallRecord or null"),
+    spec(
+        "container",
+        r#"{"id": container}"#,
+        "Container (what was packed, where, when; unpacked_on) or null",
+    ),
     spec("numbering_schemes", "{}", "[NumberingScheme] by id"),
     spec(
         "preview_number",
@@ -567,6 +572,7 @@ fn records(tracker: &Tracker, name: &str, args: &str) -> Result<Option<String>, 
             encode(state.recalls())
         }
         "recall" => encode(&state.recall(&parse::<Id<RecallId>>(ARGS, args)?.id)),
+        "container" => encode(&state.container(&parse::<Id<ContainerId>>(ARGS, args)?.id)),
         "numbering_schemes" => {
             parse::<NoArgs>(ARGS, args)?;
             encode(&state.numbering_schemes())

@@ -310,6 +310,11 @@ string_id!(
     "recall"
 );
 string_id!(
+    /// A logistic unit (pallet, case, tote): its SSCC (18 digits) or licence plate.
+    ContainerId,
+    "container"
+);
+string_id!(
     /// A named numbering scheme (see [`crate::kernel::numbering`]).
     SchemeId,
     "scheme"

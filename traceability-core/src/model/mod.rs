@@ -10,6 +10,7 @@
 mod lot;
 mod master;
 mod numbering;
+mod packing;
 mod quality;
 mod recall;
 mod returns;
@@ -17,14 +18,15 @@ mod serial;
 mod service;
 
 pub use crate::kernel::id::{
-    CampaignId, ClaimId, ItemRef, LocationId, LotKey, LotNumber, OrderId, PartyId, ProductId,
-    ReasonCode, RecallId, ReturnId, SchemeId, SerialNumber, ShipmentId, WorkOrderId,
+    CampaignId, ClaimId, ContainerId, ItemRef, LocationId, LotKey, LotNumber, OrderId, PartyId,
+    ProductId, ReasonCode, RecallId, ReturnId, SchemeId, SerialNumber, ShipmentId, WorkOrderId,
 };
 pub use crate::kernel::vocab::{PartyRole, SerialStatus, Tracking};
 pub use crate::kernel::Quantity;
 pub use lot::{Lot, LotDates, LotDetails, Origin, QualityStatus, StockLine};
 pub use master::{Location, LocationKind, Party, Product};
 pub use numbering::{IssuedNumber, NumberingScheme, SequenceOwner};
+pub use packing::{Container, PackedItem};
 pub use quality::{Certificate, LotQuality, QualityDecision, TestResult};
 pub use recall::RecallRecord;
 pub use returns::{Disposition, Inspection, ReturnAuthorization, ReturnLine, ReturnReason};

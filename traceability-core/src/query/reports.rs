@@ -175,6 +175,25 @@ pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
                 .map(|l| shipped_movement(event, l)),
         ),
         EventPayload::Produced { .. } => produced_movements(item, event, &mut out),
+        EventPayload::Packed {
+            container,
+            location,
+            contents,
+        } => out.extend(
+            contents
+                .iter()
+                .filter(|c| &c.item == item)
+                .map(|c| Movement {
+                    to: Some(location.clone()),
+                    quantity: Some(c.quantity),
+                    reference: Some(container.to_string()),
+                    ..base("packed")
+                }),
+        ),
+        EventPayload::Unpacked { container } => out.push(Movement {
+            reference: Some(container.to_string()),
+            ..base("unpacked")
+        }),
         // A negative adjustment takes stock out of its location.
         EventPayload::Adjusted { line } if line.quantity.is_negative() => {
             out.push(from_line("adjusted", line).with_quantity(-line.quantity))

@@ -54,9 +54,11 @@ impl State {
             match event {
                 E::Allocated { line, .. } => change(&line.item, zero, line.quantity),
                 E::AllocationCancelled { line, .. } => change(&line.item, zero, -line.quantity),
-                E::Shipped { lines, .. } => lines
-                    .iter()
-                    .for_each(|l| change(&l.item, -l.quantity, -l.quantity)),
+                // A delivery by a move (no order) had nothing reserved.
+                E::Shipped { lines, order, .. } => lines.iter().for_each(|l| {
+                    let reserved = if order.is_some() { l.quantity } else { zero };
+                    change(&l.item, -l.quantity, -reserved)
+                }),
                 E::Produced {
                     consumed, outputs, ..
                 } => {
@@ -100,6 +102,8 @@ impl State {
                 | E::QualityStatusSet { .. }
                 | E::HoldPlaced { .. }
                 | E::HoldReleased { .. }
+                | E::Packed { .. }
+                | E::Unpacked { .. }
                 | E::LotDepleted { .. }
                 | E::LotRestocked { .. }
                 | E::Recalled { .. }

@@ -18,6 +18,7 @@ mod inventory;
 mod multimap;
 pub(crate) mod numbering;
 mod orders;
+mod packing;
 pub(crate) mod production;
 mod quality;
 mod service;
@@ -155,6 +156,9 @@ pub struct State {
     /// written before they existed).
     #[serde(default)]
     compliance: compliance::Compliance,
+    /// Containers (pallets, cases) and what is packed in them.
+    #[serde(default)]
+    packing: packing::Packing,
 }
 
 impl State {

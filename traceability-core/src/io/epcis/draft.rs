@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::event::Event;
 use crate::io::epcis::ids::{event_id, Ids};
-use crate::kernel::id::{ItemRef, LocationId, PartyId};
+use crate::kernel::id::{ContainerId, ItemRef, LocationId, PartyId};
 use crate::kernel::Quantity;
 use crate::model::LotDates;
 
@@ -20,6 +20,9 @@ pub(super) enum Shape {
     Transformation,
     /// `TransactionEvent` with its action.
     Transaction(&'static str),
+    /// `AggregationEvent` with its action: the draft's items are the children of
+    /// [`Draft::parent`].
+    Aggregation(&'static str),
 }
 
 /// A lot with a quantity (quantity lists), a lot without one (the `trace:epcClassList`
@@ -75,6 +78,8 @@ pub(super) struct Draft<'e> {
     pub(super) ilmd: Option<LotDates>,
     pub(super) quantity_change: Option<Quantity>,
     pub(super) reason: Option<&'e str>,
+    /// The container of an aggregation.
+    pub(super) parent: Option<&'e ContainerId>,
 }
 
 impl<'e> Draft<'e> {
@@ -94,6 +99,7 @@ impl<'e> Draft<'e> {
             ilmd: None,
             quantity_change: None,
             reason: None,
+            parent: None,
         }
     }
 
@@ -120,6 +126,12 @@ pub(super) struct EpcisEvent {
     offset: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     action: Option<&'static str>,
+    #[serde(rename = "parentID", skip_serializing_if = "Option::is_none")]
+    parent: Option<String>,
+    #[serde(rename = "childEPCs", skip_serializing_if = "Option::is_none")]
+    child_epcs: Option<Vec<String>>,
+    #[serde(rename = "childQuantityList", skip_serializing_if = "Option::is_none")]
+    child_quantities: Option<Vec<QuantityElement>>,
     #[serde(rename = "epcList", skip_serializing_if = "Option::is_none")]
     epc_list: Option<Vec<String>>,
     #[serde(rename = "quantityList", skip_serializing_if = "Option::is_none")]
@@ -315,7 +327,7 @@ fn optional<T>(items: Vec<T>) -> Option<Vec<T>> {
 
 /// Renders the `part`-th draft of `event`.
 pub(super) fn render(draft: &Draft<'_>, event: &Event, part: usize, ids: &Ids<'_>) -> EpcisEvent {
-    let items = lists(ids, &draft.items);
+    let mut items = lists(ids, &draft.items);
     let inputs = lists(ids, &draft.inputs);
     let outputs = lists(ids, &draft.outputs);
     let classes: Vec<String> = [&items.classes, &inputs.classes, &outputs.classes]
@@ -327,10 +339,18 @@ pub(super) fn render(draft: &Draft<'_>, event: &Event, part: usize, ids: &Ids<'_
         Shape::Object(action) => ("ObjectEvent", Some(action)),
         Shape::Transformation => ("TransformationEvent", None),
         Shape::Transaction(action) => ("TransactionEvent", Some(action)),
+        Shape::Aggregation(action) => ("AggregationEvent", Some(action)),
+    };
+    let (child_epcs, child_quantities) = match draft.shape {
+        Shape::Aggregation(_) => (
+            optional(std::mem::take(&mut items.epcs)),
+            optional(std::mem::take(&mut items.quantities)),
+        ),
+        _ => (None, None),
     };
     // An object or transaction event needs an EPC list (possibly empty) or a quantity list.
     let epc_list = match kind {
-        "TransformationEvent" => None,
+        "TransformationEvent" | "AggregationEvent" => None,
         _ if items.epcs.is_empty() && !items.quantities.is_empty() => None,
         _ => Some(items.epcs),
     };
@@ -346,6 +366,9 @@ pub(super) fn render(draft: &Draft<'_>, event: &Event, part: usize, ids: &Ids<'_
             .to_rfc3339_opts(SecondsFormat::Millis, true),
         offset: "+00:00",
         action,
+        parent: draft.parent.map(|c| ids.container(c)),
+        child_epcs,
+        child_quantities,
         epc_list,
         quantity_list: optional(items.quantities),
         input_epcs: optional(inputs.epcs),

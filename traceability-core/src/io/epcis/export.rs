@@ -161,6 +161,7 @@ impl<W: Write> Writer<'_, W> {
             match epcis.kind() {
                 "TransformationEvent" => self.summary.transformation_events += 1,
                 "TransactionEvent" => self.summary.transaction_events += 1,
+                "AggregationEvent" => self.summary.aggregation_events += 1,
                 _ => self.summary.object_events += 1,
             }
         }

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use crate::event::{encode_body, Event};
 use crate::io::epcis::options::EpcisOptions;
 use crate::io::gs1::{to_digital_link, Element};
-use crate::kernel::id::{ItemRef, LocationId, PartyId};
+use crate::kernel::id::{ContainerId, ItemRef, LocationId, PartyId};
 use crate::state::State;
 
 /// A date for building elements that carry no date (AIs 01, 10, 21, 414, 417 are not
@@ -45,6 +45,12 @@ impl Ids<'_> {
             .and_then(|l| l.gln.as_deref())
             .and_then(|gln| self.digital_link(&[("414", gln)]))
             .unwrap_or_else(|| self.private("location", &[id.as_str()]))
+    }
+
+    /// A container's URI: `.../00/{sscc}` for an SSCC, else private.
+    pub(super) fn container(&self, id: &ContainerId) -> String {
+        self.digital_link(&[("00", id.as_str())])
+            .unwrap_or_else(|| self.private("container", &[id.as_str()]))
     }
 
     /// A party's URI: `.../417/{gln}`, or private.

@@ -309,6 +309,29 @@ fn statuses(payload: &EventPayload) -> Option<Vec<Draft<'_>>> {
         }
         EventPayload::HoldPlaced { items } => whole("holding", "non_sellable_other", items),
         EventPayload::HoldReleased { items } => whole("holding", "active", items),
+        EventPayload::Packed {
+            container,
+            location,
+            contents,
+        } => {
+            let mut d = Draft::new(Shape::Aggregation(ADD), Some("packing"));
+            d.disposition = Some("in_progress");
+            d.parent = Some(container);
+            d.place = Some(location);
+            d.items = contents
+                .iter()
+                .map(|p| match p.item {
+                    ItemRef::Lot { .. } => Counted::new(&p.item, p.quantity),
+                    ItemRef::Serial { .. } => Counted::whole(&p.item),
+                })
+                .collect();
+            d
+        }
+        EventPayload::Unpacked { container } => {
+            let mut d = Draft::new(Shape::Aggregation(DELETE), Some("unpacking"));
+            d.parent = Some(container);
+            d
+        }
         EventPayload::Recalled {
             recall, affected, ..
         } => {

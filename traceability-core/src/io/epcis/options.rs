@@ -131,6 +131,9 @@ pub struct ExportSummary {
     pub transformation_events: u64,
     /// Of which `TransactionEvent`s.
     pub transaction_events: u64,
+    /// Of which `AggregationEvent`s (packing and unpacking).
+    #[serde(default)]
+    pub aggregation_events: u64,
     /// Log events with no EPCIS counterpart (master data, reservations, lot records'
     /// bookkeeping, numbering) or, for a product, not about it.
     pub skipped: u64,
