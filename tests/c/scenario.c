@@ -775,6 +775,20 @@ static void run_after_sale(void) {
     check_json(tr_serial_json(t, "PUMP", "SN1", &out), &out, "\"status\":\"IN_INVENTORY\"");
     check_json(tr_query_json(t, "returns_by_reason", "{}", &out), &out, "\"received\":\"1\"");
     check_json(tr_query_json(t, "epcis_export", "{}", &out), &out, "\"type\":\"EPCISDocument\"");
+    /* Packing into a pallet (SSCC) is an EPCIS AggregationEvent; the query shows it. */
+    CHECK_OK(tr_execute_json(t, ACTOR, NULL,
+                             "{\"pack\":{\"container\":\"106141411234567897\",\"location\":\"STOCK\","
+                             "\"contents\":[{\"item\":{\"serial\":{\"product\":\"PUMP\",\"serial\":\"SN1\"}},"
+                             "\"quantity\":\"1\"}]}}"));
+    check_json(tr_query_json(t, "container", "{\"id\":\"106141411234567897\"}", &out), &out,
+               "\"unpacked_on\":null");
+    CHECK_STATUS(TR_ERR_INVALID_INPUT,
+                 tr_execute_json(t, ACTOR, NULL,
+                                 "{\"pack\":{\"container\":\"LPN-2\",\"location\":\"STOCK\",\"contents\":[{"
+                                 "\"item\":{\"serial\":{\"product\":\"PUMP\",\"serial\":\"SN1\"}},\"quantity\":\"1\"}]}}"));
+    CHECK_MESSAGE("already packed");
+    check_json(tr_query_json(t, "epcis_export", "{}", &out), &out,
+               "\"type\":\"AggregationEvent\"");
     /* FSMA 204 records lots (traceability lot codes); this log moved serials only. */
     check_json(tr_query_json(t, "fsma204", "{}", &out), &out, "[]");
     CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "FLOUR", "L7", "5", "DOCK", "MILL", NULL, NULL, NULL, "PO-7"));

@@ -23,7 +23,10 @@ def bake_and_ship(tracker: tr.Tracker) -> None:
     b1 = tr.LotRef("BREAD", "B1")
     tracker.allocate_item("SO1", b1, 5, actor="ana")
     tracker.pick("SO1", b1, 5, actor="ana")
+    tracker.pack("106141411234567897", "LINE", [(b1, 5)], actor="ana")  # a pallet (SSCC)
     tracker.ship("SH1", "SO1", "ACME", actor="ana")
+    tracker.pack("CASE-1", "DOCK", [(L1, 1)], actor="ana")  # a case packed by mistake
+    tracker.unpack("CASE-1", actor="ana")
 
 
 def test_the_epcis_export_is_valid_against_gs1s_schema(tracker: tr.Tracker) -> None:
@@ -34,7 +37,10 @@ def test_the_epcis_export_is_valid_against_gs1s_schema(tracker: tr.Tracker) -> N
     errors = [e.message for e in validator.iter_errors(document)]
     assert errors == []
     events = document["epcisBody"]["eventList"]
-    assert {e["type"] for e in events} >= {"ObjectEvent", "TransformationEvent"}
+    assert {e["type"] for e in events} >= {"ObjectEvent", "TransformationEvent", "AggregationEvent"}
+    pallet = next(e for e in events if e.get("bizStep") == "packing" and "00/1061414" in e["parentID"])
+    assert pallet["action"] == "ADD" and pallet["childQuantityList"][0]["quantity"] == 5
+    assert any(e.get("bizStep") == "unpacking" and e["action"] == "DELETE" for e in events)
     assert any("https://id.gs1.org/01/09506000134352/10/S1" in json.dumps(e) for e in events)
     # A broken document is caught by the same validator (the check can fail).
     del events[0]["eventTime"]

@@ -6,6 +6,7 @@ error, a product is updated from its record."""
 
 import dataclasses
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -95,3 +96,21 @@ def test_stock_moved_into_a_customer_location_is_delivered_to_its_customer(track
     tracker.register_location("NOBODY", "customer", actor="ana")
     with pytest.raises(tr.InvalidInput, match="names no customer"):
         tracker.move(L1, "DOCK", "NOBODY", 1, actor="ana")
+
+
+def test_goods_are_packed_into_a_container_and_unpacked(tracker: tr.Tracker) -> None:
+    pallet = "106141411234567897"
+    tracker.receive_lot("FLOUR", "L1", 10, "DOCK", actor="ana")
+    tracker.pack(pallet, "DOCK", [(L1, 6)], actor="ana")
+    packed = tracker.container(pallet)
+    assert packed is not None and packed.unpacked_on is None
+    assert packed.contents == (tr.PackedItem(L1, Decimal(6)),) and packed.location == "DOCK"
+    with pytest.raises(tr.InsufficientStock):
+        tracker.pack("LPN-1", "DOCK", [(L1, 5)], actor="ana")
+    with pytest.raises(TypeError):
+        tracker.pack("LPN-1", "DOCK", "L1", actor="ana")  # type: ignore[arg-type]
+    tracker.unpack(pallet, actor="ana")
+    unpacked = tracker.container(pallet)
+    assert unpacked is not None and unpacked.unpacked_on == packed.packed_on
+    assert [m.action for m in tracker.movements(L1)][-2:] == ["packed", "unpacked"]
+    assert tracker.container("LPN-9") is None

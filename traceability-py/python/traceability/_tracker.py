@@ -56,6 +56,7 @@ from ._types import (
     Head,
     Item,
     Line,
+    Container,
     Link,
     CsvKind,
     Gs1Element,
@@ -1563,6 +1564,36 @@ class Tracker:
         """Puts lots/serials on a recall hold, all or none (needs a reason; none may be
         held already). Held stock cannot be allocated, picked, shipped or consumed."""
         return self._run(actor, reason, "place_hold", {"items": items_json(items)})
+
+    def pack(
+        self,
+        container: str,
+        location: str,
+        contents: Iterable[Tuple[Item, QuantityLike]],
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+    ) -> Committed:
+        """Packs `(item, quantity)` pairs at `location` into a new container (its SSCC or
+        licence plate, never used before): an EPCIS AggregationEvent. Nothing moves; a
+        lot's stock there covers what is packed plus what other packed containers there
+        hold, a serial is in one packed container at most."""
+        if isinstance(contents, (str, bytes)):
+            raise TypeError("contents must be a sequence of (item, quantity) pairs, not a str")
+        lines = [
+            {"item": item_json(item, f"contents[{i}]"), "quantity": quantity_json(quantity, f"contents[{i}]")}
+            for i, (item, quantity) in enumerate(contents)
+        ]
+        command = {"container": text(container, "container"), "location": text(location, "location"), "contents": lines}
+        return self._run(actor, reason, "pack", command)
+
+    def unpack(self, container: str, *, actor: str, reason: Optional[str] = None) -> Committed:
+        """Unpacks a packed container; its goods stay where they are."""
+        return self._run(actor, reason, "unpack", {"container": text(container, "container")})
+
+    def container(self, id: str) -> Optional[Container]:
+        """A container by its SSCC or licence plate, packed or unpacked."""
+        return self._query_one(self._record(Container), "container", id=text(id, "id"))
 
     def release_hold(
         self, items: Union[Item, Iterable[Item]], *, actor: str, reason: Optional[str] = None

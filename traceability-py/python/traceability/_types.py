@@ -765,6 +765,26 @@ def from_json(cls: Type[R], data: Mapping[str, Any]) -> R:
 
 
 @dataclasses.dataclass(frozen=True)
+class PackedItem(Record):
+    """A lot quantity or a serial (quantity 1) in a container."""
+
+    item: Item
+    quantity: Decimal
+
+
+@dataclasses.dataclass(frozen=True)
+class Container(Record):
+    """A pallet or case (`Tracker.pack`): its SSCC or licence plate, where and when it
+    was packed, what is in it, and when it was unpacked (None: still packed)."""
+
+    id: str
+    location: str
+    packed_on: _dt.date
+    contents: Tuple[PackedItem, ...]
+    unpacked_on: Optional[_dt.date]
+
+
+@dataclasses.dataclass(frozen=True)
 class LotStatusRow(Record):
     """A lot's status on a date, and why it is inactive."""
 
