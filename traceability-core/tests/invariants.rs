@@ -131,6 +131,13 @@ enum Op {
     Unbuild {
         item: usize,
     },
+    Pack {
+        container: usize,
+        stock: Vec<(Index, i64)>,
+    },
+    Unpack {
+        container: usize,
+    },
 }
 
 use prop::sample::Index;
@@ -165,6 +172,9 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (index(), share, item.clone()).prop_map(|(stock, share, into)| Op::Split { stock, share, into }),
         1 => (item.clone(), item.clone(), at).prop_map(|(item, into, at)| Op::Merge { item, into, at }),
         1 => item.prop_map(|item| Op::Unbuild { item }),
+        2 => (0..4usize, proptest::collection::vec((index(), 0i64..15), 1..3))
+            .prop_map(|(container, stock)| Op::Pack { container, stock }),
+        1 => (0..4usize).prop_map(|container| Op::Unpack { container }),
     ]
 }
 
@@ -452,6 +462,28 @@ fn to_command(op: &Op, state: &State) -> Command {
             suspects: vec![item_ref(item)],
             hold,
         }),
+        // Packs a share (up to 14/12: sometimes too much) of one or two stock lines.
+        Op::Pack { container, stock } => {
+            let lines: Vec<_> = stock
+                .iter()
+                .map(|(i, share)| (line_at(i), *share))
+                .collect();
+            let location = lines[0].0 .1.clone();
+            Command::Pack(Pack {
+                container: ContainerId::new(format!("C{container}")).unwrap(),
+                location,
+                contents: lines
+                    .into_iter()
+                    .map(|((item, _, available), share)| PackedItem {
+                        quantity: portion(&item, available, share),
+                        item,
+                    })
+                    .collect(),
+            })
+        }
+        Op::Unpack { container } => Command::Unpack(Unpack {
+            container: ContainerId::new(format!("C{container}")).unwrap(),
+        }),
         Op::Arbitrary {
             item,
             from,
@@ -670,6 +702,26 @@ fn check_invariants(tracker: &Tracker) -> Result<(), TestCaseError> {
                 "reservations disagree with stock of {}",
                 lot.number
             );
+        }
+    }
+    // A serial is in one packed container at most.
+    let mut packed_serials = std::collections::HashSet::new();
+    for c in 0..4 {
+        let id = ContainerId::new(format!("C{c}")).unwrap();
+        let Some(container) = state.container(&id) else {
+            continue;
+        };
+        prop_assert!(!container.contents.is_empty());
+        if container.unpacked_on.is_none() {
+            for packed in &container.contents {
+                if matches!(packed.item, ItemRef::Serial { .. }) {
+                    prop_assert!(
+                        packed_serials.insert(packed.item.clone()),
+                        "{} in two packed containers",
+                        packed.item
+                    );
+                }
+            }
         }
     }
     let mut flow = net_flow(&tracker.events(0).unwrap());

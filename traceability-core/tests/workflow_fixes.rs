@@ -447,11 +447,12 @@ fn a_customer_location_takes_stock_only_with_its_customer() {
     let mut plant = Plant::new();
     plant.receive_lot("FLOUR", "F1", "10", "DOCK").unwrap();
     plant.receive_stored("PUMP", &["P1"], "STOCK");
-    // The common master data's CUST names no party.
+    let nobody = Location::new(loc("NOBODY"), LocationKind::Customer);
+    plant.run(Command::RegisterLocation(nobody)).unwrap();
     let err = plant.reject(Command::Move(Move {
         item: lot("FLOUR", "F1"),
         from: loc("DOCK"),
-        to: loc("CUST"),
+        to: loc("NOBODY"),
         quantity: qty("1"),
         override_expiry: false,
     }));

@@ -93,6 +93,14 @@ pub fn master_data() -> Vec<Command> {
         }
         commands.push(Command::RegisterProduct(product));
     }
+    for (id, role) in [("ACME", PartyRole::Supplier), ("SHOP", PartyRole::Customer)] {
+        commands.push(Command::RegisterParty(Party {
+            id: PartyId::new(id).unwrap(),
+            role,
+            name: id.into(),
+            gln: None,
+        }));
+    }
     for (id, kind) in [
         ("DOCK", LocationKind::Receiving),
         ("STOCK", LocationKind::Internal),
@@ -101,20 +109,14 @@ pub fn master_data() -> Vec<Command> {
         ("CUST", LocationKind::Customer),
         ("QA", LocationKind::Quarantine),
     ] {
+        // CUST is the premises of the customer SHOP: stock moved there is delivered.
+        let party = (id == "CUST").then(|| PartyId::new("SHOP").unwrap());
         commands.push(Command::RegisterLocation(Location {
             id: loc(id),
             kind,
             description: String::new(),
             gln: None,
-            party: None,
-        }));
-    }
-    for (id, role) in [("ACME", PartyRole::Supplier), ("SHOP", PartyRole::Customer)] {
-        commands.push(Command::RegisterParty(Party {
-            id: PartyId::new(id).unwrap(),
-            role,
-            name: id.into(),
-            gln: None,
+            party,
         }));
     }
     commands
