@@ -1,6 +1,7 @@
 //! The native module `traceability._traceability`: a thin layer that converts
 //! arguments, calls the core and converts results and errors. Commands and query
-//! answers cross as JSON in the serde shape of the core types; the typed Python API
+//! answers cross as JSON in the serde shape of the core types, except ids-only traces,
+//! built as the package's records directly ([`trace_ids`]); the typed Python API
 //! lives in the pure-Python package around this module. Signed checkpoints are the one
 //! native record ([`audit::Checkpoint`]): it keeps the core's value, so its JSON and
 //! signature round-trip exactly.
@@ -20,6 +21,7 @@ mod bulk;
 mod errors;
 mod guard;
 mod queries;
+mod trace_ids;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -27,9 +29,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 use guard::{guard, guard_engine};
 use pyo3::prelude::*;
+use pyo3::types::{PyTuple, PyType};
 use traceability_core::io::{catalog, csv};
 use traceability_core::{
-    AllocationRequest, Command, FixedClock, OpenOptions, Recall, SystemClock, TraceError, Tracker,
+    AllocationRequest, Command, FixedClock, ItemRef, OpenOptions, Recall, SystemClock, TraceError,
+    Tracker,
 };
 
 use audit::Checkpoint;
@@ -363,6 +367,36 @@ impl NativeTracker {
     /// Runs a query of the core's catalog by name with JSON arguments; returns JSON.
     fn query(&self, py: Python<'_>, name: &str, args: &str) -> PyResult<String> {
         self.with_engine(py, |engine| catalog::run(&engine.tracker, name, args))
+    }
+
+    /// The ids-only forward (or backward) trace of a lot or serial as objects:
+    /// `(items, shipments, customers)` (backward: shipments empty, suppliers), items
+    /// made as `lot_class(product, lot)` / `serial_class(product, serial)` records.
+    #[allow(clippy::too_many_arguments)]
+    fn trace_ids<'py>(
+        &self,
+        py: Python<'py>,
+        forward: bool,
+        product: &str,
+        number: &str,
+        serial: bool,
+        lot_class: Bound<'py, PyType>,
+        serial_class: Bound<'py, PyType>,
+    ) -> PyResult<(
+        Bound<'py, PyTuple>,
+        Bound<'py, PyTuple>,
+        Bound<'py, PyTuple>,
+    )> {
+        let item = if serial {
+            ItemRef::serial(product, number)
+        } else {
+            ItemRef::lot(product, number)
+        }
+        .map_err(|e| errors::to_py(py, TraceError::from(e).into()))?;
+        let ids = self.with_engine(py, |engine| {
+            trace_ids::collect(&engine.tracker, &item, forward)
+        })?;
+        trace_ids::to_python(py, ids, &lot_class, &serial_class)
     }
 }
 

@@ -1614,12 +1614,22 @@ class Tracker:
         """The ids downstream of a lot or serial: the same items, shipments and customers
         as `trace_forward`, without depths, edges, quantities or stock (much cheaper on
         large traces)."""
-        return from_json(ForwardIds, self._query("trace_forward_ids", item=item_json(item)))
+        items, shipments, customers = self._trace_ids(True, item)
+        return ForwardIds(items, shipments, customers)
 
     def trace_backward_ids(self, item: Item) -> BackwardIds:
         """The ids upstream of a lot or serial: the same items and suppliers as
         `trace_backward`, without depths, edges or receipts."""
-        return from_json(BackwardIds, self._query("trace_backward_ids", item=item_json(item)))
+        items, _, suppliers = self._trace_ids(False, item)
+        return BackwardIds(items, suppliers)
+
+    # The catalog queries "trace_forward_ids" and "trace_backward_ids" are answered by the
+    # native `trace_ids`, which builds the records without JSON.
+    def _trace_ids(self, forward: bool, item: Item) -> Tuple[Tuple[Item, ...], Tuple[str, ...], Tuple[str, ...]]:
+        wire = item_json(item)
+        kind = "lot" if "lot" in wire else "serial"
+        key = wire[kind]
+        return self._native.trace_ids(forward, key["product"], key[kind], kind == "serial", LotRef, SerialRef)
 
     def recall_report(self, suspects: Union[Item, Iterable[Item]]) -> RecallReport:
         """What a recall of `suspects` would affect; writes nothing."""
