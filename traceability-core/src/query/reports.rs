@@ -175,25 +175,9 @@ pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
                 .map(|l| shipped_movement(event, l)),
         ),
         EventPayload::Produced { .. } => produced_movements(item, event, &mut out),
-        EventPayload::Packed {
-            container,
-            location,
-            contents,
-        } => out.extend(
-            contents
-                .iter()
-                .filter(|c| &c.item == item)
-                .map(|c| Movement {
-                    to: Some(location.clone()),
-                    quantity: Some(c.quantity),
-                    reference: Some(container.to_string()),
-                    ..base("packed")
-                }),
-        ),
-        EventPayload::Unpacked { container } => out.push(Movement {
-            reference: Some(container.to_string()),
-            ..base("unpacked")
-        }),
+        EventPayload::Packed { .. } | EventPayload::Unpacked { .. } => {
+            out.extend(packing_movement(item, event))
+        }
         // A negative adjustment takes stock out of its location.
         EventPayload::Adjusted { line } if line.quantity.is_negative() => {
             out.push(from_line("adjusted", line).with_quantity(-line.quantity))
@@ -266,6 +250,28 @@ pub(crate) fn movements_of(item: &ItemRef, event: &Event) -> Vec<Movement> {
 }
 
 /// A line of a shipment event as a movement.
+/// What packing `item` into a container (at its location, with its quantity), or
+/// unpacking one, reads as.
+fn packing_movement(item: &ItemRef, event: &Event) -> Option<Movement> {
+    match &event.body.payload {
+        EventPayload::Packed {
+            container,
+            location,
+            contents,
+        } => contents.iter().find(|c| &c.item == item).map(|c| Movement {
+            to: Some(location.clone()),
+            quantity: Some(c.quantity),
+            reference: Some(container.to_string()),
+            ..Movement::of(event, "packed")
+        }),
+        EventPayload::Unpacked { container } => Some(Movement {
+            reference: Some(container.to_string()),
+            ..Movement::of(event, "unpacked")
+        }),
+        _ => None,
+    }
+}
+
 fn shipped_movement(event: &Event, line: &Line) -> Movement {
     let mut movement = Movement {
         from: Some(line.location.clone()),

@@ -136,18 +136,7 @@ impl State {
                 reason,
             } => self.set_quality(seq, product, lot, *status, reason),
             E::HoldPlaced { items } => self.set_hold(seq, items, true),
-            E::Packed {
-                container,
-                location,
-                contents,
-            } => self.pack(
-                seq,
-                container,
-                location,
-                contents,
-                body.recorded_at.date_naive(),
-            ),
-            E::Unpacked { container } => self.unpack(seq, container, body.recorded_at.date_naive()),
+            E::Packed { .. } | E::Unpacked { .. } => self.apply_packing(seq, payload, body),
             E::HoldReleased { items } => self.set_hold(seq, items, false),
             E::Recalled {
                 recall,

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{corrupt, ItemIdx, State};
+use crate::event::{EventBody, EventPayload};
 use crate::kernel::error::TraceError;
 use crate::kernel::id::{ContainerId, LocationId};
 use crate::kernel::Quantity;
@@ -48,7 +49,26 @@ impl State {
             .sum()
     }
 
-    pub(super) fn pack(
+    /// Applies [`EventPayload::Packed`] or [`EventPayload::Unpacked`] (dated by `body`).
+    pub(super) fn apply_packing(
+        &mut self,
+        seq: u64,
+        payload: &EventPayload,
+        body: &EventBody,
+    ) -> Result<(), TraceError> {
+        let day = body.recorded_at.date_naive();
+        match payload {
+            EventPayload::Packed {
+                container,
+                location,
+                contents,
+            } => self.pack(seq, container, location, contents, day),
+            EventPayload::Unpacked { container } => self.unpack(seq, container, day),
+            other => Err(corrupt(other.action())),
+        }
+    }
+
+    fn pack(
         &mut self,
         seq: u64,
         container: &ContainerId,
@@ -79,7 +99,7 @@ impl State {
         Ok(())
     }
 
-    pub(super) fn unpack(
+    fn unpack(
         &mut self,
         seq: u64,
         container: &ContainerId,
