@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use crate::io::gs1::ai::{lookup, AiSpec, Part};
 use crate::io::gs1::date::resolve;
 use crate::io::gs1::error::{Gs1Error, Gs1ErrorReason};
+use crate::io::gs1::pairing;
 use crate::kernel::check_digit::{gs1_mod10, gs1_mod10_valid};
 use crate::kernel::Quantity;
 
@@ -79,15 +80,42 @@ pub struct ElementString {
 }
 
 impl ElementString {
-    /// The elements as one barcode's data; an AI repeated with a different value is
-    /// refused (the error's position is the element's index), one with the same value
-    /// kept once.
+    /// The elements as one barcode's data, checked as [`crate::io::gs1::parse`] checks
+    /// them: an AI repeated with a different value is refused, one with the same value
+    /// kept once, and the AIs must respect the pairing rules (an error's position is
+    /// the element's index).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use traceability_core::io::gs1::{Element, ElementString, Gs1ErrorReason};
+    /// let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    /// let lot = Element::new("10", "L42", today)?;
+    /// let err = ElementString::from_elements(vec![lot.clone()]).unwrap_err();
+    /// assert_eq!((err.position, err.ai.as_deref()), (0, Some("10")));
+    /// assert!(matches!(err.reason, Gs1ErrorReason::MissingAssociation { .. }));
+    /// let gtin = Element::new("01", "09506000134352", today)?;
+    /// assert_eq!(ElementString::from_elements(vec![gtin, lot])?.batch(), Some("L42"));
+    /// # Ok::<(), traceability_core::io::gs1::Gs1Error>(())
+    /// ```
     pub fn from_elements(elements: Vec<Element>) -> Result<Self, Gs1Error> {
         let mut out = Self::default();
         for (i, element) in elements.into_iter().enumerate() {
             out.push(element, i)?;
         }
+        out.check_pairing(&[])?;
         Ok(out)
+    }
+
+    /// Checks the pairing rules; the error's position is `positions[i]` for element
+    /// `i`, or `i` when `positions` does not have it.
+    pub(crate) fn check_pairing(&self, positions: &[usize]) -> Result<(), Gs1Error> {
+        match pairing::violation(&self.elements, |e| (e.ai.as_str(), e.spec)) {
+            None => Ok(()),
+            Some((i, reason)) => {
+                let position = positions.get(i).copied().unwrap_or(i);
+                Err(Gs1Error::new(position, Some(&self.elements[i].ai), reason))
+            }
+        }
     }
 
     /// Adds `element`, read at `position`, unless its AI is already there.
@@ -183,6 +211,32 @@ impl ElementString {
     /// The data in the bracketed form; see [`to_bracketed`].
     pub fn to_bracketed(&self) -> String {
         to_bracketed(&self.elements)
+    }
+}
+
+/// The elements of one input as they are read, with where each was read; checked for
+/// pairing when complete.
+#[derive(Debug, Default)]
+pub(crate) struct Reading {
+    data: ElementString,
+    positions: Vec<usize>,
+}
+
+impl Reading {
+    /// Adds `element`, read at `position` (see [`ElementString::push`]).
+    pub(crate) fn push(&mut self, element: Element, position: usize) -> Result<(), Gs1Error> {
+        let before = self.data.elements.len();
+        self.data.push(element, position)?;
+        if self.data.elements.len() > before {
+            self.positions.push(position);
+        }
+        Ok(())
+    }
+
+    /// The elements, once the pairing rules are checked.
+    pub(crate) fn finish(self) -> Result<ElementString, Gs1Error> {
+        self.data.check_pairing(&self.positions)?;
+        Ok(self.data)
     }
 }
 

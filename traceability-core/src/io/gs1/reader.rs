@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use crate::io::gs1::ai::{lookup, match_prefix, AiSpec};
 use crate::io::gs1::digital_link::{looks_like_uri, parse_uri};
-use crate::io::gs1::element::{validate, ElementString, Located, FNC1};
+use crate::io::gs1::element::{validate, ElementString, Located, Reading, FNC1};
 use crate::io::gs1::error::{Gs1Error, Gs1ErrorReason};
 
 /// Parses GS1 barcode data in any of its usual forms into checked elements:
@@ -72,7 +72,7 @@ fn symbology_identifier_len(chars: &[char]) -> usize {
 /// Element strings from `at`: predefined-length values by their length, others up to
 /// the next FNC1 or the end.
 fn raw(chars: &[char], mut at: usize, today: NaiveDate) -> Result<ElementString, Gs1Error> {
-    let mut out = ElementString::default();
+    let mut out = Reading::default();
     while at < chars.len() {
         let (ai, spec) = read_ai(chars, at)?;
         let start = at + ai.len();
@@ -85,7 +85,7 @@ fn raw(chars: &[char], mut at: usize, today: NaiveDate) -> Result<ElementString,
         out.push(validate(&ai, spec, &value, today)?, at)?;
         at = end + usize::from(chars.get(end) == Some(&FNC1));
     }
-    Ok(out)
+    out.finish()
 }
 
 /// The AI at `at`, by the longest prefix of up to 4 digits that is in the table.
@@ -120,7 +120,7 @@ fn value_end(chars: &[char], start: usize, spec: &AiSpec) -> usize {
 
 /// The bracketed form from `at` (a `(`).
 fn bracketed(chars: &[char], mut at: usize, today: NaiveDate) -> Result<ElementString, Gs1Error> {
-    let mut out = ElementString::default();
+    let mut out = Reading::default();
     while at < chars.len() {
         let close = chars[at..]
             .iter()
@@ -136,7 +136,7 @@ fn bracketed(chars: &[char], mut at: usize, today: NaiveDate) -> Result<ElementS
         out.push(validate(&ai, spec, &value, today)?, at + 1)?;
         at = value.end;
     }
-    Ok(out)
+    out.finish()
 }
 
 /// The value from `start` to the next `(` that is not written `\(`, unescaped.
