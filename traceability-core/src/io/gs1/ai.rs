@@ -12,6 +12,7 @@
 //! ([`AiSpec::pairing`]) and checked on every barcode.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 /// The characters a value component may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -32,9 +33,13 @@ impl Charset {
     pub fn allows(self, c: char) -> bool {
         match self {
             Self::Numeric => c.is_ascii_digit(),
-            Self::Cset82 => c.is_ascii_alphanumeric() || "!\"%&'()*+,-./:;<=>?_".contains(c),
-            Self::Cset39 => c.is_ascii_digit() || c.is_ascii_uppercase() || "#-/".contains(c),
-            Self::Cset64 => c.is_ascii_alphanumeric() || "-_=".contains(c),
+            Self::Cset82 => {
+                c.is_ascii_alphanumeric() || matches!(c, '!' | '"' | '%'..='/' | ':'..='?' | '_')
+            }
+            Self::Cset39 => {
+                c.is_ascii_digit() || c.is_ascii_uppercase() || matches!(c, '#' | '-' | '/')
+            }
+            Self::Cset64 => c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '='),
         }
     }
 }
@@ -95,8 +100,7 @@ impl Part {
             Some(max) => (1, max.parse().ok()?),
             None => (kind[1..].parse().ok()?, kind[1..].parse().ok()?),
         };
-        let linters: Vec<&str> = linters.split(',').collect();
-        let date = linters.iter().find_map(|l| match *l {
+        let date = linters.split(',').find_map(|l| match l {
             "yymmdd" => Some(DateFormat::Yymmdd),
             "yymmd0" => Some(DateFormat::Yymmd0),
             "yyyymmdd" => Some(DateFormat::Yyyymmdd),
@@ -107,7 +111,7 @@ impl Part {
             min,
             max,
             optional,
-            check_digit: linters.contains(&"csum"),
+            check_digit: linters.split(',').any(|l| l == "csum"),
             date,
         })
     }
@@ -144,22 +148,69 @@ pub struct AiSpec {
     pub pairing: &'static str,
 }
 
-impl AiSpec {
-    /// The components of the value.
-    pub fn parts(&self) -> impl Iterator<Item = Part> + '_ {
-        self.format
+/// A row's format, parsed once (see [`AiSpec::layout`]).
+#[derive(Debug)]
+struct Layout {
+    parts: Vec<Part>,
+    min_len: usize,
+    max_len: usize,
+}
+
+impl Layout {
+    fn of(format: &str) -> Layout {
+        let parts: Vec<Part> = format
             .split_whitespace()
             .map(|c| Part::parse(c).expect("every format of the table parses (tested)"))
+            .collect();
+        Layout {
+            min_len: parts.iter().filter(|p| !p.optional).map(|p| p.min).sum(),
+            max_len: parts.iter().map(|p| p.max).sum(),
+            parts,
+        }
+    }
+}
+
+/// The layouts of [`AI_TABLE`]'s rows, in its order.
+fn layouts() -> &'static [Layout] {
+    static LAYOUTS: OnceLock<Vec<Layout>> = OnceLock::new();
+    LAYOUTS.get_or_init(|| AI_TABLE.iter().map(|row| Layout::of(row.format)).collect())
+}
+
+impl AiSpec {
+    /// The row's parsed format. Every `AiSpec` is a row of [`AI_TABLE`] (they are
+    /// made nowhere else): its index comes from its address, or else from its AI.
+    fn layout(&self) -> &'static Layout {
+        let offset = (self as *const Self as usize).wrapping_sub(AI_TABLE.as_ptr() as usize);
+        let by_address = offset / std::mem::size_of::<Self>();
+        let index = match AI_TABLE.get(by_address) {
+            Some(row) if std::ptr::eq(row, self) => by_address,
+            _ => AI_TABLE.partition_point(|row| row.first < self.first),
+        };
+        &layouts()[index]
+    }
+
+    /// `ai`, one of the row's AIs, as a string that lives as long as the table (its
+    /// own string when it is no AI of the row).
+    pub(crate) fn name(&self, ai: &str) -> &'static str {
+        match ai_number(ai.as_bytes()) {
+            Some(n) if self.covers(ai) => &index().names[ai.len() - 2][n],
+            _ => self.first,
+        }
+    }
+
+    /// The components of the value.
+    pub fn parts(&self) -> impl Iterator<Item = Part> + '_ {
+        self.layout().parts.iter().copied()
     }
 
     /// The shortest valid value.
     pub fn min_len(&self) -> usize {
-        self.parts().filter(|p| !p.optional).map(|p| p.min).sum()
+        self.layout().min_len
     }
 
     /// The longest valid value.
     pub fn max_len(&self) -> usize {
-        self.parts().map(|p| p.max).sum()
+        self.layout().max_len
     }
 
     /// Whether the value has a single length.
@@ -209,21 +260,64 @@ impl AiSpec {
 
 /// The row for exactly `ai` (2 to 4 digits), e.g. `lookup("3103")`.
 pub fn lookup(ai: &str) -> Option<&'static AiSpec> {
-    if !(2..=4).contains(&ai.len()) || !ai.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let after = AI_TABLE.partition_point(|row| row.first <= ai);
-    let row = &AI_TABLE[after.checked_sub(1)?];
-    row.covers(ai).then_some(row)
+    let number = ai_number(ai.as_bytes())?;
+    let row = index().rows[ai.len() - 2][number];
+    row.checked_sub(1).map(|i| &AI_TABLE[usize::from(i)])
 }
 
-/// The AI that `data` starts with, by the longest matching prefix of 4, 3 or 2
-/// characters, and its row.
+/// The AI that `data` starts with, and its row. The table is prefix-free and an AI's
+/// first two digits set its length (tested), so that length is taken.
 pub fn match_prefix(data: &str) -> Option<(&str, &'static AiSpec)> {
-    (2..=4)
-        .rev()
-        .filter_map(|n| data.get(..n))
-        .find_map(|ai| lookup(ai).map(|row| (ai, row)))
+    let two = ai_number(data.as_bytes().get(..2)?)?;
+    let ai = data.get(..usize::from(index().length[two]))?;
+    lookup(ai).map(|row| (ai, row))
+}
+
+/// Whether two AIs are the same (compared inline: AIs are a few bytes).
+pub(crate) fn same_ai(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
+/// `digits` as a number, when they are 2 to 4 ASCII digits.
+fn ai_number(digits: &[u8]) -> Option<usize> {
+    if !(2..=4).contains(&digits.len()) {
+        return None;
+    }
+    digits.iter().try_fold(0, |n, &b| {
+        b.is_ascii_digit().then(|| n * 10 + usize::from(b - b'0'))
+    })
+}
+
+/// Direct access to [`AI_TABLE`]'s rows by AI.
+struct Index {
+    /// For 2-, 3- and 4-digit AIs, by number: 1 + the row's index, or 0.
+    rows: [Vec<u16>; 3],
+    /// By first two digits: the length of the AIs starting with them, or 0.
+    length: [u8; 100],
+    /// For 2-, 3- and 4-digit AIs, by number: the AI, or `""`.
+    names: [Vec<String>; 3],
+}
+
+fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = Index {
+            rows: [vec![0; 100], vec![0; 1_000], vec![0; 10_000]],
+            length: [0; 100],
+            names: [100, 1_000, 10_000].map(|n| vec![String::new(); n]),
+        };
+        for (i, row) in AI_TABLE.iter().enumerate() {
+            let width = row.first.len();
+            let number = |ai: &str| ai_number(ai.as_bytes()).expect("AIs are 2-4 digits");
+            for n in number(row.first)..=number(row.last) {
+                index.rows[width - 2][n] = u16::try_from(i + 1).expect("a small table");
+                index.names[width - 2][n] = format!("{n:0width$}");
+            }
+            let two = number(&row.first[..2]);
+            index.length[two] = u8::try_from(width).expect("2-4");
+        }
+        index
+    })
 }
 
 /// A row for one AI. Flags: `*` predefined length, `?` Digital Link data attribute
@@ -540,6 +634,12 @@ mod tests {
                 row.first
             );
             assert!(!row.predefined_length || row.is_fixed_length());
+            let mut same_two = AI_TABLE.iter().filter(|r| r.first[..2] == row.first[..2]);
+            assert!(
+                same_two.all(|r| r.first.len() == row.first.len()),
+                "{}",
+                row.first
+            );
             for n in 2..row.first.len() {
                 assert!(
                     lookup(&row.first[..n]).is_none(),
@@ -548,6 +648,31 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn gs1_character_sets_are_the_general_specifications() {
+        let cset82 = |c: char| c.is_ascii_alphanumeric() || "!\"%&'()*+,-./:;<=>?_".contains(c);
+        let cset39 = |c: char| c.is_ascii_digit() || c.is_ascii_uppercase() || "#-/".contains(c);
+        let cset64 = |c: char| c.is_ascii_alphanumeric() || "-_=".contains(c);
+        for c in (0..=0x2FFu32).filter_map(char::from_u32) {
+            assert_eq!(Charset::Cset82.allows(c), cset82(c), "{c:?}");
+            assert_eq!(Charset::Cset39.allows(c), cset39(c), "{c:?}");
+            assert_eq!(Charset::Cset64.allows(c), cset64(c), "{c:?}");
+            assert_eq!(Charset::Numeric.allows(c), c.is_ascii_digit(), "{c:?}");
+        }
+        assert_eq!(
+            (0..128u8)
+                .filter(|&b| Charset::Cset82.allows(char::from(b)))
+                .count(),
+            82
+        );
+        assert_eq!(
+            (0..128u8)
+                .filter(|&b| Charset::Cset39.allows(char::from(b)))
+                .count(),
+            39
+        );
     }
 
     #[test]

@@ -219,7 +219,7 @@ fn path_elements(
             }
         }
         let value = gtin_padded(&ai, decode(chars, pair[1].clone(), false, &ai)?);
-        out.push(validate(&ai, spec, &value, today)?, at)?;
+        out.push(validate(&ai, spec, value, today)?, at)?;
     }
     Ok(qualifiers)
 }
@@ -254,7 +254,7 @@ fn query_elements(
             )));
         }
         let value = gtin_padded(&ai, decode(chars, eq + 1..param.end, true, &ai)?);
-        out.push(validate(&ai, spec, &value, today)?, param.start)?;
+        out.push(validate(&ai, spec, value, today)?, param.start)?;
     }
     Ok(())
 }

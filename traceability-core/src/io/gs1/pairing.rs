@@ -9,7 +9,7 @@
 //! allocating. An AI never excludes itself (it is kept once; a repeat with another value
 //! is refused before the pairing is checked).
 
-use crate::io::gs1::ai::AiSpec;
+use crate::io::gs1::ai::{same_ai, AiSpec};
 use crate::io::gs1::error::Gs1ErrorReason;
 
 /// The first element of `items` (in order) that breaks a pairing rule, and why; `ai`
@@ -32,9 +32,9 @@ where
 {
     for rule in rules.split_ascii_whitespace() {
         if let Some(excluded) = rule.strip_prefix("ex=") {
-            let clash = excluded
-                .split(',')
-                .find_map(|pattern| ais().find(|&other| other != own && matches(pattern, other)));
+            let clash = excluded.split(',').find_map(|pattern| {
+                ais().find(|&other| !same_ai(other, own) && matches(pattern, other))
+            });
             if let Some(with) = clash {
                 return Some(Gs1ErrorReason::InvalidPair {
                     with: with.to_owned(),
