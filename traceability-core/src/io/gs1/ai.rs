@@ -311,10 +311,10 @@ fn index() -> &'static Index {
             let number = |ai: &str| ai_number(ai.as_bytes()).expect("AIs are 2-4 digits");
             for n in number(row.first)..=number(row.last) {
                 index.rows[width - 2][n] = u16::try_from(i + 1).expect("a small table");
-                index.names[width - 2][n] = format!("{n:0width$}");
+                let name = format!("{n:0width$}");
+                index.length[number(&name[..2])] = u8::try_from(width).expect("2-4");
+                index.names[width - 2][n] = name;
             }
-            let two = number(&row.first[..2]);
-            index.length[two] = u8::try_from(width).expect("2-4");
         }
         index
     })
@@ -681,6 +681,10 @@ mod tests {
         for row in AI_TABLE {
             for ai in every_ai(row) {
                 assert!(std::ptr::eq(lookup(&ai).unwrap(), row), "{ai}");
+                let data = format!("{ai}0123");
+                let (found, spec) = match_prefix(&data).unwrap();
+                assert!(found == ai && std::ptr::eq(spec, row), "{ai}");
+                assert_eq!(row.name(&ai), ai);
                 count += 1;
             }
         }
