@@ -675,3 +675,187 @@ proptest! {
         assert_round_trips(&data);
     }
 }
+
+/// Every AI of the table.
+fn every_ai() -> Vec<String> {
+    AI_TABLE
+        .iter()
+        .flat_map(|row| {
+            let (first, last): (u32, u32) = (row.first.parse().unwrap(), row.last.parse().unwrap());
+            let width = row.first.len();
+            (first..=last).map(move |n| format!("{n:0width$}"))
+        })
+        .collect()
+}
+
+/// A valid value for `spec`, its choices drawn from `seed`: each component in its
+/// character set and length range, check digits computed, dates real.
+fn value_for(spec: &AiSpec, seed: &mut impl Iterator<Item = u32>) -> String {
+    let mut next = move |n: u32| seed.next().unwrap_or(0) % n.max(1);
+    let mut value = String::new();
+    for part in spec.parts() {
+        if part.optional && next(2) == 0 {
+            break;
+        }
+        let len = part.min + next((part.max - part.min + 1) as u32) as usize;
+        let text = match part.date {
+            Some(DateFormat::Yyyymmdd) => {
+                format!("{}{:02}{:02}", 1950 + next(100), 1 + next(12), 1 + next(28))
+            }
+            Some(format) => {
+                let day = if format == DateFormat::Yymmd0 {
+                    next(29)
+                } else {
+                    1 + next(28)
+                };
+                format!("{:02}{:02}{day:02}", next(100), 1 + next(12))
+            }
+            None if part.check_digit => {
+                let body: String = (1..len)
+                    .map(|_| char::from(b'0' + next(10) as u8))
+                    .collect();
+                format!("{body}{}", gs1_mod10(&body).unwrap())
+            }
+            None => (0..len).map(|_| any_of(part.charset, next(128))).collect(),
+        };
+        value.push_str(&text);
+    }
+    value
+}
+
+/// The `n`-th character (cyclically) of `charset`.
+fn any_of(charset: Charset, n: u32) -> char {
+    let all: Vec<char> = (0..128u8)
+        .map(char::from)
+        .filter(|&c| charset.allows(c))
+        .collect();
+    all[n as usize % all.len()]
+}
+
+/// Identifications that other AIs qualify, each valid on its own.
+const ROOTS: [&[&str]; 12] = [
+    &["01"],
+    &["00"],
+    &["00", "02", "37"],
+    &["8006"],
+    &["414"],
+    &["253"],
+    &["255"],
+    &["8004"],
+    &["8018"],
+    &["415", "8020"],
+    &["8010", "8011"],
+    &["01", "21"],
+];
+
+/// Valid barcode data: a root, then candidate AIs kept when they respect the pairing
+/// rules with what is there.
+fn valid_data(root: usize, candidates: &[usize], seed: &[u32]) -> ElementString {
+    let all = every_ai();
+    let mut seed = seed.iter().copied().cycle();
+    let mut elements: Vec<Element> = Vec::new();
+    let mut add = |ai: &str, elements: &mut Vec<Element>, must: bool| {
+        let spec = lookup(ai).unwrap();
+        let value = value_for(spec, &mut seed);
+        let element = Element::new(ai, &value, today())
+            .unwrap_or_else(|e| panic!("generated ({ai}){value:?} is invalid: {e}"));
+        if elements.iter().any(|e| e.ai() == ai) {
+            return;
+        }
+        elements.push(element);
+        if !must && ElementString::from_elements(elements.clone()).is_err() {
+            elements.pop();
+        }
+    };
+    for ai in ROOTS[root % ROOTS.len()] {
+        add(ai, &mut elements, true);
+    }
+    for &c in candidates {
+        add(&all[c % all.len()], &mut elements, false);
+    }
+    ElementString::from_elements(elements).expect("valid by construction")
+}
+
+/// Text that looks like GS1 data often enough to reach deep into the parsers.
+fn gs1ish() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "01",
+        "10",
+        "17",
+        "21",
+        "3103",
+        "00",
+        "02",
+        "37",
+        "8030",
+        "(",
+        ")",
+        "\\(",
+        "\u{1d}",
+        "]d2",
+        "]C1",
+        "]Q1",
+        "https://id.gs1.org/",
+        "/",
+        "?",
+        "&",
+        "=",
+        "%",
+        "%4",
+        "%C3%A9",
+        "+",
+        "0",
+        "9",
+        "12345678901234",
+        "A",
+        "é",
+        "\u{0}",
+        "#",
+        " ",
+    ]);
+    proptest::collection::vec(pieces, 0..24).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn gs1_parse_never_panics_on_any_text(text in any::<String>(), gs1 in gs1ish()) {
+        for input in [&text, &gs1] {
+            let _ = parse(input, today());
+            let _ = parse_digital_link(input, today());
+            if let Ok(data) = parse(input, today()) {
+                // What parses is checked data: it reads back the same from each form.
+                prop_assert_eq!(&parse(&data.to_element_string(), today()).unwrap(), &data);
+                prop_assert_eq!(&parse(&data.to_bracketed(), today()).unwrap(), &data);
+            }
+        }
+    }
+
+    #[test]
+    fn gs1_parse_never_panics_on_any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..96)) {
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = parse(&text, today());
+        let _ = parse(&format!("]d2{text}"), today());
+        let _ = parse(&format!("({text}"), today());
+        let _ = parse_digital_link(&format!("https://id.gs1.org/01/{text}"), today());
+    }
+
+    #[test]
+    fn gs1_valid_data_round_trips_through_every_form(
+        root in 0usize..64,
+        candidates in proptest::collection::vec(0usize..1_000, 0..12),
+        seed in proptest::collection::vec(any::<u32>(), 1..64),
+    ) {
+        let data = valid_data(root, &candidates, &seed);
+        prop_assert_eq!(&parse(&data.to_element_string(), today()).unwrap(), &data);
+        prop_assert_eq!(&parse(&format!("]d2{}", data.to_element_string()), today()).unwrap(), &data);
+        prop_assert_eq!(&parse(&data.to_bracketed(), today()).unwrap(), &data);
+        // Digital Link when the AIs allow one (a primary key, the others qualifiers or
+        // data attributes); the path puts the key first.
+        if let Ok(uri) = to_digital_link(data.elements(), DEFAULT_BASE) {
+            let back = parse_digital_link(&uri, today());
+            prop_assert_eq!(by_ai(&back.unwrap()), by_ai(&data), "{}", uri);
+        }
+    }
+}
