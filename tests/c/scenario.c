@@ -658,7 +658,7 @@ static void run_corrections(void) {
 
     /* Scanning: a label resolved by GTIN becomes the receipt it stands for. */
     CHECK_OK(tr_query_json(t, "scan_command",
-                           "{\"text\":\"(01)04006381333931(17)261231(10)S-777(37)3\",\"action\":\"receive\","
+                           "{\"text\":\"(01)04006381333931(17)261231(10)S-777(30)3\",\"action\":\"receive\","
                            "\"location\":\"DOCK\"}",
                            &out));
     CHECK_OK(tr_execute_json(t, ACTOR, NULL, out));

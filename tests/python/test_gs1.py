@@ -43,10 +43,10 @@ def test_products_carry_gtins_and_locations_glns(tracker: tr.Tracker) -> None:
 
 def test_scanning_receives_and_picks_and_refuses_contradictions(tracker: tr.Tracker) -> None:
     tracker.register_product("MILK", "lot", gtins=[MILK_GTIN], actor="ana")
-    label = f"(01){MILK_GTIN}(17)260901(10)L42(37)12"
+    label = f"(01){MILK_GTIN}(17)260901(10)L42(30)12"
     found = tracker.scan(label)
     assert (found.product, found.item, found.known, found.quantity) == ("MILK", tr.LotRef("MILK", "L42"), False, 12)
-    assert found.expiry == dt.date(2026, 9, 1) and [e.ai for e in found.elements] == ["01", "17", "10", "37"]
+    assert found.expiry == dt.date(2026, 9, 1) and [e.ai for e in found.elements] == ["01", "17", "10", "30"]
     tracker.receive_scan(label, "DOCK", supplier="MILL", actor="ana")
     lot = tracker.lot("MILK", "L42")
     assert lot is not None and lot.on_hand == 12 and lot.dates.expiry == dt.date(2026, 9, 1)

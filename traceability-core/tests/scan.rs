@@ -58,7 +58,7 @@ fn a_pharma_datamatrix_receives_the_lot_with_its_expiry() {
     let mut plant = plant_with_gtins();
     let today = date(TODAY);
     // ]d2 symbology identifier, FNC1 as ASCII 29 after the variable-length lot.
-    let label = format!("]d201{MILK_GTIN}17260901 10L42\u{1d}3712");
+    let label = format!("]d201{MILK_GTIN}17260901 10L42\u{1d}3012");
     let label = label.replace(' ', "");
     let found = scan(plant.tracker.state(), &label, today).unwrap();
     assert_eq!(

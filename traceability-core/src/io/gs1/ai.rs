@@ -7,9 +7,12 @@
 //! `[...]` an optional trailing component; after the commas, the dictionary's checks
 //! ("linters"). Of those, the GS1 check digit (`csum`) and the dates (`yymmd0`,
 //! `yymmdd`, `yyyymmdd`) are enforced; the others (country and currency codes, GCP
-//! prefixes, alphanumeric check pairs, ...) are kept as data but not checked.
+//! prefixes, alphanumeric check pairs, ...) are kept as data but not checked. The
+//! dictionary's pairing rules between AIs (`req=`, `ex=`) are kept per row
+//! ([`AiSpec::pairing`]) and checked on every barcode.
 
 use std::fmt;
+use std::sync::OnceLock;
 
 /// The characters a value component may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -30,9 +33,13 @@ impl Charset {
     pub fn allows(self, c: char) -> bool {
         match self {
             Self::Numeric => c.is_ascii_digit(),
-            Self::Cset82 => c.is_ascii_alphanumeric() || "!\"%&'()*+,-./:;<=>?_".contains(c),
-            Self::Cset39 => c.is_ascii_digit() || c.is_ascii_uppercase() || "#-/".contains(c),
-            Self::Cset64 => c.is_ascii_alphanumeric() || "-_=".contains(c),
+            Self::Cset82 => {
+                c.is_ascii_alphanumeric() || matches!(c, '!' | '"' | '%'..='/' | ':'..='?' | '_')
+            }
+            Self::Cset39 => {
+                c.is_ascii_digit() || c.is_ascii_uppercase() || matches!(c, '#' | '-' | '/')
+            }
+            Self::Cset64 => c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '='),
         }
     }
 }
@@ -93,8 +100,7 @@ impl Part {
             Some(max) => (1, max.parse().ok()?),
             None => (kind[1..].parse().ok()?, kind[1..].parse().ok()?),
         };
-        let linters: Vec<&str> = linters.split(',').collect();
-        let date = linters.iter().find_map(|l| match *l {
+        let date = linters.split(',').find_map(|l| match l {
             "yymmdd" => Some(DateFormat::Yymmdd),
             "yymmd0" => Some(DateFormat::Yymmd0),
             "yyyymmdd" => Some(DateFormat::Yyyymmdd),
@@ -105,7 +111,7 @@ impl Part {
             min,
             max,
             optional,
-            check_digit: linters.contains(&"csum"),
+            check_digit: linters.split(',').any(|l| l == "csum"),
             date,
         })
     }
@@ -134,24 +140,77 @@ pub struct AiSpec {
     /// dictionary's notation: `"22,10,21|235"` (alternatives by `|`), `""` for a key
     /// without qualifiers; `None` when the AI is no primary key.
     pub dl_qualifiers: Option<&'static str>,
+    /// The AI's pairing rules, the dictionary's `req=` and `ex=` attributes as written
+    /// there (`"req=01,02 ex=310n"`, `""` for none): each `req=` lists alternatives, one
+    /// of which must be present (an alternative of AIs joined by `+` needs them all),
+    /// `ex=` the AIs that must not be; `n` stands for any digit. Checked by
+    /// [`crate::io::gs1::parse`] and the builders that check their input.
+    pub pairing: &'static str,
+}
+
+/// A row's format, parsed once (see [`AiSpec::layout`]).
+#[derive(Debug)]
+struct Layout {
+    parts: Vec<Part>,
+    min_len: usize,
+    max_len: usize,
+}
+
+impl Layout {
+    fn of(format: &str) -> Layout {
+        let parts: Vec<Part> = format
+            .split_whitespace()
+            .map(|c| Part::parse(c).expect("every format of the table parses (tested)"))
+            .collect();
+        Layout {
+            min_len: parts.iter().filter(|p| !p.optional).map(|p| p.min).sum(),
+            max_len: parts.iter().map(|p| p.max).sum(),
+            parts,
+        }
+    }
+}
+
+/// The layouts of [`AI_TABLE`]'s rows, in its order.
+fn layouts() -> &'static [Layout] {
+    static LAYOUTS: OnceLock<Vec<Layout>> = OnceLock::new();
+    LAYOUTS.get_or_init(|| AI_TABLE.iter().map(|row| Layout::of(row.format)).collect())
 }
 
 impl AiSpec {
+    /// The row's parsed format. Every `AiSpec` is a row of [`AI_TABLE`] (they are
+    /// made nowhere else): its index comes from its address, or else from its AI.
+    fn layout(&self) -> &'static Layout {
+        let offset = (self as *const Self as usize).wrapping_sub(AI_TABLE.as_ptr() as usize);
+        let by_address = offset / std::mem::size_of::<Self>();
+        let index = match AI_TABLE.get(by_address) {
+            Some(row) if std::ptr::eq(row, self) => by_address,
+            _ => AI_TABLE.partition_point(|row| row.first < self.first),
+        };
+        &layouts()[index]
+    }
+
+    /// `ai`, one of the row's AIs, as a string that lives as long as the table (its
+    /// own string when it is no AI of the row).
+    pub(crate) fn name(&self, ai: &str) -> &'static str {
+        match ai_number(ai.as_bytes()) {
+            Some(n) if self.covers(ai) => &index().names[ai.len() - 2][n],
+            _ => self.first,
+        }
+    }
+
     /// The components of the value.
     pub fn parts(&self) -> impl Iterator<Item = Part> + '_ {
-        self.format
-            .split_whitespace()
-            .map(|c| Part::parse(c).expect("every format of the table parses (tested)"))
+        self.layout().parts.iter().copied()
     }
 
     /// The shortest valid value.
     pub fn min_len(&self) -> usize {
-        self.parts().filter(|p| !p.optional).map(|p| p.min).sum()
+        self.layout().min_len
     }
 
     /// The longest valid value.
     pub fn max_len(&self) -> usize {
-        self.parts().map(|p| p.max).sum()
+        self.layout().max_len
     }
 
     /// Whether the value has a single length.
@@ -201,21 +260,64 @@ impl AiSpec {
 
 /// The row for exactly `ai` (2 to 4 digits), e.g. `lookup("3103")`.
 pub fn lookup(ai: &str) -> Option<&'static AiSpec> {
-    if !(2..=4).contains(&ai.len()) || !ai.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let after = AI_TABLE.partition_point(|row| row.first <= ai);
-    let row = &AI_TABLE[after.checked_sub(1)?];
-    row.covers(ai).then_some(row)
+    let number = ai_number(ai.as_bytes())?;
+    let row = index().rows[ai.len() - 2][number];
+    row.checked_sub(1).map(|i| &AI_TABLE[usize::from(i)])
 }
 
-/// The AI that `data` starts with, by the longest matching prefix of 4, 3 or 2
-/// characters, and its row.
+/// The AI that `data` starts with, and its row. The table is prefix-free and an AI's
+/// first two digits set its length (tested), so that length is taken.
 pub fn match_prefix(data: &str) -> Option<(&str, &'static AiSpec)> {
-    (2..=4)
-        .rev()
-        .filter_map(|n| data.get(..n))
-        .find_map(|ai| lookup(ai).map(|row| (ai, row)))
+    let two = ai_number(data.as_bytes().get(..2)?)?;
+    let ai = data.get(..usize::from(index().length[two]))?;
+    lookup(ai).map(|row| (ai, row))
+}
+
+/// Whether two AIs are the same (compared inline: AIs are a few bytes).
+pub(crate) fn same_ai(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
+/// `digits` as a number, when they are 2 to 4 ASCII digits.
+fn ai_number(digits: &[u8]) -> Option<usize> {
+    if !(2..=4).contains(&digits.len()) {
+        return None;
+    }
+    digits.iter().try_fold(0, |n, &b| {
+        b.is_ascii_digit().then(|| n * 10 + usize::from(b - b'0'))
+    })
+}
+
+/// Direct access to [`AI_TABLE`]'s rows by AI.
+struct Index {
+    /// For 2-, 3- and 4-digit AIs, by number: 1 + the row's index, or 0.
+    rows: [Vec<u16>; 3],
+    /// By first two digits: the length of the AIs starting with them, or 0.
+    length: [u8; 100],
+    /// For 2-, 3- and 4-digit AIs, by number: the AI, or `""`.
+    names: [Vec<String>; 3],
+}
+
+fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = Index {
+            rows: [vec![0; 100], vec![0; 1_000], vec![0; 10_000]],
+            length: [0; 100],
+            names: [100, 1_000, 10_000].map(|n| vec![String::new(); n]),
+        };
+        for (i, row) in AI_TABLE.iter().enumerate() {
+            let width = row.first.len();
+            let number = |ai: &str| ai_number(ai.as_bytes()).expect("AIs are 2-4 digits");
+            for n in number(row.first)..=number(row.last) {
+                index.rows[width - 2][n] = u16::try_from(i + 1).expect("a small table");
+                let name = format!("{n:0width$}");
+                index.length[number(&name[..2])] = u8::try_from(width).expect("2-4");
+                index.names[width - 2][n] = name;
+            }
+        }
+        index
+    })
 }
 
 /// A row for one AI. Flags: `*` predefined length, `?` Digital Link data attribute
@@ -246,6 +348,7 @@ const fn range(
         dl_attribute: has_flag(flags, b'?'),
         decimal: has_flag(flags, b'n'),
         dl_qualifiers: None,
+        pairing: "",
     }
 }
 
@@ -262,6 +365,14 @@ const fn has_flag(flags: &str, flag: u8) -> bool {
 }
 
 impl AiSpec {
+    /// The row with these pairing rules (`req=` and `ex=` attributes of the dictionary).
+    const fn pairs(self, rules: &'static str) -> Self {
+        Self {
+            pairing: rules,
+            ..self
+        }
+    }
+
     /// The row as a Digital Link primary key with these qualifier sequences.
     const fn key(self, qualifiers: &'static str) -> Self {
         Self {
@@ -276,204 +387,204 @@ impl AiSpec {
 #[rustfmt::skip]
 pub static AI_TABLE: &[AiSpec] = &[
     ai("00", "*?", "N18,csum,keyoff1", "SSCC").key(""),
-    ai("01", "*?", "N14,csum,keyoff1", "GTIN").key("22,10,21|235"),
-    ai("02", "*?", "N14,csum,keyoff1", "CONTENT"),
-    ai("03", "*", "N14,csum,keyoff1", "MTO GTIN"),
-    ai("10", "?", "X..20", "BATCH/LOT"),
-    ai("11", "*?", "N6,yymmd0", "PROD DATE"),
-    ai("12", "*?", "N6,yymmd0", "DUE DATE"),
-    ai("13", "*?", "N6,yymmd0", "PACK DATE"),
-    ai("15", "*?", "N6,yymmd0", "BEST BEFORE or BEST BY"),
-    ai("16", "*?", "N6,yymmd0", "SELL BY"),
-    ai("17", "*?", "N6,yymmd0", "USE BY or EXPIRY"),
-    ai("20", "*?", "N2", "VARIANT"),
-    ai("21", "", "X..20", "SERIAL"),
-    ai("22", "", "X..20", "CPV"),
-    ai("235", "", "X..28", "TPX"),
-    ai("240", "?", "X..30", "ADDITIONAL ID"),
-    ai("241", "?", "X..30", "CUST. PART No."),
-    ai("242", "?", "N..6", "MTO VARIANT"),
-    ai("243", "?", "X..20", "PCN"),
-    ai("250", "?", "X..30", "SECONDARY SERIAL"),
-    ai("251", "?", "X..30", "REF. TO SOURCE"),
+    ai("01", "*?", "N14,csum,keyoff1", "GTIN").pairs("ex=255,37").key("22,10,21|235"),
+    ai("02", "*?", "N14,csum,keyoff1", "CONTENT").pairs("ex=01,03 req=37"),
+    ai("03", "*", "N14,csum,keyoff1", "MTO GTIN").pairs("ex=01,02,37"),
+    ai("10", "?", "X..20", "BATCH/LOT").pairs("req=01,02,03,8006,8026"),
+    ai("11", "*?", "N6,yymmd0", "PROD DATE").pairs("req=01,02,03,8006,8026"),
+    ai("12", "*?", "N6,yymmd0", "DUE DATE").pairs("req=8020"),
+    ai("13", "*?", "N6,yymmd0", "PACK DATE").pairs("req=01,02,03,8006,8026"),
+    ai("15", "*?", "N6,yymmd0", "BEST BEFORE or BEST BY").pairs("req=01,02,03,8006,8026"),
+    ai("16", "*?", "N6,yymmd0", "SELL BY").pairs("req=01,02,03,8006,8026"),
+    ai("17", "*?", "N6,yymmd0", "USE BY or EXPIRY").pairs("req=01,02,03,255,8006,8026"),
+    ai("20", "*?", "N2", "VARIANT").pairs("req=01,02,8006,8026"),
+    ai("21", "", "X..20", "SERIAL").pairs("req=01,03,8006 ex=235"),
+    ai("22", "", "X..20", "CPV").pairs("req=01"),
+    ai("235", "", "X..28", "TPX").pairs("req=01"),
+    ai("240", "?", "X..30", "ADDITIONAL ID").pairs("req=01,02,8006,8026"),
+    ai("241", "?", "X..30", "CUST. PART No.").pairs("req=01,02,8006,8026"),
+    ai("242", "?", "N..6", "MTO VARIANT").pairs("req=01,02,8006,8026"),
+    ai("243", "?", "X..20", "PCN").pairs("req=01"),
+    ai("250", "?", "X..30", "SECONDARY SERIAL").pairs("req=01,8006 req=21"),
+    ai("251", "?", "X..30", "REF. TO SOURCE").pairs("req=01,8006"),
     ai("253", "?", "N13,csum,key [X..17]", "GDTI").key(""),
-    ai("254", "", "X..20", "GLN EXTENSION COMPONENT"),
-    ai("255", "?", "N13,csum,key [N..12]", "GCN").key(""),
-    ai("30", "?", "N..8", "VAR. COUNT"),
-    range("3100", "3105", "*?n", "N6", "NET WEIGHT (kg)"),
-    range("3110", "3115", "*?n", "N6", "LENGTH (m)"),
-    range("3120", "3125", "*?n", "N6", "WIDTH (m)"),
-    range("3130", "3135", "*?n", "N6", "HEIGHT (m)"),
-    range("3140", "3145", "*?n", "N6", "AREA (m²)"),
-    range("3150", "3155", "*?n", "N6", "NET VOLUME (l)"),
-    range("3160", "3165", "*?n", "N6", "NET VOLUME (m³)"),
-    range("3200", "3205", "*?n", "N6", "NET WEIGHT (lb)"),
-    range("3210", "3215", "*?n", "N6", "LENGTH (in)"),
-    range("3220", "3225", "*?n", "N6", "LENGTH (ft)"),
-    range("3230", "3235", "*?n", "N6", "LENGTH (yd)"),
-    range("3240", "3245", "*?n", "N6", "WIDTH (in)"),
-    range("3250", "3255", "*?n", "N6", "WIDTH (ft)"),
-    range("3260", "3265", "*?n", "N6", "WIDTH (yd)"),
-    range("3270", "3275", "*?n", "N6", "HEIGHT (in)"),
-    range("3280", "3285", "*?n", "N6", "HEIGHT (ft)"),
-    range("3290", "3295", "*?n", "N6", "HEIGHT (yd)"),
-    range("3300", "3305", "*?n", "N6", "GROSS WEIGHT (kg)"),
-    range("3310", "3315", "*?n", "N6", "LENGTH (m), log"),
-    range("3320", "3325", "*?n", "N6", "WIDTH (m), log"),
-    range("3330", "3335", "*?n", "N6", "HEIGHT (m), log"),
-    range("3340", "3345", "*?n", "N6", "AREA (m²), log"),
-    range("3350", "3355", "*?n", "N6", "VOLUME (l), log"),
-    range("3360", "3365", "*?n", "N6", "VOLUME (m³), log"),
-    range("3370", "3375", "*?n", "N6", "KG PER m²"),
-    range("3400", "3405", "*?n", "N6", "GROSS WEIGHT (lb)"),
-    range("3410", "3415", "*?n", "N6", "LENGTH (in), log"),
-    range("3420", "3425", "*?n", "N6", "LENGTH (ft), log"),
-    range("3430", "3435", "*?n", "N6", "LENGTH (yd), log"),
-    range("3440", "3445", "*?n", "N6", "WIDTH (in), log"),
-    range("3450", "3455", "*?n", "N6", "WIDTH (ft), log"),
-    range("3460", "3465", "*?n", "N6", "WIDTH (yd), log"),
-    range("3470", "3475", "*?n", "N6", "HEIGHT (in), log"),
-    range("3480", "3485", "*?n", "N6", "HEIGHT (ft), log"),
-    range("3490", "3495", "*?n", "N6", "HEIGHT (yd), log"),
-    range("3500", "3505", "*?n", "N6", "AREA (in²)"),
-    range("3510", "3515", "*?n", "N6", "AREA (ft²)"),
-    range("3520", "3525", "*?n", "N6", "AREA (yd²)"),
-    range("3530", "3535", "*?n", "N6", "AREA (in²), log"),
-    range("3540", "3545", "*?n", "N6", "AREA (ft²), log"),
-    range("3550", "3555", "*?n", "N6", "AREA (yd²), log"),
-    range("3560", "3565", "*?n", "N6", "NET WEIGHT (t oz)"),
-    range("3570", "3575", "*?n", "N6", "NET VOLUME (oz)"),
-    range("3600", "3605", "*?n", "N6", "NET VOLUME (qt)"),
-    range("3610", "3615", "*?n", "N6", "NET VOLUME (gal.)"),
-    range("3620", "3625", "*?n", "N6", "VOLUME (qt), log"),
-    range("3630", "3635", "*?n", "N6", "VOLUME (gal.), log"),
-    range("3640", "3645", "*?n", "N6", "VOLUME (in³)"),
-    range("3650", "3655", "*?n", "N6", "VOLUME (ft³)"),
-    range("3660", "3665", "*?n", "N6", "VOLUME (yd³)"),
-    range("3670", "3675", "*?n", "N6", "VOLUME (in³), log"),
-    range("3680", "3685", "*?n", "N6", "VOLUME (ft³), log"),
-    range("3690", "3695", "*?n", "N6", "VOLUME (yd³), log"),
-    ai("37", "?", "N..8", "COUNT"),
-    range("3900", "3909", "?n", "N..15", "AMOUNT"),
-    range("3910", "3919", "?n", "N3,iso4217 N..15", "AMOUNT"),
-    range("3920", "3929", "?n", "N..15", "PRICE"),
-    range("3930", "3939", "?n", "N3,iso4217 N..15", "PRICE"),
-    range("3940", "3943", "?n", "N4", "PRCNT OFF"),
-    range("3950", "3955", "?n", "N6", "PRICE/UoM"),
+    ai("254", "", "X..20", "GLN EXTENSION COMPONENT").pairs("req=414"),
+    ai("255", "?", "N13,csum,key [N..12]", "GCN").pairs("ex=01,02,415,8006,8020,8026").key(""),
+    ai("30", "?", "N..8", "VAR. COUNT").pairs("req=01,02"),
+    range("3100", "3105", "*?n", "N6", "NET WEIGHT (kg)").pairs("req=01,02 ex=310n"),
+    range("3110", "3115", "*?n", "N6", "LENGTH (m)").pairs("req=01,02 ex=311n"),
+    range("3120", "3125", "*?n", "N6", "WIDTH (m)").pairs("req=01,02 ex=312n"),
+    range("3130", "3135", "*?n", "N6", "HEIGHT (m)").pairs("req=01,02 ex=313n"),
+    range("3140", "3145", "*?n", "N6", "AREA (m²)").pairs("req=01,02 ex=314n"),
+    range("3150", "3155", "*?n", "N6", "NET VOLUME (l)").pairs("req=01,02 ex=315n"),
+    range("3160", "3165", "*?n", "N6", "NET VOLUME (m³)").pairs("req=01,02 ex=316n"),
+    range("3200", "3205", "*?n", "N6", "NET WEIGHT (lb)").pairs("req=01,02 ex=320n"),
+    range("3210", "3215", "*?n", "N6", "LENGTH (in)").pairs("req=01,02 ex=321n"),
+    range("3220", "3225", "*?n", "N6", "LENGTH (ft)").pairs("req=01,02 ex=322n"),
+    range("3230", "3235", "*?n", "N6", "LENGTH (yd)").pairs("req=01,02 ex=323n"),
+    range("3240", "3245", "*?n", "N6", "WIDTH (in)").pairs("req=01,02 ex=324n"),
+    range("3250", "3255", "*?n", "N6", "WIDTH (ft)").pairs("req=01,02 ex=325n"),
+    range("3260", "3265", "*?n", "N6", "WIDTH (yd)").pairs("req=01,02 ex=326n"),
+    range("3270", "3275", "*?n", "N6", "HEIGHT (in)").pairs("req=01,02 ex=327n"),
+    range("3280", "3285", "*?n", "N6", "HEIGHT (ft)").pairs("req=01,02 ex=328n"),
+    range("3290", "3295", "*?n", "N6", "HEIGHT (yd)").pairs("req=01,02 ex=329n"),
+    range("3300", "3305", "*?n", "N6", "GROSS WEIGHT (kg)").pairs("req=00,01 ex=330n"),
+    range("3310", "3315", "*?n", "N6", "LENGTH (m), log").pairs("req=00,01 ex=331n"),
+    range("3320", "3325", "*?n", "N6", "WIDTH (m), log").pairs("req=00,01 ex=332n"),
+    range("3330", "3335", "*?n", "N6", "HEIGHT (m), log").pairs("req=00,01 ex=333n"),
+    range("3340", "3345", "*?n", "N6", "AREA (m²), log").pairs("req=00,01 ex=334n"),
+    range("3350", "3355", "*?n", "N6", "VOLUME (l), log").pairs("req=00,01 ex=335n"),
+    range("3360", "3365", "*?n", "N6", "VOLUME (m³), log").pairs("req=00,01 ex=336n"),
+    range("3370", "3375", "*?n", "N6", "KG PER m²").pairs("req=01 ex=337n"),
+    range("3400", "3405", "*?n", "N6", "GROSS WEIGHT (lb)").pairs("req=00,01 ex=340n"),
+    range("3410", "3415", "*?n", "N6", "LENGTH (in), log").pairs("req=00,01 ex=341n"),
+    range("3420", "3425", "*?n", "N6", "LENGTH (ft), log").pairs("req=00,01 ex=342n"),
+    range("3430", "3435", "*?n", "N6", "LENGTH (yd), log").pairs("req=00,01 ex=343n"),
+    range("3440", "3445", "*?n", "N6", "WIDTH (in), log").pairs("req=00,01 ex=344n"),
+    range("3450", "3455", "*?n", "N6", "WIDTH (ft), log").pairs("req=00,01 ex=345n"),
+    range("3460", "3465", "*?n", "N6", "WIDTH (yd), log").pairs("req=00,01 ex=346n"),
+    range("3470", "3475", "*?n", "N6", "HEIGHT (in), log").pairs("req=00,01 ex=347n"),
+    range("3480", "3485", "*?n", "N6", "HEIGHT (ft), log").pairs("req=00,01 ex=348n"),
+    range("3490", "3495", "*?n", "N6", "HEIGHT (yd), log").pairs("req=00,01 ex=349n"),
+    range("3500", "3505", "*?n", "N6", "AREA (in²)").pairs("req=01,02 ex=350n"),
+    range("3510", "3515", "*?n", "N6", "AREA (ft²)").pairs("req=01,02 ex=351n"),
+    range("3520", "3525", "*?n", "N6", "AREA (yd²)").pairs("req=01,02 ex=352n"),
+    range("3530", "3535", "*?n", "N6", "AREA (in²), log").pairs("req=00,01 ex=353n"),
+    range("3540", "3545", "*?n", "N6", "AREA (ft²), log").pairs("req=00,01 ex=354n"),
+    range("3550", "3555", "*?n", "N6", "AREA (yd²), log").pairs("req=00,01 ex=355n"),
+    range("3560", "3565", "*?n", "N6", "NET WEIGHT (t oz)").pairs("req=01,02 ex=356n"),
+    range("3570", "3575", "*?n", "N6", "NET VOLUME (oz)").pairs("req=01,02 ex=357n"),
+    range("3600", "3605", "*?n", "N6", "NET VOLUME (qt)").pairs("req=01,02 ex=360n"),
+    range("3610", "3615", "*?n", "N6", "NET VOLUME (gal.)").pairs("req=01,02 ex=361n"),
+    range("3620", "3625", "*?n", "N6", "VOLUME (qt), log").pairs("req=00,01 ex=362n"),
+    range("3630", "3635", "*?n", "N6", "VOLUME (gal.), log").pairs("req=00,01 ex=363n"),
+    range("3640", "3645", "*?n", "N6", "VOLUME (in³)").pairs("req=01,02 ex=364n"),
+    range("3650", "3655", "*?n", "N6", "VOLUME (ft³)").pairs("req=01,02 ex=365n"),
+    range("3660", "3665", "*?n", "N6", "VOLUME (yd³)").pairs("req=01,02 ex=366n"),
+    range("3670", "3675", "*?n", "N6", "VOLUME (in³), log").pairs("req=00,01 ex=367n"),
+    range("3680", "3685", "*?n", "N6", "VOLUME (ft³), log").pairs("req=00,01 ex=368n"),
+    range("3690", "3695", "*?n", "N6", "VOLUME (yd³), log").pairs("req=00,01 ex=369n"),
+    ai("37", "?", "N..8", "COUNT").pairs("req=00 req=02,8026"),
+    range("3900", "3909", "?n", "N..15", "AMOUNT").pairs("req=255,8020 ex=390n,391n,394n,8111"),
+    range("3910", "3919", "?n", "N3,iso4217 N..15", "AMOUNT").pairs("req=8020 ex=391n"),
+    range("3920", "3929", "?n", "N..15", "PRICE").pairs("req=01 req=30,31nn,32nn,35nn,36nn ex=392n,393n"),
+    range("3930", "3939", "?n", "N3,iso4217 N..15", "PRICE").pairs("req=30,31nn,32nn,35nn,36nn ex=393n"),
+    range("3940", "3943", "?n", "N4", "PRCNT OFF").pairs("req=255 ex=394n,8111"),
+    range("3950", "3955", "?n", "N6", "PRICE/UoM").pairs("req=30,31nn,32nn,35nn,36nn ex=392n,393n,395n,8005"),
     ai("400", "?", "X..30", "ORDER NUMBER"),
     ai("401", "?", "X..30,key", "GINC").key(""),
     ai("402", "?", "N17,csum,key", "GSIN").key(""),
-    ai("403", "?", "X..30", "ROUTE"),
+    ai("403", "?", "X..30", "ROUTE").pairs("req=00"),
     ai("410", "*?", "N13,csum,key", "SHIP TO LOC"),
     ai("411", "*?", "N13,csum,key", "BILL TO"),
     ai("412", "*?", "N13,csum,key", "PURCHASE FROM"),
     ai("413", "*?", "N13,csum,key", "SHIP FOR LOC"),
     ai("414", "*?", "N13,csum,key", "LOC No.").key("254|7040"),
-    ai("415", "*?", "N13,csum,key", "PAY TO").key("8020"),
+    ai("415", "*?", "N13,csum,key", "PAY TO").pairs("req=8020").key("8020"),
     ai("416", "*?", "N13,csum,key", "PROD/SERV LOC"),
     ai("417", "*?", "N13,csum,key", "PARTY").key("7040"),
-    ai("420", "?", "X..20", "SHIP TO POST"),
-    ai("421", "?", "N3,iso3166 X..9", "SHIP TO POST"),
-    ai("422", "?", "N3,iso3166", "ORIGIN"),
-    ai("423", "?", "N3,iso3166 [N3],iso3166 [N3],iso3166 [N3],iso3166 [N3],iso3166", "COUNTRY - INITIAL PROCESS"),
-    ai("424", "?", "N3,iso3166", "COUNTRY - PROCESS"),
-    ai("425", "?", "N3,iso3166 [N3],iso3166 [N3],iso3166 [N3],iso3166 [N3],iso3166", "COUNTRY - DISASSEMBLY"),
-    ai("426", "?", "N3,iso3166", "COUNTRY - FULL PROCESS"),
-    ai("427", "?", "X..3", "ORIGIN SUBDIVISION"),
-    ai("4300", "?", "X..35,pcenc", "SHIP TO COMP"),
-    ai("4301", "?", "X..35,pcenc", "SHIP TO NAME"),
-    ai("4302", "?", "X..70,pcenc", "SHIP TO ADD1"),
-    ai("4303", "?", "X..70,pcenc", "SHIP TO ADD2"),
-    ai("4304", "?", "X..70,pcenc", "SHIP TO SUB"),
-    ai("4305", "?", "X..70,pcenc", "SHIP TO LOC"),
-    ai("4306", "?", "X..70,pcenc", "SHIP TO REG"),
-    ai("4307", "?", "X2,iso3166alpha2", "SHIP TO COUNTRY"),
-    ai("4308", "?", "X..30", "SHIP TO PHONE"),
-    ai("4309", "?", "N10,latitude N10,longitude", "SHIP TO GEO"),
-    ai("4310", "?", "X..35,pcenc", "RTN TO COMP"),
-    ai("4311", "?", "X..35,pcenc", "RTN TO NAME"),
-    ai("4312", "?", "X..70,pcenc", "RTN TO ADD1"),
-    ai("4313", "?", "X..70,pcenc", "RTN TO ADD2"),
-    ai("4314", "?", "X..70,pcenc", "RTN TO SUB"),
-    ai("4315", "?", "X..70,pcenc", "RTN TO LOC"),
-    ai("4316", "?", "X..70,pcenc", "RTN TO REG"),
-    ai("4317", "?", "X2,iso3166alpha2", "RTN TO COUNTRY"),
-    ai("4318", "?", "X..20", "RTN TO POST"),
-    ai("4319", "?", "X..30", "RTN TO PHONE"),
-    ai("4320", "?", "X..35,pcenc", "SRV DESCRIPTION"),
-    ai("4321", "?", "N1,yesno", "DANGEROUS GOODS"),
-    ai("4322", "?", "N1,yesno", "AUTH TO LEAVE"),
-    ai("4323", "?", "N1,yesno", "SIG REQUIRED"),
-    ai("4324", "?", "N6,yymmd0 N4,hhmi", "NOT BEF DEL DT"),
-    ai("4325", "?", "N6,yymmd0 N4,hhmi", "NOT AFT DEL DT"),
-    ai("4326", "?", "N6,yymmdd", "REL DATE"),
-    ai("4330", "?", "N6 [X1],hyphen", "MAX TEMP F."),
-    ai("4331", "?", "N6 [X1],hyphen", "MAX TEMP C."),
-    ai("4332", "?", "N6 [X1],hyphen", "MIN TEMP F."),
-    ai("4333", "?", "N6 [X1],hyphen", "MIN TEMP C."),
-    ai("7001", "?", "N13", "NSN"),
-    ai("7002", "?", "X..30", "MEAT CUT"),
-    ai("7003", "?", "N6,yymmdd N4,hhmi", "EXPIRY TIME"),
-    ai("7004", "?", "N..4", "ACTIVE POTENCY"),
-    ai("7005", "?", "X..12", "CATCH AREA"),
-    ai("7006", "?", "N6,yymmdd", "FIRST FREEZE DATE"),
-    ai("7007", "?", "N6,yymmdd [N6],yymmdd", "HARVEST DATE"),
-    ai("7008", "?", "X..3", "AQUATIC SPECIES"),
-    ai("7009", "?", "X..10", "FISHING GEAR TYPE"),
-    ai("7010", "?", "X..2", "PROD METHOD"),
-    ai("7011", "?", "N6,yymmdd [N4],hhmi", "TEST BY DATE"),
-    ai("7020", "?", "X..20", "REFURB LOT"),
-    ai("7021", "?", "X..20", "FUNC STAT"),
-    ai("7022", "?", "X..20", "REV STAT"),
+    ai("420", "?", "X..20", "SHIP TO POST").pairs("ex=421"),
+    ai("421", "?", "N3,iso3166 X..9", "SHIP TO POST").pairs("ex=4307"),
+    ai("422", "?", "N3,iso3166", "ORIGIN").pairs("req=01,02,8006,8026 ex=426"),
+    ai("423", "?", "N3,iso3166 [N3],iso3166 [N3],iso3166 [N3],iso3166 [N3],iso3166", "COUNTRY - INITIAL PROCESS").pairs("req=01,02 ex=426"),
+    ai("424", "?", "N3,iso3166", "COUNTRY - PROCESS").pairs("req=01,02 ex=426"),
+    ai("425", "?", "N3,iso3166 [N3],iso3166 [N3],iso3166 [N3],iso3166 [N3],iso3166", "COUNTRY - DISASSEMBLY").pairs("req=01,02 ex=426"),
+    ai("426", "?", "N3,iso3166", "COUNTRY - FULL PROCESS").pairs("req=01,02"),
+    ai("427", "?", "X..3", "ORIGIN SUBDIVISION").pairs("req=01,02 req=422"),
+    ai("4300", "?", "X..35,pcenc", "SHIP TO COMP").pairs("req=00"),
+    ai("4301", "?", "X..35,pcenc", "SHIP TO NAME").pairs("req=00"),
+    ai("4302", "?", "X..70,pcenc", "SHIP TO ADD1").pairs("req=00"),
+    ai("4303", "?", "X..70,pcenc", "SHIP TO ADD2").pairs("req=4302"),
+    ai("4304", "?", "X..70,pcenc", "SHIP TO SUB").pairs("req=00"),
+    ai("4305", "?", "X..70,pcenc", "SHIP TO LOC").pairs("req=00"),
+    ai("4306", "?", "X..70,pcenc", "SHIP TO REG").pairs("req=00"),
+    ai("4307", "?", "X2,iso3166alpha2", "SHIP TO COUNTRY").pairs("req=00"),
+    ai("4308", "?", "X..30", "SHIP TO PHONE").pairs("req=00"),
+    ai("4309", "?", "N10,latitude N10,longitude", "SHIP TO GEO").pairs("req=00"),
+    ai("4310", "?", "X..35,pcenc", "RTN TO COMP").pairs("req=00"),
+    ai("4311", "?", "X..35,pcenc", "RTN TO NAME").pairs("req=00"),
+    ai("4312", "?", "X..70,pcenc", "RTN TO ADD1").pairs("req=00"),
+    ai("4313", "?", "X..70,pcenc", "RTN TO ADD2").pairs("req=4312"),
+    ai("4314", "?", "X..70,pcenc", "RTN TO SUB").pairs("req=00"),
+    ai("4315", "?", "X..70,pcenc", "RTN TO LOC").pairs("req=00"),
+    ai("4316", "?", "X..70,pcenc", "RTN TO REG").pairs("req=00"),
+    ai("4317", "?", "X2,iso3166alpha2", "RTN TO COUNTRY").pairs("req=00"),
+    ai("4318", "?", "X..20", "RTN TO POST").pairs("req=00"),
+    ai("4319", "?", "X..30", "RTN TO PHONE").pairs("req=00"),
+    ai("4320", "?", "X..35,pcenc", "SRV DESCRIPTION").pairs("req=00"),
+    ai("4321", "?", "N1,yesno", "DANGEROUS GOODS").pairs("req=00"),
+    ai("4322", "?", "N1,yesno", "AUTH TO LEAVE").pairs("req=00"),
+    ai("4323", "?", "N1,yesno", "SIG REQUIRED").pairs("req=00"),
+    ai("4324", "?", "N6,yymmd0 N4,hhmi", "NOT BEF DEL DT").pairs("req=00"),
+    ai("4325", "?", "N6,yymmd0 N4,hhmi", "NOT AFT DEL DT").pairs("req=00"),
+    ai("4326", "?", "N6,yymmdd", "REL DATE").pairs("req=00"),
+    ai("4330", "?", "N6 [X1],hyphen", "MAX TEMP F.").pairs("req=00 ex=4331"),
+    ai("4331", "?", "N6 [X1],hyphen", "MAX TEMP C.").pairs("req=00 ex=4330"),
+    ai("4332", "?", "N6 [X1],hyphen", "MIN TEMP F.").pairs("req=00 ex=4333"),
+    ai("4333", "?", "N6 [X1],hyphen", "MIN TEMP C.").pairs("req=00 ex=4332"),
+    ai("7001", "?", "N13", "NSN").pairs("req=01,02,8006,8026"),
+    ai("7002", "?", "X..30", "MEAT CUT").pairs("req=01,02"),
+    ai("7003", "?", "N6,yymmdd N4,hhmi", "EXPIRY TIME").pairs("req=01,02"),
+    ai("7004", "?", "N..4", "ACTIVE POTENCY").pairs("req=01 req=10"),
+    ai("7005", "?", "X..12", "CATCH AREA").pairs("req=01,02"),
+    ai("7006", "?", "N6,yymmdd", "FIRST FREEZE DATE").pairs("req=01,02"),
+    ai("7007", "?", "N6,yymmdd [N6],yymmdd", "HARVEST DATE").pairs("req=01,02"),
+    ai("7008", "?", "X..3", "AQUATIC SPECIES").pairs("req=01,02"),
+    ai("7009", "?", "X..10", "FISHING GEAR TYPE").pairs("req=01,02"),
+    ai("7010", "?", "X..2", "PROD METHOD").pairs("req=01,02"),
+    ai("7011", "?", "N6,yymmdd [N4],hhmi", "TEST BY DATE").pairs("req=01,02"),
+    ai("7020", "?", "X..20", "REFURB LOT").pairs("req=01,8006 req=416"),
+    ai("7021", "?", "X..20", "FUNC STAT").pairs("req=01,8006"),
+    ai("7022", "?", "X..20", "REV STAT").pairs("req=7021"),
     ai("7023", "?", "X..30,key", "GIAI - ASSEMBLY"),
-    range("7030", "7039", "?", "N3,iso3166999 X..27", "PROCESSOR # s"),
+    range("7030", "7039", "?", "N3,iso3166999 X..27", "PROCESSOR # s").pairs("req=01,02"),
     ai("7040", "", "N1 X1 X1 X1,importeridx", "UIC+EXT"),
-    ai("7041", "", "X..4,packagetype", "UFRGT UNIT TYPE"),
-    ai("710", "?", "X..20", "NHRN PZN"),
-    ai("711", "?", "X..20", "NHRN CIP"),
-    ai("712", "?", "X..20", "NHRN CN"),
-    ai("713", "?", "X..20", "NHRN DRN"),
-    ai("714", "?", "X..20", "NHRN AIM"),
-    ai("715", "?", "X..20", "NHRN NDC"),
-    ai("716", "?", "X..20", "NHRN AIC"),
-    range("7230", "7239", "?", "X2 X..28", "CERT # s"),
-    ai("7240", "?", "X..20", "PROTOCOL"),
-    ai("7241", "?", "N2,mediatype", "AIDC MEDIA TYPE"),
-    ai("7242", "?", "X..25", "VCN"),
-    ai("7250", "?", "N8,yyyymmdd", "DOB"),
-    ai("7251", "?", "N8,yyyymmdd N4,hhmi", "DOB TIME"),
-    ai("7252", "?", "N1,iso5218", "BIO SEX"),
-    ai("7253", "?", "X..40,pcenc", "FAMILY NAME"),
-    ai("7254", "?", "X..40,pcenc", "GIVEN NAME"),
-    ai("7255", "?", "X..10", "SUFFIX"),
-    ai("7256", "?", "X..90,pcenc", "FULL NAME"),
-    ai("7257", "?", "X..70,pcenc", "PERSON ADDR"),
-    ai("7258", "?", "X3,posinseqslash", "BIRTH SEQUENCE"),
-    ai("7259", "?", "X..40,pcenc", "BABY"),
-    ai("8001", "?", "N4,nonzero N5,nonzero N3,nonzero N1,winding N1", "DIMENSIONS"),
+    ai("7041", "", "X..4,packagetype", "UFRGT UNIT TYPE").pairs("req=00"),
+    ai("710", "?", "X..20", "NHRN PZN").pairs("req=01"),
+    ai("711", "?", "X..20", "NHRN CIP").pairs("req=01"),
+    ai("712", "?", "X..20", "NHRN CN").pairs("req=01"),
+    ai("713", "?", "X..20", "NHRN DRN").pairs("req=01"),
+    ai("714", "?", "X..20", "NHRN AIM").pairs("req=01"),
+    ai("715", "?", "X..20", "NHRN NDC").pairs("req=01"),
+    ai("716", "?", "X..20", "NHRN AIC").pairs("req=01"),
+    range("7230", "7239", "?", "X2 X..28", "CERT # s").pairs("req=01,8004"),
+    ai("7240", "?", "X..20", "PROTOCOL").pairs("req=01,8006"),
+    ai("7241", "?", "N2,mediatype", "AIDC MEDIA TYPE").pairs("req=8017,8018"),
+    ai("7242", "?", "X..25", "VCN").pairs("req=8017,8018"),
+    ai("7250", "?", "N8,yyyymmdd", "DOB").pairs("req=8018 ex=7251"),
+    ai("7251", "?", "N8,yyyymmdd N4,hhmi", "DOB TIME").pairs("req=8018 ex=7250"),
+    ai("7252", "?", "N1,iso5218", "BIO SEX").pairs("req=8018"),
+    ai("7253", "?", "X..40,pcenc", "FAMILY NAME").pairs("req=8017,8018 ex=7256,7259"),
+    ai("7254", "?", "X..40,pcenc", "GIVEN NAME").pairs("req=8017,8018 ex=7256,7259"),
+    ai("7255", "?", "X..10", "SUFFIX").pairs("req=8017,8018 ex=7256,7259"),
+    ai("7256", "?", "X..90,pcenc", "FULL NAME").pairs("req=8017,8018"),
+    ai("7257", "?", "X..70,pcenc", "PERSON ADDR").pairs("req=8018"),
+    ai("7258", "?", "X3,posinseqslash", "BIRTH SEQUENCE").pairs("req=8018+7259"),
+    ai("7259", "?", "X..40,pcenc", "BABY").pairs("req=8018 ex=7256"),
+    ai("8001", "?", "N4,nonzero N5,nonzero N3,nonzero N1,winding N1", "DIMENSIONS").pairs("req=01"),
     ai("8002", "?", "X..20", "CMT No."),
     ai("8003", "?", "N1,zero N13,csum,key [X..16]", "GRAI").key(""),
     ai("8004", "?", "X..30,key", "GIAI").key("7040"),
-    ai("8005", "?", "N6", "PRICE PER UNIT"),
-    ai("8006", "?", "N14,csum,keyoff1 N4,pieceoftotal", "ITIP").key("22,10,21"),
-    ai("8007", "?", "X..34,iban", "IBAN"),
-    ai("8008", "?", "N6,yymmdd N2,hh [N2],mi [N2],ss", "PROD TIME"),
-    ai("8009", "?", "X..50", "OPTSEN"),
+    ai("8005", "?", "N6", "PRICE PER UNIT").pairs("req=01,02"),
+    ai("8006", "?", "N14,csum,keyoff1 N4,pieceoftotal", "ITIP").pairs("ex=01,37").key("22,10,21"),
+    ai("8007", "?", "X..34,iban", "IBAN").pairs("req=415"),
+    ai("8008", "?", "N6,yymmdd N2,hh [N2],mi [N2],ss", "PROD TIME").pairs("req=01,02"),
+    ai("8009", "?", "X..50", "OPTSEN").pairs("req=00,01"),
     ai("8010", "?", "Y..30,key", "CPID").key("8011"),
-    ai("8011", "", "N..12,nozeroprefix", "CPID SERIAL"),
-    ai("8012", "?", "X..20", "VERSION"),
+    ai("8011", "", "N..12,nozeroprefix", "CPID SERIAL").pairs("req=8010"),
+    ai("8012", "?", "X..20", "VERSION").pairs("req=01,8006"),
     ai("8013", "?", "X..25,csumalpha,key", "GMN").key(""),
-    ai("8014", "", "X..25,csumalpha,key,hasnondigit", "MUDI"),
-    ai("8017", "?", "N18,csum,key", "GSRN - PROVIDER").key("8019"),
-    ai("8018", "?", "N18,csum,key", "GSRN - RECIPIENT").key("8019"),
-    ai("8019", "", "N..10", "SRIN"),
-    ai("8020", "", "X..25", "REF No."),
-    ai("8026", "?", "N14,csum,keyoff1 N4,pieceoftotal", "ITIP CONTENT"),
-    ai("8030", "?", "Z..90", "DIGSIG"),
+    ai("8014", "", "X..25,csumalpha,key,hasnondigit", "MUDI").pairs("req=01"),
+    ai("8017", "?", "N18,csum,key", "GSRN - PROVIDER").pairs("ex=8018").key("8019"),
+    ai("8018", "?", "N18,csum,key", "GSRN - RECIPIENT").pairs("ex=8017").key("8019"),
+    ai("8019", "", "N..10", "SRIN").pairs("req=8017,8018"),
+    ai("8020", "", "X..25", "REF No.").pairs("req=415"),
+    ai("8026", "?", "N14,csum,keyoff1 N4,pieceoftotal", "ITIP CONTENT").pairs("req=37 ex=02,8006"),
+    ai("8030", "?", "Z..90", "DIGSIG").pairs("req=00,01+21,253,255,8003,8004,8006+21,8010+8011,8017,8018"),
     ai("8110", "?", "X..70,couponcode", "-"),
-    ai("8111", "?", "N4", "POINTS"),
+    ai("8111", "?", "N4", "POINTS").pairs("req=255"),
     ai("8112", "?", "X..70,couponposoffer", "-"),
-    ai("8200", "", "X..70", "PRODUCT URL"),
+    ai("8200", "", "X..70", "PRODUCT URL").pairs("req=01"),
     ai("90", "?", "X..30", "INTERNAL"),
     range("91", "99", "?", "X..90", "INTERNAL"),
 ];
@@ -523,6 +634,12 @@ mod tests {
                 row.first
             );
             assert!(!row.predefined_length || row.is_fixed_length());
+            let mut same_two = AI_TABLE.iter().filter(|r| r.first[..2] == row.first[..2]);
+            assert!(
+                same_two.all(|r| r.first.len() == row.first.len()),
+                "{}",
+                row.first
+            );
             for n in 2..row.first.len() {
                 assert!(
                     lookup(&row.first[..n]).is_none(),
@@ -534,11 +651,40 @@ mod tests {
     }
 
     #[test]
+    fn gs1_character_sets_are_the_general_specifications() {
+        let cset82 = |c: char| c.is_ascii_alphanumeric() || "!\"%&'()*+,-./:;<=>?_".contains(c);
+        let cset39 = |c: char| c.is_ascii_digit() || c.is_ascii_uppercase() || "#-/".contains(c);
+        let cset64 = |c: char| c.is_ascii_alphanumeric() || "-_=".contains(c);
+        for c in (0..=0x2FFu32).filter_map(char::from_u32) {
+            assert_eq!(Charset::Cset82.allows(c), cset82(c), "{c:?}");
+            assert_eq!(Charset::Cset39.allows(c), cset39(c), "{c:?}");
+            assert_eq!(Charset::Cset64.allows(c), cset64(c), "{c:?}");
+            assert_eq!(Charset::Numeric.allows(c), c.is_ascii_digit(), "{c:?}");
+        }
+        assert_eq!(
+            (0..128u8)
+                .filter(|&b| Charset::Cset82.allows(char::from(b)))
+                .count(),
+            82
+        );
+        assert_eq!(
+            (0..128u8)
+                .filter(|&b| Charset::Cset39.allows(char::from(b)))
+                .count(),
+            39
+        );
+    }
+
+    #[test]
     fn gs1_every_ai_looks_up_to_its_row() {
         let mut count = 0;
         for row in AI_TABLE {
             for ai in every_ai(row) {
                 assert!(std::ptr::eq(lookup(&ai).unwrap(), row), "{ai}");
+                let data = format!("{ai}0123");
+                let (found, spec) = match_prefix(&data).unwrap();
+                assert!(found == ai && std::ptr::eq(spec, row), "{ai}");
+                assert_eq!(row.name(&ai), ai);
                 count += 1;
             }
         }

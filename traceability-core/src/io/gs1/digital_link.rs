@@ -11,8 +11,9 @@ use std::ops::Range;
 use chrono::NaiveDate;
 
 use crate::io::gs1::ai::{lookup, AiSpec};
-use crate::io::gs1::element::{validate, Element, ElementString, Located};
+use crate::io::gs1::element::{validate, Element, ElementString, Located, Reading};
 use crate::io::gs1::error::{Gs1Error, Gs1ErrorReason};
+use crate::io::gs1::pairing;
 
 /// GS1's resolver, the usual base of Digital Link URIs.
 pub const DEFAULT_BASE: &str = "https://id.gs1.org";
@@ -29,8 +30,8 @@ pub fn parse_digital_link(uri: &str, today: NaiveDate) -> Result<ElementString, 
 /// `https://example.com/foo`): the first primary key and the qualifiers present in the
 /// path (of the key's qualifier sequences, the one with the most present), the other
 /// elements as query parameters in their order. Values are percent-encoded. Fails when
-/// no element is a primary key or an element is not allowed as a data attribute (the
-/// error's position is then the element's index).
+/// no element is a primary key, an element is not allowed as a data attribute or the
+/// AIs break a pairing rule (the error's position is then the element's index).
 pub fn to_digital_link(elements: &[Element], base: &str) -> Result<String, Gs1Error> {
     let base_chars: Vec<char> = base.chars().collect();
     if !looks_like_uri(&base_chars) {
@@ -40,6 +41,9 @@ pub fn to_digital_link(elements: &[Element], base: &str) -> Result<String, Gs1Er
         .iter()
         .position(|e| e.spec().dl_qualifiers.is_some())
         .ok_or_else(|| bad(0, "no primary key among the elements"))?;
+    if let Some((i, reason)) = pairing::violation(elements, |e| (e.ai(), e.spec())) {
+        return Err(Gs1Error::new(i, Some(elements[i].ai()), reason));
+    }
     let mut in_path = vec![key_at];
     for qualifier in best_sequence(elements[key_at].spec(), elements) {
         in_path.extend(elements.iter().position(|e| e.ai() == qualifier));
@@ -137,11 +141,11 @@ pub(crate) fn parse_uri(
     let segments = split(chars, path.clone(), '/');
     let (key_at, key) = find_key(chars, &segments)
         .ok_or_else(|| bad(path.start, "no GS1 primary key in the path"))?;
-    let mut out = ElementString::default();
+    let mut out = Reading::default();
     let qualifiers = path_elements(chars, &segments[key_at..], key, today, &mut out)?;
     let query = (path_end + 1).min(end)..end;
     query_elements(chars, query, key, &qualifiers, today, &mut out)?;
-    Ok(out)
+    out.finish()
 }
 
 fn bad(position: usize, what: &'static str) -> Gs1Error {
@@ -197,7 +201,7 @@ fn path_elements(
     pairs: &[Range<usize>],
     key: &AiSpec,
     today: NaiveDate,
-    out: &mut ElementString,
+    out: &mut Reading,
 ) -> Result<Vec<String>, Gs1Error> {
     let mut qualifiers: Vec<String> = Vec::new();
     for (i, pair) in pairs.chunks(2).enumerate() {
@@ -215,7 +219,7 @@ fn path_elements(
             }
         }
         let value = gtin_padded(&ai, decode(chars, pair[1].clone(), false, &ai)?);
-        out.push(validate(&ai, spec, &value, today)?, at)?;
+        out.push(validate(&ai, spec, value, today)?, at)?;
     }
     Ok(qualifiers)
 }
@@ -227,7 +231,7 @@ fn query_elements(
     key: &AiSpec,
     qualifiers: &[String],
     today: NaiveDate,
-    out: &mut ElementString,
+    out: &mut Reading,
 ) -> Result<(), Gs1Error> {
     for param in split(chars, query, '&') {
         let Some(eq) = find(chars, param.clone(), '=') else {
@@ -250,7 +254,7 @@ fn query_elements(
             )));
         }
         let value = gtin_padded(&ai, decode(chars, eq + 1..param.end, true, &ai)?);
-        out.push(validate(&ai, spec, &value, today)?, param.start)?;
+        out.push(validate(&ai, spec, value, today)?, param.start)?;
     }
     Ok(())
 }

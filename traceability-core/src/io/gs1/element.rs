@@ -5,9 +5,10 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 
-use crate::io::gs1::ai::{lookup, AiSpec, Part};
+use crate::io::gs1::ai::{lookup, same_ai, AiSpec, Part};
 use crate::io::gs1::date::resolve;
 use crate::io::gs1::error::{Gs1Error, Gs1ErrorReason};
+use crate::io::gs1::pairing;
 use crate::kernel::check_digit::{gs1_mod10, gs1_mod10_valid};
 use crate::kernel::Quantity;
 
@@ -18,7 +19,7 @@ pub const FNC1: char = '\u{1d}';
 /// date).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Element {
-    ai: String,
+    ai: &'static str,
     spec: &'static AiSpec,
     value: String,
     date: Option<NaiveDate>,
@@ -30,12 +31,12 @@ impl Element {
     pub fn new(ai: &str, value: &str, today: NaiveDate) -> Result<Element, Gs1Error> {
         let spec =
             lookup(ai).ok_or_else(|| Gs1Error::new(0, Some(ai), Gs1ErrorReason::UnknownAi))?;
-        validate(ai, spec, &Located::plain(value, 0), today)
+        validate(ai, spec, Located::plain(value, 0), today)
     }
 
     /// The AI, e.g. `"3103"`.
     pub fn ai(&self) -> &str {
-        &self.ai
+        self.ai
     }
 
     /// The value as encoded, e.g. `"000750"`.
@@ -64,7 +65,7 @@ impl Element {
         if !self.spec.decimal {
             return None;
         }
-        let places = self.ai.chars().last()?.to_digit(10)?;
+        let places = self.ai().chars().last()?.to_digit(10)?;
         let parts: Vec<Part> = self.spec.parts().collect();
         let skip: usize = parts[..parts.len() - 1].iter().map(|p| p.max).sum();
         let units: i64 = self.value.get(skip..)?.parse().ok()?;
@@ -79,23 +80,50 @@ pub struct ElementString {
 }
 
 impl ElementString {
-    /// The elements as one barcode's data; an AI repeated with a different value is
-    /// refused (the error's position is the element's index), one with the same value
-    /// kept once.
+    /// The elements as one barcode's data, checked as [`crate::io::gs1::parse`] checks
+    /// them: an AI repeated with a different value is refused, one with the same value
+    /// kept once, and the AIs must respect the pairing rules (an error's position is
+    /// the element's index).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use traceability_core::io::gs1::{Element, ElementString, Gs1ErrorReason};
+    /// let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    /// let lot = Element::new("10", "L42", today)?;
+    /// let err = ElementString::from_elements(vec![lot.clone()]).unwrap_err();
+    /// assert_eq!((err.position, err.ai.as_deref()), (0, Some("10")));
+    /// assert!(matches!(err.reason, Gs1ErrorReason::MissingAssociation { .. }));
+    /// let gtin = Element::new("01", "09506000134352", today)?;
+    /// assert_eq!(ElementString::from_elements(vec![gtin, lot])?.batch(), Some("L42"));
+    /// # Ok::<(), traceability_core::io::gs1::Gs1Error>(())
+    /// ```
     pub fn from_elements(elements: Vec<Element>) -> Result<Self, Gs1Error> {
         let mut out = Self::default();
         for (i, element) in elements.into_iter().enumerate() {
             out.push(element, i)?;
         }
+        out.check_pairing(&[])?;
         Ok(out)
+    }
+
+    /// Checks the pairing rules; the error's position is `positions[i]` for element
+    /// `i`, or `i` when `positions` does not have it.
+    pub(crate) fn check_pairing(&self, positions: &[usize]) -> Result<(), Gs1Error> {
+        match pairing::violation(&self.elements, |e| (e.ai(), e.spec)) {
+            None => Ok(()),
+            Some((i, reason)) => {
+                let position = positions.get(i).copied().unwrap_or(i);
+                Err(Gs1Error::new(position, Some(self.elements[i].ai()), reason))
+            }
+        }
     }
 
     /// Adds `element`, read at `position`, unless its AI is already there.
     pub(crate) fn push(&mut self, element: Element, position: usize) -> Result<(), Gs1Error> {
-        match self.get(&element.ai) {
+        match self.get(element.ai()) {
             Some(first) if first.value != element.value => Err(Gs1Error::new(
                 position,
-                Some(&element.ai),
+                Some(element.ai()),
                 Gs1ErrorReason::RepeatedAi {
                     first: first.value.clone(),
                 },
@@ -120,7 +148,7 @@ impl ElementString {
 
     /// The element of `ai`, if present.
     pub fn get(&self, ai: &str) -> Option<&Element> {
-        self.elements.iter().find(|e| e.ai == ai)
+        self.elements.iter().find(|e| same_ai(e.ai, ai))
     }
 
     fn value(&self, ai: &str) -> Option<&str> {
@@ -171,7 +199,7 @@ impl ElementString {
     pub fn net_weight_kg(&self) -> Option<Quantity> {
         self.elements
             .iter()
-            .find(|e| e.ai.starts_with("310"))?
+            .find(|e| e.ai().starts_with("310"))?
             .decimal()
     }
 
@@ -183,6 +211,32 @@ impl ElementString {
     /// The data in the bracketed form; see [`to_bracketed`].
     pub fn to_bracketed(&self) -> String {
         to_bracketed(&self.elements)
+    }
+}
+
+/// The elements of one input as they are read, with where each was read; checked for
+/// pairing when complete.
+#[derive(Debug, Default)]
+pub(crate) struct Reading {
+    data: ElementString,
+    positions: Vec<usize>,
+}
+
+impl Reading {
+    /// Adds `element`, read at `position` (see [`ElementString::push`]).
+    pub(crate) fn push(&mut self, element: Element, position: usize) -> Result<(), Gs1Error> {
+        let before = self.data.elements.len();
+        self.data.push(element, position)?;
+        if self.data.elements.len() > before {
+            self.positions.push(position);
+        }
+        Ok(())
+    }
+
+    /// The elements, once the pairing rules are checked.
+    pub(crate) fn finish(self) -> Result<ElementString, Gs1Error> {
+        self.data.check_pairing(&self.positions)?;
+        Ok(self.data)
     }
 }
 
@@ -200,7 +254,7 @@ impl<'a> IntoIterator for &'a ElementString {
 pub fn to_element_string(elements: &[Element]) -> String {
     let mut out = String::new();
     for (i, element) in elements.iter().enumerate() {
-        out.push_str(&element.ai);
+        out.push_str(element.ai());
         out.push_str(&element.value);
         if element.spec.needs_fnc1() && i + 1 < elements.len() {
             out.push(FNC1);
@@ -214,7 +268,7 @@ pub fn to_element_string(elements: &[Element]) -> String {
 pub fn to_bracketed(elements: &[Element]) -> String {
     elements
         .iter()
-        .map(|e| format!("({}){}", e.ai, e.value.replace('(', "\\(")))
+        .map(|e| format!("({}){}", e.ai(), e.value.replace('(', "\\(")))
         .collect()
 }
 
@@ -223,7 +277,11 @@ pub fn to_bracketed(elements: &[Element]) -> String {
 #[derive(Debug, Default)]
 pub(crate) struct Located {
     pub(crate) text: String,
+    /// The position of each character, pushed one by one; empty for a value read
+    /// unchanged from `start` on.
     pub(crate) at: Vec<usize>,
+    /// Where a value read unchanged starts.
+    pub(crate) start: usize,
     /// The position just after the value in the input.
     pub(crate) end: usize,
 }
@@ -231,19 +289,32 @@ pub(crate) struct Located {
 impl Located {
     /// `text` read unchanged from position `start`.
     pub(crate) fn plain(text: &str, start: usize) -> Self {
-        let at: Vec<usize> = (start..).take(text.chars().count()).collect();
-        let end = start + at.len();
         Self {
             text: text.to_owned(),
-            at,
-            end,
+            at: Vec::new(),
+            start,
+            end: start + text.chars().count(),
         }
     }
 
     /// The characters `range` of `chars`.
     pub(crate) fn slice(chars: &[char], range: Range<usize>) -> Self {
-        let text: String = chars[range.clone()].iter().collect();
-        Self::plain(&text, range.start)
+        Self {
+            text: chars[range.clone()].iter().collect(),
+            at: Vec::new(),
+            start: range.start,
+            end: range.end,
+        }
+    }
+
+    /// The characters `range` of `text`, which is ASCII (so characters are bytes).
+    pub(crate) fn slice_ascii(text: &str, range: Range<usize>) -> Self {
+        Self {
+            text: text[range.clone()].to_owned(),
+            at: Vec::new(),
+            start: range.start,
+            end: range.end,
+        }
     }
 
     pub(crate) fn push(&mut self, c: char, at: usize) {
@@ -251,13 +322,22 @@ impl Located {
         self.at.push(at);
     }
 
+    /// The number of characters.
     pub(crate) fn len(&self) -> usize {
-        self.at.len()
+        if self.at.is_empty() && !self.text.is_empty() {
+            self.end - self.start
+        } else {
+            self.at.len()
+        }
     }
 
     /// The input position of character `i`, or the end for `i` past the value.
     fn pos(&self, i: usize) -> usize {
-        self.at.get(i).copied().unwrap_or(self.end)
+        match self.at.get(i) {
+            Some(&at) => at,
+            None if self.at.is_empty() && i < self.len() => self.start + i,
+            None => self.end,
+        }
     }
 }
 
@@ -265,34 +345,40 @@ impl Located {
 pub(crate) fn validate(
     ai: &str,
     spec: &'static AiSpec,
-    value: &Located,
+    value: Located,
     today: NaiveDate,
 ) -> Result<Element, Gs1Error> {
-    let chars: Vec<char> = value.text.chars().collect();
     let fail = |i: usize, reason| Gs1Error::new(value.pos(i), Some(ai), reason);
-    let max = spec.max_len();
-    if chars.len() > max {
+    let (max, count) = (spec.max_len(), value.len());
+    if count > max {
         return Err(fail(max, Gs1ErrorReason::TooLong { max }));
     }
+    // Components are checked in order and hold only ASCII characters once checked, so
+    // a component starts at the same character and byte offset.
     let (mut start, mut date) = (0, None);
     for part in spec.parts() {
-        if start == chars.len() && part.optional {
+        if start == count && part.optional {
             break;
         }
-        let len = part.max.min(chars.len() - start);
+        let len = part.max.min(count - start);
         if len < part.min {
             let min = (start + part.min).max(spec.min_len());
-            return Err(fail(chars.len(), Gs1ErrorReason::TooShort { min }));
+            return Err(fail(count, Gs1ErrorReason::TooShort { min }));
         }
-        let found = check_part(&part, &chars[start..start + len], today)
-            .map_err(|(i, reason)| fail(start + i, reason))?;
+        let rest = &value.text[start..];
+        let field = rest
+            .char_indices()
+            .nth(len)
+            .map_or(rest, |(end, _)| &rest[..end]);
+        let found =
+            check_part(&part, field, today).map_err(|(i, reason)| fail(start + i, reason))?;
         date = date.or(found);
         start += len;
     }
     Ok(Element {
-        ai: ai.to_owned(),
+        ai: spec.name(ai),
         spec,
-        value: value.text.clone(),
+        value: value.text,
         date,
     })
 }
@@ -301,32 +387,31 @@ pub(crate) fn validate(
 /// offending character's index in `field`.
 fn check_part(
     part: &Part,
-    field: &[char],
+    field: &str,
     today: NaiveDate,
 ) -> Result<Option<NaiveDate>, (usize, Gs1ErrorReason)> {
-    if let Some(i) = field.iter().position(|&c| !part.charset.allows(c)) {
+    if let Some((i, found)) = field
+        .chars()
+        .enumerate()
+        .find(|&(_, c)| !part.charset.allows(c))
+    {
         let reason = Gs1ErrorReason::BadCharacter {
-            found: field[i],
+            found,
             charset: part.charset,
         };
         return Err((i, reason));
     }
-    let text: String = field.iter().collect();
-    if part.check_digit && !gs1_mod10_valid(&text) {
+    // Every character set is ASCII: from here on, bytes are characters.
+    if part.check_digit && !gs1_mod10_valid(field) {
         let last = field.len() - 1;
-        let expected = gs1_mod10(&text[..last]).unwrap_or('0');
-        return Err((
-            last,
-            Gs1ErrorReason::BadCheckDigit {
-                found: field[last],
-                expected,
-            },
-        ));
+        let expected = gs1_mod10(&field[..last]).unwrap_or('0');
+        let found = char::from(field.as_bytes()[last]);
+        return Err((last, Gs1ErrorReason::BadCheckDigit { found, expected }));
     }
     match part.date {
-        Some(format) => resolve(&text, format, today)
+        Some(format) => resolve(field, format, today)
             .map(Some)
-            .ok_or((0, Gs1ErrorReason::InvalidDate(text))),
+            .ok_or_else(|| (0, Gs1ErrorReason::InvalidDate(field.to_owned()))),
         None => Ok(None),
     }
 }

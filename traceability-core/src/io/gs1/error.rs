@@ -65,6 +65,22 @@ pub enum Gs1ErrorReason {
         /// The value it had first.
         first: String,
     },
+    /// The AI may not appear in one barcode with the AI `with` (GS1 General
+    /// Specifications 4.14.1, invalid pairs: (01) with (02), (3102) with (3103), ...).
+    #[error("not allowed together with AI ({with})")]
+    InvalidPair {
+        /// The AI it clashes with.
+        with: String,
+    },
+    /// The AI needs another AI in the same barcode (GS1 General Specifications 4.14.2,
+    /// mandatory associations): one of `requires`, none of which is present. Each is an
+    /// AI, a pattern with `n` for any digit (`31nn`), or AIs needed together joined by
+    /// `+` (`01+21`), as the GS1 Barcode Syntax Dictionary writes them.
+    #[error("requires AI {}", alternatives(requires))]
+    MissingAssociation {
+        /// The alternatives, one of which is needed.
+        requires: Vec<String>,
+    },
     /// Nothing to parse.
     #[error("empty input")]
     EmptyInput,
@@ -74,6 +90,19 @@ pub enum Gs1ErrorReason {
     /// The Digital Link URI is broken or breaks the Digital Link rules.
     #[error("bad Digital Link URI: {0}")]
     BadDigitalLink(&'static str),
+}
+
+/// `(01), (02) or (8006)`; `(01)+(21)` for AIs needed together.
+fn alternatives(requires: &[String]) -> String {
+    let written: Vec<String> = requires
+        .iter()
+        .map(|group| format!("({})", group.replace('+', ")+(")))
+        .collect();
+    match written.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 impl Gs1Error {

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use crate::io::gs1::ai::{lookup, match_prefix, AiSpec};
 use crate::io::gs1::digital_link::{looks_like_uri, parse_uri};
-use crate::io::gs1::element::{validate, ElementString, Located, FNC1};
+use crate::io::gs1::element::{validate, ElementString, Located, Reading, FNC1};
 use crate::io::gs1::error::{Gs1Error, Gs1ErrorReason};
 
 /// Parses GS1 barcode data in any of its usual forms into checked elements:
@@ -52,7 +52,7 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<ElementString, Gs1Error> {
         None => Err(Gs1Error::new(at, None, Gs1ErrorReason::EmptyInput)),
         Some('(') => bracketed(&chars, at, today),
         Some(_) if looks_like_uri(&chars[at..]) => parse_uri(&chars, at, today),
-        Some(_) => raw(&chars, at, today),
+        Some(_) => raw(&chars, input.is_ascii().then_some(input), at, today),
     }
 }
 
@@ -70,35 +70,55 @@ fn symbology_identifier_len(chars: &[char]) -> usize {
 }
 
 /// Element strings from `at`: predefined-length values by their length, others up to
-/// the next FNC1 or the end.
-fn raw(chars: &[char], mut at: usize, today: NaiveDate) -> Result<ElementString, Gs1Error> {
-    let mut out = ElementString::default();
+/// the next FNC1 or the end. `ascii` is the input when it is ASCII (its characters
+/// are then its bytes).
+fn raw(
+    chars: &[char],
+    ascii: Option<&str>,
+    mut at: usize,
+    today: NaiveDate,
+) -> Result<ElementString, Gs1Error> {
+    let mut out = Reading::default();
     while at < chars.len() {
-        let (ai, spec) = read_ai(chars, at)?;
+        let mut digits = [0; 4];
+        let (ai, spec) = read_ai(chars, at, &mut digits)?;
         let start = at + ai.len();
         let end = value_end(chars, start, spec);
-        let value = Located::slice(chars, start..end);
-        if spec.needs_fnc1() && value.len() > spec.max_len() {
+        if spec.needs_fnc1() && end - start > spec.max_len() {
             let reason = Gs1ErrorReason::MissingSeparator;
-            return Err(Gs1Error::new(start + spec.max_len(), Some(&ai), reason));
+            return Err(Gs1Error::new(start + spec.max_len(), Some(ai), reason));
         }
-        out.push(validate(&ai, spec, &value, today)?, at)?;
+        let value = match ascii {
+            Some(text) => Located::slice_ascii(text, start..end),
+            None => Located::slice(chars, start..end),
+        };
+        out.push(validate(ai, spec, value, today)?, at)?;
         at = end + usize::from(chars.get(end) == Some(&FNC1));
     }
-    Ok(out)
+    out.finish()
 }
 
-/// The AI at `at`, by the longest prefix of up to 4 digits that is in the table.
-fn read_ai(chars: &[char], at: usize) -> Result<(String, &'static AiSpec), Gs1Error> {
-    let digits: String = chars[at..]
+/// The AI at `at` (its digits copied into `digits`), by the table's prefix of up to 4
+/// digits.
+fn read_ai<'d>(
+    chars: &[char],
+    at: usize,
+    digits: &'d mut [u8; 4],
+) -> Result<(&'d str, &'static AiSpec), Gs1Error> {
+    let mut len = 0;
+    for &c in chars[at..]
         .iter()
         .take(4)
         .take_while(|c| c.is_ascii_digit())
-        .collect();
-    match match_prefix(&digits) {
-        Some((ai, spec)) => Ok((ai.to_owned(), spec)),
+    {
+        digits[len] = c as u8; // an ASCII digit
+        len += 1;
+    }
+    let digits = std::str::from_utf8(&digits[..len]).expect("ASCII digits");
+    match match_prefix(digits) {
+        Some((ai, spec)) => Ok((ai, spec)),
         None => {
-            let ai = (!digits.is_empty()).then_some(digits.as_str());
+            let ai = (!digits.is_empty()).then_some(digits);
             Err(Gs1Error::new(at, ai, Gs1ErrorReason::UnknownAi))
         }
     }
@@ -120,7 +140,7 @@ fn value_end(chars: &[char], start: usize, spec: &AiSpec) -> usize {
 
 /// The bracketed form from `at` (a `(`).
 fn bracketed(chars: &[char], mut at: usize, today: NaiveDate) -> Result<ElementString, Gs1Error> {
-    let mut out = ElementString::default();
+    let mut out = Reading::default();
     while at < chars.len() {
         let close = chars[at..]
             .iter()
@@ -129,18 +149,43 @@ fn bracketed(chars: &[char], mut at: usize, today: NaiveDate) -> Result<ElementS
             .ok_or_else(|| {
                 Gs1Error::new(at, None, Gs1ErrorReason::Malformed("unclosed parenthesis"))
             })?;
-        let ai: String = chars[at + 1..close].iter().collect();
-        let spec = lookup(&ai)
-            .ok_or_else(|| Gs1Error::new(at + 1, Some(&ai), Gs1ErrorReason::UnknownAi))?;
+        let mut digits = [0; 4];
+        let (ai, spec) = match known_ai(&chars[at + 1..close], &mut digits) {
+            Some(found) => found,
+            None => {
+                let ai: String = chars[at + 1..close].iter().collect();
+                return Err(Gs1Error::new(at + 1, Some(&ai), Gs1ErrorReason::UnknownAi));
+            }
+        };
         let value = bracketed_value(chars, close + 1);
-        out.push(validate(&ai, spec, &value, today)?, at + 1)?;
-        at = value.end;
+        let end = value.end;
+        out.push(validate(ai, spec, value, today)?, at + 1)?;
+        at = end;
     }
-    Ok(out)
+    out.finish()
+}
+
+/// The AI written `chars` (copied into `digits`) and its row, if it is one of the
+/// table's.
+fn known_ai<'d>(chars: &[char], digits: &'d mut [u8; 4]) -> Option<(&'d str, &'static AiSpec)> {
+    if chars.len() > digits.len() || !chars.iter().all(char::is_ascii_digit) {
+        return None;
+    }
+    for (d, &c) in digits.iter_mut().zip(chars) {
+        *d = c as u8; // an ASCII digit
+    }
+    let ai = std::str::from_utf8(&digits[..chars.len()]).ok()?;
+    lookup(ai).map(|spec| (ai, spec))
 }
 
 /// The value from `start` to the next `(` that is not written `\(`, unescaped.
 fn bracketed_value(chars: &[char], start: usize) -> Located {
+    let next = chars[start..].iter().position(|&c| c == '(' || c == '\\');
+    match next.map(|i| start + i) {
+        None => return Located::slice(chars, start..chars.len()),
+        Some(end) if chars[end] == '(' => return Located::slice(chars, start..end),
+        Some(_) => {}
+    }
     let mut value = Located::default();
     let mut i = start;
     while i < chars.len() && chars[i] != '(' {

@@ -207,7 +207,7 @@ fn count(data: &ElementString) -> Option<Quantity> {
 /// let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
 /// let receive = ScanAction::Receive(ScanReceipt { location: LocationId::new("DOCK").unwrap(),
 ///     quantity: None, supplier: None, received_on: None, reference: None });
-/// let Command::ReceiveLot(r) = scan_command(t.state(), "(01)09506000134352(17)260901(10)L42(37)12", today, &receive).unwrap()
+/// let Command::ReceiveLot(r) = scan_command(t.state(), "(01)09506000134352(17)260901(10)L42(30)12", today, &receive).unwrap()
 /// else { unreachable!() };
 /// assert_eq!((r.quantity.to_string(), r.spec.dates.expiry.unwrap().to_string()), ("12".into(), "2026-09-01".into()));
 /// ```

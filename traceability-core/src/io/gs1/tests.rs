@@ -61,17 +61,23 @@ fn gs1_decimal_ais_are_exact() {
         "123.45"
     );
     assert_eq!(
-        ok("(3922)1999").elements()[0]
+        ok("(01)09506000134352(30)1(3922)1999")
+            .get("3922")
+            .unwrap()
             .decimal()
             .unwrap()
             .to_string(),
         "19.99"
     );
     assert_eq!(
-        ok("(3100)000042").elements()[0].decimal(),
+        ok("(01)09506000134352(3100)000042")
+            .get("3100")
+            .unwrap()
+            .decimal(),
         Some(Quantity::from(42))
     );
-    assert_eq!(ok("(10)123").elements()[0].decimal(), None);
+    let lot = ok("(01)09506000134352(10)123");
+    assert_eq!(lot.get("10").unwrap().decimal(), None);
 }
 
 #[test]
@@ -121,7 +127,8 @@ fn gs1_element_strings_have_separators_only_where_needed() {
     // A "(" in a value is escaped in the bracketed form, and read back.
     let paren = Element::new("10", "A(B)", today()).unwrap();
     assert_eq!(to_bracketed(std::slice::from_ref(&paren)), "(10)A\\(B)");
-    assert_eq!(ok("(10)A\\(B)").elements(), [paren]);
+    let read = ok("(01)09506000134352(10)A\\(B)");
+    assert_eq!(read.get("10"), Some(&paren));
 }
 
 /// Asserts that parsing `input` fails at `position`, in AI `ai`, for `reason`.
@@ -194,8 +201,13 @@ fn gs1_structure_errors_with_position_and_ai() {
         MissingSeparator,
     );
     let repeated = RepeatedAi { first: "A".into() };
-    fails("(10)A(21)1(10)B", 11, Some("10"), repeated);
-    assert_eq!(ok("(10)A(10)A").elements().len(), 1);
+    fails(
+        "(01)09506000134352(10)A(21)1(10)B",
+        29,
+        Some("10"),
+        repeated,
+    );
+    assert_eq!(ok("(01)09506000134352(10)A(10)A").elements().len(), 2);
     fails("", 0, None, EmptyInput);
     fails("]C1", 3, None, EmptyInput);
     fails(&format!("]C1{GS}"), 4, None, EmptyInput);
@@ -205,6 +217,139 @@ fn gs1_structure_errors_with_position_and_ai() {
     let ftp = parse_digital_link("ftp://id.gs1.org/01/09506000134352", today()).unwrap_err();
     let not_http = BadDigitalLink("not an http or https URI");
     assert_eq!((ftp.position, ftp.reason), (0, not_http));
+}
+
+#[test]
+fn gs1_pairing_rules_with_position_and_ai() {
+    use Gs1ErrorReason::*;
+    let lot_needs = MissingAssociation {
+        requires: ["01", "02", "03", "8006", "8026"]
+            .map(String::from)
+            .to_vec(),
+    };
+    // Scanner data: the position is where the offending AI was read.
+    fails("]C110ABC", 3, Some("10"), lot_needs.clone());
+    fails(
+        "(17)261231(10)A",
+        1,
+        Some("17"),
+        MissingAssociation {
+            requires: ["01", "02", "03", "255", "8006", "8026"]
+                .map(String::from)
+                .to_vec(),
+        },
+    );
+    fails(
+        "(21)S1",
+        1,
+        Some("21"),
+        MissingAssociation {
+            requires: ["01", "03", "8006"].map(String::from).to_vec(),
+        },
+    );
+    fails(
+        "(254)A1",
+        1,
+        Some("254"),
+        MissingAssociation {
+            requires: vec!["414".into()],
+        },
+    );
+    let with_gtin = InvalidPair { with: "01".into() };
+    fails(
+        "01095060001343520209506000134352",
+        16,
+        Some("02"),
+        with_gtin.clone(),
+    );
+    let pallet_and_gtin = "(00)106141411234567897(02)09506000134352(37)12(01)09506000134352";
+    fails(pallet_and_gtin, 23, Some("02"), with_gtin);
+    fails(
+        "(01)09506000134352(3102)000750(3103)000075",
+        19,
+        Some("3102"),
+        InvalidPair {
+            with: "3103".into(),
+        },
+    );
+    fails(
+        "(420)12345(421)276123",
+        1,
+        Some("420"),
+        InvalidPair { with: "421".into() },
+    );
+    fails(
+        "(01)09506000134352(30)1(3922)199(3932)978199",
+        24,
+        Some("3922"),
+        InvalidPair {
+            with: "3932".into(),
+        },
+    );
+    // A repeat with the same value is kept once, so it pairs with itself.
+    assert_eq!(
+        ok("(01)09506000134352(3103)000750(3103)000750")
+            .elements()
+            .len(),
+        2
+    );
+    // Digital Link: the position of the offending AI in the URI.
+    let uri = "https://id.gs1.org/01/09506000134352?3102=000750&3103=000075";
+    fails(
+        uri,
+        37,
+        Some("3102"),
+        InvalidPair {
+            with: "3103".into(),
+        },
+    );
+    let e = parse_digital_link("https://id.gs1.org/00/106141411234567897?37=5", today());
+    assert_eq!(
+        e.unwrap_err().reason,
+        MissingAssociation {
+            requires: vec!["02".into(), "8026".into()]
+        }
+    );
+    // Real labels pass: pharma, meat, a pallet's SSCC, a logistic unit's content.
+    for label in [
+        "]d2010950600013435217261231\u{1d}10ABC123\u{1d}21SN001",
+        "]C10109506000134369310300123415261015\u{1d}10BATCH7",
+        "]C100106141411234567897",
+        "(00)106141411234567897(02)09506000134352(37)12(10)L42(3301)000500",
+    ] {
+        ok(label);
+    }
+    let e = parse("(10)ABC", today()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "at character 1, AI (10): requires AI (01), (02), (03), (8006) or (8026)"
+    );
+    let e = parse("(01)09506000134352(8030)aB", today()).unwrap_err();
+    assert!(e.to_string().ends_with("requires AI (00), (01)+(21), (253), (255), (8003), (8004), (8006)+(21), (8010)+(8011), (8017) or (8018)"), "{e}");
+    let e = parse("(420)12345(421)276123", today()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "at character 1, AI (420): not allowed together with AI (421)"
+    );
+}
+
+#[test]
+fn gs1_builders_check_the_pairing_rules() {
+    let gtin = Element::new("01", "09506000134352", today()).unwrap();
+    let content = Element::new("02", "09506000134352", today()).unwrap();
+    let count = Element::new("37", "12", today()).unwrap();
+    let sscc = Element::new("00", "106141411234567897", today()).unwrap();
+    let e = ElementString::from_elements(vec![sscc.clone(), count.clone()]).unwrap_err();
+    assert_eq!((e.position, e.ai.as_deref()), (1, Some("37")));
+    let e = ElementString::from_elements(vec![gtin.clone(), content.clone(), count.clone()])
+        .unwrap_err();
+    assert_eq!((e.position, e.ai.as_deref()), (0, Some("01")));
+    assert_eq!(e.reason, Gs1ErrorReason::InvalidPair { with: "37".into() });
+    let pallet = vec![sscc.clone(), content.clone(), count.clone()];
+    assert!(ElementString::from_elements(pallet.clone()).is_ok());
+    let e = to_digital_link(&[gtin, count], DEFAULT_BASE).unwrap_err();
+    assert_eq!((e.position, e.ai.as_deref()), (0, Some("01")));
+    assert!(to_digital_link(&pallet, DEFAULT_BASE).is_ok());
 }
 
 #[test]
@@ -478,7 +623,7 @@ fn gs1_round_trips_between_the_three_forms() {
         "(415)9521141123454(8020)R(3912)978012345",
         "(253)9521141123454ABC(400)PO-1",
         "(8004)9521141ABC(7040)1ABC",
-        "(01)09506000134352(8030)aB-_9=",
+        "(01)09506000134352(21)S1(8030)aB-_9=",
     ] {
         assert_round_trips(&ok(input));
     }
@@ -528,5 +673,189 @@ proptest! {
             .collect();
         let data = ElementString::from_elements(elements).unwrap();
         assert_round_trips(&data);
+    }
+}
+
+/// Every AI of the table.
+fn every_ai() -> Vec<String> {
+    AI_TABLE
+        .iter()
+        .flat_map(|row| {
+            let (first, last): (u32, u32) = (row.first.parse().unwrap(), row.last.parse().unwrap());
+            let width = row.first.len();
+            (first..=last).map(move |n| format!("{n:0width$}"))
+        })
+        .collect()
+}
+
+/// A valid value for `spec`, its choices drawn from `seed`: each component in its
+/// character set and length range, check digits computed, dates real.
+fn value_for(spec: &AiSpec, seed: &mut impl Iterator<Item = u32>) -> String {
+    let mut next = move |n: u32| seed.next().unwrap_or(0) % n.max(1);
+    let mut value = String::new();
+    for part in spec.parts() {
+        if part.optional && next(2) == 0 {
+            break;
+        }
+        let len = part.min + next((part.max - part.min + 1) as u32) as usize;
+        let text = match part.date {
+            Some(DateFormat::Yyyymmdd) => {
+                format!("{}{:02}{:02}", 1950 + next(100), 1 + next(12), 1 + next(28))
+            }
+            Some(format) => {
+                let day = if format == DateFormat::Yymmd0 {
+                    next(29)
+                } else {
+                    1 + next(28)
+                };
+                format!("{:02}{:02}{day:02}", next(100), 1 + next(12))
+            }
+            None if part.check_digit => {
+                let body: String = (1..len)
+                    .map(|_| char::from(b'0' + next(10) as u8))
+                    .collect();
+                format!("{body}{}", gs1_mod10(&body).unwrap())
+            }
+            None => (0..len).map(|_| any_of(part.charset, next(128))).collect(),
+        };
+        value.push_str(&text);
+    }
+    value
+}
+
+/// The `n`-th character (cyclically) of `charset`.
+fn any_of(charset: Charset, n: u32) -> char {
+    let all: Vec<char> = (0..128u8)
+        .map(char::from)
+        .filter(|&c| charset.allows(c))
+        .collect();
+    all[n as usize % all.len()]
+}
+
+/// Identifications that other AIs qualify, each valid on its own.
+const ROOTS: [&[&str]; 12] = [
+    &["01"],
+    &["00"],
+    &["00", "02", "37"],
+    &["8006"],
+    &["414"],
+    &["253"],
+    &["255"],
+    &["8004"],
+    &["8018"],
+    &["415", "8020"],
+    &["8010", "8011"],
+    &["01", "21"],
+];
+
+/// Valid barcode data: a root, then candidate AIs kept when they respect the pairing
+/// rules with what is there.
+fn valid_data(root: usize, candidates: &[usize], seed: &[u32]) -> ElementString {
+    let all = every_ai();
+    let mut seed = seed.iter().copied().cycle();
+    let mut elements: Vec<Element> = Vec::new();
+    let mut add = |ai: &str, elements: &mut Vec<Element>, must: bool| {
+        let spec = lookup(ai).unwrap();
+        let value = value_for(spec, &mut seed);
+        let element = Element::new(ai, &value, today())
+            .unwrap_or_else(|e| panic!("generated ({ai}){value:?} is invalid: {e}"));
+        if elements.iter().any(|e| e.ai() == ai) {
+            return;
+        }
+        elements.push(element);
+        if !must && ElementString::from_elements(elements.clone()).is_err() {
+            elements.pop();
+        }
+    };
+    for ai in ROOTS[root % ROOTS.len()] {
+        add(ai, &mut elements, true);
+    }
+    for &c in candidates {
+        add(&all[c % all.len()], &mut elements, false);
+    }
+    ElementString::from_elements(elements).expect("valid by construction")
+}
+
+/// Text that looks like GS1 data often enough to reach deep into the parsers.
+fn gs1ish() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "01",
+        "10",
+        "17",
+        "21",
+        "3103",
+        "00",
+        "02",
+        "37",
+        "8030",
+        "(",
+        ")",
+        "\\(",
+        "\u{1d}",
+        "]d2",
+        "]C1",
+        "]Q1",
+        "https://id.gs1.org/",
+        "/",
+        "?",
+        "&",
+        "=",
+        "%",
+        "%4",
+        "%C3%A9",
+        "+",
+        "0",
+        "9",
+        "12345678901234",
+        "A",
+        "é",
+        "\u{0}",
+        "#",
+        " ",
+    ]);
+    proptest::collection::vec(pieces, 0..24).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn gs1_parse_never_panics_on_any_text(text in any::<String>(), gs1 in gs1ish()) {
+        for input in [&text, &gs1] {
+            let _ = parse(input, today());
+            let _ = parse_digital_link(input, today());
+            if let Ok(data) = parse(input, today()) {
+                // What parses is checked data: it reads back the same from each form.
+                prop_assert_eq!(&parse(&data.to_element_string(), today()).unwrap(), &data);
+                prop_assert_eq!(&parse(&data.to_bracketed(), today()).unwrap(), &data);
+            }
+        }
+    }
+
+    #[test]
+    fn gs1_parse_never_panics_on_any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..96)) {
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = parse(&text, today());
+        let _ = parse(&format!("]d2{text}"), today());
+        let _ = parse(&format!("({text}"), today());
+        let _ = parse_digital_link(&format!("https://id.gs1.org/01/{text}"), today());
+    }
+
+    #[test]
+    fn gs1_valid_data_round_trips_through_every_form(
+        root in 0usize..64,
+        candidates in proptest::collection::vec(0usize..1_000, 0..12),
+        seed in proptest::collection::vec(any::<u32>(), 1..64),
+    ) {
+        let data = valid_data(root, &candidates, &seed);
+        prop_assert_eq!(&parse(&data.to_element_string(), today()).unwrap(), &data);
+        prop_assert_eq!(&parse(&format!("]d2{}", data.to_element_string()), today()).unwrap(), &data);
+        prop_assert_eq!(&parse(&data.to_bracketed(), today()).unwrap(), &data);
+        // Digital Link when the AIs allow one (a primary key, the others qualifiers or
+        // data attributes); the path puts the key first.
+        if let Ok(uri) = to_digital_link(data.elements(), DEFAULT_BASE) {
+            let back = parse_digital_link(&uri, today());
+            prop_assert_eq!(by_ai(&back.unwrap()), by_ai(&data), "{}", uri);
+        }
     }
 }
