@@ -158,3 +158,27 @@ fn barcodes_that_contradict_the_master_data_are_refused() {
         scan_command(state, "(00)106141411234567897", today, &receive_at("DOCK")).unwrap_err();
     assert!(err.to_string().contains("no GTIN"), "{err}");
 }
+
+#[test]
+fn a_pallet_content_label_is_scanned_without_its_sscc_symbol() {
+    let mut plant = plant_with_gtins();
+    let today = date(TODAY);
+    // The second barcode of a pallet label: content GTIN, count, batch. Its SSCC (00),
+    // which (37) requires, is in the first barcode.
+    let label = format!("(02){MILK_GTIN}(37)24(10)P7");
+    assert!(
+        io::gs1::parse(&label, today).is_err(),
+        "one complete message needs (00)"
+    );
+    let found = scan(plant.tracker.state(), &label, today).unwrap();
+    assert_eq!(
+        (found.product.clone(), found.item.clone(), found.quantity),
+        (Some(pid("MILK")), Some(lot("MILK", "P7")), Some(qty("24")))
+    );
+    let command = scan_command(plant.tracker.state(), &label, today, &receive_at("DOCK")).unwrap();
+    plant.run(command).unwrap();
+    assert_eq!(plant.on_hand("MILK", "P7"), qty("24"));
+    // An invalid pair is refused in one symbol too.
+    let both = format!("(01){MILK_GTIN}(02){MILK_GTIN}(10)P8");
+    assert!(scan(plant.tracker.state(), &both, today).is_err());
+}

@@ -310,18 +310,7 @@ pub(crate) fn move_stock(
         destination.kind,
         LocationKind::Customer | LocationKind::Production
     );
-    let customer = match destination.kind {
-        LocationKind::Customer => Some(destination.party.as_ref().ok_or_else(|| {
-            TraceError::invalid(
-                "to",
-                format!(
-                    "customer location {to} names no customer: register it with its party, \
-                     or ship the goods to the customer"
-                ),
-            )
-        })?),
-        _ => None,
-    };
+    let to_customer = destination.kind == LocationKind::Customer;
     match ctx.item(item)? {
         Item::Lot(lot) => {
             if from == to {
@@ -343,7 +332,7 @@ pub(crate) fn move_stock(
                 return Err(same_place());
             }
             // A serial leaves for a customer only picked on an order (the lifecycle).
-            if customer.is_some() {
+            if to_customer {
                 return Err(invalid_transition(serial, SerialStatus::Shipped));
             }
             if !matches!(
@@ -358,7 +347,16 @@ pub(crate) fn move_stock(
             }
         }
     }
-    if let Some(customer) = customer {
+    if to_customer {
+        let customer = destination.party.as_ref().ok_or_else(|| {
+            TraceError::invalid(
+                "to",
+                format!(
+                    "customer location {to} names no customer: register it with its party, \
+                     or ship the goods to the customer"
+                ),
+            )
+        })?;
         return Ok(vec![deliver(ctx, command, customer)?]);
     }
     Ok(vec![EventPayload::Moved {

@@ -482,7 +482,7 @@ class Location(Record):
     kind: LocationKind
     description: str
     gln: Optional[str]
-    party: Optional[str]
+    party: Optional[str] = None
     """For a customer or supplier location: whose premises it is."""
 
     @classmethod

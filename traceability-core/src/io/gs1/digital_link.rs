@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use crate::io::gs1::ai::{lookup, AiSpec};
 use crate::io::gs1::element::{validate, Element, ElementString, Located, Reading};
 use crate::io::gs1::error::{Gs1Error, Gs1ErrorReason};
-use crate::io::gs1::pairing;
+use crate::io::gs1::pairing::{self, Requisites};
 
 /// GS1's resolver, the usual base of Digital Link URIs.
 pub const DEFAULT_BASE: &str = "https://id.gs1.org";
@@ -23,7 +23,7 @@ pub const DEFAULT_BASE: &str = "https://id.gs1.org";
 /// the query, `+` stands for a space.
 pub fn parse_digital_link(uri: &str, today: NaiveDate) -> Result<ElementString, Gs1Error> {
     let chars: Vec<char> = uri.chars().collect();
-    parse_uri(&chars, 0, today)
+    parse_uri(&chars, 0, today)?.finish()
 }
 
 /// The elements as a Digital Link URI under `base` (e.g. [`DEFAULT_BASE`] or
@@ -41,7 +41,9 @@ pub fn to_digital_link(elements: &[Element], base: &str) -> Result<String, Gs1Er
         .iter()
         .position(|e| e.spec().dl_qualifiers.is_some())
         .ok_or_else(|| bad(0, "no primary key among the elements"))?;
-    if let Some((i, reason)) = pairing::violation(elements, |e| (e.ai(), e.spec())) {
+    if let Some((i, reason)) =
+        pairing::violation(elements, Requisites::Checked, |e| (e.ai(), e.spec()))
+    {
         return Err(Gs1Error::new(i, Some(elements[i].ai()), reason));
     }
     let mut in_path = vec![key_at];
@@ -126,7 +128,7 @@ pub(crate) fn parse_uri(
     chars: &[char],
     start: usize,
     today: NaiveDate,
-) -> Result<ElementString, Gs1Error> {
+) -> Result<Reading, Gs1Error> {
     if let Some(i) = chars[start..].iter().position(|&c| !is_uri_char(c)) {
         return Err(bad(start + i, "character not allowed in a URI"));
     }
@@ -145,7 +147,7 @@ pub(crate) fn parse_uri(
     let qualifiers = path_elements(chars, &segments[key_at..], key, today, &mut out)?;
     let query = (path_end + 1).min(end)..end;
     query_elements(chars, query, key, &qualifiers, today, &mut out)?;
-    out.finish()
+    Ok(out)
 }
 
 fn bad(position: usize, what: &'static str) -> Gs1Error {

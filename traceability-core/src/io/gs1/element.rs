@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use crate::io::gs1::ai::{lookup, same_ai, AiSpec, Part};
 use crate::io::gs1::date::resolve;
 use crate::io::gs1::error::{Gs1Error, Gs1ErrorReason};
-use crate::io::gs1::pairing;
+use crate::io::gs1::pairing::{self, Requisites};
 use crate::kernel::check_digit::{gs1_mod10, gs1_mod10_valid};
 use crate::kernel::Quantity;
 
@@ -102,14 +102,18 @@ impl ElementString {
         for (i, element) in elements.into_iter().enumerate() {
             out.push(element, i)?;
         }
-        out.check_pairing(&[])?;
+        out.check_pairing(&[], Requisites::Checked)?;
         Ok(out)
     }
 
     /// Checks the pairing rules; the error's position is `positions[i]` for element
     /// `i`, or `i` when `positions` does not have it.
-    pub(crate) fn check_pairing(&self, positions: &[usize]) -> Result<(), Gs1Error> {
-        match pairing::violation(&self.elements, |e| (e.ai(), e.spec)) {
+    pub(crate) fn check_pairing(
+        &self,
+        positions: &[usize],
+        requisites: Requisites,
+    ) -> Result<(), Gs1Error> {
+        match pairing::violation(&self.elements, requisites, |e| (e.ai(), e.spec)) {
             None => Ok(()),
             Some((i, reason)) => {
                 let position = positions.get(i).copied().unwrap_or(i);
@@ -158,6 +162,11 @@ impl ElementString {
     /// The GTIN (AI 01), 14 digits.
     pub fn gtin(&self) -> Option<&str> {
         self.value("01")
+    }
+
+    /// The GTIN of the trade items a logistic unit contains (AI 02), 14 digits.
+    pub fn content_gtin(&self) -> Option<&str> {
+        self.value("02")
     }
 
     /// The SSCC (AI 00), 18 digits.
@@ -235,7 +244,16 @@ impl Reading {
 
     /// The elements, once the pairing rules are checked.
     pub(crate) fn finish(self) -> Result<ElementString, Gs1Error> {
-        self.data.check_pairing(&self.positions)?;
+        self.data
+            .check_pairing(&self.positions, Requisites::Checked)?;
+        Ok(self.data)
+    }
+
+    /// The elements of one symbol of several: invalid pairs checked, required partners
+    /// not (see [`crate::io::gs1::parse_symbol`]).
+    pub(crate) fn finish_symbol(self) -> Result<ElementString, Gs1Error> {
+        self.data
+            .check_pairing(&self.positions, Requisites::Elsewhere)?;
         Ok(self.data)
     }
 }

@@ -37,4 +37,4 @@ pub use ai::{lookup, match_prefix, AiSpec, Charset, DateFormat, Part, AI_TABLE};
 pub use digital_link::{parse_digital_link, to_digital_link, DEFAULT_BASE};
 pub use element::{to_bracketed, to_element_string, Element, ElementString, FNC1};
 pub use error::{Gs1Error, Gs1ErrorReason};
-pub use reader::parse;
+pub use reader::{parse, parse_symbol};

@@ -12,21 +12,36 @@
 use crate::io::gs1::ai::{same_ai, AiSpec};
 use crate::io::gs1::error::Gs1ErrorReason;
 
+/// Whether the AIs an AI requires (`req=`) must be in the same data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Requisites {
+    /// They must (one complete message).
+    Checked,
+    /// They may be elsewhere (one symbol of a label with several).
+    Elsewhere,
+}
+
 /// The first element of `items` (in order) that breaks a pairing rule, and why; `ai`
 /// gives an item's AI and table row.
 pub(crate) fn violation<T>(
     items: &[T],
+    requisites: Requisites,
     ai: impl Fn(&T) -> (&str, &'static AiSpec),
 ) -> Option<(usize, Gs1ErrorReason)> {
     let ais = || items.iter().map(|item| ai(item).0);
     items.iter().enumerate().find_map(|(i, item)| {
         let (own, spec) = ai(item);
-        broken_rule(own, spec.pairing, ais).map(|reason| (i, reason))
+        broken_rule(own, spec.pairing, requisites, ais).map(|reason| (i, reason))
     })
 }
 
 /// The first of `rules` (an AI's `req=`/`ex=` attributes) that the AIs present break.
-fn broken_rule<'a, I>(own: &str, rules: &str, ais: impl Fn() -> I) -> Option<Gs1ErrorReason>
+fn broken_rule<'a, I>(
+    own: &str,
+    rules: &str,
+    requisites: Requisites,
+    ais: impl Fn() -> I,
+) -> Option<Gs1ErrorReason>
 where
     I: Iterator<Item = &'a str>,
 {
@@ -40,7 +55,9 @@ where
                     with: with.to_owned(),
                 });
             }
-        } else if let Some(required) = rule.strip_prefix("req=") {
+        } else if let (Some(required), Requisites::Checked) =
+            (rule.strip_prefix("req="), requisites)
+        {
             let present = |pattern: &str| ais().any(|other| matches(pattern, other));
             if !required
                 .split(',')
@@ -71,7 +88,9 @@ mod tests {
     use crate::io::gs1::ai::{lookup, AI_TABLE};
 
     fn check(ais: &[&'static str]) -> Option<(usize, Gs1ErrorReason)> {
-        violation(ais, |ai| (*ai, lookup(ai).expect("a known AI")))
+        violation(ais, Requisites::Checked, |ai| {
+            (*ai, lookup(ai).expect("a known AI"))
+        })
     }
 
     fn pair(with: &str) -> Gs1ErrorReason {

@@ -43,6 +43,30 @@ use crate::io::gs1::error::{Gs1Error, Gs1ErrorReason};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn parse(input: &str, today: NaiveDate) -> Result<ElementString, Gs1Error> {
+    read(input, today)?.finish()
+}
+
+/// [`parse`] for one symbol of a label that may carry several (a pallet label: the
+/// SSCC (00) in one barcode, the content (02), count (37) and batch (10) in another):
+/// invalid pairs are refused, but an AI whose required partner is not in this symbol is
+/// accepted, since the partner may be in another (GS1 judges those associations over
+/// all the symbols on the item). Scanning reads barcodes this way.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use traceability_core::io::gs1::{parse, parse_symbol};
+/// let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+/// let content = "(02)09506000134352(37)12(10)L42";
+/// assert!(parse(content, today).is_err(), "(37) needs the SSCC (00)");
+/// assert_eq!(parse_symbol(content, today).unwrap().into_elements().len(), 3);
+/// assert!(parse_symbol("(01)09506000134352(02)09506000134352", today).is_err());
+/// ```
+pub fn parse_symbol(input: &str, today: NaiveDate) -> Result<ElementString, Gs1Error> {
+    read(input, today)?.finish_symbol()
+}
+
+/// The elements of `input`, read in whichever form it has, pairing not yet checked.
+fn read(input: &str, today: NaiveDate) -> Result<Reading, Gs1Error> {
     let chars: Vec<char> = input.chars().collect();
     let mut at = symbology_identifier_len(&chars);
     if chars.get(at) == Some(&FNC1) {
@@ -77,7 +101,7 @@ fn raw(
     ascii: Option<&str>,
     mut at: usize,
     today: NaiveDate,
-) -> Result<ElementString, Gs1Error> {
+) -> Result<Reading, Gs1Error> {
     let mut out = Reading::default();
     while at < chars.len() {
         let mut digits = [0; 4];
@@ -95,7 +119,7 @@ fn raw(
         out.push(validate(ai, spec, value, today)?, at)?;
         at = end + usize::from(chars.get(end) == Some(&FNC1));
     }
-    out.finish()
+    Ok(out)
 }
 
 /// The AI at `at` (its digits copied into `digits`), by the table's prefix of up to 4
@@ -139,7 +163,7 @@ fn value_end(chars: &[char], start: usize, spec: &AiSpec) -> usize {
 }
 
 /// The bracketed form from `at` (a `(`).
-fn bracketed(chars: &[char], mut at: usize, today: NaiveDate) -> Result<ElementString, Gs1Error> {
+fn bracketed(chars: &[char], mut at: usize, today: NaiveDate) -> Result<Reading, Gs1Error> {
     let mut out = Reading::default();
     while at < chars.len() {
         let close = chars[at..]
@@ -162,7 +186,7 @@ fn bracketed(chars: &[char], mut at: usize, today: NaiveDate) -> Result<ElementS
         out.push(validate(ai, spec, value, today)?, at + 1)?;
         at = end;
     }
-    out.finish()
+    Ok(out)
 }
 
 /// The AI written `chars` (copied into `digits`) and its row, if it is one of the

@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{parse, Element, ElementString};
+use super::{parse_symbol, Element, ElementString};
 use crate::command::{Command, LotSpec, Pick, ReceiveLot, ReceiveSerials};
 use crate::kernel::check_digit::gtin14;
 use crate::kernel::error::TraceError;
@@ -100,8 +100,11 @@ fn mismatch(reason: impl Into<String>) -> TraceError {
 /// assert!(!found.known);
 /// ```
 pub fn scan(state: &State, text: &str, today: NaiveDate) -> Result<Scan, TraceError> {
-    let data = parse(text, today)?;
-    let gtin = data.gtin().map(|g| gtin14("barcode", g)).transpose()?;
+    let data = parse_symbol(text, today)?;
+    // A pallet's content label names its trade items by (02), their count by (37).
+    let gtin = (data.gtin().or_else(|| data.content_gtin()))
+        .map(|g| gtin14("barcode", g))
+        .transpose()?;
     let product =
         match &gtin {
             Some(gtin) => Some(state.product_by_gtin(gtin).cloned().ok_or_else(|| {
