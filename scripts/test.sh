@@ -19,6 +19,10 @@ cargo package --quiet --list --allow-dirty -p traceability-ffi | grep -x include
 echo "== Rust tests"
 cargo test --release --workspace --exclude traceability-py
 
+echo "== The demo (the README's main command) runs to its end"
+rm -f "$CARGO_TARGET_DIR/demo-check.sqlite"*
+cargo run --release --quiet -p traceability-core --example demo -- "$CARGO_TARGET_DIR/demo-check.sqlite" >/dev/null
+
 echo "== C and C++ tests (valgrind, sanitizers)"
 bash tests/c/run.sh
 

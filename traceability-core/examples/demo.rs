@@ -504,16 +504,20 @@ fn customer_return(t: &mut Tracker) -> Result {
             release: false,
         }),
     )?;
+    // Returned stock is held until a disposition decides what becomes of it.
     t.execute(
         "qa",
         Some("crushed packaging, not resaleable"),
-        &Command::Scrap(Scrap {
+        &Command::DisposeReturn(DisposeReturn {
+            rma: id("RMA-33"),
             item: ItemRef::lot("BREAD-800", "B-0303-B")?,
             location: id("QA-HOLD"),
             quantity: q("12"),
+            disposition: Disposition::Scrap,
+            to: None,
         }),
     )?;
-    println!("SHOP-LYON returned 12 loaves of B-0303-B (RMA-33); QA scrapped them");
+    println!("SHOP-LYON returned 12 loaves of B-0303-B (RMA-33), held at QA-HOLD; QA scrapped them");
     Ok(())
 }
 
