@@ -517,7 +517,9 @@ fn customer_return(t: &mut Tracker) -> Result {
             to: None,
         }),
     )?;
-    println!("SHOP-LYON returned 12 loaves of B-0303-B (RMA-33), held at QA-HOLD; QA scrapped them");
+    println!(
+        "SHOP-LYON returned 12 loaves of B-0303-B (RMA-33), held at QA-HOLD; QA scrapped them"
+    );
     Ok(())
 }
 
