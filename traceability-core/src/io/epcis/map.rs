@@ -8,6 +8,7 @@ use crate::command::Line;
 use crate::event::{Event, EventPayload, Produced};
 use crate::io::epcis::draft::{Counted, Draft, Endpoint, Shape};
 use crate::kernel::id::{ItemRef, LocationId, PartyId, ProductId, SerialNumber};
+use crate::kernel::Quantity;
 use crate::model::{Lot, QualityStatus};
 
 const ADD: &str = "ADD";
@@ -320,10 +321,7 @@ fn statuses(payload: &EventPayload) -> Option<Vec<Draft<'_>>> {
             d.place = Some(location);
             d.items = contents
                 .iter()
-                .map(|p| match p.item {
-                    ItemRef::Lot { .. } => Counted::new(&p.item, p.quantity),
-                    ItemRef::Serial { .. } => Counted::whole(&p.item),
-                })
+                .map(|p| counted_item(&p.item, p.quantity))
                 .collect();
             d
         }
@@ -353,9 +351,14 @@ fn whole<'e>(biz_step: &'static str, disposition: &'static str, items: &[ItemRef
 
 /// A line: a lot with its quantity, or a serial.
 fn counted(line: &Line) -> Counted {
-    match line.item {
-        ItemRef::Lot { .. } => Counted::new(&line.item, line.quantity),
-        ItemRef::Serial { .. } => Counted::whole(&line.item),
+    counted_item(&line.item, line.quantity)
+}
+
+/// A lot with its quantity, or a serial (counted as itself).
+fn counted_item(item: &ItemRef, quantity: Quantity) -> Counted {
+    match item {
+        ItemRef::Lot { .. } => Counted::new(item, quantity),
+        ItemRef::Serial { .. } => Counted::whole(item),
     }
 }
 
