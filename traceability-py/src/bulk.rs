@@ -1,9 +1,10 @@
 //! `NativeTracker.bulk_load`: [`Tracker::bulk_load`] over batches pulled from a Python
 //! iterator (each a JSON array of commands), with progress reported to a Python
 //! callable. The GIL is taken back only to pull a batch and to report progress; the
-//! batch is parsed and loaded without it.
+//! batch is parsed and loaded without it, the next one pulled and parsed meanwhile.
 
 use std::cell::RefCell;
+use std::sync::mpsc::{sync_channel, SyncSender};
 
 use pyo3::prelude::*;
 use pyo3::types::PyIterator;
@@ -26,7 +27,10 @@ pub struct Outcome {
     stop: Option<Stop>,
 }
 
-/// Runs the load (called without the GIL, inside the engine lock).
+/// Runs the load (called without the GIL, inside the engine lock). A second thread
+/// pulls and parses the batches while this one loads: taking a batch from the iterator
+/// (with the GIL: the caller's rows and their JSON text) overlaps the load of the one
+/// before it, so the iterator is read at most one batch ahead of what is stored.
 pub fn load(
     tracker: &mut Tracker,
     actor: &str,
@@ -35,32 +39,55 @@ pub fn load(
     progress: Option<Py<PyAny>>,
 ) -> Outcome {
     let stop = RefCell::new(None);
-    let pull = std::iter::from_fn(|| {
-        if stop.borrow().is_some() {
-            return None;
-        }
-        let json = Python::attach(|py| match batches.bind(py).clone().next()? {
-            Ok(batch) => Some(batch.extract::<String>()),
-            Err(e) => Some(Err(e)),
+    std::thread::scope(|scope| {
+        let (sender, received) = sync_channel(1);
+        scope.spawn(move || prefetch(batches, sender));
+        let pull = std::iter::from_fn(|| {
+            if stop.borrow().is_some() {
+                return None;
+            }
+            received
+                .recv()
+                .ok()?
+                .map_err(|why| *stop.borrow_mut() = Some(why))
+                .ok()
         });
-        let batch = match json? {
+        let report = |loaded: &BulkProgress| {
+            let Some(callback) = &progress else { return };
+            let args = (loaded.batches, loaded.commands, loaded.events);
+            if let Err(e) = Python::attach(|py| callback.call1(py, args).map(drop)) {
+                *stop.borrow_mut() = Some(Stop::Python(e));
+            }
+        };
+        // `pull`, and with it the receiving end, is dropped when the load returns: the
+        // prefetching thread's next send fails and it stops.
+        let result = tracker.bulk_load(actor, reason, pull, report);
+        Outcome {
+            result,
+            stop: stop.into_inner(),
+        }
+    })
+}
+
+/// Pulls batches from the iterator and parses them, in order, until the iterator ends,
+/// raises or a batch does not parse (that reason is sent last), or nobody receives.
+fn prefetch(batches: Py<PyIterator>, sender: SyncSender<Result<Vec<Command>, Stop>>) {
+    loop {
+        let pulled = Python::attach(|py| {
+            let next = batches.bind(py).clone().next();
+            next.map(|batch| batch.and_then(|b| b.extract::<String>()))
+        });
+        let Some(json) = pulled else { break };
+        let batch = match json {
             Ok(json) => parse_batch(&json).map_err(|(index, error)| Stop::Parse { index, error }),
             Err(e) => Err(Stop::Python(e)),
         };
-        batch.map_err(|why| *stop.borrow_mut() = Some(why)).ok()
-    });
-    let report = |loaded: &BulkProgress| {
-        let Some(callback) = &progress else { return };
-        let args = (loaded.batches, loaded.commands, loaded.events);
-        if let Err(e) = Python::attach(|py| callback.call1(py, args).map(drop)) {
-            *stop.borrow_mut() = Some(Stop::Python(e));
+        let last = batch.is_err();
+        if sender.send(batch).is_err() || last {
+            break;
         }
-    };
-    let result = tracker.bulk_load(actor, reason, pull, report);
-    Outcome {
-        result,
-        stop: stop.into_inner(),
     }
+    Python::attach(|_| drop(batches));
 }
 
 /// `(batches, commands, events)` stored, or the exception that stopped the load: the
