@@ -11,6 +11,7 @@ use crate::command::Command;
 use crate::decide::{decide, Context};
 use crate::event::audit;
 use crate::event::checkpoint::{self, Checkpoint, SigningKey, VerifyingKey};
+use crate::event::record::BodyEncoder;
 use crate::event::{
     Event, EventBody, EventPayload, Hash, StoredEvent, GENESIS_HASH, SCHEMA_VERSION,
 };
@@ -447,14 +448,16 @@ impl Tracker {
     }
 
     /// Decides each command against the state the ones before it left and applies its
-    /// events to the live state; returns the bodies to store.
+    /// events to the live state; returns the bodies to store, all recorded at one time
+    /// (the batch is one append).
     fn stage_batch(
         &mut self,
         actor: &str,
         reason: Option<&str>,
         commands: &[Command],
     ) -> Result<Vec<EventBody>, Refused> {
-        let today = self.clock.now().date_naive();
+        let stamp = self.stamp(actor, reason).map_err(Refused::batch)?;
+        let today = stamp.recorded_at.date_naive();
         let mut bodies = Vec::with_capacity(commands.len());
         for (index, command) in commands.iter().enumerate() {
             let refused = |error| Refused {
@@ -467,7 +470,7 @@ impl Tracker {
                 reason,
             };
             let decided = decide(&context, command).map_err(refused)?;
-            for body in self.bodies(actor, reason, decided).map_err(refused)? {
+            for body in stamp.bodies(decided) {
                 self.state
                     .apply(self.next_seq + bodies.len() as u64, &body)
                     .map_err(refused)?;
@@ -493,33 +496,34 @@ impl Tracker {
         reason: Option<&str>,
         payloads: Vec<EventPayload>,
     ) -> Result<Vec<EventBody>, TraceError> {
+        Ok(self.stamp(actor, reason)?.bodies(payloads))
+    }
+
+    /// Who and why, checked, and when by the clock: what the events of one command or
+    /// one batch are recorded with.
+    pub(super) fn stamp(&self, actor: &str, reason: Option<&str>) -> Result<Stamp, TraceError> {
         let actor = crate::kernel::text::identifier("actor", actor)?;
         if let Some(reason) = reason {
             crate::kernel::text::free_text("reason", reason)?;
         }
-        let recorded_at = self.clock.now();
-        let reason = reason
-            .map(str::trim)
-            .filter(|r| !r.is_empty())
-            .map(str::to_owned);
-        Ok(payloads
-            .into_iter()
-            .map(|payload| EventBody {
-                schema: SCHEMA_VERSION,
-                recorded_at,
-                actor: actor.to_owned(),
-                reason: reason.clone(),
-                payload,
-            })
-            .collect())
+        Ok(Stamp {
+            recorded_at: self.clock.now(),
+            actor: actor.to_owned(),
+            reason: reason
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned),
+        })
     }
 
     /// Hash-chains `bodies` after the current head; returns the records and the new head.
     pub(super) fn seal(&self, bodies: &[EventBody]) -> (Vec<StoredEvent>, Hash) {
         let mut head = self.head;
         let mut records = Vec::with_capacity(bodies.len());
+        let mut encoder = BodyEncoder::default();
         for (offset, body) in bodies.iter().enumerate() {
-            let record = StoredEvent::seal(self.next_seq + offset as u64, body, head);
+            let seq = self.next_seq + offset as u64;
+            let record = StoredEvent::seal_encoded(seq, encoder.encode(body), head);
             head = record.hash;
             records.push(record);
         }
@@ -657,6 +661,30 @@ impl Refused {
             command: None,
             error,
         }
+    }
+}
+
+/// Who, when and why the events of one command or batch are recorded with (see
+/// [`Tracker::stamp`]).
+pub(super) struct Stamp {
+    recorded_at: DateTime<Utc>,
+    actor: String,
+    reason: Option<String>,
+}
+
+impl Stamp {
+    /// The bodies of `payloads`, stamped.
+    pub(super) fn bodies(&self, payloads: Vec<EventPayload>) -> Vec<EventBody> {
+        payloads
+            .into_iter()
+            .map(|payload| EventBody {
+                schema: SCHEMA_VERSION,
+                recorded_at: self.recorded_at,
+                actor: self.actor.clone(),
+                reason: self.reason.clone(),
+                payload,
+            })
+            .collect()
     }
 }
 

@@ -72,10 +72,70 @@ pub fn chain_hash(prev_hash: &Hash, seq: u64, body: &[u8]) -> Hash {
 /// assert_eq!(record.decode().unwrap().body, body);
 /// ```
 pub fn encode_body(body: &EventBody) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(160);
+    BodyEncoder::default().encode(body)
+}
+
+/// Encodes bodies in the compact encoding, writing the envelope (schema, time, actor,
+/// reason: the fields before the payload) once for a run of bodies that share it, as the
+/// events of one command or batch do. The bytes are exactly [`encode_body`]'s: a struct
+/// is a MessagePack array of its fields, so a body's encoding is the array header, the
+/// envelope fields, then the payload.
+#[derive(Default)]
+pub(crate) struct BodyEncoder {
+    /// The last envelope written and its bytes (from [`COMPACT_V1`] on).
+    envelope: Option<(Envelope, Vec<u8>)>,
+}
+
+/// The fields of an [`EventBody`] before its payload.
+#[derive(PartialEq)]
+struct Envelope {
+    schema: u32,
+    recorded_at: chrono::DateTime<chrono::Utc>,
+    actor: String,
+    reason: Option<String>,
+}
+
+/// The number of fields of [`EventBody`].
+const BODY_FIELDS: u32 = 5;
+
+impl BodyEncoder {
+    /// The compact encoding of `body`.
+    pub(crate) fn encode(&mut self, body: &EventBody) -> Vec<u8> {
+        let reusable = self.envelope.as_ref().is_some_and(|(e, _)| {
+            e.schema == body.schema
+                && e.recorded_at == body.recorded_at
+                && e.actor == body.actor
+                && e.reason == body.reason
+        });
+        if !reusable {
+            self.envelope = Some(envelope_of(body));
+        }
+        let prefix = self.envelope.as_ref().map_or(&[][..], |(_, bytes)| bytes);
+        let mut bytes = Vec::with_capacity(prefix.len() + 128);
+        bytes.extend_from_slice(prefix);
+        rmp_serde::encode::write(&mut bytes, &body.payload).expect("event bodies always serialise");
+        bytes
+    }
+}
+
+fn envelope_of(body: &EventBody) -> (Envelope, Vec<u8>) {
+    fn write(bytes: &mut Vec<u8>, field: &impl serde::Serialize) {
+        rmp_serde::encode::write(bytes, field).expect("envelope fields always serialise");
+    }
+    let mut bytes = Vec::with_capacity(64);
     bytes.push(COMPACT_V1);
-    rmp_serde::encode::write(&mut bytes, body).expect("event bodies always serialise");
-    bytes
+    rmp::encode::write_array_len(&mut bytes, BODY_FIELDS).expect("writing to a Vec");
+    write(&mut bytes, &body.schema);
+    write(&mut bytes, &body.recorded_at);
+    write(&mut bytes, &body.actor);
+    write(&mut bytes, &body.reason);
+    let envelope = Envelope {
+        schema: body.schema,
+        recorded_at: body.recorded_at,
+        actor: body.actor.clone(),
+        reason: body.reason.clone(),
+    };
+    (envelope, bytes)
 }
 
 /// Decodes a body in either encoding.
@@ -107,7 +167,11 @@ pub trait RecordSource {
 impl StoredEvent {
     /// Seals a body as the event `seq` following `prev_hash`.
     pub fn seal(seq: u64, body: &EventBody, prev_hash: Hash) -> Self {
-        let body = encode_body(body);
+        Self::seal_encoded(seq, encode_body(body), prev_hash)
+    }
+
+    /// Seals already encoded body bytes as the event `seq` following `prev_hash`.
+    pub(crate) fn seal_encoded(seq: u64, body: Vec<u8>, prev_hash: Hash) -> Self {
         let hash = chain_hash(&prev_hash, seq, &body);
         Self {
             seq,
@@ -130,5 +194,53 @@ impl StoredEvent {
             seq: self.seq,
             body,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::EventPayload;
+    use crate::model::{Party, PartyRole};
+
+    /// The definition of the compact encoding: the marker byte, then the whole body.
+    fn whole(body: &EventBody) -> Vec<u8> {
+        let mut bytes = vec![COMPACT_V1];
+        rmp_serde::encode::write(&mut bytes, body).unwrap();
+        bytes
+    }
+
+    #[test]
+    fn shared_envelopes_encode_exactly_as_whole_bodies() {
+        let party = |id: &str| {
+            EventPayload::PartyRegistered(Party {
+                id: crate::PartyId::new(id).unwrap(),
+                role: PartyRole::Customer,
+                name: "Shop".into(),
+                gln: None,
+            })
+        };
+        let at = |nanos: u32| chrono::DateTime::from_timestamp(1_790_000_000, nanos).unwrap();
+        let body = |actor: &str, reason: Option<&str>, nanos: u32, id: &str| EventBody {
+            recorded_at: at(nanos),
+            ..EventBody::new(actor, reason, party(id))
+        };
+        let bodies = [
+            body("ana", None, 0, "C1"),
+            body("ana", None, 0, "C2"),
+            body("ana", Some("audit"), 0, "C3"),
+            body("ana", Some("audit"), 120_000_000, "C4"),
+            body("bob", Some("audit"), 120_000_000, "C5"),
+            body("bob", Some("audit"), 123_456_789, "C6"),
+            EventBody {
+                schema: 1,
+                ..body("bob", Some("audit"), 123_456_789, "C7")
+            },
+        ];
+        let mut encoder = BodyEncoder::default();
+        for body in &bodies {
+            assert_eq!(encoder.encode(body), whole(body));
+            assert_eq!(encode_body(body), whole(body));
+        }
     }
 }
