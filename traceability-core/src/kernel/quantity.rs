@@ -185,25 +185,35 @@ impl FromStr for Quantity {
         {
             return Err(malformed());
         }
-        // value = digits × 10^-scale
-        let digits = format!("{int_part}{frac_part}");
-        let mut digits = digits.trim_start_matches('0');
+        // value = digits × 10^-scale, the digits being int_part ‖ frac_part without
+        // leading zeros (and without trailing zeros while the scale is positive); read in
+        // place, without allocating: every decoded event and snapshot parses quantities.
+        let all_digits = || int_part.bytes().chain(frac_part.bytes());
+        let leading = all_digits().take_while(|&b| b == b'0').count();
+        let mut significant = int_part.len() + frac_part.len() - leading;
         let mut scale = frac_part.len() as i64 - exponent;
-        while scale > 0 && digits.ends_with('0') {
-            digits = &digits[..digits.len() - 1];
-            scale -= 1;
-        }
-        if digits.is_empty() {
+        let trailing = all_digits()
+            .rev()
+            .take(significant)
+            .take_while(|&b| b == b'0')
+            .count();
+        let dropped = trailing.min(usize::try_from(scale).unwrap_or(0));
+        significant -= dropped;
+        scale -= dropped as i64;
+        if significant == 0 {
             return Ok(Self::ZERO);
         }
         if scale > i64::from(Self::MAX_SCALE) {
             return Err(too_many_places());
         }
-        let nanos_digits = digits.len() as i64 + i64::from(Self::MAX_SCALE) - scale;
+        let nanos_digits = significant as i64 + i64::from(Self::MAX_SCALE) - scale;
         if nanos_digits > 25 {
             return Self::bounded(BOUND_NANOS);
         }
-        let mut nanos: i128 = digits.parse().map_err(|_| malformed())?;
+        let mut nanos = all_digits()
+            .skip(leading)
+            .take(significant)
+            .fold(0i128, |n, digit| n * 10 + i128::from(digit - b'0'));
         nanos *= 10i128.pow((i64::from(Self::MAX_SCALE) - scale) as u32);
         Self::bounded(if negative { -nanos } else { nanos })
     }
@@ -390,6 +400,47 @@ mod tests {
             assert!(q(bad).is_err(), "{bad:?} was accepted");
         }
         assert_eq!(q("1e-999999999999").unwrap_err().field, "quantity");
+    }
+
+    /// The parse as first written (digits joined into a `String`, then parsed): the
+    /// reference the allocation-free parse must agree with.
+    fn reference_nanos(int_part: &str, frac_part: &str, exponent: i64) -> Option<i128> {
+        let digits = format!("{int_part}{frac_part}");
+        let mut digits = digits.trim_start_matches('0');
+        let mut scale = frac_part.len() as i64 - exponent;
+        while scale > 0 && digits.ends_with('0') {
+            digits = &digits[..digits.len() - 1];
+            scale -= 1;
+        }
+        if digits.is_empty() {
+            return Some(0);
+        }
+        if scale > 9 || digits.len() as i64 + 9 - scale > 25 {
+            return None;
+        }
+        let nanos: i128 = digits.parse().ok()?;
+        Some(nanos * 10i128.pow((9 - scale) as u32))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parses_as_the_reference_does(
+            int_part in "0{0,3}[0-9]{0,17}",
+            frac_part in "[0-9]{0,12}0{0,4}",
+            exponent in proptest::option::of(-12i64..12),
+        ) {
+            proptest::prop_assume!(!(int_part.is_empty() && frac_part.is_empty()));
+            let mut text = int_part.clone();
+            if !frac_part.is_empty() {
+                text = format!("{text}.{frac_part}");
+            }
+            if let Some(e) = exponent {
+                text = format!("{text}e{e}");
+            }
+            let expected = reference_nanos(&int_part, &frac_part, exponent.unwrap_or(0))
+                .filter(|n| n.abs() < BOUND_NANOS);
+            proptest::prop_assert_eq!(q(&text).ok().map(Quantity::nanos), expected);
+        }
     }
 
     #[test]
