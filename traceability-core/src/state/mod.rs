@@ -114,6 +114,7 @@ pub struct State {
     locations: HashMap<LocationId, Location>,
     /// Parties in registration order; shipments and returns refer to them by position.
     parties: Vec<Party>,
+    #[serde(with = "snapshot::exact_map")]
     party_index: HashMap<PartyId, u32>,
     lots: Vec<Lot>,
     serials: Vec<Serial>,
@@ -125,14 +126,18 @@ pub struct State {
     /// finds suppliers without reading the lots.
     lot_suppliers: Vec<u32>,
     serial_suppliers: Vec<u32>,
+    #[serde(with = "snapshot::exact_map")]
     orders: HashMap<OrderId, Vec<Reserved>>,
     shipments: Vec<ShipmentRecord>,
     /// Per shipment: its customer's party number, a column of its own so a trace finds
     /// customers without reading the records.
     shipment_customers: Vec<u32>,
+    /// Shipment id → position (left out of snapshots, rebuilt from the shipments).
+    #[serde(skip)]
     shipment_index: HashMap<ShipmentId, u32>,
     genealogy: genealogy::Genealogy,
     /// Shipped minus returned, per (item, customer): what the customer may return.
+    #[serde(with = "snapshot::exact_map")]
     returnable: HashMap<(ItemIdx, u32), Quantity>,
     /// Per lot / serial index: the sequence numbers of the events that touched it.
     lot_history: Multimap<u64>,
@@ -141,12 +146,14 @@ pub struct State {
     /// Ordered allocation candidates per product.
     alloc: AllocIndex,
     /// Test results, certificates and decisions per lot index.
+    #[serde(with = "snapshot::exact_map")]
     quality: HashMap<u32, LotQuality>,
     recalls: Vec<RecallRecord>,
     numbering: numbering::Numbering,
     /// Every production, in order (for reversals and unbuilds).
     productions: Vec<production::ProductionRecord>,
     /// Per work order: its latest production (earlier ones chain back from it).
+    #[serde(with = "snapshot::exact_map")]
     latest_production: HashMap<crate::kernel::id::WorkOrderId, u32>,
     /// Warranties, installations, service records, claims, campaigns, returns.
     service: service::ServiceBook,

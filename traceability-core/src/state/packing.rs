@@ -17,8 +17,10 @@ use crate::model::{Container, PackedItem};
 /// Every container, and the packed ones per item.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Packing {
+    #[serde(with = "super::snapshot::exact_map")]
     containers: HashMap<ContainerId, Container>,
     /// Per item: the containers still packed that hold some of it.
+    #[serde(with = "super::snapshot::exact_map")]
     packed_in: HashMap<ItemIdx, Vec<ContainerId>>,
 }
 

@@ -26,8 +26,10 @@ use crate::model::{
 pub(crate) struct ServiceBook {
     warranties: HashMap<ProductId, WarrantyTerms>,
     /// Per serial index: installation date and end customer.
+    #[serde(with = "super::snapshot::exact_map")]
     installations: HashMap<u32, (NaiveDate, Option<PartyId>)>,
     /// Per serial index: (event seq, record), oldest first.
+    #[serde(with = "super::snapshot::exact_map")]
     records: HashMap<u32, Vec<(u64, ServiceRecord)>>,
     claims: Vec<Claim>,
     claim_index: HashMap<ClaimId, u32>,

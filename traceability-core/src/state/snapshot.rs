@@ -26,7 +26,7 @@ use super::State;
 use crate::event::{Hash, GENESIS_HASH};
 
 /// The snapshot format this build writes and reads.
-pub const FORMAT: u32 = 6;
+pub const FORMAT: u32 = 7;
 
 const MAGIC: &[u8; 8] = b"TRSNAP\r\n";
 const HEADER: usize = 8 + 4 + 8 + 32;
@@ -98,8 +98,13 @@ impl State {
 
     /// Rebuilds what snapshots leave out because it derives from the lots and serials:
     /// the products' number maps and the allocation sets (which then share the lots'
-    /// and serials' number text).
+    /// and serials' number text), and the shipments' index by id.
     fn rebuild_indexes(&mut self) {
+        self.shipment_index = (0..)
+            .zip(&self.shipments)
+            .map(|(n, shipment)| (shipment.id.clone(), n))
+            .collect();
+        self.reserve_number_maps();
         for (i, lot) in (0..).zip(&self.lots) {
             if let Some(entry) = self.products.get_mut(&lot.product) {
                 entry.lots.insert(lot.number.clone(), i);
@@ -111,5 +116,79 @@ impl State {
             }
         }
         self.alloc.rebuild(&self.lots, &self.serials);
+    }
+
+    /// Sizes each product's number maps for its lots and serials, so that filling them
+    /// does not rehash again and again.
+    fn reserve_number_maps(&mut self) {
+        let mut counts: foldhash::HashMap<&crate::kernel::id::ProductId, (usize, usize)> =
+            foldhash::HashMap::default();
+        for lot in &self.lots {
+            counts.entry(&lot.product).or_default().0 += 1;
+        }
+        for serial in &self.serials {
+            counts.entry(&serial.product).or_default().1 += 1;
+        }
+        for (product, (lots, serials)) in counts {
+            if let Some(entry) = self.products.get_mut(product) {
+                entry.lots.reserve(lots);
+                entry.serials.reserve(serials);
+            }
+        }
+    }
+}
+
+/// Reads a hash map reserving, up front, the length the snapshot gives (up to
+/// [`exact_map::MOST_RESERVED`]): serde's own reading reserves little at first, so a
+/// map of a million entries would be rehashed a dozen times. Written as serde writes it.
+pub(super) mod exact_map {
+    use std::collections::HashMap;
+    use std::hash::{BuildHasher, Hash};
+    use std::marker::PhantomData;
+
+    use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+    use serde::ser::{Serialize, Serializer};
+
+    /// The most entries reserved before any is read (a damaged length must not reserve
+    /// gigabytes; a longer map still reads, growing as usual).
+    pub const MOST_RESERVED: usize = 1 << 22;
+
+    pub fn serialize<K, V, H, S>(map: &HashMap<K, V, H>, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        K: Serialize,
+        V: Serialize,
+        S: Serializer,
+    {
+        serializer.collect_map(map)
+    }
+
+    pub fn deserialize<'de, K, V, H, D>(deserializer: D) -> Result<HashMap<K, V, H>, D::Error>
+    where
+        K: Deserialize<'de> + Eq + Hash,
+        V: Deserialize<'de>,
+        H: BuildHasher + Default,
+        D: Deserializer<'de>,
+    {
+        struct Exact<K, V, H>(PhantomData<(K, V, H)>);
+        impl<'de, K, V, H> Visitor<'de> for Exact<K, V, H>
+        where
+            K: Deserialize<'de> + Eq + Hash,
+            V: Deserialize<'de>,
+            H: BuildHasher + Default,
+        {
+            type Value = HashMap<K, V, H>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<Self::Value, A::Error> {
+                let reserved = entries.size_hint().unwrap_or(0).min(MOST_RESERVED);
+                let mut map = HashMap::with_capacity_and_hasher(reserved, H::default());
+                while let Some((key, value)) = entries.next_entry()? {
+                    map.insert(key, value);
+                }
+                Ok(map)
+            }
+        }
+        deserializer.deserialize_map(Exact(PhantomData))
     }
 }
