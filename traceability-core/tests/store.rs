@@ -241,6 +241,15 @@ fn a_refused_batch_changes_neither_state_nor_store_after_applying_part_of_it() {
         "the refused batch left changes"
     );
     assert_eq!(plant.tracker.head(), head);
+    // Refused at its first command, before anything was applied: nothing to undo.
+    let refused_first: Vec<Command> = batch.iter().rev().cloned().collect();
+    let err = plant
+        .tracker
+        .execute_batch("bulk", Some("count"), &refused_first)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InsufficientStock);
+    assert!(plant.tracker.state() == &before);
+    assert_eq!(plant.tracker.head(), head);
     // The tracker goes on from where it was, and the file agrees.
     let committed = plant
         .tracker

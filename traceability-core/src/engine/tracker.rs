@@ -385,10 +385,11 @@ impl Tracker {
     /// nothing changes.
     ///
     /// The commands are decided and applied to the live state one after the other, so a
-    /// good batch costs O(its events) whatever the size of the state. A refused batch
-    /// (or a failed append) puts the state back by replaying the log, which holds none of
-    /// the batch: that costs a replay of the history, so validate rows you doubt first
-    /// (e.g. with small batches).
+    /// good batch costs O(its events) whatever the size of the state. A batch refused at
+    /// its first command that yields events costs nothing more: nothing was applied. A
+    /// batch refused later (or a failed append) puts the state back by replaying the log,
+    /// which holds none of the batch, from the latest snapshot: that costs a snapshot read
+    /// and a replay, so validate rows you doubt first (e.g. with small batches).
     pub fn execute_batch(
         &mut self,
         actor: &str,
@@ -421,20 +422,24 @@ impl Tracker {
         commands: &[Command],
     ) -> Result<Committed, Refused> {
         self.refresh().map_err(Refused::batch)?;
-        let staged = self.stage_batch(actor, reason, commands);
-        let outcome = staged.and_then(|bodies| {
-            let (records, head) = self.seal(&bodies);
-            self.store
-                .append(self.next_seq, &records)
-                .map_err(Refused::batch)?;
-            Ok((records.len() as u64, head))
-        });
-        match outcome {
-            Ok((count, head)) => Ok(self.advance(count, head)),
-            Err(refused) => match self.rebuild_until(self.next_seq) {
-                Ok(()) => Err(refused),
-                Err(unreadable) => Err(Refused::batch(self.give_up(unreadable))),
-            },
+        let bodies = match self.stage_batch(actor, reason, commands) {
+            Ok(bodies) => bodies,
+            Err((refused, false)) => return Err(refused),
+            Err((refused, true)) => return Err(self.undo(refused)),
+        };
+        let (records, head) = self.seal(&bodies);
+        match self.store.append(self.next_seq, &records) {
+            Ok(()) => Ok(self.advance(records.len() as u64, head)),
+            Err(e) => Err(self.undo(Refused::batch(e))),
+        }
+    }
+
+    /// Puts the state back after a refused batch changed it, by replaying the log (which
+    /// holds none of the batch) from the latest snapshot.
+    fn undo(&mut self, refused: Refused) -> Refused {
+        match self.rebuild_until(self.next_seq) {
+            Ok(()) => refused,
+            Err(unreadable) => Refused::batch(self.give_up(unreadable)),
         }
     }
 
@@ -449,31 +454,34 @@ impl Tracker {
 
     /// Decides each command against the state the ones before it left and applies its
     /// events to the live state; returns the bodies to store, all recorded at one time
-    /// (the batch is one append).
+    /// (the batch is one append). A refusal says whether the state was changed (a
+    /// command refused after others were applied): only then is there anything to undo.
     fn stage_batch(
         &mut self,
         actor: &str,
         reason: Option<&str>,
         commands: &[Command],
-    ) -> Result<Vec<EventBody>, Refused> {
-        let stamp = self.stamp(actor, reason).map_err(Refused::batch)?;
+    ) -> Result<Vec<EventBody>, (Refused, bool)> {
+        let stamp = self
+            .stamp(actor, reason)
+            .map_err(|e| (Refused::batch(e), false))?;
         let today = stamp.recorded_at.date_naive();
         let mut bodies = Vec::with_capacity(commands.len());
         for (index, command) in commands.iter().enumerate() {
-            let refused = |error| Refused {
-                command: Some(index),
-                error,
+            let refused = |error, touched| {
+                let command = Some(index);
+                (Refused { command, error }, touched)
             };
             let context = Context {
                 state: &self.state,
                 today,
                 reason,
             };
-            let decided = decide(&context, command).map_err(refused)?;
+            let decided = decide(&context, command).map_err(|e| refused(e, !bodies.is_empty()))?;
             for body in stamp.bodies(decided) {
                 self.state
                     .apply(self.next_seq + bodies.len() as u64, &body)
-                    .map_err(refused)?;
+                    .map_err(|e| refused(e, true))?;
                 bodies.push(body);
             }
         }
