@@ -96,3 +96,28 @@ def test_bad_arguments_are_refused_before_anything_is_stored(tracker: tr.Tracker
     with pytest.raises(tr.InvalidInput, match="actor"):
         tracker.bulk_load(history(1), actor=" ")
     assert tracker.head() == head
+
+
+def test_rows_are_read_on_the_callers_thread_while_batches_load(tracker: tr.Tracker) -> None:
+    """The next batch is pulled while one loads, yet the rows are read on the thread that
+    called `bulk_load`: a row source bound to its thread, such as a `sqlite3` cursor,
+    works."""
+    import json
+    import sqlite3
+    import threading
+
+    erp = sqlite3.connect(":memory:")  # check_same_thread: only this thread may read it
+    erp.execute("CREATE TABLE history (n INTEGER PRIMARY KEY, command TEXT)")
+    erp.executemany("INSERT INTO history VALUES (?, ?)", [(i, json.dumps(c)) for i, c in enumerate(history(20))])
+    readers = set()
+
+    def rows() -> Iterator[Dict[str, Any]]:
+        for (command,) in erp.execute("SELECT command FROM history ORDER BY n"):
+            readers.add(threading.get_ident())
+            yield json.loads(command)
+
+    loaded = tracker.bulk_load(rows(), actor="import", batch_size=7)
+    assert loaded == tr.BulkProgress(batches=6, commands=40, events=40)
+    assert readers == {threading.get_ident()}
+    lot = tracker.lot("FLOUR", "L19")
+    assert lot is not None and lot.on_hand == 10

@@ -4,7 +4,7 @@
 //! batch is parsed and loaded without it, the next one pulled and parsed meanwhile.
 
 use std::cell::RefCell;
-use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use pyo3::prelude::*;
 use pyo3::types::PyIterator;
@@ -28,9 +28,10 @@ pub struct Outcome {
 }
 
 /// Runs the load (called without the GIL, inside the engine lock). A second thread
-/// pulls and parses the batches while this one loads: taking a batch from the iterator
-/// (with the GIL: the caller's rows and their JSON text) overlaps the load of the one
-/// before it, so the iterator is read at most one batch ahead of what is stored.
+/// loads while this one pulls the next batch from the iterator (with the GIL, on the
+/// caller's thread, so row sources bound to it such as `sqlite3` cursors still work) and
+/// parses it: the iterator is read at most one batch ahead of what is stored. `progress`
+/// is called on the loading thread, after each batch and before the next one loads.
 pub fn load(
     tracker: &mut Tracker,
     actor: &str,
@@ -38,56 +39,69 @@ pub fn load(
     batches: Py<PyIterator>,
     progress: Option<Py<PyAny>>,
 ) -> Outcome {
-    let stop = RefCell::new(None);
     std::thread::scope(|scope| {
         let (sender, received) = sync_channel(1);
-        scope.spawn(move || prefetch(batches, sender));
-        let pull = std::iter::from_fn(|| {
-            if stop.borrow().is_some() {
-                return None;
-            }
-            received
-                .recv()
-                .ok()?
-                .map_err(|why| *stop.borrow_mut() = Some(why))
-                .ok()
-        });
-        let report = |loaded: &BulkProgress| {
-            let Some(callback) = &progress else { return };
-            let args = (loaded.batches, loaded.commands, loaded.events);
-            if let Err(e) = Python::attach(|py| callback.call1(py, args).map(drop)) {
-                *stop.borrow_mut() = Some(Stop::Python(e));
-            }
-        };
-        // `pull`, and with it the receiving end, is dropped when the load returns: the
-        // prefetching thread's next send fails and it stops.
-        let result = tracker.bulk_load(actor, reason, pull, report);
+        let loading =
+            scope.spawn(move || load_received(tracker, actor, reason, received, progress));
+        let pulled = pull(&batches, &sender);
+        drop(sender);
+        Python::attach(|_| drop(batches));
+        let (result, reported) = loading
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         Outcome {
             result,
-            stop: stop.into_inner(),
+            stop: reported.or(pulled),
         }
     })
 }
 
-/// Pulls batches from the iterator and parses them, in order, until the iterator ends,
-/// raises or a batch does not parse (that reason is sent last), or nobody receives.
-fn prefetch(batches: Py<PyIterator>, sender: SyncSender<Result<Vec<Command>, Stop>>) {
+/// The loading thread: loads the batches received until the puller stops sending or
+/// `progress` raises (returned beside the outcome).
+fn load_received(
+    tracker: &mut Tracker,
+    actor: &str,
+    reason: Option<&str>,
+    received: Receiver<Vec<Command>>,
+    progress: Option<Py<PyAny>>,
+) -> (Result<BulkProgress, BulkError>, Option<Stop>) {
+    let raised = RefCell::new(None);
+    let batches = std::iter::from_fn(|| {
+        if raised.borrow().is_some() {
+            return None;
+        }
+        received.recv().ok()
+    });
+    let report = |loaded: &BulkProgress| {
+        let Some(callback) = &progress else { return };
+        let args = (loaded.batches, loaded.commands, loaded.events);
+        if let Err(e) = Python::attach(|py| callback.call1(py, args).map(drop)) {
+            *raised.borrow_mut() = Some(Stop::Python(e));
+        }
+    };
+    let result = tracker.bulk_load(actor, reason, batches, report);
+    (result, raised.into_inner())
+}
+
+/// Pulls batches from the iterator and parses them, sending each to the loading thread,
+/// until the iterator ends (`None`), raises or a batch does not parse (the reason), or
+/// the loading thread stopped receiving (`None`: it knows why).
+fn pull(batches: &Py<PyIterator>, sender: &SyncSender<Vec<Command>>) -> Option<Stop> {
     loop {
-        let pulled = Python::attach(|py| {
+        let next = Python::attach(|py| {
             let next = batches.bind(py).clone().next();
             next.map(|batch| batch.and_then(|b| b.extract::<String>()))
-        });
-        let Some(json) = pulled else { break };
-        let batch = match json {
+        })?;
+        let batch = match next {
             Ok(json) => parse_batch(&json).map_err(|(index, error)| Stop::Parse { index, error }),
             Err(e) => Err(Stop::Python(e)),
         };
-        let last = batch.is_err();
-        if sender.send(batch).is_err() || last {
-            break;
+        match batch.map(|batch| sender.send(batch)) {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => return None,
+            Err(stop) => return Some(stop),
         }
     }
-    Python::attach(|_| drop(batches));
 }
 
 /// `(batches, commands, events)` stored, or the exception that stopped the load: the

@@ -466,7 +466,11 @@ class Tracker:
         `index` (its position in `commands`), `batch` and `loaded` (the `BulkProgress` of
         every batch before its batch, which stay stored). An exception raised by
         `progress` or while reading `commands` stops the load after the batches already
-        stored and propagates as is. Automatic snapshots wait until the end."""
+        stored and propagates as is. Automatic snapshots wait until the end.
+
+        While a batch loads (without the GIL) the next one is read from `commands` on the
+        calling thread, so rows are read at most one batch ahead of what is stored;
+        `progress` is called on the loading thread."""
         rows = iter(sequence(commands, "commands", "command mappings"))
 
         def dicts() -> Iterator[Mapping[str, Any]]:
