@@ -182,8 +182,7 @@ impl AllocIndex {
             .map(|(i, serial)| {
                 let want = serial.status == SerialStatus::InInventory;
                 if want {
-                    let arrival = self.serial_arrival.get(i as usize).copied();
-                    let key = (arrival.unwrap_or_default(), serial.number.clone(), i);
+                    let key = self.serial_key(i, serial);
                     keys.entry(&serial.product)
                         .or_default()
                         .serials_fifo
@@ -203,6 +202,12 @@ impl AllocIndex {
                 (product.clone(), index)
             })
             .collect();
+    }
+
+    /// The key serial `i` is indexed under: (arrival, number, index).
+    fn serial_key(&self, i: u32, serial: &Serial) -> (u64, SerialNumber, u32) {
+        let arrival = self.serial_arrival.get(i as usize).copied();
+        (arrival.unwrap_or_default(), serial.number.clone(), i)
     }
 
     /// The keys lot `lot` is indexed under: `None` when it has no available stock.
@@ -247,8 +252,7 @@ impl AllocIndex {
         if self.serial_in[at] == want {
             return;
         }
-        let arrival = self.serial_arrival.get(at).copied().unwrap_or_default();
-        let key = (arrival, serial.number.clone(), i);
+        let key = self.serial_key(i, serial);
         let entry = self.products.entry(serial.product.clone()).or_default();
         if want {
             entry.serials_fifo.insert(key);
