@@ -21,6 +21,7 @@ mod bulk;
 mod errors;
 mod guard;
 mod queries;
+mod records;
 mod trace_ids;
 
 use std::path::PathBuf;
@@ -30,10 +31,11 @@ use chrono::{DateTime, Utc};
 use guard::{guard, guard_engine};
 use pyo3::prelude::*;
 use pyo3::types::{PyTuple, PyType};
-use traceability_core::io::{catalog, csv};
+use traceability_core::io::catalog::{self, page};
+use traceability_core::io::csv;
 use traceability_core::{
-    AllocationRequest, Command, FixedClock, ItemRef, OpenOptions, Recall, SystemClock, TraceError,
-    Tracker,
+    AllocationRequest, Command, FixedClock, ItemRef, LotKey, OpenOptions, ProductId, Recall,
+    SerialNumber, SystemClock, TraceError, Tracker,
 };
 
 use audit::Checkpoint;
@@ -367,6 +369,70 @@ impl NativeTracker {
     /// Runs a query of the core's catalog by name with JSON arguments; returns JSON.
     fn query(&self, py: Python<'_>, name: &str, args: &str) -> PyResult<String> {
         self.with_engine(py, |engine| catalog::run(&engine.tracker, name, args))
+    }
+
+    /// A lot as a `traceability.Lot` record (built without JSON), or `None`.
+    fn lot<'py>(
+        &self,
+        py: Python<'py>,
+        product: &str,
+        lot: &str,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let key =
+            LotKey::new(product, lot).map_err(|e| errors::to_py(py, TraceError::from(e).into()))?;
+        let found = self.with_engine(py, |engine| {
+            Ok(engine.tracker.state().lot(&key.product, &key.lot).cloned())
+        })?;
+        found
+            .map(|lot| records::Records::new(py)?.lot(&lot))
+            .transpose()
+    }
+
+    /// A serial as a `traceability.Serial` record (built without JSON), or `None`.
+    fn serial<'py>(
+        &self,
+        py: Python<'py>,
+        product: &str,
+        serial: &str,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let (product, serial) = ProductId::new(product)
+            .and_then(|p| Ok((p, SerialNumber::new(serial)?)))
+            .map_err(|e| errors::to_py(py, TraceError::from(e).into()))?;
+        let found = self.with_engine(py, |engine| {
+            Ok(engine.tracker.state().serial(&product, &serial).cloned())
+        })?;
+        found
+            .map(|s| records::Records::new(py)?.serial(&s))
+            .transpose()
+    }
+
+    /// Lots `offset..offset + limit` in creation order, as `traceability.Lot` records.
+    fn lots_page<'py>(
+        &self,
+        py: Python<'py>,
+        offset: usize,
+        limit: usize,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let lots = self.with_engine(py, |engine| {
+            Ok(page(engine.tracker.state().lots(), offset, limit).to_vec())
+        })?;
+        let records = records::Records::new(py)?;
+        lots.iter().map(|lot| records.lot(lot)).collect()
+    }
+
+    /// Serials `offset..offset + limit` in creation order, as `traceability.Serial`
+    /// records.
+    fn serials_page<'py>(
+        &self,
+        py: Python<'py>,
+        offset: usize,
+        limit: usize,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let serials = self.with_engine(py, |engine| {
+            Ok(page(engine.tracker.state().serials(), offset, limit).to_vec())
+        })?;
+        let records = records::Records::new(py)?;
+        serials.iter().map(|s| records.serial(s)).collect()
     }
 
     /// The ids-only forward (or backward) trace of a lot or serial as objects:

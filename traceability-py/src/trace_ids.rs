@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use pyo3::exceptions::PyAttributeError;
+use crate::records::set;
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple, PyType};
 use traceability_core::{trace_backward_ids, trace_forward_ids, ItemRef, TraceError, Tracker};
@@ -81,23 +81,4 @@ pub fn to_python<'py>(
         PyTuple::new(py, &ids.documents)?,
         PyTuple::new(py, &ids.parties)?,
     ))
-}
-
-/// `object.__setattr__(object, name, value)`: the generic setter, which a frozen
-/// dataclass's own `__setattr__` refuses to be.
-fn set(
-    object: &Bound<'_, PyAny>,
-    name: &Bound<'_, PyString>,
-    value: &Bound<'_, PyAny>,
-) -> PyResult<()> {
-    // SAFETY: three live, GIL-bound object pointers; the call borrows them.
-    let status = unsafe {
-        pyo3::ffi::PyObject_GenericSetAttr(object.as_ptr(), name.as_ptr(), value.as_ptr())
-    };
-    if status == 0 {
-        Ok(())
-    } else {
-        Err(PyErr::take(object.py())
-            .unwrap_or_else(|| PyAttributeError::new_err("cannot set a record attribute")))
-    }
 }

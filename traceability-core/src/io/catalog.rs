@@ -493,10 +493,15 @@ struct HeadOut {
     hash: String,
 }
 
-fn page<T>(items: &[T], page: Page) -> &[T] {
-    let start = page.offset.min(items.len());
-    let end = start.saturating_add(page.limit).min(items.len());
-    &items[start..end]
+/// `items[offset..offset + limit]`, clamped to the items: one page of the paged
+/// queries ("lots", "serials").
+///
+/// ```
+/// assert_eq!(traceability_core::io::catalog::page(&[1, 2, 3], 1, 5), &[2, 3]);
+/// ```
+pub fn page<T>(items: &[T], offset: usize, limit: usize) -> &[T] {
+    let start = offset.min(items.len());
+    &items[start..start.saturating_add(limit).min(items.len())]
 }
 
 /// The field named in errors about malformed query arguments.
@@ -553,8 +558,14 @@ fn records(tracker: &Tracker, name: &str, args: &str) -> Result<Option<String>, 
             let key: SerialKey = parse(ARGS, args)?;
             encode(&state.serial(&key.product, &key.serial))
         }
-        "lots" => encode(&page(state.lots(), parse(ARGS, args)?)),
-        "serials" => encode(&page(state.serials(), parse(ARGS, args)?)),
+        "lots" => {
+            let Page { offset, limit } = parse(ARGS, args)?;
+            encode(&page(state.lots(), offset, limit))
+        }
+        "serials" => {
+            let Page { offset, limit } = parse(ARGS, args)?;
+            encode(&page(state.serials(), offset, limit))
+        }
         "reservations" => encode(&orders::reservations(
             state,
             &parse::<OrderKey>(ARGS, args)?.order,

@@ -1683,29 +1683,29 @@ class Tracker:
     def party(self, id: str) -> Optional[Party]:
         return self._query_one(Party.from_json, "party", id=text(id, "id"))
 
+    # Lots and serials are built as records by the native module, without JSON.
     def lot(self, product: str, lot: str) -> Optional[Lot]:
-        return self._query_one(Lot.from_json, "lot", product=text(product, "product"), lot=text(lot, "lot"))
+        return self._native.lot(product, lot)
 
     def serial(self, product: str, serial: str) -> Optional[Serial]:
-        key = {"product": text(product, "product"), "serial": text(serial, "serial")}
-        return self._query_one(Serial.from_json, "serial", **key)
+        return self._native.serial(product, serial)
 
-    def _pages(self, wrap: Callable[[Any], T], name: str) -> Iterator[T]:
+    def _pages(self, fetch: Callable[[int, int], List[T]]) -> Iterator[T]:
         offset = 0
         while True:
-            page = self._query(name, offset=offset, limit=PAGE_SIZE)
-            yield from map(wrap, page)
+            page = fetch(offset, PAGE_SIZE)
+            yield from page
             if len(page) < PAGE_SIZE:
                 return
             offset += len(page)
 
     def lots(self) -> Iterator[Lot]:
         """Every lot in creation order, fetched page by page."""
-        return self._pages(Lot.from_json, "lots")
+        return self._pages(self._native.lots_page)
 
     def serials(self) -> Iterator[Serial]:
         """Every serial in creation order, fetched page by page."""
-        return self._pages(Serial.from_json, "serials")
+        return self._pages(self._native.serials_page)
 
     def reservations(self, order: str) -> List[Reservation]:
         return self._query_all(Reservation.from_json, "reservations", order=text(order, "order"))

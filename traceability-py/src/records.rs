@@ -1,0 +1,351 @@
+//! Lots and serials handed to Python as the package's own records, built in Rust
+//! without JSON: the core's record is copied under the tracker's lock (GIL released),
+//! then each Python record is made the way `copy` and `pickle` make instances
+//! (`object.__new__` and the generic attribute setter, skipping the frozen dataclass's
+//! `__init__`). The values are those `Lot.from_json` / `Serial.from_json` give: `str`
+//! ids, `datetime.date`, `Decimal` from the quantity's canonical text, enum members,
+//! attributes as a read-only mapping, stock as a tuple of `StockLine`. A point read so
+//! costs a few microseconds instead of JSON text, `json.loads` and a Python converter.
+//! Dates and decimals are immutable in Python, so the ones made are kept and shared
+//! (a few thousand distinct values cover most stores: calendar days, round quantities).
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
+use std::sync::Mutex;
+
+use chrono::{Datelike, NaiveDate};
+use pyo3::exceptions::PyAttributeError;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyString, PyTuple, PyType};
+use traceability_core::{Lot, LotDates, Origin, Quantity, Serial, StockLine};
+
+/// The package's record classes and the Python types their fields are made of, looked
+/// up once (the package is imported before any tracker exists).
+struct Classes {
+    lot: Py<PyType>,
+    lot_dates: Py<PyType>,
+    stock_line: Py<PyType>,
+    serial: Py<PyType>,
+    /// Wire value → member (`Enum._value2member_map_`).
+    quality: Py<PyDict>,
+    serial_status: Py<PyDict>,
+    decimal: Py<PyAny>,
+    date: Py<PyAny>,
+    decimals: Shared<Quantity>,
+    dates: Shared<NaiveDate>,
+    mapping_proxy: Py<PyAny>,
+    no_attributes: Py<PyAny>,
+    object_new: Py<PyAny>,
+}
+
+static CLASSES: PyOnceLock<Classes> = PyOnceLock::new();
+
+fn classes(py: Python<'_>) -> PyResult<&Classes> {
+    CLASSES.get_or_try_init(py, || {
+        let types = py.import("traceability._types")?;
+        let class = |name: &str| -> PyResult<Py<PyType>> {
+            Ok(types.getattr(name)?.cast_into::<PyType>()?.unbind())
+        };
+        let members = |name: &str| -> PyResult<Py<PyDict>> {
+            Ok(types
+                .getattr(name)?
+                .getattr("_value2member_map_")?
+                .cast_into::<PyDict>()?
+                .unbind())
+        };
+        let mapping_proxy = py.import("types")?.getattr("MappingProxyType")?;
+        Ok(Classes {
+            lot: class("Lot")?,
+            lot_dates: class("LotDates")?,
+            stock_line: class("StockLine")?,
+            serial: class("Serial")?,
+            quality: members("QualityStatus")?,
+            serial_status: members("SerialStatus")?,
+            decimal: py.import("decimal")?.getattr("Decimal")?.unbind(),
+            date: py.import("datetime")?.getattr("date")?.unbind(),
+            decimals: Shared::default(),
+            dates: Shared::default(),
+            mapping_proxy: mapping_proxy.clone().unbind(),
+            no_attributes: mapping_proxy.call1((PyDict::new(py),))?.unbind(),
+            object_new: py.get_type::<PyAny>().getattr("__new__")?.unbind(),
+        })
+    })
+}
+
+/// Builds records of the package; one per call that converts.
+pub struct Records<'py> {
+    py: Python<'py>,
+    classes: &'py Classes,
+}
+
+impl<'py> Records<'py> {
+    pub fn new(py: Python<'py>) -> PyResult<Self> {
+        Ok(Self {
+            py,
+            classes: classes(py)?,
+        })
+    }
+
+    /// A `traceability.Lot`.
+    pub fn lot(&self, lot: &Lot) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let c = self.classes;
+        let record = self.instance(&c.lot)?;
+        let (origin, work_order) = origin(&lot.origin);
+        let stock = lot
+            .stock
+            .iter()
+            .map(|line| self.stock_line(line))
+            .collect::<PyResult<Vec<_>>>()?;
+        let fields: [(&Bound<'py, PyString>, Bound<'py, PyAny>); 16] = [
+            (intern!(py, "product"), self.text(lot.product.as_str())),
+            (intern!(py, "number"), self.text(lot.number.as_str())),
+            (intern!(py, "received_on"), self.date(lot.received_on)?),
+            (
+                intern!(py, "manufactured_on"),
+                self.optional_date(lot.manufactured_on)?,
+            ),
+            (intern!(py, "dates"), self.lot_dates(&lot.dates)?),
+            (intern!(py, "weight"), self.optional_decimal(lot.weight)?),
+            (intern!(py, "description"), self.text(&lot.description)),
+            (
+                intern!(py, "supplier"),
+                self.optional_text(lot.supplier.as_ref().map(|s| s.as_str())),
+            ),
+            (
+                intern!(py, "supplier_lot"),
+                self.optional_text(lot.supplier_lot.as_deref()),
+            ),
+            (intern!(py, "attributes"), self.attributes(&lot.attributes)?),
+            (intern!(py, "active"), self.flag(lot.active)),
+            (
+                intern!(py, "quality"),
+                self.member(&c.quality, &lot.quality)?,
+            ),
+            (intern!(py, "on_hold"), self.flag(lot.on_hold)),
+            (intern!(py, "origin"), self.text(origin)),
+            (intern!(py, "work_order"), self.optional_text(work_order)),
+            (intern!(py, "stock"), PyTuple::new(py, stock)?.into_any()),
+        ];
+        fill(&record, fields)
+    }
+
+    /// A `traceability.Serial`.
+    pub fn serial(&self, serial: &Serial) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let record = self.instance(&self.classes.serial)?;
+        let (origin, work_order) = origin(&serial.origin);
+        let fields: [(&Bound<'py, PyString>, Bound<'py, PyAny>); 10] = [
+            (intern!(py, "product"), self.text(serial.product.as_str())),
+            (intern!(py, "number"), self.text(serial.number.as_str())),
+            (
+                intern!(py, "status"),
+                self.member(&self.classes.serial_status, &serial.status)?,
+            ),
+            (
+                intern!(py, "location"),
+                self.optional_text(serial.location.as_ref().map(|l| l.as_str())),
+            ),
+            (
+                intern!(py, "supplier"),
+                self.optional_text(serial.supplier.as_ref().map(|s| s.as_str())),
+            ),
+            (
+                intern!(py, "order"),
+                self.optional_text(serial.order.as_ref().map(|o| o.as_str())),
+            ),
+            (intern!(py, "on_hold"), self.flag(serial.on_hold)),
+            (intern!(py, "origin"), self.text(origin)),
+            (intern!(py, "work_order"), self.optional_text(work_order)),
+            (
+                intern!(py, "received_on"),
+                self.optional_date(serial.received_on)?,
+            ),
+        ];
+        fill(&record, fields)
+    }
+
+    fn lot_dates(&self, dates: &LotDates) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let record = self.instance(&self.classes.lot_dates)?;
+        let fields = [
+            (intern!(py, "expiry"), self.optional_date(dates.expiry)?),
+            (
+                intern!(py, "best_before"),
+                self.optional_date(dates.best_before)?,
+            ),
+            (intern!(py, "removal"), self.optional_date(dates.removal)?),
+            (intern!(py, "alert"), self.optional_date(dates.alert)?),
+        ];
+        fill(&record, fields)
+    }
+
+    /// A read-only mapping; lots without attributes share one empty mapping.
+    fn attributes(&self, attributes: &BTreeMap<String, String>) -> PyResult<Bound<'py, PyAny>> {
+        if attributes.is_empty() {
+            return Ok(self.classes.no_attributes.bind(self.py).clone());
+        }
+        let mapping = PyDict::new(self.py);
+        for (key, value) in attributes {
+            mapping.set_item(key, value)?;
+        }
+        self.classes.mapping_proxy.bind(self.py).call1((mapping,))
+    }
+
+    fn stock_line(&self, line: &StockLine) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let record = self.instance(&self.classes.stock_line)?;
+        let fields = [
+            (intern!(py, "location"), self.text(line.location.as_str())),
+            (intern!(py, "on_hand"), self.decimal(line.on_hand)?),
+            (intern!(py, "reserved"), self.decimal(line.reserved)?),
+            (intern!(py, "held"), self.decimal(line.held)?),
+        ];
+        fill(&record, fields)
+    }
+
+    fn instance(&self, class: &Py<PyType>) -> PyResult<Bound<'py, PyAny>> {
+        self.classes
+            .object_new
+            .bind(self.py)
+            .call1((class.bind(self.py),))
+    }
+
+    fn text(&self, text: &str) -> Bound<'py, PyAny> {
+        PyString::new(self.py, text).into_any()
+    }
+
+    fn optional_text(&self, text: Option<&str>) -> Bound<'py, PyAny> {
+        text.map_or_else(|| self.py.None().into_bound(self.py), |t| self.text(t))
+    }
+
+    fn flag(&self, value: bool) -> Bound<'py, PyAny> {
+        pyo3::types::PyBool::new(self.py, value)
+            .to_owned()
+            .into_any()
+    }
+
+    fn date(&self, date: NaiveDate) -> PyResult<Bound<'py, PyAny>> {
+        let class = self.classes.date.bind(self.py);
+        self.classes.dates.get_or_make(self.py, date, || {
+            class.call1((date.year(), date.month(), date.day()))
+        })
+    }
+
+    fn optional_date(&self, date: Option<NaiveDate>) -> PyResult<Bound<'py, PyAny>> {
+        date.map_or_else(|| Ok(self.py.None().into_bound(self.py)), |d| self.date(d))
+    }
+
+    /// `Decimal` of the quantity's canonical text, as `Decimal(json_text)` gives it.
+    fn decimal(&self, quantity: Quantity) -> PyResult<Bound<'py, PyAny>> {
+        let class = self.classes.decimal.bind(self.py);
+        self.classes
+            .decimals
+            .get_or_make(self.py, quantity, || class.call1((quantity.to_string(),)))
+    }
+
+    fn optional_decimal(&self, quantity: Option<Quantity>) -> PyResult<Bound<'py, PyAny>> {
+        quantity.map_or_else(
+            || Ok(self.py.None().into_bound(self.py)),
+            |q| self.decimal(q),
+        )
+    }
+
+    /// The enum member of a core value whose wire form is a string.
+    fn member<T: serde::Serialize>(
+        &self,
+        members: &Py<PyDict>,
+        value: &T,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let wire = match serde_json::to_value(value) {
+            Ok(serde_json::Value::String(wire)) => wire,
+            _ => return Err(PyAttributeError::new_err("an enum without a text form")),
+        };
+        members
+            .bind(self.py)
+            .get_item(&wire)?
+            .ok_or_else(|| PyAttributeError::new_err(format!("no member {wire:?}")))
+    }
+}
+
+/// Immutable Python values made once per key and shared, up to a bound (past it, new
+/// keys are made each time; nothing is evicted).
+struct Shared<K> {
+    made: Mutex<HashMap<K, Py<PyAny>>>,
+}
+
+impl<K> Default for Shared<K> {
+    fn default() -> Self {
+        Self {
+            made: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<K: Hash + Eq> Shared<K> {
+    const BOUND: usize = 16_384;
+
+    fn get_or_make<'py>(
+        &self,
+        py: Python<'py>,
+        key: K,
+        make: impl FnOnce() -> PyResult<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        if let Some(value) = self.lock().get(&key) {
+            return Ok(value.bind(py).clone());
+        }
+        // Made without the lock held: running Python code may switch threads.
+        let value = make()?;
+        let mut made = self.lock();
+        if made.len() < Self::BOUND {
+            made.insert(key, value.clone().unbind());
+        }
+        Ok(value)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, Py<PyAny>>> {
+        self.made
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// ("received", None) or ("produced", work order), as the package splits an origin.
+fn origin(origin: &Origin) -> (&'static str, Option<&str>) {
+    match origin {
+        Origin::Received => ("received", None),
+        Origin::Produced { work_order } => ("produced", Some(work_order.as_str())),
+    }
+}
+
+/// Sets every field of a fresh record; returns it.
+fn fill<'py, const N: usize>(
+    record: &Bound<'py, PyAny>,
+    fields: [(&Bound<'py, PyString>, Bound<'py, PyAny>); N],
+) -> PyResult<Bound<'py, PyAny>> {
+    for (name, value) in fields {
+        set(record, name, &value)?;
+    }
+    Ok(record.clone())
+}
+
+/// `object.__setattr__(object, name, value)`: the generic setter, which a frozen
+/// dataclass's own `__setattr__` refuses to be.
+pub fn set(
+    object: &Bound<'_, PyAny>,
+    name: &Bound<'_, PyString>,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    // SAFETY: three live, GIL-bound object pointers; the call borrows them.
+    let status = unsafe {
+        pyo3::ffi::PyObject_GenericSetAttr(object.as_ptr(), name.as_ptr(), value.as_ptr())
+    };
+    if status == 0 {
+        Ok(())
+    } else {
+        Err(PyErr::take(object.py())
+            .unwrap_or_else(|| PyAttributeError::new_err("cannot set a record attribute")))
+    }
+}
