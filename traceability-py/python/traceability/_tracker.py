@@ -125,8 +125,12 @@ PAGE_SIZE = 10_000
 """Lots/serials fetched per native call while iterating."""
 
 
+#: One encoder for every call: `json.dumps` with options builds a new one each time.
+_ENCODER = json.JSONEncoder(default=json_default, separators=(",", ":"))
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, default=json_default, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def _lot_spec(
