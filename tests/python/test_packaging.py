@@ -44,6 +44,9 @@ def test_every_query_of_the_core_catalog_has_a_tracker_method() -> None:
     assert "trace_forward_ids" in catalog and len(catalog) == len(set(catalog))
     source = Path(_tracker.__file__).read_text(encoding="utf-8")
     assert [name for name in catalog if f'"{name}"' not in source] == []
+    native = _tracker.NATIVE_QUERIES
+    assert set(native) <= set(catalog)
+    assert [m for m in native.values() if not callable(getattr(_traceability.NativeTracker, m, None))] == []
 
 
 def test_distribution_metadata_declares_the_license() -> None:

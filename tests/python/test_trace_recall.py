@@ -14,6 +14,7 @@ from typing import Any, Callable, Dict, List, Tuple
 import pytest
 
 import traceability as tr
+from traceability._types import from_json
 from conftest import NOW, populate
 
 F1, F2 = tr.LotRef("FLOUR", "F1"), tr.LotRef("FLOUR", "F2")
@@ -116,6 +117,22 @@ def test_ids_only_traces_reach_the_same_sets(bakery: tr.Tracker) -> None:
         bakery.trace_forward_ids(tr.LotRef("FLOUR", "NOPE"))
     with pytest.raises(tr.UnknownSerial):
         bakery.trace_backward_ids(tr.SerialRef("PUMP", "NOPE"))
+
+
+def test_native_trace_reports_equal_the_wire_reports(bakery: tr.Tracker) -> None:
+    """The reports are built in Rust without JSON; each equals the one decoded from the
+    catalog's JSON answer, field for field."""
+    reversed_ship = bakery.reverse_shipment("SH2", actor="ana", reason="came back")
+    assert reversed_ship.count == 1
+    for item in [F1, S1, B1, tr.LotRef("FLOUR", "F2")]:
+        forward = bakery.trace_forward(item)
+        assert forward == from_json(tr.ForwardTrace, bakery._query("trace_forward", item=item.to_json()))
+        backward = bakery.trace_backward(item)
+        assert backward == from_json(tr.BackwardTrace, bakery._query("trace_backward", item=item.to_json()))
+    forward = bakery.trace_forward(S1)
+    assert {s.reversed for s in forward.shipments} == {True, False} and forward.customers == ("ACME",)
+    assert all(type(s.quantity) is Decimal for s in forward.shipments) and forward.stock
+    assert "M-7" in [r.supplier_lot for r in bakery.trace_backward(B1).receipts]
 
 
 def test_unknown_items_are_typed_errors(bakery: tr.Tracker) -> None:
@@ -248,11 +265,10 @@ class Watched:
     def __init__(self, native: Any) -> None:
         self.native, self.inside = native, False
 
-    def query(self, name: str, args: str) -> str:
+    def trace_report(self, *args: Any) -> Any:
         self.inside = True
         try:
-            result: str = self.native.query(name, args)
-            return result
+            return self.native.trace_report(*args)
         finally:
             self.inside = False
 

@@ -22,7 +22,7 @@ mod errors;
 mod guard;
 mod queries;
 mod records;
-mod trace_ids;
+mod traces;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -30,7 +30,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 use guard::{guard, guard_engine};
 use pyo3::prelude::*;
-use pyo3::types::{PyTuple, PyType};
+use pyo3::types::PyTuple;
 use traceability_core::io::catalog::{self, page};
 use traceability_core::io::csv;
 use traceability_core::{
@@ -435,10 +435,9 @@ impl NativeTracker {
         serials.iter().map(|s| records.serial(s)).collect()
     }
 
-    /// The ids-only forward (or backward) trace of a lot or serial as objects:
-    /// `(items, shipments, customers)` (backward: shipments empty, suppliers), items
-    /// made as `lot_class(product, lot)` / `serial_class(product, serial)` records.
-    #[allow(clippy::too_many_arguments)]
+    /// The ids-only forward (or backward) trace of a lot or serial as records:
+    /// `(items, shipments, customers)` (backward: shipments empty, suppliers).
+    #[allow(clippy::type_complexity)]
     fn trace_ids<'py>(
         &self,
         py: Python<'py>,
@@ -446,24 +445,40 @@ impl NativeTracker {
         product: &str,
         number: &str,
         serial: bool,
-        lot_class: Bound<'py, PyType>,
-        serial_class: Bound<'py, PyType>,
-    ) -> PyResult<(
-        Bound<'py, PyTuple>,
-        Bound<'py, PyTuple>,
-        Bound<'py, PyTuple>,
-    )> {
-        let item = if serial {
-            ItemRef::serial(product, number)
-        } else {
-            ItemRef::lot(product, number)
-        }
-        .map_err(|e| errors::to_py(py, TraceError::from(e).into()))?;
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>, Bound<'py, PyTuple>)> {
+        let item = item_ref(py, product, number, serial)?;
         let ids = self.with_engine(py, |engine| {
-            trace_ids::collect(&engine.tracker, &item, forward)
+            traces::collect(&engine.tracker, &item, forward)
         })?;
-        trace_ids::to_python(py, ids, &lot_class, &serial_class)
+        traces::to_python(py, ids)
     }
+
+    /// The full forward (or backward) trace of a lot or serial as a `ForwardTrace`
+    /// (`BackwardTrace`) record, built without JSON.
+    fn trace_report<'py>(
+        &self,
+        py: Python<'py>,
+        forward: bool,
+        product: &str,
+        number: &str,
+        serial: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let item = item_ref(py, product, number, serial)?;
+        let report = self.with_engine(py, |engine| {
+            traces::Report::collect(&engine.tracker, &item, forward)
+        })?;
+        report.to_python(py)
+    }
+}
+
+/// A lot (or, `serial`, a serial) reference from its checked parts.
+fn item_ref(py: Python<'_>, product: &str, number: &str, serial: bool) -> PyResult<ItemRef> {
+    if serial {
+        ItemRef::serial(product, number)
+    } else {
+        ItemRef::lot(product, number)
+    }
+    .map_err(|e| errors::to_py(py, TraceError::from(e).into()))
 }
 
 /// Renders a trace (`kind` "forward" or "backward") or recall ("recall") result, as

@@ -9,6 +9,7 @@
 //! Dates and decimals are immutable in Python, so the ones made are kept and shared
 //! (a few thousand distinct values cover most stores: calendar days, round quantities).
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 use std::sync::Mutex;
@@ -19,15 +20,28 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
-use traceability_core::{Lot, LotDates, Origin, Quantity, Serial, StockLine};
+use traceability_core::query::trace::{ItemStock, Receipt, ShipmentLine, TraceEdge, TracedItem};
+use traceability_core::{
+    BackwardTrace, ForwardTrace, ItemRef, Lot, LotDates, Origin, ProductId, Quantity, Serial,
+    StockLine,
+};
 
 /// The package's record classes and the Python types their fields are made of, looked
 /// up once (the package is imported before any tracker exists).
 struct Classes {
+    lot_ref: Py<PyType>,
+    serial_ref: Py<PyType>,
     lot: Py<PyType>,
     lot_dates: Py<PyType>,
     stock_line: Py<PyType>,
     serial: Py<PyType>,
+    traced_item: Py<PyType>,
+    trace_edge: Py<PyType>,
+    traced_shipment: Py<PyType>,
+    item_stock: Py<PyType>,
+    receipt: Py<PyType>,
+    forward_trace: Py<PyType>,
+    backward_trace: Py<PyType>,
     /// Wire value → member (`Enum._value2member_map_`).
     quality: Py<PyDict>,
     serial_status: Py<PyDict>,
@@ -35,6 +49,7 @@ struct Classes {
     date: Py<PyAny>,
     decimals: Shared<Quantity>,
     dates: Shared<NaiveDate>,
+    products: Shared<ProductId>,
     mapping_proxy: Py<PyAny>,
     no_attributes: Py<PyAny>,
     object_new: Py<PyAny>,
@@ -57,16 +72,26 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
         };
         let mapping_proxy = py.import("types")?.getattr("MappingProxyType")?;
         Ok(Classes {
+            lot_ref: class("LotRef")?,
+            serial_ref: class("SerialRef")?,
             lot: class("Lot")?,
             lot_dates: class("LotDates")?,
             stock_line: class("StockLine")?,
             serial: class("Serial")?,
+            traced_item: class("TracedItem")?,
+            trace_edge: class("TraceEdge")?,
+            traced_shipment: class("TracedShipment")?,
+            item_stock: class("ItemStock")?,
+            receipt: class("Receipt")?,
+            forward_trace: class("ForwardTrace")?,
+            backward_trace: class("BackwardTrace")?,
             quality: members("QualityStatus")?,
             serial_status: members("SerialStatus")?,
             decimal: py.import("decimal")?.getattr("Decimal")?.unbind(),
             date: py.import("datetime")?.getattr("date")?.unbind(),
             decimals: Shared::default(),
             dates: Shared::default(),
+            products: Shared::default(),
             mapping_proxy: mapping_proxy.clone().unbind(),
             no_attributes: mapping_proxy.call1((PyDict::new(py),))?.unbind(),
             object_new: py.get_type::<PyAny>().getattr("__new__")?.unbind(),
@@ -74,10 +99,12 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
     })
 }
 
-/// Builds records of the package; one per call that converts.
+/// Builds records of the package; one per call that converts. An item met twice (in a
+/// trace's items, shipments and stock) is one shared `LotRef` / `SerialRef`.
 pub struct Records<'py> {
     py: Python<'py>,
     classes: &'py Classes,
+    items: RefCell<HashMap<ItemRef, Bound<'py, PyAny>>>,
 }
 
 impl<'py> Records<'py> {
@@ -85,6 +112,7 @@ impl<'py> Records<'py> {
         Ok(Self {
             py,
             classes: classes(py)?,
+            items: RefCell::default(),
         })
     }
 
@@ -94,13 +122,8 @@ impl<'py> Records<'py> {
         let c = self.classes;
         let record = self.instance(&c.lot)?;
         let (origin, work_order) = origin(&lot.origin);
-        let stock = lot
-            .stock
-            .iter()
-            .map(|line| self.stock_line(line))
-            .collect::<PyResult<Vec<_>>>()?;
         let fields: [(&Bound<'py, PyString>, Bound<'py, PyAny>); 16] = [
-            (intern!(py, "product"), self.text(lot.product.as_str())),
+            (intern!(py, "product"), self.product(&lot.product)?),
             (intern!(py, "number"), self.text(lot.number.as_str())),
             (intern!(py, "received_on"), self.date(lot.received_on)?),
             (
@@ -127,7 +150,10 @@ impl<'py> Records<'py> {
             (intern!(py, "on_hold"), self.flag(lot.on_hold)),
             (intern!(py, "origin"), self.text(origin)),
             (intern!(py, "work_order"), self.optional_text(work_order)),
-            (intern!(py, "stock"), PyTuple::new(py, stock)?.into_any()),
+            (
+                intern!(py, "stock"),
+                self.tuple(&lot.stock, Self::stock_line)?,
+            ),
         ];
         fill(&record, fields)
     }
@@ -138,7 +164,7 @@ impl<'py> Records<'py> {
         let record = self.instance(&self.classes.serial)?;
         let (origin, work_order) = origin(&serial.origin);
         let fields: [(&Bound<'py, PyString>, Bound<'py, PyAny>); 10] = [
-            (intern!(py, "product"), self.text(serial.product.as_str())),
+            (intern!(py, "product"), self.product(&serial.product)?),
             (intern!(py, "number"), self.text(serial.number.as_str())),
             (
                 intern!(py, "status"),
@@ -165,6 +191,189 @@ impl<'py> Records<'py> {
             ),
         ];
         fill(&record, fields)
+    }
+
+    /// A `traceability.LotRef` or `SerialRef`.
+    pub fn item(&self, item: &ItemRef) -> PyResult<Bound<'py, PyAny>> {
+        if let Some(made) = self.items.borrow().get(item) {
+            return Ok(made.clone());
+        }
+        let made = self.new_item(item)?;
+        self.items.borrow_mut().insert(item.clone(), made.clone());
+        Ok(made)
+    }
+
+    fn new_item(&self, item: &ItemRef) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let (class, key, product, number) = match item {
+            ItemRef::Lot { product, lot } => (
+                &self.classes.lot_ref,
+                intern!(py, "lot"),
+                product,
+                lot.as_str(),
+            ),
+            ItemRef::Serial { product, serial } => (
+                &self.classes.serial_ref,
+                intern!(py, "serial"),
+                product,
+                serial.as_str(),
+            ),
+        };
+        let record = self.instance(class)?;
+        fill(
+            &record,
+            [
+                (intern!(py, "product"), self.product(product)?),
+                (key, self.text(number)),
+            ],
+        )
+    }
+
+    /// A `traceability.ForwardTrace`.
+    pub fn forward_trace(&self, trace: &ForwardTrace) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let record = self.instance(&self.classes.forward_trace)?;
+        let fields = [
+            (intern!(py, "start"), self.item(&trace.start)?),
+            (
+                intern!(py, "items"),
+                self.tuple(&trace.items, Self::traced_item)?,
+            ),
+            (
+                intern!(py, "edges"),
+                self.tuple(&trace.edges, Self::trace_edge)?,
+            ),
+            (
+                intern!(py, "shipments"),
+                self.tuple(&trace.shipments, Self::traced_shipment)?,
+            ),
+            (
+                intern!(py, "customers"),
+                self.tuple(&trace.customers, |r, c| Ok(r.text(c.as_str())))?,
+            ),
+            (
+                intern!(py, "stock"),
+                self.tuple(&trace.stock, Self::item_stock)?,
+            ),
+        ];
+        fill(&record, fields)
+    }
+
+    /// A `traceability.BackwardTrace`.
+    pub fn backward_trace(&self, trace: &BackwardTrace) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let record = self.instance(&self.classes.backward_trace)?;
+        let fields = [
+            (intern!(py, "start"), self.item(&trace.start)?),
+            (
+                intern!(py, "items"),
+                self.tuple(&trace.items, Self::traced_item)?,
+            ),
+            (
+                intern!(py, "edges"),
+                self.tuple(&trace.edges, Self::trace_edge)?,
+            ),
+            (
+                intern!(py, "receipts"),
+                self.tuple(&trace.receipts, Self::receipt)?,
+            ),
+            (
+                intern!(py, "suppliers"),
+                self.tuple(&trace.suppliers, |r, s| Ok(r.text(s.as_str())))?,
+            ),
+        ];
+        fill(&record, fields)
+    }
+
+    fn traced_item(&self, traced: &TracedItem) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let record = self.instance(&self.classes.traced_item)?;
+        let fields = [
+            (intern!(py, "item"), self.item(&traced.item)?),
+            (intern!(py, "depth"), self.int(traced.depth)),
+        ];
+        fill(&record, fields)
+    }
+
+    fn trace_edge(&self, edge: &TraceEdge) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let record = self.instance(&self.classes.trace_edge)?;
+        let fields = [
+            (intern!(py, "source"), self.int(edge.from)),
+            (intern!(py, "target"), self.int(edge.to)),
+            (intern!(py, "quantity"), self.decimal(edge.quantity)?),
+            (
+                intern!(py, "work_order"),
+                self.text(edge.work_order.as_str()),
+            ),
+        ];
+        fill(&record, fields)
+    }
+
+    fn traced_shipment(&self, line: &ShipmentLine) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let record = self.instance(&self.classes.traced_shipment)?;
+        let fields = [
+            (intern!(py, "shipment"), self.text(line.shipment.as_str())),
+            (
+                intern!(py, "order"),
+                self.optional_text(line.order.as_ref().map(|o| o.as_str())),
+            ),
+            (intern!(py, "customer"), self.text(line.customer.as_str())),
+            (intern!(py, "shipped_on"), self.date(line.shipped_on)?),
+            (intern!(py, "item"), self.item(&line.item)?),
+            (intern!(py, "quantity"), self.decimal(line.quantity)?),
+            (intern!(py, "reversed"), self.flag(line.reversed)),
+        ];
+        fill(&record, fields)
+    }
+
+    fn item_stock(&self, stock: &ItemStock) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let record = self.instance(&self.classes.item_stock)?;
+        let fields = [
+            (intern!(py, "item"), self.item(&stock.item)?),
+            (
+                intern!(py, "locations"),
+                self.tuple(&stock.locations, Self::stock_line)?,
+            ),
+            (intern!(py, "on_hand"), self.decimal(stock.on_hand)?),
+        ];
+        fill(&record, fields)
+    }
+
+    fn receipt(&self, receipt: &Receipt) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let record = self.instance(&self.classes.receipt)?;
+        let fields = [
+            (intern!(py, "item"), self.item(&receipt.item)?),
+            (
+                intern!(py, "received_on"),
+                self.optional_date(receipt.received_on)?,
+            ),
+            (
+                intern!(py, "supplier"),
+                self.optional_text(receipt.supplier.as_ref().map(|s| s.as_str())),
+            ),
+            (
+                intern!(py, "supplier_lot"),
+                self.optional_text(receipt.supplier_lot.as_deref()),
+            ),
+        ];
+        fill(&record, fields)
+    }
+
+    /// A tuple of one record (or value) per element.
+    pub fn tuple<T>(
+        &self,
+        elements: &[T],
+        make: impl Fn(&Self, &T) -> PyResult<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let made = elements
+            .iter()
+            .map(|element| make(self, element))
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(PyTuple::new(self.py, made)?.into_any())
     }
 
     fn lot_dates(&self, dates: &LotDates) -> PyResult<Bound<'py, PyAny>> {
@@ -211,6 +420,17 @@ impl<'py> Records<'py> {
             .object_new
             .bind(self.py)
             .call1((class.bind(self.py),))
+    }
+
+    /// A product id; the strings are shared between records.
+    fn product(&self, product: &ProductId) -> PyResult<Bound<'py, PyAny>> {
+        self.classes
+            .products
+            .get_or_make(self.py, product.clone(), || Ok(self.text(product.as_str())))
+    }
+
+    fn int(&self, value: u32) -> Bound<'py, PyAny> {
+        pyo3::types::PyInt::new(self.py, value).into_any()
     }
 
     fn text(&self, text: &str) -> Bound<'py, PyAny> {
@@ -333,7 +553,7 @@ fn fill<'py, const N: usize>(
 
 /// `object.__setattr__(object, name, value)`: the generic setter, which a frozen
 /// dataclass's own `__setattr__` refuses to be.
-pub fn set(
+fn set(
     object: &Bound<'_, PyAny>,
     name: &Bound<'_, PyString>,
     value: &Bound<'_, PyAny>,

@@ -2,9 +2,9 @@
 
 import datetime
 from decimal import Decimal
-from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Union, final
+from typing import Any, Callable, Dict, Iterable, List, Literal, Optional, Tuple, Union, final, overload
 
-from ._types import Lot, LotRef, Serial, SerialRef
+from ._types import BackwardTrace, ForwardTrace, Lot, LotRef, Serial, SerialRef
 
 __version__: str
 __all__ = [
@@ -75,8 +75,12 @@ class NativeTracker:
     def lots_page(self, offset: int, limit: int) -> List[Lot]: ...
     def serials_page(self, offset: int, limit: int) -> List[Serial]: ...
     def trace_ids(
-        self, forward: bool, product: str, number: str, serial: bool, lot_class: type, serial_class: type
-    ) -> Tuple[Tuple[Any, ...], Tuple[str, ...], Tuple[str, ...]]: ...
+        self, forward: bool, product: str, number: str, serial: bool
+    ) -> Tuple[Tuple[Union[LotRef, SerialRef], ...], Tuple[str, ...], Tuple[str, ...]]: ...
+    @overload
+    def trace_report(self, forward: Literal[True], product: str, number: str, serial: bool) -> ForwardTrace: ...
+    @overload
+    def trace_report(self, forward: Literal[False], product: str, number: str, serial: bool) -> BackwardTrace: ...
     def close(self) -> None: ...
 
 @final

@@ -125,6 +125,14 @@ PAGE_SIZE = 10_000
 """Lots/serials fetched per native call while iterating."""
 
 
+#: Catalog queries the native module answers with records it builds (no JSON text):
+#: catalog name -> `NativeTracker` method.
+NATIVE_QUERIES = {
+    "lot": "lot", "serial": "serial", "lots": "lots_page", "serials": "serials_page",
+    "trace_forward": "trace_report", "trace_backward": "trace_report",
+    "trace_forward_ids": "trace_ids", "trace_backward_ids": "trace_ids",
+}  # fmt: skip
+
 #: One encoder for every call: `json.dumps` with options builds a new one each time.
 _ENCODER = json.JSONEncoder(default=json_default, separators=(",", ":"))
 
@@ -1612,11 +1620,11 @@ class Tracker:
     def trace_forward(self, item: Item) -> ForwardTrace:
         """Everything downstream of a lot or serial: descendants, shipments, customers
         and stock on hand. Terminates on cycles; O(what is reached); releases the GIL."""
-        return from_json(ForwardTrace, self._query("trace_forward", item=item_json(item)))
+        return self._native.trace_report(True, *self._item_key(item))
 
     def trace_backward(self, item: Item) -> BackwardTrace:
         """Everything upstream of a lot or serial: ancestors, receipts and suppliers."""
-        return from_json(BackwardTrace, self._query("trace_backward", item=item_json(item)))
+        return self._native.trace_report(False, *self._item_key(item))
 
     def trace_forward_ids(self, item: Item) -> ForwardIds:
         """The ids downstream of a lot or serial: the same items, shipments and customers
@@ -1631,13 +1639,15 @@ class Tracker:
         items, _, suppliers = self._trace_ids(False, item)
         return BackwardIds(items, suppliers)
 
-    # The catalog queries "trace_forward_ids" and "trace_backward_ids" are answered by the
-    # native `trace_ids`, which builds the records without JSON.
     def _trace_ids(self, forward: bool, item: Item) -> Tuple[Tuple[Item, ...], Tuple[str, ...], Tuple[str, ...]]:
+        return self._native.trace_ids(forward, *self._item_key(item))
+
+    @staticmethod
+    def _item_key(item: Item) -> Tuple[str, str, bool]:
+        """(product, lot or serial number, is a serial) of a checked item."""
         wire = item_json(item)
         kind = "lot" if "lot" in wire else "serial"
-        key = wire[kind]
-        return self._native.trace_ids(forward, key["product"], key[kind], kind == "serial", LotRef, SerialRef)
+        return wire[kind]["product"], wire[kind][kind], kind == "serial"
 
     def recall_report(self, suspects: Union[Item, Iterable[Item]]) -> RecallReport:
         """What a recall of `suspects` would affect; writes nothing."""
