@@ -133,6 +133,15 @@ def test_native_trace_reports_equal_the_wire_reports(bakery: tr.Tracker) -> None
     assert {s.reversed for s in forward.shipments} == {True, False} and forward.customers == ("ACME",)
     assert all(type(s.quantity) is Decimal for s in forward.shipments) and forward.stock
     assert "M-7" in [r.supplier_lot for r in bakery.trace_backward(B1).receipts]
+    for suspects in [[F1], [S1, tr.LotRef("FLOUR", "F2")]]:
+        wire = bakery._query("recall_report", suspects=[s.to_json() for s in suspects])
+        assert bakery.recall_report(suspects) == from_json(tr.RecallReport, wire)
+    preview = bakery.recall_report([S1])
+    recorded = bakery.recall([S1], actor="ana", reason="glass", hold=True)
+    assert recorded.recall == "RC-000001" and recorded.seq is not None and recorded.hold_seq == recorded.seq
+    assert recorded.reason == "glass" and set(recorded.held) == {i.item for i in preview.items}
+    assert (recorded.items, recorded.customers, recorded.locations) == (
+        preview.items, preview.customers, preview.locations)
 
 
 def test_unknown_items_are_typed_errors(bakery: tr.Tracker) -> None:

@@ -33,6 +33,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use traceability_core::io::catalog::{self, page};
 use traceability_core::io::csv;
+use traceability_core::query::trace::recall_report;
 use traceability_core::{
     AllocationRequest, Command, FixedClock, ItemRef, LotKey, OpenOptions, ProductId, Recall,
     SerialNumber, SystemClock, TraceError, Tracker,
@@ -337,21 +338,36 @@ impl NativeTracker {
     /// Records a recall given as the JSON of the core's `Recall` command
     /// (`{"recall": id or null, "suspects": [item, ...], "hold": bool}`); with `hold`,
     /// every affected lot and in-custody serial is put on hold by the same event.
-    /// Returns the `RecallReport` as JSON.
+    /// Returns the `RecallReport` record (built without JSON).
     #[pyo3(signature = (actor, reason, recall))]
-    fn recall(&self, py: Python<'_>, actor: &str, reason: &str, recall: &str) -> PyResult<String> {
-        self.with_engine(py, |engine| {
+    fn recall<'py>(
+        &self,
+        py: Python<'py>,
+        actor: &str,
+        reason: &str,
+        recall: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let report = self.with_engine(py, |engine| {
             let Recall {
                 recall,
                 suspects,
                 hold,
             } = catalog::parse("recall request", recall)?;
-            catalog::encode(
-                &engine
-                    .tracker
-                    .recall_as(actor, reason, recall, &suspects, hold)?,
-            )
-        })
+            engine
+                .tracker
+                .recall_as(actor, reason, recall, &suspects, hold)
+        })?;
+        records::Records::new(py)?.recall_report(&report)
+    }
+
+    /// What a recall of `suspects` (a JSON list of items) would affect, as a
+    /// `RecallReport` record built without JSON; writes nothing.
+    fn recall_report<'py>(&self, py: Python<'py>, suspects: &str) -> PyResult<Bound<'py, PyAny>> {
+        let report = self.with_engine(py, |engine| {
+            let suspects: Vec<ItemRef> = catalog::parse("suspects", suspects)?;
+            recall_report(engine.tracker.state(), &suspects)
+        })?;
+        records::Records::new(py)?.recall_report(&report)
     }
 
     /// Drops the tracker and closes its store; later calls raise `StorageError`.

@@ -20,10 +20,13 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
-use traceability_core::query::trace::{ItemStock, Receipt, ShipmentLine, TraceEdge, TracedItem};
+use traceability_core::query::trace::{
+    CustomerExposure, ItemStock, LocationExposure, Receipt, ShipmentLine, StockAt, TraceEdge,
+    TracedItem,
+};
 use traceability_core::{
-    BackwardTrace, ForwardTrace, ItemRef, Lot, LotDates, Origin, ProductId, Quantity, Serial,
-    StockLine,
+    BackwardTrace, ForwardTrace, ItemRef, Lot, LotDates, Origin, ProductId, Quantity, RecallReport,
+    Serial, StockLine,
 };
 
 /// The package's record classes and the Python types their fields are made of, looked
@@ -42,6 +45,10 @@ struct Classes {
     receipt: Py<PyType>,
     forward_trace: Py<PyType>,
     backward_trace: Py<PyType>,
+    recall_report: Py<PyType>,
+    customer_exposure: Py<PyType>,
+    location_exposure: Py<PyType>,
+    stock_at: Py<PyType>,
     /// Wire value → member (`Enum._value2member_map_`).
     quality: Py<PyDict>,
     serial_status: Py<PyDict>,
@@ -85,6 +92,10 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
             receipt: class("Receipt")?,
             forward_trace: class("ForwardTrace")?,
             backward_trace: class("BackwardTrace")?,
+            recall_report: class("RecallReport")?,
+            customer_exposure: class("CustomerExposure")?,
+            location_exposure: class("LocationExposure")?,
+            stock_at: class("StockAt")?,
             quality: members("QualityStatus")?,
             serial_status: members("SerialStatus")?,
             decimal: py.import("decimal")?.getattr("Decimal")?.unbind(),
@@ -285,6 +296,89 @@ impl<'py> Records<'py> {
         fill(&record, fields)
     }
 
+    /// A `traceability.RecallReport`.
+    pub fn recall_report(&self, report: &RecallReport) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let record = self.instance(&self.classes.recall_report)?;
+        let fields = [
+            (
+                intern!(py, "recall"),
+                self.optional_text(report.recall.as_ref().map(|r| r.as_str())),
+            ),
+            (intern!(py, "seq"), self.optional_int(report.seq)),
+            (
+                intern!(py, "reason"),
+                self.optional_text(report.reason.as_deref()),
+            ),
+            (
+                intern!(py, "suspects"),
+                self.tuple(&report.suspects, Self::item)?,
+            ),
+            (
+                intern!(py, "items"),
+                self.tuple(&report.items, Self::traced_item)?,
+            ),
+            (
+                intern!(py, "edges"),
+                self.tuple(&report.edges, Self::trace_edge)?,
+            ),
+            (
+                intern!(py, "customers"),
+                self.tuple(&report.customers, Self::customer_exposure)?,
+            ),
+            (
+                intern!(py, "locations"),
+                self.tuple(&report.locations, Self::location_exposure)?,
+            ),
+            (intern!(py, "held"), self.tuple(&report.held, Self::item)?),
+            (intern!(py, "hold_seq"), self.optional_int(report.hold_seq)),
+        ];
+        fill(&record, fields)
+    }
+
+    fn customer_exposure(&self, exposure: &CustomerExposure) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let record = self.instance(&self.classes.customer_exposure)?;
+        let fields = [
+            (
+                intern!(py, "customer"),
+                self.text(exposure.customer.as_str()),
+            ),
+            (
+                intern!(py, "shipments"),
+                self.tuple(&exposure.shipments, Self::traced_shipment)?,
+            ),
+        ];
+        fill(&record, fields)
+    }
+
+    fn location_exposure(&self, exposure: &LocationExposure) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let record = self.instance(&self.classes.location_exposure)?;
+        let fields = [
+            (
+                intern!(py, "location"),
+                self.text(exposure.location.as_str()),
+            ),
+            (
+                intern!(py, "stock"),
+                self.tuple(&exposure.stock, Self::stock_at)?,
+            ),
+        ];
+        fill(&record, fields)
+    }
+
+    fn stock_at(&self, stock: &StockAt) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let record = self.instance(&self.classes.stock_at)?;
+        let fields = [
+            (intern!(py, "item"), self.item(&stock.item)?),
+            (intern!(py, "on_hand"), self.decimal(stock.on_hand)?),
+            (intern!(py, "reserved"), self.decimal(stock.reserved)?),
+        ];
+        fill(&record, fields)
+    }
+
     fn traced_item(&self, traced: &TracedItem) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
         let record = self.instance(&self.classes.traced_item)?;
@@ -429,8 +523,12 @@ impl<'py> Records<'py> {
             .get_or_make(self.py, product.clone(), || Ok(self.text(product.as_str())))
     }
 
-    fn int(&self, value: u32) -> Bound<'py, PyAny> {
-        pyo3::types::PyInt::new(self.py, value).into_any()
+    fn int(&self, value: impl Into<u64>) -> Bound<'py, PyAny> {
+        pyo3::types::PyInt::new(self.py, value.into()).into_any()
+    }
+
+    fn optional_int(&self, value: Option<u64>) -> Bound<'py, PyAny> {
+        value.map_or_else(|| self.py.None().into_bound(self.py), |v| self.int(v))
     }
 
     fn text(&self, text: &str) -> Bound<'py, PyAny> {

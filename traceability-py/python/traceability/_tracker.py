@@ -131,6 +131,7 @@ NATIVE_QUERIES = {
     "lot": "lot", "serial": "serial", "lots": "lots_page", "serials": "serials_page",
     "trace_forward": "trace_report", "trace_backward": "trace_report",
     "trace_forward_ids": "trace_ids", "trace_backward_ids": "trace_ids",
+    "recall_report": "recall_report",
 }  # fmt: skip
 
 #: One encoder for every call: `json.dumps` with options builds a new one each time.
@@ -1651,7 +1652,7 @@ class Tracker:
 
     def recall_report(self, suspects: Union[Item, Iterable[Item]]) -> RecallReport:
         """What a recall of `suspects` would affect; writes nothing."""
-        return from_json(RecallReport, self._query("recall_report", suspects=items_json(suspects, "suspects")))
+        return self._native.recall_report(_dumps(items_json(suspects, "suspects")))
 
     def recall(
         self,
@@ -1672,8 +1673,7 @@ class Tracker:
             "suspects": items_json(suspects, "suspects"),
             "hold": flag(hold, "hold"),
         }
-        answer = self._native.recall(text(actor, "actor"), text(reason, "reason"), _dumps(request))
-        return from_json(RecallReport, json.loads(answer))
+        return self._native.recall(text(actor, "actor"), text(reason, "reason"), _dumps(request))
 
     def recalls(self) -> List[RecallRecord]:
         """Every recorded recall, oldest first."""
