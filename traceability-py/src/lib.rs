@@ -36,7 +36,7 @@ use traceability_core::io::csv;
 use traceability_core::query::trace::recall_report;
 use traceability_core::{
     AllocationRequest, Command, FixedClock, ItemRef, LotKey, OpenOptions, ProductId, Recall,
-    SerialNumber, SystemClock, TraceError, Tracker,
+    SerialNumber, State, SystemClock, TraceError, Tracker,
 };
 
 use audit::Checkpoint;
@@ -96,6 +96,23 @@ impl NativeTracker {
     ) -> PyResult<T> {
         py.detach(|| guard_engine(&mut *self.lock()?, work))
             .map_err(|e| errors::to_py(py, e))
+    }
+
+    /// Records `offset..offset + limit` of one of the state's lists, copied under the
+    /// lock (GIL released) and built after.
+    fn page<'py, T: Clone + Send>(
+        &self,
+        py: Python<'py>,
+        offset: usize,
+        limit: usize,
+        list: fn(&State) -> &[T],
+        build: fn(&records::Records<'py>, &T) -> PyResult<Bound<'py, PyAny>>,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let rows = self.with_engine(py, |engine| {
+            Ok(page(list(engine.tracker.state()), offset, limit).to_vec())
+        })?;
+        let records = records::Records::new(py)?;
+        rows.iter().map(|row| build(&records, row)).collect()
     }
 }
 
@@ -429,11 +446,7 @@ impl NativeTracker {
         offset: usize,
         limit: usize,
     ) -> PyResult<Vec<Bound<'py, PyAny>>> {
-        let lots = self.with_engine(py, |engine| {
-            Ok(page(engine.tracker.state().lots(), offset, limit).to_vec())
-        })?;
-        let records = records::Records::new(py)?;
-        lots.iter().map(|lot| records.lot(lot)).collect()
+        self.page(py, offset, limit, State::lots, records::Records::lot)
     }
 
     /// Serials `offset..offset + limit` in creation order, as `traceability.Serial`
@@ -444,11 +457,7 @@ impl NativeTracker {
         offset: usize,
         limit: usize,
     ) -> PyResult<Vec<Bound<'py, PyAny>>> {
-        let serials = self.with_engine(py, |engine| {
-            Ok(page(engine.tracker.state().serials(), offset, limit).to_vec())
-        })?;
-        let records = records::Records::new(py)?;
-        serials.iter().map(|s| records.serial(s)).collect()
+        self.page(py, offset, limit, State::serials, records::Records::serial)
     }
 
     /// The ids-only forward (or backward) trace of a lot or serial as records:

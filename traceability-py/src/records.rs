@@ -131,9 +131,8 @@ impl<'py> Records<'py> {
     pub fn lot(&self, lot: &Lot) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
         let c = self.classes;
-        let record = self.instance(&c.lot)?;
         let (origin, work_order) = origin(&lot.origin);
-        let fields: [(&Bound<'py, PyString>, Bound<'py, PyAny>); 16] = [
+        let fields = [
             (intern!(py, "product"), self.product(&lot.product)?),
             (intern!(py, "number"), self.text(lot.number.as_str())),
             (intern!(py, "received_on"), self.date(lot.received_on)?),
@@ -166,15 +165,14 @@ impl<'py> Records<'py> {
                 self.tuple(&lot.stock, Self::stock_line)?,
             ),
         ];
-        fill(&record, fields)
+        self.make(&c.lot, fields)
     }
 
     /// A `traceability.Serial`.
     pub fn serial(&self, serial: &Serial) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
-        let record = self.instance(&self.classes.serial)?;
         let (origin, work_order) = origin(&serial.origin);
-        let fields: [(&Bound<'py, PyString>, Bound<'py, PyAny>); 10] = [
+        let fields = [
             (intern!(py, "product"), self.product(&serial.product)?),
             (intern!(py, "number"), self.text(serial.number.as_str())),
             (
@@ -201,7 +199,7 @@ impl<'py> Records<'py> {
                 self.optional_date(serial.received_on)?,
             ),
         ];
-        fill(&record, fields)
+        self.make(&self.classes.serial, fields)
     }
 
     /// A `traceability.LotRef` or `SerialRef`.
@@ -230,9 +228,8 @@ impl<'py> Records<'py> {
                 serial.as_str(),
             ),
         };
-        let record = self.instance(class)?;
-        fill(
-            &record,
+        self.make(
+            class,
             [
                 (intern!(py, "product"), self.product(product)?),
                 (key, self.text(number)),
@@ -243,218 +240,229 @@ impl<'py> Records<'py> {
     /// A `traceability.ForwardTrace`.
     pub fn forward_trace(&self, trace: &ForwardTrace) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
-        let record = self.instance(&self.classes.forward_trace)?;
-        let fields = [
-            (intern!(py, "start"), self.item(&trace.start)?),
-            (
-                intern!(py, "items"),
-                self.tuple(&trace.items, Self::traced_item)?,
-            ),
-            (
-                intern!(py, "edges"),
-                self.tuple(&trace.edges, Self::trace_edge)?,
-            ),
-            (
-                intern!(py, "shipments"),
-                self.tuple(&trace.shipments, Self::traced_shipment)?,
-            ),
-            (
-                intern!(py, "customers"),
-                self.tuple(&trace.customers, |r, c| Ok(r.text(c.as_str())))?,
-            ),
-            (
-                intern!(py, "stock"),
-                self.tuple(&trace.stock, Self::item_stock)?,
-            ),
-        ];
-        fill(&record, fields)
+        self.make(
+            &self.classes.forward_trace,
+            [
+                (intern!(py, "start"), self.item(&trace.start)?),
+                (
+                    intern!(py, "items"),
+                    self.tuple(&trace.items, Self::traced_item)?,
+                ),
+                (
+                    intern!(py, "edges"),
+                    self.tuple(&trace.edges, Self::trace_edge)?,
+                ),
+                (
+                    intern!(py, "shipments"),
+                    self.tuple(&trace.shipments, Self::traced_shipment)?,
+                ),
+                (
+                    intern!(py, "customers"),
+                    self.tuple(&trace.customers, |r, c| Ok(r.text(c.as_str())))?,
+                ),
+                (
+                    intern!(py, "stock"),
+                    self.tuple(&trace.stock, Self::item_stock)?,
+                ),
+            ],
+        )
     }
 
     /// A `traceability.BackwardTrace`.
     pub fn backward_trace(&self, trace: &BackwardTrace) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
-        let record = self.instance(&self.classes.backward_trace)?;
-        let fields = [
-            (intern!(py, "start"), self.item(&trace.start)?),
-            (
-                intern!(py, "items"),
-                self.tuple(&trace.items, Self::traced_item)?,
-            ),
-            (
-                intern!(py, "edges"),
-                self.tuple(&trace.edges, Self::trace_edge)?,
-            ),
-            (
-                intern!(py, "receipts"),
-                self.tuple(&trace.receipts, Self::receipt)?,
-            ),
-            (
-                intern!(py, "suppliers"),
-                self.tuple(&trace.suppliers, |r, s| Ok(r.text(s.as_str())))?,
-            ),
-        ];
-        fill(&record, fields)
+        self.make(
+            &self.classes.backward_trace,
+            [
+                (intern!(py, "start"), self.item(&trace.start)?),
+                (
+                    intern!(py, "items"),
+                    self.tuple(&trace.items, Self::traced_item)?,
+                ),
+                (
+                    intern!(py, "edges"),
+                    self.tuple(&trace.edges, Self::trace_edge)?,
+                ),
+                (
+                    intern!(py, "receipts"),
+                    self.tuple(&trace.receipts, Self::receipt)?,
+                ),
+                (
+                    intern!(py, "suppliers"),
+                    self.tuple(&trace.suppliers, |r, s| Ok(r.text(s.as_str())))?,
+                ),
+            ],
+        )
     }
 
     /// A `traceability.RecallReport`.
     pub fn recall_report(&self, report: &RecallReport) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
-        let record = self.instance(&self.classes.recall_report)?;
-        let fields = [
-            (
-                intern!(py, "recall"),
-                self.optional_text(report.recall.as_ref().map(|r| r.as_str())),
-            ),
-            (intern!(py, "seq"), self.optional_int(report.seq)),
-            (
-                intern!(py, "reason"),
-                self.optional_text(report.reason.as_deref()),
-            ),
-            (
-                intern!(py, "suspects"),
-                self.tuple(&report.suspects, Self::item)?,
-            ),
-            (
-                intern!(py, "items"),
-                self.tuple(&report.items, Self::traced_item)?,
-            ),
-            (
-                intern!(py, "edges"),
-                self.tuple(&report.edges, Self::trace_edge)?,
-            ),
-            (
-                intern!(py, "customers"),
-                self.tuple(&report.customers, Self::customer_exposure)?,
-            ),
-            (
-                intern!(py, "locations"),
-                self.tuple(&report.locations, Self::location_exposure)?,
-            ),
-            (intern!(py, "held"), self.tuple(&report.held, Self::item)?),
-            (intern!(py, "hold_seq"), self.optional_int(report.hold_seq)),
-        ];
-        fill(&record, fields)
+        self.make(
+            &self.classes.recall_report,
+            [
+                (
+                    intern!(py, "recall"),
+                    self.optional_text(report.recall.as_ref().map(|r| r.as_str())),
+                ),
+                (intern!(py, "seq"), self.optional_int(report.seq)),
+                (
+                    intern!(py, "reason"),
+                    self.optional_text(report.reason.as_deref()),
+                ),
+                (
+                    intern!(py, "suspects"),
+                    self.tuple(&report.suspects, Self::item)?,
+                ),
+                (
+                    intern!(py, "items"),
+                    self.tuple(&report.items, Self::traced_item)?,
+                ),
+                (
+                    intern!(py, "edges"),
+                    self.tuple(&report.edges, Self::trace_edge)?,
+                ),
+                (
+                    intern!(py, "customers"),
+                    self.tuple(&report.customers, Self::customer_exposure)?,
+                ),
+                (
+                    intern!(py, "locations"),
+                    self.tuple(&report.locations, Self::location_exposure)?,
+                ),
+                (intern!(py, "held"), self.tuple(&report.held, Self::item)?),
+                (intern!(py, "hold_seq"), self.optional_int(report.hold_seq)),
+            ],
+        )
     }
 
     fn customer_exposure(&self, exposure: &CustomerExposure) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
-        let record = self.instance(&self.classes.customer_exposure)?;
-        let fields = [
-            (
-                intern!(py, "customer"),
-                self.text(exposure.customer.as_str()),
-            ),
-            (
-                intern!(py, "shipments"),
-                self.tuple(&exposure.shipments, Self::traced_shipment)?,
-            ),
-        ];
-        fill(&record, fields)
+        self.make(
+            &self.classes.customer_exposure,
+            [
+                (
+                    intern!(py, "customer"),
+                    self.text(exposure.customer.as_str()),
+                ),
+                (
+                    intern!(py, "shipments"),
+                    self.tuple(&exposure.shipments, Self::traced_shipment)?,
+                ),
+            ],
+        )
     }
 
     fn location_exposure(&self, exposure: &LocationExposure) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
-        let record = self.instance(&self.classes.location_exposure)?;
-        let fields = [
-            (
-                intern!(py, "location"),
-                self.text(exposure.location.as_str()),
-            ),
-            (
-                intern!(py, "stock"),
-                self.tuple(&exposure.stock, Self::stock_at)?,
-            ),
-        ];
-        fill(&record, fields)
+        self.make(
+            &self.classes.location_exposure,
+            [
+                (
+                    intern!(py, "location"),
+                    self.text(exposure.location.as_str()),
+                ),
+                (
+                    intern!(py, "stock"),
+                    self.tuple(&exposure.stock, Self::stock_at)?,
+                ),
+            ],
+        )
     }
 
     fn stock_at(&self, stock: &StockAt) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
-        let record = self.instance(&self.classes.stock_at)?;
-        let fields = [
-            (intern!(py, "item"), self.item(&stock.item)?),
-            (intern!(py, "on_hand"), self.decimal(stock.on_hand)?),
-            (intern!(py, "reserved"), self.decimal(stock.reserved)?),
-        ];
-        fill(&record, fields)
+        self.make(
+            &self.classes.stock_at,
+            [
+                (intern!(py, "item"), self.item(&stock.item)?),
+                (intern!(py, "on_hand"), self.decimal(stock.on_hand)?),
+                (intern!(py, "reserved"), self.decimal(stock.reserved)?),
+            ],
+        )
     }
 
     fn traced_item(&self, traced: &TracedItem) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
-        let record = self.instance(&self.classes.traced_item)?;
-        let fields = [
-            (intern!(py, "item"), self.item(&traced.item)?),
-            (intern!(py, "depth"), self.int(traced.depth)),
-        ];
-        fill(&record, fields)
+        self.make(
+            &self.classes.traced_item,
+            [
+                (intern!(py, "item"), self.item(&traced.item)?),
+                (intern!(py, "depth"), self.int(traced.depth)),
+            ],
+        )
     }
 
     fn trace_edge(&self, edge: &TraceEdge) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
-        let record = self.instance(&self.classes.trace_edge)?;
-        let fields = [
-            (intern!(py, "source"), self.int(edge.from)),
-            (intern!(py, "target"), self.int(edge.to)),
-            (intern!(py, "quantity"), self.decimal(edge.quantity)?),
-            (
-                intern!(py, "work_order"),
-                self.text(edge.work_order.as_str()),
-            ),
-        ];
-        fill(&record, fields)
+        self.make(
+            &self.classes.trace_edge,
+            [
+                (intern!(py, "source"), self.int(edge.from)),
+                (intern!(py, "target"), self.int(edge.to)),
+                (intern!(py, "quantity"), self.decimal(edge.quantity)?),
+                (
+                    intern!(py, "work_order"),
+                    self.text(edge.work_order.as_str()),
+                ),
+            ],
+        )
     }
 
     fn traced_shipment(&self, line: &ShipmentLine) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
-        let record = self.instance(&self.classes.traced_shipment)?;
-        let fields = [
-            (intern!(py, "shipment"), self.text(line.shipment.as_str())),
-            (
-                intern!(py, "order"),
-                self.optional_text(line.order.as_ref().map(|o| o.as_str())),
-            ),
-            (intern!(py, "customer"), self.text(line.customer.as_str())),
-            (intern!(py, "shipped_on"), self.date(line.shipped_on)?),
-            (intern!(py, "item"), self.item(&line.item)?),
-            (intern!(py, "quantity"), self.decimal(line.quantity)?),
-            (intern!(py, "reversed"), self.flag(line.reversed)),
-        ];
-        fill(&record, fields)
+        self.make(
+            &self.classes.traced_shipment,
+            [
+                (intern!(py, "shipment"), self.text(line.shipment.as_str())),
+                (
+                    intern!(py, "order"),
+                    self.optional_text(line.order.as_ref().map(|o| o.as_str())),
+                ),
+                (intern!(py, "customer"), self.text(line.customer.as_str())),
+                (intern!(py, "shipped_on"), self.date(line.shipped_on)?),
+                (intern!(py, "item"), self.item(&line.item)?),
+                (intern!(py, "quantity"), self.decimal(line.quantity)?),
+                (intern!(py, "reversed"), self.flag(line.reversed)),
+            ],
+        )
     }
 
     fn item_stock(&self, stock: &ItemStock) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
-        let record = self.instance(&self.classes.item_stock)?;
-        let fields = [
-            (intern!(py, "item"), self.item(&stock.item)?),
-            (
-                intern!(py, "locations"),
-                self.tuple(&stock.locations, Self::stock_line)?,
-            ),
-            (intern!(py, "on_hand"), self.decimal(stock.on_hand)?),
-        ];
-        fill(&record, fields)
+        self.make(
+            &self.classes.item_stock,
+            [
+                (intern!(py, "item"), self.item(&stock.item)?),
+                (
+                    intern!(py, "locations"),
+                    self.tuple(&stock.locations, Self::stock_line)?,
+                ),
+                (intern!(py, "on_hand"), self.decimal(stock.on_hand)?),
+            ],
+        )
     }
 
     fn receipt(&self, receipt: &Receipt) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
-        let record = self.instance(&self.classes.receipt)?;
-        let fields = [
-            (intern!(py, "item"), self.item(&receipt.item)?),
-            (
-                intern!(py, "received_on"),
-                self.optional_date(receipt.received_on)?,
-            ),
-            (
-                intern!(py, "supplier"),
-                self.optional_text(receipt.supplier.as_ref().map(|s| s.as_str())),
-            ),
-            (
-                intern!(py, "supplier_lot"),
-                self.optional_text(receipt.supplier_lot.as_deref()),
-            ),
-        ];
-        fill(&record, fields)
+        self.make(
+            &self.classes.receipt,
+            [
+                (intern!(py, "item"), self.item(&receipt.item)?),
+                (
+                    intern!(py, "received_on"),
+                    self.optional_date(receipt.received_on)?,
+                ),
+                (
+                    intern!(py, "supplier"),
+                    self.optional_text(receipt.supplier.as_ref().map(|s| s.as_str())),
+                ),
+                (
+                    intern!(py, "supplier_lot"),
+                    self.optional_text(receipt.supplier_lot.as_deref()),
+                ),
+            ],
+        )
     }
 
     /// A tuple of one record (or value) per element.
@@ -472,17 +480,18 @@ impl<'py> Records<'py> {
 
     fn lot_dates(&self, dates: &LotDates) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
-        let record = self.instance(&self.classes.lot_dates)?;
-        let fields = [
-            (intern!(py, "expiry"), self.optional_date(dates.expiry)?),
-            (
-                intern!(py, "best_before"),
-                self.optional_date(dates.best_before)?,
-            ),
-            (intern!(py, "removal"), self.optional_date(dates.removal)?),
-            (intern!(py, "alert"), self.optional_date(dates.alert)?),
-        ];
-        fill(&record, fields)
+        self.make(
+            &self.classes.lot_dates,
+            [
+                (intern!(py, "expiry"), self.optional_date(dates.expiry)?),
+                (
+                    intern!(py, "best_before"),
+                    self.optional_date(dates.best_before)?,
+                ),
+                (intern!(py, "removal"), self.optional_date(dates.removal)?),
+                (intern!(py, "alert"), self.optional_date(dates.alert)?),
+            ],
+        )
     }
 
     /// A read-only mapping; lots without attributes share one empty mapping.
@@ -499,21 +508,32 @@ impl<'py> Records<'py> {
 
     fn stock_line(&self, line: &StockLine) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
-        let record = self.instance(&self.classes.stock_line)?;
-        let fields = [
-            (intern!(py, "location"), self.text(line.location.as_str())),
-            (intern!(py, "on_hand"), self.decimal(line.on_hand)?),
-            (intern!(py, "reserved"), self.decimal(line.reserved)?),
-            (intern!(py, "held"), self.decimal(line.held)?),
-        ];
-        fill(&record, fields)
+        self.make(
+            &self.classes.stock_line,
+            [
+                (intern!(py, "location"), self.text(line.location.as_str())),
+                (intern!(py, "on_hand"), self.decimal(line.on_hand)?),
+                (intern!(py, "reserved"), self.decimal(line.reserved)?),
+                (intern!(py, "held"), self.decimal(line.held)?),
+            ],
+        )
     }
 
-    fn instance(&self, class: &Py<PyType>) -> PyResult<Bound<'py, PyAny>> {
-        self.classes
+    /// A fresh instance of `class` with `fields` set.
+    fn make<const N: usize>(
+        &self,
+        class: &Py<PyType>,
+        fields: [(&Bound<'py, PyString>, Bound<'py, PyAny>); N],
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let record = self
+            .classes
             .object_new
             .bind(self.py)
-            .call1((class.bind(self.py),))
+            .call1((class.bind(self.py),))?;
+        for (name, value) in fields {
+            set(&record, name, &value)?;
+        }
+        Ok(record)
     }
 
     /// A product id; the strings are shared between records.
@@ -636,17 +656,6 @@ fn origin(origin: &Origin) -> (&'static str, Option<&str>) {
         Origin::Received => ("received", None),
         Origin::Produced { work_order } => ("produced", Some(work_order.as_str())),
     }
-}
-
-/// Sets every field of a fresh record; returns it.
-fn fill<'py, const N: usize>(
-    record: &Bound<'py, PyAny>,
-    fields: [(&Bound<'py, PyString>, Bound<'py, PyAny>); N],
-) -> PyResult<Bound<'py, PyAny>> {
-    for (name, value) in fields {
-        set(record, name, &value)?;
-    }
-    Ok(record.clone())
 }
 
 /// `object.__setattr__(object, name, value)`: the generic setter, which a frozen
