@@ -1,13 +1,14 @@
-//! Lots and serials handed to Python as the package's own records, built in Rust
-//! without JSON: the core's record is copied under the tracker's lock (GIL released),
+//! The package's records (lots, serials, trace and recall reports) built in Rust
+//! without JSON: the core's answer is made under the tracker's lock (GIL released),
 //! then each Python record is made the way `copy` and `pickle` make instances
 //! (`object.__new__` and the generic attribute setter, skipping the frozen dataclass's
-//! `__init__`). The values are those `Lot.from_json` / `Serial.from_json` give: `str`
+//! `__init__`). The values are those the package's `from_json` converters give: `str`
 //! ids, `datetime.date`, `Decimal` from the quantity's canonical text, enum members,
-//! attributes as a read-only mapping, stock as a tuple of `StockLine`. A point read so
-//! costs a few microseconds instead of JSON text, `json.loads` and a Python converter.
-//! Dates and decimals are immutable in Python, so the ones made are kept and shared
-//! (a few thousand distinct values cover most stores: calendar days, round quantities).
+//! attributes as a read-only mapping, tuples for lists. A point read so costs a few
+//! microseconds instead of JSON text, `json.loads` and a Python converter.
+//! Dates, decimals and product ids are immutable in Python, so the ones made are kept
+//! and shared (a few thousand distinct values cover most stores: calendar days, round
+//! quantities, products).
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
