@@ -17,10 +17,14 @@ here + 64 master-data commands), 15,645 edges, 3 hub lots, and a trace of the fi
 of 2,044 descendants, 3,537 edges and 3,808 shipment lines, as this script does.
 
 Timed (best of REPEAT): the core's trace as JSON text (the native call, GIL released),
-the typed `Tracker.trace_forward` (JSON parse and records included), the ids-only
-`Tracker.trace_forward_ids`, and
+the typed `Tracker.trace_forward` (records built in Rust), the ids-only
+`Tracker.trace_forward_ids` (its columns unread, then read as `str` columns, then the
+items read as records), and
 `networkx.descendants` / `single_source_shortest_path_length` (the networkx answer has
-only the node set or depths: no edges, shipments, customers or stock).
+only the node set or depths: no edges, shipments, customers or stock); then the
+200-query mix of benches/benches/trace_mix.rs (80 forward from ordinary raw lots, 20
+from hubs, 100 backward from finished lots, starts spread evenly in creation order) with
+lot ids, shipments and customers (suppliers) read, beside networkx on the same starts.
 """
 
 import datetime as dt
@@ -156,7 +160,12 @@ def generate(lots: int, seed: int) -> Tuple[List[Json], List[Tuple[int, int]], L
                                           "shipped_on": date, "override_expiry": False}})
         else:
             push_window(level, n)
-    return commands, edges, hubs, customers
+    return commands, edges, hubs, customers, products
+
+
+def spread(items: List[int], count: int) -> List[int]:
+    """`count` items spread evenly over `items`, as `spread` in benches/src/lib.rs."""
+    return [items[(2 * i + 1) * len(items) // (2 * count)] for i in range(count)] if items else []
 
 
 def timed(label: str, work: Callable[[], Any], repeat: int = 1) -> Any:
@@ -172,7 +181,7 @@ def timed(label: str, work: Callable[[], Any], repeat: int = 1) -> Any:
 def main() -> None:
     lots = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 7
-    commands, edges, hubs, customers = timed("generate commands (Python)", lambda: generate(lots, seed))
+    commands, edges, hubs, customers, products = timed("generate commands (Python)", lambda: generate(lots, seed))
     print(f"  {lots:,} lots, {len(edges):,} edges, {len(commands):,} commands, {customers:,} customers")
 
     t = tr.Tracker(now=dt.datetime(2030, 1, 1))
@@ -194,16 +203,45 @@ def main() -> None:
     args = json.dumps({"item": hub.to_json()})
     text = timed("trace_forward, core answer as JSON text", lambda: t._native.query("trace_forward", args), REPEAT)
     trace = timed("Tracker.trace_forward (typed records)", lambda: t.trace_forward(hub), REPEAT)
-    ids = timed("Tracker.trace_forward_ids (ids only)", lambda: t.trace_forward_ids(hub), REPEAT)
+    timed("Tracker.trace_forward_ids (ids only, columns unread)", lambda: len(t.trace_forward_ids(hub)), REPEAT)
+
+    def ids_columns() -> Any:
+        ids = t.trace_forward_ids(hub)
+        return ids.lot_ids(), ids.shipments, ids.customers
+
+    timed("  + lot_ids(), shipments and customers read (str columns)", ids_columns, REPEAT)
+    ids = timed("  + items read as LotRef records", lambda: t.trace_forward_ids(hub).items, REPEAT)
     down = timed("networkx.descendants", lambda: nx.descendants(graph, hubs[0]), REPEAT)
     depths = timed("networkx.single_source_shortest_path_length",
                    lambda: nx.single_source_shortest_path_length(graph, hubs[0]), REPEAT)
     assert {int(i.item.lot[1:]) for i in trace.descendants} == down  # type: ignore[union-attr]
-    assert ids.items == tuple(i.item for i in trace.items)
+    assert ids == tuple(i.item for i in trace.items)
     assert {int(i.item.lot[1:]): i.depth for i in trace.items} == depths  # type: ignore[union-attr]
     print(f"  hub {hub.lot}: {len(trace.descendants):,} descendants, {len(trace.edges):,} edges, "
           f"{len(trace.shipments):,} shipment lines, {len(trace.customers):,} customers, "
           f"{len(trace.stock):,} items with stock; {len(text) / 1e6:.1f} MB of JSON")
+    hub_set = set(hubs)
+    raw = [n for n, product in enumerate(products) if product == "RAW" and n not in hub_set]
+    finished = [n for n, product in enumerate(products) if product == "FG"]
+    mix = ([(True, "RAW", n) for n in spread(raw, 80)] + [(True, "RAW", n) for n in spread(hubs, 20)]
+           + [(False, "FG", n) for n in spread(finished, 100)])
+
+    def query_mix() -> None:
+        for forward, product, n in mix:
+            start = tr.LotRef(product, f"L{n:07}")
+            if forward:
+                found = t.trace_forward_ids(start)
+                found.lot_ids(), found.shipments, found.customers
+            else:
+                back = t.trace_backward_ids(start)
+                back.lot_ids(), back.suppliers
+
+    def networkx_mix() -> None:
+        for forward, _, n in mix:
+            (nx.descendants if forward else nx.ancestors)(graph, n)
+
+    timed("200-query mix, ids read as str columns", query_mix, REPEAT)
+    timed("  the same starts with networkx descendants / ancestors", networkx_mix, REPEAT)
     timed("Tracker.recall_report of every hub (typed records)", lambda: t.recall_report(
         [tr.LotRef("RAW", f"L{h:07}") for h in hubs]), REPEAT)
 

@@ -5,7 +5,9 @@ The genealogy: FLOUR/F1 (from MILL) and SUGAR/S1 (from CANE) -> WO1 -> BREAD/B1,
 to ACME (SH1) and BETA (SH2); WO2 reworks some of B1 back into F1 (a cycle). FLOUR/F2 is
 an unrelated lot."""
 
+import dataclasses
 import datetime as dt
+import pickle
 import threading
 from decimal import Decimal
 from pathlib import Path
@@ -117,6 +119,30 @@ def test_ids_only_traces_reach_the_same_sets(bakery: tr.Tracker) -> None:
         bakery.trace_forward_ids(tr.LotRef("FLOUR", "NOPE"))
     with pytest.raises(tr.UnknownSerial):
         bakery.trace_backward_ids(tr.SerialRef("PUMP", "NOPE"))
+
+
+def test_ids_columns_are_read_lazily_and_behave_as_records(bakery: tr.Tracker) -> None:
+    pump = tr.SerialRef("PUMP", "P1")
+    bakery.receive_serials("PUMP", ["P1"], "DOCK", actor="ana")
+    bakery.putaway(pump, "DOCK", "A1", actor="ana")
+    bakery.produce("WO9", [tr.Line(pump, "A1"), tr.Line(F2, "A1", 1)],
+                   [tr.NewLot("BREAD", "B9", 1, "A1")], actor="ana")
+    lazy = bakery.trace_forward_ids(pump)
+    assert len(lazy) == 2 and lazy.serial_ids() == ("P1",) and lazy.lot_ids() == ("B9",)
+    built = tr.ForwardIds((pump, tr.LotRef("BREAD", "B9")), (), ())
+    assert built.lot_ids() == ("B9",) and built.serial_ids() == ("P1",) and len(built) == 2
+    assert lazy == built and hash(lazy) == hash(built) and repr(lazy) == repr(built)
+    assert lazy.to_dict() == {"items": [{"product": "PUMP", "serial": "P1"}, {"product": "BREAD", "lot": "B9"}],
+                              "shipments": [], "customers": []}
+    assert pickle.loads(pickle.dumps(lazy)) == lazy
+    assert lazy != tr.BackwardIds(lazy.items, ()) and lazy.items is lazy.items  # a column is built once
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        lazy.items = ()  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        tr.BackwardIds((pump,), (), ())  # type: ignore[call-arg]
+    backward = bakery.trace_backward_ids(tr.LotRef("BREAD", "B9"))
+    assert set(backward.lot_ids()) == {"B9", "F2"} and backward.serial_ids() == ("P1",)
+    assert backward.suppliers == ("MILL",)
 
 
 def test_native_trace_reports_equal_the_wire_reports(bakery: tr.Tracker) -> None:

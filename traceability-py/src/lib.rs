@@ -30,7 +30,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 use guard::{guard, guard_engine};
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
 use traceability_core::io::catalog::{self, page};
 use traceability_core::io::csv;
 use traceability_core::query::trace::recall_report;
@@ -460,22 +459,20 @@ impl NativeTracker {
         self.page(py, offset, limit, State::serials, records::Records::serial)
     }
 
-    /// The ids-only forward (or backward) trace of a lot or serial as records:
-    /// `(items, shipments, customers)` (backward: shipments empty, suppliers).
-    #[allow(clippy::type_complexity)]
-    fn trace_ids<'py>(
+    /// The ids-only forward (or backward) trace of a lot or serial, kept in Rust until
+    /// read.
+    fn trace_ids(
         &self,
-        py: Python<'py>,
+        py: Python<'_>,
         forward: bool,
         product: &str,
         number: &str,
         serial: bool,
-    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>, Bound<'py, PyTuple>)> {
+    ) -> PyResult<traces::TraceIds> {
         let item = item_ref(py, product, number, serial)?;
-        let ids = self.with_engine(py, |engine| {
-            traces::collect(&engine.tracker, &item, forward)
-        })?;
-        traces::to_python(py, ids)
+        self.with_engine(py, |engine| {
+            traces::TraceIds::collect(&engine.tracker, &item, forward)
+        })
     }
 
     /// The full forward (or backward) trace of a lot or serial as a `ForwardTrace`
@@ -528,6 +525,7 @@ fn query_catalog() -> Vec<(&'static str, &'static str, &'static str)> {
 fn _traceability(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<NativeTracker>()?;
     module.add_class::<Checkpoint>()?;
+    module.add_class::<traces::TraceIds>()?;
     module.add_function(wrap_pyfunction!(render, module)?)?;
     module.add_function(wrap_pyfunction!(query_catalog, module)?)?;
     module.add_function(wrap_pyfunction!(audit::public_key, module)?)?;

@@ -208,12 +208,13 @@ impl<'py> Records<'py> {
         if let Some(made) = self.items.borrow().get(item) {
             return Ok(made.clone());
         }
-        let made = self.new_item(item)?;
+        let made = self.distinct_item(item)?;
         self.items.borrow_mut().insert(item.clone(), made.clone());
         Ok(made)
     }
 
-    fn new_item(&self, item: &ItemRef) -> PyResult<Bound<'py, PyAny>> {
+    /// A new `LotRef` or `SerialRef`, for items met once (an ids-only trace's).
+    pub fn distinct_item(&self, item: &ItemRef) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
         let (class, key, product, number) = match item {
             ItemRef::Lot { product, lot } => (

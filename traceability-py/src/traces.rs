@@ -1,57 +1,95 @@
 //! Traces handed to Python as the package's records, not JSON: the core's walk runs
-//! with the GIL released, then [`Records`] builds the answer. The ids-only answer is
-//! the reached items as `LotRef` / `SerialRef` and shipments and parties as `str`; the
-//! full report is a `ForwardTrace` / `BackwardTrace` with every item, edge, shipment
+//! with the GIL released, then [`Records`] builds the answer. The ids-only answer stays
+//! in Rust ([`TraceIds`]) until the caller reads a column; the full report is a `ForwardTrace` / `BackwardTrace` with every item, edge, shipment
 //! line, receipt and stock line.
 
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use traceability_core::{
     trace_backward, trace_backward_ids, trace_forward, trace_forward_ids, BackwardTrace,
-    ForwardTrace, ItemRef, TraceError, Tracker,
+    ForwardTrace, ItemRef, PartyId, ShipmentId, TraceError, Tracker,
 };
 
 use crate::records::Records;
 
-/// What a trace reached: items (start first), then shipments and customers (forward)
-/// or suppliers (backward).
-pub struct Ids {
+/// What an ids-only trace reached, kept in Rust until a column is read: the items
+/// (start first), then the shipments and customers (forward) or no documents and the
+/// suppliers (backward). Each read builds its column's Python objects; reading only
+/// `lot_ids()` costs one `str` per lot and no record.
+#[pyclass(frozen, module = "traceability._traceability")]
+pub struct TraceIds {
     items: Vec<ItemRef>,
-    documents: Vec<String>,
-    parties: Vec<String>,
+    documents: Vec<ShipmentId>,
+    parties: Vec<PartyId>,
 }
 
-/// The ids of the forward (or backward) trace of `item`.
-pub fn collect(tracker: &Tracker, item: &ItemRef, forward: bool) -> Result<Ids, TraceError> {
-    let state = tracker.state();
-    Ok(if forward {
-        let ids = trace_forward_ids(state, item)?;
-        Ids {
-            items: ids.items().collect(),
-            documents: ids.shipments().map(|s| s.to_string()).collect(),
-            parties: ids.customers().map(|p| p.to_string()).collect(),
-        }
-    } else {
-        let ids = trace_backward_ids(state, item)?;
-        Ids {
-            items: ids.items().collect(),
-            documents: Vec::new(),
-            parties: ids.suppliers().map(|p| p.to_string()).collect(),
-        }
-    })
+impl TraceIds {
+    /// The ids of the forward (or backward) trace of `item`.
+    pub fn collect(tracker: &Tracker, item: &ItemRef, forward: bool) -> Result<Self, TraceError> {
+        let state = tracker.state();
+        Ok(if forward {
+            let ids = trace_forward_ids(state, item)?;
+            Self {
+                items: ids.items().collect(),
+                documents: ids.shipments().cloned().collect(),
+                parties: ids.customers().cloned().collect(),
+            }
+        } else {
+            let ids = trace_backward_ids(state, item)?;
+            Self {
+                items: ids.items().collect(),
+                documents: Vec::new(),
+                parties: ids.suppliers().cloned().collect(),
+            }
+        })
+    }
+
+    fn numbers<'py>(
+        &self,
+        py: Python<'py>,
+        number: impl Fn(&ItemRef) -> Option<&str>,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let numbers: Vec<&str> = self.items.iter().filter_map(number).collect();
+        PyTuple::new(py, numbers)
+    }
 }
 
-/// `(items, shipments, parties)` as tuples of `LotRef` / `SerialRef` and `str`.
-pub fn to_python(
-    py: Python<'_>,
-    ids: Ids,
-) -> PyResult<(Bound<'_, PyAny>, Bound<'_, PyTuple>, Bound<'_, PyTuple>)> {
-    let records = Records::new(py)?;
-    Ok((
-        records.tuple(&ids.items, Records::item)?,
-        PyTuple::new(py, &ids.documents)?,
-        PyTuple::new(py, &ids.parties)?,
-    ))
+#[pymethods]
+impl TraceIds {
+    /// The items as `LotRef` / `SerialRef` records, start first.
+    fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Records::new(py)?.tuple(&self.items, Records::distinct_item)
+    }
+
+    /// The lot numbers among the items, in trace order.
+    fn lot_ids<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        self.numbers(py, |item| match item {
+            ItemRef::Lot { lot, .. } => Some(lot.as_str()),
+            ItemRef::Serial { .. } => None,
+        })
+    }
+
+    /// The serial numbers among the items, in trace order.
+    fn serial_ids<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        self.numbers(py, |item| match item {
+            ItemRef::Serial { serial, .. } => Some(serial.as_str()),
+            ItemRef::Lot { .. } => None,
+        })
+    }
+
+    /// The shipment ids (forward; empty backward).
+    fn documents<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.documents.iter().map(|s| s.as_str()))
+    }
+
+    /// The customers (forward) or suppliers (backward).
+    fn parties<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.parties.iter().map(|p| p.as_str()))
+    }
+
+    fn __len__(&self) -> usize {
+        self.items.len()
+    }
 }
 
 /// The full report of a forward or backward trace.

@@ -1631,17 +1631,12 @@ class Tracker:
         """The ids downstream of a lot or serial: the same items, shipments and customers
         as `trace_forward`, without depths, edges, quantities or stock (much cheaper on
         large traces)."""
-        items, shipments, customers = self._trace_ids(True, item)
-        return ForwardIds(items, shipments, customers)
+        return ForwardIds._of(self._native.trace_ids(True, *self._item_key(item)))
 
     def trace_backward_ids(self, item: Item) -> BackwardIds:
         """The ids upstream of a lot or serial: the same items and suppliers as
         `trace_backward`, without depths, edges or receipts."""
-        items, _, suppliers = self._trace_ids(False, item)
-        return BackwardIds(items, suppliers)
-
-    def _trace_ids(self, forward: bool, item: Item) -> Tuple[Tuple[Item, ...], Tuple[str, ...], Tuple[str, ...]]:
-        return self._native.trace_ids(forward, *self._item_key(item))
+        return BackwardIds._of(self._native.trace_ids(False, *self._item_key(item)))
 
     @staticmethod
     def _item_key(item: Item) -> Tuple[str, str, bool]:

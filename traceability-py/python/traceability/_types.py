@@ -16,7 +16,7 @@ from typing import (
     get_type_hints,
 )  # fmt: skip
 
-from ._traceability import InvalidInput, render
+from ._traceability import InvalidInput, TraceIds, render
 
 QuantityLike = Union[int, str, Decimal]
 """An exact quantity: int, decimal string or Decimal (never float)."""
@@ -1166,25 +1166,123 @@ class BackwardTrace(Rendered):
         return self.items[1:]
 
 
-@dataclasses.dataclass(frozen=True)
-class ForwardIds(Record):
+I = TypeVar("I", bound="_TraceIds")
+
+
+class _TraceIds(Record):
+    """Ids a trace reached. An answer from the tracker keeps them in the native module
+    until a column is first read (then the column is kept): `lot_ids()` costs one `str`
+    per lot, and only `items` makes a `LotRef` / `SerialRef` per item. Immutable;
+    equal when the columns are."""
+
+    __slots__ = ("_native", "_made")
+    _native: Optional[TraceIds]
+    _made: Dict[str, Tuple[Any, ...]]
+    #: Public column -> the native `TraceIds` method that reads it.
+    _columns: ClassVar[Mapping[str, str]]
+
+    def __init__(self, items: Iterable[Item], *columns: Iterable[str]) -> None:
+        values = (tuple(items), *(tuple(column) for column in columns))
+        if len(values) != len(self._columns):
+            raise TypeError(f"{type(self).__name__} takes {len(self._columns)} columns, not {len(values)}")
+        object.__setattr__(self, "_native", None)
+        object.__setattr__(self, "_made", dict(zip(self._columns, values)))
+
+    @classmethod
+    def _of(cls: Type[I], native: TraceIds) -> I:
+        ids = cls.__new__(cls)
+        object.__setattr__(ids, "_native", native)
+        object.__setattr__(ids, "_made", {})
+        return ids
+
+    def _column(self, name: str) -> Tuple[Any, ...]:
+        made = self._made
+        if name not in made:
+            read: Callable[[], Tuple[Any, ...]] = getattr(self._native, self._columns[name])
+            made[name] = read()
+        return made[name]
+
+    @property
+    def items(self) -> Tuple[Item, ...]:
+        """The start then every item reached once, breadth first."""
+        return self._column("items")
+
+    def lot_ids(self) -> Tuple[str, ...]:
+        """The lot numbers among `items`, in order (a lot number is unique per product)."""
+        if self._native is not None:
+            return self._native.lot_ids()
+        return tuple(item.lot for item in self.items if isinstance(item, LotRef))
+
+    def serial_ids(self) -> Tuple[str, ...]:
+        """The serial numbers among `items`, in order."""
+        if self._native is not None:
+            return self._native.serial_ids()
+        return tuple(item.serial for item in self.items if isinstance(item, SerialRef))
+
+    def __len__(self) -> int:
+        """How many items the trace reached, the start included."""
+        return len(self._native) if self._native is not None else len(self.items)
+
+    def _values(self) -> Tuple[Tuple[Any, ...], ...]:
+        return tuple(self._column(name) for name in self._columns)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _TraceIds) and type(other) is type(self) and self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={value!r}" for name, value in zip(self._columns, self._values()))
+        return f"{type(self).__name__}({fields})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> Tuple[Any, Tuple[Tuple[Any, ...], ...]]:
+        return type(self), self._values()
+
+    def to_dict(self) -> Dict[str, Any]:
+        return {name: _plain(value) for name, value in zip(self._columns, self._values())}
+
+
+class ForwardIds(_TraceIds):
     """What a forward trace reaches, ids only (see `Tracker.trace_forward_ids`): the
     start then every descendant once, breadth first; the distinct shipments of any of
     them (dispatch order) and their customers (registration order)."""
 
-    items: Tuple[Item, ...]
-    shipments: Tuple[str, ...]
-    customers: Tuple[str, ...]
+    __slots__ = ()
+    _columns = {"items": "items", "shipments": "documents", "customers": "parties"}
+
+    def __init__(self, items: Iterable[Item], shipments: Iterable[str], customers: Iterable[str]) -> None:
+        super().__init__(items, shipments, customers)
+
+    @property
+    def shipments(self) -> Tuple[str, ...]:
+        return self._column("shipments")
+
+    @property
+    def customers(self) -> Tuple[str, ...]:
+        return self._column("customers")
 
 
-@dataclasses.dataclass(frozen=True)
-class BackwardIds(Record):
+class BackwardIds(_TraceIds):
     """What a backward trace reaches, ids only (see `Tracker.trace_backward_ids`): the
     start then every ancestor once, breadth first, and the distinct suppliers
     (registration order)."""
 
-    items: Tuple[Item, ...]
-    suppliers: Tuple[str, ...]
+    __slots__ = ()
+    _columns = {"items": "items", "suppliers": "parties"}
+
+    def __init__(self, items: Iterable[Item], suppliers: Iterable[str]) -> None:
+        super().__init__(items, suppliers)
+
+    @property
+    def suppliers(self) -> Tuple[str, ...]:
+        return self._column("suppliers")
 
 
 @dataclasses.dataclass(frozen=True)
