@@ -51,7 +51,19 @@ fn the_schema_is_created_once_and_a_newer_one_is_refused() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, [1]);
+    assert_eq!(versions, [1, 2]);
+    // A schema an older library left at version 1 gets the append functions.
+    pg_sql(&format!(
+        "DROP FUNCTION \"{schema}\".append_events; DROP FUNCTION \"{schema}\".begin_write; \
+         DELETE FROM \"{schema}\".migrations WHERE version = 2"
+    ));
+    let mut plant = Plant::on(Tracker::open(&url).unwrap());
+    plant.receive_lot("FLOUR", "M1", "1", "DOCK").unwrap();
+    let reopened = Tracker::open(&url).unwrap();
+    assert!(reopened
+        .state()
+        .lot(&pid("FLOUR"), &"M1".parse().unwrap())
+        .is_some());
     pg_sql(&format!(
         "INSERT INTO \"{schema}\".migrations (version) VALUES (99)"
     ));
@@ -109,6 +121,34 @@ fn a_stale_append_is_refused_and_two_racing_writers_lose_nothing() {
     let lots = all.state().lots().len();
     assert_eq!(lots, 50, "every receipt of both writers is in the log");
     assert_eq!(all.verify().unwrap(), all.head().0);
+}
+
+#[test]
+fn a_refused_command_gives_the_writer_lock_back() {
+    let url = pg_fresh_schema("release");
+    let mut first = Plant::on(Tracker::open(&url).unwrap());
+    // Refused after the write began (the store's writer lock was taken to decide it).
+    let refused = first
+        .receive_lot("FLOUR", "L1", "10", "NOWHERE")
+        .unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::UnknownLocation);
+    let other_url = url.clone();
+    let (done, finished) = std::sync::mpsc::channel();
+    thread::spawn(move || {
+        let mut second = Plant::on(Tracker::open(&other_url).unwrap());
+        done.send(second.receive_lot("FLOUR", "L2", "10", "DOCK"))
+            .unwrap();
+    });
+    let stored = finished
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the other server is not kept waiting");
+    assert!(stored.is_ok(), "{stored:?}");
+    first.receive_lot("FLOUR", "L3", "10", "DOCK").unwrap();
+    assert!(first
+        .tracker
+        .state()
+        .lot(&pid("FLOUR"), &"L2".parse().unwrap())
+        .is_some());
 }
 
 #[test]

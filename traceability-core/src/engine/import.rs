@@ -61,7 +61,12 @@ impl Tracker {
         progress: &mut dyn FnMut(usize) -> bool,
     ) -> Result<RowsImported, TraceError> {
         self.retrying(
-            |t| t.try_import(actor, reason, rows, mode, dry_run, progress),
+            |t| {
+                t.writing(
+                    |e| e,
+                    |t| t.try_import(actor, reason, rows, mode, dry_run, progress),
+                )
+            },
             is_stale,
             |e| e,
         )
@@ -76,7 +81,6 @@ impl Tracker {
         dry_run: bool,
         progress: &mut dyn FnMut(usize) -> bool,
     ) -> Result<RowsImported, TraceError> {
-        self.refresh()?;
         let today = self.now().date_naive();
         let mut scratch = self.state().clone();
         let mut bodies = Vec::new();

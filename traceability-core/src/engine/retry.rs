@@ -1,8 +1,10 @@
 //! Writing to a store other trackers write to: a command refused because another
 //! writer appended first ([`TraceError::StaleWriter`]) is decided again against the
-//! refreshed state. The first attempt is optimistic; the retries hold the store's
-//! writer lock ([`crate::store::EventStore::hold_writers`]) so that a fast writer
-//! cannot overtake a slower one again and again.
+//! refreshed state. Each attempt catches up with the store when it begins its write
+//! ([`crate::store::EventStore::begin_write`]; PostgreSQL takes its writer lock there,
+//! so the append is not stale); the retries also hold the store's writer lock
+//! ([`crate::store::EventStore::hold_writers`]) so that a fast writer cannot overtake a
+//! slower one again and again.
 
 use super::tracker::Tracker;
 use crate::kernel::error::TraceError;
@@ -31,12 +33,41 @@ impl Tracker {
                 break;
             }
         }
-        if let Err(e) = self.store.hold_writers(false) {
-            // The connection's lock ends with it; what was committed stands.
+        let released = self.store.hold_writers(false);
+        self.warn_unreleased(released);
+        outcome
+    }
+
+    /// Runs one write `attempt` (which decides and appends) after catching up with the
+    /// store as the write begins; then ends the write, which gives back a writer lock
+    /// the append did not (nothing appended, or a failure).
+    pub(super) fn writing<T, E>(
+        &mut self,
+        lift: impl Fn(TraceError) -> E,
+        attempt: impl FnOnce(&mut Self) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let outcome = match self.begin_write() {
+            Ok(()) => attempt(self),
+            Err(e) => Err(lift(e)),
+        };
+        let ended = self.store.end_write();
+        self.warn_unreleased(ended);
+        outcome
+    }
+
+    /// A writer lock that could not be given back is a warning, not a failure: the
+    /// connection's lock ends with it, and what was committed stands.
+    fn warn_unreleased(&mut self, released: Result<(), TraceError>) {
+        if let Err(e) = released {
             self.warnings
                 .push(format!("the writer lock was not released: {e}"));
         }
-        outcome
+    }
+
+    fn begin_write(&mut self) -> Result<(), TraceError> {
+        self.check_writable()?;
+        let stored = self.store.begin_write()?;
+        self.catch_up(stored)
     }
 }
 

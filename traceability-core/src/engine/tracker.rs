@@ -226,13 +226,24 @@ impl Tracker {
     /// [`TraceError::Unreplayable`]. On any of these the state is left at the last good
     /// event. A salvaged tracker refuses with [`TraceError::ReadOnly`].
     pub fn refresh(&mut self) -> Result<(), TraceError> {
-        if let Some(damage) = &self.damage {
-            return Err(TraceError::ReadOnly(format!(
+        self.check_writable()?;
+        let stored = self.store.next_seq()?;
+        self.catch_up(stored)
+    }
+
+    /// Refused with [`TraceError::ReadOnly`] when opened by salvage.
+    pub(super) fn check_writable(&self) -> Result<(), TraceError> {
+        match &self.damage {
+            Some(damage) => Err(TraceError::ReadOnly(format!(
                 "opened up to event {}: {damage}",
                 self.next_seq
-            )));
+            ))),
+            None => Ok(()),
         }
-        let stored = self.store.next_seq()?;
+    }
+
+    /// Reads the events from `next_seq` up to `stored` (the store's next seq).
+    pub(super) fn catch_up(&mut self, stored: u64) -> Result<(), TraceError> {
         if stored == self.next_seq {
             return Ok(());
         }
@@ -356,12 +367,16 @@ impl Tracker {
     ) -> Result<(Committed, T), TraceError> {
         let (records, bodies, head, result) = self.retrying(
             |t| {
-                t.refresh()?;
-                let (payloads, result) = plan(&t.context(reason))?;
-                let bodies = t.bodies(actor, reason, payloads)?;
-                let (records, head) = t.seal(&bodies);
-                t.store.append(t.next_seq, &records)?;
-                Ok((records, bodies, head, result))
+                t.writing(
+                    |e| e,
+                    |t| {
+                        let (payloads, result) = plan(&t.context(reason))?;
+                        let bodies = t.bodies(actor, reason, payloads)?;
+                        let (records, head) = t.seal(&bodies);
+                        t.store.append(t.next_seq, &records)?;
+                        Ok((records, bodies, head, result))
+                    },
+                )
             },
             is_stale,
             |e| e,
@@ -421,17 +436,18 @@ impl Tracker {
         reason: Option<&str>,
         commands: &[Command],
     ) -> Result<Committed, Refused> {
-        self.refresh().map_err(Refused::batch)?;
-        let bodies = match self.stage_batch(actor, reason, commands) {
-            Ok(bodies) => bodies,
-            Err((refused, false)) => return Err(refused),
-            Err((refused, true)) => return Err(self.undo(refused)),
-        };
-        let (records, head) = self.seal(&bodies);
-        match self.store.append(self.next_seq, &records) {
-            Ok(()) => Ok(self.advance(records.len() as u64, head)),
-            Err(e) => Err(self.undo(Refused::batch(e))),
-        }
+        self.writing(Refused::batch, |t| {
+            let bodies = match t.stage_batch(actor, reason, commands) {
+                Ok(bodies) => bodies,
+                Err((refused, false)) => return Err(refused),
+                Err((refused, true)) => return Err(t.undo(refused)),
+            };
+            let (records, head) = t.seal(&bodies);
+            match t.store.append(t.next_seq, &records) {
+                Ok(()) => Ok(t.advance(records.len() as u64, head)),
+                Err(e) => Err(t.undo(Refused::batch(e))),
+            }
+        })
     }
 
     /// Puts the state back after a refused batch changed it, by replaying the log (which

@@ -55,6 +55,20 @@ pub trait EventStore: RecordSource + Send {
         Ok(())
     }
 
+    /// The next seq, read by a tracker about to decide what it will append. A store
+    /// whose writers contend may take its writer lock here and keep it until the next
+    /// [`Self::append`] or [`Self::end_write`], so that the append cannot be stale. The
+    /// default is [`Self::next_seq`].
+    fn begin_write(&mut self) -> Result<u64, TraceError> {
+        self.next_seq()
+    }
+
+    /// Ends a write begun by [`Self::begin_write`] if its append did not (nothing was
+    /// appended, or the append failed). The default does nothing.
+    fn end_write(&mut self) -> Result<(), TraceError> {
+        Ok(())
+    }
+
     /// Waits until the store holds more than `after` events (appended by any writer)
     /// or `timeout` passes; `true` when it does. The default polls [`Self::next_seq`]
     /// every 20 ms; a store that can be notified of appends waits for them instead.

@@ -1,8 +1,9 @@
 //! The PostgreSQL store: many application servers, one audit log. Everything lives in
 //! one schema the caller may choose (default `traceability`), so it can sit inside an
 //! ERP's own database: `events` (`seq`, `body`, `prev_hash`, `hash`), `snapshots` (the
-//! latest state snapshot) and `migrations` (the schema versions applied, created and
-//! migrated by the store under an advisory lock).
+//! latest state snapshot), `migrations` (the schema versions applied, created and
+//! migrated by the store under an advisory lock) and two functions that make a write
+//! two round trips.
 //!
 //! Appends have SQLite's contract: all events of a command or batch in one transaction,
 //! refused with [`TraceError::StaleWriter`] when another writer got there first (the
@@ -11,10 +12,19 @@
 //! trackers can wait for new events ([`crate::Tracker::wait_for_events`]) instead of
 //! polling the log.
 //!
+//! **Writing.** A tracker begins a write with `begin_write` (the schema's writer lock
+//! for the session, then the next seq: one round trip), reads the tail other servers
+//! appended, decides, and appends with `append_events` (lock, check, insert, notify,
+//! and the session's lock given back: one round trip, one transaction). Writers so take
+//! turns instead of racing: none decides against a state another is about to extend,
+//! so a contended command is not decided twice, and a stale append only happens with
+//! writers that do not take the lock. A refused command gives the lock back at once.
+//! The statements are prepared once per connection.
+//!
 //! **Scaling plan.** One log is one hash chain with one sequence, so appends are
 //! serialised and a single-command transaction pays a durable commit under the writer
-//! lock (hundreds per second across servers on a small machine; batches reach tens of
-//! thousands of events per second). When that is no longer enough the log is to be
+//! lock (about 2,000 per second across servers on a small machine; batches reach tens
+//! of thousands of events per second). When that is no longer enough the log is to be
 //! partitioned, not sharded at random: one chain per site or company (its own schema or
 //! a partition key in `events`, its own sequence, head, snapshots and checkpoints), and
 //! a cross-partition link event where goods cross (the shipping chain records the
@@ -32,7 +42,7 @@ use std::time::Duration;
 
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::{Client, Config, NoTls};
+use postgres::{Client, Config, NoTls, Statement};
 
 use super::{check_numbering, wait_until_beyond, EventStore};
 use crate::event::{Hash, RecordSource, StoredEvent};
@@ -53,17 +63,21 @@ const CHANNEL: &str = "traceability_events";
 /// The writer lock of a schema ([`EventStore::hold_writers`]): a session advisory lock
 /// held by a tracker retrying a stale command, and taken by every append for its
 /// transaction.
-const WRITER_LOCK: &str = "SELECT pg_advisory_lock(hashtext('traceability-writers:' || $1))";
-const WRITER_UNLOCK: &str = "SELECT pg_advisory_unlock(hashtext('traceability-writers:' || $1))";
-const WRITER_LOCK_XACT: &str =
-    "SELECT pg_advisory_xact_lock(hashtext('traceability-writers:' || $1))";
+const WRITER_LOCK: &str = "SELECT pg_advisory_lock(hashtext($1))";
+const WRITER_UNLOCK: &str = "SELECT pg_advisory_unlock(hashtext($1))";
+
+/// The writer lock's key text for a schema.
+fn writer_lock_key(schema_name: &str) -> String {
+    format!("traceability-writers:{schema_name}")
+}
 
 /// Records read per round trip by [`RecordSource::read_from`].
 const PAGE: i64 = 10_000;
 
 /// The schema versions, in order: version `i + 1` is `MIGRATIONS[i]` (`{schema}` is the
 /// quoted schema name). Never edit one that shipped; append a new one.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE {schema}.events (
         seq       BIGINT PRIMARY KEY CHECK (seq >= 0),
         body      BYTEA  NOT NULL,
@@ -74,7 +88,44 @@ const MIGRATIONS: &[&str] = &["
         id   SMALLINT PRIMARY KEY DEFAULT 1 CHECK (id = 1),
         seq  BIGINT NOT NULL,
         body BYTEA  NOT NULL
-    );"];
+    );",
+    "
+    -- A write begins by taking the writer lock for the session, then reading the next
+    -- seq (a fresh snapshot: the previous holder has committed).
+    CREATE FUNCTION {schema}.begin_write(writer_lock TEXT) RETURNS BIGINT
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM pg_advisory_lock(hashtext(writer_lock));
+        RETURN (SELECT COALESCE(MAX(seq) + 1, 0) FROM {schema}.events);
+    END
+    $$;
+    -- One append in one round trip (its own transaction): the writer lock for the
+    -- transaction, the staleness check, the rows, the notification; `release` gives
+    -- back the session's lock from begin_write (others still wait for the commit, as
+    -- the transaction's lock has the same key). Returns -1 when stored, else the next
+    -- seq another writer got to first (nothing stored).
+    CREATE FUNCTION {schema}.append_events(
+        expected BIGINT, seqs BIGINT[], bodies BYTEA[], prev BYTEA[], hashes BYTEA[],
+        writer_lock TEXT, channel TEXT, payload TEXT, release BOOLEAN
+    ) RETURNS BIGINT LANGUAGE plpgsql AS $$
+    DECLARE
+        actual BIGINT;
+    BEGIN
+        PERFORM pg_advisory_xact_lock(hashtext(writer_lock));
+        IF release THEN
+            PERFORM pg_advisory_unlock(hashtext(writer_lock));
+        END IF;
+        SELECT COALESCE(MAX(seq) + 1, 0) INTO actual FROM {schema}.events;
+        IF actual <> expected THEN
+            RETURN actual;
+        END IF;
+        INSERT INTO {schema}.events (seq, body, prev_hash, hash)
+            SELECT * FROM UNNEST(seqs, bodies, prev, hashes);
+        PERFORM pg_notify(channel, payload);
+        RETURN -1;
+    END
+    $$;",
+];
 
 /// An event log in a PostgreSQL schema.
 pub struct PostgresStore {
@@ -85,6 +136,40 @@ pub struct PostgresStore {
     schema: String,
     /// The schema name quoted, ready for SQL.
     quoted_schema: String,
+    /// The key text of the schema's writer lock.
+    writer_lock: String,
+    /// The session holds the writer lock from [`EventStore::begin_write`].
+    write_held: bool,
+    statements: Statements,
+}
+
+/// The store's statements, prepared once per connection (one round trip each call).
+struct Statements {
+    next_seq: Statement,
+    begin_write: Statement,
+    append: Statement,
+    unlock: Statement,
+    read_page: Statement,
+    read_one: Statement,
+}
+
+impl Statements {
+    fn prepare(client: &mut Client, schema: &str) -> Result<Self, TraceError> {
+        let columns = format!("SELECT seq, body, prev_hash, hash FROM {schema}.events");
+        Ok(Self {
+            next_seq: client.prepare(&format!(
+                "SELECT COALESCE(MAX(seq) + 1, 0) FROM {schema}.events"
+            ))?,
+            begin_write: client.prepare(&format!("SELECT {schema}.begin_write($1)"))?,
+            append: client.prepare(&format!(
+                "SELECT {schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            ))?,
+            unlock: client.prepare(WRITER_UNLOCK)?,
+            read_page: client
+                .prepare(&format!("{columns} WHERE seq >= $1 ORDER BY seq LIMIT $2"))?,
+            read_one: client.prepare(&format!("{columns} WHERE seq = $1"))?,
+        })
+    }
 }
 
 impl PostgresStore {
@@ -99,10 +184,14 @@ impl PostgresStore {
         let schema = quote_identifier(&schema_name);
         migrate(&mut client, &schema, &schema_name)?;
         client.batch_execute(&format!("LISTEN {CHANNEL}"))?;
+        let statements = Statements::prepare(&mut client, &schema)?;
         Ok(Self {
             client: RefCell::new(client),
+            writer_lock: writer_lock_key(&schema_name),
+            write_held: false,
             schema: schema_name,
             quoted_schema: schema,
+            statements,
         })
     }
 
@@ -112,14 +201,10 @@ impl PostgresStore {
     }
 
     fn read_page(&self, from_seq: u64) -> Result<Vec<StoredEvent>, TraceError> {
-        let rows = self.client.borrow_mut().query(
-            &format!(
-                "SELECT seq, body, prev_hash, hash FROM {}.events \
-                 WHERE seq >= $1 ORDER BY seq LIMIT $2",
-                self.quoted_schema
-            ),
-            &[&to_i64(from_seq), &PAGE],
-        )?;
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(&self.statements.read_page, &[&to_i64(from_seq), &PAGE])?;
         rows.iter().map(record).collect()
     }
 }
@@ -213,67 +298,81 @@ fn record(row: &postgres::Row) -> Result<StoredEvent, TraceError> {
     })
 }
 
-fn next_seq_in(client: &mut impl postgres::GenericClient, schema: &str) -> Result<u64, TraceError> {
-    let next: i64 = client
-        .query_one(
-            &format!("SELECT COALESCE(MAX(seq) + 1, 0) FROM {schema}.events"),
-            &[],
-        )?
-        .get(0);
-    Ok(next as u64)
-}
-
 impl EventStore for PostgresStore {
     fn next_seq(&self) -> Result<u64, TraceError> {
-        next_seq_in(&mut *self.client.borrow_mut(), &self.quoted_schema)
+        let row = self
+            .client
+            .borrow_mut()
+            .query_one(&self.statements.next_seq, &[])?;
+        Ok(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0))
     }
 
+    /// Takes the writer lock for the session and reads the next seq, in one round trip:
+    /// other writers wait until this one's append commits (or [`Self::end_write`]), so
+    /// the append cannot be stale.
+    fn begin_write(&mut self) -> Result<u64, TraceError> {
+        // Marked first: a lock taken by a statement that then failed is released too.
+        self.write_held = true;
+        let row = self
+            .client
+            .get_mut()
+            .query_one(&self.statements.begin_write, &[&self.writer_lock])?;
+        Ok(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0))
+    }
+
+    fn end_write(&mut self) -> Result<(), TraceError> {
+        if std::mem::take(&mut self.write_held) {
+            self.client
+                .get_mut()
+                .execute(&self.statements.unlock, &[&self.writer_lock])?;
+        }
+        Ok(())
+    }
+
+    /// One round trip: the schema's `append_events` function locks, checks, inserts and
+    /// notifies in its own transaction (and ends a write begun by `begin_write`).
     fn append(&mut self, expected_next_seq: u64, events: &[StoredEvent]) -> Result<(), TraceError> {
         check_numbering(expected_next_seq, events)?;
-        let client = self.client.get_mut();
-        let mut tx = client.transaction()?;
-        // Waits while another tracker holds the writer lock to retry a stale command.
-        tx.execute(WRITER_LOCK_XACT, &[&self.schema])?;
-        let actual = next_seq_in(&mut tx, &self.quoted_schema)?;
-        if actual != expected_next_seq {
-            return Err(TraceError::StaleWriter {
-                expected: expected_next_seq,
-                actual,
-            });
-        }
         let seqs: Vec<i64> = events.iter().map(|e| to_i64(e.seq)).collect();
         let bodies: Vec<&[u8]> = events.iter().map(|e| &e.body[..]).collect();
         let prev: Vec<&[u8]> = events.iter().map(|e| &e.prev_hash[..]).collect();
         let hashes: Vec<&[u8]> = events.iter().map(|e| &e.hash[..]).collect();
-        let inserted = tx.execute(
-            &format!(
-                "INSERT INTO {}.events (seq, body, prev_hash, hash) \
-                 SELECT * FROM UNNEST($1::BIGINT[], $2::BYTEA[], $3::BYTEA[], $4::BYTEA[])",
-                self.quoted_schema
-            ),
-            &[&seqs, &bodies, &prev, &hashes],
+        let stored = self.client.get_mut().query_one(
+            &self.statements.append,
+            &[
+                &to_i64(expected_next_seq),
+                &seqs,
+                &bodies,
+                &prev,
+                &hashes,
+                &self.writer_lock,
+                &CHANNEL,
+                &self.schema,
+                &self.write_held,
+            ],
         );
-        match inserted {
-            // Another writer committed the same sequence numbers after our check.
-            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
-                drop(tx);
-                let actual = next_seq_in(client, &self.quoted_schema)?;
-                return Err(TraceError::StaleWriter {
-                    expected: expected_next_seq,
-                    actual,
-                });
+        let actual = match stored {
+            Ok(row) => {
+                self.write_held = false;
+                row.get::<_, i64>(0)
             }
-            other => other?,
+            // A writer that does not take the lock committed the same sequence numbers.
+            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => to_i64(self.next_seq()?),
+            Err(e) => return Err(e.into()),
         };
-        tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &self.schema])?;
-        tx.commit()?;
-        Ok(())
+        match u64::try_from(actual) {
+            Err(_) => Ok(()),
+            Ok(actual) => Err(TraceError::StaleWriter {
+                expected: expected_next_seq,
+                actual,
+            }),
+        }
     }
 
     /// A session advisory lock that every append also takes (for its transaction).
     fn hold_writers(&mut self, hold: bool) -> Result<(), TraceError> {
         let sql = if hold { WRITER_LOCK } else { WRITER_UNLOCK };
-        self.client.get_mut().execute(sql, &[&self.schema])?;
+        self.client.get_mut().execute(sql, &[&self.writer_lock])?;
         Ok(())
     }
 
@@ -336,13 +435,10 @@ impl RecordSource for PostgresStore {
     }
 
     fn read_one(&self, seq: u64) -> Result<Option<StoredEvent>, TraceError> {
-        let row = self.client.borrow_mut().query_opt(
-            &format!(
-                "SELECT seq, body, prev_hash, hash FROM {}.events WHERE seq = $1",
-                self.quoted_schema
-            ),
-            &[&to_i64(seq)],
-        )?;
+        let row = self
+            .client
+            .borrow_mut()
+            .query_opt(&self.statements.read_one, &[&to_i64(seq)])?;
         row.as_ref().map(record).transpose()
     }
 }
