@@ -66,8 +66,8 @@ impl Tracker {
 
     fn begin_write(&mut self) -> Result<(), TraceError> {
         self.check_writable()?;
-        let stored = self.store.begin_write()?;
-        self.catch_up(stored)
+        let start = self.store.begin_write(self.next_seq)?;
+        self.catch_up(start.next_seq, start.tail)
     }
 }
 

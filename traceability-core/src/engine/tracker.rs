@@ -228,7 +228,7 @@ impl Tracker {
     pub fn refresh(&mut self) -> Result<(), TraceError> {
         self.check_writable()?;
         let stored = self.store.next_seq()?;
-        self.catch_up(stored)
+        self.catch_up(stored, Vec::new())
     }
 
     /// Refused with [`TraceError::ReadOnly`] when opened by salvage.
@@ -242,8 +242,13 @@ impl Tracker {
         }
     }
 
-    /// Reads the events from `next_seq` up to `stored` (the store's next seq).
-    pub(super) fn catch_up(&mut self, stored: u64) -> Result<(), TraceError> {
+    /// Reads the events from `next_seq` up to `stored` (the store's next seq), the
+    /// `first` of them already fetched.
+    pub(super) fn catch_up(
+        &mut self,
+        stored: u64,
+        first: Vec<StoredEvent>,
+    ) -> Result<(), TraceError> {
         if stored == self.next_seq {
             return Ok(());
         }
@@ -258,7 +263,7 @@ impl Tracker {
             ));
         }
         // Ids decoded from the tail share their text (see `interning`).
-        let read = interning(|| self.read_tail());
+        let read = interning(|| self.read_tail(stored, first));
         if let Some(bad) = read.as_ref().err().and_then(TraceError::bad_event) {
             // A failed apply may have changed part of the state, and a damaged event
             // may be named before ones already applied: rebuild up to the good prefix.
@@ -282,18 +287,28 @@ impl Tracker {
         Ok(self.next_seq - before)
     }
 
-    /// Checks, decodes and applies every event after `next_seq`.
-    fn read_tail(&mut self) -> Result<(), TraceError> {
+    /// Checks, decodes and applies the events from `next_seq` up to `stored` (and any
+    /// later ones the store has by then): the `first` ones given, then the rest read
+    /// from the store.
+    fn read_tail(&mut self, stored: u64, first: Vec<StoredEvent>) -> Result<(), TraceError> {
+        // Where the store is read from once the first ones are applied (each is checked
+        // to follow the one before).
+        let rest = self.next_seq + first.len() as u64;
         let mut chain = audit::Chain::at(self.next_seq, self.head);
         let store = self.store.as_ref();
         let verify = self.verify_on_read;
         let (state, next_seq, head) = (&mut self.state, &mut self.next_seq, &mut self.head);
-        store.read_from(*next_seq, &mut |stored| {
+        let mut visit = |stored: StoredEvent| {
             follow(&mut chain, &stored, store, verify)?;
             replay(state, &stored)?;
             (*next_seq, *head) = (chain.next_seq(), chain.head());
             Ok(())
-        })
+        };
+        first.into_iter().try_for_each(&mut visit)?;
+        match rest < stored {
+            true => store.read_from(rest, &mut visit),
+            false => Ok(()),
+        }
     }
 
     /// Replaces the state with the replay of the events before `end` (already checked

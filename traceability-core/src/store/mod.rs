@@ -22,6 +22,16 @@ pub use sqlite::SqliteStore;
 use crate::event::StoredEvent;
 use crate::kernel::error::TraceError;
 
+/// Where a write begins ([`EventStore::begin_write`]).
+#[derive(Debug)]
+pub struct WriteStart {
+    /// The store's next seq.
+    pub next_seq: u64,
+    /// The first events from the writer's `from_seq` on, in order (possibly not all of
+    /// them, or none): the rest are read with [`RecordSource::read_from`].
+    pub tail: Vec<StoredEvent>,
+}
+
 /// An append-only log of [`StoredEvent`]s with optimistic concurrency; reading is its
 /// [`RecordSource`] side.
 pub trait EventStore: RecordSource + Send {
@@ -55,12 +65,18 @@ pub trait EventStore: RecordSource + Send {
         Ok(())
     }
 
-    /// The next seq, read by a tracker about to decide what it will append. A store
-    /// whose writers contend may take its writer lock here and keep it until the next
-    /// [`Self::append`] or [`Self::end_write`], so that the append cannot be stale. The
-    /// default is [`Self::next_seq`].
-    fn begin_write(&mut self) -> Result<u64, TraceError> {
-        self.next_seq()
+    /// Where a tracker that has read the events before `from_seq` begins a write: the
+    /// store's next seq, and the first of the events from `from_seq` on when the store
+    /// read them in the same round trip. A store whose writers contend may take its
+    /// writer lock here and keep it until the next [`Self::append`] or
+    /// [`Self::end_write`], so that the append cannot be stale. The default is
+    /// [`Self::next_seq`] and no events.
+    fn begin_write(&mut self, from_seq: u64) -> Result<WriteStart, TraceError> {
+        let _ = from_seq;
+        Ok(WriteStart {
+            next_seq: self.next_seq()?,
+            tail: Vec::new(),
+        })
     }
 
     /// Ends a write begun by [`Self::begin_write`] if its append did not (nothing was

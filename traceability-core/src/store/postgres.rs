@@ -44,7 +44,7 @@ use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, Config, NoTls, Statement};
 
-use super::{check_numbering, wait_until_beyond, EventStore};
+use super::{check_numbering, wait_until_beyond, EventStore, WriteStart};
 use crate::event::{Hash, RecordSource, StoredEvent};
 use crate::kernel::error::{Damage, StorageError, TraceError};
 
@@ -90,13 +90,18 @@ const MIGRATIONS: &[&str] = &[
         body BYTEA  NOT NULL
     );",
     "
-    -- A write begins by taking the writer lock for the session, then reading the next
-    -- seq (a fresh snapshot: the previous holder has committed).
-    CREATE FUNCTION {schema}.begin_write(writer_lock TEXT) RETURNS BIGINT
+    -- A write begins by taking the writer lock for the session, then reading (fresh
+    -- snapshots: the previous holder has committed) the next seq as a first row of
+    -- NULLs, then a page of the events from from_seq on: the tail the writer lacks.
+    CREATE FUNCTION {schema}.begin_write(writer_lock TEXT, from_seq BIGINT, page BIGINT)
+    RETURNS TABLE (seq BIGINT, body BYTEA, prev_hash BYTEA, hash BYTEA)
     LANGUAGE plpgsql AS $$
     BEGIN
         PERFORM pg_advisory_lock(hashtext(writer_lock));
-        RETURN (SELECT COALESCE(MAX(seq) + 1, 0) FROM {schema}.events);
+        RETURN QUERY SELECT COALESCE(MAX(e.seq) + 1, 0), NULL::BYTEA, NULL::BYTEA, NULL::BYTEA
+            FROM {schema}.events e;
+        RETURN QUERY SELECT e.seq, e.body, e.prev_hash, e.hash FROM {schema}.events e
+            WHERE e.seq >= from_seq ORDER BY e.seq LIMIT page;
     END
     $$;
     -- One append in one round trip (its own transaction): the writer lock for the
@@ -160,7 +165,8 @@ impl Statements {
             next_seq: client.prepare(&format!(
                 "SELECT COALESCE(MAX(seq) + 1, 0) FROM {schema}.events"
             ))?,
-            begin_write: client.prepare(&format!("SELECT {schema}.begin_write($1)"))?,
+            begin_write: client
+                .prepare(&format!("SELECT * FROM {schema}.begin_write($1, $2, $3)"))?,
             append: client.prepare(&format!(
                 "SELECT {schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)"
             ))?,
@@ -307,17 +313,23 @@ impl EventStore for PostgresStore {
         Ok(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0))
     }
 
-    /// Takes the writer lock for the session and reads the next seq, in one round trip:
-    /// other writers wait until this one's append commits (or [`Self::end_write`]), so
-    /// the append cannot be stale.
-    fn begin_write(&mut self) -> Result<u64, TraceError> {
+    /// Takes the writer lock for the session, reads the next seq and the first page of
+    /// the tail from `from_seq`, in one round trip: other writers wait until this one's
+    /// append commits (or [`Self::end_write`]), so the append cannot be stale.
+    fn begin_write(&mut self, from_seq: u64) -> Result<WriteStart, TraceError> {
         // Marked first: a lock taken by a statement that then failed is released too.
         self.write_held = true;
-        let row = self
-            .client
-            .get_mut()
-            .query_one(&self.statements.begin_write, &[&self.writer_lock])?;
-        Ok(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0))
+        let rows = self.client.get_mut().query(
+            &self.statements.begin_write,
+            &[&self.writer_lock, &to_i64(from_seq), &PAGE],
+        )?;
+        let Some((head, tail)) = rows.split_first() else {
+            return Err(TraceError::storage("begin_write returned no rows"));
+        };
+        Ok(WriteStart {
+            next_seq: u64::try_from(head.get::<_, i64>(0)).unwrap_or(0),
+            tail: tail.iter().map(record).collect::<Result<_, _>>()?,
+        })
     }
 
     fn end_write(&mut self) -> Result<(), TraceError> {
