@@ -317,6 +317,9 @@ impl EventStore for PostgresStore {
     /// the tail from `from_seq`, in one round trip: other writers wait until this one's
     /// append commits (or [`Self::end_write`]), so the append cannot be stale.
     fn begin_write(&mut self, from_seq: u64) -> Result<WriteStart, TraceError> {
+        // A write that never ended (a panic between begin and end) must not leave its
+        // lock stacked under this one.
+        self.end_write()?;
         // Marked first: a lock taken by a statement that then failed is released too.
         self.write_held = true;
         let rows = self.client.get_mut().query(
