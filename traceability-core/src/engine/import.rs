@@ -62,10 +62,15 @@ impl Tracker {
     ) -> Result<RowsImported, TraceError> {
         self.retrying(
             |t| {
-                t.writing(
-                    |e| e,
-                    |t| t.try_import(actor, reason, rows, mode, dry_run, progress),
-                )
+                let mut import =
+                    |t: &mut Self| t.try_import(actor, reason, rows, mode, dry_run, progress);
+                if dry_run {
+                    // Nothing will be appended: no writer lock to keep others waiting.
+                    t.refresh()?;
+                    import(t)
+                } else {
+                    t.writing(|e| e, import)
+                }
             },
             is_stale,
             |e| e,

@@ -65,7 +65,7 @@ impl Tracker {
     }
 
     fn begin_write(&mut self) -> Result<(), TraceError> {
-        self.check_writable()?;
+        self.refuse_if_salvaged()?;
         let start = self.store.begin_write(self.next_seq)?;
         self.catch_up(start.next_seq, start.tail)
     }

@@ -226,13 +226,13 @@ impl Tracker {
     /// [`TraceError::Unreplayable`]. On any of these the state is left at the last good
     /// event. A salvaged tracker refuses with [`TraceError::ReadOnly`].
     pub fn refresh(&mut self) -> Result<(), TraceError> {
-        self.check_writable()?;
+        self.refuse_if_salvaged()?;
         let stored = self.store.next_seq()?;
         self.catch_up(stored, Vec::new())
     }
 
     /// Refused with [`TraceError::ReadOnly`] when opened by salvage.
-    pub(super) fn check_writable(&self) -> Result<(), TraceError> {
+    pub(super) fn refuse_if_salvaged(&self) -> Result<(), TraceError> {
         match &self.damage {
             Some(damage) => Err(TraceError::ReadOnly(format!(
                 "opened up to event {}: {damage}",
