@@ -1,7 +1,8 @@
 //! Traces handed to Python as the package's records, not JSON: the core's walk runs
 //! with the GIL released, then [`Records`] builds the answer. The ids-only answer stays
-//! in Rust ([`TraceIds`]) until the caller reads a column; the full report is a `ForwardTrace` / `BackwardTrace` with every item, edge, shipment
-//! line, receipt and stock line.
+//! in Rust ([`TraceIds`]) until the caller reads a column; the full report is a
+//! `ForwardTrace` / `BackwardTrace` with every item, edge, shipment line, receipt and
+//! stock line.
 
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
