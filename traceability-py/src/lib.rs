@@ -97,6 +97,20 @@ impl NativeTracker {
             .map_err(|e| errors::to_py(py, e))
     }
 
+    /// The record `find` finds in the state (its ids checked and the record copied
+    /// under the lock, GIL released), built after; `None` when there is none.
+    fn one<'py, T: Send>(
+        &self,
+        py: Python<'py>,
+        find: impl FnOnce(&State) -> Result<Option<T>, TraceError> + Send,
+        build: fn(&records::Records<'py>, &T) -> PyResult<Bound<'py, PyAny>>,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let found = self.with_engine(py, |engine| find(engine.tracker.state()))?;
+        found
+            .map(|row| build(&records::Records::new(py)?, &row))
+            .transpose()
+    }
+
     /// Records `offset..offset + limit` of one of the state's lists, copied under the
     /// lock (GIL released) and built after.
     fn page<'py, T: Clone + Send>(
@@ -410,14 +424,11 @@ impl NativeTracker {
         product: &str,
         lot: &str,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let key =
-            LotKey::new(product, lot).map_err(|e| errors::to_py(py, TraceError::from(e).into()))?;
-        let found = self.with_engine(py, |engine| {
-            Ok(engine.tracker.state().lot(&key.product, &key.lot).cloned())
-        })?;
-        found
-            .map(|lot| records::Records::new(py)?.lot(&lot))
-            .transpose()
+        let find = |state: &State| {
+            let key = LotKey::new(product, lot)?;
+            Ok(state.lot(&key.product, &key.lot).cloned())
+        };
+        self.one(py, find, records::Records::lot)
     }
 
     /// A serial as a `traceability.Serial` record (built without JSON), or `None`.
@@ -427,15 +438,11 @@ impl NativeTracker {
         product: &str,
         serial: &str,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let (product, serial) = ProductId::new(product)
-            .and_then(|p| Ok((p, SerialNumber::new(serial)?)))
-            .map_err(|e| errors::to_py(py, TraceError::from(e).into()))?;
-        let found = self.with_engine(py, |engine| {
-            Ok(engine.tracker.state().serial(&product, &serial).cloned())
-        })?;
-        found
-            .map(|s| records::Records::new(py)?.serial(&s))
-            .transpose()
+        let find = |state: &State| {
+            let (product, serial) = (ProductId::new(product)?, SerialNumber::new(serial)?);
+            Ok(state.serial(&product, &serial).cloned())
+        };
+        self.one(py, find, records::Records::serial)
     }
 
     /// Lots `offset..offset + limit` in creation order, as `traceability.Lot` records.
@@ -469,8 +476,8 @@ impl NativeTracker {
         number: &str,
         serial: bool,
     ) -> PyResult<traces::TraceIds> {
-        let item = item_ref(py, product, number, serial)?;
         self.with_engine(py, |engine| {
+            let item = item_ref(product, number, serial)?;
             traces::TraceIds::collect(&engine.tracker, &item, forward)
         })
     }
@@ -485,8 +492,8 @@ impl NativeTracker {
         number: &str,
         serial: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let item = item_ref(py, product, number, serial)?;
         let report = self.with_engine(py, |engine| {
+            let item = item_ref(product, number, serial)?;
             traces::Report::collect(&engine.tracker, &item, forward)
         })?;
         report.to_python(py)
@@ -494,13 +501,12 @@ impl NativeTracker {
 }
 
 /// A lot (or, `serial`, a serial) reference from its checked parts.
-fn item_ref(py: Python<'_>, product: &str, number: &str, serial: bool) -> PyResult<ItemRef> {
-    if serial {
+fn item_ref(product: &str, number: &str, serial: bool) -> Result<ItemRef, TraceError> {
+    Ok(if serial {
         ItemRef::serial(product, number)
     } else {
         ItemRef::lot(product, number)
-    }
-    .map_err(|e| errors::to_py(py, TraceError::from(e).into()))
+    }?)
 }
 
 /// Renders a trace (`kind` "forward" or "backward") or recall ("recall") result, as
