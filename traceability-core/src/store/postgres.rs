@@ -13,9 +13,10 @@
 //! polling the log.
 //!
 //! **Writing.** A tracker begins a write with `begin_write` (the schema's writer lock
-//! for the session, then the next seq: one round trip), reads the tail other servers
-//! appended, decides, and appends with `append_events` (lock, check, insert, notify,
-//! and the session's lock given back: one round trip, one transaction). Writers so take
+//! for the session, then the next seq and the first page of the tail other servers
+//! appended: one round trip), decides, and appends with `append_events` (lock, check,
+//! insert, notify, and the session's lock given back: one round trip, one
+//! transaction). Writers so take
 //! turns instead of racing: none decides against a state another is about to extend,
 //! so a contended command is not decided twice, and a stale append only happens with
 //! writers that do not take the lock. A refused command gives the lock back at once.
@@ -60,8 +61,9 @@ pub const DEFAULT_SCHEMA: &str = "traceability";
 /// The notification channel of appends; the payload is the schema name.
 const CHANNEL: &str = "traceability_events";
 
-/// The writer lock of a schema ([`EventStore::hold_writers`]): a session advisory lock
-/// held by a tracker retrying a stale command, and taken by every append for its
+/// The writer lock of a schema: a session advisory lock taken by `begin_write` (given
+/// back by the append or [`EventStore::end_write`]) and by a tracker retrying a stale
+/// command ([`EventStore::hold_writers`]), and taken by every append for its
 /// transaction.
 const WRITER_LOCK: &str = "SELECT pg_advisory_lock(hashtext($1))";
 const WRITER_UNLOCK: &str = "SELECT pg_advisory_unlock(hashtext($1))";
@@ -283,9 +285,14 @@ fn to_i64(seq: u64) -> i64 {
     i64::try_from(seq).unwrap_or(i64::MAX)
 }
 
+/// The sequence number in a row's first column (a negative one, never written, as 0).
+fn seq_of(row: &postgres::Row) -> u64 {
+    u64::try_from(row.get::<_, i64>(0)).unwrap_or(0)
+}
+
 /// A row as a record; a hash that is not 32 bytes is undecodable at its seq.
 fn record(row: &postgres::Row) -> Result<StoredEvent, TraceError> {
-    let seq = u64::try_from(row.get::<_, i64>(0)).unwrap_or(0);
+    let seq = seq_of(row);
     let hash_at = |column: usize, name: &str| -> Result<Hash, TraceError> {
         let bytes: &[u8] = row.get(column);
         Hash::try_from(bytes).map_err(|_| {
@@ -310,7 +317,7 @@ impl EventStore for PostgresStore {
             .client
             .borrow_mut()
             .query_one(&self.statements.next_seq, &[])?;
-        Ok(u64::try_from(row.get::<_, i64>(0)).unwrap_or(0))
+        Ok(seq_of(&row))
     }
 
     /// Takes the writer lock for the session, reads the next seq and the first page of
@@ -330,7 +337,7 @@ impl EventStore for PostgresStore {
             return Err(TraceError::storage("begin_write returned no rows"));
         };
         Ok(WriteStart {
-            next_seq: u64::try_from(head.get::<_, i64>(0)).unwrap_or(0),
+            next_seq: seq_of(head),
             tail: tail.iter().map(record).collect::<Result<_, _>>()?,
         })
     }
