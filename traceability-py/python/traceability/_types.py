@@ -1181,12 +1181,10 @@ class _TraceIds(Record):
     #: Public column -> the native `TraceIds` method that reads it.
     _columns: ClassVar[Mapping[str, str]]
 
-    def __init__(self, items: Iterable[Item], *columns: Iterable[str]) -> None:
-        values = (tuple(items), *(tuple(column) for column in columns))
-        if len(values) != len(self._columns):
-            raise TypeError(f"{type(self).__name__} takes {len(self._columns)} columns, not {len(values)}")
+    def __init__(self, *columns: Iterable[Any]) -> None:
+        """The columns' values in `_columns` order (each subclass names them)."""
         object.__setattr__(self, "_native", None)
-        object.__setattr__(self, "_made", dict(zip(self._columns, values)))
+        object.__setattr__(self, "_made", {name: tuple(values) for name, values in zip(self._columns, columns)})
 
     @classmethod
     def _of(cls: Type[I], native: TraceIds) -> I:
