@@ -80,7 +80,7 @@ def test_exceptions_from_progress_or_the_rows_stop_the_load_and_propagate(tracke
         yield receipt(50)
         yield "not a mapping"
 
-    with pytest.raises(TypeError, match=r"commands\[1\] must be a mapping"):
+    with pytest.raises(TypeError, match=r"commands\[1\] must be a command \(traceability.cmd\) or a mapping"):
         tracker.bulk_load(rows(), actor="import", batch_size=1)
     assert tracker.lot("FLOUR", "L50") is not None  # its batch was stored first
 

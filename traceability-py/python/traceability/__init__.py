@@ -35,7 +35,9 @@ from ._traceability import (
     WrongTracking,
     __version__,
 )
+from . import cmd
 from ._tracker import IntoLot, NewLot, NewSerial, Output, Tracker, public_key
+from .cmd import Command
 from ._types import (
     Allocation,
     AllocationLine,
@@ -128,7 +130,7 @@ from ._types import (
 )
 
 __all__ = [
-    "Allocation", "AllocationLine", "BackwardIds", "BackwardTrace", "CustomerExposure", "ForwardIds",
+    "Allocation", "AllocationLine", "BackwardIds", "BackwardTrace", "Command", "CustomerExposure", "ForwardIds",
     "ForwardTrace", "ItemStock",
     "LocationExposure", "Receipt", "RecallRecord", "RecallReport", "Rendered", "StockAt", "TraceEdge",
     "TracedItem", "TracedShipment", "BucketSummary", "Certificate", "Checkpoint", "BulkProgress", "Committed",
@@ -144,7 +146,7 @@ __all__ = [
     "ReadOnlyTracker", "StaleWriter", "StockLine", "Unreplayable", "StorageError", "Strategy", "Tampered", "TestResult",
     "TraceabilityError", "Tracker", "Tracking", "UnknownLocation", "UnknownLot",
     "UnknownOrder", "UnknownParty", "UnknownProduct", "UnknownSerial", "WrongRole",
-    "WrongTracking", "__version__", "public_key",
+    "WrongTracking", "__version__", "cmd", "public_key",
 ]
 
 # Batch records, signatures, non-conformances, CAPA (issue 15).

@@ -13,7 +13,22 @@ import itertools
 import json
 import os
 from decimal import Decimal
-from typing import IO, Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union
+from typing import (
+    IO,
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+)
 
 from . import _traceability
 from ._types import (
@@ -72,7 +87,6 @@ from ._types import (
     Party,
     PartyRole,
     Product,
-    product_json,
     QuantityLike,
     Record,
     Reservation,
@@ -80,7 +94,6 @@ from ._types import (
     SerialRef,
     Shipment,
     Tracking,
-    attributes_json,
     choice,
     date_json,
     flag,
@@ -94,13 +107,13 @@ from ._types import (
     opt_int,
     opt_quantity_json,
     opt_text,
-    quantity_json,
     sequence,
     text,
-    texts,
     whole,
 )
 from ._traceability import Checkpoint, TraceabilityError
+from . import cmd
+from .cmd import Command, IntoLot, NewLot, NewSerial, Output, _receipt_command
 from ._types import (
     BatchRecord,
     CapaKind,
@@ -142,159 +155,13 @@ def _dumps(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-def _lot_spec(
-    product: str,
-    lot: Optional[str],
-    manufactured_on: Optional[_dt.date] = None,
-    expiry: Optional[_dt.date] = None,
-    best_before: Optional[_dt.date] = None,
-    removal: Optional[_dt.date] = None,
-    alert: Optional[_dt.date] = None,
-    weight: Optional[QuantityLike] = None,
-    description: str = "",
-    supplier_lot: Optional[str] = None,
-    attributes: Optional[Mapping[str, str]] = None,
-    at: str = "",
-) -> Json:
-    """The core's `LotSpec`; dates not given are derived by the core. `at` prefixes
-    the argument names in errors (e.g. `outputs[0].`)."""
-    return {
-        "product": text(product, at + "product"),
-        "lot": opt_text(lot, at + "lot"),
-        "manufactured_on": date_json(manufactured_on, at + "manufactured_on"),
-        "dates": {
-            "expiry": date_json(expiry, at + "expiry"),
-            "best_before": date_json(best_before, at + "best_before"),
-            "removal": date_json(removal, at + "removal"),
-            "alert": date_json(alert, at + "alert"),
-        },
-        "weight": opt_quantity_json(weight, at + "weight"),
-        "description": text(description, at + "description"),
-        "supplier_lot": opt_text(supplier_lot, at + "supplier_lot"),
-        "attributes": attributes_json(attributes, at + "attributes"),
-    }
-
-
-def _receive_lot_command(
-    quantity: QuantityLike,
-    location: str,
-    supplier: Optional[str] = None,
-    received_on: Optional[_dt.date] = None,
-    reference: Optional[str] = None,
-    at: str = "",
-    **spec: Any,
-) -> Json:
-    return {
-        "receive_lot": {
-            "spec": _lot_spec(**spec, at=at),
-            "quantity": quantity_json(quantity, at + "quantity"),
-            "location": text(location, at + "location"),
-            "supplier": opt_text(supplier, at + "supplier"),
-            "received_on": date_json(received_on, at + "received_on"),
-            "reference": opt_text(reference, at + "reference"),
-        }
-    }
-
-
-_RECEIPT_KEYS = frozenset(
-    ["product", "lot", "quantity", "location", "supplier", "received_on", "reference", "manufactured_on",
-     "expiry", "best_before", "removal", "alert", "weight", "description", "supplier_lot", "attributes"]
-)  # fmt: skip
-
-
-def _receipt_command(index: int, receipt: Any) -> Json:
-    """One row of `receive_lots`: a mapping of `receive_lot`'s keyword arguments."""
-    at = f"receipts[{index}]"
-    if not isinstance(receipt, Mapping):
-        raise TypeError(f"{at} must be a mapping of receive_lot's arguments, not {type(receipt).__name__}")
-    unknown = sorted(str(key) for key in receipt if key not in _RECEIPT_KEYS)
-    missing = sorted(key for key in ("product", "lot", "quantity", "location") if key not in receipt)
-    if unknown or missing:
-        problems = [f"unknown keys {unknown}"] * bool(unknown) + [f"missing keys {missing}"] * bool(missing)
-        raise TypeError(f"{at}: " + "; ".join(problems))
-    return _receive_lot_command(**receipt, at=at + ".")
-
-
-def _to_json(value: Any, field: str, cls: Union[type, tuple[type, ...]], of: str) -> Json:
-    """A `Line`, an output or a `LotDatesChange` in the core's shape, type-checked."""
-    if not isinstance(value, cls):
-        raise TypeError(f"{field} must be a {of}, not {type(value).__name__}")
-    convertible: Any = value
-    result: Json = convertible.to_json(field)
-    return result
-
-
-@dataclasses.dataclass(frozen=True)
-class NewLot:
-    """A `produce` output: a new lot (same lot fields as `Tracker.receive_lot`; `lot`
-    None numbers it from the product's scheme)."""
-
-    product: str
-    lot: Optional[str]
-    quantity: QuantityLike
-    location: str
-    manufactured_on: Optional[_dt.date] = None
-    expiry: Optional[_dt.date] = None
-    best_before: Optional[_dt.date] = None
-    removal: Optional[_dt.date] = None
-    alert: Optional[_dt.date] = None
-    weight: Optional[QuantityLike] = None
-    description: str = ""
-    supplier_lot: Optional[str] = None
-    attributes: Optional[Mapping[str, str]] = None
-
-    def to_json(self, field: str = "output") -> Json:
-        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        quantity, location = fields.pop("quantity"), fields.pop("location")
-        return {
-            "new_lot": {
-                "spec": _lot_spec(**fields, at=field + "."),
-                "quantity": quantity_json(quantity, field + ".quantity"),
-                "location": text(location, field + ".location"),
-            }
-        }
-
-
-@dataclasses.dataclass(frozen=True)
-class IntoLot:
-    """A `produce` output: more of an existing lot (rework, blending)."""
-
-    product: str
-    lot: str
-    quantity: QuantityLike
-    location: str
-
-    def to_json(self, field: str = "output") -> Json:
-        return {
-            "into_lot": {
-                "product": text(self.product, field + ".product"),
-                "lot": text(self.lot, field + ".lot"),
-                "quantity": quantity_json(self.quantity, field + ".quantity"),
-                "location": text(self.location, field + ".location"),
-            }
-        }
-
-
-@dataclasses.dataclass(frozen=True)
-class NewSerial:
-    """A `produce` output: a new serial (an assembly); `serial` None numbers it from
-    the product's scheme."""
-
-    product: str
-    serial: Optional[str]
-    location: str
-
-    def to_json(self, field: str = "output") -> Json:
-        return {
-            "new_serial": {
-                "product": text(self.product, field + ".product"),
-                "serial": opt_text(self.serial, field + ".serial"),
-                "location": text(self.location, field + ".location"),
-            }
-        }
-
-
-Output = Union[NewLot, IntoLot, NewSerial]
+def _command_json(command: Any, field: str) -> Any:
+    """A command value or a command dict, as the core's JSON shape."""
+    if isinstance(command, Command):
+        return {command.NAME: command.wire_body}
+    if isinstance(command, Mapping):
+        return command
+    raise TypeError(f"{field} must be a command (traceability.cmd) or a mapping, not {type(command).__name__}")
 
 
 class Tracker:
@@ -424,27 +291,25 @@ class Tracker:
 
     # --- generic entry points ---------------------------------------------------------
 
-    def execute(self, command: Mapping[str, Any], *, actor: str, reason: Optional[str] = None) -> Committed:
-        """Executes one command dict in the core's JSON shape, e.g.
-        `{"set_lot_active": {"product": "P", "lot": "L1", "active": False}}`."""
-        if not isinstance(command, Mapping):
-            raise TypeError(f"command must be a mapping, not {type(command).__name__}")
-        return Committed(*self._native.execute(text(actor, "actor"), opt_text(reason, "reason"), _dumps(command)))
+    def execute(
+        self, command: Union[Command, Mapping[str, Any]], *, actor: str, reason: Optional[str] = None
+    ) -> Committed:
+        """Executes one command: a command value such as `cmd.Move(...)`, or a dict in
+        the core's JSON shape, e.g. `{"set_lot_active": {"product": "P", "lot": "L1",
+        "active": False}}`."""
+        wire = _command_json(command, "command")
+        return Committed(*self._native.execute(text(actor, "actor"), opt_text(reason, "reason"), _dumps(wire)))
 
     def execute_batch(
-        self, commands: Iterable[Mapping[str, Any]], *, actor: str, reason: Optional[str] = None
+        self, commands: Iterable[Union[Command, Mapping[str, Any]]], *, actor: str, reason: Optional[str] = None
     ) -> Committed:
-        """Executes command dicts atomically: all valid (each seeing the ones before it)
-        and stored, or none. Decimal, date and enum values are converted; quantities
-        must be decimal strings or Decimal inside raw dicts."""
-        batch = list(sequence(commands, "commands", "command mappings"))
-        for i, command in enumerate(batch):
-            if not isinstance(command, Mapping):
-                raise TypeError(f"commands[{i}] must be a mapping, not {type(command).__name__}")
-        return Committed(*self._native.execute_batch(text(actor, "actor"), opt_text(reason, "reason"), _dumps(batch)))
-
-    def _run(self, actor: str, reason: Optional[str], name: str, body: Any) -> Committed:
-        return self.execute({name: body}, actor=actor, reason=reason)
+        """Executes commands atomically: all valid (each seeing the ones before it) and
+        stored, or none. Each is a command value (`cmd.ReceiveLot(...)`, checked when it
+        was built) or a dict in the core's JSON shape, whose Decimal, date and enum values
+        are converted; quantities must be decimal strings or Decimal inside raw dicts."""
+        batch = list(sequence(commands, "commands", "commands"))
+        wire = [_command_json(command, f"commands[{i}]") for i, command in enumerate(batch)]
+        return Committed(*self._native.execute_batch(text(actor, "actor"), opt_text(reason, "reason"), _dumps(wire)))
 
     def _numbered(self, committed: Committed) -> Committed:
         """`committed` with the numbers its command drew from numbering schemes."""
@@ -463,7 +328,7 @@ class Tracker:
 
     def bulk_load(
         self,
-        commands: Iterable[Mapping[str, Any]],
+        commands: Iterable[Union[Command, Mapping[str, Any]]],
         *,
         actor: str,
         reason: Optional[str] = None,
@@ -471,7 +336,7 @@ class Tracker:
         progress: Optional[Callable[[BulkProgress], object]] = None,
     ) -> BulkProgress:
         """Loads history an ERP already has (receipts, production, shipments: command
-        dicts as for `execute`, from any iterable, read lazily) in atomic batches of
+        values or dicts as for `execute`, from any iterable, read lazily) in atomic batches of
         `batch_size`, each validated like any command; calls `progress(BulkProgress)`
         after each batch and returns what was stored.
 
@@ -484,15 +349,9 @@ class Tracker:
         While a batch loads (without the GIL) the next one is read from `commands` on the
         calling thread, so rows are read at most one batch ahead of what is stored;
         `progress` is called on the loading thread."""
-        rows = iter(sequence(commands, "commands", "command mappings"))
-
-        def dicts() -> Iterator[Mapping[str, Any]]:
-            for i, command in enumerate(rows):
-                if not isinstance(command, Mapping):
-                    raise TypeError(f"commands[{i}] must be a mapping, not {type(command).__name__}")
-                yield command
-
-        return self._load(dicts(), batch_size, actor, reason, progress)
+        rows = iter(sequence(commands, "commands", "commands"))
+        wire = (_command_json(command, f"commands[{i}]") for i, command in enumerate(rows))
+        return self._load(wire, batch_size, actor, reason, progress)
 
     def _load(
         self,
@@ -528,9 +387,7 @@ class Tracker:
             raise
         return BulkProgress(*loaded)
 
-    def _chunked(
-        self, commands: Iterator[Json], batch_size: int, actor: str, reason: Optional[str]
-    ) -> Committed:
+    def _chunked(self, commands: Iterator[Json], batch_size: int, actor: str, reason: Optional[str]) -> Committed:
         # The first number stored is after what other writers appended so far, as read
         # by the load's own refresh (head() alone does not read the store).
         first = self.refresh().count
@@ -562,31 +419,32 @@ class Tracker:
         `numbering_pattern` or from the shared scheme `numbering_scheme` (not both).
         `gtins` are its GS1 trade item numbers (8, 12, 13 or 14 digits, stored as 14),
         which `scan` resolves barcodes by."""
-        product = Product(
-            id=id,
-            tracking=Tracking(choice(Tracking, tracking, "tracking")),
-            description=description,
-            unit=unit,
-            shelf_life_days=shelf_life_days,
-            best_before_days=best_before_days,
-            removal_days=removal_days,
-            alert_days=alert_days,
-            expiry_warning_days=expiry_warning_days,
-            requires_inspection=requires_inspection,
-            numbering_pattern=numbering_pattern,
-            numbering_scheme=numbering_scheme,
-            gtins=tuple(texts(gtins, "gtins")),
+        return self.execute(
+            cmd.RegisterProduct(
+                id,
+                tracking,
+                description=description,
+                unit=unit,
+                shelf_life_days=shelf_life_days,
+                best_before_days=best_before_days,
+                removal_days=removal_days,
+                alert_days=alert_days,
+                expiry_warning_days=expiry_warning_days,
+                requires_inspection=requires_inspection,
+                numbering_pattern=numbering_pattern,
+                numbering_scheme=numbering_scheme,
+                gtins=gtins,
+            ),
+            actor=actor,
+            reason=reason,
         )
-        return self._run(actor, reason, "register_product", product_json(product))
 
     def update_product(self, product: Product, *, actor: str, reason: Optional[str] = None) -> Committed:
         """Replaces a registered product's master data with `product`, typically
         `dataclasses.replace(t.product("FLOUR"), description=...)`. Its tracking cannot
         change (`WrongTracking`); lots and serials already recorded keep their dates,
         later receipts follow the new rules."""
-        if not isinstance(product, Product):
-            raise TypeError(f"product must be a Product, not {type(product).__name__}")
-        return self._run(actor, reason, "update_product", product_json(product))
+        return self.execute(cmd.UpdateProduct(product), actor=actor, reason=reason)
 
     def register_location(
         self,
@@ -603,10 +461,9 @@ class Tracker:
         A customer or supplier location may name its `party` (a customer, resp. a
         supplier): stock moved into a customer's location is delivered to it (a
         shipment without an order); a customer location without one takes no stock."""
-        location = {"id": text(id, "id"), "kind": choice(LocationKind, kind, "kind"),
-                    "description": text(description, "description"), "gln": opt_text(gln, "gln"),
-                    "party": opt_text(party, "party")}  # fmt: skip
-        return self._run(actor, reason, "register_location", location)
+        return self.execute(
+            cmd.RegisterLocation(id, kind, description=description, gln=gln, party=party), actor=actor, reason=reason
+        )
 
     def register_party(
         self,
@@ -619,9 +476,7 @@ class Tracker:
         gln: Optional[str] = None,
     ) -> Committed:
         """Registers a supplier or customer; `gln` is its GS1 Global Location Number."""
-        party = {"id": text(id, "id"), "role": choice(PartyRole, role, "role"), "name": text(name, "name"),
-                 "gln": opt_text(gln, "gln")}  # fmt: skip
-        return self._run(actor, reason, "register_party", party)
+        return self.execute(cmd.RegisterParty(id, role, name=name, gln=gln), actor=actor, reason=reason)
 
     # --- numbering ---------------------------------------------------------------------
 
@@ -630,8 +485,7 @@ class Tracker:
     ) -> Committed:
         """Defines (or redefines) a named numbering scheme, e.g. `{Y}{DDD}-{SEQ:3:DAILY}`;
         a bad pattern is an `InvalidInput` naming the position."""
-        scheme = {"id": text(id, "id"), "pattern": text(pattern, "pattern"), "description": text(description, "description")}
-        return self._run(actor, reason, "define_numbering_scheme", scheme)
+        return self.execute(cmd.DefineNumberingScheme(id, pattern, description=description), actor=actor, reason=reason)
 
     def numbering_schemes(self) -> List[NumberingScheme]:
         return self._query_all(self._record(NumberingScheme), "numbering_schemes")
@@ -659,13 +513,11 @@ class Tracker:
     ) -> List[str]:
         """Issues `count` numbers from the product's scheme ahead of use (e.g. for
         labels); they are never issued again."""
-        body = {
-            "product": text(product, "product"),
-            "count": whole(count, "count"),
-            "date": date_json(date, "date"),
-            "location": opt_text(location, "location"),
-        }
-        return list(self._numbered(self._run(actor, reason, "issue_numbers", body)).numbers)
+        return list(
+            self._numbered(
+                self.execute(cmd.IssueNumbers(product, count, date=date, location=location), actor=actor, reason=reason)
+            ).numbers
+        )
 
     # --- receipts ----------------------------------------------------------------------
 
@@ -679,13 +531,9 @@ class Tracker:
         supplier: Optional[str] = None,
         reference: Optional[str] = None,
     ) -> Committed:
-        body = {
-            "product": text(product, "product"),
-            "serials": texts(serials, "serials"),
-            "supplier": opt_text(supplier, "supplier"),
-            "reference": opt_text(reference, "reference"),
-        }
-        return self._run(actor, reason, "expect_serials", body)
+        return self.execute(
+            cmd.ExpectSerials(product, serials, supplier=supplier, reference=reference), actor=actor, reason=reason
+        )
 
     def receive_lot(
         self,
@@ -714,7 +562,7 @@ class Tracker:
         result's `numbers`."""
         receipt = dict(locals())
         del receipt["self"], receipt["actor"], receipt["reason"]
-        committed = self.execute(_receive_lot_command(**receipt), actor=actor, reason=reason)
+        committed = self.execute(cmd.ReceiveLot(**receipt), actor=actor, reason=reason)
         return committed if lot is not None else self._numbered(committed)
 
     def create_lot(
@@ -743,19 +591,29 @@ class Tracker:
         """Creates a lot record (the manual's "New Lot / Serial Number"): with initial
         stock when `quantity` and `location` are given (both or neither), active or not.
         `lot` None numbers it from the product's scheme (in the result's `numbers`)."""
-        body = {
-            "spec": _lot_spec(
-                product, lot, manufactured_on, expiry, best_before, removal, alert, weight, description,
-                supplier_lot, attributes,
+        committed = self.execute(
+            cmd.CreateLot(
+                product,
+                lot,
+                quantity=quantity,
+                location=location,
+                active=active,
+                supplier=supplier,
+                received_on=received_on,
+                reference=reference,
+                manufactured_on=manufactured_on,
+                expiry=expiry,
+                best_before=best_before,
+                removal=removal,
+                alert=alert,
+                weight=weight,
+                description=description,
+                supplier_lot=supplier_lot,
+                attributes=attributes,
             ),
-            "supplier": opt_text(supplier, "supplier"),
-            "received_on": date_json(received_on, "received_on"),
-            "quantity": opt_quantity_json(quantity, "quantity"),
-            "location": opt_text(location, "location"),
-            "active": flag(active, "active"),
-            "reference": opt_text(reference, "reference"),
-        }
-        committed = self._run(actor, reason, "create_lot", body)
+            actor=actor,
+            reason=reason,
+        )
         return committed if lot is not None else self._numbered(committed)
 
     # --- GS1 barcodes ---------------------------------------------------------------
@@ -928,17 +786,20 @@ class Tracker:
         `generate` more numbered from the product's scheme (in the result's `numbers`);
         `put_away` puts them in inventory where they are received; `received_on` is the
         receipt date (default: today)."""
-        body = {
-            "product": text(product, "product"),
-            "serials": texts(serials, "serials"),
-            "location": text(location, "location"),
-            "supplier": opt_text(supplier, "supplier"),
-            "reference": opt_text(reference, "reference"),
-            "generate": whole(generate, "generate"),
-            "put_away": flag(put_away, "put_away"),
-            "received_on": date_json(received_on, "received_on"),
-        }
-        committed = self._run(actor, reason, "receive_serials", body)
+        committed = self.execute(
+            cmd.ReceiveSerials(
+                product,
+                serials,
+                location,
+                supplier=supplier,
+                reference=reference,
+                generate=generate,
+                put_away=put_away,
+                received_on=received_on,
+            ),
+            actor=actor,
+            reason=reason,
+        )
         return self._numbered(committed) if generate else committed
 
     # --- stock movements ----------------------------------------------------------------
@@ -955,14 +816,11 @@ class Tracker:
         override_expiry: bool = False,
     ) -> Committed:
         """Moves stock; for a RECEIVED serial this is the putaway."""
-        body = {
-            "item": item_json(item),
-            "from": text(from_location, "from_location"),
-            "to": text(to_location, "to_location"),
-            "quantity": quantity_json(quantity),
-            "override_expiry": flag(override_expiry, "override_expiry"),
-        }
-        return self._run(actor, reason, "move", body)
+        return self.execute(
+            cmd.Move(item, from_location, to_location, quantity, override_expiry=override_expiry),
+            actor=actor,
+            reason=reason,
+        )
 
     def putaway(
         self, item: Item, from_location: str, to_location: str, quantity: QuantityLike = 1, *,
@@ -990,19 +848,10 @@ class Tracker:
         (default today) that meet the shelf-life minimum and location filter. Raises
         `InsufficientStock` (naming what is available) unless `partial=True`, in which
         case the shortfall is reported."""
-        request = {
-            "product": text(product, "product"),
-            "quantity": quantity_json(quantity),
-            "order": text(order, "order"),
-            "strategy": choice(Strategy, strategy, "strategy"),
-            "ship_date": date_json(ship_date, "ship_date"),
-            "min_remaining_shelf_life_pct": opt_quantity_json(
-                min_remaining_shelf_life_pct, "min_remaining_shelf_life_pct"
-            ),
-            "locations": None if locations is None else texts(locations, "locations"),
-            "partial": flag(partial, "partial"),
-        }
-        answer = self._native.allocate(text(actor, "actor"), opt_text(reason, "reason"), _dumps(request))
+        request = cmd.AllocateStock(
+            product, quantity, order, strategy, ship_date, min_remaining_shelf_life_pct, locations, partial
+        )
+        answer = self._native.allocate(text(actor, "actor"), opt_text(reason, "reason"), _dumps(request.wire_body))
         return from_json(Allocation, json.loads(answer))
 
     def allocate_item(
@@ -1018,20 +867,14 @@ class Tracker:
     ) -> Committed:
         """Reserves a given lot or serial for `order` (no strategy: the caller chose); a
         lot expired by `ship_date` (default today) is refused."""
-        body = {
-            "order": text(order, "order"),
-            "item": item_json(item),
-            "location": opt_text(location, "location"),
-            "quantity": quantity_json(quantity),
-            "ship_date": date_json(ship_date, "ship_date"),
-        }
-        return self._run(actor, reason, "allocate", body)
+        return self.execute(
+            cmd.Allocate(order, item, quantity, location=location, ship_date=ship_date), actor=actor, reason=reason
+        )
 
     def cancel_allocation(
         self, order: str, item: Optional[Item] = None, *, actor: str, reason: Optional[str] = None
     ) -> Committed:
-        body = {"order": text(order, "order"), "item": None if item is None else item_json(item)}
-        return self._run(actor, reason, "cancel_allocation", body)
+        return self.execute(cmd.CancelAllocation(order, item), actor=actor, reason=reason)
 
     def pick(
         self, order: str, item: Item, quantity: QuantityLike = 1, *, actor: str, reason: Optional[str] = None
@@ -1039,8 +882,7 @@ class Tracker:
         """Picks (scans) an item for `order`. A lot or serial other than the ones
         allocated is accepted when it meets the rules the order was allocated under; the
         reservation moves to it."""
-        body = {"order": text(order, "order"), "item": item_json(item), "quantity": quantity_json(quantity)}
-        return self._run(actor, reason, "pick", body)
+        return self.execute(cmd.Pick(order, item, quantity), actor=actor, reason=reason)
 
     def ship(
         self,
@@ -1053,14 +895,11 @@ class Tracker:
         shipped_on: Optional[_dt.date] = None,
         override_expiry: bool = False,
     ) -> Committed:
-        body = {
-            "shipment": text(shipment, "shipment"),
-            "order": text(order, "order"),
-            "customer": text(customer, "customer"),
-            "shipped_on": date_json(shipped_on, "shipped_on"),
-            "override_expiry": flag(override_expiry, "override_expiry"),
-        }
-        return self._run(actor, reason, "ship", body)
+        return self.execute(
+            cmd.Ship(shipment, order, customer, shipped_on=shipped_on, override_expiry=override_expiry),
+            actor=actor,
+            reason=reason,
+        )
 
     def produce(
         self,
@@ -1077,19 +916,11 @@ class Tracker:
         sequence of `NewLot`, `IntoLot` or `NewSerial`; each consumption -> output pair
         becomes a genealogy edge. Outputs given no number are numbered from their
         product's scheme (in the result's `numbers`)."""
-        lines = enumerate(sequence(consumed, "consumed", "Line"))
-        made = enumerate(sequence(outputs, "outputs", "NewLot, IntoLot or NewSerial"))
-        body = {
-            "work_order": text(work_order, "work_order"),
-            "consumed": [_to_json(line, f"consumed[{i}]", Line, "Line") for i, line in lines],
-            "outputs": [
-                _to_json(output, f"outputs[{i}]", (NewLot, IntoLot, NewSerial), "NewLot, IntoLot or NewSerial")
-                for i, output in made
-            ],
-            "produced_on": date_json(produced_on, "produced_on"),
-            "override_expiry": flag(override_expiry, "override_expiry"),
-        }
-        committed = self._run(actor, reason, "produce", body)
+        committed = self.execute(
+            cmd.Produce(work_order, consumed, outputs, produced_on=produced_on, override_expiry=override_expiry),
+            actor=actor,
+            reason=reason,
+        )
         unnumbered = any(getattr(o, "lot", "") is None or getattr(o, "serial", "") is None for o in outputs)
         return self._numbered(committed) if unnumbered else committed
 
@@ -1097,25 +928,17 @@ class Tracker:
         self, product: str, lot: str, location: str, delta: QuantityLike, *, actor: str, reason: Optional[str] = None
     ) -> Committed:
         """Corrects a lot's quantity after a count (signed `delta`; needs a reason)."""
-        body = {
-            "product": text(product, "product"),
-            "lot": text(lot, "lot"),
-            "location": text(location, "location"),
-            "delta": quantity_json(delta, "delta"),
-        }
-        return self._run(actor, reason, "adjust", body)
+        return self.execute(cmd.Adjust(product, lot, location, delta), actor=actor, reason=reason)
 
     def scrap(
         self, item: Item, location: str, quantity: QuantityLike = 1, *, actor: str, reason: Optional[str] = None
     ) -> Committed:
-        body = {"item": item_json(item), "location": text(location, "location"), "quantity": quantity_json(quantity)}
-        return self._run(actor, reason, "scrap", body)
+        return self.execute(cmd.Scrap(item, location, quantity), actor=actor, reason=reason)
 
     def set_lot_active(
         self, product: str, lot: str, active: bool, *, actor: str, reason: Optional[str] = None
     ) -> Committed:
-        body = {"product": text(product, "product"), "lot": text(lot, "lot"), "active": flag(active, "active")}
-        return self._run(actor, reason, "set_lot_active", body)
+        return self.execute(cmd.SetLotActive(product, lot, active), actor=actor, reason=reason)
 
     def return_items(
         self,
@@ -1134,15 +957,9 @@ class Tracker:
         A returned lot quantity is held at `location` (`StockLine.held`, not
         allocatable) until `dispose_return` decides, unless `release` puts it straight
         back into stock."""
-        body = {
-            "rma": text(rma, "rma"),
-            "customer": text(customer, "customer"),
-            "item": item_json(item),
-            "location": text(location, "location"),
-            "quantity": quantity_json(quantity),
-            "release": flag(release, "release"),
-        }
-        return self._run(actor, reason, "return", body)
+        return self.execute(
+            cmd.Return(rma, customer, item, location, quantity, release=release), actor=actor, reason=reason
+        )
 
     # --- after the sale: warranty, service, claims, campaigns, returns ---------------------
 
@@ -1158,13 +975,9 @@ class Tracker:
     ) -> Committed:
         """Defines a serial product's warranty: `months` from shipment or installation,
         within an optional usage limit (hours, cycles) read from service records."""
-        body = {
-            "product": text(product, "product"),
-            "months": whole(months, "months"),
-            "starts": choice(WarrantyStart, starts, "starts"),
-            "usage_limit": opt_quantity_json(usage_limit, "usage_limit"),
-        }
-        return self._run(actor, reason, "define_warranty", body)
+        return self.execute(
+            cmd.DefineWarranty(product, months, starts=starts, usage_limit=usage_limit), actor=actor, reason=reason
+        )
 
     def warranty(self, product: str) -> Optional[WarrantyTerms]:
         return self._query_one(self._record(WarrantyTerms), "warranty", id=text(product, "product"))
@@ -1185,9 +998,9 @@ class Tracker:
         actor: str,
         reason: Optional[str] = None,
     ) -> Committed:
-        body = {"product": text(product, "product"), "serial": text(serial, "serial"),
-                "installed_on": date_json(installed_on, "installed_on"), "customer": opt_text(customer, "customer")}  # fmt: skip
-        return self._run(actor, reason, "record_installation", body)
+        return self.execute(
+            cmd.RecordInstallation(product, serial, installed_on, customer=customer), actor=actor, reason=reason
+        )
 
     def record_service(
         self,
@@ -1207,20 +1020,22 @@ class Tracker:
     ) -> Committed:
         """Records a service event on a serial; a `fitted` component (a `Line`: item,
         location, quantity) leaves stock and joins the serial in the genealogy."""
-        body = {
-            "product": text(product, "product"),
-            "serial": text(serial, "serial"),
-            "kind": choice(ServiceKind, kind, "kind"),
-            "technician": text(technician, "technician"),
-            "findings": text(findings, "findings"),
-            "performed_on": date_json(performed_on, "performed_on"),
-            "usage": opt_quantity_json(usage, "usage"),
-            "removed": None if removed is None else item_json(removed, "removed"),
-            "fitted": None if fitted is None else _to_json(fitted, "fitted", Line, "Line"),
-            "attachments": [{"name": text(a.name, "attachments"), "sha256": text(a.sha256, "attachments")}
-                            for a in sequence(attachments, "attachments", "Attachment")],  # fmt: skip
-        }
-        return self._run(actor, reason, "record_service", body)
+        return self.execute(
+            cmd.RecordService(
+                product,
+                serial,
+                kind,
+                technician=technician,
+                findings=findings,
+                performed_on=performed_on,
+                usage=usage,
+                removed=removed,
+                fitted=fitted,
+                attachments=attachments,
+            ),
+            actor=actor,
+            reason=reason,
+        )
 
     def service_history(self, product: str, serial: str) -> List[ServiceEntry]:
         return self._query_all(self._record(ServiceEntry), "service_history", product=text(product, "product"),
@@ -1239,21 +1054,20 @@ class Tracker:
         reason: Optional[str] = None,
     ) -> Committed:
         """Opens a warranty claim; whether the serial is in warranty then is kept."""
-        body = {"claim": text(claim, "claim"), "product": text(product, "product"), "serial": text(serial, "serial"),
-                "description": text(description, "description"), "amount": opt_quantity_json(amount, "amount"),
-                "opened_on": date_json(opened_on, "opened_on")}  # fmt: skip
-        return self._run(actor, reason, "open_claim", body)
+        return self.execute(
+            cmd.OpenClaim(claim, product, serial, description, amount=amount, opened_on=opened_on),
+            actor=actor,
+            reason=reason,
+        )
 
     def decide_claim(
         self, claim: str, approve: bool, *, amount: Optional[QuantityLike] = None, actor: str, reason: str
     ) -> Committed:
         """Approves (amount default: the amount claimed) or rejects an open claim."""
-        body = {"claim": text(claim, "claim"), "approve": flag(approve, "approve"),
-                "amount": opt_quantity_json(amount, "amount")}  # fmt: skip
-        return self._run(actor, reason, "decide_claim", body)
+        return self.execute(cmd.DecideClaim(claim, approve, amount=amount), actor=actor, reason=reason)
 
     def close_claim(self, claim: str, *, actor: str, reason: Optional[str] = None) -> Committed:
-        return self._run(actor, reason, "close_claim", {"claim": text(claim, "claim")})
+        return self.execute(cmd.CloseClaim(claim), actor=actor, reason=reason)
 
     def claims(self) -> List[Claim]:
         return self._query_all(self._record(Claim), "claims")
@@ -1270,9 +1084,9 @@ class Tracker:
     ) -> Committed:
         """Starts a field campaign over the serials a recall (or the suspects'
         descendants) has in the field."""
-        body = {"campaign": text(campaign, "campaign"), "description": text(description, "description"),
-                "recall": opt_text(recall, "recall"), "suspects": items_json(suspects, "suspects")}  # fmt: skip
-        return self._run(actor, reason, "start_campaign", body)
+        return self.execute(
+            cmd.StartCampaign(campaign, description, recall=recall, suspects=suspects), actor=actor, reason=reason
+        )
 
     def update_campaign(
         self,
@@ -1284,9 +1098,7 @@ class Tracker:
         actor: str,
         reason: Optional[str] = None,
     ) -> Committed:
-        body = {"campaign": text(campaign, "campaign"), "product": text(product, "product"),
-                "serial": text(serial, "serial"), "status": choice(CampaignStatus, status, "status")}  # fmt: skip
-        return self._run(actor, reason, "update_campaign", body)
+        return self.execute(cmd.UpdateCampaign(campaign, product, serial, status), actor=actor, reason=reason)
 
     def campaign(self, campaign: str) -> Optional[CampaignReport]:
         return self._query_one(self._record(CampaignReport), "campaign", id=text(campaign, "campaign"))
@@ -1297,8 +1109,7 @@ class Tracker:
     def define_return_reason(
         self, code: str, description: str, *, actor: str, reason: Optional[str] = None
     ) -> Committed:
-        body = {"code": text(code, "code"), "description": text(description, "description")}
-        return self._run(actor, reason, "define_return_reason", body)
+        return self.execute(cmd.DefineReturnReason(code, description), actor=actor, reason=reason)
 
     def return_reasons(self) -> List[ReturnReason]:
         return self._query_all(self._record(ReturnReason), "return_reasons")
@@ -1316,19 +1127,14 @@ class Tracker:
     ) -> Committed:
         """Authorises a return (RMA) of shipped lots and serials for a defined reason
         code; `return_items` then receives against it."""
-        lines = [[item_json(item, f"items[{i}]"), quantity_json(q, f"items[{i}]")]
-                 for i, (item, q) in enumerate(sequence(items, "items", "(item, quantity)"))]  # fmt: skip
-        body = {"rma": text(rma, "rma"), "customer": text(customer, "customer"),
-                "reason": text(reason_code, "reason_code"), "items": lines,
-                "expected_on": date_json(expected_on, "expected_on")}  # fmt: skip
-        return self._run(actor, reason, "authorize_return", body)
+        return self.execute(
+            cmd.AuthorizeReturn(rma, customer, reason_code, items, expected_on=expected_on), actor=actor, reason=reason
+        )
 
     def inspect_return(
         self, rma: str, item: Item, passed: bool, *, findings: str = "", actor: str, reason: Optional[str] = None
     ) -> Committed:
-        body = {"rma": text(rma, "rma"), "item": item_json(item), "passed": flag(passed, "passed"),
-                "findings": text(findings, "findings")}  # fmt: skip
-        return self._run(actor, reason, "inspect_return", body)
+        return self.execute(cmd.InspectReturn(rma, item, passed, findings=findings), actor=actor, reason=reason)
 
     def dispose_return(
         self,
@@ -1344,10 +1150,9 @@ class Tracker:
     ) -> Committed:
         """Restocks, reworks, scraps (needs a reason) or returns to the supplier
         returned stock received on `rma`."""
-        body = {"rma": text(rma, "rma"), "item": item_json(item), "location": text(location, "location"),
-                "quantity": quantity_json(quantity), "disposition": choice(Disposition, disposition, "disposition"),
-                "to": opt_text(to, "to")}  # fmt: skip
-        return self._run(actor, reason, "dispose_return", body)
+        return self.execute(
+            cmd.DisposeReturn(rma, item, location, quantity, disposition, to=to), actor=actor, reason=reason
+        )
 
     def return_authorizations(self, *, open_only: bool = False) -> List[ReturnAuthorization]:
         return self._query_all(self._record(ReturnAuthorization), "return_authorizations",
@@ -1423,19 +1228,19 @@ class Tracker:
         """Reverses a shipment posted by mistake: its lots and serials come back to the
         locations they left; traces mark it reversed. Refused once anything of it was
         returned."""
-        return self._run(actor, reason, "reverse_shipment", {"shipment": text(shipment, "shipment")})
+        return self.execute(cmd.ReverseShipment(shipment), actor=actor, reason=reason)
 
     def reverse_receipt(self, items: Union[Item, Iterable[Item]], *, actor: str, reason: str) -> Committed:
         """Reverses the receipt of lots or serials: a lot's stock leaves (the record
         stays, inactive); serials go back to EXPECTED and can be received again.
         Refused once anything of them was reserved, consumed, shipped or scrapped."""
-        return self._run(actor, reason, "reverse_receipt", {"items": items_json(items)})
+        return self.execute(cmd.ReverseReceipt(items), actor=actor, reason=reason)
 
     def reverse_production(self, work_order: str, *, actor: str, reason: str) -> Committed:
         """Reverses the latest production of a work order: inputs go back where they
         came from, outputs leave stock (new serials are scrapped). Refused unless every
         output is still where it was made, unreserved and unused."""
-        return self._run(actor, reason, "reverse_production", {"work_order": text(work_order, "work_order")})
+        return self.execute(cmd.ReverseProduction(work_order), actor=actor, reason=reason)
 
     def split_lot(
         self,
@@ -1451,14 +1256,9 @@ class Tracker:
         """Splits `quantity` of a lot at `location` into a new lot (numbered from the
         product's scheme when `new_lot` is None: see `Committed.numbers`) with the same
         dates, details, supplier and quality status; the genealogy links them."""
-        body = {
-            "product": text(product, "product"),
-            "lot": text(lot, "lot"),
-            "location": text(location, "location"),
-            "quantity": quantity_json(quantity),
-            "new_lot": opt_text(new_lot, "new_lot"),
-        }
-        return self._numbered(self._run(actor, reason, "split_lot", body))
+        return self._numbered(
+            self.execute(cmd.SplitLot(product, lot, location, quantity, new_lot=new_lot), actor=actor, reason=reason)
+        )
 
     def merge_lots(
         self, product: str, lots: Sequence[str], into: str, location: str, *, actor: str, reason: str
@@ -1466,13 +1266,7 @@ class Tracker:
         """Merges the available stock of `lots` at `location` into lot `into`, whose
         dates become the earliest of all; lots on hold or of another quality status are
         refused."""
-        body = {
-            "product": text(product, "product"),
-            "lots": texts(lots, "lots"),
-            "into": text(into, "into"),
-            "location": text(location, "location"),
-        }
-        return self._run(actor, reason, "merge_lots", body)
+        return self.execute(cmd.MergeLots(product, lots, into, location), actor=actor, reason=reason)
 
     def unbuild(
         self, product: str, serial: str, *, location: Optional[str] = None, actor: str, reason: str
@@ -1480,16 +1274,28 @@ class Tracker:
         """Disassembles a serialized assembly that was the single output of its work
         order: its components come back into stock at `location` (default: the
         assembly's) and its serial is CONSUMED for good."""
-        body = {"product": text(product, "product"), "serial": text(serial, "serial"), "location": opt_text(location, "location")}
-        return self._run(actor, reason, "unbuild", body)
+        return self.execute(cmd.Unbuild(product, serial, location=location), actor=actor, reason=reason)
+
+    def link_upstream(
+        self,
+        operation: str,
+        inputs: Sequence[Tuple[Item, QuantityLike]],
+        outputs: Sequence[Item],
+        *,
+        actor: str,
+        reason: Optional[str] = None,
+    ) -> Committed:
+        """Records a partner's transformation (`operation`: its production or
+        transformation order id) in the genealogy: `inputs` are `(item, quantity)`
+        pairs, `outputs` the items it made. No stock moves; every lot and serial must
+        exist (as a record without stock when it is the partner's)."""
+        return self.execute(cmd.LinkUpstream(operation, inputs, outputs), actor=actor, reason=reason)
 
     def set_lots_active(
         self, lots: Sequence[LotRef], active: bool, *, actor: str, reason: Optional[str] = None
     ) -> Committed:
         """Sets many lots active or inactive atomically (needs a reason)."""
-        keys = [lot_key_json(lot, f"lots[{i}]") for i, lot in enumerate(sequence(lots, "lots", "LotRef"))]
-        body = {"lots": keys, "active": flag(active, "active")}
-        return self._run(actor, reason, "set_lots_active", body)
+        return self.execute(cmd.SetLotsActive(lots, active), actor=actor, reason=reason)
 
     def update_lot(
         self,
@@ -1505,23 +1311,24 @@ class Tracker:
     ) -> Committed:
         """Changes a lot record's details: the fields given replace the record's, the
         attributes given are set, the rest stays."""
-        body = {
-            "lot": lot_key_json(lot),
-            "description": opt_text(description, "description"),
-            "weight": opt_quantity_json(weight, "weight"),
-            "supplier_lot": opt_text(supplier_lot, "supplier_lot"),
-            "manufactured_on": date_json(manufactured_on, "manufactured_on"),
-            "attributes": attributes_json(attributes, "attributes"),
-        }
-        return self._run(actor, reason, "update_lot", body)
+        return self.execute(
+            cmd.UpdateLot(
+                lot,
+                description=description,
+                weight=weight,
+                supplier_lot=supplier_lot,
+                manufactured_on=manufactured_on,
+                attributes=attributes,
+            ),
+            actor=actor,
+            reason=reason,
+        )
 
     def update_lot_dates(
         self, changes: Sequence[LotDatesChange], *, actor: str, reason: Optional[str] = None
     ) -> Committed:
         """Changes the dates of many lots atomically (needs a reason)."""
-        rows = enumerate(sequence(changes, "changes", "LotDatesChange"))
-        body = {"changes": [_to_json(c, f"changes[{i}]", LotDatesChange, "LotDatesChange") for i, c in rows]}
-        return self._run(actor, reason, "update_lot_dates", body)
+        return self.execute(cmd.UpdateLotDates(changes), actor=actor, reason=reason)
 
     # --- quality ---------------------------------------------------------------------------
 
@@ -1539,30 +1346,25 @@ class Tracker:
         tested_on: Optional[_dt.date] = None,
     ) -> Committed:
         """Records a test result; it passes when within the inclusive spec limits given."""
-        body = {
-            "lot": lot_key_json(lot),
-            "test": text(test, "test"),
-            "value": quantity_json(value, "value"),
-            "unit": text(unit, "unit"),
-            "spec_min": opt_quantity_json(spec_min, "spec_min"),
-            "spec_max": opt_quantity_json(spec_max, "spec_max"),
-            "tested_on": date_json(tested_on, "tested_on"),
-        }
-        return self._run(actor, reason, "record_test_result", body)
+        return self.execute(
+            cmd.RecordTestResult(
+                lot, test, value, unit=unit, spec_min=spec_min, spec_max=spec_max, tested_on=tested_on
+            ),
+            actor=actor,
+            reason=reason,
+        )
 
     def link_certificate(
         self, lot: LotRef, document: str, sha256: str, *, actor: str, reason: Optional[str] = None
     ) -> Committed:
         """Links a certificate of analysis (document reference and its SHA-256) to a lot."""
-        body = {"lot": lot_key_json(lot), "document": text(document, "document"), "sha256": text(sha256, "sha256")}
-        return self._run(actor, reason, "link_certificate", body)
+        return self.execute(cmd.LinkCertificate(lot, document, sha256), actor=actor, reason=reason)
 
     def set_quality_status(
         self, lot: LotRef, status: Union[QualityStatus, str], *, actor: str, reason: Optional[str] = None
     ) -> Committed:
         """Quarantines, releases or rejects a lot (needs a reason)."""
-        body = {"lot": lot_key_json(lot), "status": choice(QualityStatus, status, "status")}
-        return self._run(actor, reason, "set_quality_status", body)
+        return self.execute(cmd.SetQualityStatus(lot, status), actor=actor, reason=reason)
 
     def release(self, lot: LotRef, *, actor: str, reason: Optional[str] = None) -> Committed:
         return self.set_quality_status(lot, QualityStatus.RELEASED, actor=actor, reason=reason)
@@ -1575,12 +1377,10 @@ class Tracker:
 
     # --- trace and recall ---------------------------------------------------------------
 
-    def place_hold(
-        self, items: Union[Item, Iterable[Item]], *, actor: str, reason: Optional[str] = None
-    ) -> Committed:
+    def place_hold(self, items: Union[Item, Iterable[Item]], *, actor: str, reason: Optional[str] = None) -> Committed:
         """Puts lots/serials on a recall hold, all or none (needs a reason; none may be
         held already). Held stock cannot be allocated, picked, shipped or consumed."""
-        return self._run(actor, reason, "place_hold", {"items": items_json(items)})
+        return self.execute(cmd.PlaceHold(items), actor=actor, reason=reason)
 
     def pack(
         self,
@@ -1595,18 +1395,11 @@ class Tracker:
         licence plate, never used before): an EPCIS AggregationEvent. Nothing moves; a
         lot's stock there covers what is packed plus what other packed containers there
         hold, a serial is in one packed container at most."""
-        if isinstance(contents, (str, bytes)):
-            raise TypeError("contents must be a sequence of (item, quantity) pairs, not a str")
-        lines = [
-            {"item": item_json(item, f"contents[{i}]"), "quantity": quantity_json(quantity, f"contents[{i}]")}
-            for i, (item, quantity) in enumerate(contents)
-        ]
-        command = {"container": text(container, "container"), "location": text(location, "location"), "contents": lines}
-        return self._run(actor, reason, "pack", command)
+        return self.execute(cmd.Pack(container, location, contents), actor=actor, reason=reason)
 
     def unpack(self, container: str, *, actor: str, reason: Optional[str] = None) -> Committed:
         """Unpacks a packed container; its goods stay where they are."""
-        return self._run(actor, reason, "unpack", {"container": text(container, "container")})
+        return self.execute(cmd.Unpack(container), actor=actor, reason=reason)
 
     def container(self, id: str) -> Optional[Container]:
         """A container by its SSCC or licence plate, packed or unpacked."""
@@ -1616,7 +1409,7 @@ class Tracker:
         self, items: Union[Item, Iterable[Item]], *, actor: str, reason: Optional[str] = None
     ) -> Committed:
         """Releases held lots/serials, all or none (needs a reason)."""
-        return self._run(actor, reason, "release_hold", {"items": items_json(items)})
+        return self.execute(cmd.ReleaseHold(items), actor=actor, reason=reason)
 
     def trace_forward(self, item: Item) -> ForwardTrace:
         """Everything downstream of a lot or serial: descendants, shipments, customers
@@ -1663,12 +1456,8 @@ class Tracker:
         already used raises `DuplicateNumber`). With `hold=True`, every affected lot and
         in-custody serial not yet held goes on hold in the same event. The report's
         `recall` and `seq` name the record `recalls()` keeps."""
-        request = {
-            "recall": opt_text(recall_id, "recall_id"),
-            "suspects": items_json(suspects, "suspects"),
-            "hold": flag(hold, "hold"),
-        }
-        return self._native.recall(text(actor, "actor"), text(reason, "reason"), _dumps(request))
+        request = cmd.Recall(suspects, hold, recall_id)
+        return self._native.recall(text(actor, "actor"), text(reason, "reason"), _dumps(request.wire_body))
 
     def recalls(self) -> List[RecallRecord]:
         """Every recorded recall, oldest first."""
@@ -1894,15 +1683,9 @@ class Tracker:
     ) -> Committed:
         """Records a process parameter in `work_order`'s batch record; a value outside
         the inclusive `min`/`max` is recorded and flagged, not refused."""
-        body = {
-            "work_order": text(work_order, "work_order"),
-            "name": text(name, "name"),
-            "value": quantity_json(value, "value"),
-            "unit": text(unit, "unit"),
-            "min": opt_quantity_json(min, "min"),
-            "max": opt_quantity_json(max, "max"),
-        }
-        return self._run(actor, reason, "record_batch_parameter", body)
+        return self.execute(
+            cmd.RecordBatchParameter(work_order, name, value, unit=unit, min=min, max=max), actor=actor, reason=reason
+        )
 
     def record_batch_step(
         self,
@@ -1920,17 +1703,20 @@ class Tracker:
     ) -> Committed:
         """Records a step of `work_order` (equipment and operator are the embedding
         system's ids; `performed_on` defaults to today; naive datetimes are UTC)."""
-        body = {
-            "work_order": text(work_order, "work_order"),
-            "step": text(step, "step"),
-            "equipment": opt_text(equipment, "equipment"),
-            "operator": text(operator, "operator"),
-            "performed_on": date_json(performed_on, "performed_on"),
-            "started_at": None if started_at is None else instant_json(started_at, "started_at"),
-            "finished_at": None if finished_at is None else instant_json(finished_at, "finished_at"),
-            "notes": text(notes, "notes"),
-        }
-        return self._run(actor, reason, "record_batch_step", body)
+        return self.execute(
+            cmd.RecordBatchStep(
+                work_order,
+                step,
+                operator=operator,
+                equipment=equipment,
+                performed_on=performed_on,
+                started_at=started_at,
+                finished_at=finished_at,
+                notes=notes,
+            ),
+            actor=actor,
+            reason=reason,
+        )
 
     def sign_record(
         self,
@@ -1945,12 +1731,7 @@ class Tracker:
         library keeps no passwords), the meaning, the time and `reason` are bound to the
         SHA-256 of the record's content now. The same signer signing the same unchanged
         content with the same meaning again raises `DuplicateNumber`."""
-        body = {
-            "record": signed_record_json(record),
-            "meaning": choice(SignatureMeaning, meaning, "meaning"),
-            "signer": text(signer, "signer"),
-        }
-        return self._run(actor, reason, "sign_record", body)
+        return self.execute(cmd.SignRecord(record, meaning, signer=signer), actor=actor, reason=reason)
 
     def open_nonconformance(
         self,
@@ -1968,16 +1749,19 @@ class Tracker:
         """Opens a non-conformance on lots/serials, a work order and/or a recall. With
         `containment_hold=True` (needs a reason) the same command puts the items not yet
         held (serials: those in our custody) on hold."""
-        body = {
-            "id": text(id, "id"),
-            "description": text(description, "description"),
-            "severity": choice(Severity, severity, "severity"),
-            "items": items_json(items),
-            "work_order": opt_text(work_order, "work_order"),
-            "recall": opt_text(recall, "recall"),
-            "containment_hold": flag(containment_hold, "containment_hold"),
-        }
-        return self._run(actor, reason, "open_nonconformance", body)
+        return self.execute(
+            cmd.OpenNonConformance(
+                id,
+                description,
+                severity,
+                items=items,
+                work_order=work_order,
+                recall=recall,
+                containment_hold=containment_hold,
+            ),
+            actor=actor,
+            reason=reason,
+        )
 
     def add_corrective_action(
         self,
@@ -1994,33 +1778,22 @@ class Tracker:
     ) -> Committed:
         """Adds a corrective or preventive action for an open non-conformance `nc`, a
         recall (one of its resolution actions), both or neither."""
-        if due is None:
-            raise TypeError("due must be a datetime.date, not NoneType")
-        body = {
-            "id": text(id, "id"),
-            "nc": opt_text(nc, "nc"),
-            "recall": opt_text(recall, "recall"),
-            "kind": choice(CapaKind, kind, "kind"),
-            "description": text(description, "description"),
-            "owner": text(owner, "owner"),
-            "due": date_json(due, "due"),
-        }
-        return self._run(actor, reason, "add_corrective_action", body)
+        return self.execute(
+            cmd.AddCorrectiveAction(id, kind, description, owner=owner, due=due, nc=nc, recall=recall),
+            actor=actor,
+            reason=reason,
+        )
 
     def complete_corrective_action(
         self, id: str, outcome: str, *, actor: str, reason: Optional[str] = None
     ) -> Committed:
         """Completes a CAPA with its outcome."""
-        body = {"id": text(id, "id"), "outcome": text(outcome, "outcome")}
-        return self._run(actor, reason, "complete_corrective_action", body)
+        return self.execute(cmd.CompleteCorrectiveAction(id, outcome), actor=actor, reason=reason)
 
-    def close_nonconformance(
-        self, id: str, resolution: str, *, actor: str, reason: Optional[str] = None
-    ) -> Committed:
+    def close_nonconformance(self, id: str, resolution: str, *, actor: str, reason: Optional[str] = None) -> Committed:
         """Closes a non-conformance (refused while any of its CAPAs is open). Holds
         placed by its containment stay until `release_hold`."""
-        body = {"id": text(id, "id"), "resolution": text(resolution, "resolution")}
-        return self._run(actor, reason, "close_nonconformance", body)
+        return self.execute(cmd.CloseNonConformance(id, resolution), actor=actor, reason=reason)
 
     def batch_record(self, work_order: str) -> BatchRecord:
         """The electronic batch record of a work order (raises `InvalidInput` for one
