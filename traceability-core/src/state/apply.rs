@@ -219,11 +219,13 @@ impl State {
             line.location = self.shared_location(&line.location);
         }
         let idx = u32::try_from(self.lots.len()).map_err(|_| corrupt("too many lots"))?;
-        self.products
-            .get_mut(&lot.product)
+        let lots = &self.lots;
+        (self.products.get_mut(&lot.product))
             .ok_or_else(|| corrupt(&lot.product))?
             .lots
-            .insert(lot.number.clone(), idx);
+            .insert(lot.number.as_str(), idx, |at| {
+                lots[at as usize].number.as_str()
+            });
         for line in &lot.stock {
             self.touch_location(seq, &line.location);
         }
@@ -242,11 +244,13 @@ impl State {
         serial.supplier = serial.supplier.map(|p| self.shared_party(&p));
         serial.location = serial.location.map(|l| self.shared_location(&l));
         let idx = u32::try_from(self.serials.len()).map_err(|_| corrupt("too many serials"))?;
-        self.products
-            .get_mut(&serial.product)
+        let serials = &self.serials;
+        (self.products.get_mut(&serial.product))
             .ok_or_else(|| corrupt(&serial.product))?
             .serials
-            .insert(serial.number.clone(), idx);
+            .insert(serial.number.as_str(), idx, |at| {
+                serials[at as usize].number.as_str()
+            });
         if let Some(location) = &serial.location {
             self.touch_location(seq, location);
         }

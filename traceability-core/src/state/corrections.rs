@@ -64,9 +64,8 @@ impl State {
         lines: &[Line],
     ) -> Result<(), TraceError> {
         let customer = self.party_or_corrupt(customer)?;
-        let n = *self
-            .shipment_index
-            .get(shipment)
+        let n = self
+            .shipment_number(shipment)
             .ok_or_else(|| corrupt(shipment))?;
         for line in lines {
             let idx = self.put_or_take(seq, line, true, SerialStatus::InInventory)?;

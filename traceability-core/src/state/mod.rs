@@ -19,6 +19,7 @@ mod multimap;
 pub(crate) mod numbering;
 mod orders;
 mod packing;
+mod position_index;
 pub(crate) mod production;
 mod quality;
 mod service;
@@ -29,6 +30,7 @@ mod compliance;
 
 use foldhash::HashMap;
 use multimap::Multimap;
+use position_index::PositionIndex;
 use serde::{Deserialize, Serialize};
 
 pub(crate) use alloc_index::fefo_key;
@@ -54,15 +56,15 @@ pub(crate) enum ItemIdx {
     Serial(u32),
 }
 
-/// A product with the indexes of its lots and serials (left out of snapshots and
-/// rebuilt from the lots and serials, sharing their numbers).
+/// A product with the indexes of its lots and serials by number (left out of snapshots
+/// and rebuilt from the lots and serials).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct ProductEntry {
     product: Product,
     #[serde(skip)]
-    lots: HashMap<LotNumber, u32>,
+    lots: PositionIndex,
     #[serde(skip)]
-    serials: HashMap<SerialNumber, u32>,
+    serials: PositionIndex,
 }
 
 /// Stock reserved (and possibly picked) for an order at one location.
@@ -134,7 +136,7 @@ pub struct State {
     shipment_customers: Vec<u32>,
     /// Shipment id → position (left out of snapshots, rebuilt from the shipments).
     #[serde(skip)]
-    shipment_index: HashMap<ShipmentId, u32>,
+    shipment_index: PositionIndex,
     genealogy: genealogy::Genealogy,
     /// Shipped minus returned, per (item, customer): what the customer may return.
     #[serde(with = "snapshot::exact_map")]
@@ -329,11 +331,14 @@ impl State {
     }
 
     pub(crate) fn lot_idx(&self, product: &ProductId, lot: &LotNumber) -> Option<u32> {
-        self.products.get(product)?.lots.get(lot).copied()
+        let lots = &self.lots;
+        (self.products.get(product)?.lots).get(lot.as_str(), |at| lots[at as usize].number.as_str())
     }
 
     pub(crate) fn serial_idx(&self, product: &ProductId, serial: &SerialNumber) -> Option<u32> {
-        self.products.get(product)?.serials.get(serial).copied()
+        let serials = &self.serials;
+        (self.products.get(product)?.serials)
+            .get(serial.as_str(), |at| serials[at as usize].number.as_str())
     }
 
     /// The lot at an internal index.
@@ -351,7 +356,7 @@ impl State {
         self.products
             .get(product)
             .into_iter()
-            .flat_map(|e| e.lots.values().copied())
+            .flat_map(|e| e.lots.positions())
     }
 
     /// Indexes of every serial of a product (in no particular order).
@@ -359,7 +364,7 @@ impl State {
         self.products
             .get(product)
             .into_iter()
-            .flat_map(|e| e.serials.values().copied())
+            .flat_map(|e| e.serials.positions())
     }
 
     /// The genealogy graph.
@@ -381,12 +386,13 @@ impl State {
 
     /// Whether a shipment id is taken.
     pub(crate) fn has_shipment(&self, id: &ShipmentId) -> bool {
-        self.shipment_index.contains_key(id)
+        self.shipment_number(id).is_some()
     }
 
     /// The index of a shipment in [`Self::shipment_records`].
     pub(crate) fn shipment_number(&self, id: &ShipmentId) -> Option<u32> {
-        self.shipment_index.get(id).copied()
+        let shipments = &self.shipments;
+        (self.shipment_index).get(id.as_str(), |at| shipments[at as usize].id.as_str())
     }
 
     /// The reservations of an order.

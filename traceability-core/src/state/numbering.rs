@@ -46,10 +46,10 @@ impl State {
     /// Whether `number` is a lot or serial of `product`, or was issued for it and not
     /// used yet.
     pub fn number_taken(&self, product: &ProductId, number: &str) -> bool {
-        let exists = self
-            .products
-            .get(product)
-            .is_some_and(|e| e.lots.contains_key(number) || e.serials.contains_key(number));
+        let exists = self.products.get(product).is_some_and(|e| {
+            (e.lots).contains(number, |at| self.lots[at as usize].number.as_str())
+                || (e.serials).contains(number, |at| self.serials[at as usize].number.as_str())
+        });
         exists
             || self
                 .numbering

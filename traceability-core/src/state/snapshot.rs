@@ -100,19 +100,27 @@ impl State {
     /// the products' number maps and the allocation sets (which then share the lots'
     /// and serials' number text), and the shipments' index by id.
     fn rebuild_indexes(&mut self) {
-        self.shipment_index = (0..)
-            .zip(&self.shipments)
-            .map(|(n, shipment)| (shipment.id.clone(), n))
-            .collect();
+        let shipment_id = |at: u32| self.shipments[at as usize].id.as_str();
+        self.shipment_index = Default::default();
+        self.shipment_index
+            .reserve(self.shipments.len(), shipment_id);
+        for (n, shipment) in (0..).zip(&self.shipments) {
+            self.shipment_index
+                .insert(shipment.id.as_str(), n, shipment_id);
+        }
         self.reserve_number_maps();
+        let lot_number = |at: u32| self.lots[at as usize].number.as_str();
         for (i, lot) in (0..).zip(&self.lots) {
             if let Some(entry) = self.products.get_mut(&lot.product) {
-                entry.lots.insert(lot.number.clone(), i);
+                entry.lots.insert(lot.number.as_str(), i, lot_number);
             }
         }
+        let serial_number = |at: u32| self.serials[at as usize].number.as_str();
         for (i, serial) in (0..).zip(&self.serials) {
             if let Some(entry) = self.products.get_mut(&serial.product) {
-                entry.serials.insert(serial.number.clone(), i);
+                entry
+                    .serials
+                    .insert(serial.number.as_str(), i, serial_number);
             }
         }
         self.alloc.rebuild(&self.lots, &self.serials);
@@ -129,10 +137,12 @@ impl State {
         for serial in &self.serials {
             counts.entry(&serial.product).or_default().1 += 1;
         }
+        let lot_number = |at: u32| self.lots[at as usize].number.as_str();
+        let serial_number = |at: u32| self.serials[at as usize].number.as_str();
         for (product, (lots, serials)) in counts {
             if let Some(entry) = self.products.get_mut(product) {
-                entry.lots.reserve(lots);
-                entry.serials.reserve(serials);
+                entry.lots.reserve(lots, lot_number);
+                entry.serials.reserve(serials, serial_number);
             }
         }
     }
