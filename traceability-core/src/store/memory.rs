@@ -3,21 +3,28 @@
 //! Records are kept in columns rather than as [`StoredEvent`]s, so a million-lot log
 //! costs a fraction of its records' size: the encoded bodies sit in one byte buffer per
 //! segment of [`SEGMENT`] records, and a full segment is compressed (LZ4 block format);
-//! beside them, per record, only its chain hash and where its body ends. A record's
-//! sequence number and previous hash are implied by its position and by the record
-//! before it; the few records of a damaged log (see [`MemoryStore::from_records`]) that
-//! break that pattern keep theirs in a side table.
+//! beside them, per record, only where its body ends. A record's sequence number and
+//! previous hash are implied by its position and by the record before it, and its chain
+//! hash is recomputed from its body when it is read: the store keeps one hash per
+//! [`ANCHOR`] records to start from (a read hashes at most `ANCHOR` bodies, which it
+//! decompresses anyway), and checks each appended hash once. The few records of a
+//! damaged log (see [`MemoryStore::from_records`]) that break that pattern keep their
+//! sequence number, previous hash or hash in a side table.
 
 use std::collections::BTreeMap;
 
 use super::{check_numbering, EventStore};
-use crate::event::{Hash, RecordSource, StoredEvent, GENESIS_HASH};
+use crate::event::{chain_hash, Hash, RecordSource, StoredEvent, GENESIS_HASH};
 use crate::kernel::error::TraceError;
 
 /// Records per compressed segment: large enough for LZ4 to find the repetition between
 /// events (ids, actors, field layouts), small enough that reading one record
 /// decompresses little.
 const SEGMENT: usize = 256;
+
+/// Records per kept hash: a read recomputes at most this many hashes from the one kept
+/// before it (a divisor of [`SEGMENT`], so they are in the segment it decompresses).
+const ANCHOR: usize = 16;
 
 /// Events kept in memory; gone when dropped.
 ///
@@ -122,43 +129,47 @@ struct ColumnLog {
     open: Vec<u8>,
     /// Per record: the length of its body (`append` refuses bodies over 4 GiB).
     lens: Vec<u32>,
-    /// Per record: its hash.
-    hashes: Vec<Hash>,
+    /// Per [`ANCHOR`] records: the previous hash the first of them has in an intact
+    /// chain (the hash of the record before it).
+    anchors: Vec<Hash>,
+    /// The hash of the last record ([`GENESIS_HASH`], all zeros, when empty).
+    last_hash: Hash,
     /// Records whose sequence number is not their position.
     odd_seqs: BTreeMap<usize, u64>,
     /// Records whose previous hash is not the hash of the record before them.
     odd_prev_hashes: BTreeMap<usize, Hash>,
+    /// Records whose hash is not the chain hash of their previous hash, number and body.
+    odd_hashes: BTreeMap<usize, Hash>,
 }
 
 impl ColumnLog {
     fn len(&self) -> usize {
-        self.hashes.len()
+        self.lens.len()
     }
 
     fn push(&mut self, seq: u64, body: &[u8], prev_hash: Hash, hash: Hash) {
         let position = self.len();
+        if position % ANCHOR == 0 {
+            self.anchors.push(self.last_hash);
+        }
         if seq != position as u64 {
             self.odd_seqs.insert(position, seq);
         }
-        if prev_hash != self.implied_prev_hash(position) {
+        if prev_hash != self.last_hash {
             self.odd_prev_hashes.insert(position, prev_hash);
         }
+        if hash != chain_hash(&prev_hash, seq, body) {
+            self.odd_hashes.insert(position, hash);
+        }
+        self.last_hash = hash;
         self.open.extend_from_slice(body);
         self.lens
             .push(u32::try_from(body.len()).expect("bodies over 4 GiB are refused"));
-        self.hashes.push(hash);
         if self.len() % SEGMENT == 0 {
             let bytes = std::mem::take(&mut self.open);
             self.sealed
                 .push(lz4_flex::compress_prepend_size(&bytes).into_boxed_slice());
         }
-    }
-
-    /// The previous hash a record at `position` has in an intact chain.
-    fn implied_prev_hash(&self, position: usize) -> Hash {
-        position
-            .checked_sub(1)
-            .map_or(GENESIS_HASH, |before| self.hashes[before])
     }
 
     fn seq_at(&self, position: usize) -> Option<u64> {
@@ -181,34 +192,43 @@ impl ColumnLog {
         }
     }
 
-    /// The record at `position` (< len), whose body starts at `start` in its segment's
-    /// `bytes`.
-    fn record_in(&self, position: usize, bytes: &[u8], start: usize) -> StoredEvent {
-        let end = start + self.lens[position] as usize;
-        StoredEvent {
-            seq: self.seq_at(position).unwrap_or(position as u64),
-            body: bytes[start..end].to_vec(),
-            prev_hash: self
-                .odd_prev_hashes
-                .get(&position)
-                .copied()
-                .unwrap_or_else(|| self.implied_prev_hash(position)),
-            hash: self.hashes[position],
-        }
-    }
-
     /// Where the body at `position` starts in its segment's bytes.
     fn body_start(&self, position: usize) -> usize {
         let first = position - position % SEGMENT;
         self.lens[first..position].iter().map(|&l| l as usize).sum()
     }
 
+    /// The record at `position` (< len), whose body starts at `start` in its segment's
+    /// `bytes`, following a record whose hash is `hash_before` in an intact chain.
+    fn record_in(
+        &self,
+        position: usize,
+        bytes: &[u8],
+        start: usize,
+        hash_before: Hash,
+    ) -> StoredEvent {
+        let end = start + self.lens[position] as usize;
+        let seq = self.seq_at(position).unwrap_or(position as u64);
+        let body = bytes[start..end].to_vec();
+        let prev_hash = (self.odd_prev_hashes.get(&position).copied()).unwrap_or(hash_before);
+        let hash = (self.odd_hashes.get(&position).copied())
+            .unwrap_or_else(|| chain_hash(&prev_hash, seq, &body));
+        StoredEvent {
+            seq,
+            body,
+            prev_hash,
+            hash,
+        }
+    }
+
     fn record(&self, position: usize) -> StoredEvent {
-        self.record_in(
-            position,
-            &self.segment_bytes(position),
-            self.body_start(position),
-        )
+        let mut found = None;
+        self.visit(position, position + 1, &mut |record| {
+            found = Some(record);
+            Ok(())
+        })
+        .expect("the visitor never fails");
+        found.expect("a position below len")
     }
 
     /// Calls `visit` with every record from `start` on, decompressing each segment once.
@@ -217,14 +237,34 @@ impl ColumnLog {
         start: usize,
         visit: &mut dyn FnMut(StoredEvent) -> Result<(), TraceError>,
     ) -> Result<(), TraceError> {
-        let mut position = start;
-        while position < self.len() {
+        self.visit(start, self.len(), visit)
+    }
+
+    /// Calls `visit` with the records from `start` to `end` (≤ len). Their hashes are
+    /// recomputed from the anchor at or before `start`.
+    fn visit(
+        &self,
+        start: usize,
+        end: usize,
+        visit: &mut dyn FnMut(StoredEvent) -> Result<(), TraceError>,
+    ) -> Result<(), TraceError> {
+        let mut position = start - start % ANCHOR;
+        let mut hash_before = self
+            .anchors
+            .get(position / ANCHOR)
+            .copied()
+            .unwrap_or(GENESIS_HASH);
+        while position < end {
             let bytes = self.segment_bytes(position);
-            let segment_end = ((position / SEGMENT + 1) * SEGMENT).min(self.len());
-            let mut start = self.body_start(position);
+            let segment_end = ((position / SEGMENT + 1) * SEGMENT).min(end);
+            let mut body_start = self.body_start(position);
             for p in position..segment_end {
-                visit(self.record_in(p, &bytes, start))?;
-                start += self.lens[p] as usize;
+                let record = self.record_in(p, &bytes, body_start, hash_before);
+                body_start += self.lens[p] as usize;
+                hash_before = record.hash;
+                if p >= start {
+                    visit(record)?;
+                }
             }
             position = segment_end;
         }
@@ -292,11 +332,16 @@ mod tests {
         records.swap(3, 290);
         records.remove(10);
         records[20].prev_hash = [7; 32];
+        records[30].hash = [9; 32];
         records[280].seq = 9_999;
         let store = MemoryStore::from_records(records.clone());
         assert_eq!(read_all(&store, 0), records);
         assert_eq!(store.read_one(9_999).unwrap().as_ref(), Some(&records[280]));
         assert_eq!(store.read_one(3).unwrap().as_ref(), Some(&records[289]));
         assert_eq!(store.read_one(10).unwrap(), None);
+        for seq in [20, 21, 30, 31, 33] {
+            let at = records.iter().position(|r| r.seq == seq).unwrap();
+            assert_eq!(store.read_one(seq).unwrap().as_ref(), Some(&records[at]));
+        }
     }
 }
