@@ -2,6 +2,8 @@
 each must equal the record decoded from the JSON query it replaces."""
 
 import datetime as dt
+import gc
+import weakref
 from decimal import Decimal
 from typing import Any
 
@@ -86,3 +88,15 @@ def test_unknown_ids_are_none_and_blank_ids_are_refused(busy: tr.Tracker) -> Non
         busy.serial("", "S1")
     with pytest.raises(TypeError):
         busy.lot("FLOUR", 7)  # type: ignore[arg-type]
+
+
+def test_native_records_stay_off_the_cycle_collector_and_are_freed(busy: tr.Tracker) -> None:
+    """Records cannot form cycles (frozen, immutable values), so they are not tracked;
+    reference counting alone frees them."""
+    lot = busy.lot("FLOUR", "L1")
+    trace = busy.trace_forward(tr.LotRef("FLOUR", "L1"))
+    records = [lot, *busy.lots(), busy.serial("PUMP", "S1"), trace, *trace.items, *trace.edges]
+    assert records and not any(gc.is_tracked(record) for record in records)
+    freed = weakref.ref(lot)
+    del lot, records
+    assert freed() is None
