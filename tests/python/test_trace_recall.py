@@ -278,6 +278,21 @@ def test_dot_and_mermaid_contain_the_nodes(bakery: tr.Tracker) -> None:
     assert "SUGAR / lot S1" in results[1].to_mermaid() and "ACME" not in results[1].to_dot()
 
 
+def test_a_native_report_renders_from_the_core_and_as_its_json_would(bakery: tr.Tracker) -> None:
+    """Reports built natively keep the core's report to render it; a copy (replaced,
+    pickled) renders the same through JSON, and the kept report is not a field."""
+    bakery.recall([S1], actor="qa", reason="mould", recall_id="RC-1")
+    results: List[tr.Rendered] = [bakery.trace_forward(F1), bakery.trace_backward(B1), bakery.recall_report([S1])]
+    for native in results:
+        assert "_graph" in vars(native)
+        copies = [dataclasses.replace(native), pickle.loads(pickle.dumps(native))]  # type: ignore[type-var]
+        for copy in copies:
+            assert "_graph" not in vars(copy) and copy == native and repr(copy) == repr(native)
+            assert copy.to_dot() == native.to_dot() and copy.to_mermaid() == native.to_mermaid()
+    with pytest.raises(tr.InvalidInput, match="format"):
+        results[0]._render("svg")
+
+
 # --- the GIL is released during a long trace ---------------------------------------------
 
 CHAIN = 20_000

@@ -387,7 +387,7 @@ impl NativeTracker {
                 .tracker
                 .recall_as(actor, reason, recall, &suspects, hold)
         })?;
-        records::Records::new(py)?.recall_report(&report)
+        records::Records::new(py)?.rendered(queries::Renderable::Recall(report))
     }
 
     /// What a recall of `suspects` (a JSON list of items) would affect, as a
@@ -397,7 +397,7 @@ impl NativeTracker {
             let suspects: Vec<ItemRef> = catalog::parse("suspects", suspects)?;
             recall_report(engine.tracker.state(), &suspects)
         })?;
-        records::Records::new(py)?.recall_report(&report)
+        records::Records::new(py)?.rendered(queries::Renderable::Recall(report))
     }
 
     /// Drops the tracker and closes its store; later calls raise `StorageError`.
@@ -494,9 +494,9 @@ impl NativeTracker {
     ) -> PyResult<Bound<'py, PyAny>> {
         let report = self.with_engine(py, |engine| {
             let item = item_ref(product, number, serial)?;
-            traces::Report::collect(&engine.tracker, &item, forward)
+            traces::collect(&engine.tracker, &item, forward)
         })?;
-        report.to_python(py)
+        records::Records::new(py)?.rendered(report)
     }
 }
 
@@ -532,6 +532,7 @@ fn _traceability(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<NativeTracker>()?;
     module.add_class::<Checkpoint>()?;
     module.add_class::<traces::TraceIds>()?;
+    module.add_class::<queries::Graph>()?;
     module.add_function(wrap_pyfunction!(render, module)?)?;
     module.add_function(wrap_pyfunction!(query_catalog, module)?)?;
     module.add_function(wrap_pyfunction!(audit::public_key, module)?)?;

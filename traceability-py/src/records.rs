@@ -22,6 +22,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 use std::sync::Mutex;
 
+use crate::queries::{Graph, Renderable};
 use chrono::{Datelike, NaiveDate};
 use pyo3::exceptions::PyAttributeError;
 use pyo3::intern;
@@ -247,7 +248,20 @@ impl<'py> Records<'py> {
     }
 
     /// A `traceability.ForwardTrace`.
-    pub fn forward_trace(&self, trace: &ForwardTrace) -> PyResult<Bound<'py, PyAny>> {
+    /// The record of a trace or recall report, keeping the report to render it
+    /// ([`Graph`], attribute `_graph`).
+    pub fn rendered(&self, report: Renderable) -> PyResult<Bound<'py, PyAny>> {
+        let record = match &report {
+            Renderable::Forward(trace) => self.forward_trace(trace),
+            Renderable::Backward(trace) => self.backward_trace(trace),
+            Renderable::Recall(report) => self.recall_report(report),
+        }?;
+        let graph = Bound::new(self.py, Graph::new(report))?;
+        set(&record, intern!(self.py, "_graph"), graph.as_any())?;
+        Ok(record)
+    }
+
+    fn forward_trace(&self, trace: &ForwardTrace) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
         self.make(
             &self.classes.forward_trace,
@@ -278,7 +292,7 @@ impl<'py> Records<'py> {
     }
 
     /// A `traceability.BackwardTrace`.
-    pub fn backward_trace(&self, trace: &BackwardTrace) -> PyResult<Bound<'py, PyAny>> {
+    fn backward_trace(&self, trace: &BackwardTrace) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
         self.make(
             &self.classes.backward_trace,
@@ -305,7 +319,7 @@ impl<'py> Records<'py> {
     }
 
     /// A `traceability.RecallReport`.
-    pub fn recall_report(&self, report: &RecallReport) -> PyResult<Bound<'py, PyAny>> {
+    fn recall_report(&self, report: &RecallReport) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
         self.make(
             &self.classes.recall_report,
@@ -672,7 +686,7 @@ fn origin(origin: &Origin) -> (&'static str, Option<&str>) {
 
 /// `object.__setattr__(object, name, value)`: the generic setter, which a frozen
 /// dataclass's own `__setattr__` refuses to be.
-fn set(
+pub(crate) fn set(
     object: &Bound<'_, PyAny>,
     name: &Bound<'_, PyString>,
     value: &Bound<'_, PyAny>,

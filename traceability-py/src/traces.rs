@@ -7,10 +7,11 @@
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use traceability_core::{
-    trace_backward, trace_backward_ids, trace_forward, trace_forward_ids, BackwardTrace,
-    ForwardTrace, ItemRef, PartyId, ShipmentId, TraceError, Tracker,
+    trace_backward, trace_backward_ids, trace_forward, trace_forward_ids, ItemRef, PartyId,
+    ShipmentId, TraceError, Tracker,
 };
 
+use crate::queries::Renderable;
 use crate::records::Records;
 
 /// What an ids-only trace reached, kept in Rust until a column is read: the items
@@ -93,27 +94,12 @@ impl TraceIds {
     }
 }
 
-/// The full report of a forward or backward trace.
-pub enum Report {
-    Forward(ForwardTrace),
-    Backward(BackwardTrace),
-}
-
-impl Report {
-    pub fn collect(tracker: &Tracker, item: &ItemRef, forward: bool) -> Result<Self, TraceError> {
-        let state = tracker.state();
-        Ok(if forward {
-            Self::Forward(trace_forward(state, item)?)
-        } else {
-            Self::Backward(trace_backward(state, item)?)
-        })
-    }
-
-    pub fn to_python<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let records = Records::new(py)?;
-        match self {
-            Self::Forward(trace) => records.forward_trace(trace),
-            Self::Backward(trace) => records.backward_trace(trace),
-        }
-    }
+/// The full report of a forward (or backward) trace of `item`.
+pub fn collect(tracker: &Tracker, item: &ItemRef, forward: bool) -> Result<Renderable, TraceError> {
+    let state = tracker.state();
+    Ok(if forward {
+        Renderable::Forward(trace_forward(state, item)?)
+    } else {
+        Renderable::Backward(trace_backward(state, item)?)
+    })
 }

@@ -11,6 +11,7 @@ __all__ = [
     "Checkpoint",
     "DuplicateNumber",
     "ExpiredLot",
+    "Graph",
     "InsufficientStock",
     "InvalidInput",
     "InvalidQuantity",
@@ -93,6 +94,12 @@ class TraceIds:
     def documents(self) -> Tuple[str, ...]: ...
     def parties(self) -> Tuple[str, ...]: ...
     def __len__(self) -> int: ...
+
+@final
+class Graph:
+    """The core's trace or recall report a natively built record keeps to render."""
+
+    def render(self, format: str) -> str: ...
 
 @final
 class Checkpoint:

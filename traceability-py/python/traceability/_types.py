@@ -1060,8 +1060,17 @@ class Rendered(Record):
     _kind: ClassVar[str]
 
     def _render(self, format: str) -> str:
+        graph = self.__dict__.get("_graph")  # the core's report, when built natively
+        if graph is not None:
+            rendered: str = graph.render(format)
+            return rendered
         result = json.dumps(core_json(self), separators=(",", ":"))
         return render(self._kind, format, result)
+
+    def __getstate__(self) -> Dict[str, Any]:
+        """The fields alone: the native report a record may keep to render is not
+        pickled (the copy renders through JSON)."""
+        return {name: value for name, value in self.__dict__.items() if name != "_graph"}
 
     def to_dot(self) -> str:
         """The graph as Graphviz DOT (`dot -Tsvg`)."""
