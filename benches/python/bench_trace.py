@@ -16,6 +16,9 @@ Checked: at 5,000 lots, seed 7, the Rust generator gives the same 19,134 command
 here + 64 master-data commands), 15,645 edges, 3 hub lots, and a trace of the first hub
 of 2,044 descendants, 3,537 edges and 3,808 shipment lines, as this script does.
 
+Also printed: how much the resident set grew while loading (the tracker's state and log;
+the generated command dicts were built before), per lot.
+
 Timed (best of REPEAT): the core's trace as JSON text (the native call, GIL released),
 the typed `Tracker.trace_forward` (records built in Rust), the ids-only
 `Tracker.trace_forward_ids` (its columns unread, then read as `str` columns, then the
@@ -168,6 +171,15 @@ def spread(items: List[int], count: int) -> List[int]:
     return [items[(2 * i + 1) * len(items) // (2 * count)] for i in range(count)] if items else []
 
 
+def resident_bytes() -> int:
+    """This process's resident set size (Linux; 0 where unknown)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * 4096
+    except OSError:
+        return 0
+
+
 def timed(label: str, work: Callable[[], Any], repeat: int = 1) -> Any:
     best, result = float("inf"), None
     for _ in range(repeat):
@@ -196,7 +208,10 @@ def main() -> None:
     def load() -> None:
         t.bulk_load(commands, actor="generator", reason="generated", batch_size=10_000)
 
+    before = resident_bytes()
     timed("load (bulk_load, 10,000 commands per batch)", load)
+    grown = resident_bytes() - before
+    print(f"  resident set grew by {grown / 1e6:,.0f} MB while loading: {grown / lots:,.0f} bytes per lot")
     graph = timed("networkx DiGraph from the same edges", lambda: nx.DiGraph(edges))
 
     hub = tr.LotRef("RAW", f"L{hubs[0]:07}")
