@@ -26,7 +26,7 @@ use super::State;
 use crate::event::{Hash, GENESIS_HASH};
 
 /// The snapshot format this build writes and reads.
-pub const FORMAT: u32 = 7;
+pub const FORMAT: u32 = 8;
 
 const MAGIC: &[u8; 8] = b"TRSNAP\r\n";
 const HEADER: usize = 8 + 4 + 8 + 32;
