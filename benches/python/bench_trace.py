@@ -20,7 +20,8 @@ Also printed: how much the resident set grew while loading (the tracker's state 
 the generated command dicts were built before), per lot.
 
 Timed (best of REPEAT): the core's trace as JSON text (the native call, GIL released),
-the typed `Tracker.trace_forward` (records built in Rust), the ids-only
+the typed `Tracker.trace_forward` (records built in Rust) and its rendering as DOT (from
+the report it keeps, then once for a copy, through JSON), the ids-only
 `Tracker.trace_forward_ids` (its columns unread, then read as `str` columns, then the
 items read as records), and
 `networkx.descendants` / `single_source_shortest_path_length` (the networkx answer has
@@ -30,6 +31,7 @@ from hubs, 100 backward from finished lots, starts spread evenly in creation ord
 lot ids, shipments and customers (suppliers) read, beside networkx on the same starts.
 """
 
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -218,6 +220,8 @@ def main() -> None:
     args = json.dumps({"item": hub.to_json()})
     text = timed("trace_forward, core answer as JSON text", lambda: t._native.query("trace_forward", args), REPEAT)
     trace = timed("Tracker.trace_forward (typed records)", lambda: t.trace_forward(hub), REPEAT)
+    timed("  .to_dot(), rendered from the core's report it keeps", trace.to_dot, REPEAT)
+    timed("  .to_dot() of a copy (dataclasses.replace), through JSON", dataclasses.replace(trace).to_dot)
     timed("Tracker.trace_forward_ids (ids only, columns unread)", lambda: len(t.trace_forward_ids(hub)), REPEAT)
 
     def ids_columns() -> Any:
