@@ -132,6 +132,11 @@ const MIGRATIONS: &[&str] = &[
         RETURN -1;
     END
     $$;",
+    "
+    -- A snapshot is compact MessagePack that pglz shrinks little and slowly: kept
+    -- uncompressed it is written and read back faster (a new application server's start
+    -- waits on reading it; 136 MB at 300k lots: 0.87 s compressed, 0.63 s not).
+    ALTER TABLE {schema}.snapshots ALTER COLUMN body SET STORAGE EXTERNAL;",
 ];
 
 /// An event log in a PostgreSQL schema.
