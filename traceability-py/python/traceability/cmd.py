@@ -507,8 +507,7 @@ class CancelAllocation(Command):
     item: Optional[Item] = None
 
     def _body(self) -> Json:
-        body = {"order": text(self.order, "order"), "item": None if self.item is None else item_json(self.item)}
-        return body
+        return {"order": text(self.order, "order"), "item": None if self.item is None else item_json(self.item)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -821,8 +820,7 @@ class DefineReturnReason(Command):
     description: str
 
     def _body(self) -> Json:
-        body = {"code": text(self.code, "code"), "description": text(self.description, "description")}
-        return body
+        return {"code": text(self.code, "code"), "description": text(self.description, "description")}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -992,8 +990,7 @@ class SetLotsActive(Command):
 
     def _body(self) -> Json:
         keys = [lot_key_json(lot, f"lots[{i}]") for i, lot in enumerate(sequence(self.lots, "lots", "LotRef"))]
-        body = {"lots": keys, "active": flag(self.active, "active")}
-        return body
+        return {"lots": keys, "active": flag(self.active, "active")}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -1028,8 +1025,7 @@ class UpdateLotDates(Command):
 
     def _body(self) -> Json:
         rows = enumerate(sequence(self.changes, "changes", "LotDatesChange"))
-        body = {"changes": [_to_json(c, f"changes[{i}]", LotDatesChange, "LotDatesChange") for i, c in rows]}
-        return body
+        return {"changes": [_to_json(c, f"changes[{i}]", LotDatesChange, "LotDatesChange") for i, c in rows]}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -1083,8 +1079,7 @@ class SetQualityStatus(Command):
     status: Union[QualityStatus, str]
 
     def _body(self) -> Json:
-        body = {"lot": lot_key_json(self.lot), "status": choice(QualityStatus, self.status, "status")}
-        return body
+        return {"lot": lot_key_json(self.lot), "status": choice(QualityStatus, self.status, "status")}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -1271,8 +1266,7 @@ class CompleteCorrectiveAction(Command):
     outcome: str
 
     def _body(self) -> Json:
-        body = {"id": text(self.id, "id"), "outcome": text(self.outcome, "outcome")}
-        return body
+        return {"id": text(self.id, "id"), "outcome": text(self.outcome, "outcome")}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -1284,8 +1278,7 @@ class CloseNonConformance(Command):
     resolution: str
 
     def _body(self) -> Json:
-        body = {"id": text(self.id, "id"), "resolution": text(self.resolution, "resolution")}
-        return body
+        return {"id": text(self.id, "id"), "resolution": text(self.resolution, "resolution")}
 
 
 @dataclasses.dataclass(frozen=True)
