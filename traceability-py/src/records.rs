@@ -22,7 +22,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 use std::sync::Mutex;
 
-use crate::queries::{Graph, Renderable};
 use chrono::{Datelike, NaiveDate};
 use pyo3::exceptions::PyAttributeError;
 use pyo3::intern;
@@ -37,6 +36,8 @@ use traceability_core::{
     BackwardTrace, ForwardTrace, ItemRef, Lot, LotDates, Origin, ProductId, Quantity, RecallReport,
     Serial, StockLine,
 };
+
+use crate::queries::{Graph, Renderable};
 
 /// The package's record classes and the Python types their fields are made of, looked
 /// up once (the package is imported before any tracker exists).
@@ -247,7 +248,6 @@ impl<'py> Records<'py> {
         )
     }
 
-    /// A `traceability.ForwardTrace`.
     /// The record of a trace or recall report, keeping the report to render it
     /// ([`Graph`], attribute `_graph`).
     pub fn rendered(&self, report: Renderable) -> PyResult<Bound<'py, PyAny>> {
@@ -261,6 +261,7 @@ impl<'py> Records<'py> {
         Ok(record)
     }
 
+    /// A `traceability.ForwardTrace`.
     fn forward_trace(&self, trace: &ForwardTrace) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
         self.make(
@@ -686,7 +687,7 @@ fn origin(origin: &Origin) -> (&'static str, Option<&str>) {
 
 /// `object.__setattr__(object, name, value)`: the generic setter, which a frozen
 /// dataclass's own `__setattr__` refuses to be.
-pub(crate) fn set(
+fn set(
     object: &Bound<'_, PyAny>,
     name: &Bound<'_, PyString>,
     value: &Bound<'_, PyAny>,
