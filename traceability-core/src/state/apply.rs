@@ -219,13 +219,10 @@ impl State {
             line.location = self.shared_location(&line.location);
         }
         let idx = u32::try_from(self.lots.len()).map_err(|_| corrupt("too many lots"))?;
-        let lots = &self.lots;
         (self.products.get_mut(&lot.product))
             .ok_or_else(|| corrupt(&lot.product))?
             .lots
-            .insert(lot.number.as_str(), idx, |at| {
-                lots[at as usize].number.as_str()
-            });
+            .insert(lot.number.as_str(), idx, super::lot_number_at(&self.lots));
         for line in &lot.stock {
             self.touch_location(seq, &line.location);
         }
@@ -244,13 +241,14 @@ impl State {
         serial.supplier = serial.supplier.map(|p| self.shared_party(&p));
         serial.location = serial.location.map(|l| self.shared_location(&l));
         let idx = u32::try_from(self.serials.len()).map_err(|_| corrupt("too many serials"))?;
-        let serials = &self.serials;
         (self.products.get_mut(&serial.product))
             .ok_or_else(|| corrupt(&serial.product))?
             .serials
-            .insert(serial.number.as_str(), idx, |at| {
-                serials[at as usize].number.as_str()
-            });
+            .insert(
+                serial.number.as_str(),
+                idx,
+                super::serial_number_at(&self.serials),
+            );
         if let Some(location) = &serial.location {
             self.touch_location(seq, location);
         }

@@ -67,6 +67,21 @@ struct ProductEntry {
     serials: PositionIndex,
 }
 
+/// The number of the lot at each position, as a product's lot [`PositionIndex`] reads it.
+fn lot_number_at<'a>(lots: &'a [Lot]) -> impl Fn(u32) -> &'a str + Copy + 'a {
+    move |at| lots[at as usize].number.as_str()
+}
+
+/// The number of the serial at each position, for a product's serial index.
+fn serial_number_at<'a>(serials: &'a [Serial]) -> impl Fn(u32) -> &'a str + Copy + 'a {
+    move |at| serials[at as usize].number.as_str()
+}
+
+/// The id of the shipment at each position, for the shipment index.
+fn shipment_id_at<'a>(shipments: &'a [ShipmentRecord]) -> impl Fn(u32) -> &'a str + Copy + 'a {
+    move |at| shipments[at as usize].id.as_str()
+}
+
 /// Stock reserved (and possibly picked) for an order at one location.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Reserved {
@@ -331,14 +346,11 @@ impl State {
     }
 
     pub(crate) fn lot_idx(&self, product: &ProductId, lot: &LotNumber) -> Option<u32> {
-        let lots = &self.lots;
-        (self.products.get(product)?.lots).get(lot.as_str(), |at| lots[at as usize].number.as_str())
+        (self.products.get(product)?.lots).get(lot.as_str(), lot_number_at(&self.lots))
     }
 
     pub(crate) fn serial_idx(&self, product: &ProductId, serial: &SerialNumber) -> Option<u32> {
-        let serials = &self.serials;
-        (self.products.get(product)?.serials)
-            .get(serial.as_str(), |at| serials[at as usize].number.as_str())
+        (self.products.get(product)?.serials).get(serial.as_str(), serial_number_at(&self.serials))
     }
 
     /// The lot at an internal index.
@@ -391,8 +403,7 @@ impl State {
 
     /// The index of a shipment in [`Self::shipment_records`].
     pub(crate) fn shipment_number(&self, id: &ShipmentId) -> Option<u32> {
-        let shipments = &self.shipments;
-        (self.shipment_index).get(id.as_str(), |at| shipments[at as usize].id.as_str())
+        (self.shipment_index).get(id.as_str(), shipment_id_at(&self.shipments))
     }
 
     /// The reservations of an order.

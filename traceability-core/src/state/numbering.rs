@@ -47,8 +47,8 @@ impl State {
     /// used yet.
     pub fn number_taken(&self, product: &ProductId, number: &str) -> bool {
         let exists = self.products.get(product).is_some_and(|e| {
-            (e.lots).contains(number, |at| self.lots[at as usize].number.as_str())
-                || (e.serials).contains(number, |at| self.serials[at as usize].number.as_str())
+            (e.lots).contains(number, super::lot_number_at(&self.lots))
+                || (e.serials).contains(number, super::serial_number_at(&self.serials))
         });
         exists
             || self

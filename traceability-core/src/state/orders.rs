@@ -129,10 +129,7 @@ impl State {
         let n = u32::try_from(self.shipments.len()).map_err(|_| corrupt("too many shipments"))?;
         let items: Vec<ItemIdx> = shipped.iter().map(|&(idx, ..)| idx).collect();
         self.genealogy.record_shipment(n, &items);
-        let shipments = &self.shipments;
-        (self.shipment_index).insert(shipment.as_str(), n, |at| {
-            shipments[at as usize].id.as_str()
-        });
+        (self.shipment_index).insert(shipment.as_str(), n, super::shipment_id_at(&self.shipments));
         self.shipments.push(ShipmentRecord {
             id: shipment.clone(),
             order: order.cloned(),

@@ -97,10 +97,10 @@ impl State {
     }
 
     /// Rebuilds what snapshots leave out because it derives from the lots and serials:
-    /// the products' number maps and the allocation sets (which then share the lots'
-    /// and serials' number text), and the shipments' index by id.
+    /// the products' number indexes, the allocation sets (which share the lots' and
+    /// serials' number text) and the shipments' index by id.
     fn rebuild_indexes(&mut self) {
-        let shipment_id = |at: u32| self.shipments[at as usize].id.as_str();
+        let shipment_id = super::shipment_id_at(&self.shipments);
         self.shipment_index = Default::default();
         self.shipment_index
             .reserve(self.shipments.len(), shipment_id);
@@ -109,13 +109,13 @@ impl State {
                 .insert(shipment.id.as_str(), n, shipment_id);
         }
         self.reserve_number_maps();
-        let lot_number = |at: u32| self.lots[at as usize].number.as_str();
+        let lot_number = super::lot_number_at(&self.lots);
         for (i, lot) in (0..).zip(&self.lots) {
             if let Some(entry) = self.products.get_mut(&lot.product) {
                 entry.lots.insert(lot.number.as_str(), i, lot_number);
             }
         }
-        let serial_number = |at: u32| self.serials[at as usize].number.as_str();
+        let serial_number = super::serial_number_at(&self.serials);
         for (i, serial) in (0..).zip(&self.serials) {
             if let Some(entry) = self.products.get_mut(&serial.product) {
                 entry
@@ -137,8 +137,10 @@ impl State {
         for serial in &self.serials {
             counts.entry(&serial.product).or_default().1 += 1;
         }
-        let lot_number = |at: u32| self.lots[at as usize].number.as_str();
-        let serial_number = |at: u32| self.serials[at as usize].number.as_str();
+        let (lot_number, serial_number) = (
+            super::lot_number_at(&self.lots),
+            super::serial_number_at(&self.serials),
+        );
         for (product, (lots, serials)) in counts {
             if let Some(entry) = self.products.get_mut(product) {
                 entry.lots.reserve(lots, lot_number);
