@@ -530,6 +530,34 @@ static void catalog(tr_tracker *t) {
     CHECK_STATUS(TR_ERR_NULL_POINTER, tr_query_catalog_json(NULL));
 }
 
+/* A partner's transformation recorded through the JSON command (`link_upstream`):
+ * genealogy only, so a trace crosses it; an unknown input is refused. */
+static void upstream_links(void) {
+    tr_tracker *t = NULL;
+    char *out = NULL;
+    static const tr_item SUGAR_S9 = {TR_ITEM_LOT, "SUGAR", "S9"};
+    CHECK_OK(tr_tracker_new_memory(&t));
+    CHECK_OK(tr_register_product(t, ACTOR, NULL, "SUGAR", "lot", "kg", NULL, NULL));
+    CHECK_OK(tr_register_product(t, ACTOR, NULL, "CHOC", "lot", "ea", NULL, NULL));
+    CHECK_OK(tr_register_location(t, ACTOR, NULL, "DOCK", "receiving", NULL));
+    CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "SUGAR", "S9", "10", "DOCK", NULL, NULL, NULL, NULL, NULL));
+    CHECK_OK(tr_receive_lot(t, ACTOR, NULL, "CHOC", "K9", "5", "DOCK", NULL, NULL, NULL, NULL, NULL));
+    CHECK_OK(tr_execute_json(t, ACTOR, NULL,
+                             "{\"link_upstream\":{\"operation\":\"PARTNER-7\","
+                             "\"inputs\":[[{\"lot\":{\"product\":\"SUGAR\",\"lot\":\"S9\"}},\"3\"]],"
+                             "\"outputs\":[{\"lot\":{\"product\":\"CHOC\",\"lot\":\"K9\"}}]}}"));
+    CHECK_OK(tr_trace_forward_json(t, &SUGAR_S9, &out));
+    CHECK_HAS(out, "{\"item\":{\"lot\":{\"product\":\"CHOC\",\"lot\":\"K9\"}},\"depth\":1}");
+    CHECK_HAS(out, "\"work_order\":\"PARTNER-7\"");
+    tr_string_free(out);
+    CHECK_STATUS(TR_ERR_UNKNOWN_LOT,
+                 tr_execute_json(t, ACTOR, NULL,
+                                 "{\"link_upstream\":{\"operation\":\"PARTNER-8\","
+                                 "\"inputs\":[[{\"lot\":{\"product\":\"SUGAR\",\"lot\":\"NOPE\"}},\"1\"]],"
+                                 "\"outputs\":[{\"lot\":{\"product\":\"CHOC\",\"lot\":\"K9\"}}]}}"));
+    tr_tracker_free(t);
+}
+
 int main(void) {
     tr_tracker *t = NULL;
     CHECK_OK(tr_tracker_new_memory(&t));
@@ -542,5 +570,6 @@ int main(void) {
     null_arguments(t);
     catalog(t);
     tr_tracker_free(t);
+    upstream_links();
     return CHECKS_REPORT();
 }
