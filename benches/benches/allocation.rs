@@ -220,17 +220,12 @@ fn report() {
         cycles as f64 / secs
     );
 
-    // The same cycles through the tracker (validation, JSON + SHA-256 log, apply).
+    // The same cycles through the tracker (validation, encoded and hashed log, apply).
     if tracker_cycles > 0 {
-        let clock = std::sync::Arc::new(FixedClock::new(
-            today().and_hms_opt(8, 0, 0).unwrap_or_default().and_utc(),
-        ));
-        let mut tracker = Tracker::in_memory();
-        tracker.set_clock(clock);
+        let recorded_at = today().and_hms_opt(8, 0, 0).unwrap_or_default().and_utc();
         // Seed the log with the generated data in batches of events via commands is
         // slow to express; replay it instead through a store of sealed records.
         let mut prev = event::GENESIS_HASH;
-        let recorded_at = tracker.now();
         let records: Vec<_> = events
             .iter()
             .enumerate()
@@ -244,9 +239,15 @@ fn report() {
                 r
             })
             .collect();
-        let mut tracker = Tracker::with_store(
+        // Snapshots off, as on `Tracker::in_memory()`: a memory store's snapshot would
+        // only be a second copy of the state in the same process.
+        let mut tracker = Tracker::with_store_options(
             Box::new(store::MemoryStore::from_records(records)),
             std::sync::Arc::new(FixedClock::new(recorded_at)),
+            OpenOptions {
+                snapshot_every: 0,
+                ..OpenOptions::default()
+            },
         )
         .expect("replay");
         let t = Instant::now();

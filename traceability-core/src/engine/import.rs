@@ -120,9 +120,9 @@ impl Tracker {
             && (refused.is_empty() || mode == ImportMode::ValidRows);
         let committed = if store {
             let (records, head) = self.seal(&bodies);
-            self.store.append(self.next_seq, &records)?;
+            self.store.append_sealed(self.next_seq, &records)?;
             self.state = scratch;
-            Some(self.advance(records.len() as u64, head))
+            Some(self.advance(records.records().len() as u64, head))
         } else {
             None
         };

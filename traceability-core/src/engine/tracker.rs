@@ -13,7 +13,7 @@ use crate::event::audit;
 use crate::event::checkpoint::{self, Checkpoint, SigningKey, VerifyingKey};
 use crate::event::record::BodyEncoder;
 use crate::event::{
-    Event, EventBody, EventPayload, Hash, StoredEvent, GENESIS_HASH, SCHEMA_VERSION,
+    Event, EventBody, EventPayload, Hash, Sealed, StoredEvent, GENESIS_HASH, SCHEMA_VERSION,
 };
 use crate::kernel::clock::{Clock, SystemClock};
 use crate::kernel::error::{Damage, TraceError};
@@ -388,7 +388,7 @@ impl Tracker {
                         let (payloads, result) = plan(&t.context(reason))?;
                         let bodies = t.bodies(actor, reason, payloads)?;
                         let (records, head) = t.seal(&bodies);
-                        t.store.append(t.next_seq, &records)?;
+                        t.store.append_sealed(t.next_seq, &records)?;
                         Ok((records, bodies, head, result))
                     },
                 )
@@ -396,7 +396,7 @@ impl Tracker {
             is_stale,
             |e| e,
         )?;
-        for (record, body) in records.iter().zip(&bodies) {
+        for (record, body) in records.records().iter().zip(&bodies) {
             if let Err(e) = self.state.apply(record.seq, body) {
                 // Unreachable for decided events (decide checks everything apply
                 // needs); if it ever happens, resynchronise the state with the log.
@@ -407,7 +407,7 @@ impl Tracker {
                 });
             }
         }
-        Ok((self.advance(records.len() as u64, head), result))
+        Ok((self.advance(records.records().len() as u64, head), result))
     }
 
     /// Validates and applies many commands as one atomic append: either every command
@@ -458,8 +458,8 @@ impl Tracker {
                 Err((refused, true)) => return Err(t.undo(refused)),
             };
             let (records, head) = t.seal(&bodies);
-            match t.store.append(t.next_seq, &records) {
-                Ok(()) => Ok(t.advance(records.len() as u64, head)),
+            match t.store.append_sealed(t.next_seq, &records) {
+                Ok(()) => Ok(t.advance(records.records().len() as u64, head)),
                 Err(e) => Err(t.undo(Refused::batch(e))),
             }
         })
@@ -556,17 +556,15 @@ impl Tracker {
     }
 
     /// Hash-chains `bodies` after the current head; returns the records and the new head.
-    pub(super) fn seal(&self, bodies: &[EventBody]) -> (Vec<StoredEvent>, Hash) {
-        let mut head = self.head;
-        let mut records = Vec::with_capacity(bodies.len());
+    pub(super) fn seal(&self, bodies: &[EventBody]) -> (Sealed, Hash) {
         let mut encoder = BodyEncoder::default();
-        for (offset, body) in bodies.iter().enumerate() {
-            let seq = self.next_seq + offset as u64;
-            let record = StoredEvent::seal_encoded(seq, encoder.encode(body), head);
-            head = record.hash;
-            records.push(record);
-        }
-        (records, head)
+        let sealed = Sealed::chain(
+            self.next_seq,
+            self.head,
+            bodies.iter().map(|b| encoder.encode(b)),
+        );
+        let head = sealed.head().unwrap_or(self.head);
+        (sealed, head)
     }
 
     pub(super) fn advance(&mut self, count: u64, head: Hash) -> Committed {

@@ -16,7 +16,7 @@ pub mod checkpoint;
 pub mod record;
 
 pub use record::{
-    chain_hash, encode_body, Hash, RecordSource, StoredEvent, COMPACT_V1, GENESIS_HASH,
+    chain_hash, encode_body, Hash, RecordSource, Sealed, StoredEvent, COMPACT_V1, GENESIS_HASH,
 };
 
 use chrono::{DateTime, NaiveDate, Utc};

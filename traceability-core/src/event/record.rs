@@ -44,6 +44,44 @@ pub struct StoredEvent {
     pub hash: Hash,
 }
 
+/// Records sealed by this crate ([`StoredEvent::seal`] of each body after the one
+/// before): every hash is the chain hash of its record, so a store that checks hashes
+/// on append may trust them ([`crate::store::EventStore::append_sealed`]). Only this
+/// crate builds them; read them as a slice.
+#[derive(Debug)]
+pub struct Sealed(Vec<StoredEvent>);
+
+impl Sealed {
+    /// Chains `bodies` (already encoded) from event `first_seq` after `prev_hash`.
+    pub(crate) fn chain(
+        first_seq: u64,
+        prev_hash: Hash,
+        bodies: impl IntoIterator<Item = Vec<u8>>,
+    ) -> Self {
+        let mut head = prev_hash;
+        Self(
+            (first_seq..)
+                .zip(bodies)
+                .map(|(seq, body)| {
+                    let record = StoredEvent::seal_encoded(seq, body, head);
+                    head = record.hash;
+                    record
+                })
+                .collect(),
+        )
+    }
+
+    /// The hash of the last record (`None` when empty).
+    pub(crate) fn head(&self) -> Option<Hash> {
+        self.0.last().map(|r| r.hash)
+    }
+
+    /// The records.
+    pub fn records(&self) -> &[StoredEvent] {
+        &self.0
+    }
+}
+
 /// The chain hash of an encoded event body at `seq` following `prev_hash`.
 ///
 /// ```

@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 
 use super::{check_numbering, EventStore};
-use crate::event::{chain_hash, Hash, RecordSource, StoredEvent, GENESIS_HASH};
+use crate::event::{chain_hash, Hash, RecordSource, Sealed, StoredEvent, GENESIS_HASH};
 use crate::kernel::error::TraceError;
 
 /// Records per compressed segment: large enough for LZ4 to find the repetition between
@@ -49,8 +49,8 @@ impl MemoryStore {
     /// ```
     pub fn from_records(events: Vec<StoredEvent>) -> Self {
         let mut log = ColumnLog::default();
-        for event in events {
-            log.push(event.seq, &event.body, event.prev_hash, event.hash);
+        for event in &events {
+            log.push(event, HashCheck::Recompute);
         }
         Self {
             log,
@@ -59,12 +59,22 @@ impl MemoryStore {
     }
 }
 
-impl EventStore for MemoryStore {
-    fn next_seq(&self) -> Result<u64, TraceError> {
-        Ok(self.log.len() as u64)
-    }
+/// Whether an appended record's hash is checked against its chain hash (only one that
+/// differs is kept: the others are recomputed when read).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum HashCheck {
+    Recompute,
+    /// Sealed by this crate: the hash is the chain hash.
+    Trusted,
+}
 
-    fn append(&mut self, expected_next_seq: u64, events: &[StoredEvent]) -> Result<(), TraceError> {
+impl MemoryStore {
+    fn push_all(
+        &mut self,
+        expected_next_seq: u64,
+        events: &[StoredEvent],
+        check: HashCheck,
+    ) -> Result<(), TraceError> {
         let actual = self.next_seq()?;
         if actual != expected_next_seq {
             return Err(TraceError::StaleWriter {
@@ -80,10 +90,24 @@ impl EventStore for MemoryStore {
             ));
         }
         for event in events {
-            self.log
-                .push(event.seq, &event.body, event.prev_hash, event.hash);
+            self.log.push(event, check);
         }
         Ok(())
+    }
+}
+
+impl EventStore for MemoryStore {
+    fn next_seq(&self) -> Result<u64, TraceError> {
+        Ok(self.log.len() as u64)
+    }
+
+    fn append(&mut self, expected_next_seq: u64, events: &[StoredEvent]) -> Result<(), TraceError> {
+        self.push_all(expected_next_seq, events, HashCheck::Recompute)
+    }
+
+    /// Skips recomputing the hashes: [`Sealed`] records' hashes are their chain hashes.
+    fn append_sealed(&mut self, expected_next_seq: u64, events: &Sealed) -> Result<(), TraceError> {
+        self.push_all(expected_next_seq, events.records(), HashCheck::Trusted)
     }
 
     fn save_snapshot(&mut self, _seq: u64, snapshot: Vec<u8>) -> Result<(), TraceError> {
@@ -147,7 +171,13 @@ impl ColumnLog {
         self.lens.len()
     }
 
-    fn push(&mut self, seq: u64, body: &[u8], prev_hash: Hash, hash: Hash) {
+    fn push(&mut self, event: &StoredEvent, check: HashCheck) {
+        let StoredEvent {
+            seq,
+            ref body,
+            prev_hash,
+            hash,
+        } = *event;
         let position = self.len();
         if position % ANCHOR == 0 {
             self.anchors.push(self.last_hash);
@@ -158,7 +188,7 @@ impl ColumnLog {
         if prev_hash != self.last_hash {
             self.odd_prev_hashes.insert(position, prev_hash);
         }
-        if hash != chain_hash(&prev_hash, seq, body) {
+        if check == HashCheck::Recompute && hash != chain_hash(&prev_hash, seq, body) {
             self.odd_hashes.insert(position, hash);
         }
         self.last_hash = hash;
@@ -343,5 +373,28 @@ mod tests {
             let at = records.iter().position(|r| r.seq == seq).unwrap();
             assert_eq!(store.read_one(seq).unwrap().as_ref(), Some(&records[at]));
         }
+    }
+
+    #[test]
+    fn sealed_records_read_back_with_the_hashes_they_were_sealed_with() {
+        let records = chain(SEGMENT + 40);
+        let mut store = MemoryStore::default();
+        for batch in records.chunks(70) {
+            let sealed = Sealed::chain(
+                batch[0].seq,
+                batch[0].prev_hash,
+                batch.iter().map(|r| r.body.clone()),
+            );
+            assert_eq!(sealed.records(), batch);
+            store.append_sealed(batch[0].seq, &sealed).unwrap();
+        }
+        assert_eq!(read_all(&store, 0), records);
+        assert!(store.log.odd_hashes.is_empty());
+        let stale = Sealed::chain(5, GENESIS_HASH, [b"late".to_vec()]);
+        assert!(matches!(
+            store.append_sealed(5, &stale),
+            Err(TraceError::StaleWriter { expected: 5, .. })
+        ));
+        assert_eq!(read_all(&store, 0), records);
     }
 }

@@ -19,7 +19,7 @@ pub use memory::MemoryStore;
 pub use postgres::{PostgresStore, DEFAULT_SCHEMA};
 pub use sqlite::SqliteStore;
 
-use crate::event::StoredEvent;
+use crate::event::{Sealed, StoredEvent};
 use crate::kernel::error::TraceError;
 
 /// Where a write begins ([`EventStore::begin_write`]).
@@ -41,6 +41,12 @@ pub trait EventStore: RecordSource + Send {
     /// Appends `events` (numbered from `expected_next_seq`, without gaps) all or nothing.
     /// Fails with [`TraceError::StaleWriter`] when the store already holds more events.
     fn append(&mut self, expected_next_seq: u64, events: &[StoredEvent]) -> Result<(), TraceError>;
+
+    /// [`Self::append`] of records this crate sealed, whose hashes need no checking (the
+    /// tracker's own appends). The default appends them like any others.
+    fn append_sealed(&mut self, expected_next_seq: u64, events: &Sealed) -> Result<(), TraceError> {
+        self.append(expected_next_seq, events.records())
+    }
 
     /// Keeps `snapshot` (covering the first `seq` events) as the latest snapshot,
     /// replacing any older one. Snapshots are a cache: a store may keep none (the
