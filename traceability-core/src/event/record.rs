@@ -20,6 +20,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::event::{Event, EventBody};
+use crate::kernel::date::{utc_text, UTC_TEXT_LEN};
 use crate::kernel::error::{Damage, TraceError};
 
 /// A SHA-256 digest.
@@ -164,7 +165,9 @@ fn envelope_of(body: &EventBody) -> (Envelope, Vec<u8>) {
     bytes.push(COMPACT_V1);
     rmp::encode::write_array_len(&mut bytes, BODY_FIELDS).expect("writing to a Vec");
     write(&mut bytes, &body.schema);
-    write(&mut bytes, &body.recorded_at);
+    let mut text = [0; UTC_TEXT_LEN];
+    rmp::encode::write_str(&mut bytes, &utc_text(&body.recorded_at, &mut text))
+        .expect("writing to a Vec");
     write(&mut bytes, &body.actor);
     write(&mut bytes, &body.reason);
     let envelope = Envelope {
@@ -240,6 +243,7 @@ mod tests {
     use super::*;
     use crate::event::EventPayload;
     use crate::model::{Party, PartyRole};
+    use proptest::prelude::*;
 
     /// The definition of the compact encoding: the marker byte, then the whole body.
     fn whole(body: &EventBody) -> Vec<u8> {
@@ -279,6 +283,35 @@ mod tests {
         for body in &bodies {
             assert_eq!(encoder.encode(body), whole(body));
             assert_eq!(encode_body(body), whole(body));
+        }
+    }
+
+    proptest! {
+        /// The envelope's time is written without chrono's formatter but to the same
+        /// bytes, for any instant (years −9999..=9999, leap seconds, every precision).
+        #[test]
+        fn recorded_times_encode_as_chrono_writes_them(
+            seconds in -377_705_116_800i64..253_402_300_800,
+            nanos in prop_oneof![
+                Just(0u32),
+                (0u32..1000).prop_map(|ms| ms * 1_000_000),
+                (0u32..1_000_000).prop_map(|us| us * 1_000),
+                0u32..2_000_000_000,
+            ],
+        ) {
+            let Some(recorded_at) = chrono::DateTime::from_timestamp(seconds, nanos) else {
+                return Ok(());
+            };
+            let body = EventBody {
+                recorded_at,
+                ..EventBody::new("ana", None, EventPayload::PartyRegistered(Party {
+                    id: crate::PartyId::new("C1").unwrap(),
+                    role: PartyRole::Customer,
+                    name: "Shop".into(),
+                    gln: None,
+                }))
+            };
+            prop_assert_eq!(encode_body(&body), whole(&body));
         }
     }
 }

@@ -83,3 +83,51 @@ pub fn not_before(
     }
     Ok(())
 }
+
+/// The longest text [`utc_text`] writes on its fast path
+/// (`YYYY-MM-DDThh:mm:ss.nnnnnnnnnZ`).
+pub(crate) const UTC_TEXT_LEN: usize = 30;
+
+/// `time` as chrono's serde writes it (RFC 3339, `Z`, the fraction in 0, 3, 6 or 9
+/// digits, whichever is exact), formatted into `buf` without allocating for years
+/// 0..=9999; other years (and leap seconds) go through chrono.
+pub(crate) fn utc_text<'b>(
+    time: &chrono::DateTime<chrono::Utc>,
+    buf: &'b mut [u8; UTC_TEXT_LEN],
+) -> std::borrow::Cow<'b, str> {
+    use chrono::Timelike;
+    let nanos = time.nanosecond();
+    if !(0..=9999).contains(&time.year()) || nanos >= 1_000_000_000 {
+        return time
+            .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+            .into();
+    }
+    let mut at = 0;
+    let mut put = |value: u32, width: usize, after: u8| {
+        for i in (0..width).rev() {
+            buf[at + i] = b'0' + (value / 10u32.pow((width - 1 - i) as u32) % 10) as u8;
+        }
+        buf[at + width] = after;
+        at += width + 1;
+    };
+    put(time.year() as u32, 4, b'-');
+    put(time.month(), 2, b'-');
+    put(time.day(), 2, b'T');
+    put(time.hour(), 2, b':');
+    put(time.minute(), 2, b':');
+    let (fraction, digits) = match nanos {
+        0 => (0, 0),
+        n if n % 1_000_000 == 0 => (n / 1_000_000, 3),
+        n if n % 1_000 == 0 => (n / 1_000, 6),
+        n => (n, 9),
+    };
+    if digits == 0 {
+        put(time.second(), 2, b'Z');
+    } else {
+        put(time.second(), 2, b'.');
+        put(fraction, digits, b'Z');
+    }
+    std::str::from_utf8(&buf[..at])
+        .expect("digits and ASCII punctuation")
+        .into()
+}

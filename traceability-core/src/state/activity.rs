@@ -30,6 +30,17 @@ impl State {
     /// The [`E::LotDepleted`] and [`E::LotRestocked`] events that `events` (the events
     /// of one command, not yet applied) imply, in the order the lots were first touched.
     pub(crate) fn activity_events(&self, events: &[E]) -> Vec<E> {
+        // Reservations alone never empty or refill a lot (nothing is reserved beyond
+        // what is on hand), so an allocation command looks nothing up.
+        let reserves_only = |e: &E| {
+            matches!(
+                e,
+                E::AllocationRequested(_) | E::Allocated { .. } | E::AllocationCancelled { .. }
+            )
+        };
+        if events.iter().all(reserves_only) {
+            return Vec::new();
+        }
         let mut changes: Vec<(u32, NetChange)> = Vec::new();
         let mut position: HashMap<u32, usize> = HashMap::default();
         let mut change = |item: &ItemRef, on_hand: Quantity, reserved: Quantity| {
@@ -140,17 +151,13 @@ impl State {
         let reserved: Quantity = lot.stock.iter().map(|s| s.reserved).sum();
         let empty =
             (lot.on_hand() + change.on_hand).is_zero() && (reserved + change.reserved).is_zero();
-        let (product, number) = (lot.product.clone(), lot.number.clone());
+        let ids = || (lot.product.clone(), lot.number.clone());
         if change.out && empty && lot.active {
-            Some(E::LotDepleted {
-                product,
-                lot: number,
-            })
+            let (product, lot) = ids();
+            Some(E::LotDepleted { product, lot })
         } else if change.came_in && !empty && self.is_depleted(i) {
-            Some(E::LotRestocked {
-                product,
-                lot: number,
-            })
+            let (product, lot) = ids();
+            Some(E::LotRestocked { product, lot })
         } else {
             None
         }
