@@ -62,6 +62,60 @@ def test_the_tracker_methods_send_the_same_commands(tracker: tr.Tracker) -> None
     assert (by_method.kind, by_method.data) == (by_value.kind, by_value.data)
 
 
+def _history(values: "list[cmd.Command]", as_dicts: bool) -> "list[tuple[str, object]]":
+    t = tr.Tracker()
+    t.execute_batch(
+        [
+            cmd.RegisterProduct("FLOUR", "lot"),
+            cmd.RegisterLocation("DOCK", "receiving"),
+            cmd.RegisterLocation("A1", "internal"),
+            cmd.RegisterParty("MILL", "supplier", "The Mill"),
+            cmd.RegisterParty("SHOP", "customer", "The Shop"),
+        ],
+        actor="ana",
+    )
+    for value in values:
+        t.execute(value.to_dict() if as_dicts else value, actor="ana")
+    return [(e.kind, e.data) for e in t.events()]
+
+
+def test_command_values_reach_the_core_as_their_json_would() -> None:
+    """Command values are read natively, dicts through JSON: the same events either way."""
+    values = [
+        cmd.ReceiveLot(
+            "FLOUR",
+            "L1",
+            Decimal("10.125"),
+            "DOCK",
+            supplier="MILL",
+            received_on=dt.date(2026, 7, 1),
+            expiry=dt.date(2026, 9, 1),
+            attributes={"origin": "FR"},
+        ),
+        cmd.Move(FLOUR_L1, "DOCK", "A1", Decimal("2.5")),
+        cmd.AllocateStock("FLOUR", 3, "SO-1", ship_date=dt.date(2026, 8, 1), locations=["A1", "DOCK"]),
+        cmd.Pick("SO-1", FLOUR_L1, 3),
+        cmd.Ship("SH-1", "SO-1", "SHOP", shipped_on=dt.date(2026, 8, 2)),
+    ]
+    assert _history(values, as_dicts=False) == _history(values, as_dicts=True)
+
+
+def test_a_malformed_command_value_is_invalid_input_and_changes_nothing(tracker: tr.Tracker) -> None:
+    @dataclasses.dataclass(frozen=True)
+    class Unknown(cmd.Command):
+        NAME = "no_such_command"
+
+        def _body(self) -> "dict[str, object]":
+            return {}
+
+    head = tracker.head()
+    with pytest.raises(tr.InvalidInput, match="command"):
+        tracker.execute(Unknown(), actor="ana")
+    with pytest.raises(tr.InvalidInput, match="commands"):
+        tracker.execute_batch([cmd.Move(FLOUR_L1, "DOCK", "A1", 1), Unknown()], actor="ana")
+    assert tracker.head() == head
+
+
 def test_a_bad_argument_is_refused_when_the_command_is_built() -> None:
     with pytest.raises(TypeError, match="quantity"):
         cmd.Move(FLOUR_L1, "DOCK", "A1", 1.5)  # type: ignore[arg-type]

@@ -141,6 +141,26 @@ fn store_path(path: PathBuf) -> Result<PathBuf, TraceError> {
     Ok(path)
 }
 
+/// A command, a list of commands or an allocation request from Python: the wire-shaped
+/// value a `traceability.cmd` command value built (`{name: body}` of `str`, `int`,
+/// `bool`, `None`, lists and dicts), read straight into the core's type without JSON
+/// text; or JSON text (raw dicts, which `json` converts with their Decimal, date and
+/// enum values). Either way a malformed value is [`TraceError::InvalidInput`] naming
+/// `what`, raised as the matching exception.
+fn from_python<T: serde::de::DeserializeOwned>(
+    py: Python<'_>,
+    what: &'static str,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<T> {
+    let parsed = match value.cast::<pyo3::types::PyString>() {
+        Ok(text) => catalog::parse(what, &text.to_cow()?),
+        Err(_) => {
+            pythonize::depythonize(value).map_err(|e| TraceError::invalid(what, e.to_string()))
+        }
+    };
+    parsed.map_err(|e| errors::to_py(py, e.into()))
+}
+
 fn parse_instant(text: &str) -> Result<DateTime<Utc>, TraceError> {
     DateTime::parse_from_rfc3339(text)
         .map(|at| at.with_timezone(&Utc))
@@ -256,33 +276,34 @@ impl NativeTracker {
         })
     }
 
-    /// Executes one command given as JSON; returns `(first_seq, count)`.
+    /// Executes one command (see [`from_python`]); returns `(first_seq, count)`.
     #[pyo3(signature = (actor, reason, command))]
     fn execute(
         &self,
         py: Python<'_>,
         actor: &str,
         reason: Option<&str>,
-        command: &str,
+        command: &Bound<'_, PyAny>,
     ) -> PyResult<(u64, u64)> {
+        let command: Command = from_python(py, "command", command)?;
         self.with_engine(py, |engine| {
-            let command: Command = catalog::parse("command", command)?;
             let done = engine.tracker.execute(actor, reason, &command)?;
             Ok((done.first_seq, done.count))
         })
     }
 
-    /// Executes a JSON array of commands atomically; returns `(first_seq, count)`.
+    /// Executes a list of commands (see [`from_python`]) atomically; returns
+    /// `(first_seq, count)`.
     #[pyo3(signature = (actor, reason, commands))]
     fn execute_batch(
         &self,
         py: Python<'_>,
         actor: &str,
         reason: Option<&str>,
-        commands: &str,
+        commands: &Bound<'_, PyAny>,
     ) -> PyResult<(u64, u64)> {
+        let commands: Vec<Command> = from_python(py, "commands", commands)?;
         self.with_engine(py, |engine| {
-            let commands: Vec<Command> = catalog::parse("commands", commands)?;
             let done = engine.tracker.execute_batch(actor, reason, &commands)?;
             Ok((done.first_seq, done.count))
         })
@@ -357,10 +378,10 @@ impl NativeTracker {
         py: Python<'_>,
         actor: &str,
         reason: Option<&str>,
-        request: &str,
+        request: &Bound<'_, PyAny>,
     ) -> PyResult<String> {
+        let request: AllocationRequest = from_python(py, "allocation request", request)?;
         self.with_engine(py, |engine| {
-            let request: AllocationRequest = catalog::parse("allocation request", request)?;
             catalog::encode(&engine.tracker.allocate(actor, reason, &request)?)
         })
     }

@@ -164,6 +164,16 @@ def _command_json(command: Any, field: str) -> Any:
     raise TypeError(f"{field} must be a command (traceability.cmd) or a mapping, not {type(command).__name__}")
 
 
+def _native_commands(commands: List[Any]) -> Union[str, List[Any]]:
+    """Commands for the native layer: command values' checked bodies are read there
+    without JSON; a batch holding raw dicts (whose Decimal, date and enum values `json`
+    converts) goes as JSON text."""
+    wire = [_command_json(command, f"commands[{i}]") for i, command in enumerate(commands)]
+    if all(isinstance(command, Command) for command in commands):
+        return wire
+    return _dumps(wire)
+
+
 class Tracker:
     """The traceability engine over one event store.
 
@@ -298,7 +308,8 @@ class Tracker:
         the core's JSON shape, e.g. `{"set_lot_active": {"product": "P", "lot": "L1",
         "active": False}}`."""
         wire = _command_json(command, "command")
-        return Committed(*self._native.execute(text(actor, "actor"), opt_text(reason, "reason"), _dumps(wire)))
+        native = wire if isinstance(command, Command) else _dumps(wire)
+        return Committed(*self._native.execute(text(actor, "actor"), opt_text(reason, "reason"), native))
 
     def execute_batch(
         self, commands: Iterable[Union[Command, Mapping[str, Any]]], *, actor: str, reason: Optional[str] = None
@@ -307,9 +318,8 @@ class Tracker:
         stored, or none. Each is a command value (`cmd.ReceiveLot(...)`, checked when it
         was built) or a dict in the core's JSON shape, whose Decimal, date and enum values
         are converted; quantities must be decimal strings or Decimal inside raw dicts."""
-        batch = list(sequence(commands, "commands", "commands"))
-        wire = [_command_json(command, f"commands[{i}]") for i, command in enumerate(batch)]
-        return Committed(*self._native.execute_batch(text(actor, "actor"), opt_text(reason, "reason"), _dumps(wire)))
+        native = _native_commands(list(sequence(commands, "commands", "commands")))
+        return Committed(*self._native.execute_batch(text(actor, "actor"), opt_text(reason, "reason"), native))
 
     def _numbered(self, committed: Committed) -> Committed:
         """`committed` with the numbers its command drew from numbering schemes."""
@@ -851,7 +861,7 @@ class Tracker:
         request = cmd.AllocateStock(
             product, quantity, order, strategy, ship_date, min_remaining_shelf_life_pct, locations, partial
         )
-        answer = self._native.allocate(text(actor, "actor"), opt_text(reason, "reason"), _dumps(request.wire_body))
+        answer = self._native.allocate(text(actor, "actor"), opt_text(reason, "reason"), request.wire_body)
         return from_json(Allocation, json.loads(answer))
 
     def allocate_item(
