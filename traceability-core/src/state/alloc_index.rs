@@ -13,11 +13,13 @@ use std::collections::BTreeSet;
 
 use foldhash::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::lot_number_at;
+use super::lot_order::LotOrder;
 use crate::command::{AllocationRequest, Strategy};
-use crate::kernel::id::{LocationId, LotNumber, OrderId, ProductId, SerialNumber};
+use crate::kernel::id::{LocationId, OrderId, ProductId, SerialNumber};
 use crate::kernel::vocab::SerialStatus;
 use crate::kernel::Quantity;
 use crate::model::{Lot, Serial};
@@ -37,26 +39,37 @@ pub struct OrderRules {
 /// FEFO sort key: (has no date, date) so lots without a date sort last.
 type FefoKey = (bool, NaiveDate);
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The days a lot is indexed under (see [`day_key`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct LotKeys {
-    fefo: FefoKey,
-    received: NaiveDate,
+    fefo: u32,
+    received: u32,
 }
 
 impl LotKeys {
     fn of(lot: &Lot) -> Self {
+        let fefo = match fefo_key(lot) {
+            (false, date) => day_key(date),
+            (true, _) => u32::MAX,
+        };
         Self {
-            fefo: fefo_key(lot),
-            received: lot.received_on,
+            fefo,
+            received: day_key(lot.received_on),
         }
     }
 }
 
+/// A date as a `u32` in the same order (days from the common era, sign bit flipped);
+/// `u32::MAX` is left for "no date", after every real one.
+fn day_key(date: NaiveDate) -> u32 {
+    (date.num_days_from_ce() as u32) ^ (1 << 31)
+}
+
 /// Per-product ordered candidate sets.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 struct ProductIndex {
-    fefo: BTreeSet<(FefoKey, LotNumber, u32)>,
-    fifo: BTreeSet<(NaiveDate, LotNumber, u32)>,
+    fefo: LotOrder,
+    fifo: LotOrder,
     serials_fifo: BTreeSet<(u64, SerialNumber, u32)>,
 }
 
@@ -77,18 +90,19 @@ pub struct AllocIndex {
     rules: HashMap<OrderId, Vec<(ProductId, OrderRules)>>,
 }
 
-/// The LIFO order of a FIFO-ordered set of (arrival, number, index): the latest arrival
-/// first, and those that arrived together by number as in FIFO. Walks the set backwards
-/// one arrival at a time, so a walk that stops early reads little more than it takes.
-fn latest_first<'a, A: Copy + Eq + 'a, N: 'a>(
-    fifo: impl DoubleEndedIterator<Item = &'a (A, N, u32)> + 'a,
+/// The LIFO order of a FIFO-ordered sequence of (arrival, index): the latest arrival
+/// first, and those that arrived together by number as in FIFO. Walks the sequence
+/// backwards one arrival at a time, so a walk that stops early reads little more than
+/// it takes.
+fn latest_first<'a, A: Copy + Eq + 'a>(
+    fifo: impl DoubleEndedIterator<Item = (A, u32)> + 'a,
 ) -> impl Iterator<Item = u32> + 'a {
     let mut backwards = fifo.rev().peekable();
     std::iter::from_fn(move || {
-        let (arrival, _, index) = backwards.next()?;
-        let mut together = vec![*index];
-        while let Some((_, _, index)) = backwards.next_if(|(a, ..)| a == arrival) {
-            together.push(*index);
+        let (arrival, index) = backwards.next()?;
+        let mut together = vec![index];
+        while let Some((_, index)) = backwards.next_if(|(a, _)| *a == arrival) {
+            together.push(index);
         }
         Some(together.into_iter().rev())
     })
@@ -133,8 +147,8 @@ impl AllocIndex {
             return Box::new(std::iter::empty());
         };
         match strategy {
-            Strategy::Fefo => Box::new(index.fefo.iter().map(|k| k.2)),
-            Strategy::Fifo => Box::new(index.fifo.iter().map(|k| k.2)),
+            Strategy::Fefo => Box::new(index.fefo.iter().map(|(_, lot)| lot)),
+            Strategy::Fifo => Box::new(index.fifo.iter().map(|(_, lot)| lot)),
             Strategy::Lifo => Box::new(latest_first(index.fifo.iter())),
         }
     }
@@ -151,7 +165,12 @@ impl AllocIndex {
         };
         match strategy {
             Strategy::Fefo | Strategy::Fifo => Box::new(index.serials_fifo.iter().map(|k| k.2)),
-            Strategy::Lifo => Box::new(latest_first(index.serials_fifo.iter())),
+            Strategy::Lifo => Box::new(latest_first(
+                index
+                    .serials_fifo
+                    .iter()
+                    .map(|&(arrival, _, serial)| (arrival, serial)),
+            )),
         }
     }
 
@@ -162,8 +181,8 @@ impl AllocIndex {
         // (much faster than inserting one by one).
         #[derive(Default)]
         struct Keys {
-            fefo: Vec<(FefoKey, LotNumber, u32)>,
-            fifo: Vec<(NaiveDate, LotNumber, u32)>,
+            fefo: Vec<(u32, u32)>,
+            fifo: Vec<(u32, u32)>,
             serials_fifo: Vec<(u64, SerialNumber, u32)>,
         }
         let mut keys: HashMap<&ProductId, Keys> = HashMap::default();
@@ -172,8 +191,8 @@ impl AllocIndex {
             .map(|(i, lot)| {
                 let want = Self::keys_of(lot)?;
                 let product = keys.entry(&lot.product).or_default();
-                product.fefo.push((want.fefo, lot.number.clone(), i));
-                product.fifo.push((want.received, lot.number.clone(), i));
+                product.fefo.push((want.fefo, i));
+                product.fifo.push((want.received, i));
                 Some(want)
             })
             .collect();
@@ -191,12 +210,13 @@ impl AllocIndex {
                 want
             })
             .collect();
+        let number = lot_number_at(lots);
         self.products = keys
             .into_iter()
             .map(|(product, keys)| {
                 let index = ProductIndex {
-                    fefo: keys.fefo.into_iter().collect(),
-                    fifo: keys.fifo.into_iter().collect(),
+                    fefo: LotOrder::from_unsorted(keys.fefo, number),
+                    fifo: LotOrder::from_unsorted(keys.fifo, number),
                     serials_fifo: keys.serials_fifo.into_iter().collect(),
                 };
                 (product.clone(), index)
@@ -218,9 +238,10 @@ impl AllocIndex {
             .then(|| LotKeys::of(lot))
     }
 
-    /// Re-indexes lot `i` after its stock or dates changed.
-    pub(super) fn sync_lot(&mut self, i: u32, lot: &Lot) {
+    /// Re-indexes lot `i` (of `lots`) after its stock or dates changed.
+    pub(super) fn sync_lot(&mut self, i: u32, lots: &[Lot]) {
         let at = i as usize;
+        let lot = &lots[at];
         if self.lot_keys.len() <= at {
             self.lot_keys.resize(at + 1, None);
         }
@@ -228,15 +249,15 @@ impl AllocIndex {
         if self.lot_keys[at] == want {
             return;
         }
+        let number = lot_number_at(lots);
         let entry = self.products.entry(lot.product.clone()).or_default();
         if let Some(old) = self.lot_keys[at].take() {
-            let n = lot.number.clone();
-            entry.fefo.remove(&(old.fefo, n.clone(), i));
-            entry.fifo.remove(&(old.received, n, i));
+            entry.fefo.remove((old.fefo, i), number);
+            entry.fifo.remove((old.received, i), number);
         }
         if let Some(new) = want {
-            entry.fefo.insert((new.fefo, lot.number.clone(), i));
-            entry.fifo.insert((new.received, lot.number.clone(), i));
+            entry.fefo.insert((new.fefo, i), number);
+            entry.fifo.insert((new.received, i), number);
         }
         self.forget_if_empty(&lot.product);
         self.lot_keys[at] = want;

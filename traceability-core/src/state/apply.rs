@@ -207,7 +207,7 @@ impl State {
         self.lot_suppliers[i as usize] = self.supplier_number(&lot.origin, lot.supplier.as_ref());
         self.depleted[i as usize] = false;
         self.lots[i as usize] = lot.clone();
-        self.alloc.sync_lot(i, lot);
+        self.alloc.sync_lot(i, &self.lots);
         self.touch(seq, ItemIdx::Lot(i));
         Ok(())
     }
@@ -226,10 +226,10 @@ impl State {
         for line in &lot.stock {
             self.touch_location(seq, &line.location);
         }
-        self.alloc.sync_lot(idx, &lot);
         self.number_used(&lot.product, lot.number.as_str());
         let supplier = self.supplier_number(&lot.origin, lot.supplier.as_ref());
         self.lots.push(lot);
+        self.alloc.sync_lot(idx, &self.lots);
         self.depleted.push(false);
         self.lot_suppliers.push(supplier);
         self.lot_history.push(idx, seq);
@@ -285,7 +285,7 @@ impl State {
                 ..StockLine::new(shared(&self.locations, location), on_hand)
             }),
         }
-        self.alloc.sync_lot(lot, &self.lots[lot as usize]);
+        self.alloc.sync_lot(lot, &self.lots);
     }
 
     /// Holds (positive) or releases (negative, at most what is held) returned stock
@@ -295,7 +295,7 @@ impl State {
         if let Some(line) = stock.iter_mut().find(|s| &s.location == location) {
             line.held = (line.held + held).max(Quantity::ZERO).min(line.on_hand);
         }
-        self.alloc.sync_lot(lot, &self.lots[lot as usize]);
+        self.alloc.sync_lot(lot, &self.lots);
     }
 
     /// Sets a serial's status, place and order (`None` for each when it leaves our

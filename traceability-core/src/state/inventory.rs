@@ -234,7 +234,7 @@ impl State {
     ) -> Result<(), TraceError> {
         let i = self.lot_or_corrupt(product, lot)?;
         self.lots[i as usize].dates = *dates;
-        self.alloc.sync_lot(i, &self.lots[i as usize]);
+        self.alloc.sync_lot(i, &self.lots);
         self.touch(seq, ItemIdx::Lot(i));
         Ok(())
     }

@@ -15,6 +15,7 @@ mod corrections;
 pub(crate) mod genealogy;
 mod holds;
 mod inventory;
+mod lot_order;
 mod multimap;
 pub(crate) mod numbering;
 mod orders;
