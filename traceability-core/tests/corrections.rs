@@ -532,3 +532,50 @@ fn a_lot_on_two_lines_is_checked_in_total_against_what_came_back() {
     let err = plant.reject(reverse_shipment("S1"));
     assert!(err.to_string().contains("came back since"), "{err}");
 }
+
+#[test]
+fn what_a_customer_may_return_counts_its_shipments_not_reversed_less_its_returns() {
+    let mut plant = Plant::new();
+    plant.receive_lot("FLOUR", "F1", "10", "DOCK").unwrap();
+    for (order_id, shipment, quantity) in [("SO1", "S1", "6"), ("SO2", "S2", "4")] {
+        plant
+            .run(Command::Allocate(Allocate {
+                order: order(order_id),
+                item: lot("FLOUR", "F1"),
+                location: Some(loc("DOCK")),
+                quantity: qty(quantity),
+                ship_date: None,
+            }))
+            .unwrap();
+        plant.pick(order_id, lot("FLOUR", "F1"), quantity).unwrap();
+        plant.ship(shipment, order_id).unwrap();
+    }
+    let give_back = |rma: &str, quantity: &str| {
+        Command::Return(Return {
+            rma: ReturnId::new(rma).unwrap(),
+            customer: PartyId::new("SHOP").unwrap(),
+            item: lot("FLOUR", "F1"),
+            location: loc("DOCK"),
+            quantity: qty(quantity),
+            release: false,
+        })
+    };
+    plant.run(give_back("RMA1", "3")).unwrap();
+    // 10 shipped, 3 returned: the 4 of S2 are still out, so S2 can be reversed.
+    corrected(&mut plant, reverse_shipment("S2")).unwrap();
+    // Now 6 shipped (S1) less 3 returned.
+    let err = plant.reject(give_back("RMA2", "4"));
+    assert!(
+        matches!(err, TraceError::InsufficientStock { available, .. } if available == qty("3")),
+        "{err}"
+    );
+    plant.run(give_back("RMA2", "3")).unwrap();
+    assert_eq!(
+        plant.reject(give_back("RMA3", "1")).kind(),
+        ErrorKind::InsufficientStock
+    );
+    // S1 had something come back since: it cannot be reversed.
+    let err = corrected(&mut plant, reverse_shipment("S1")).unwrap_err();
+    assert!(err.to_string().contains("came back since"), "{err}");
+    assert_eq!(plant.on_hand("FLOUR", "F1"), qty("10"));
+}

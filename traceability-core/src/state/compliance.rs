@@ -265,7 +265,7 @@ impl State {
 
     /// Whether a work order has produced or has batch record entries.
     pub fn knows_work_order(&self, work_order: &WorkOrderId) -> bool {
-        self.latest_production.contains_key(work_order)
+        self.latest_production_of(work_order).is_some()
             || self.compliance.batches.contains_key(work_order)
     }
 

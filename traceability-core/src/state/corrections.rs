@@ -63,14 +63,14 @@ impl State {
         customer: &PartyId,
         lines: &[Line],
     ) -> Result<(), TraceError> {
-        let customer = self.party_or_corrupt(customer)?;
+        self.party_or_corrupt(customer)?;
         let n = self
             .shipment_number(shipment)
             .ok_or_else(|| corrupt(shipment))?;
         for line in lines {
-            let idx = self.put_or_take(seq, line, true, SerialStatus::InInventory)?;
-            *self.returnable.entry((idx, customer)).or_default() -= line.quantity;
+            self.put_or_take(seq, line, true, SerialStatus::InInventory)?;
         }
+        // No longer counts towards what the customer may return.
         self.shipments[n as usize].reversed = true;
         Ok(())
     }

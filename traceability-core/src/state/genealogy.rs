@@ -183,13 +183,14 @@ impl Genealogy {
         map[i]
     }
 
-    /// Records a work order: one edge from every consumed item to every output.
+    /// Records a work order: one edge from every consumed item to every output. Returns
+    /// the index of the production's entry (see [`Self::work_order`]).
     pub(crate) fn record_production(
         &mut self,
         work_order: &WorkOrderId,
         consumed: &[(ItemIdx, Quantity)],
         outputs: &[ItemIdx],
-    ) {
+    ) -> u32 {
         let wo = self.work_orders.len() as u32;
         self.work_orders.push(work_order.clone());
         for &out in outputs {
@@ -209,6 +210,7 @@ impl Genealogy {
                 self.parents.push(to, (from, edge));
             }
         }
+        wo
     }
 
     /// Takes the `count` edges from `first` on (a reversed production) out of every

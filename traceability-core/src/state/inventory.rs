@@ -204,7 +204,7 @@ impl State {
         if let (ItemIdx::Lot(lot), true) = (idx, held) {
             self.change_held_stock(lot, &line.location, line.quantity);
         }
-        *self.returnable.entry((idx, customer)).or_default() -= line.quantity;
+        *self.returned.entry((idx, customer)).or_default() += line.quantity;
         Ok(())
     }
 

@@ -154,9 +154,10 @@ pub struct State {
     #[serde(skip)]
     shipment_index: PositionIndex,
     genealogy: genealogy::Genealogy,
-    /// Shipped minus returned, per (item, customer): what the customer may return.
+    /// Returned per (item, customer): what the customer may still return is what its
+    /// shipments that were not reversed hold of the item, minus this.
     #[serde(with = "snapshot::exact_map")]
-    returnable: HashMap<(ItemIdx, u32), Quantity>,
+    returned: HashMap<(ItemIdx, u32), Quantity>,
     /// Per lot / serial index: the sequence numbers of the events that touched it.
     lot_history: Multimap<u64>,
     serial_history: Multimap<u64>,
@@ -170,9 +171,10 @@ pub struct State {
     numbering: numbering::Numbering,
     /// Every production, in order (for reversals and unbuilds).
     productions: Vec<production::ProductionRecord>,
-    /// Per work order: its latest production (earlier ones chain back from it).
-    #[serde(with = "snapshot::exact_map")]
-    latest_production: HashMap<crate::kernel::id::WorkOrderId, u32>,
+    /// Per work order: its latest production (earlier ones chain back from it); left
+    /// out of snapshots and rebuilt from the productions.
+    #[serde(skip)]
+    latest_production: PositionIndex,
     /// Warranties, installations, service records, claims, campaigns, returns.
     service: service::ServiceBook,
     /// GTIN (14 digits) → the product it belongs to.
@@ -412,12 +414,19 @@ impl State {
         self.orders.get(order).map_or(&[], Vec::as_slice)
     }
 
-    /// What `customer` may still return of an item: shipped minus returned.
+    /// What `customer` may still return of an item: shipped (by shipments that were not
+    /// reversed) minus returned. O(the item's shipment lines).
     pub(crate) fn returnable(&self, item: ItemIdx, customer: &PartyId) -> Quantity {
-        self.party_number(customer)
-            .and_then(|c| self.returnable.get(&(item, c)))
-            .copied()
-            .unwrap_or_default()
+        let Some(c) = self.party_number(customer) else {
+            return Quantity::ZERO;
+        };
+        let shipped: Quantity = (self.genealogy.shipment_lines(item))
+            .filter(|&(s, _)| self.shipment_customers[s as usize] == c)
+            .map(|(s, line)| (&self.shipments[s as usize], line as usize))
+            .filter(|(shipment, _)| !shipment.reversed)
+            .map(|(shipment, line)| shipment.lines[line].2)
+            .sum();
+        shipped - self.returned.get(&(item, c)).copied().unwrap_or_default()
     }
 
     /// The position of a registered party, or a storage error for an event that names

@@ -121,7 +121,6 @@ impl State {
                     self.set_serial(idx, SerialStatus::Shipped, Some(None), Some(None))?
                 }
             }
-            *self.returnable.entry((idx, customer)).or_default() += line.quantity;
             self.touch(seq, idx);
             self.touch_location(seq, &line.location);
             shipped.push((idx, self.shared_location(&line.location), line.quantity));

@@ -32,6 +32,20 @@ pub(crate) struct ProductionRecord {
     pub(crate) reversed: bool,
     /// The work order's previous production (`u32::MAX`: none).
     previous: u32,
+    /// Its entry in the genealogy's work orders ([`super::genealogy::Genealogy::work_order`]).
+    work_order: u32,
+}
+
+/// The work order id of the production at each position, as the latest-production
+/// [`super::PositionIndex`] reads it.
+pub(super) fn work_order_at<'a>(
+    productions: &'a [ProductionRecord],
+    genealogy: &'a super::genealogy::Genealogy,
+) -> impl Fn(u32) -> &'a str + Copy + 'a {
+    move |at| {
+        let entry = productions[at as usize].work_order;
+        genealogy.work_order(entry).map_or("", WorkOrderId::as_str)
+    }
 }
 
 /// Where each input of a production was consumed from: most productions take every
@@ -77,7 +91,7 @@ impl InputLocations {
 impl State {
     /// The latest production of a work order that is not reversed.
     pub(crate) fn latest_unreversed_production(&self, work_order: &WorkOrderId) -> Option<u32> {
-        let mut at = *self.latest_production.get(work_order)?;
+        let mut at = self.latest_production_of(work_order)?;
         while at != u32::MAX {
             let record = &self.productions[at as usize];
             if !record.reversed {
@@ -86,6 +100,12 @@ impl State {
             at = record.previous;
         }
         None
+    }
+
+    /// The latest production of a work order (earlier ones chain back from it).
+    pub(crate) fn latest_production_of(&self, work_order: &WorkOrderId) -> Option<u32> {
+        let key_at = work_order_at(&self.productions, &self.genealogy);
+        self.latest_production.get(work_order.as_str(), key_at)
     }
 
     /// A production by the index [`Self::latest_unreversed_production`] or
@@ -113,7 +133,7 @@ impl State {
 
     /// The production of `work_order` that made `item`.
     pub(crate) fn production_of(&self, work_order: &WorkOrderId, item: ItemIdx) -> Option<u32> {
-        let mut at = *self.latest_production.get(work_order)?;
+        let mut at = self.latest_production_of(work_order)?;
         while at != u32::MAX {
             let record = &self.productions[at as usize];
             if record.outputs.iter().any(|(out, ..)| *out == item) {
@@ -176,9 +196,8 @@ impl State {
             made.push((out, self.shared_location(&location), quantity));
         }
         let first_edge = self.genealogy.edge_count() as u32;
-        self.genealogy
-            .record_production(work_order, &inputs, &produced);
-        self.record_production(work_order, first_edge, locations, made);
+        let entry = (self.genealogy).record_production(work_order, &inputs, &produced);
+        self.record_production((work_order, entry), first_edge, locations, made);
         Ok(())
     }
 
@@ -213,17 +232,18 @@ impl State {
         Ok(())
     }
 
+    /// Keeps the record of a production whose genealogy entry is `entry`.
     fn record_production(
         &mut self,
-        work_order: &WorkOrderId,
+        (work_order, entry): (&WorkOrderId, u32),
         first_edge: u32,
         input_locations: InputLocations,
         outputs: Vec<Posting>,
     ) {
         let at = self.productions.len() as u32;
-        let previous = self
-            .latest_production
-            .insert(work_order.clone(), at)
+        let key_at = work_order_at(&self.productions, &self.genealogy);
+        let previous = (self.latest_production)
+            .insert(work_order.as_str(), at, key_at)
             .unwrap_or(u32::MAX);
         self.productions.push(ProductionRecord {
             first_edge,
@@ -231,6 +251,7 @@ impl State {
             outputs: outputs.into_boxed_slice(),
             reversed: false,
             previous,
+            work_order: entry,
         });
     }
 }
@@ -251,11 +272,7 @@ impl State {
     /// Every production of a work order, oldest first (reversed ones included).
     pub(crate) fn productions_of(&self, work_order: &WorkOrderId) -> Vec<&ProductionRecord> {
         let mut found = Vec::new();
-        let mut at = self
-            .latest_production
-            .get(work_order)
-            .copied()
-            .unwrap_or(u32::MAX);
+        let mut at = self.latest_production_of(work_order).unwrap_or(u32::MAX);
         while let Some(record) = self.productions.get(at as usize) {
             found.push(record);
             at = record.previous;

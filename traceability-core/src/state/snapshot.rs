@@ -26,7 +26,7 @@ use super::State;
 use crate::event::{Hash, GENESIS_HASH};
 
 /// The snapshot format this build writes and reads.
-pub const FORMAT: u32 = 8;
+pub const FORMAT: u32 = 9;
 
 const MAGIC: &[u8; 8] = b"TRSNAP\r\n";
 const HEADER: usize = 8 + 4 + 8 + 32;
@@ -124,6 +124,12 @@ impl State {
             }
         }
         self.alloc.rebuild(&self.lots, &self.serials);
+        let work_order = super::production::work_order_at(&self.productions, &self.genealogy);
+        self.latest_production = Default::default();
+        // In order, so that each work order ends at its latest production.
+        for at in 0..self.productions.len() as u32 {
+            (self.latest_production).insert(work_order(at), at, work_order);
+        }
     }
 
     /// Sizes each product's number maps for its lots and serials, so that filling them
