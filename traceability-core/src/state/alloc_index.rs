@@ -1,13 +1,13 @@
-//! The allocation index: per product, ordered sets of the lots that have available
-//! stock — one for FEFO, keyed by (date key, lot number, lot index), one for FIFO, keyed
-//! by (receipt date, lot number, lot index), which LIFO walks latest date first — and of
-//! the serials `IN_INVENTORY` — keyed by (arrival, serial number, serial index), the
-//! arrival being the sequence number of the event that received or made the serial —
+//! The allocation index: per product, the lots that have available stock in FEFO order
+//! (by the date key, then lot number) and in FIFO order (by receipt date, then lot
+//! number; LIFO walks it latest date first), as [`LotOrder`]s, and an ordered set of
+//! the serials `IN_INVENTORY`, keyed by (arrival, serial number, serial index), the
+//! arrival being the sequence number of the event that received or made the serial;
 //! plus the rules of open order allocations. Ties are broken by number for lots and
 //! serials alike (under LIFO too: latest arrival first, then by number). Kept in step by
 //! [`super::State::apply`], so an allocation visits only the lots in front of the ones
 //! it takes. Hold, quality, active status, expiry, shelf life and location are checked
-//! while walking a set in order, never baked into the keys.
+//! while walking an order, never baked into the keys.
 
 use std::collections::BTreeSet;
 
