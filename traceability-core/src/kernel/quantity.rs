@@ -37,10 +37,11 @@ const BOUND_NANOS: i128 = 1_000_000_000_000_000 * NANOS_PER_UNIT;
 /// assert!("79228162514264337593543950335".parse::<Quantity>().is_err());
 /// ```
 ///
-/// Aligned to 8 bytes rather than the `i128`'s 16 (`repr(packed(8))`), so records that
-/// hold quantities beside ids and dates carry no padding.
+/// Aligned to 4 bytes rather than the `i128`'s 16 (`repr(packed(4))`), so records that
+/// hold quantities beside `u32` indexes, ids and dates carry no padding (a genealogy
+/// edge: 28 bytes, not 32).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[repr(Rust, packed(8))]
+#[repr(Rust, packed(4))]
 pub struct Quantity(i128);
 
 impl Quantity {
