@@ -1,5 +1,6 @@
 //! A hash index from an id to the position of the record that holds it, for ids the
-//! records already keep (lot and serial numbers, shipment ids).
+//! records already keep (lot and serial numbers, shipment ids, the work orders of
+//! productions).
 //!
 //! A `HashMap<Id, u32>` keeps a second copy of every id: 16 bytes of pointer (plus a
 //! reference count touched on every insert) and 4 of position in a 24-byte slot. This

@@ -96,9 +96,9 @@ impl State {
         Ok((SnapshotPosition { seq, head }, state))
     }
 
-    /// Rebuilds what snapshots leave out because it derives from the lots and serials:
-    /// the products' number indexes, the allocation sets (which share the lots' and
-    /// serials' number text) and the shipments' index by id.
+    /// Rebuilds what snapshots leave out because it derives from the records: the
+    /// products' number indexes, the allocation orders, the shipments' index by id and
+    /// the latest production of each work order.
     fn rebuild_indexes(&mut self) {
         let shipment_id = super::shipment_id_at(&self.shipments);
         self.shipment_index = Default::default();
