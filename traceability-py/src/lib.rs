@@ -145,15 +145,18 @@ fn store_path(path: PathBuf) -> Result<PathBuf, TraceError> {
 /// value a `traceability.cmd` command value built (`{name: body}` of `str`, `int`,
 /// `bool`, `None`, lists and dicts), read straight into the core's type without JSON
 /// text; or JSON text (raw dicts, which `json` converts with their Decimal, date and
-/// enum values). Either way a malformed value is [`TraceError::InvalidInput`] naming
-/// `what`, raised as the matching exception.
-fn from_python<T: serde::de::DeserializeOwned>(
+/// enum values), parsed with the GIL released as before. Either way a malformed value
+/// is [`TraceError::InvalidInput`] naming `what`, raised as the matching exception.
+fn from_python<T: serde::de::DeserializeOwned + Send>(
     py: Python<'_>,
     what: &'static str,
     value: &Bound<'_, PyAny>,
 ) -> PyResult<T> {
     let parsed = match value.cast::<pyo3::types::PyString>() {
-        Ok(text) => catalog::parse(what, &text.to_cow()?),
+        Ok(text) => {
+            let text = text.to_cow()?;
+            py.detach(|| catalog::parse(what, &text))
+        }
         Err(_) => {
             pythonize::depythonize(value).map_err(|e| TraceError::invalid(what, e.to_string()))
         }
