@@ -124,7 +124,8 @@ pub struct GenealogySize {
 
 /// The whole in-memory state. `PartialEq` compares everything, so a replayed state can
 /// be checked against the live one. The serde form exists for snapshots
-/// ([`State::to_snapshot`]); it follows the internal layout and is not an interchange
+/// ([`State::to_snapshot`]): it is their main section, without the lots and shipments
+/// (sections of their own). It follows the internal layout and is not an interchange
 /// format.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct State {
@@ -134,6 +135,8 @@ pub struct State {
     parties: Vec<Party>,
     #[serde(with = "snapshot::exact_map")]
     party_index: HashMap<PartyId, u32>,
+    /// A snapshot section of its own (see [`State::to_snapshot`]).
+    #[serde(skip)]
     lots: Vec<Lot>,
     serials: Vec<Serial>,
     /// Per lot: made inactive automatically because it ran out (so stock coming back
@@ -146,6 +149,8 @@ pub struct State {
     serial_suppliers: Vec<u32>,
     #[serde(with = "snapshot::exact_map")]
     orders: HashMap<OrderId, Vec<Reserved>>,
+    /// A snapshot section of its own (see [`State::to_snapshot`]).
+    #[serde(skip)]
     shipments: Vec<ShipmentRecord>,
     /// Per shipment: its customer's party number, a column of its own so a trace finds
     /// customers without reading the records.

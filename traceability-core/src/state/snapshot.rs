@@ -14,19 +14,31 @@
 //! | 4 | format version |
 //! | 8 | `seq`: the number of events covered |
 //! | 32 | `head`: hash of event `seq - 1` ([`GENESIS_HASH`] when `seq` is 0) |
-//! | n | the state: [MessagePack](https://msgpack.org) of its serde form (structs as arrays) |
+//! | 8 + n | the state without its lots and shipments: `n`, then [MessagePack](https://msgpack.org) of its serde form (structs as arrays) |
+//! | 8 + n | the lots: `n`, then MessagePack of the list |
+//! | 8 + n | the shipments: `n`, then MessagePack of the list |
 //! | 32 | SHA-256 of everything before it (detects a torn or corrupted write) |
+//!
+//! The three sections are encoded and decoded on threads of their own, beside the
+//! digest, so a snapshot is written and read about twice as fast on two cores.
 //!
 //! The serde form of [`State`] is internal: it changes with the state's layout, and
 //! [`FORMAT`] changes with it (an older snapshot is then ignored and rebuilt).
 
+use std::thread::ScopedJoinHandle;
+
+use serde::{de::DeserializeOwned, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::State;
+use foldhash::HashMap;
+
+use super::{PositionIndex, ProductEntry, ShipmentRecord, State};
 use crate::event::{Hash, GENESIS_HASH};
+use crate::kernel::id::ProductId;
+use crate::model::{Lot, Serial};
 
 /// The snapshot format this build writes and reads.
-pub const FORMAT: u32 = 9;
+pub const FORMAT: u32 = 10;
 
 const MAGIC: &[u8; 8] = b"TRSNAP\r\n";
 const HEADER: usize = 8 + 4 + 8 + 32;
@@ -56,7 +68,16 @@ impl State {
         bytes.extend_from_slice(&FORMAT.to_le_bytes());
         bytes.extend_from_slice(&position.seq.to_le_bytes());
         bytes.extend_from_slice(&position.head);
-        rmp_serde::encode::write(&mut bytes, self).expect("a state always serialises to bytes");
+        let (lots, shipments) = std::thread::scope(|threads| {
+            let lots = threads.spawn(|| encoded(&self.lots));
+            let shipments = threads.spawn(|| encoded(&self.shipments));
+            append_section(&mut bytes, &encoded(self));
+            (joined(lots), joined(shipments))
+        });
+        append_section(&mut bytes, &lots);
+        drop(lots);
+        append_section(&mut bytes, &shipments);
+        drop(shipments);
         let digest: [u8; DIGEST] = Sha256::digest(&bytes).into();
         bytes.extend_from_slice(&digest);
         bytes
@@ -74,9 +95,6 @@ impl State {
             return Err("not a state snapshot".into());
         }
         let (body, digest) = bytes.split_at(bytes.len() - DIGEST);
-        if Sha256::digest(body).as_slice() != digest {
-            return Err("the snapshot is damaged (its digest does not match)".into());
-        }
         let word = |at: usize, len: usize| &body[at..at + len];
         let format = u32::from_le_bytes(word(8, 4).try_into().expect("4 bytes"));
         if format != FORMAT {
@@ -86,44 +104,49 @@ impl State {
         }
         let seq = u64::from_le_bytes(word(12, 8).try_into().expect("8 bytes"));
         let head: Hash = word(20, 32).try_into().expect("32 bytes");
+        let damaged = || "the snapshot is damaged (its digest does not match)".to_string();
+        let [main, lots, shipments] = sections(&body[HEADER..]).ok_or_else(damaged)?;
+        let (intact, main, lots, shipments) = std::thread::scope(|threads| {
+            let intact = threads.spawn(|| Sha256::digest(body).as_slice() == digest);
+            let lots = threads.spawn(|| decoded::<Vec<Lot>>(lots));
+            let shipments = threads.spawn(|| {
+                decoded::<Vec<ShipmentRecord>>(shipments).map(|shipments| {
+                    let index = shipment_index(&shipments);
+                    (shipments, index)
+                })
+            });
+            let main = decoded::<State>(main);
+            (joined(intact), main, joined(lots), joined(shipments))
+        });
+        if !intact {
+            return Err(damaged());
+        }
         if seq == 0 && head != GENESIS_HASH {
             return Err("a snapshot of no events must have the genesis head".into());
         }
-        let mut state: State =
-            crate::kernel::id::interning(|| rmp_serde::from_slice(&body[HEADER..]))
-                .map_err(|e| format!("the snapshot's state cannot be read: {e}"))?;
+        let mut state = main?;
+        state.lots = lots?;
+        (state.shipments, state.shipment_index) = shipments?;
         state.rebuild_indexes();
         Ok((SnapshotPosition { seq, head }, state))
     }
 
-    /// Rebuilds what snapshots leave out because it derives from the records: the
-    /// products' number indexes, the allocation orders, the shipments' index by id and
-    /// the latest production of each work order.
+    /// Rebuilds what snapshots leave out because it derives from the records (beside
+    /// the shipments' index by id, built with them): the products' number indexes and
+    /// the allocation orders, on two threads, and the latest production of each work
+    /// order.
     fn rebuild_indexes(&mut self) {
-        let shipment_id = super::shipment_id_at(&self.shipments);
-        self.shipment_index = Default::default();
-        self.shipment_index
-            .reserve(self.shipments.len(), shipment_id);
-        for (n, shipment) in (0..).zip(&self.shipments) {
-            self.shipment_index
-                .insert(shipment.id.as_str(), n, shipment_id);
-        }
-        self.reserve_number_maps();
-        let lot_number = super::lot_number_at(&self.lots);
-        for (i, lot) in (0..).zip(&self.lots) {
-            if let Some(entry) = self.products.get_mut(&lot.product) {
-                entry.lots.insert(lot.number.as_str(), i, lot_number);
-            }
-        }
-        let serial_number = super::serial_number_at(&self.serials);
-        for (i, serial) in (0..).zip(&self.serials) {
-            if let Some(entry) = self.products.get_mut(&serial.product) {
-                entry
-                    .serials
-                    .insert(serial.number.as_str(), i, serial_number);
-            }
-        }
-        self.alloc.rebuild(&self.lots, &self.serials);
+        let Self {
+            products,
+            lots,
+            serials,
+            alloc,
+            ..
+        } = self;
+        std::thread::scope(|threads| {
+            threads.spawn(|| alloc.rebuild(lots, serials));
+            rebuild_number_maps(products, lots, serials);
+        });
         let work_order = super::production::work_order_at(&self.productions, &self.genealogy);
         self.latest_production = Default::default();
         // In order, so that each work order ends at its latest production.
@@ -131,29 +154,86 @@ impl State {
             (self.latest_production).insert(work_order(at), at, work_order);
         }
     }
+}
 
-    /// Sizes each product's number maps for its lots and serials, so that filling them
-    /// does not rehash again and again.
-    fn reserve_number_maps(&mut self) {
-        let mut counts: foldhash::HashMap<&crate::kernel::id::ProductId, (usize, usize)> =
-            foldhash::HashMap::default();
-        for lot in &self.lots {
-            counts.entry(&lot.product).or_default().0 += 1;
-        }
-        for serial in &self.serials {
-            counts.entry(&serial.product).or_default().1 += 1;
-        }
-        let (lot_number, serial_number) = (
-            super::lot_number_at(&self.lots),
-            super::serial_number_at(&self.serials),
-        );
-        for (product, (lots, serials)) in counts {
-            if let Some(entry) = self.products.get_mut(product) {
-                entry.lots.reserve(lots, lot_number);
-                entry.serials.reserve(serials, serial_number);
-            }
+/// Each product's indexes of its lots and serials by number, sized first so that
+/// filling them does not rehash again and again.
+fn rebuild_number_maps(
+    products: &mut HashMap<ProductId, ProductEntry>,
+    lots: &[Lot],
+    serials: &[Serial],
+) {
+    let mut counts: HashMap<&ProductId, (usize, usize)> = HashMap::default();
+    for lot in lots {
+        counts.entry(&lot.product).or_default().0 += 1;
+    }
+    for serial in serials {
+        counts.entry(&serial.product).or_default().1 += 1;
+    }
+    let (lot_number, serial_number) =
+        (super::lot_number_at(lots), super::serial_number_at(serials));
+    for (product, (lot_count, serial_count)) in counts {
+        if let Some(entry) = products.get_mut(product) {
+            entry.lots.reserve(lot_count, lot_number);
+            entry.serials.reserve(serial_count, serial_number);
         }
     }
+    for (i, lot) in (0..).zip(lots) {
+        if let Some(entry) = products.get_mut(&lot.product) {
+            entry.lots.insert(lot.number.as_str(), i, lot_number);
+        }
+    }
+    for (i, serial) in (0..).zip(serials) {
+        if let Some(entry) = products.get_mut(&serial.product) {
+            entry
+                .serials
+                .insert(serial.number.as_str(), i, serial_number);
+        }
+    }
+}
+
+/// The shipments' index by id.
+fn shipment_index(shipments: &[ShipmentRecord]) -> PositionIndex {
+    let shipment_id = super::shipment_id_at(shipments);
+    let mut index = PositionIndex::default();
+    index.reserve(shipments.len(), shipment_id);
+    for (n, shipment) in (0..).zip(shipments) {
+        index.insert(shipment.id.as_str(), n, shipment_id);
+    }
+    index
+}
+
+fn encoded<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    rmp_serde::to_vec(value).expect("a state always serialises to bytes")
+}
+
+/// Decodes one section, with ids read into shared texts (per thread).
+fn decoded<T: DeserializeOwned>(section: &[u8]) -> Result<T, String> {
+    crate::kernel::id::interning(|| rmp_serde::from_slice(section))
+        .map_err(|e| format!("the snapshot's state cannot be read: {e}"))
+}
+
+fn append_section(bytes: &mut Vec<u8>, section: &[u8]) {
+    bytes.extend_from_slice(&(section.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(section);
+}
+
+/// The three sections, when their lengths tile `body` exactly.
+fn sections(mut body: &[u8]) -> Option<[&[u8]; 3]> {
+    let mut sections = [&body[..0]; 3];
+    for section in &mut sections {
+        let (length, rest) = body.split_first_chunk::<8>()?;
+        let length = usize::try_from(u64::from_le_bytes(*length)).ok()?;
+        (*section, body) = rest.split_at_checked(length)?;
+    }
+    body.is_empty().then_some(sections)
+}
+
+/// A thread's result; its panic goes on in this thread.
+fn joined<T>(thread: ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// Reads a hash map reserving, up front, the length the snapshot gives (up to
@@ -208,5 +288,37 @@ pub(super) mod exact_map {
             }
         }
         deserializer.deserialize_map(Exact(PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_must_tile_the_body_exactly() {
+        let mut body = Vec::new();
+        for section in [&b"main"[..], b"", b"ships"] {
+            append_section(&mut body, section);
+        }
+        assert_eq!(sections(&body), Some([&b"main"[..], b"", b"ships"]));
+        assert_eq!(sections(&body[..body.len() - 1]), None);
+        body.push(0);
+        assert_eq!(sections(&body), None);
+        body.pop();
+        body[0] = 0xff; // the first length runs past the end
+        assert_eq!(sections(&body), None);
+    }
+
+    #[test]
+    fn a_damaged_section_length_is_reported_as_damage() {
+        let at = SnapshotPosition {
+            seq: 0,
+            head: GENESIS_HASH,
+        };
+        let mut bytes = State::default().to_snapshot(at);
+        bytes[HEADER] ^= 1;
+        let why = State::from_snapshot(&bytes).unwrap_err();
+        assert!(why.contains("damaged"), "{why}");
     }
 }
