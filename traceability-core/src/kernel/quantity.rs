@@ -149,6 +149,11 @@ impl FromStr for Quantity {
     /// Parses `[+-]digits[.digits][e[+-]digits]` exactly (Python's `str(Decimal)` forms,
     /// including `1E-8`); trailing zeros beyond 9 places are fine, other digits are not.
     fn from_str(text: &str) -> Result<Self, InvalidInput> {
+        // The common case: a whole number of at most 15 digits (below the 10^15 limit).
+        if (1..=15).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()) {
+            let units = text.bytes().fold(0, |n, b| n * 10 + i64::from(b - b'0'));
+            return Self::try_from(units);
+        }
         let malformed = || {
             InvalidInput::new(
                 "quantity",

@@ -19,6 +19,15 @@ pub const MAX_TEXT_CHARS: usize = 4096;
 /// assert!(identifier("lot", &"x".repeat(129)).is_err());
 /// ```
 pub fn identifier<'a>(field: &'static str, raw: &'a str) -> Result<&'a str, InvalidInput> {
+    // The common case, read once: printable ASCII (no spaces to trim, nothing to count).
+    let plain = |b: &u8| b.is_ascii_graphic();
+    if raw.len() <= MAX_ID_CHARS
+        && raw.as_bytes().first().is_some_and(plain)
+        && raw.as_bytes().last().is_some_and(plain)
+        && raw.bytes().all(|b| b == b' ' || b.is_ascii_graphic())
+    {
+        return Ok(raw);
+    }
     let trimmed = raw.trim();
     if trimmed.is_empty() {
         return Err(InvalidInput::new(field, "must not be empty"));
@@ -57,4 +66,25 @@ pub fn free_text(field: &'static str, text: &str) -> Result<(), InvalidInput> {
         return Err(InvalidInput::new(field, "contains a NUL character"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rule as written in [`identifier`]'s documentation.
+    fn reference(raw: &str) -> Option<&str> {
+        let trimmed = raw.trim();
+        let valid = !trimmed.is_empty()
+            && trimmed.chars().count() <= MAX_ID_CHARS
+            && !trimmed.chars().any(char::is_control);
+        valid.then_some(trimmed)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn identifiers_follow_the_rule(raw in "[ a-z\\t\\n\u{a0}é\u{7f}-]{0,140}|[a-z]{126,130}") {
+            proptest::prop_assert_eq!(identifier("id", &raw).ok(), reference(&raw));
+        }
+    }
 }
