@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use rusqlite::types::ValueRef;
-use rusqlite::{params, Connection, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior, MAIN_DB};
 
 use super::{check_numbering, EventStore};
 use crate::event::{Hash, RecordSource, StoredEvent};
@@ -253,15 +253,27 @@ impl EventStore for SqliteStore {
     }
 
     /// The row with the highest `seq`; a row whose body is not a BLOB counts as none.
+    /// Read with the incremental blob API straight into one buffer (reading it as a
+    /// column value copies it twice: 0.2 s more for the 443 MB of a million lots).
     fn latest_snapshot(&self) -> Result<Option<Vec<u8>>, TraceError> {
-        let mut stmt = self
+        let latest = self
             .conn
-            .prepare_cached("SELECT body FROM snapshots ORDER BY seq DESC LIMIT 1")?;
-        let mut rows = stmt.query([])?;
-        Ok(match rows.next()? {
-            Some(row) => row.get::<_, Vec<u8>>(0).ok(),
-            None => None,
-        })
+            .prepare_cached(
+                "SELECT seq, typeof(body) = 'blob' FROM snapshots ORDER BY seq DESC LIMIT 1",
+            )?
+            .query_row([], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, bool>(1)?))
+            })
+            .optional()?;
+        let Some((seq, true)) = latest else {
+            return Ok(None);
+        };
+        let blob = self
+            .conn
+            .blob_open(MAIN_DB, c"snapshots", c"body", seq, true)?;
+        let mut bytes = vec![0; blob.len()];
+        blob.read_at_exact(&mut bytes, 0)?;
+        Ok(Some(bytes))
     }
 }
 
