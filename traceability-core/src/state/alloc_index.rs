@@ -118,6 +118,50 @@ pub(crate) fn fefo_key(lot: &Lot) -> FefoKey {
     }
 }
 
+/// The lot half of a rebuilt [`AllocIndex`]: derived from the lots alone, so that a
+/// snapshot read builds it on the thread that decoded them.
+pub(super) struct LotOrders {
+    keys: Vec<Option<LotKeys>>,
+    products: HashMap<ProductId, ProductIndex>,
+}
+
+impl LotOrders {
+    /// Each product's FEFO and FIFO orders of its lots with available stock. O(n log n).
+    pub(super) fn of(lots: &[Lot]) -> Self {
+        // Keys gathered per product, then each order built at once from its sorted
+        // keys (much faster than inserting one by one).
+        #[derive(Default)]
+        struct Pairs {
+            fefo: Vec<(u32, u32)>,
+            fifo: Vec<(u32, u32)>,
+        }
+        let mut pairs: HashMap<&ProductId, Pairs> = HashMap::default();
+        let keys = (0..)
+            .zip(lots)
+            .map(|(i, lot)| {
+                let want = AllocIndex::keys_of(lot)?;
+                let product = pairs.entry(&lot.product).or_default();
+                product.fefo.push((want.fefo, i));
+                product.fifo.push((want.received, i));
+                Some(want)
+            })
+            .collect();
+        let number = lot_number_at(lots);
+        let products = pairs
+            .into_iter()
+            .map(|(product, pairs)| {
+                let index = ProductIndex {
+                    fefo: LotOrder::from_unsorted(pairs.fefo, number),
+                    fifo: LotOrder::from_unsorted(pairs.fifo, number),
+                    serials_fifo: BTreeSet::new(),
+                };
+                (product.clone(), index)
+            })
+            .collect();
+        Self { keys, products }
+    }
+}
+
 impl AllocIndex {
     /// The number of lots currently indexed as having available stock (all products).
     ///
@@ -175,53 +219,27 @@ impl AllocIndex {
     }
 
     /// Indexes every lot and serial again (after a snapshot read, which leaves the
-    /// derived sets out). O(n log n) in the lots and serials.
-    pub(super) fn rebuild(&mut self, lots: &[Lot], serials: &[Serial]) {
-        // Keys gathered per product, then each set built at once from its sorted keys
-        // (much faster than inserting one by one).
-        #[derive(Default)]
-        struct Keys {
-            fefo: Vec<(u32, u32)>,
-            fifo: Vec<(u32, u32)>,
-            serials_fifo: Vec<(u64, SerialNumber, u32)>,
-        }
-        let mut keys: HashMap<&ProductId, Keys> = HashMap::default();
-        self.lot_keys = (0..)
-            .zip(lots)
-            .map(|(i, lot)| {
-                let want = Self::keys_of(lot)?;
-                let product = keys.entry(&lot.product).or_default();
-                product.fefo.push((want.fefo, i));
-                product.fifo.push((want.received, i));
-                Some(want)
-            })
-            .collect();
+    /// derived sets out), the lots' orders given ([`LotOrders::of`]). O(n log n) in
+    /// the serials.
+    pub(super) fn rebuild(&mut self, lot_orders: LotOrders, serials: &[Serial]) {
+        let mut serials_fifo: HashMap<&ProductId, Vec<_>> = HashMap::default();
         self.serial_in = (0..)
             .zip(serials)
             .map(|(i, serial)| {
                 let want = serial.status == SerialStatus::InInventory;
                 if want {
                     let key = self.serial_key(i, serial);
-                    keys.entry(&serial.product)
-                        .or_default()
-                        .serials_fifo
-                        .push(key);
+                    serials_fifo.entry(&serial.product).or_default().push(key);
                 }
                 want
             })
             .collect();
-        let number = lot_number_at(lots);
-        self.products = keys
-            .into_iter()
-            .map(|(product, keys)| {
-                let index = ProductIndex {
-                    fefo: LotOrder::from_unsorted(keys.fefo, number),
-                    fifo: LotOrder::from_unsorted(keys.fifo, number),
-                    serials_fifo: keys.serials_fifo.into_iter().collect(),
-                };
-                (product.clone(), index)
-            })
-            .collect();
+        self.lot_keys = lot_orders.keys;
+        self.products = lot_orders.products;
+        for (product, keys) in serials_fifo {
+            let index = self.products.entry(product.clone()).or_default();
+            index.serials_fifo = keys.into_iter().collect();
+        }
     }
 
     /// The key serial `i` is indexed under: (arrival, number, index).

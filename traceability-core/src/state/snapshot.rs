@@ -32,10 +32,11 @@ use sha2::{Digest, Sha256};
 
 use foldhash::HashMap;
 
-use super::{PositionIndex, ProductEntry, ShipmentRecord, State};
+use super::alloc_index::LotOrders;
+use super::{PositionIndex, ShipmentRecord, State};
 use crate::event::{Hash, GENESIS_HASH};
 use crate::kernel::id::ProductId;
-use crate::model::{Lot, Serial};
+use crate::model::Lot;
 
 /// The snapshot format this build writes and reads.
 pub const FORMAT: u32 = 10;
@@ -108,7 +109,7 @@ impl State {
         let [main, lots, shipments] = sections(&body[HEADER..]).ok_or_else(damaged)?;
         let (intact, main, lots, shipments) = std::thread::scope(|threads| {
             let intact = threads.spawn(|| Sha256::digest(body).as_slice() == digest);
-            let lots = threads.spawn(|| decoded::<Vec<Lot>>(lots));
+            let lots = threads.spawn(|| decoded::<Vec<Lot>>(lots).map(LotSection::indexed));
             let shipments = threads.spawn(|| {
                 decoded::<Vec<ShipmentRecord>>(shipments).map(|shipments| {
                     let index = shipment_index(&shipments);
@@ -125,28 +126,29 @@ impl State {
             return Err("a snapshot of no events must have the genesis head".into());
         }
         let mut state = main?;
-        state.lots = lots?;
         (state.shipments, state.shipment_index) = shipments?;
-        state.rebuild_indexes();
+        state.rebuild_indexes(lots?);
         Ok((SnapshotPosition { seq, head }, state))
     }
 
-    /// Rebuilds what snapshots leave out because it derives from the records (beside
-    /// the shipments' index by id, built with them): the products' number indexes and
-    /// the allocation orders, on two threads, and the latest production of each work
-    /// order.
-    fn rebuild_indexes(&mut self) {
-        let Self {
-            products,
-            lots,
-            serials,
-            alloc,
-            ..
-        } = self;
-        std::thread::scope(|threads| {
-            threads.spawn(|| alloc.rebuild(lots, serials));
-            rebuild_number_maps(products, lots, serials);
-        });
+    /// Takes in the lots and rebuilds what snapshots leave out because it derives from
+    /// the records: the products' number indexes, the allocation orders and the latest
+    /// production of each work order. (The shipments' index by id and what derives from
+    /// the lots alone were built on the threads that decoded them.)
+    fn rebuild_indexes(&mut self, lots: LotSection) {
+        self.lots = lots.lots;
+        for (product, index) in lots.by_number {
+            if let Some(entry) = self.products.get_mut(&product) {
+                entry.lots = index;
+            }
+        }
+        let serial_number = super::serial_number_at(&self.serials);
+        for (product, index) in by_number(&self.serials, |s| &s.product, serial_number) {
+            if let Some(entry) = self.products.get_mut(&product) {
+                entry.serials = index;
+            }
+        }
+        self.alloc.rebuild(lots.orders, &self.serials);
         let work_order = super::production::work_order_at(&self.productions, &self.genealogy);
         self.latest_production = Default::default();
         // In order, so that each work order ends at its latest production.
@@ -156,40 +158,55 @@ impl State {
     }
 }
 
-/// Each product's indexes of its lots and serials by number, sized first so that
-/// filling them does not rehash again and again.
-fn rebuild_number_maps(
-    products: &mut HashMap<ProductId, ProductEntry>,
-    lots: &[Lot],
-    serials: &[Serial],
-) {
-    let mut counts: HashMap<&ProductId, (usize, usize)> = HashMap::default();
-    for lot in lots {
-        counts.entry(&lot.product).or_default().0 += 1;
-    }
-    for serial in serials {
-        counts.entry(&serial.product).or_default().1 += 1;
-    }
-    let (lot_number, serial_number) =
-        (super::lot_number_at(lots), super::serial_number_at(serials));
-    for (product, (lot_count, serial_count)) in counts {
-        if let Some(entry) = products.get_mut(product) {
-            entry.lots.reserve(lot_count, lot_number);
-            entry.serials.reserve(serial_count, serial_number);
+/// The lots section, read, with what derives from the lots alone.
+struct LotSection {
+    lots: Vec<Lot>,
+    /// Each product's index of its lots by number.
+    by_number: HashMap<ProductId, PositionIndex>,
+    orders: LotOrders,
+}
+
+impl LotSection {
+    /// The lots with their indexes, built on two threads.
+    fn indexed(lots: Vec<Lot>) -> Self {
+        let (by_number, orders) = std::thread::scope(|threads| {
+            let orders = threads.spawn(|| LotOrders::of(&lots));
+            let number = super::lot_number_at(&lots);
+            (by_number(&lots, |lot| &lot.product, number), joined(orders))
+        });
+        Self {
+            lots,
+            by_number,
+            orders,
         }
     }
-    for (i, lot) in (0..).zip(lots) {
-        if let Some(entry) = products.get_mut(&lot.product) {
-            entry.lots.insert(lot.number.as_str(), i, lot_number);
+}
+
+/// Each product's index of its `items` (lots or serials) by number, sized first so
+/// that filling it does not rehash again and again.
+fn by_number<'a, T>(
+    items: &'a [T],
+    product: impl Fn(&'a T) -> &'a ProductId,
+    number: impl Fn(u32) -> &'a str + Copy,
+) -> HashMap<ProductId, PositionIndex> {
+    let mut counts: HashMap<&ProductId, usize> = HashMap::default();
+    for item in items {
+        *counts.entry(product(item)).or_default() += 1;
+    }
+    let mut indexes: HashMap<ProductId, PositionIndex> = counts
+        .into_iter()
+        .map(|(id, count)| {
+            let mut index = PositionIndex::default();
+            index.reserve(count, number);
+            (id.clone(), index)
+        })
+        .collect();
+    for (at, item) in (0..).zip(items) {
+        if let Some(index) = indexes.get_mut(product(item)) {
+            index.insert(number(at), at, number);
         }
     }
-    for (i, serial) in (0..).zip(serials) {
-        if let Some(entry) = products.get_mut(&serial.product) {
-            entry
-                .serials
-                .insert(serial.number.as_str(), i, serial_number);
-        }
-    }
+    indexes
 }
 
 /// The shipments' index by id.
