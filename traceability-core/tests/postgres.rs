@@ -35,6 +35,19 @@ fn a_log_on_postgres_reopens_the_same_and_verifies() {
 }
 
 #[test]
+fn a_snapshot_larger_than_one_read_slice_reads_back_whole() {
+    let url = pg_fresh_schema("bigsnap");
+    let mut store = PostgresStore::open(&url).unwrap();
+    assert_eq!(store.latest_snapshot().unwrap(), None);
+    // 40 MB: read in three slices of 16 MB, the last one short.
+    let bytes: Vec<u8> = (0..40_000_003u32).map(|n| (n % 251) as u8).collect();
+    store.save_snapshot(7, bytes.clone()).unwrap();
+    assert!(store.latest_snapshot().unwrap() == Some(bytes));
+    store.save_snapshot(8, vec![1, 2, 3]).unwrap();
+    assert_eq!(store.latest_snapshot().unwrap(), Some(vec![1, 2, 3]));
+}
+
+#[test]
 fn the_schema_is_created_once_and_a_newer_one_is_refused() {
     let url = pg_fresh_schema("migrate");
     let store = PostgresStore::open(&url).unwrap();

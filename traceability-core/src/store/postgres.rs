@@ -43,7 +43,7 @@ use std::time::Duration;
 
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::{Client, Config, NoTls, Statement};
+use postgres::{Client, Config, IsolationLevel, NoTls, Statement};
 
 use super::{check_numbering, wait_until_beyond, EventStore, WriteStart};
 use crate::event::{Hash, RecordSource, StoredEvent};
@@ -72,6 +72,10 @@ const WRITER_UNLOCK: &str = "SELECT pg_advisory_unlock(hashtext($1))";
 fn writer_lock_key(schema_name: &str) -> String {
     format!("traceability-writers:{schema_name}")
 }
+
+/// Bytes of a snapshot read per round trip: below glibc's largest mmap threshold, so
+/// the buffer of each is reused, not mapped and faulted in again.
+const SNAPSHOT_SLICE: i32 = 16 << 20;
 
 /// Records read per round trip by [`RecordSource::read_from`].
 const PAGE: i64 = 10_000;
@@ -415,15 +419,40 @@ impl EventStore for PostgresStore {
         Ok(())
     }
 
+    /// Read in slices of [`SNAPSHOT_SLICE`] bytes (one read-only, repeatable-read
+    /// transaction, so a snapshot replaced meanwhile is not torn) into one buffer of
+    /// the right size: read whole, the row's buffer would be a second copy of it (443 MB
+    /// at a million lots) to allocate and copy.
     fn latest_snapshot(&self) -> Result<Option<Vec<u8>>, TraceError> {
-        let row = self.client.borrow_mut().query_opt(
-            &format!(
-                "SELECT body FROM {}.snapshots WHERE id = 1",
-                self.quoted_schema
-            ),
+        let mut client = self.client.borrow_mut();
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()?;
+        let table = format!("{}.snapshots", self.quoted_schema);
+        let length = tx.query_opt(
+            &format!("SELECT octet_length(body)::BIGINT FROM {table} WHERE id = 1"),
             &[],
         )?;
-        Ok(row.map(|r| r.get(0)))
+        let Some(length) = length.map(|row| row.get::<_, i64>(0)) else {
+            return Ok(None);
+        };
+        let slice = tx.prepare(&format!(
+            "SELECT substring(body FROM $1::INT FOR $2::INT) FROM {table} WHERE id = 1"
+        ))?;
+        let mut bytes = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
+        while (bytes.len() as i64) < length {
+            let from = i32::try_from(bytes.len() + 1).unwrap_or(i32::MAX);
+            let row = tx.query_one(&slice, &[&from, &SNAPSHOT_SLICE])?;
+            let part: &[u8] = row.get(0);
+            if part.is_empty() {
+                break;
+            }
+            bytes.extend_from_slice(part);
+        }
+        tx.commit()?;
+        Ok(Some(bytes))
     }
 
     /// Waits on the notifications of appends to this schema (LISTEN/NOTIFY), not by
