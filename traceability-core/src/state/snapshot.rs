@@ -17,10 +17,13 @@
 //! | 8 + n | the state without its lots and shipments: `n`, then [MessagePack](https://msgpack.org) of its serde form (structs as arrays) |
 //! | 8 + n | the lots: `n`, then MessagePack of the list |
 //! | 8 + n | the shipments: `n`, then MessagePack of the list |
-//! | 32 | SHA-256 of everything before it (detects a torn or corrupted write) |
+//! | 4 | CRC-32 (IEEE) of everything before it: detects a torn or corrupted write |
 //!
 //! The three sections are encoded and decoded on threads of their own, beside the
-//! digest, so a snapshot is written and read about twice as fast on two cores.
+//! checksum, so a snapshot is written and read about twice as fast on two cores. The
+//! checksum is not a tamper seal (the log's hash chain is): a snapshot is only ever a
+//! cache, checked against the log's head hash before use, and CRC-32 reads 443 MB in a
+//! tenth of SHA-256's time.
 //!
 //! The serde form of [`State`] is internal: it changes with the state's layout, and
 //! [`FORMAT`] changes with it (an older snapshot is then ignored and rebuilt).
@@ -28,7 +31,6 @@
 use std::thread::ScopedJoinHandle;
 
 use serde::{de::DeserializeOwned, Serialize};
-use sha2::{Digest, Sha256};
 
 use foldhash::HashMap;
 
@@ -43,7 +45,7 @@ pub const FORMAT: u32 = 10;
 
 const MAGIC: &[u8; 8] = b"TRSNAP\r\n";
 const HEADER: usize = 8 + 4 + 8 + 32;
-const DIGEST: usize = 32;
+const CHECKSUM: usize = 4;
 
 /// Where in the log a snapshot stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,8 +81,8 @@ impl State {
         drop(lots);
         append_section(&mut bytes, &shipments);
         drop(shipments);
-        let digest: [u8; DIGEST] = Sha256::digest(&bytes).into();
-        bytes.extend_from_slice(&digest);
+        let checksum = crc32fast::hash(&bytes);
+        bytes.extend_from_slice(&checksum.to_le_bytes());
         bytes
     }
 
@@ -92,10 +94,10 @@ impl State {
     /// assert!(State::from_snapshot(b"not a snapshot").is_err());
     /// ```
     pub fn from_snapshot(bytes: &[u8]) -> Result<(SnapshotPosition, State), String> {
-        if bytes.len() < HEADER + DIGEST || &bytes[..8] != MAGIC {
+        if bytes.len() < HEADER + CHECKSUM || &bytes[..8] != MAGIC {
             return Err("not a state snapshot".into());
         }
-        let (body, digest) = bytes.split_at(bytes.len() - DIGEST);
+        let (body, checksum) = bytes.split_at(bytes.len() - CHECKSUM);
         let word = |at: usize, len: usize| &body[at..at + len];
         let format = u32::from_le_bytes(word(8, 4).try_into().expect("4 bytes"));
         if format != FORMAT {
@@ -105,10 +107,10 @@ impl State {
         }
         let seq = u64::from_le_bytes(word(12, 8).try_into().expect("8 bytes"));
         let head: Hash = word(20, 32).try_into().expect("32 bytes");
-        let damaged = || "the snapshot is damaged (its digest does not match)".to_string();
+        let damaged = || "the snapshot is damaged (its checksum does not match)".to_string();
         let [main, lots, shipments] = sections(&body[HEADER..]).ok_or_else(damaged)?;
         let (intact, main, lots, shipments) = std::thread::scope(|threads| {
-            let intact = threads.spawn(|| Sha256::digest(body).as_slice() == digest);
+            let intact = threads.spawn(|| crc32fast::hash(body).to_le_bytes() == checksum);
             let lots = threads.spawn(|| decoded::<Vec<Lot>>(lots).map(LotSection::indexed));
             let shipments = threads.spawn(|| {
                 decoded::<Vec<ShipmentRecord>>(shipments).map(|shipments| {
