@@ -84,6 +84,66 @@ pub fn not_before(
     Ok(())
 }
 
+/// `text` as a date, as chrono reads it (`NaiveDate::from_str`), without chrono's general
+/// parser when it is exactly `YYYY-MM-DD`.
+pub(crate) fn parse_iso(text: &str) -> Result<NaiveDate, chrono::ParseError> {
+    let b = text.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let number = |digits: &[u8]| {
+            digits.iter().try_fold(0u32, |n, &c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })
+        };
+        if let (Some(year), Some(month), Some(day)) =
+            (number(&b[..4]), number(&b[5..7]), number(&b[8..]))
+        {
+            if let Some(date) = NaiveDate::from_ymd_opt(year as i32, month, day) {
+                return Ok(date);
+            }
+        }
+    }
+    text.parse()
+}
+
+/// Serde for the dates read in bulk (lots, shipments; `#[serde(with = ...)]`): chrono's
+/// form, read through [`parse_iso`].
+pub(crate) mod iso {
+    use std::borrow::Cow;
+
+    use chrono::NaiveDate;
+    use serde::{de::Error, Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(date: &NaiveDate, to: S) -> Result<S::Ok, S::Error> {
+        date.serialize(to)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(from: D) -> Result<NaiveDate, D::Error> {
+        let text = <Cow<'de, str>>::deserialize(from)?;
+        super::parse_iso(&text).map_err(D::Error::custom)
+    }
+
+    /// The same for an optional date (with `#[serde(default)]`, so that a missing one
+    /// is `None` as without `with`).
+    pub(crate) mod option {
+        use super::*;
+
+        pub(crate) fn serialize<S: Serializer>(
+            date: &Option<NaiveDate>,
+            to: S,
+        ) -> Result<S::Ok, S::Error> {
+            date.serialize(to)
+        }
+
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            from: D,
+        ) -> Result<Option<NaiveDate>, D::Error> {
+            let text = <Option<Cow<'de, str>>>::deserialize(from)?;
+            text.map(|text| super::super::parse_iso(&text).map_err(D::Error::custom))
+                .transpose()
+        }
+    }
+}
+
 /// The longest text [`utc_text`] writes on its fast path
 /// (`YYYY-MM-DDThh:mm:ss.nnnnnnnnnZ`).
 pub(crate) const UTC_TEXT_LEN: usize = 30;
@@ -130,4 +190,16 @@ pub(crate) fn utc_text<'b>(
     std::str::from_utf8(&buf[..at])
         .expect("digits and ASCII punctuation")
         .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn dates_read_as_chrono_reads_them(text in "[0-9]{4}-[0-1][0-9]-[0-3][0-9]|[+0-9 -]{8,12}|[0-9]{4}-[0-9]-[0-9]{2}") {
+            proptest::prop_assert_eq!(parse_iso(&text).ok(), text.parse::<NaiveDate>().ok());
+        }
+    }
 }

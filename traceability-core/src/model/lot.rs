@@ -36,12 +36,16 @@ impl std::fmt::Display for QualityStatus {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LotDates {
     /// Must not be used after this date.
+    #[serde(default, with = "crate::kernel::date::iso::option")]
     pub expiry: Option<NaiveDate>,
     /// Best quality before this date.
+    #[serde(default, with = "crate::kernel::date::iso::option")]
     pub best_before: Option<NaiveDate>,
     /// Stock should leave before this date; FEFO sorts on it.
+    #[serde(default, with = "crate::kernel::date::iso::option")]
     pub removal: Option<NaiveDate>,
     /// Warn from this date.
+    #[serde(default, with = "crate::kernel::date::iso::option")]
     pub alert: Option<NaiveDate>,
 }
 
@@ -161,8 +165,10 @@ pub struct Lot {
     /// Lot number, unique within the product.
     pub number: LotNumber,
     /// Receipt (or production) date.
+    #[serde(with = "crate::kernel::date::iso")]
     pub received_on: NaiveDate,
     /// Manufacturing date, when known.
+    #[serde(default, with = "crate::kernel::date::iso::option")]
     pub manufactured_on: Option<NaiveDate>,
     /// Expiry, best-before, removal and alert dates.
     pub dates: LotDates,

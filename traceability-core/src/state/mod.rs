@@ -104,6 +104,7 @@ pub(crate) struct ShipmentRecord {
     /// Order (none for a delivery by a move into a customer location).
     pub(crate) order: Option<OrderId>,
     /// Date.
+    #[serde(with = "crate::kernel::date::iso")]
     pub(crate) shipped_on: chrono::NaiveDate,
     /// What left, from where.
     pub(crate) lines: Vec<(ItemIdx, LocationId, Quantity)>,
