@@ -218,9 +218,9 @@ impl AllocIndex {
         }
     }
 
-    /// Indexes every lot and serial again (after a snapshot read, which leaves the
-    /// derived sets out), the lots' orders given ([`LotOrders::of`]). O(n log n) in
-    /// the serials.
+    /// After a snapshot read, which leaves the derived sets out: takes in the lots'
+    /// orders ([`LotOrders::of`]) and indexes every serial again. O(n log n) in the
+    /// serials.
     pub(super) fn rebuild(&mut self, lot_orders: LotOrders, serials: &[Serial]) {
         let mut serials_fifo: HashMap<&ProductId, Vec<_>> = HashMap::default();
         self.serial_in = (0..)

@@ -30,9 +30,8 @@
 
 use std::thread::ScopedJoinHandle;
 
-use serde::{de::DeserializeOwned, Serialize};
-
 use foldhash::HashMap;
+use serde::{de::DeserializeOwned, Serialize};
 
 use super::alloc_index::LotOrders;
 use super::{PositionIndex, ShipmentRecord, State};
@@ -107,8 +106,9 @@ impl State {
         }
         let seq = u64::from_le_bytes(word(12, 8).try_into().expect("8 bytes"));
         let head: Hash = word(20, 32).try_into().expect("32 bytes");
-        let damaged = || "the snapshot is damaged (its checksum does not match)".to_string();
-        let [main, lots, shipments] = sections(&body[HEADER..]).ok_or_else(damaged)?;
+        let damaged = |why: &str| format!("the snapshot is damaged ({why})");
+        let [main, lots, shipments] = sections(&body[HEADER..])
+            .ok_or_else(|| damaged("its section lengths do not add up"))?;
         let (intact, main, lots, shipments) = std::thread::scope(|threads| {
             let intact = threads.spawn(|| crc32fast::hash(body).to_le_bytes() == checksum);
             let lots = threads.spawn(|| decoded::<Vec<Lot>>(lots).map(LotSection::indexed));
@@ -122,7 +122,7 @@ impl State {
             (joined(intact), main, joined(lots), joined(shipments))
         });
         if !intact {
-            return Err(damaged());
+            return Err(damaged("its checksum does not match"));
         }
         if seq == 0 && head != GENESIS_HASH {
             return Err("a snapshot of no events must have the genesis head".into());
