@@ -69,6 +69,17 @@ impl PositionIndex {
             .reserve(additional, |&at| hasher.hash_one(key_at(at)));
     }
 
+    /// An index of the records at positions `0..count`, inserted in order (so an id
+    /// held by several records ends at the last of them), sized first.
+    pub(crate) fn of_first<'a>(count: u32, key_at: impl Fn(u32) -> &'a str + Copy) -> Self {
+        let mut index = Self::default();
+        index.reserve(count as usize, key_at);
+        for at in 0..count {
+            index.insert(key_at(at), at, key_at);
+        }
+        index
+    }
+
     /// Every indexed position, in no particular order.
     pub(crate) fn positions(&self) -> impl Iterator<Item = u32> + '_ {
         self.table.iter().copied()

@@ -114,7 +114,8 @@ impl State {
             let lots = threads.spawn(|| decoded::<Vec<Lot>>(lots).map(LotSection::indexed));
             let shipments = threads.spawn(|| {
                 decoded::<Vec<ShipmentRecord>>(shipments).map(|shipments| {
-                    let index = shipment_index(&shipments);
+                    let by_id = super::shipment_id_at(&shipments);
+                    let index = PositionIndex::of_first(shipments.len() as u32, by_id);
                     (shipments, index)
                 })
             });
@@ -152,11 +153,8 @@ impl State {
         }
         self.alloc.rebuild(lots.orders, &self.serials);
         let work_order = super::production::work_order_at(&self.productions, &self.genealogy);
-        self.latest_production = Default::default();
         // In order, so that each work order ends at its latest production.
-        for at in 0..self.productions.len() as u32 {
-            (self.latest_production).insert(work_order(at), at, work_order);
-        }
+        self.latest_production = PositionIndex::of_first(self.productions.len() as u32, work_order);
     }
 }
 
@@ -209,17 +207,6 @@ fn by_number<'a, T>(
         }
     }
     indexes
-}
-
-/// The shipments' index by id.
-fn shipment_index(shipments: &[ShipmentRecord]) -> PositionIndex {
-    let shipment_id = super::shipment_id_at(shipments);
-    let mut index = PositionIndex::default();
-    index.reserve(shipments.len(), shipment_id);
-    for (n, shipment) in (0..).zip(shipments) {
-        index.insert(shipment.id.as_str(), n, shipment_id);
-    }
-    index
 }
 
 fn encoded<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
