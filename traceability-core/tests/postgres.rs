@@ -64,7 +64,7 @@ fn the_schema_is_created_once_and_a_newer_one_is_refused() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, [1, 2, 3]);
+    assert_eq!(versions, [1, 2, 3, 4]);
     let storage: i8 = client
         .query_one(
             &format!(
@@ -82,6 +82,7 @@ fn the_schema_is_created_once_and_a_newer_one_is_refused() {
     // A schema an older library left at version 1 gets the append functions.
     pg_sql(&format!(
         "DROP FUNCTION \"{schema}\".append_events; DROP FUNCTION \"{schema}\".begin_write; \
+         DROP FUNCTION \"{schema}\".append_or_take_turn; \
          DELETE FROM \"{schema}\".migrations WHERE version >= 2"
     ));
     let mut plant = Plant::on(Tracker::open(&url).unwrap());
@@ -150,32 +151,59 @@ fn a_stale_append_is_refused_and_two_racing_writers_lose_nothing() {
     assert_eq!(all.verify().unwrap(), all.head().0);
 }
 
+/// Whether another server can store a receipt within 20 s while `holder` idles.
+fn another_server_can_write(url: &str, number: &str) -> bool {
+    let url = url.to_owned();
+    let number = number.to_owned();
+    let (done, finished) = std::sync::mpsc::channel();
+    thread::spawn(move || {
+        let mut other = Plant::on(Tracker::open(&url).unwrap());
+        done.send(other.receive_lot("FLOUR", &number, "10", "DOCK").is_ok())
+            .unwrap();
+    });
+    finished.recv_timeout(Duration::from_secs(20)) == Ok(true)
+}
+
 #[test]
 fn a_refused_command_gives_the_writer_lock_back() {
-    let url = pg_fresh_schema("release");
+    // A writer lock left held fails the test (after 20 s) instead of hanging it.
+    let url = format!(
+        "{}&options=-c%20lock_timeout%3D20000",
+        pg_fresh_schema("release")
+    );
     let mut first = Plant::on(Tracker::open(&url).unwrap());
-    // Refused after the write began (the store's writer lock was taken to decide it).
+    let mut second = Plant::on(Tracker::open(&url).unwrap());
+    // Refused as decided, against a state that is current.
     let refused = first
         .receive_lot("FLOUR", "L1", "10", "NOWHERE")
         .unwrap_err();
     assert_eq!(refused.kind(), ErrorKind::UnknownLocation);
-    let other_url = url.clone();
-    let (done, finished) = std::sync::mpsc::channel();
-    thread::spawn(move || {
-        let mut second = Plant::on(Tracker::open(&other_url).unwrap());
-        done.send(second.receive_lot("FLOUR", "L2", "10", "DOCK"))
-            .unwrap();
-    });
-    let stored = finished
-        .recv_timeout(Duration::from_secs(20))
-        .expect("the other server is not kept waiting");
-    assert!(stored.is_ok(), "{stored:?}");
+    assert!(another_server_can_write(&url, "L2"));
+    // Decided on a stale state, appended as stale (which takes the writer lock), then
+    // refused when decided again on the current log.
     first.receive_lot("FLOUR", "L3", "10", "DOCK").unwrap();
-    assert!(first
-        .tracker
-        .state()
-        .lot(&pid("FLOUR"), &"L2".parse().unwrap())
-        .is_some());
+    let duplicate = second.receive_lot("FLOUR", "L3", "1", "DOCK").unwrap_err();
+    assert_eq!(duplicate.kind(), ErrorKind::DuplicateNumber);
+    assert!(another_server_can_write(&url, "L4"));
+    // Refused on a stale state, decided again on the current log, stored.
+    first
+        .run(Command::RegisterLocation(Location {
+            id: loc("ANNEX"),
+            kind: LocationKind::Receiving,
+            description: String::new(),
+            gln: None,
+            party: None,
+        }))
+        .unwrap();
+    second.receive_lot("FLOUR", "L5", "10", "ANNEX").unwrap();
+    for number in ["L2", "L3", "L4", "L5"] {
+        assert!(second
+            .tracker
+            .state()
+            .lot(&pid("FLOUR"), &number.parse().unwrap())
+            .is_some());
+    }
+    assert!(another_server_can_write(&url, "L6"));
 }
 
 #[test]

@@ -85,6 +85,17 @@ fn a_stale_writer_is_rejected_and_catches_up_on_its_next_command() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::DuplicateNumber);
     second.receive_lot("FLOUR", "F2", "5", "DOCK").unwrap();
+    // A command refused against a state behind the store is decided again on it.
+    first
+        .run(Command::RegisterLocation(Location {
+            id: loc("ANNEX"),
+            kind: LocationKind::Receiving,
+            description: String::new(),
+            gln: None,
+            party: None,
+        }))
+        .unwrap();
+    second.receive_lot("FLOUR", "F3", "5", "ANNEX").unwrap();
     first.tracker.refresh().unwrap();
     assert_eq!(first.tracker.state(), second.tracker.state());
 

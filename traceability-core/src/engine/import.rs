@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::retry::is_stale;
+use super::retry::{is_stale, FirstAttempt};
 use super::tracker::{Committed, Tracker};
 use crate::command::Command;
 use crate::decide::{decide, Context};
@@ -60,18 +60,14 @@ impl Tracker {
         dry_run: bool,
         progress: &mut dyn FnMut(usize) -> bool,
     ) -> Result<RowsImported, TraceError> {
-        self.retrying(
-            |t| {
-                let mut import =
-                    |t: &mut Self| t.try_import(actor, reason, rows, mode, dry_run, progress);
-                if dry_run {
-                    // Nothing will be appended: no writer lock to keep others waiting.
-                    t.refresh()?;
-                    import(t)
-                } else {
-                    t.writing(|e| e, import)
-                }
-            },
+        if dry_run {
+            // Nothing will be appended: no writer lock to keep others waiting.
+            self.refresh()?;
+            return self.try_import(actor, reason, rows, mode, dry_run, progress);
+        }
+        self.writing(
+            FirstAttempt::Current,
+            |t| t.try_import(actor, reason, rows, mode, dry_run, progress),
             is_stale,
             |e| e,
         )

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::retry::is_stale;
+use super::retry::{is_stale, FirstAttempt};
 use crate::command::Command;
 use crate::decide::{decide, Context};
 use crate::event::audit;
@@ -99,6 +99,9 @@ pub struct Tracker {
     pub(super) snapshot_seq: u64,
     /// What opening or snapshotting noticed without failing (e.g. an ignored snapshot).
     pub(super) warnings: Vec<String>,
+    /// The last write began behind the store: other writers are busy, so the next one
+    /// catches up before it decides rather than risk a stale append (see `retry`).
+    pub(super) behind_writers: bool,
 }
 
 impl Tracker {
@@ -123,6 +126,7 @@ impl Tracker {
             snapshot_every: 0,
             snapshot_seq: 0,
             warnings: Vec::new(),
+            behind_writers: false,
         }
     }
 
@@ -380,18 +384,15 @@ impl Tracker {
         reason: Option<&str>,
         plan: impl Fn(&Context<'_>) -> Result<(Vec<EventPayload>, T), TraceError>,
     ) -> Result<(Committed, T), TraceError> {
-        let (records, bodies, head, result) = self.retrying(
+        // Nothing is applied before the append succeeds: a stale one costs no undo.
+        let (records, bodies, head, result) = self.writing(
+            FirstAttempt::AsRead,
             |t| {
-                t.writing(
-                    |e| e,
-                    |t| {
-                        let (payloads, result) = plan(&t.context(reason))?;
-                        let bodies = t.bodies(actor, reason, payloads)?;
-                        let (records, head) = t.seal(&bodies);
-                        t.store.append_sealed(t.next_seq, &records)?;
-                        Ok((records, bodies, head, result))
-                    },
-                )
+                let (payloads, result) = plan(&t.context(reason))?;
+                let bodies = t.bodies(actor, reason, payloads)?;
+                let (records, head) = t.seal(&bodies);
+                t.store.append_sealed(t.next_seq, &records)?;
+                Ok((records, bodies, head, result))
             },
             is_stale,
             |e| e,
@@ -437,7 +438,8 @@ impl Tracker {
         reason: Option<&str>,
         commands: &[Command],
     ) -> Result<Committed, Refused> {
-        self.retrying(
+        self.writing(
+            FirstAttempt::Current,
             |t| t.try_batch(actor, reason, commands),
             |refused| refused.command.is_none() && is_stale(&refused.error),
             Refused::batch,
@@ -451,18 +453,16 @@ impl Tracker {
         reason: Option<&str>,
         commands: &[Command],
     ) -> Result<Committed, Refused> {
-        self.writing(Refused::batch, |t| {
-            let bodies = match t.stage_batch(actor, reason, commands) {
-                Ok(bodies) => bodies,
-                Err((refused, false)) => return Err(refused),
-                Err((refused, true)) => return Err(t.undo(refused)),
-            };
-            let (records, head) = t.seal(&bodies);
-            match t.store.append_sealed(t.next_seq, &records) {
-                Ok(()) => Ok(t.advance(records.records().len() as u64, head)),
-                Err(e) => Err(t.undo(Refused::batch(e))),
-            }
-        })
+        let bodies = match self.stage_batch(actor, reason, commands) {
+            Ok(bodies) => bodies,
+            Err((refused, false)) => return Err(refused),
+            Err((refused, true)) => return Err(self.undo(refused)),
+        };
+        let (records, head) = self.seal(&bodies);
+        match self.store.append_sealed(self.next_seq, &records) {
+            Ok(()) => Ok(self.advance(records.records().len() as u64, head)),
+            Err(e) => Err(self.undo(Refused::batch(e))),
+        }
     }
 
     /// Puts the state back after a refused batch changed it, by replaying the log (which

@@ -61,20 +61,12 @@ pub trait EventStore: RecordSource + Send {
         Ok(None)
     }
 
-    /// Takes (`true`) or releases (`false`) the store's writer lock: while one tracker
-    /// holds it, other trackers' appends wait. The tracker holds it only to retry a
-    /// command refused as stale, so that a faster writer cannot overtake it again and
-    /// again. The default (a store with one writer, or whose writers take turns by
-    /// themselves) does nothing.
-    fn hold_writers(&mut self, hold: bool) -> Result<(), TraceError> {
-        let _ = hold;
-        Ok(())
-    }
-
-    /// Where a tracker that has read the events before `from_seq` begins a write: the
-    /// store's next seq, and the first of the events from `from_seq` on when the store
-    /// read them in the same round trip. A store whose writers contend may take its
-    /// writer lock here and keep it until the next [`Self::append`] or
+    /// Where a tracker that has read the events before `from_seq` begins a write that
+    /// must see the current log before it decides (most writes do not: they decide
+    /// against the state as read and let the append check it): the store's next seq,
+    /// and the first of the events from `from_seq` on when the store read them in the
+    /// same round trip. A store whose writers contend may take its writer lock here (or
+    /// in an append it refuses as stale) and keep it until the next [`Self::append`] or
     /// [`Self::end_write`], so that the append cannot be stale. The default is
     /// [`Self::next_seq`] and no events.
     fn begin_write(&mut self, from_seq: u64) -> Result<WriteStart, TraceError> {

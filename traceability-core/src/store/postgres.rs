@@ -2,8 +2,8 @@
 //! one schema the caller may choose (default `traceability`), so it can sit inside an
 //! ERP's own database: `events` (`seq`, `body`, `prev_hash`, `hash`), `snapshots` (the
 //! latest state snapshot), `migrations` (the schema versions applied, created and
-//! migrated by the store under an advisory lock) and two functions that make a write
-//! two round trips.
+//! migrated by the store under an advisory lock) and the functions that make a write
+//! one round trip.
 //!
 //! Appends have SQLite's contract: all events of a command or batch in one transaction,
 //! refused with [`TraceError::StaleWriter`] when another writer got there first (the
@@ -12,15 +12,17 @@
 //! trackers can wait for new events ([`crate::Tracker::wait_for_events`]) instead of
 //! polling the log.
 //!
-//! **Writing.** A tracker begins a write with `begin_write` (the schema's writer lock
-//! for the session, then the next seq and the first page of the tail other servers
-//! appended: one round trip), decides, and appends with `append_events` (lock, check,
-//! insert, notify, and the session's lock given back: one round trip, one
-//! transaction). Writers so take
-//! turns instead of racing: none decides against a state another is about to extend,
-//! so a contended command is not decided twice, and a stale append only happens with
-//! writers that do not take the lock. A refused command gives the lock back at once.
-//! The statements are prepared once per connection.
+//! **Writing.** A tracker decides a command against its state as last read and appends
+//! with `append_or_take_turn`: one round trip, one transaction that takes the schema's
+//! writer lock, checks that no other writer got there first, inserts and notifies.
+//! When one did, nothing is stored and the same round trip hands the stale writer its
+//! turn: the writer lock for its session, the next seq and the first page of the tail
+//! it lacks ([`TraceError::StaleWriter`]; the next [`EventStore::begin_write`] returns
+//! them). It decides again on the new state and appends, which gives the lock back:
+//! others wait meanwhile, so the retry cannot be stale or overtaken. A write that must
+//! see the current log before it decides (an import, or a command refused against a
+//! state that turned out behind) begins with `begin_write`, which takes the lock and
+//! reads the tail in one round trip. The statements are prepared once per connection.
 //!
 //! **Scaling plan.** One log is one hash chain with one sequence, so appends are
 //! serialised and a single-command transaction pays a durable commit under the writer
@@ -61,11 +63,9 @@ pub const DEFAULT_SCHEMA: &str = "traceability";
 /// The notification channel of appends; the payload is the schema name.
 const CHANNEL: &str = "traceability_events";
 
-/// The writer lock of a schema: a session advisory lock taken by `begin_write` (given
-/// back by the append or [`EventStore::end_write`]) and by a tracker retrying a stale
-/// command ([`EventStore::hold_writers`]), and taken by every append for its
-/// transaction.
-const WRITER_LOCK: &str = "SELECT pg_advisory_lock(hashtext($1))";
+/// The writer lock of a schema: a session advisory lock taken by `begin_write` and by a
+/// stale append (given back by the next append or [`EventStore::end_write`]), and taken
+/// by every append for its transaction.
 const WRITER_UNLOCK: &str = "SELECT pg_advisory_unlock(hashtext($1))";
 
 /// The writer lock's key text for a schema.
@@ -141,6 +141,41 @@ const MIGRATIONS: &[&str] = &[
     -- uncompressed it is written and read back faster (a new application server's start
     -- waits on reading it; 136 MB at 300k lots: 0.87 s compressed, 0.63 s not).
     ALTER TABLE {schema}.snapshots ALTER COLUMN body SET STORAGE EXTERNAL;",
+    "
+    -- An append decided against the state as the writer last read it, in one round trip
+    -- (its own transaction): the writer lock for the transaction, the staleness check,
+    -- then either the rows and the notification (no rows returned; `holding` gives back
+    -- the session's lock from begin_write), or, when another writer got there first,
+    -- nothing stored and what begin_write returns: the session's writer lock taken (kept
+    -- if held), the next seq as a first row of NULLs and a page of the events from
+    -- `expected` on. The stale writer so decides again with its turn already taken.
+    CREATE FUNCTION {schema}.append_or_take_turn(
+        expected BIGINT, seqs BIGINT[], bodies BYTEA[], prev BYTEA[], hashes BYTEA[],
+        writer_lock TEXT, channel TEXT, payload TEXT, holding BOOLEAN, page BIGINT
+    ) RETURNS TABLE (seq BIGINT, body BYTEA, prev_hash BYTEA, hash BYTEA)
+    LANGUAGE plpgsql AS $$
+    DECLARE
+        actual BIGINT;
+    BEGIN
+        PERFORM pg_advisory_xact_lock(hashtext(writer_lock));
+        SELECT COALESCE(MAX(e.seq) + 1, 0) INTO actual FROM {schema}.events e;
+        IF actual = expected THEN
+            IF holding THEN
+                PERFORM pg_advisory_unlock(hashtext(writer_lock));
+            END IF;
+            INSERT INTO {schema}.events (seq, body, prev_hash, hash)
+                SELECT * FROM UNNEST(seqs, bodies, prev, hashes);
+            PERFORM pg_notify(channel, payload);
+            RETURN;
+        END IF;
+        IF NOT holding THEN
+            PERFORM pg_advisory_lock(hashtext(writer_lock));
+        END IF;
+        RETURN QUERY SELECT actual, NULL::BYTEA, NULL::BYTEA, NULL::BYTEA;
+        RETURN QUERY SELECT e.seq, e.body, e.prev_hash, e.hash FROM {schema}.events e
+            WHERE e.seq >= expected ORDER BY e.seq LIMIT page;
+    END
+    $$;",
 ];
 
 /// An event log in a PostgreSQL schema.
@@ -154,8 +189,11 @@ pub struct PostgresStore {
     quoted_schema: String,
     /// The key text of the schema's writer lock.
     writer_lock: String,
-    /// The session holds the writer lock from [`EventStore::begin_write`].
+    /// The session holds the writer lock (from `begin_write` or a stale append).
     write_held: bool,
+    /// What the last append, refused as stale, read with the writer lock it took: where
+    /// the next [`EventStore::begin_write`] starts, without a round trip.
+    stale_turn: Option<WriteStart>,
     statements: Statements,
 }
 
@@ -179,7 +217,7 @@ impl Statements {
             begin_write: client
                 .prepare(&format!("SELECT * FROM {schema}.begin_write($1, $2, $3)"))?,
             append: client.prepare(&format!(
-                "SELECT {schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                "SELECT * FROM {schema}.append_or_take_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
             ))?,
             unlock: client.prepare(WRITER_UNLOCK)?,
             read_page: client
@@ -206,6 +244,7 @@ impl PostgresStore {
             client: RefCell::new(client),
             writer_lock: writer_lock_key(&schema_name),
             write_held: false,
+            stale_turn: None,
             schema: schema_name,
             quoted_schema: schema,
             statements,
@@ -320,6 +359,18 @@ fn record(row: &postgres::Row) -> Result<StoredEvent, TraceError> {
     })
 }
 
+/// A write's start from the rows `begin_write` (or a stale append) returns: the next seq
+/// as a first row of NULLs, then the first events of the tail.
+fn write_start(rows: &[postgres::Row]) -> Result<WriteStart, TraceError> {
+    let Some((head, tail)) = rows.split_first() else {
+        return Err(TraceError::storage("begin_write returned no rows"));
+    };
+    Ok(WriteStart {
+        next_seq: seq_of(head),
+        tail: tail.iter().map(record).collect::<Result<_, _>>()?,
+    })
+}
+
 impl EventStore for PostgresStore {
     fn next_seq(&self) -> Result<u64, TraceError> {
         let row = self
@@ -331,8 +382,14 @@ impl EventStore for PostgresStore {
 
     /// Takes the writer lock for the session, reads the next seq and the first page of
     /// the tail from `from_seq`, in one round trip: other writers wait until this one's
-    /// append commits (or [`Self::end_write`]), so the append cannot be stale.
+    /// append commits (or [`Self::end_write`]), so the append cannot be stale. After a
+    /// stale append this turn was already taken and read: no round trip.
     fn begin_write(&mut self, from_seq: u64) -> Result<WriteStart, TraceError> {
+        if let Some(turn) = self.stale_turn.take() {
+            if self.write_held && turn.tail.first().is_none_or(|e| e.seq == from_seq) {
+                return Ok(turn);
+            }
+        }
         // A write that never ended (a panic between begin and end) must not leave its
         // lock stacked under this one.
         self.end_write()?;
@@ -342,16 +399,11 @@ impl EventStore for PostgresStore {
             &self.statements.begin_write,
             &[&self.writer_lock, &to_i64(from_seq), &PAGE],
         )?;
-        let Some((head, tail)) = rows.split_first() else {
-            return Err(TraceError::storage("begin_write returned no rows"));
-        };
-        Ok(WriteStart {
-            next_seq: seq_of(head),
-            tail: tail.iter().map(record).collect::<Result<_, _>>()?,
-        })
+        write_start(&rows)
     }
 
     fn end_write(&mut self) -> Result<(), TraceError> {
+        self.stale_turn = None;
         if std::mem::take(&mut self.write_held) {
             self.client
                 .get_mut()
@@ -360,15 +412,20 @@ impl EventStore for PostgresStore {
         Ok(())
     }
 
-    /// One round trip: the schema's `append_events` function locks, checks, inserts and
-    /// notifies in its own transaction (and ends a write begun by `begin_write`).
+    /// One round trip: the schema's `append_or_take_turn` function locks, checks,
+    /// inserts and notifies in its own transaction (and ends a write begun by
+    /// `begin_write`); refused as stale, it has taken the writer lock for this session
+    /// and read the tail, kept for the next [`Self::begin_write`].
     fn append(&mut self, expected_next_seq: u64, events: &[StoredEvent]) -> Result<(), TraceError> {
         check_numbering(expected_next_seq, events)?;
+        self.stale_turn = None;
         let seqs: Vec<i64> = events.iter().map(|e| to_i64(e.seq)).collect();
         let bodies: Vec<&[u8]> = events.iter().map(|e| &e.body[..]).collect();
         let prev: Vec<&[u8]> = events.iter().map(|e| &e.prev_hash[..]).collect();
         let hashes: Vec<&[u8]> = events.iter().map(|e| &e.hash[..]).collect();
-        let stored = self.client.get_mut().query_one(
+        // Marked first: a stale append takes the lock, and a failed statement may have.
+        let holding = std::mem::replace(&mut self.write_held, true);
+        let stored = self.client.get_mut().query(
             &self.statements.append,
             &[
                 &to_i64(expected_next_seq),
@@ -379,32 +436,32 @@ impl EventStore for PostgresStore {
                 &self.writer_lock,
                 &CHANNEL,
                 &self.schema,
-                &self.write_held,
+                &holding,
+                &PAGE,
             ],
         );
-        let actual = match stored {
-            Ok(row) => {
+        let turn = match stored {
+            Ok(rows) if rows.is_empty() => {
                 self.write_held = false;
-                row.get::<_, i64>(0)
+                return Ok(());
             }
+            Ok(rows) => write_start(&rows)?,
             // A writer that does not take the lock committed the same sequence numbers.
-            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => to_i64(self.next_seq()?),
+            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+                self.write_held = holding;
+                WriteStart {
+                    next_seq: self.next_seq()?,
+                    tail: Vec::new(),
+                }
+            }
             Err(e) => return Err(e.into()),
         };
-        match u64::try_from(actual) {
-            Err(_) => Ok(()),
-            Ok(actual) => Err(TraceError::StaleWriter {
-                expected: expected_next_seq,
-                actual,
-            }),
-        }
-    }
-
-    /// A session advisory lock that every append also takes (for its transaction).
-    fn hold_writers(&mut self, hold: bool) -> Result<(), TraceError> {
-        let sql = if hold { WRITER_LOCK } else { WRITER_UNLOCK };
-        self.client.get_mut().execute(sql, &[&self.writer_lock])?;
-        Ok(())
+        let actual = turn.next_seq;
+        self.stale_turn = Some(turn);
+        Err(TraceError::StaleWriter {
+            expected: expected_next_seq,
+            actual,
+        })
     }
 
     fn save_snapshot(&mut self, seq: u64, snapshot: Vec<u8>) -> Result<(), TraceError> {
