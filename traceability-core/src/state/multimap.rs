@@ -80,6 +80,33 @@ impl<V: Copy> Multimap<V> {
         }
     }
 
+    /// A map of `keys` keys holding `pairs` (key, value), each key's values in the order
+    /// given, all in the base. Two passes over `pairs`; O(keys + values).
+    pub(crate) fn from_pairs(keys: usize, pairs: impl Iterator<Item = (u32, V)> + Clone) -> Self {
+        let mut offsets = vec![0u32; keys + 1];
+        for (key, _) in pairs.clone() {
+            offsets[key as usize + 1] += 1;
+        }
+        for k in 0..keys {
+            offsets[k + 1] += offsets[k];
+        }
+        let mut values = match pairs.clone().next() {
+            Some((_, first)) => vec![first; offsets[keys] as usize],
+            None => Vec::new(),
+        };
+        let mut next = offsets[..keys].to_vec();
+        for (key, value) in pairs {
+            let at = &mut next[key as usize];
+            values[*at as usize] = value;
+            *at += 1;
+        }
+        Self {
+            offsets,
+            values,
+            ..Self::default()
+        }
+    }
+
     /// The values of `key`, in insertion order.
     #[inline]
     pub(crate) fn get(&self, key: u32) -> impl Iterator<Item = V> + '_ {
@@ -190,6 +217,20 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// A map built at once from pairs equals one they were pushed into one by one.
+        #[test]
+        fn from_pairs_equals_pushing_them(
+            pairs in proptest::collection::vec((0u32..50, any::<u16>()), 0..(2 * MIN_TAIL)),
+        ) {
+            let mut pushed = Multimap::default();
+            for &(key, value) in &pairs {
+                pushed.push(key, value);
+            }
+            let built = Multimap::from_pairs(50, pairs.iter().copied());
+            prop_assert!(built == pushed);
+            prop_assert_eq!(built.len(), pairs.len());
+        }
+
         /// Whatever the pushes and however many rebuilds they trigger, every key lists
         /// exactly its values in insertion order.
         #[test]
