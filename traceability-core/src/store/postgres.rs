@@ -478,7 +478,7 @@ impl EventStore for PostgresStore {
 
     /// Read in slices of [`SNAPSHOT_SLICE`] bytes (one read-only, repeatable-read
     /// transaction, so a snapshot replaced meanwhile is not torn) into one buffer of
-    /// the right size: read whole, the row's buffer would be a second copy of it (443 MB
+    /// the right size: read whole, the row's buffer would be a second copy of it (345 MB
     /// at a million lots) to allocate and copy.
     fn latest_snapshot(&self) -> Result<Option<Vec<u8>>, TraceError> {
         let mut client = self.client.borrow_mut();
