@@ -187,13 +187,7 @@ fn a_refused_command_gives_the_writer_lock_back() {
     assert!(another_server_can_write(&url, "L4"));
     // Refused on a stale state, decided again on the current log, stored.
     first
-        .run(Command::RegisterLocation(Location {
-            id: loc("ANNEX"),
-            kind: LocationKind::Receiving,
-            description: String::new(),
-            gln: None,
-            party: None,
-        }))
+        .run(register_location("ANNEX", LocationKind::Receiving))
         .unwrap();
     second.receive_lot("FLOUR", "L5", "10", "ANNEX").unwrap();
     for number in ["L2", "L3", "L4", "L5"] {

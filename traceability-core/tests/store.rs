@@ -87,13 +87,7 @@ fn a_stale_writer_is_rejected_and_catches_up_on_its_next_command() {
     second.receive_lot("FLOUR", "F2", "5", "DOCK").unwrap();
     // A command refused against a state behind the store is decided again on it.
     first
-        .run(Command::RegisterLocation(Location {
-            id: loc("ANNEX"),
-            kind: LocationKind::Receiving,
-            description: String::new(),
-            gln: None,
-            party: None,
-        }))
+        .run(register_location("ANNEX", LocationKind::Receiving))
         .unwrap();
     second.receive_lot("FLOUR", "F3", "5", "ANNEX").unwrap();
     first.tracker.refresh().unwrap();

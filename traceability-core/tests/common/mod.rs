@@ -74,6 +74,17 @@ pub fn serials(numbers: &[&str]) -> Vec<SerialNumber> {
         .collect()
 }
 
+/// Registers a location of no party, without description or GLN.
+pub fn register_location(id: &str, kind: LocationKind) -> Command {
+    Command::RegisterLocation(Location {
+        id: loc(id),
+        kind,
+        description: String::new(),
+        gln: None,
+        party: None,
+    })
+}
+
 /// Lot products FLOUR (365 days shelf life), SUGAR, BREAD; serial products PUMP, MOTOR;
 /// locations DOCK, STOCK, LINE (production), STAGE, CUST (customer), QA; supplier ACME,
 /// customer SHOP.
