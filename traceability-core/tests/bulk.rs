@@ -116,3 +116,72 @@ fn an_empty_bulk_load_stores_nothing() {
     assert_eq!(loaded, BulkProgress::default());
     assert_eq!(plant.tracker.head(), head);
 }
+
+/// A tracker on a [`FaultyStore`] whose appends numbered in `failing` fail, at the
+/// plant's clock.
+fn faulty_tracker(failing: std::ops::Range<usize>) -> (Tracker, std::sync::Arc<FixedClock>) {
+    let clock = Plant::new().clock;
+    let store = FaultyStore {
+        failing_appends: failing,
+        ..FaultyStore::default()
+    };
+    let tracker = Tracker::with_store_options(Box::new(store), clock.clone(), options(0)).unwrap();
+    (tracker, clock)
+}
+
+#[test]
+fn an_append_that_fails_once_while_the_next_batch_is_decided_is_made_again() {
+    // Appends 0 and 1 store batches 0 and 1 (the second while batch 2 is decided);
+    // append 2, of batch 2 while batch 3 is decided, fails: both go again.
+    let commands = [master_data(), history(20)].concat();
+    let (mut tracker, clock) = faulty_tracker(2..3);
+    let loaded = tracker
+        .bulk_load("import", Some("history"), commands.chunks(10), |_| {})
+        .unwrap();
+    assert_eq!(loaded.commands, commands.len() as u64);
+    assert_eq!(loaded.batches, commands.len().div_ceil(10) as u64);
+    assert_eq!(tracker.head().0, loaded.events);
+    assert_eq!(tracker.state(), &one_by_one(&commands, clock));
+    assert_eq!(tracker.verify().unwrap(), loaded.events);
+}
+
+#[test]
+fn a_store_that_keeps_failing_stops_the_load_at_the_batch_it_refused() {
+    let commands = [master_data(), history(20)].concat();
+    let (mut tracker, clock) = faulty_tracker(2..usize::MAX);
+    let err = tracker
+        .bulk_load("import", Some("history"), commands.chunks(10), |_| {})
+        .unwrap_err();
+    assert_eq!(err.error.kind(), ErrorKind::Storage);
+    assert_eq!((err.batch, err.index), (2, 20));
+    assert_eq!(err.loaded.commands, 20);
+    // The state is that of the two batches stored, not of the third or fourth decided.
+    assert_eq!(tracker.head().0, err.loaded.events);
+    assert_eq!(tracker.state(), &one_by_one(&commands[..20], clock));
+}
+
+#[test]
+fn another_writer_between_batches_is_caught_up_with() {
+    let commands = [master_data(), history(20)].concat();
+    let path = temp_db("bulk-other-writer");
+    let mut other = Tracker::open(&path).unwrap();
+    let mut tracker = Tracker::open(&path).unwrap();
+    let annex = register_location("ANNEX", LocationKind::Internal);
+    // When batch 1 is stored, batch 2 is already decided: the other writer's event
+    // makes its append stale.
+    let loaded = tracker
+        .bulk_load("import", None, commands.chunks(10), |p| {
+            if p.batches == 2 {
+                other.execute("other", None, &annex).unwrap();
+            }
+        })
+        .unwrap();
+    assert_eq!(loaded.commands, commands.len() as u64);
+    assert_eq!(tracker.head().0, loaded.events + 1);
+    assert!(tracker.state().location(&loc("ANNEX")).is_some());
+    let state = tracker.state().clone();
+    drop(tracker);
+    let reopened = Tracker::open(&path).unwrap();
+    assert_eq!(reopened.head().0, loaded.events + 1);
+    assert_eq!(reopened.state(), &state);
+}

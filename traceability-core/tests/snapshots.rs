@@ -223,48 +223,12 @@ fn a_refused_batch_is_undone_from_the_snapshot() {
     assert_eq!(replayed(&path), live);
 }
 
-/// A store that keeps events in memory and refuses every snapshot, counting attempts.
-struct NoRoomForSnapshots {
-    events: store::MemoryStore,
-    attempts: std::sync::Arc<std::sync::atomic::AtomicUsize>,
-}
-
-impl store::RecordSource for NoRoomForSnapshots {
-    fn read_from(
-        &self,
-        from_seq: u64,
-        visit: &mut dyn FnMut(event::StoredEvent) -> Result<(), TraceError>,
-    ) -> Result<(), TraceError> {
-        self.events.read_from(from_seq, visit)
-    }
-
-    fn read_one(&self, seq: u64) -> Result<Option<event::StoredEvent>, TraceError> {
-        self.events.read_one(seq)
-    }
-}
-
-impl store::EventStore for NoRoomForSnapshots {
-    fn next_seq(&self) -> Result<u64, TraceError> {
-        self.events.next_seq()
-    }
-
-    fn append(&mut self, next: u64, events: &[event::StoredEvent]) -> Result<(), TraceError> {
-        self.events.append(next, events)
-    }
-
-    fn save_snapshot(&mut self, _seq: u64, _snapshot: Vec<u8>) -> Result<(), TraceError> {
-        self.attempts
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        Err(TraceError::storage("the snapshot exceeds the value limit"))
-    }
-}
-
 #[test]
 fn a_snapshot_the_store_refuses_is_a_warning_retried_only_an_interval_later() {
     let attempts = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let store = NoRoomForSnapshots {
-        events: store::MemoryStore::default(),
-        attempts: attempts.clone(),
+    let store = FaultyStore {
+        snapshot_attempts: Some(attempts.clone()),
+        ..FaultyStore::default()
     };
     let tracker = Tracker::with_store_options(
         Box::new(store),

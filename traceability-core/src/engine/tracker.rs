@@ -467,7 +467,7 @@ impl Tracker {
 
     /// Puts the state back after a refused batch changed it, by replaying the log (which
     /// holds none of the batch) from the latest snapshot.
-    fn undo(&mut self, refused: Refused) -> Refused {
+    pub(super) fn undo(&mut self, refused: Refused) -> Refused {
         match self.rebuild_until(self.next_seq) {
             Ok(()) => refused,
             Err(unreadable) => Refused::batch(self.give_up(unreadable)),
@@ -483,10 +483,7 @@ impl Tracker {
         unreadable
     }
 
-    /// Decides each command against the state the ones before it left and applies its
-    /// events to the live state; returns the bodies to store, all recorded at one time
-    /// (the batch is one append). A refusal says whether the state was changed (a
-    /// command refused after others were applied): only then is there anything to undo.
+    /// Decides and applies `commands` after the events stored so far (see [`stage`]).
     fn stage_batch(
         &mut self,
         actor: &str,
@@ -496,27 +493,7 @@ impl Tracker {
         let stamp = self
             .stamp(actor, reason)
             .map_err(|e| (Refused::batch(e), false))?;
-        let today = stamp.recorded_at.date_naive();
-        let mut bodies = Vec::with_capacity(commands.len());
-        for (index, command) in commands.iter().enumerate() {
-            let refused = |error, touched| {
-                let command = Some(index);
-                (Refused { command, error }, touched)
-            };
-            let context = Context {
-                state: &self.state,
-                today,
-                reason,
-            };
-            let decided = decide(&context, command).map_err(|e| refused(e, !bodies.is_empty()))?;
-            for body in stamp.bodies(decided) {
-                self.state
-                    .apply(self.next_seq + bodies.len() as u64, &body)
-                    .map_err(|e| refused(e, true))?;
-                bodies.push(body);
-            }
-        }
-        Ok(bodies)
+        stage(&mut self.state, &stamp, self.next_seq, commands)
     }
 
     pub(super) fn context<'a>(&'a self, reason: Option<&'a str>) -> Context<'a> {
@@ -557,14 +534,7 @@ impl Tracker {
 
     /// Hash-chains `bodies` after the current head; returns the records and the new head.
     pub(super) fn seal(&self, bodies: &[EventBody]) -> (Sealed, Hash) {
-        let mut encoder = BodyEncoder::default();
-        let sealed = Sealed::chain(
-            self.next_seq,
-            self.head,
-            bodies.iter().map(|b| encoder.encode(b)),
-        );
-        let head = sealed.head().unwrap_or(self.head);
-        (sealed, head)
+        seal_after(self.next_seq, self.head, bodies)
     }
 
     pub(super) fn advance(&mut self, count: u64, head: Hash) -> Committed {
@@ -723,6 +693,50 @@ impl Stamp {
             })
             .collect()
     }
+}
+
+/// Decides each command against the state the ones before it left and applies its
+/// events to `state`, numbered from `first_seq`; returns the bodies to store, all
+/// recorded with `stamp` (the batch is one append). A refusal says whether the state was
+/// changed (a command refused after others were applied): only then is there anything
+/// to undo.
+pub(super) fn stage(
+    state: &mut State,
+    stamp: &Stamp,
+    first_seq: u64,
+    commands: &[Command],
+) -> Result<Vec<EventBody>, (Refused, bool)> {
+    let today = stamp.recorded_at.date_naive();
+    let reason = stamp.reason.as_deref();
+    let mut bodies = Vec::with_capacity(commands.len());
+    for (index, command) in commands.iter().enumerate() {
+        let refused = |error, touched| {
+            let command = Some(index);
+            (Refused { command, error }, touched)
+        };
+        let context = Context {
+            state,
+            today,
+            reason,
+        };
+        let decided = decide(&context, command).map_err(|e| refused(e, !bodies.is_empty()))?;
+        for body in stamp.bodies(decided) {
+            state
+                .apply(first_seq + bodies.len() as u64, &body)
+                .map_err(|e| refused(e, true))?;
+            bodies.push(body);
+        }
+    }
+    Ok(bodies)
+}
+
+/// Hash-chains `bodies` as the records numbered from `next_seq` after `head`; returns
+/// the records and the new head.
+pub(super) fn seal_after(next_seq: u64, head: Hash, bodies: &[EventBody]) -> (Sealed, Hash) {
+    let mut encoder = BodyEncoder::default();
+    let sealed = Sealed::chain(next_seq, head, bodies.iter().map(|b| encoder.encode(b)));
+    let head = sealed.head().unwrap_or(head);
+    (sealed, head)
 }
 
 /// Checks the next record against the chain: fully, or (the trusted fast path) only its

@@ -355,3 +355,55 @@ pub fn pg_sql(statements: &str) {
     let mut client = postgres::Client::connect(&pg_server_url(), postgres::NoTls).unwrap();
     client.batch_execute(statements).unwrap();
 }
+
+/// A memory store told to fail: the appends numbered (from 0) in `failing_appends`, and
+/// every snapshot when `snapshot_attempts` counts them.
+#[derive(Default)]
+pub struct FaultyStore {
+    pub events: store::MemoryStore,
+    pub failing_appends: std::ops::Range<usize>,
+    pub appends: usize,
+    pub snapshot_attempts: Option<Arc<std::sync::atomic::AtomicUsize>>,
+}
+
+impl store::RecordSource for FaultyStore {
+    fn read_from(
+        &self,
+        from_seq: u64,
+        visit: &mut dyn FnMut(event::StoredEvent) -> Result<(), TraceError>,
+    ) -> Result<(), TraceError> {
+        self.events.read_from(from_seq, visit)
+    }
+
+    fn read_one(&self, seq: u64) -> Result<Option<event::StoredEvent>, TraceError> {
+        self.events.read_one(seq)
+    }
+}
+
+impl store::EventStore for FaultyStore {
+    fn next_seq(&self) -> Result<u64, TraceError> {
+        self.events.next_seq()
+    }
+
+    fn append(&mut self, next: u64, events: &[event::StoredEvent]) -> Result<(), TraceError> {
+        self.appends += 1;
+        if self.failing_appends.contains(&(self.appends - 1)) {
+            return Err(TraceError::storage("the disk is full"));
+        }
+        self.events.append(next, events)
+    }
+
+    fn save_snapshot(&mut self, seq: u64, snapshot: Vec<u8>) -> Result<(), TraceError> {
+        match &self.snapshot_attempts {
+            Some(attempts) => {
+                attempts.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Err(TraceError::storage("the snapshot exceeds the value limit"))
+            }
+            None => self.events.save_snapshot(seq, snapshot),
+        }
+    }
+
+    fn latest_snapshot(&self) -> Result<Option<Vec<u8>>, TraceError> {
+        self.events.latest_snapshot()
+    }
+}
