@@ -395,7 +395,7 @@ pub fn load_into(
             "generator",
             Some("generated"),
             commands.chunks(chunk.max(1)),
-            |_| {},
+            |_| std::ops::ControlFlow::Continue(()),
         )
         .map(drop)
         .map_err(|e| *e.error)

@@ -4,8 +4,12 @@
 
 mod common;
 
+use std::ops::ControlFlow;
+
 use common::*;
 use traceability_core::*;
+
+const GO_ON: ControlFlow<()> = ControlFlow::Continue(());
 
 /// `lots` receipts of FLOUR, each followed by a move of half of it.
 fn history(lots: usize) -> Vec<Command> {
@@ -44,7 +48,8 @@ fn a_bulk_load_stores_the_state_of_its_commands_with_progress_per_batch() {
     let mut seen = Vec::new();
     let loaded = tracker
         .bulk_load("import", Some("history"), commands.chunks(7), |p| {
-            seen.push(*p)
+            seen.push(*p);
+            GO_ON
         })
         .unwrap();
 
@@ -84,7 +89,10 @@ fn a_refused_command_is_named_and_the_batches_before_its_batch_stay_stored() {
     let mut calls = 0;
     let err = plant
         .tracker
-        .bulk_load("import", None, commands.chunks(10), |_| calls += 1)
+        .bulk_load("import", None, commands.chunks(10), |_| {
+            calls += 1;
+            GO_ON
+        })
         .unwrap_err();
 
     assert_eq!(err.index, bad as u64);
@@ -136,7 +144,7 @@ fn an_append_that_fails_once_while_the_next_batch_is_decided_is_made_again() {
     let commands = [master_data(), history(20)].concat();
     let (mut tracker, clock) = faulty_tracker(2..3);
     let loaded = tracker
-        .bulk_load("import", Some("history"), commands.chunks(10), |_| {})
+        .bulk_load("import", Some("history"), commands.chunks(10), |_| GO_ON)
         .unwrap();
     assert_eq!(loaded.commands, commands.len() as u64);
     assert_eq!(loaded.batches, commands.len().div_ceil(10) as u64);
@@ -150,7 +158,7 @@ fn a_store_that_keeps_failing_stops_the_load_at_the_batch_it_refused() {
     let commands = [master_data(), history(20)].concat();
     let (mut tracker, clock) = faulty_tracker(2..usize::MAX);
     let err = tracker
-        .bulk_load("import", Some("history"), commands.chunks(10), |_| {})
+        .bulk_load("import", Some("history"), commands.chunks(10), |_| GO_ON)
         .unwrap_err();
     assert_eq!(err.error.kind(), ErrorKind::Storage);
     assert_eq!((err.batch, err.index), (2, 20));
@@ -174,6 +182,7 @@ fn another_writer_between_batches_is_caught_up_with() {
             if p.batches == 2 {
                 other.execute("other", None, &annex).unwrap();
             }
+            GO_ON
         })
         .unwrap();
     assert_eq!(loaded.commands, commands.len() as u64);
@@ -184,4 +193,27 @@ fn another_writer_between_batches_is_caught_up_with() {
     let reopened = Tracker::open(&path).unwrap();
     assert_eq!(reopened.head().0, loaded.events + 1);
     assert_eq!(reopened.state(), &state);
+}
+
+#[test]
+fn progress_stops_the_load_after_the_batch_it_reports() {
+    let commands = [master_data(), history(20)].concat();
+    let clock = Plant::new().clock;
+    let mut tracker = Tracker::in_memory();
+    tracker.set_clock(clock.clone());
+    // Batch 2 is decided while batch 1 is stored: stopping at batch 1 takes it back out.
+    let loaded = tracker
+        .bulk_load(
+            "import",
+            Some("history"),
+            commands.chunks(10),
+            |p| match p.batches {
+                2 => ControlFlow::Break(()),
+                _ => GO_ON,
+            },
+        )
+        .unwrap();
+    assert_eq!((loaded.batches, loaded.commands), (2, 20));
+    assert_eq!(tracker.head().0, loaded.events);
+    assert_eq!(tracker.state(), &one_by_one(&commands[..20], clock));
 }

@@ -1,7 +1,7 @@
 //! The bulk load path for C: `tr_bulk_load_json`.
 
-use std::cell::Cell;
 use std::ffi::{c_char, c_int, c_void};
+use std::ops::ControlFlow;
 
 use traceability_core::{BulkProgress, Command};
 
@@ -74,14 +74,13 @@ pub unsafe extern "C" fn tr_bulk_load_json(
         let reason = opt_str_arg(reason, "reason")?;
         let commands: Vec<Command> = json_arg(commands_json, "commands_json")?;
         let outcome = tracker.with(|engine| {
-            let stopped = Cell::new(false);
-            let batches = commands.chunks(batch_size).take_while(|_| !stopped.get());
-            let report = |p: &BulkProgress| {
-                if let Some(callback) = progress {
-                    let p = tr_bulk_progress::from(*p);
-                    stopped.set(callback(&p, user_data) != 0);
+            let report = |p: &BulkProgress| match progress {
+                Some(callback) if callback(&tr_bulk_progress::from(*p), user_data) != 0 => {
+                    ControlFlow::Break(())
                 }
+                _ => ControlFlow::Continue(()),
             };
+            let batches = commands.chunks(batch_size);
             Ok(engine.tracker.bulk_load(actor, reason, batches, report))
         })?;
         let stored = match &outcome {

@@ -3,7 +3,7 @@
 //! callable. The GIL is taken back only to pull a batch and to report progress; the
 //! batch is parsed and loaded without it, the next one pulled and parsed meanwhile.
 
-use std::cell::RefCell;
+use std::ops::ControlFlow;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use pyo3::prelude::*;
@@ -65,22 +65,23 @@ fn load_received(
     received: Receiver<Vec<Command>>,
     progress: Option<Py<PyAny>>,
 ) -> (Result<BulkProgress, BulkError>, Option<Stop>) {
-    let raised = RefCell::new(None);
-    let batches = std::iter::from_fn(|| {
-        if raised.borrow().is_some() {
-            return None;
-        }
-        received.recv().ok()
-    });
+    let mut raised = None;
+    let batches = std::iter::from_fn(|| received.recv().ok());
     let report = |loaded: &BulkProgress| {
-        let Some(callback) = &progress else { return };
+        let Some(callback) = &progress else {
+            return ControlFlow::Continue(());
+        };
         let args = (loaded.batches, loaded.commands, loaded.events);
-        if let Err(e) = Python::attach(|py| callback.call1(py, args).map(drop)) {
-            *raised.borrow_mut() = Some(Stop::Python(e));
+        match Python::attach(|py| callback.call1(py, args).map(drop)) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                raised = Some(Stop::Python(e));
+                ControlFlow::Break(())
+            }
         }
     };
     let result = tracker.bulk_load(actor, reason, batches, report);
-    (result, raised.into_inner())
+    (result, raised)
 }
 
 /// Pulls batches from the iterator and parses them, sending each to the loading thread,

@@ -14,7 +14,11 @@
 //! append fails (a stale append: another writer got there first; or a failing store),
 //! the state is put back to the log and both batches go the ordinary way, which retries
 //! a stale append and reports what stands; so a bulk load stores, and refuses, exactly
-//! what batch after batch of `execute_batch` would.
+//! what batch after batch of `execute_batch` would. When `progress` stops the load, the
+//! batch decided ahead is taken back out of the state (a replay of the log from the
+//! latest snapshot).
+
+use std::ops::ControlFlow;
 
 use serde::Serialize;
 
@@ -56,21 +60,26 @@ pub struct BulkError {
 impl Tracker {
     /// Loads `batches` of commands, each decided against the state the commands before
     /// it left and appended atomically, calling `progress` after each batch; returns
-    /// what was stored. Stops at the first refused command with a [`BulkError`] naming
-    /// it; the batches before its batch stay stored. A good batch costs O(its events),
+    /// what was stored. `progress` may stop the load there (`ControlFlow::Break`): the
+    /// batches stored stay, no other is. Stops at the first refused command with a
+    /// [`BulkError`] naming it; the batches before its batch stay stored. A good batch costs O(its events),
     /// and is stored on a second thread while the next one is decided (see the
     /// [module docs](self)); a refused one puts the state back by a replay from the
     /// latest snapshot (see [`Self::execute_batch`]). Batches of 1,000–10,000 commands
     /// suit most loads.
     ///
     /// ```
+    /// use std::ops::ControlFlow;
     /// use traceability_core::*;
     /// let mut t = Tracker::in_memory();
     /// let location = |id: &str| Command::RegisterLocation(Location {
     ///     id: LocationId::new(id).unwrap(), kind: LocationKind::Internal, description: String::new(), gln: None, party: None });
     /// let commands: Vec<Command> = ["A1", "A2", "A3", "A1"].into_iter().map(location).collect();
     /// let mut seen = Vec::new();
-    /// let err = t.bulk_load("import", None, commands.chunks(2), |p| seen.push(p.commands)).unwrap_err();
+    /// let err = t.bulk_load("import", None, commands.chunks(2), |p| {
+    ///     seen.push(p.commands);
+    ///     ControlFlow::Continue(())
+    /// }).unwrap_err();
     /// assert_eq!((err.index, err.batch, err.loaded.commands), (3, 1, 2));
     /// assert_eq!(err.error.kind(), ErrorKind::DuplicateNumber);
     /// assert_eq!(seen, [2]);
@@ -81,7 +90,7 @@ impl Tracker {
         actor: &str,
         reason: Option<&str>,
         batches: B,
-        mut progress: impl FnMut(&BulkProgress),
+        mut progress: impl FnMut(&BulkProgress) -> ControlFlow<()>,
     ) -> Result<BulkProgress, BulkError>
     where
         B: IntoIterator,
@@ -93,6 +102,7 @@ impl Tracker {
             reason,
             loaded: BulkProgress::default(),
             progress: &mut progress,
+            stopped: false,
         };
         let outcome = self.load_batches(&mut load, batches);
         self.snapshot_every = snapshot_every;
@@ -108,6 +118,9 @@ impl Tracker {
     {
         let mut staged = None;
         for batch in batches {
+            if load.stopped {
+                break;
+            }
             staged = match staged.take() {
                 None if load.loaded.batches == 0 || self.behind_writers => {
                     self.load_alone(load, batch.as_ref())?;
@@ -126,7 +139,7 @@ impl Tracker {
                 load.stored(commands.len(), committed.count);
                 Ok(())
             }
-            Err(refused) => Err(load.stopped(refused)),
+            Err(refused) => Err(load.refused(refused)),
         }
     }
 
@@ -156,24 +169,32 @@ impl Tracker {
                     self.advance(count, head);
                     load.stored(previous.commands.as_ref().len(), count);
                 }
-                Err(error) => {
-                    let undone = self.undo(Refused::batch(error));
-                    if self.damage().is_some() {
-                        return Err(load.stopped(undone));
-                    }
+                // Stale or failing: the ordinary way retries, or says what stands.
+                Err(_) => {
+                    self.put_back()
+                        .map_err(|e| load.refused(Refused::batch(e)))?;
                     self.load_alone(load, previous.commands.as_ref())?;
                     return match next {
-                        Some(next) => self.load_alone(load, next.as_ref()).map(|()| None),
-                        None => Ok(None),
+                        Some(next) if !load.stopped => {
+                            self.load_alone(load, next.as_ref()).map(|()| None)
+                        }
+                        _ => Ok(None),
                     };
                 }
             }
+        }
+        if load.stopped {
+            if matches!(staged, Some(Ok(_)) | Some(Err((_, true)))) {
+                self.put_back()
+                    .map_err(|e| load.refused(Refused::batch(e)))?;
+            }
+            return Ok(None);
         }
         match (next, staged) {
             (Some(commands), Some(Ok(bodies))) => Ok(Some(Staged { commands, bodies })),
             (_, Some(Err((refused, touched)))) => {
                 let refused = if touched { self.undo(refused) } else { refused };
-                Err(load.stopped(refused))
+                Err(load.refused(refused))
             }
             _ => Ok(None),
         }
@@ -222,12 +243,14 @@ struct Staged<C> {
     bodies: Vec<EventBody>,
 }
 
-/// A bulk load under way: who and why it records, and what it stored so far.
+/// A bulk load under way: who and why it records, what it stored so far, and whether
+/// `progress` stopped it.
 struct Load<'a> {
     actor: &'a str,
     reason: Option<&'a str>,
     loaded: BulkProgress,
-    progress: &'a mut dyn FnMut(&BulkProgress),
+    progress: &'a mut dyn FnMut(&BulkProgress) -> ControlFlow<()>,
+    stopped: bool,
 }
 
 impl Load<'_> {
@@ -236,11 +259,11 @@ impl Load<'_> {
         self.loaded.batches += 1;
         self.loaded.commands += commands as u64;
         self.loaded.events += events;
-        (self.progress)(&self.loaded);
+        self.stopped = (self.progress)(&self.loaded).is_break();
     }
 
     /// The error for the next batch, refused.
-    fn stopped(&self, refused: Refused) -> BulkError {
+    fn refused(&self, refused: Refused) -> BulkError {
         BulkError {
             index: self.loaded.commands + refused.command.unwrap_or(0) as u64,
             batch: self.loaded.batches,

@@ -468,10 +468,17 @@ impl Tracker {
     /// Puts the state back after a refused batch changed it, by replaying the log (which
     /// holds none of the batch) from the latest snapshot.
     pub(super) fn undo(&mut self, refused: Refused) -> Refused {
-        match self.rebuild_until(self.next_seq) {
+        match self.put_back() {
             Ok(()) => refused,
-            Err(unreadable) => Refused::batch(self.give_up(unreadable)),
+            Err(unreadable) => Refused::batch(unreadable),
         }
+    }
+
+    /// Puts the state back to the log after staging changed it, by replaying the log from
+    /// the latest snapshot; when the log cannot be read, see [`Self::give_up`].
+    pub(super) fn put_back(&mut self) -> Result<(), TraceError> {
+        self.rebuild_until(self.next_seq)
+            .map_err(|unreadable| self.give_up(unreadable))
     }
 
     /// After the log could not be read back to undo a refused batch, the state may hold
