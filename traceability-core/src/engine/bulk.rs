@@ -201,8 +201,8 @@ impl Tracker {
     }
 
     /// Seals and appends `bodies` (when given) after the log on a thread of its own
-    /// while `stage` runs on the state (one after the other if no thread can be
-    /// started); returns what was stored (count and new head) and what `stage` gave.
+    /// while `stage` runs on the state (one after the other when pipelining is off or
+    /// no thread can be started); returns what was stored (count and new head) and what `stage` gave.
     fn store_while<T>(
         &mut self,
         bodies: Option<&[EventBody]>,
@@ -212,9 +212,13 @@ impl Tracker {
         let Some(bodies) = bodies else {
             return (None, stage(&mut self.state));
         };
+        let pipelining = self.bulk_pipelining;
         let (store, state) = (&mut self.store, &mut self.state);
         let stage = &mut stage;
         let pipelined = std::thread::scope(|scope| {
+            if !pipelining {
+                return None;
+            }
             let worker = std::thread::Builder::new()
                 .name("traceability-bulk-append".into())
                 .spawn_scoped(scope, || {

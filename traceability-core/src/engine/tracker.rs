@@ -102,6 +102,8 @@ pub struct Tracker {
     /// The last write began behind the store: other writers are busy, so the next one
     /// catches up before it decides rather than risk a stale append (see `retry`).
     pub(super) behind_writers: bool,
+    /// See [`Self::set_bulk_pipelining`].
+    pub(super) bulk_pipelining: bool,
 }
 
 impl Tracker {
@@ -127,6 +129,7 @@ impl Tracker {
             snapshot_seq: 0,
             warnings: Vec::new(),
             behind_writers: false,
+            bulk_pipelining: true,
         }
     }
 
@@ -203,6 +206,14 @@ impl Tracker {
     /// Replaces the clock (e.g. with a [`crate::FixedClock`]).
     pub fn set_clock(&mut self, clock: Arc<dyn Clock>) {
         self.clock = clock;
+    }
+
+    /// Whether [`Self::bulk_load`] stores each batch on a second thread while the next
+    /// is decided (the default). Turn it off where no second core is free for it: on one
+    /// core, or when the caller keeps one busy feeding the load (the Python package
+    /// parses the next batch meanwhile).
+    pub fn set_bulk_pipelining(&mut self, on: bool) {
+        self.bulk_pipelining = on;
     }
 
     /// Now, by the tracker's clock.
