@@ -63,8 +63,8 @@ impl Tracker {
     /// what was stored. `progress` may stop the load there (`ControlFlow::Break`): the
     /// batches stored stay, no other is. Stops at the first refused command with a
     /// [`BulkError`] naming it; the batches before its batch stay stored. A good batch costs O(its events),
-    /// and is stored on a second thread while the next one is decided (see the
-    /// [module docs](self)); a refused one puts the state back by a replay from the
+    /// and is stored on a second thread while the next one is decided (see
+    /// [`Self::set_bulk_pipelining`]); a refused one puts the state back by a replay from the
     /// latest snapshot (see [`Self::execute_batch`]). Batches of 1,000–10,000 commands
     /// suit most loads.
     ///
