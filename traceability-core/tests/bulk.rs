@@ -141,35 +141,35 @@ fn faulty_tracker(failing: std::ops::Range<usize>) -> (Tracker, std::sync::Arc<F
 fn an_append_that_fails_once_while_the_next_batch_is_decided_is_made_again() {
     // Appends 0 and 1 store batches 0 and 1 (the second while batch 2 is decided);
     // append 2, of batch 2 while batch 3 is decided, fails: both go again.
-    // Without pipelining, the batch is stored alone and the append made again the same way.
     let commands = [master_data(), history(20)].concat();
-    for pipelining in [true, false] {
-        let (mut tracker, clock) = faulty_tracker(2..3);
-        tracker.set_bulk_pipelining(pipelining);
-        let loaded = tracker
-            .bulk_load("import", Some("history"), commands.chunks(10), |_| GO_ON)
-            .unwrap();
-        assert_eq!(loaded.commands, commands.len() as u64);
-        assert_eq!(loaded.batches, commands.len().div_ceil(10) as u64);
-        assert_eq!(tracker.head().0, loaded.events);
-        assert_eq!(tracker.state(), &one_by_one(&commands, clock));
-        assert_eq!(tracker.verify().unwrap(), loaded.events);
-    }
+    let (mut tracker, clock) = faulty_tracker(2..3);
+    let loaded = tracker
+        .bulk_load("import", Some("history"), commands.chunks(10), |_| GO_ON)
+        .unwrap();
+    assert_eq!(loaded.commands, commands.len() as u64);
+    assert_eq!(loaded.batches, commands.len().div_ceil(10) as u64);
+    assert_eq!(tracker.head().0, loaded.events);
+    assert_eq!(tracker.state(), &one_by_one(&commands, clock));
+    assert_eq!(tracker.verify().unwrap(), loaded.events);
 }
 
 #[test]
 fn a_store_that_keeps_failing_stops_the_load_at_the_batch_it_refused() {
     let commands = [master_data(), history(20)].concat();
-    let (mut tracker, clock) = faulty_tracker(2..usize::MAX);
-    let err = tracker
-        .bulk_load("import", Some("history"), commands.chunks(10), |_| GO_ON)
-        .unwrap_err();
-    assert_eq!(err.error.kind(), ErrorKind::Storage);
-    assert_eq!((err.batch, err.index), (2, 20));
-    assert_eq!(err.loaded.commands, 20);
-    // The state is that of the two batches stored, not of the third or fourth decided.
-    assert_eq!(tracker.head().0, err.loaded.events);
-    assert_eq!(tracker.state(), &one_by_one(&commands[..20], clock));
+    for pipelining in [true, false] {
+        let (mut tracker, clock) = faulty_tracker(2..usize::MAX);
+        tracker.set_bulk_pipelining(pipelining);
+        let err = tracker
+            .bulk_load("import", Some("history"), commands.chunks(10), |_| GO_ON)
+            .unwrap_err();
+        assert_eq!(err.error.kind(), ErrorKind::Storage);
+        assert_eq!((err.batch, err.index), (2, 20));
+        assert_eq!(err.loaded.commands, 20);
+        // The state is that of the two batches stored, not of the third or fourth
+        // decided.
+        assert_eq!(tracker.head().0, err.loaded.events);
+        assert_eq!(tracker.state(), &one_by_one(&commands[..20], clock));
+    }
 }
 
 #[test]
@@ -201,23 +201,27 @@ fn another_writer_between_batches_is_caught_up_with() {
 
 #[test]
 fn progress_stops_the_load_after_the_batch_it_reports() {
+    // Pipelined, batch 2 is decided while batch 1 is stored: stopping at batch 1 takes
+    // it back out. Without pipelining it is never decided.
     let commands = [master_data(), history(20)].concat();
-    let clock = Plant::new().clock;
-    let mut tracker = Tracker::in_memory();
-    tracker.set_clock(clock.clone());
-    // Batch 2 is decided while batch 1 is stored: stopping at batch 1 takes it back out.
-    let loaded = tracker
-        .bulk_load(
-            "import",
-            Some("history"),
-            commands.chunks(10),
-            |p| match p.batches {
-                2 => ControlFlow::Break(()),
-                _ => GO_ON,
-            },
-        )
-        .unwrap();
-    assert_eq!((loaded.batches, loaded.commands), (2, 20));
-    assert_eq!(tracker.head().0, loaded.events);
-    assert_eq!(tracker.state(), &one_by_one(&commands[..20], clock));
+    for pipelining in [true, false] {
+        let clock = Plant::new().clock;
+        let mut tracker = Tracker::in_memory();
+        tracker.set_clock(clock.clone());
+        tracker.set_bulk_pipelining(pipelining);
+        let loaded = tracker
+            .bulk_load(
+                "import",
+                Some("history"),
+                commands.chunks(10),
+                |p| match p.batches {
+                    2 => ControlFlow::Break(()),
+                    _ => GO_ON,
+                },
+            )
+            .unwrap();
+        assert_eq!((loaded.batches, loaded.commands), (2, 20));
+        assert_eq!(tracker.head().0, loaded.events);
+        assert_eq!(tracker.state(), &one_by_one(&commands[..20], clock));
+    }
 }

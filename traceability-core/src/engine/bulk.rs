@@ -8,8 +8,9 @@
 //!
 //! Batches are pipelined on two threads: while one batch is sealed (encoded and
 //! hash-chained) and appended, the next is decided and applied to the state after it, so
-//! the state may run one batch ahead of the log. The first batch, and any batch after a
-//! write that found other writers' events, goes the ordinary way of
+//! the state may run one batch ahead of the log. The first batch, any batch after a
+//! write that found other writers' events, and every batch when pipelining is off, goes
+//! the ordinary way of
 //! [`Tracker::execute_batch`] (catching up with the store first). When a pipelined
 //! append fails (a stale append: another writer got there first; or a failing store),
 //! the state is put back to the log and both batches go the ordinary way, which retries
@@ -62,11 +63,11 @@ impl Tracker {
     /// it left and appended atomically, calling `progress` after each batch; returns
     /// what was stored. `progress` may stop the load there (`ControlFlow::Break`): the
     /// batches stored stay, no other is. Stops at the first refused command with a
-    /// [`BulkError`] naming it; the batches before its batch stay stored. A good batch costs O(its events),
-    /// and is stored on a second thread while the next one is decided (see
-    /// [`Self::set_bulk_pipelining`]); a refused one puts the state back by a replay from the
-    /// latest snapshot (see [`Self::execute_batch`]). Batches of 1,000–10,000 commands
-    /// suit most loads.
+    /// [`BulkError`] naming it; the batches before its batch stay stored. A good batch
+    /// costs O(its events), and is stored on a second thread while the next one is
+    /// decided (see [`Self::set_bulk_pipelining`]); a refused one puts the state back by
+    /// a replay from the latest snapshot (see [`Self::execute_batch`]). Batches of
+    /// 1,000–10,000 commands suit most loads.
     ///
     /// ```
     /// use std::ops::ControlFlow;
@@ -121,8 +122,9 @@ impl Tracker {
             if load.stopped {
                 break;
             }
+            let alone = load.loaded.batches == 0 || self.behind_writers || !self.bulk_pipelining;
             staged = match staged.take() {
-                None if load.loaded.batches == 0 || self.behind_writers => {
+                None if alone => {
                     self.load_alone(load, batch.as_ref())?;
                     None
                 }
@@ -201,8 +203,8 @@ impl Tracker {
     }
 
     /// Seals and appends `bodies` (when given) after the log on a thread of its own
-    /// while `stage` runs on the state (one after the other when pipelining is off or
-    /// no thread can be started); returns what was stored (count and new head) and what `stage` gave.
+    /// while `stage` runs on the state (one after the other if no thread can be
+    /// started); returns what was stored (count and new head) and what `stage` gave.
     fn store_while<T>(
         &mut self,
         bodies: Option<&[EventBody]>,
@@ -212,13 +214,9 @@ impl Tracker {
         let Some(bodies) = bodies else {
             return (None, stage(&mut self.state));
         };
-        let pipelining = self.bulk_pipelining;
         let (store, state) = (&mut self.store, &mut self.state);
         let stage = &mut stage;
         let pipelined = std::thread::scope(|scope| {
-            if !pipelining {
-                return None;
-            }
             let worker = std::thread::Builder::new()
                 .name("traceability-bulk-append".into())
                 .spawn_scoped(scope, || {

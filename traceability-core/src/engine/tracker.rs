@@ -209,9 +209,10 @@ impl Tracker {
     }
 
     /// Whether [`Self::bulk_load`] stores each batch on a second thread while the next
-    /// is decided (the default). Turn it off where no second core is free for it: on one
-    /// core, or when the caller keeps one busy feeding the load (the Python package
-    /// parses the next batch meanwhile).
+    /// is decided (the default). Off, each batch is decided and stored before the next,
+    /// as [`Self::execute_batch`] does. Turn it off where no second core is free for it:
+    /// on one core, or when the caller keeps one busy feeding the load (the Python
+    /// package parses the next batch meanwhile).
     pub fn set_bulk_pipelining(&mut self, on: bool) {
         self.bulk_pipelining = on;
     }

@@ -254,7 +254,8 @@ impl EventStore for SqliteStore {
 
     /// The row with the highest `seq`; a row whose body is not a BLOB counts as none.
     /// Read with the incremental blob API straight into one buffer (reading it as a
-    /// column value copies it twice: 0.2 s more for the 443 MB snapshot of a million lots in format 10).
+    /// column value copies it twice: 0.2 s more for the 443 MB snapshot of a million lots
+    /// in format 10).
     fn latest_snapshot(&self) -> Result<Option<Vec<u8>>, TraceError> {
         let latest = self
             .conn
