@@ -84,34 +84,21 @@ fn dataset(lots: usize, products: usize) -> Vec<EventPayload> {
             _ => Some(today() + Days::new(10 + (r >> 24) % 700)),
         };
         let location = if (r >> 40) % 2 == 0 { "A1" } else { "A2" };
+        let mut lot = Lot::new(
+            product_id(i % products),
+            LotNumber::new(format!("L{i:07}")).unwrap(),
+            received,
+        );
+        lot.manufactured_on = Some(received - Days::new(5));
+        lot.dates.expiry = expiry;
+        if (8..12).contains(&pct) {
+            lot.quality = QualityStatus::Quarantine;
+        }
+        lot.on_hold = (12..14).contains(&pct);
+        let location = LocationId::new(location).unwrap();
+        lot.stock = vec![StockLine::new(location, Quantity::from(1_000_000))];
         events.push(EventPayload::LotReceived {
-            lot: Lot {
-                product: product_id(i % products),
-                number: LotNumber::new(format!("L{i:07}")).unwrap(),
-                received_on: received,
-                manufactured_on: Some(received - Days::new(5)),
-                dates: LotDates {
-                    expiry,
-                    ..LotDates::default()
-                },
-                weight: None,
-                description: String::new(),
-                supplier: None,
-                supplier_lot: None,
-                attributes: Default::default(),
-                active: true,
-                quality: if (8..12).contains(&pct) {
-                    QualityStatus::Quarantine
-                } else {
-                    QualityStatus::Released
-                },
-                on_hold: (12..14).contains(&pct),
-                origin: Origin::Received,
-                stock: vec![StockLine::new(
-                    LocationId::new(location).unwrap(),
-                    Quantity::from(1_000_000),
-                )],
-            },
+            lot,
             reference: None,
         });
     }

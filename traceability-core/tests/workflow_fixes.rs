@@ -314,7 +314,7 @@ fn a_lot_record_created_ahead_receives_its_goods() {
         .unwrap();
     assert_eq!(r1.on_hand(), qty("25"));
     assert_eq!(
-        (r1.description.as_str(), r1.dates.expiry, r1.weight),
+        (r1.description(), r1.dates.expiry, r1.weight()),
         ("organic", Some(date("2026-12-01")), Some(qty("25")))
     );
     assert_eq!(r1.supplier, Some(PartyId::new("ACME").unwrap()));

@@ -151,17 +151,20 @@ impl<'py> Records<'py> {
                 self.optional_date(lot.manufactured_on)?,
             ),
             (intern!(py, "dates"), self.lot_dates(&lot.dates)?),
-            (intern!(py, "weight"), self.optional_decimal(lot.weight)?),
-            (intern!(py, "description"), self.text(&lot.description)),
+            (intern!(py, "weight"), self.optional_decimal(lot.weight())?),
+            (intern!(py, "description"), self.text(lot.description())),
             (
                 intern!(py, "supplier"),
                 self.optional_text(lot.supplier.as_ref().map(|s| s.as_str())),
             ),
             (
                 intern!(py, "supplier_lot"),
-                self.optional_text(lot.supplier_lot.as_deref()),
+                self.optional_text(lot.supplier_lot()),
             ),
-            (intern!(py, "attributes"), self.attributes(&lot.attributes)?),
+            (
+                intern!(py, "attributes"),
+                self.attributes(lot.attributes())?,
+            ),
             (intern!(py, "active"), self.flag(lot.active)),
             (
                 intern!(py, "quality"),

@@ -200,30 +200,18 @@ impl<'a> Context<'a> {
         if let (Some(made), Some(expiry)) = (made, dates.expiry) {
             not_before("expiry", expiry, "manufacturing date", made)?;
         }
-        Ok(Lot {
-            product: spec.product.clone(),
-            number,
-            received_on,
-            manufactured_on: details.manufactured_on,
-            dates,
-            weight: details.weight,
-            description: details.description,
-            supplier: None,
-            supplier_lot: details.supplier_lot,
-            attributes: details.attributes,
-            active: true,
-            quality: if product.requires_inspection {
-                QualityStatus::Quarantine
-            } else {
-                QualityStatus::Released
-            },
-            on_hold: false,
-            origin,
-            stock: stock
-                .map(|(location, on_hand)| StockLine::new(location.clone(), on_hand))
-                .into_iter()
-                .collect(),
-        })
+        let mut lot = Lot::new(spec.product.clone(), number, received_on);
+        lot.set_details(details);
+        lot.dates = dates;
+        if product.requires_inspection {
+            lot.quality = QualityStatus::Quarantine;
+        }
+        lot.origin = origin;
+        lot.stock = stock
+            .map(|(location, on_hand)| StockLine::new(location.clone(), on_hand))
+            .into_iter()
+            .collect();
+        Ok(lot)
     }
 }
 

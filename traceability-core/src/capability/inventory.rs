@@ -118,15 +118,10 @@ fn receipt_into_record(
         alert: given.alert.or(existing.dates.alert),
     };
     dates.check()?;
-    let lot = Lot {
+    let mut lot = Lot {
         received_on,
-        manufactured_on: details.manufactured_on,
         dates,
-        weight: details.weight,
-        description: details.description,
         supplier: supplier.clone().or_else(|| existing.supplier.clone()),
-        supplier_lot: details.supplier_lot,
-        attributes: details.attributes,
         // A record emptied by running out (or a reversed receipt) is active again; one
         // set inactive on purpose stays so.
         active: existing.active
@@ -137,6 +132,7 @@ fn receipt_into_record(
         stock: vec![StockLine::new(location.clone(), *quantity)],
         ..existing.clone()
     };
+    lot.set_details(details);
     Ok(vec![EventPayload::LotReceived {
         lot,
         reference: reference_text(reference)?,

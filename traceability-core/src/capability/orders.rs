@@ -150,11 +150,8 @@ impl Allocation {
 /// ```
 /// use traceability_core::capability::orders::ineligibility;
 /// use traceability_core::*;
-/// let mut lot = Lot { product: ProductId::new("P").unwrap(), number: LotNumber::new("L").unwrap(),
-///     received_on: "2026-01-01".parse().unwrap(), manufactured_on: None, dates: LotDates::default(),
-///     weight: None, description: String::new(), supplier: None, supplier_lot: None,
-///     attributes: Default::default(), active: true, quality: QualityStatus::Released,
-///     on_hold: false, origin: Origin::Received, stock: vec![] };
+/// let mut lot = Lot::new(ProductId::new("P").unwrap(), LotNumber::new("L").unwrap(),
+///     "2026-01-01".parse().unwrap());
 /// assert_eq!(ineligibility(&lot, "2026-02-01".parse().unwrap(), None), None);
 /// lot.on_hold = true;
 /// assert_eq!(ineligibility(&lot, "2026-02-01".parse().unwrap(), None), Some("on recall hold"));

@@ -472,9 +472,8 @@ impl Builder<'_> {
             None => self.place_and_gln(lot.stock.first().map(|s| &s.location)),
         };
         let code = lot
-            .supplier_lot
-            .clone()
-            .unwrap_or_else(|| lot.number.to_string());
+            .supplier_lot()
+            .map_or_else(|| lot.number.to_string(), str::to_owned);
         self.tlcs.insert(
             lot.key(),
             Tlc {

@@ -12,14 +12,11 @@
 //! ```
 //! use traceability_core::query::expiry::shelf_life_remaining_pct;
 //! use traceability_core::*;
-//! let lot = Lot { product: ProductId::new("P").unwrap(), number: LotNumber::new("L").unwrap(),
-//!     received_on: "2026-01-01".parse().unwrap(), manufactured_on: Some("2026-01-01".parse().unwrap()),
-//!     dates: LotDates { expiry: Some("2026-01-11".parse().unwrap()), ..Default::default() },
-//!     weight: None, description: String::new(), supplier: None, supplier_lot: None,
-//!     attributes: Default::default(), active: true, quality: QualityStatus::Released,
-//!     on_hold: false, origin: Origin::Received, stock: vec![] };
+//! let mut lot = Lot::new(ProductId::new("P")?, LotNumber::new("L")?, "2026-01-01".parse()?);
+//! lot.dates.expiry = Some("2026-01-11".parse()?);
 //! assert_eq!(shelf_life_remaining_pct(&lot, "2026-01-04".parse().unwrap()), Some(Quantity::from(70)));
 //! assert_eq!(shelf_life_remaining_pct(&lot, "2026-02-01".parse().unwrap()), Some(Quantity::ZERO));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use chrono::NaiveDate;

@@ -91,7 +91,7 @@ pub fn certificate_of_analysis(
         unit: p.unit.clone(),
         lot: lot.clone(),
         supplier: l.supplier.clone(),
-        supplier_lot: l.supplier_lot.clone(),
+        supplier_lot: l.supplier_lot().map(str::to_owned),
         manufactured_on: l.manufactured_on,
         expiry: l.dates.expiry,
         quality: l.quality,

@@ -389,7 +389,7 @@ pub fn trace_backward(state: &State, item: &ItemRef) -> Result<BackwardTrace, Tr
                     item: walked.items[pos].item.clone(),
                     received_on: Some(lot.received_on),
                     supplier: lot.supplier.clone(),
-                    supplier_lot: lot.supplier_lot.clone(),
+                    supplier_lot: lot.supplier_lot().map(str::to_owned),
                 })
             }
             ItemIdx::Serial(i) => {

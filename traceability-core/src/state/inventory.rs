@@ -247,13 +247,7 @@ impl State {
         details: &LotDetails,
     ) -> Result<(), TraceError> {
         let i = self.lot_or_corrupt(product, lot)?;
-        let record = &mut self.lots[i as usize];
-        let details = details.clone();
-        record.manufactured_on = details.manufactured_on;
-        record.weight = details.weight;
-        record.description = details.description;
-        record.supplier_lot = details.supplier_lot;
-        record.attributes = details.attributes;
+        self.lots[i as usize].set_details(details.clone());
         self.touch(seq, ItemIdx::Lot(i));
         Ok(())
     }

@@ -73,29 +73,13 @@ pub fn master_data() -> Vec<EventPayload> {
 
 /// A lot record as a `LotReceived` event would carry it (released, active, not held).
 pub fn lot(number: &str, received: &str, expiry: Option<&str>, stock: &[(&str, i64)]) -> Lot {
-    Lot {
-        product: pid("MILK"),
-        number: lotn(number),
-        received_on: d(received),
-        manufactured_on: None,
-        dates: LotDates {
-            expiry: expiry.map(d),
-            ..LotDates::default()
-        },
-        weight: None,
-        description: String::new(),
-        supplier: None,
-        supplier_lot: None,
-        attributes: Default::default(),
-        active: true,
-        quality: QualityStatus::Released,
-        on_hold: false,
-        origin: Origin::Received,
-        stock: stock
-            .iter()
-            .map(|(l, n)| StockLine::new(loc(l), q(*n)))
-            .collect(),
-    }
+    let mut lot = Lot::new(pid("MILK"), lotn(number), d(received));
+    lot.dates.expiry = expiry.map(d);
+    lot.stock = stock
+        .iter()
+        .map(|(l, n)| StockLine::new(loc(l), q(*n)))
+        .collect();
+    lot
 }
 
 pub fn received(lot: Lot) -> EventPayload {

@@ -92,13 +92,13 @@ fn lot_rows(lot: &Lot, as_of: NaiveDate) -> Vec<Vec<String>> {
             text(lot.dates.best_before),
             text(lot.dates.removal),
             text(lot.dates.alert),
-            text(lot.weight),
-            lot.description.clone(),
+            text(lot.weight()),
+            lot.description().to_owned(),
             if lot.active { "Active" } else { "Inactive" }.to_owned(),
             text(quantity),
             location,
             text(lot.supplier.as_ref()),
-            lot.supplier_lot.clone().unwrap_or_default(),
+            lot.supplier_lot().unwrap_or_default().to_owned(),
             text(lot.shelf_life_remaining_pct(as_of)),
         ]
     };
