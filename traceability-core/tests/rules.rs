@@ -603,7 +603,7 @@ fn histories_of_lots_serials_and_locations() {
         ]
     );
     let event = &plant.tracker.history(&lot("FLOUR", "F1")).unwrap()[0];
-    assert_eq!(event.body.actor, "tester");
+    assert_eq!(&*event.body.actor, "tester");
     assert_eq!(
         event.body.recorded_at.to_rfc3339(),
         "2026-03-01T08:00:00+00:00"

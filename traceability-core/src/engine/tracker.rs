@@ -543,11 +543,11 @@ impl Tracker {
         }
         Ok(Stamp {
             recorded_at: self.clock.now(),
-            actor: actor.to_owned(),
+            actor: actor.into(),
             reason: reason
                 .map(str::trim)
                 .filter(|r| !r.is_empty())
-                .map(str::to_owned),
+                .map(Arc::from),
         })
     }
 
@@ -694,8 +694,8 @@ impl Refused {
 /// [`Tracker::stamp`]).
 pub(super) struct Stamp {
     recorded_at: DateTime<Utc>,
-    actor: String,
-    reason: Option<String>,
+    actor: Arc<str>,
+    reason: Option<Arc<str>>,
 }
 
 impl Stamp {

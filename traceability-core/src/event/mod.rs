@@ -19,6 +19,8 @@ pub use record::{
     chain_hash, encode_body, Hash, RecordSource, Sealed, StoredEvent, COMPACT_V1, GENESIS_HASH,
 };
 
+use std::sync::Arc;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -678,10 +680,10 @@ pub struct EventBody {
     pub schema: u32,
     /// When it was recorded (from the tracker's clock).
     pub recorded_at: DateTime<Utc>,
-    /// Who issued the command.
-    pub actor: String,
+    /// Who issued the command (shared by the events of one command or batch).
+    pub actor: Arc<str>,
     /// Why, if given.
-    pub reason: Option<String>,
+    pub reason: Option<Arc<str>>,
     /// What happened.
     pub payload: EventPayload,
 }
@@ -693,8 +695,8 @@ impl EventBody {
         Self {
             schema: SCHEMA_VERSION,
             recorded_at: DateTime::<Utc>::UNIX_EPOCH,
-            actor: actor.to_owned(),
-            reason: reason.map(str::to_owned),
+            actor: actor.into(),
+            reason: reason.map(Arc::from),
             payload,
         }
     }

@@ -17,6 +17,8 @@
 //! JSON stays the interchange format: [`crate::event::Event`] serialises to JSON for
 //! the bindings and exports.
 
+use std::sync::Arc;
+
 use sha2::{Digest, Sha256};
 
 use crate::event::{Event, EventBody};
@@ -130,8 +132,8 @@ pub(crate) struct BodyEncoder {
 struct Envelope {
     schema: u32,
     recorded_at: chrono::DateTime<chrono::Utc>,
-    actor: String,
-    reason: Option<String>,
+    actor: Arc<str>,
+    reason: Option<Arc<str>>,
 }
 
 /// The number of fields of [`EventBody`].

@@ -300,8 +300,8 @@ impl Movement {
         Self {
             seq: event.seq,
             recorded_at: event.body.recorded_at,
-            actor: event.body.actor.clone(),
-            reason: event.body.reason.clone(),
+            actor: event.body.actor.to_string(),
+            reason: event.body.reason.as_deref().map(str::to_owned),
             action,
             from: None,
             to: None,

@@ -78,7 +78,7 @@ impl State {
         let stamp = Stamp {
             seq,
             at: body.recorded_at,
-            by: body.actor.clone(),
+            by: body.actor.to_string(),
         };
         match payload {
             E::BatchParameterRecorded {
@@ -129,7 +129,7 @@ impl State {
                 record: record.clone(),
                 meaning: *meaning,
                 signer: signer.clone(),
-                reason: body.reason.clone().unwrap_or_default(),
+                reason: body.reason.as_deref().unwrap_or_default().to_owned(),
                 sha256: sha256.clone(),
                 signed: stamp,
             }),

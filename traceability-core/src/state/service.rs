@@ -227,7 +227,7 @@ impl State {
                     ClaimStatus::Rejected
                 };
                 found.approved_amount = *amount;
-                found.decision = body.reason.clone();
+                found.decision = body.reason.as_deref().map(str::to_owned);
             }
             E::ClaimClosed { claim } => self.claim_mut(claim)?.status = ClaimStatus::Closed,
             E::CampaignStarted(campaign) => {

@@ -399,7 +399,7 @@ pub(super) fn render(draft: &Draft<'_>, event: &Event, part: usize, ids: &Ids<'_
             .collect(),
         ilmd: draft.ilmd.and_then(ilmd),
         seq: event.seq,
-        actor: event.body.actor.clone(),
+        actor: event.body.actor.to_string(),
         reason: event
             .body
             .reason
