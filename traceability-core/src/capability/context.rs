@@ -83,6 +83,14 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The record of an item already resolved (so of a product with its tracking).
+    fn item_at(&self, idx: ItemIdx) -> Item<'a> {
+        match idx {
+            ItemIdx::Lot(i) => Item::Lot(self.state.lot_at(i)),
+            ItemIdx::Serial(i) => Item::Serial(self.state.serial_at(i)),
+        }
+    }
+
     pub(crate) fn require_reason(&self, what: &str) -> Result<(), TraceError> {
         match self.reason {
             Some(r) if !r.trim().is_empty() => Ok(()),
@@ -145,7 +153,7 @@ impl<'a> Context<'a> {
             let idx = self.state.require(&line.item)?;
             let total = totals.entry((idx, &line.location)).or_default();
             *total += line.quantity;
-            match self.item(&line.item)? {
+            match self.item_at(idx) {
                 Item::Lot(lot) => {
                     positive(line.quantity)?;
                     usable(&line.item, lot)?;
