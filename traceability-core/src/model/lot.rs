@@ -258,7 +258,7 @@ impl From<LotRecord> for Lot {
     }
 }
 
-/// Written field by field, in [`LotRecord`]'s order, so events and snapshots encode a lot
+/// Written field by field, in `LotRecord`'s order, so events and snapshots encode a lot
 /// exactly as before the extras were boxed (the hash chain covers those bytes).
 impl Serialize for Lot {
     fn serialize<S: serde::Serializer>(&self, to: S) -> Result<S::Ok, S::Error> {
