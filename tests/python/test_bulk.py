@@ -58,6 +58,38 @@ def test_a_refused_command_is_named_and_the_batches_before_it_stay(tracker: tr.T
     assert tracker.lot("FLOUR", "L4") is not None and tracker.lot("FLOUR", "L5") is None
 
 
+def test_batches_of_plain_values_and_of_decimals_and_dates_load_alike(
+    tracker: tr.Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plain values are read without JSON text; a batch holding a `Decimal`, a `date` or
+    an enum goes through the package's JSON encoder. Both store the same."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from traceability import _tracker
+
+    encoded: List[int] = []
+    dumps = _tracker._dumps
+
+    def counted(batch: Any) -> str:
+        encoded.append(len(batch))
+        return dumps(batch)
+
+    monkeypatch.setattr(_tracker, "_dumps", counted)
+
+    typed = receipt(1, qty=Decimal("10.5"))  # type: ignore[arg-type]
+    typed["receive_lot"]["received_on"] = dt.date(2026, 3, 1)
+    plain = receipt(2, qty="10.5")
+    plain["receive_lot"]["received_on"] = "2026-03-01"
+    loaded = tracker.bulk_load([typed, plain], actor="import", batch_size=1)
+    assert loaded == tr.BulkProgress(batches=2, commands=2, events=2)
+    assert encoded == [1]  # only the batch with the Decimal and the date went through JSON
+    one, two = tracker.lot("FLOUR", "L1"), tracker.lot("FLOUR", "L2")
+    assert one is not None and two is not None
+    assert (one.on_hand, one.received_on) == (Decimal("10.5"), dt.date(2026, 3, 1))
+    assert (two.on_hand, two.received_on) == (one.on_hand, one.received_on)
+
+
 def test_a_command_that_does_not_parse_is_named_too(tracker: tr.Tracker) -> None:
     commands = [receipt(0), receipt(1), {"receive_lot": {"spec": "nonsense"}}, receipt(3)]
     with pytest.raises(tr.InvalidInput) as refused:

@@ -1,7 +1,7 @@
 //! `NativeTracker.bulk_load`: [`Tracker::bulk_load`] over batches pulled from a Python
-//! iterator (each a JSON array of commands), with progress reported to a Python
-//! callable. The GIL is taken back only to pull a batch and to report progress; the
-//! batch is parsed and loaded without it, the next one pulled and parsed meanwhile.
+//! iterator (each a list of wire-shaped commands), with progress reported to a Python
+//! callable. The GIL is taken back only to pull and read a batch and to report
+//! progress; the batch is loaded without it, the next one pulled and read meanwhile.
 
 use std::ops::ControlFlow;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
@@ -37,15 +37,16 @@ pub fn load(
     actor: &str,
     reason: Option<&str>,
     batches: Py<PyIterator>,
+    encode: Py<PyAny>,
     progress: Option<Py<PyAny>>,
 ) -> Outcome {
     std::thread::scope(|scope| {
         let (sender, received) = sync_channel(1);
         let loading =
             scope.spawn(move || load_received(tracker, actor, reason, received, progress));
-        let pulled = pull(&batches, &sender);
+        let pulled = pull(&batches, &encode, &sender);
         drop(sender);
-        Python::attach(|_| drop(batches));
+        Python::attach(|_| drop((batches, encode)));
         let (result, reported) = loading
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -88,17 +89,42 @@ fn load_received(
     (result, raised)
 }
 
-/// Pulls batches from the iterator and parses them, sending each to the loading thread,
+/// A batch as read with the GIL: its commands, or its JSON text to parse without it.
+enum Pulled {
+    Commands(Vec<Command>),
+    Json(String),
+}
+
+/// Reads a batch (a list of commands as dicts): plain values (`str`, `int`, `bool`,
+/// `None`, lists and dicts) straight into the core's commands, without JSON text (a
+/// quarter faster from Python); a batch holding anything else (`Decimal`, `date`,
+/// enums) or a command that does not read goes through `encode` (the package's JSON
+/// encoder), whose text is parsed as before and names the first bad command.
+fn read_batch(batch: &Bound<'_, PyAny>, encode: &Bound<'_, PyAny>) -> PyResult<Pulled> {
+    if let Ok(commands) = pythonize::depythonize::<Vec<Command>>(batch) {
+        return Ok(Pulled::Commands(commands));
+    }
+    encode.call1((batch,))?.extract().map(Pulled::Json)
+}
+
+/// Pulls batches from the iterator and reads them, sending each to the loading thread,
 /// until the iterator ends (`None`), raises or a batch does not parse (the reason), or
 /// the loading thread stopped receiving (`None`: it knows why).
-fn pull(batches: &Py<PyIterator>, sender: &SyncSender<Vec<Command>>) -> Option<Stop> {
+fn pull(
+    batches: &Py<PyIterator>,
+    encode: &Py<PyAny>,
+    sender: &SyncSender<Vec<Command>>,
+) -> Option<Stop> {
     loop {
         let next = Python::attach(|py| {
             let next = batches.bind(py).clone().next();
-            next.map(|batch| batch.and_then(|b| b.extract::<String>()))
+            next.map(|batch| batch.and_then(|b| read_batch(&b, encode.bind(py))))
         })?;
         let batch = match next {
-            Ok(json) => parse_batch(&json).map_err(|(index, error)| Stop::Parse { index, error }),
+            Ok(Pulled::Commands(commands)) => Ok(commands),
+            Ok(Pulled::Json(json)) => {
+                parse_batch(&json).map_err(|(index, error)| Stop::Parse { index, error })
+            }
             Err(e) => Err(Stop::Python(e)),
         };
         match batch.map(|batch| sender.send(batch)) {

@@ -312,16 +312,18 @@ impl NativeTracker {
         })
     }
 
-    /// Loads `batches` (an iterable of JSON arrays of commands), each atomically, calling
-    /// `progress(batches, commands, events)` after each; returns what was stored as
-    /// `(batches, commands, events)`. See [`bulk::finish`] for the errors.
-    #[pyo3(signature = (actor, reason, batches, progress))]
+    /// Loads `batches` (an iterable of lists of commands as dicts), each atomically,
+    /// calling `progress(batches, commands, events)` after each; `encode(batch)` is the
+    /// JSON text of a batch that does not read as plain values. Returns what was stored
+    /// as `(batches, commands, events)`. See [`bulk::finish`] for the errors.
+    #[pyo3(signature = (actor, reason, batches, encode, progress))]
     fn bulk_load(
         &self,
         py: Python<'_>,
         actor: &str,
         reason: Option<&str>,
         batches: &Bound<'_, PyAny>,
+        encode: Py<PyAny>,
         progress: Option<Py<PyAny>>,
     ) -> PyResult<(u64, u64, u64)> {
         let batches = batches.try_iter()?.unbind();
@@ -331,6 +333,7 @@ impl NativeTracker {
                 actor,
                 reason,
                 batches,
+                encode,
                 progress,
             ))
         })?;

@@ -60,7 +60,8 @@ class NativeTracker:
         self,
         actor: str,
         reason: Optional[str],
-        batches: Iterable[str],
+        batches: Iterable[List[Mapping[str, Any]]],
+        encode: Callable[[List[Mapping[str, Any]]], str],
         progress: Optional[Callable[[int, int, int], object]],
     ) -> Tuple[int, int, int]: ...
     def import_csv(

@@ -378,18 +378,18 @@ class Tracker:
         if progress is not None and not callable(progress):
             raise TypeError(f"progress must be callable, not {type(progress).__name__}")
 
-        def batches() -> Iterator[str]:
+        def batches() -> Iterator[List[Mapping[str, Any]]]:
             while True:
                 chunk = list(itertools.islice(commands, batch_size))
                 if not chunk:
                     return
-                yield _dumps(chunk)
+                yield chunk
 
         def report(batches: int, count: int, events: int) -> object:
             return None if progress is None else progress(BulkProgress(batches, count, events))
 
         try:
-            loaded = self._native.bulk_load(text(actor, "actor"), opt_text(reason, "reason"), batches(), report)
+            loaded = self._native.bulk_load(text(actor, "actor"), opt_text(reason, "reason"), batches(), _dumps, report)
         except TraceabilityError as e:
             stored = getattr(e, "loaded", None)
             if isinstance(stored, tuple):
