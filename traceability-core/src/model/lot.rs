@@ -196,7 +196,7 @@ pub struct Lot {
 const _: () = assert!(size_of::<Lot>() <= 128);
 
 /// The descriptive fields of a lot that most lots leave empty.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct LotExtras {
     weight: Option<Quantity>,
     description: String,
@@ -207,7 +207,7 @@ pub(crate) struct LotExtras {
 impl LotExtras {
     /// The fields in a box, or `None` when they are all empty.
     fn boxed(self) -> Option<Box<Self>> {
-        (self != Self::default()).then(|| Box::new(self))
+        (self != NO_EXTRAS).then(|| Box::new(self))
     }
 }
 
