@@ -55,5 +55,5 @@ def test_distribution_metadata_declares_the_license() -> None:
     meta = importlib.metadata.metadata("traceability")
     assert meta["License-Expression"] == "Apache-2.0"
     assert meta.get_all("License-File") == ["LICENSE"]
-    assert meta["Requires-Python"] == ">=3.9"
+    assert meta["Requires-Python"] == ">=3.10"
     assert "Typing :: Typed" in meta.get_all("Classifier")
