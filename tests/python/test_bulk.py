@@ -90,6 +90,54 @@ def test_batches_of_plain_values_and_of_decimals_and_dates_load_alike(
     assert (two.on_hand, two.received_on) == (one.on_hand, one.received_on)
 
 
+def test_dict_subclasses_tuples_str_enums_ints_and_none_are_read_natively_and_floats_refused(
+    tracker: tr.Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The native reader takes what JSON text of the same values would say: a dict
+    subclass as a dict, a tuple as a list, a `str` enum as its value, an int quantity as
+    that integer, `None` as null; a float quantity is refused (no exact binary value)
+    with the command's index."""
+    import enum
+    from collections import OrderedDict
+    from decimal import Decimal
+
+    from traceability import _tracker
+
+    class Place(str, enum.Enum):
+        DOCK = "DOCK"
+
+    encoded: List[int] = []
+    dumps = _tracker._dumps
+
+    def counted(batch: Any) -> str:
+        encoded.append(len(batch))
+        return dumps(batch)
+
+    monkeypatch.setattr(_tracker, "_dumps", counted)
+
+    ordered = OrderedDict(receipt(1))
+    enum_place = receipt(2, qty=7)  # type: ignore[arg-type]
+    enum_place["receive_lot"]["location"] = Place.DOCK
+    moved = move(1)
+    moved["move"]["item"] = OrderedDict(moved["move"]["item"])
+    pumps = {"receive_serials": {"product": "PUMP", "serials": ("P-1", "P-2"), "location": "DOCK", "supplier": None}}
+    loaded = tracker.bulk_load([ordered, enum_place, moved, pumps], actor="import", batch_size=4)
+    assert loaded.commands == 4
+    assert encoded == []
+    one, two = tracker.lot("FLOUR", "L1"), tracker.lot("FLOUR", "L2")
+    assert one is not None and two is not None and two.on_hand == Decimal(7)
+    assert sorted((line.location, line.on_hand) for line in one.stock) == [("A1", Decimal(4)), ("DOCK", Decimal(6))]
+    assert tracker.serial("PUMP", "P-1") is not None and tracker.serial("PUMP", "P-2") is not None
+
+    floating = receipt(4, qty=2.5)  # type: ignore[arg-type]
+    with pytest.raises(tr.InvalidInput) as refused:
+        tracker.bulk_load([receipt(3), floating], actor="import", batch_size=2)
+    e: Any = refused.value
+    assert (e.index, e.batch, e.loaded.commands) == (1, 0, 0)
+    assert "floating point `2.5`" in str(e)
+    assert tracker.lot("FLOUR", "L3") is None
+
+
 def test_a_command_that_does_not_parse_is_named_too(tracker: tr.Tracker) -> None:
     commands = [receipt(0), receipt(1), {"receive_lot": {"spec": "nonsense"}}, receipt(3)]
     with pytest.raises(tr.InvalidInput) as refused:

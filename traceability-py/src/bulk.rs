@@ -97,11 +97,11 @@ enum Pulled {
 
 /// Reads a batch (a list of commands as dicts): plain values (`str`, `int`, `bool`,
 /// `None`, lists and dicts) straight into the core's commands, without JSON text
-/// (1,000,000 lots: 20.7 s instead of 24-25 s); a batch holding anything else (`Decimal`,
-/// `date`, enums) or a command that does not read goes through `encode` (the package's
-/// JSON encoder), whose text is parsed as before and names the first bad command.
+/// ([`crate::values`]); a batch holding anything else (`Decimal`, `date`, enums that are
+/// not `str`) or a command that does not read goes through `encode` (the package's JSON
+/// encoder), whose text is parsed as before and names the first bad command.
 fn read_batch(batch: &Bound<'_, PyAny>, encode: &Bound<'_, PyAny>) -> PyResult<Pulled> {
-    if let Ok(commands) = pythonize::depythonize::<Vec<Command>>(batch) {
+    if let Ok(commands) = crate::values::read::<Vec<Command>>(batch) {
         return Ok(Pulled::Commands(commands));
     }
     encode.call1((batch,))?.extract().map(Pulled::Json)

@@ -23,6 +23,7 @@ mod guard;
 mod queries;
 mod records;
 mod traces;
+mod values;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -157,9 +158,7 @@ fn from_python<T: serde::de::DeserializeOwned + Send>(
             let text = text.to_cow()?;
             py.detach(|| catalog::parse(what, &text))
         }
-        Err(_) => {
-            pythonize::depythonize(value).map_err(|e| TraceError::invalid(what, e.to_string()))
-        }
+        Err(_) => values::read(value).map_err(|e| TraceError::invalid(what, e.to_string())),
     };
     parsed.map_err(|e| errors::to_py(py, e.into()))
 }
