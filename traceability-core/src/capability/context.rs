@@ -3,7 +3,7 @@
 //! positive quantities, reasons, holds, usability, expiry and serial transitions. Each
 //! guard returns the typed error a user sees.
 
-use foldhash::{HashMap, HashSet, HashSetExt};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use chrono::NaiveDate;
 
@@ -148,7 +148,9 @@ impl<'a> Context<'a> {
         date: NaiveDate,
         override_expiry: bool,
     ) -> Result<(), TraceError> {
-        let mut totals: HashMap<(ItemIdx, &LocationId), Quantity> = HashMap::default();
+        // Sized once: grown from empty, it would rehash several times per command.
+        let mut totals: HashMap<(ItemIdx, &LocationId), Quantity> =
+            HashMap::with_capacity(consumed.len());
         for line in consumed {
             let idx = self.state.require(&line.item)?;
             let total = totals.entry((idx, &line.location)).or_default();

@@ -2,7 +2,7 @@
 //! an existing lot, or serialized assemblies; each consumption → output pair becomes a
 //! genealogy edge.
 
-use foldhash::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use crate::capability::context::*;
 use crate::command::*;
@@ -36,7 +36,7 @@ pub(crate) fn produce(
     }
     ctx.check_consumption(consumed, produced_on, *override_expiry)?;
     let mut issuer = Issuer::new(ctx.state);
-    let mut new_items = HashSet::default();
+    let mut new_items = HashSet::with_capacity(outputs.len());
     let mut added: HashMap<ItemRef, Quantity> = HashMap::default();
     let mut produced = Vec::with_capacity(outputs.len());
     for output in outputs {
