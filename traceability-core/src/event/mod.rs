@@ -132,7 +132,7 @@ pub enum EventPayload {
         reference: Option<String>,
         /// The receipt date (`None` in logs written before it was recorded: the day the
         /// event was recorded).
-        #[serde(default)]
+        #[serde(default, with = "crate::kernel::date::iso::option")]
         received_on: Option<NaiveDate>,
     },
     /// Stock moved (a serial's putaway when it was RECEIVED).
@@ -179,6 +179,7 @@ pub enum EventPayload {
         /// Customer.
         customer: PartyId,
         /// Date.
+        #[serde(with = "crate::kernel::date::iso")]
         shipped_on: NaiveDate,
         /// What left, from where.
         lines: Vec<Line>,
@@ -190,6 +191,7 @@ pub enum EventPayload {
         /// Work order.
         work_order: WorkOrderId,
         /// Date.
+        #[serde(with = "crate::kernel::date::iso")]
         produced_on: NaiveDate,
         /// Consumed.
         consumed: Vec<Line>,

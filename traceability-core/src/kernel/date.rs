@@ -105,16 +105,29 @@ pub(crate) fn parse_iso(text: &str) -> Result<NaiveDate, chrono::ParseError> {
     text.parse()
 }
 
-/// Serde for the dates read in bulk (lots, shipments; `#[serde(with = ...)]`): chrono's
-/// form, read through [`parse_iso`].
+/// Serde for the dates read and written in bulk (lots, shipments, productions;
+/// `#[serde(with = ...)]`): chrono's form, read through [`parse_iso`] and written
+/// through [`date_text`].
 pub(crate) mod iso {
     use std::borrow::Cow;
 
     use chrono::NaiveDate;
     use serde::{de::Error, Deserialize, Deserializer, Serialize, Serializer};
 
+    /// A date that serialises as chrono's serde does, through [`super::date_text`].
+    pub(crate) struct Iso(pub(crate) NaiveDate);
+
+    impl Serialize for Iso {
+        fn serialize<S: Serializer>(&self, to: S) -> Result<S::Ok, S::Error> {
+            match super::date_text(self.0, &mut [0; super::DATE_TEXT_LEN]) {
+                Some(text) => to.serialize_str(text),
+                None => self.0.serialize(to),
+            }
+        }
+    }
+
     pub(crate) fn serialize<S: Serializer>(date: &NaiveDate, to: S) -> Result<S::Ok, S::Error> {
-        date.serialize(to)
+        Iso(*date).serialize(to)
     }
 
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(from: D) -> Result<NaiveDate, D::Error> {
@@ -131,7 +144,10 @@ pub(crate) mod iso {
             date: &Option<NaiveDate>,
             to: S,
         ) -> Result<S::Ok, S::Error> {
-            date.serialize(to)
+            match date {
+                Some(date) => to.serialize_some(&Iso(*date)),
+                None => to.serialize_none(),
+            }
         }
 
         pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
@@ -144,9 +160,42 @@ pub(crate) mod iso {
     }
 }
 
+/// The length of a date as [`date_text`] writes it (`YYYY-MM-DD`).
+pub(crate) const DATE_TEXT_LEN: usize = 10;
+
 /// The longest text [`utc_text`] writes on its fast path
 /// (`YYYY-MM-DDThh:mm:ss.nnnnnnnnnZ`).
 pub(crate) const UTC_TEXT_LEN: usize = 30;
+
+/// Writes `value` as `width` decimal digits (zero-padded) at `buf[at..]`; returns the
+/// position after them.
+fn put_digits(buf: &mut [u8], at: usize, value: u32, width: usize) -> usize {
+    for i in 0..width {
+        buf[at + i] = b'0' + (value / 10u32.pow((width - 1 - i) as u32) % 10) as u8;
+    }
+    at + width
+}
+
+/// Writes `date` (its year in 0..=9999) as `YYYY-MM-DD` at the start of `buf`; returns
+/// [`DATE_TEXT_LEN`].
+fn put_date(buf: &mut [u8], date: NaiveDate) -> usize {
+    let at = put_digits(buf, 0, date.year() as u32, 4);
+    buf[at] = b'-';
+    let at = put_digits(buf, at + 1, date.month(), 2);
+    buf[at] = b'-';
+    put_digits(buf, at + 1, date.day(), 2)
+}
+
+/// `date` as chrono's serde writes it (`YYYY-MM-DD`), formatted into `buf` without
+/// chrono's formatter (about 1,000 instructions and an allocation per date through
+/// serde's `collect_str`) for years 0..=9999; `None` for other years.
+pub(crate) fn date_text(date: NaiveDate, buf: &mut [u8; DATE_TEXT_LEN]) -> Option<&str> {
+    if !(0..=9999).contains(&date.year()) {
+        return None;
+    }
+    let len = put_date(buf, date);
+    Some(std::str::from_utf8(&buf[..len]).expect("digits and ASCII punctuation"))
+}
 
 /// `time` as chrono's serde writes it (RFC 3339, `Z`, the fraction in 0, 3, 6 or 9
 /// digits, whichever is exact), formatted into `buf` without allocating for years
@@ -162,32 +211,22 @@ pub(crate) fn utc_text<'b>(
             .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
             .into();
     }
-    let mut at = 0;
-    let mut put = |value: u32, width: usize, after: u8| {
-        for i in (0..width).rev() {
-            buf[at + i] = b'0' + (value / 10u32.pow((width - 1 - i) as u32) % 10) as u8;
-        }
-        buf[at + width] = after;
-        at += width + 1;
+    let mut at = put_date(buf, time.date_naive());
+    let mut put = |separator: u8, value: u32, width: usize| {
+        buf[at] = separator;
+        at = put_digits(buf, at + 1, value, width);
     };
-    put(time.year() as u32, 4, b'-');
-    put(time.month(), 2, b'-');
-    put(time.day(), 2, b'T');
-    put(time.hour(), 2, b':');
-    put(time.minute(), 2, b':');
-    let (fraction, digits) = match nanos {
-        0 => (0, 0),
-        n if n % 1_000_000 == 0 => (n / 1_000_000, 3),
-        n if n % 1_000 == 0 => (n / 1_000, 6),
-        n => (n, 9),
-    };
-    if digits == 0 {
-        put(time.second(), 2, b'Z');
-    } else {
-        put(time.second(), 2, b'.');
-        put(fraction, digits, b'Z');
+    put(b'T', time.hour(), 2);
+    put(b':', time.minute(), 2);
+    put(b':', time.second(), 2);
+    match nanos {
+        0 => {}
+        n if n % 1_000_000 == 0 => put(b'.', n / 1_000_000, 3),
+        n if n % 1_000 == 0 => put(b'.', n / 1_000, 6),
+        n => put(b'.', n, 9),
     }
-    std::str::from_utf8(&buf[..at])
+    buf[at] = b'Z';
+    std::str::from_utf8(&buf[..at + 1])
         .expect("digits and ASCII punctuation")
         .into()
 }
@@ -200,6 +239,16 @@ mod tests {
         #[test]
         fn dates_read_as_chrono_reads_them(text in "[0-9]{4}-[0-1][0-9]-[0-3][0-9]|[+0-9 -]{8,12}|[0-9]{4}-[0-9]-[0-9]{2}") {
             proptest::prop_assert_eq!(parse_iso(&text).ok(), text.parse::<NaiveDate>().ok());
+        }
+
+        /// Years -9999..=19999, so both sides of the fast path's range are covered.
+        #[test]
+        fn dates_write_as_chrono_writes_them(days in -3_652_000i32..7_304_000) {
+            let date = NaiveDate::from_num_days_from_ce_opt(days).expect("in chrono's range");
+            let ours = serde_json::to_string(&iso::Iso(date)).expect("a date serialises");
+            proptest::prop_assert_eq!(ours, serde_json::to_string(&date).expect("a date serialises"));
+            let fast = date_text(date, &mut [0; DATE_TEXT_LEN]).is_some();
+            proptest::prop_assert_eq!(fast, (0..=9999).contains(&date.year()));
         }
     }
 }

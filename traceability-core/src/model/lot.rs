@@ -262,12 +262,13 @@ impl From<LotRecord> for Lot {
 /// exactly as before the extras were boxed (the hash chain covers those bytes).
 impl Serialize for Lot {
     fn serialize<S: serde::Serializer>(&self, to: S) -> Result<S::Ok, S::Error> {
+        use crate::kernel::date::iso::Iso;
         use serde::ser::SerializeStruct;
         let mut lot = to.serialize_struct("Lot", 15)?;
         lot.serialize_field("product", &self.product)?;
         lot.serialize_field("number", &self.number)?;
-        lot.serialize_field("received_on", &self.received_on)?;
-        lot.serialize_field("manufactured_on", &self.manufactured_on)?;
+        lot.serialize_field("received_on", &Iso(self.received_on))?;
+        lot.serialize_field("manufactured_on", &self.manufactured_on.map(Iso))?;
         lot.serialize_field("dates", &self.dates)?;
         lot.serialize_field("weight", &self.weight())?;
         lot.serialize_field("description", self.description())?;
