@@ -58,24 +58,29 @@ def test_a_refused_command_is_named_and_the_batches_before_it_stay(tracker: tr.T
     assert tracker.lot("FLOUR", "L4") is not None and tracker.lot("FLOUR", "L5") is None
 
 
+@pytest.fixture
+def encoded(monkeypatch: pytest.MonkeyPatch) -> List[int]:
+    """The sizes of the batches that went through the package's JSON encoder."""
+    from traceability import _tracker
+
+    sizes: List[int] = []
+    dumps = _tracker._dumps
+
+    def counted(batch: Any) -> str:
+        sizes.append(len(batch))
+        return dumps(batch)
+
+    monkeypatch.setattr(_tracker, "_dumps", counted)
+    return sizes
+
+
 def test_batches_of_plain_values_and_of_decimals_and_dates_load_alike(
-    tracker: tr.Tracker, monkeypatch: pytest.MonkeyPatch
+    tracker: tr.Tracker, encoded: List[int]
 ) -> None:
     """Plain values are read without JSON text; a batch holding a `Decimal`, a `date` or
     an enum goes through the package's JSON encoder. Both store the same."""
     import datetime as dt
     from decimal import Decimal
-
-    from traceability import _tracker
-
-    encoded: List[int] = []
-    dumps = _tracker._dumps
-
-    def counted(batch: Any) -> str:
-        encoded.append(len(batch))
-        return dumps(batch)
-
-    monkeypatch.setattr(_tracker, "_dumps", counted)
 
     typed = receipt(1, qty=Decimal("10.5"))  # type: ignore[arg-type]
     typed["receive_lot"]["received_on"] = dt.date(2026, 3, 1)
@@ -91,7 +96,7 @@ def test_batches_of_plain_values_and_of_decimals_and_dates_load_alike(
 
 
 def test_dict_subclasses_tuples_str_enums_ints_and_none_are_read_natively_and_floats_refused(
-    tracker: tr.Tracker, monkeypatch: pytest.MonkeyPatch
+    tracker: tr.Tracker, encoded: List[int]
 ) -> None:
     """The native reader takes what JSON text of the same values would say: a dict
     subclass as a dict, a tuple as a list, a `str` enum as its value, an int quantity as
@@ -101,19 +106,8 @@ def test_dict_subclasses_tuples_str_enums_ints_and_none_are_read_natively_and_fl
     from collections import OrderedDict
     from decimal import Decimal
 
-    from traceability import _tracker
-
     class Place(str, enum.Enum):
         DOCK = "DOCK"
-
-    encoded: List[int] = []
-    dumps = _tracker._dumps
-
-    def counted(batch: Any) -> str:
-        encoded.append(len(batch))
-        return dumps(batch)
-
-    monkeypatch.setattr(_tracker, "_dumps", counted)
 
     ordered = OrderedDict(receipt(1))
     enum_place = receipt(2, qty=7)  # type: ignore[arg-type]
