@@ -155,20 +155,24 @@ def _dumps(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-def _command_json(command: Any, field: str) -> Any:
-    """A command value or a command dict, as the core's JSON shape."""
+def _command_json(command: Any, field: str, index: Optional[int] = None) -> Any:
+    """A command value or a command dict, as the core's JSON shape. The error names
+    `field` (`field[index]` for an item of a sequence, formatted only then)."""
+    if type(command) is dict:  # the common case, without the ABC checks below
+        return command
     if isinstance(command, Command):
         return {command.NAME: command.wire_body}
     if isinstance(command, Mapping):
         return command
-    raise TypeError(f"{field} must be a command (traceability.cmd) or a mapping, not {type(command).__name__}")
+    where = field if index is None else f"{field}[{index}]"
+    raise TypeError(f"{where} must be a command (traceability.cmd) or a mapping, not {type(command).__name__}")
 
 
 def _native_commands(commands: List[Any]) -> Union[str, List[Any]]:
     """Commands for the native layer: command values' checked bodies are read there
     without JSON; a batch holding raw dicts (whose Decimal, date and enum values `json`
     converts) goes as JSON text."""
-    wire = [_command_json(command, f"commands[{i}]") for i, command in enumerate(commands)]
+    wire = [_command_json(command, "commands", i) for i, command in enumerate(commands)]
     if all(isinstance(command, Command) for command in commands):
         return wire
     return _dumps(wire)
@@ -360,12 +364,7 @@ class Tracker:
         calling thread, so rows are read at most one batch ahead of what is stored;
         `progress` is called on the loading thread."""
         rows = iter(sequence(commands, "commands", "commands"))
-        # A plain dict goes as it is without the checks (and the field name) per row
-        # that `_command_json` makes: they cost more than reading the row natively.
-        wire = (
-            command if type(command) is dict else _command_json(command, f"commands[{i}]")
-            for i, command in enumerate(rows)
-        )
+        wire = (_command_json(command, "commands", i) for i, command in enumerate(rows))
         return self._load(wire, batch_size, actor, reason, progress)
 
     def _load(
