@@ -1,8 +1,10 @@
 //! The PostgreSQL store with several writers (`TRACEABILITY_TEST_PG_URL` names the
 //! server; a scratch schema is created and dropped): single-command transactions per
-//! second with 1, 2 and 4 concurrent writers (each its own tracker and connection,
-//! receiving lots as fast as it can; stale appends are retried inside), and how long a
-//! follower blocked in `wait_for_events` takes to see another server's command.
+//! second with 1, 2 and 4 concurrent writers (each its own tracker and connection, as
+//! fast as it can; stale appends are retried inside), receiving lots of their own
+//! (commands that commute) and then moving units of one shared lot (every stale append
+//! conflicts); and how long a follower blocked in `wait_for_events` takes to see
+//! another server's command.
 
 use std::sync::{Arc, Barrier};
 use std::thread;
@@ -19,28 +21,33 @@ fn url_of(server: &str, schema: &str) -> String {
 
 fn setup(url: &str) -> Tracker {
     let mut t = Tracker::open(url).expect("the server answers");
-    let master = [
-        Command::RegisterProduct(Product::new(ProductId::new("P").unwrap(), Tracking::Lot)),
+    let location = |id: &str, kind| {
         Command::RegisterLocation(Location {
-            id: LocationId::new("DOCK").unwrap(),
-            kind: LocationKind::Receiving,
+            id: LocationId::new(id).unwrap(),
+            kind,
             description: String::new(),
             gln: None,
             party: None,
-        }),
+        })
+    };
+    let master = [
+        Command::RegisterProduct(Product::new(ProductId::new("P").unwrap(), Tracking::Lot)),
+        location("DOCK", LocationKind::Receiving),
+        location("STOCK", LocationKind::Internal),
+        receipt("SHARED".into(), 1_000_000),
     ];
     t.execute_batch("bench", None, &master)
         .expect("master data");
     t
 }
 
-fn receipt(number: String) -> Command {
+fn receipt(number: String, quantity: u32) -> Command {
     Command::ReceiveLot(ReceiveLot {
         spec: LotSpec::new(
             ProductId::new("P").unwrap(),
             LotNumber::new(number).unwrap(),
         ),
-        quantity: Quantity::from(1),
+        quantity: Quantity::from(quantity),
         location: LocationId::new("DOCK").unwrap(),
         supplier: None,
         received_on: None,
@@ -48,8 +55,32 @@ fn receipt(number: String) -> Command {
     })
 }
 
-/// Commands per second with `writers` concurrent writers.
-fn concurrent_writers(url: &str, writers: usize) -> f64 {
+/// A lot of its own for writer `w` of `writers`, the `n`th.
+fn own_receipt(writers: usize, w: usize, n: usize) -> Command {
+    receipt(format!("W{writers}-{w}-{n}"), 1)
+}
+
+/// A unit of the shared lot moved to stock.
+fn shared_move(_: usize, _: usize, _: usize) -> Command {
+    Command::Move(Move {
+        item: ItemRef::Lot {
+            product: ProductId::new("P").unwrap(),
+            lot: LotNumber::new("SHARED").unwrap(),
+        },
+        from: LocationId::new("DOCK").unwrap(),
+        to: LocationId::new("STOCK").unwrap(),
+        quantity: Quantity::from(1),
+        override_expiry: false,
+    })
+}
+
+/// Commands per second with `writers` concurrent writers, writer `w`'s `n`th command
+/// being `command(writers, w, n)`.
+fn concurrent_writers(
+    url: &str,
+    writers: usize,
+    command: fn(usize, usize, usize) -> Command,
+) -> f64 {
     let start = Arc::new(Barrier::new(writers + 1));
     let handles: Vec<_> = (0..writers)
         .map(|w| {
@@ -58,8 +89,8 @@ fn concurrent_writers(url: &str, writers: usize) -> f64 {
                 let mut t = Tracker::open(&url).expect("the server answers");
                 start.wait();
                 for n in 0..COMMANDS_PER_WRITER {
-                    t.execute("bench", None, &receipt(format!("W{writers}-{w}-{n}")))
-                        .expect("a receipt is stored, retried when stale");
+                    t.execute("bench", None, &command(writers, w, n))
+                        .expect("stored, retried when stale");
                 }
             })
         })
@@ -85,7 +116,7 @@ fn follower_latency(url: &str, rounds: usize) -> (Duration, Duration) {
         thread::sleep(Duration::from_millis(20));
         let sent = Instant::now();
         leader
-            .execute("bench", None, &receipt(format!("F{n}")))
+            .execute("bench", None, &receipt(format!("F{n}"), 1))
             .expect("stored");
         let (woke, came) = waiting.join().expect("follower");
         assert!(came >= 1);
@@ -103,9 +134,19 @@ fn main() {
     let schema = format!("bench_pg_{}", std::process::id());
     let url = url_of(&server, &schema);
     drop(setup(&url));
-    for writers in [1, 2, 4] {
-        let rate = concurrent_writers(&url, writers);
-        println!("{writers} writer(s): {rate:.0} single-command transactions/s in all");
+    for (workload, command) in [
+        (
+            "receipts of their own lots",
+            own_receipt as fn(_, _, _) -> _,
+        ),
+        ("moves of one shared lot", shared_move),
+    ] {
+        for writers in [1, 2, 4] {
+            let rate = concurrent_writers(&url, writers, command);
+            println!(
+                "{writers} writer(s), {workload}: {rate:.0} single-command transactions/s in all"
+            );
+        }
     }
     let (p50, max) = follower_latency(&url, 20);
     println!("a follower sees another server's command after {p50:.2?} (p50), {max:.2?} (max)");

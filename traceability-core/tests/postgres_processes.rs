@@ -1,6 +1,8 @@
 //! Real processes on one PostgreSQL log (`TRACEABILITY_TEST_PG_URL`, see
 //! tests/postgres.rs): four processes allocate from the same few lots and serials for
-//! different orders as fast as they can, and a process killed with SIGKILL in the middle
+//! different orders as fast as they can (between them, each receives its own lots and
+//! moves units of one shared lot: commands a stale writer may append after the others'
+//! when they touch other lots), and a process killed with SIGKILL in the middle
 //! of a batch leaves the whole batch or none of it.
 //!
 //! The processes are this test binary run again with `TR_PG_WORKER` set: the `worker`
@@ -64,6 +66,19 @@ fn worker() {
                         Err(e) => assert_eq!(e.kind(), ErrorKind::InsufficientStock, "{e}"),
                     }
                 }
+                // Commuting commands between the allocations: a receipt of its own lot
+                // (commutes with the others' receipts) and a unit of the shared sugar
+                // lot moved to stock (conflicts with the others' moves of it).
+                let own = receipt("SUGAR", &format!("W{n}-{round}"), "1", "DOCK", None);
+                tracker.execute("worker", None, &own).unwrap();
+                let shared = Command::Move(Move {
+                    item: lot("SUGAR", "SHARED"),
+                    from: loc("DOCK"),
+                    to: loc("STOCK"),
+                    quantity: qty("1"),
+                    override_expiry: false,
+                });
+                tracker.execute("worker", None, &shared).unwrap();
             }
             tracker.refresh().unwrap();
             println!("STATE {} {}", tracker.head().0, digest(tracker.state()));
@@ -93,6 +108,7 @@ fn four_processes_allocating_the_same_stock_never_overallocate() {
     for lot in ["F1", "F2", "F3"] {
         plant.receive_lot("FLOUR", lot, "100", "STOCK").unwrap();
     }
+    plant.receive_lot("SUGAR", "SHARED", "500", "DOCK").unwrap();
     let pumps: Vec<String> = (0..20).map(|n| format!("SN{n}")).collect();
     let pumps: Vec<&str> = pumps.iter().map(String::as_str).collect();
     plant.receive_serials("PUMP", &pumps, "STOCK").unwrap();
@@ -159,6 +175,26 @@ fn four_processes_allocating_the_same_stock_never_overallocate() {
         .filter(|s| s.status == SerialStatus::Allocated)
         .count();
     assert_eq!(allocated, 20, "each pump on one order");
+    let moved = (WORKERS * ROUNDS).to_string();
+    let shared = state
+        .lot(&pid("SUGAR"), &"SHARED".parse().unwrap())
+        .unwrap();
+    assert_eq!(shared.stock_at(&loc("STOCK")).unwrap().on_hand, qty(&moved));
+    assert_eq!(
+        shared.on_hand(),
+        qty("500"),
+        "every move of the shared lot counted once"
+    );
+    let own_lots = state
+        .lots()
+        .iter()
+        .filter(|l| l.number.as_str().starts_with('W'))
+        .count();
+    assert_eq!(
+        own_lots,
+        WORKERS * ROUNDS,
+        "every worker's receipts are stored"
+    );
 }
 
 #[test]

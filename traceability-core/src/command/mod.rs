@@ -279,6 +279,28 @@ pub enum Command {
     CloseNonConformance(CloseNonConformance),
 }
 
+impl Command {
+    /// Whether deciding this command reads nothing but master data and the lots,
+    /// serials and numbering sequences its own events change. Such a command, decided
+    /// against a state that missed other writers' events, still holds after them when
+    /// none of those events is master data or touches what its events touch (see
+    /// [`crate::event::conflict`]), so a shared store may append it after them as
+    /// decided. Receiving, creating, moving, adjusting and scrapping stock and setting a
+    /// lot active qualify; allocation (FEFO reads every lot of the product), shipping,
+    /// production and everything order- or document-wide do not.
+    pub fn commutes(&self) -> bool {
+        matches!(
+            self,
+            Self::ReceiveLot(_)
+                | Self::CreateLot(_)
+                | Self::Move(_)
+                | Self::Adjust(_)
+                | Self::Scrap(_)
+                | Self::SetLotActive(_)
+        )
+    }
+}
+
 /// A transformation at a partner (from an EPCIS document): its inputs went into its
 /// outputs. Only the genealogy records it; no stock moves here. The lots and serials
 /// must exist (as records without stock, when they are the partner's).

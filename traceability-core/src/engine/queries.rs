@@ -3,6 +3,7 @@
 
 use crate::capability::orders::{plan, Allocation};
 use crate::command::{AllocationRequest, Command, Recall};
+use crate::engine::retry::FirstAttempt;
 use crate::engine::tracker::{Committed, Tracker};
 use crate::event::EventPayload;
 use crate::kernel::error::TraceError;
@@ -29,7 +30,7 @@ impl Tracker {
         reason: Option<&str>,
         request: &AllocationRequest,
     ) -> Result<Allocation, TraceError> {
-        self.execute_planned(actor, reason, |ctx| {
+        self.execute_planned(actor, reason, FirstAttempt::AsRead, |ctx| {
             let allocation = plan(ctx.state, ctx.today, request)?;
             let mut events = allocation.events(request);
             events.extend(ctx.state.activity_events(&events));

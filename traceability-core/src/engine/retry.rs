@@ -9,7 +9,10 @@
 //! for the current log, never for a stale copy of it. Batches and imports, whose staging
 //! changes the state, catch up before they decide; so does any write after one that
 //! began behind the store, until a write finds no other writer's events: while writers
-//! contend, an optimistic append would only be stale and cost a round trip more.
+//! contend, an optimistic append would only be stale and cost a round trip more. A
+//! command that [`crate::Command::commutes`] (a receipt, a move, …) stays optimistic:
+//! a store that keeps conflict keys appends it after the events it missed when none of
+//! them conflicts, in the same round trip ([`crate::event::conflict`]).
 
 use super::tracker::Tracker;
 use crate::kernel::error::TraceError;
@@ -25,6 +28,11 @@ pub(super) enum FirstAttempt {
     AsRead,
     /// The current log, read as the write begins.
     Current,
+    /// The state as last read, even while other writers contend: the store appends the
+    /// events after theirs when none conflicts ([`crate::store::EventStore::append_keyed`]),
+    /// so a command that [`crate::Command::commutes`] costs one round trip however many
+    /// writers there are.
+    Commuting,
 }
 
 impl Tracker {
@@ -42,13 +50,13 @@ impl Tracker {
         if let Err(e) = self.refuse_if_salvaged() {
             return Err(lift(e));
         }
-        let first = match self.behind_writers {
-            true => FirstAttempt::Current,
-            false => first,
+        let first = match (self.behind_writers, first) {
+            (true, FirstAttempt::AsRead) => FirstAttempt::Current,
+            _ => first,
         };
         let mut outcome = match first {
             FirstAttempt::Current => self.attempt_current(&mut attempt, &lift),
-            FirstAttempt::AsRead => match attempt(self) {
+            FirstAttempt::AsRead | FirstAttempt::Commuting => match attempt(self) {
                 Err(refused) if !stale(&refused) => match self.store_ahead() {
                     Ok(None) => Err(refused),
                     Ok(Some(stale)) | Err(stale) => Err(lift(stale)),

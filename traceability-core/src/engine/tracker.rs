@@ -11,6 +11,7 @@ use crate::command::Command;
 use crate::decide::{decide, Context};
 use crate::event::audit;
 use crate::event::checkpoint::{self, Checkpoint, SigningKey, VerifyingKey};
+use crate::event::conflict::ConflictKeys;
 use crate::event::record::BodyEncoder;
 use crate::event::{
     Event, EventBody, EventPayload, Hash, Sealed, StoredEvent, GENESIS_HASH, SCHEMA_VERSION,
@@ -19,7 +20,7 @@ use crate::kernel::clock::{Clock, SystemClock};
 use crate::kernel::error::{Damage, TraceError};
 use crate::kernel::id::{interning, ItemRef, LocationId};
 use crate::state::State;
-use crate::store::{EventStore, MemoryStore, SqliteStore};
+use crate::store::{Appended, EventStore, MemoryStore, SqliteStore};
 
 /// The sequence numbers a command (or batch) was stored under: `first..first + count`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -384,31 +385,43 @@ impl Tracker {
         reason: Option<&str>,
         command: &Command,
     ) -> Result<Committed, TraceError> {
-        self.execute_planned(actor, reason, |ctx| Ok((decide(ctx, command)?, ())))
+        let first = match command.commutes() {
+            true => FirstAttempt::Commuting,
+            false => FirstAttempt::AsRead,
+        };
+        self.execute_planned(actor, reason, first, |ctx| Ok((decide(ctx, command)?, ())))
             .map(|(committed, ())| committed)
     }
 
     /// Like [`Self::execute`], with the events computed by `plan` from the current
     /// context, which may also return a result (e.g. what an allocation reserved).
-    pub(crate) fn execute_planned<T>(
+    /// `first` is [`FirstAttempt::Commuting`] only for a plan that decides like a
+    /// command that [`Command::commutes`].
+    pub(super) fn execute_planned<T>(
         &mut self,
         actor: &str,
         reason: Option<&str>,
+        first: FirstAttempt,
         plan: impl Fn(&Context<'_>) -> Result<(Vec<EventPayload>, T), TraceError>,
     ) -> Result<(Committed, T), TraceError> {
         // Nothing is applied before the append succeeds: a stale one costs no undo.
-        let (records, bodies, head, result) = self.writing(
-            FirstAttempt::AsRead,
+        let (records, bodies, head, result, appended) = self.writing(
+            first,
             |t| {
                 let (payloads, result) = plan(&t.context(reason))?;
                 let bodies = t.bodies(actor, reason, payloads)?;
                 let (records, head) = t.seal(&bodies);
-                t.store.append_sealed(t.next_seq, &records)?;
-                Ok((records, bodies, head, result))
+                let commute = first == FirstAttempt::Commuting;
+                let appended = t.append_own(&records, &bodies, commute)?;
+                Ok((records, bodies, head, result, appended))
             },
             is_stale,
             |e| e,
         )?;
+        let count = records.records().len() as u64;
+        if let Appended::AfterOthers(tail) = appended {
+            return Ok((self.read_own_append(tail, count)?, result));
+        }
         for (record, body) in records.records().iter().zip(&bodies) {
             if let Err(e) = self.state.apply(record.seq, body) {
                 // Unreachable for decided events (decide checks everything apply
@@ -420,7 +433,44 @@ impl Tracker {
                 });
             }
         }
-        Ok((self.advance(records.records().len() as u64, head), result))
+        Ok((self.advance(count, head), result))
+    }
+
+    /// Appends this tracker's own records, with their conflict keys when the store
+    /// keeps them; `commute` when they were decided by a command that
+    /// [`Command::commutes`] (honoured when every event is keyed).
+    pub(super) fn append_own(
+        &mut self,
+        records: &Sealed,
+        bodies: &[EventBody],
+        commute: bool,
+    ) -> Result<Appended, TraceError> {
+        if !self.store.keeps_conflict_keys() {
+            self.store.append_sealed(self.next_seq, records)?;
+            return Ok(Appended::AsExpected);
+        }
+        let keys = ConflictKeys::of(bodies.iter().map(|b| &b.payload));
+        let commute = commute && keys.all_keyed();
+        self.store
+            .append_keyed(self.next_seq, records, &keys, commute)
+    }
+
+    /// After the store appended this tracker's `count` events after other writers'
+    /// (the `tail` from this tracker's next seq on, ending with its own as the store
+    /// chained them): reads the tail like a refresh, which checks and applies theirs
+    /// and then its own.
+    fn read_own_append(
+        &mut self,
+        tail: Vec<StoredEvent>,
+        count: u64,
+    ) -> Result<Committed, TraceError> {
+        let end = tail.last().map_or(self.next_seq, |last| last.seq + 1);
+        self.catch_up(end, tail)?;
+        self.snapshot_if_due();
+        Ok(Committed {
+            first_seq: end - count,
+            count,
+        })
     }
 
     /// Validates and applies many commands as one atomic append: either every command
@@ -471,8 +521,8 @@ impl Tracker {
             Err((refused, true)) => return Err(self.undo(refused)),
         };
         let (records, head) = self.seal(&bodies);
-        match self.store.append_sealed(self.next_seq, &records) {
-            Ok(()) => Ok(self.advance(records.records().len() as u64, head)),
+        match self.append_own(&records, &bodies, false) {
+            Ok(_) => Ok(self.advance(records.records().len() as u64, head)),
             Err(e) => Err(self.undo(Refused::batch(e))),
         }
     }

@@ -13,6 +13,7 @@
 
 pub mod audit;
 pub mod checkpoint;
+pub mod conflict;
 pub mod record;
 
 pub use record::{

@@ -19,6 +19,7 @@ pub use memory::MemoryStore;
 pub use postgres::{PostgresStore, DEFAULT_SCHEMA};
 pub use sqlite::SqliteStore;
 
+use crate::event::conflict::ConflictKeys;
 use crate::event::{Sealed, StoredEvent};
 use crate::kernel::error::TraceError;
 
@@ -30,6 +31,17 @@ pub struct WriteStart {
     /// The first events from the writer's `from_seq` on, in order (possibly not all of
     /// them, or none): the rest are read with [`RecordSource::read_from`].
     pub tail: Vec<StoredEvent>,
+}
+
+/// Where [`EventStore::append_keyed`] stored the events.
+#[derive(Debug)]
+pub enum Appended {
+    /// At the expected sequence number.
+    AsExpected,
+    /// After events other writers appended first, which commute with them: the records
+    /// from the expected sequence number on, theirs and then these as the store chained
+    /// them (read them like a tail).
+    AfterOthers(Vec<StoredEvent>),
 }
 
 /// An append-only log of [`StoredEvent`]s with optimistic concurrency; reading is its
@@ -46,6 +58,31 @@ pub trait EventStore: RecordSource + Send {
     /// tracker's own appends). The default appends them like any others.
     fn append_sealed(&mut self, expected_next_seq: u64, events: &Sealed) -> Result<(), TraceError> {
         self.append(expected_next_seq, events.records())
+    }
+
+    /// Whether the store keeps conflict keys with the events ([`Self::append_keyed`]):
+    /// then trackers compute them for their appends. The default keeps none.
+    fn keeps_conflict_keys(&self) -> bool {
+        false
+    }
+
+    /// [`Self::append_sealed`] with what each event changes ([`ConflictKeys`], kept for
+    /// other writers' appends to be checked against). With `commute` (every event keyed,
+    /// and decided by a command that [`crate::Command::commutes`]), when another writer
+    /// got there first, the events are appended after theirs instead of refused as
+    /// stale, provided none of theirs is unkeyed or shares a key with these
+    /// ([`crate::event::conflict`]): the store chains them after its head. The default
+    /// ignores the keys.
+    fn append_keyed(
+        &mut self,
+        expected_next_seq: u64,
+        events: &Sealed,
+        keys: &ConflictKeys,
+        commute: bool,
+    ) -> Result<Appended, TraceError> {
+        let _ = (keys, commute);
+        self.append_sealed(expected_next_seq, events)
+            .map(|()| Appended::AsExpected)
     }
 
     /// Keeps `snapshot` (covering the first `seq` events) as the latest snapshot,

@@ -1,6 +1,6 @@
 //! The PostgreSQL store: many application servers, one audit log. Everything lives in
 //! one schema the caller may choose (default `traceability`), so it can sit inside an
-//! ERP's own database: `events` (`seq`, `body`, `prev_hash`, `hash`), `snapshots` (the
+//! ERP's own database: `events` (`seq`, `body`, `prev_hash`, `hash`, `keys`), `snapshots` (the
 //! latest state snapshot), `migrations` (the schema versions applied, created and
 //! migrated by the store under an advisory lock) and the functions that make a write
 //! one round trip.
@@ -13,7 +13,7 @@
 //! polling the log.
 //!
 //! **Writing.** A tracker decides a command against its state as last read and appends
-//! with `append_or_take_turn`: one round trip, one transaction that takes the schema's
+//! with `append_keyed`: one round trip, one transaction that takes the schema's
 //! writer lock, checks that no other writer got there first, inserts and notifies.
 //! When one did, nothing is stored and the same round trip hands the stale writer its
 //! turn: the writer lock for its session, the next seq and the first page of the tail
@@ -23,6 +23,17 @@
 //! see the current log before it decides (an import, or a command refused against a
 //! state that turned out behind) begins with `begin_write`, which takes the lock and
 //! reads the tail in one round trip. The statements are prepared once per connection.
+//!
+//! **Commuting appends.** Each event is stored with its conflict keys (the lots, serials
+//! and numbering sequences it changes; NULL when it touches shared state: see
+//! [`crate::event::conflict`]). A command that [`crate::Command::commutes`] (a receipt, a
+//! move, an adjustment, …) is appended with `commute`: when other writers got there first
+//! with at most 1,000 events, none unkeyed and none sharing a key with it, the server
+//! stores it after theirs as decided, chaining it itself (`sha256()` of the
+//! previous hash, the seq and the body: [`crate::event::chain_hash`]), and returns the
+//! tail, which the tracker reads like a refresh. So writers receiving and moving
+//! different lots never wait on each other's round trips: only the commit is taken in
+//! turn. Anything else is stale as before.
 //!
 //! **Scaling plan.** One log is one hash chain with one sequence, so appends are
 //! serialised and a single-command transaction pays a durable commit under the writer
@@ -47,8 +58,9 @@ use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, Config, IsolationLevel, NoTls, Statement};
 
-use super::{check_numbering, wait_until_beyond, EventStore, WriteStart};
-use crate::event::{Hash, RecordSource, StoredEvent};
+use super::{check_numbering, wait_until_beyond, Appended, EventStore, WriteStart};
+use crate::event::conflict::ConflictKeys;
+use crate::event::{Hash, RecordSource, Sealed, StoredEvent};
 use crate::kernel::error::{Damage, StorageError, TraceError};
 
 impl From<postgres::Error> for TraceError {
@@ -79,6 +91,10 @@ const SNAPSHOT_SLICE: i32 = 16 << 20;
 
 /// Records read per round trip by [`RecordSource::read_from`].
 const PAGE: i64 = 10_000;
+
+/// The most events a commuting append may have missed: a writer further behind is
+/// refused as stale and catches up first (the check reads each missed event's keys).
+const COMMUTE_WINDOW: i64 = 1_000;
 
 /// The schema versions, in order: version `i + 1` is `MIGRATIONS[i]` (`{schema}` is the
 /// quoted schema name). Never edit one that shipped; append a new one.
@@ -176,6 +192,76 @@ const MIGRATIONS: &[&str] = &[
             WHERE e.seq >= expected ORDER BY e.seq LIMIT page;
     END
     $$;",
+    "
+    -- What each event changes, as the library's conflict keys (its event::conflict
+    -- module); NULL for an event that conflicts with everything, and for events written
+    -- before keys were kept.
+    ALTER TABLE {schema}.events ADD COLUMN keys BIGINT[];
+    -- append_or_take_turn, keeping each event's keys: `key_starts`/`key_counts` slice
+    -- them out of `event_keys` (count -1: NULL). With `commute`, when other writers
+    -- appended first (at most `commute_window` events) and none of their events is
+    -- unkeyed or shares a key with `event_keys`, the bodies are stored after theirs,
+    -- chained here (sha256 of the previous hash, the seq as 8 big-endian bytes and the
+    -- body, as the library chains them), and a first row of NULLs with the next seq is
+    -- returned, then the records from `expected` on; `appended` says which outcome it
+    -- is. Otherwise as append_or_take_turn. Seq ranges are bounded on both sides, so the
+    -- generic plans use the primary key on any table.
+    CREATE FUNCTION {schema}.append_keyed(
+        expected BIGINT, seqs BIGINT[], bodies BYTEA[], prev BYTEA[], hashes BYTEA[],
+        key_starts INT[], key_counts INT[], event_keys BIGINT[], commute BOOLEAN,
+        commute_window BIGINT, writer_lock TEXT, channel TEXT, payload TEXT,
+        holding BOOLEAN, page BIGINT
+    ) RETURNS TABLE (seq BIGINT, body BYTEA, prev_hash BYTEA, hash BYTEA, appended BOOLEAN)
+    LANGUAGE plpgsql AS $$
+    DECLARE
+        actual BIGINT;
+        head BYTEA;
+        next_hash BYTEA;
+        n INT := COALESCE(array_length(bodies, 1), 0);
+    BEGIN
+        PERFORM pg_advisory_xact_lock(hashtext(writer_lock));
+        SELECT e.seq + 1, e.hash INTO actual, head FROM {schema}.events e
+            ORDER BY e.seq DESC LIMIT 1;
+        actual := COALESCE(actual, 0);
+        IF actual = expected THEN
+            IF holding THEN
+                PERFORM pg_advisory_unlock(hashtext(writer_lock));
+            END IF;
+            INSERT INTO {schema}.events (seq, body, prev_hash, hash, keys)
+                SELECT t.s, t.b, t.p, t.h,
+                       CASE WHEN t.c >= 0 THEN event_keys[t.o : t.o + t.c - 1] END
+                FROM UNNEST(seqs, bodies, prev, hashes, key_starts, key_counts)
+                    AS t(s, b, p, h, o, c);
+            PERFORM pg_notify(channel, payload);
+            RETURN;
+        END IF;
+        IF commute AND NOT holding AND actual > expected AND actual - expected <= commute_window
+           AND NOT EXISTS (SELECT 1 FROM {schema}.events e
+                           WHERE e.seq >= expected AND e.seq < actual
+                           AND (e.keys IS NULL OR e.keys && event_keys)) THEN
+            FOR i IN 1 .. n LOOP
+                next_hash := sha256(head || int8send(actual + i - 1) || bodies[i]);
+                INSERT INTO {schema}.events (seq, body, prev_hash, hash, keys)
+                VALUES (actual + i - 1, bodies[i], head, next_hash,
+                        CASE WHEN key_counts[i] >= 0 THEN
+                            event_keys[key_starts[i] : key_starts[i] + key_counts[i] - 1]
+                        END);
+                head := next_hash;
+            END LOOP;
+            PERFORM pg_notify(channel, payload);
+            RETURN QUERY SELECT actual + n, NULL::BYTEA, NULL::BYTEA, NULL::BYTEA, TRUE;
+            RETURN QUERY SELECT e.seq, e.body, e.prev_hash, e.hash, TRUE FROM {schema}.events e
+                WHERE e.seq >= expected AND e.seq < actual + n ORDER BY e.seq;
+            RETURN;
+        END IF;
+        IF NOT holding THEN
+            PERFORM pg_advisory_lock(hashtext(writer_lock));
+        END IF;
+        RETURN QUERY SELECT actual, NULL::BYTEA, NULL::BYTEA, NULL::BYTEA, FALSE;
+        RETURN QUERY SELECT e.seq, e.body, e.prev_hash, e.hash, FALSE FROM {schema}.events e
+            WHERE e.seq >= expected AND e.seq < actual ORDER BY e.seq LIMIT page;
+    END
+    $$;",
 ];
 
 /// An event log in a PostgreSQL schema.
@@ -217,7 +303,8 @@ impl Statements {
             begin_write: client
                 .prepare(&format!("SELECT * FROM {schema}.begin_write($1, $2, $3)"))?,
             append: client.prepare(&format!(
-                "SELECT * FROM {schema}.append_or_take_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+                "SELECT * FROM {schema}.append_keyed\
+                 ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
             ))?,
             unlock: client.prepare(WRITER_UNLOCK)?,
             read_page: client
@@ -262,6 +349,88 @@ impl PostgresStore {
             .borrow_mut()
             .query(&self.statements.read_page, &[&to_i64(from_seq), &PAGE])?;
         rows.iter().map(record).collect()
+    }
+
+    /// One round trip: the schema's `append_keyed` function locks, checks, inserts
+    /// (with each event's `key_counts` keys, taken in order from `keys`) and notifies in
+    /// its own transaction, and ends a write begun by `begin_write`. With `commute`,
+    /// when other writers got there first with events that do not conflict, it chains
+    /// and stores the events after theirs and returns the tail from `expected_next_seq`.
+    /// Refused as stale, it has taken the writer lock for this session and read the
+    /// tail, kept for the next [`EventStore::begin_write`].
+    fn write(
+        &mut self,
+        expected_next_seq: u64,
+        events: &[StoredEvent],
+        key_counts: &[i32],
+        keys: &[i64],
+        commute: bool,
+    ) -> Result<Appended, TraceError> {
+        check_numbering(expected_next_seq, events)?;
+        self.stale_turn = None;
+        let seqs: Vec<i64> = events.iter().map(|e| to_i64(e.seq)).collect();
+        let bodies: Vec<&[u8]> = events.iter().map(|e| &e.body[..]).collect();
+        let prev: Vec<&[u8]> = events.iter().map(|e| &e.prev_hash[..]).collect();
+        let hashes: Vec<&[u8]> = events.iter().map(|e| &e.hash[..]).collect();
+        // 1-based starts of each event's keys in `keys` (PostgreSQL array slices).
+        let key_starts: Vec<i32> = key_counts
+            .iter()
+            .scan(1, |next, &count| {
+                let start = *next;
+                *next += count.max(0);
+                Some(start)
+            })
+            .collect();
+        // Marked first: a stale append takes the lock, and a failed statement may have.
+        let holding = std::mem::replace(&mut self.write_held, true);
+        let stored = self.client.get_mut().query(
+            &self.statements.append,
+            &[
+                &to_i64(expected_next_seq),
+                &seqs,
+                &bodies,
+                &prev,
+                &hashes,
+                &key_starts,
+                &key_counts,
+                &keys,
+                &commute,
+                &COMMUTE_WINDOW,
+                &self.writer_lock,
+                &CHANNEL,
+                &self.schema,
+                &holding,
+                &PAGE,
+            ],
+        );
+        let turn = match stored {
+            Ok(rows) if rows.is_empty() => {
+                self.write_held = false;
+                return Ok(Appended::AsExpected);
+            }
+            // Appended after other writers' events (never while holding the lock).
+            Ok(rows) if rows[0].get::<_, bool>(4) => {
+                self.write_held = holding;
+                let tail = rows[1..].iter().map(record).collect::<Result<_, _>>()?;
+                return Ok(Appended::AfterOthers(tail));
+            }
+            Ok(rows) => write_start(&rows)?,
+            // A writer that does not take the lock committed the same sequence numbers.
+            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+                self.write_held = holding;
+                WriteStart {
+                    next_seq: self.next_seq()?,
+                    tail: Vec::new(),
+                }
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let actual = turn.next_seq;
+        self.stale_turn = Some(turn);
+        Err(TraceError::StaleWriter {
+            expected: expected_next_seq,
+            actual,
+        })
     }
 }
 
@@ -412,56 +581,32 @@ impl EventStore for PostgresStore {
         Ok(())
     }
 
-    /// One round trip: the schema's `append_or_take_turn` function locks, checks,
-    /// inserts and notifies in its own transaction (and ends a write begun by
-    /// `begin_write`); refused as stale, it has taken the writer lock for this session
-    /// and read the tail, kept for the next [`Self::begin_write`].
+    /// Appends records written elsewhere, without conflict keys (they conflict with
+    /// every commuting append): see [`Self::write`].
     fn append(&mut self, expected_next_seq: u64, events: &[StoredEvent]) -> Result<(), TraceError> {
-        check_numbering(expected_next_seq, events)?;
-        self.stale_turn = None;
-        let seqs: Vec<i64> = events.iter().map(|e| to_i64(e.seq)).collect();
-        let bodies: Vec<&[u8]> = events.iter().map(|e| &e.body[..]).collect();
-        let prev: Vec<&[u8]> = events.iter().map(|e| &e.prev_hash[..]).collect();
-        let hashes: Vec<&[u8]> = events.iter().map(|e| &e.hash[..]).collect();
-        // Marked first: a stale append takes the lock, and a failed statement may have.
-        let holding = std::mem::replace(&mut self.write_held, true);
-        let stored = self.client.get_mut().query(
-            &self.statements.append,
-            &[
-                &to_i64(expected_next_seq),
-                &seqs,
-                &bodies,
-                &prev,
-                &hashes,
-                &self.writer_lock,
-                &CHANNEL,
-                &self.schema,
-                &holding,
-                &PAGE,
-            ],
-        );
-        let turn = match stored {
-            Ok(rows) if rows.is_empty() => {
-                self.write_held = false;
-                return Ok(());
-            }
-            Ok(rows) => write_start(&rows)?,
-            // A writer that does not take the lock committed the same sequence numbers.
-            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
-                self.write_held = holding;
-                WriteStart {
-                    next_seq: self.next_seq()?,
-                    tail: Vec::new(),
-                }
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let actual = turn.next_seq;
-        self.stale_turn = Some(turn);
-        Err(TraceError::StaleWriter {
-            expected: expected_next_seq,
-            actual,
-        })
+        let unkeyed = vec![-1; events.len()];
+        self.write(expected_next_seq, events, &unkeyed, &[], false)
+            .map(|_| ())
+    }
+
+    fn keeps_conflict_keys(&self) -> bool {
+        true
+    }
+
+    fn append_keyed(
+        &mut self,
+        expected_next_seq: u64,
+        events: &Sealed,
+        keys: &ConflictKeys,
+        commute: bool,
+    ) -> Result<Appended, TraceError> {
+        self.write(
+            expected_next_seq,
+            events.records(),
+            keys.counts(),
+            keys.keys(),
+            commute,
+        )
     }
 
     fn save_snapshot(&mut self, seq: u64, snapshot: Vec<u8>) -> Result<(), TraceError> {
@@ -553,5 +698,127 @@ impl RecordSource for PostgresStore {
             .borrow_mut()
             .query_opt(&self.statements.read_one, &[&to_i64(seq)])?;
         row.as_ref().map(record).transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The commuting append against a real server (`TRACEABILITY_TEST_PG_URL`, as in
+    //! tests/postgres.rs: without it this fails, it never skips).
+
+    use super::*;
+    use crate::event::{chain_hash, EventBody, EventPayload, GENESIS_HASH};
+    use crate::kernel::id::{ContainerId, ItemRef, LocationId, LotNumber, ProductId};
+    use crate::kernel::Quantity;
+
+    fn fresh_schema() -> String {
+        let server = std::env::var("TRACEABILITY_TEST_PG_URL")
+            .expect("TRACEABILITY_TEST_PG_URL names the test server");
+        let schema = format!("tr_unit_commute_{}", std::process::id());
+        let mut client = Client::connect(&server, NoTls).unwrap();
+        client
+            .batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+            .unwrap();
+        let separator = if server.contains('?') { '&' } else { '?' };
+        format!("{server}{separator}schema={schema}")
+    }
+
+    fn moved(lot: &str) -> EventBody {
+        let location = |id| LocationId::new(id).unwrap();
+        EventBody::new(
+            "ana",
+            None,
+            EventPayload::Moved {
+                item: ItemRef::Lot {
+                    product: ProductId::new("P").unwrap(),
+                    lot: LotNumber::new(lot).unwrap(),
+                },
+                from: location("A"),
+                to: location("B"),
+                quantity: Quantity::from(1),
+                override_expiry: false,
+            },
+        )
+    }
+
+    /// Appends `body` as a writer that has read `next` events ending with `head`.
+    fn append(
+        store: &mut PostgresStore,
+        next: u64,
+        head: Hash,
+        body: &EventBody,
+        commute: bool,
+    ) -> Result<Appended, TraceError> {
+        let sealed = Sealed::chain(next, head, [crate::event::encode_body(body)]);
+        let keys = ConflictKeys::of([&body.payload]);
+        store.append_keyed(next, &sealed, &keys, commute)
+    }
+
+    fn stale(outcome: Result<Appended, TraceError>) -> bool {
+        matches!(outcome, Err(TraceError::StaleWriter { .. }))
+    }
+
+    #[test]
+    fn a_stale_append_commutes_only_past_keyed_events_on_other_things() {
+        let url = fresh_schema();
+        let (mut one, mut two) = (
+            PostgresStore::open(&url).unwrap(),
+            PostgresStore::open(&url).unwrap(),
+        );
+        let first = append(&mut one, 0, GENESIS_HASH, &moved("A"), false).unwrap();
+        assert!(matches!(first, Appended::AsExpected));
+
+        // Behind by one event on another lot: stored after it, chained by the server.
+        let Appended::AfterOthers(tail) =
+            append(&mut two, 0, GENESIS_HASH, &moved("B"), true).unwrap()
+        else {
+            panic!("a commuting append past an event on another lot is stored");
+        };
+        assert_eq!(tail.iter().map(|e| e.seq).collect::<Vec<_>>(), [0, 1]);
+        assert_eq!(tail[1].prev_hash, tail[0].hash);
+        assert_eq!(tail[1].hash, chain_hash(&tail[0].hash, 1, &tail[1].body));
+        assert_eq!(tail[1].decode().unwrap().body, moved("B"));
+        let head = tail[1].hash;
+
+        // Behind an event on the same lot: stale, with the writer lock taken.
+        let third = append(&mut one, 2, head, &moved("C"), false).unwrap();
+        assert!(matches!(third, Appended::AsExpected));
+        assert!(stale(append(&mut two, 2, head, &moved("C"), true)));
+        two.end_write().unwrap();
+
+        // Behind an unkeyed event, or not asked to commute: stale.
+        let head = one.read_one(2).unwrap().unwrap().hash;
+        let unkeyed = StoredEvent::seal(
+            3,
+            &EventBody::new(
+                "ana",
+                None,
+                EventPayload::Unpacked {
+                    container: ContainerId::new("C1").unwrap(),
+                },
+            ),
+            head,
+        );
+        one.append(3, std::slice::from_ref(&unkeyed)).unwrap();
+        assert!(stale(append(&mut two, 3, head, &moved("D"), true)));
+        two.end_write().unwrap();
+        let fourth = append(&mut one, 4, unkeyed.hash, &moved("E"), false).unwrap();
+        assert!(matches!(fourth, Appended::AsExpected));
+        assert!(stale(append(&mut two, 4, unkeyed.hash, &moved("F"), false)));
+        two.end_write().unwrap();
+
+        let stored: Vec<Option<Vec<i64>>> = one
+            .client
+            .get_mut()
+            .query(
+                &format!("SELECT keys FROM {}.events ORDER BY seq", one.quoted_schema),
+                &[],
+            )
+            .unwrap()
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        let key = |lot| Some(ConflictKeys::of([&moved(lot).payload]).keys().to_vec());
+        assert_eq!(stored, [key("A"), key("B"), key("C"), None, key("E")]);
     }
 }
