@@ -515,7 +515,8 @@ static void core_error_json(void) {
 }
 
 /* The PostgreSQL store (TRACEABILITY_TEST_PG_URL, set by scripts/test.sh; without it
- * this fails, it never skips): open by URL, write, reopen, a follower woken by a write. */
+ * this fails, it never skips): open by URL, write, reopen, a follower woken by a write,
+ * a stale server's receipt stored after another's. */
 static void postgres_store(const char *prefix) {
     const char *server = getenv("TRACEABILITY_TEST_PG_URL");
     char url[2048];
@@ -541,6 +542,17 @@ static void postgres_store(const char *prefix) {
     CHECK(event_count(follower) == event_count(t));
     CHECK_OK(tr_wait_for_events(follower, 50, &came));
     CHECK(came == 0);
+    /* A server behind another's receipt stores its own receipt of another lot after it
+     * (reading the other's on the way); a lot number taken meanwhile is refused. */
+    CHECK_OK(receive(t, "PG-2", "PO-PG"));
+    CHECK_OK(receive(follower, "PG-3", "PO-PG"));
+    CHECK(event_count(follower) == event_count(t) + 1);
+    CHECK_OK(tr_lot_json(follower, "FLOUR", "PG-2", &out));
+    CHECK_CONTAINS(out, "\"on_hand\":\"100\"");
+    tr_string_free(out);
+    out = NULL;
+    CHECK_STATUS(TR_ERR_DUPLICATE_NUMBER, receive(t, "PG-3", "PO-PG"));
+    CHECK(event_count(t) == event_count(follower));
     tr_tracker_free(t);
     tr_tracker_free(follower);
     t = NULL;

@@ -48,6 +48,28 @@ def test_a_follower_sees_another_servers_events(url: str) -> None:
         follower.wait_for_events(-1)
 
 
+def test_servers_receiving_and_moving_other_lots_need_not_catch_up_first(url: str) -> None:
+    a = tr.Tracker.open(url, now=NOW)
+    populate(a)
+    b = tr.Tracker.open(url, now=NOW)
+    a.receive_lot("FLOUR", "A1", "10", "DOCK", actor="ana")
+    # b had not read A1's receipt: its own is stored after it, and b reads A1 on the way.
+    stored = b.receive_lot("FLOUR", "B1", "10", "DOCK", actor="bo")
+    assert stored.first_seq == a.head().count
+    assert b.lot("FLOUR", "A1") is not None
+    # A move of a lot another server moved meanwhile is decided again on the new log.
+    a.move(tr.LotRef("FLOUR", "B1"), "DOCK", "A1", "10", actor="ana")
+    with pytest.raises(tr.InsufficientStock) as refused:
+        b.move(tr.LotRef("FLOUR", "B1"), "DOCK", "A1", "1", actor="bo")
+    assert refused.value.item == tr.LotRef("FLOUR", "B1")
+    a.refresh()
+    with tr.Tracker.open(url) as fresh:
+        assert fresh.verify() == fresh.head().count
+        for server in (a, b):
+            assert server.head() == fresh.head()
+            assert list(server.lots()) == list(fresh.lots())
+
+
 def test_bad_postgres_urls_are_typed_errors() -> None:
     with pytest.raises(tr.InvalidInput):
         tr.Tracker.open("postgresql://u@h:notaport/db")
