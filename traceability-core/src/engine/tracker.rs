@@ -385,7 +385,8 @@ impl Tracker {
         reason: Option<&str>,
         command: &Command,
     ) -> Result<Committed, TraceError> {
-        let first = match command.commutes() {
+        // Only a store that checks conflict keys can take a stale command as decided.
+        let first = match command.commutes() && self.store.keeps_conflict_keys() {
             true => FirstAttempt::Commuting,
             false => FirstAttempt::AsRead,
         };
