@@ -1,9 +1,9 @@
 //! The PostgreSQL store with several writers (`TRACEABILITY_TEST_PG_URL` names the
 //! server; a scratch schema is created and dropped): single-command transactions per
 //! second with 1, 2 and 4 concurrent writers (each its own tracker and connection, as
-//! fast as it can; stale appends are retried inside), receiving lots of their own
-//! (commands that commute) and then moving units of one shared lot (every stale append
-//! conflicts); and how long a follower blocked in `wait_for_events` takes to see
+//! fast as it can; stale appends are retried inside), receiving lots of their own and
+//! allocating their own products (commands that commute), then moving units of one
+//! shared lot (every stale append conflicts); and how long a follower blocked in `wait_for_events` takes to see
 //! another server's command.
 
 use std::sync::{Arc, Barrier};
@@ -30,12 +30,28 @@ fn setup(url: &str) -> Tracker {
             party: None,
         })
     };
-    let master = [
+    let mut master = vec![
         Command::RegisterProduct(Product::new(ProductId::new("P").unwrap(), Tracking::Lot)),
         location("DOCK", LocationKind::Receiving),
         location("STOCK", LocationKind::Internal),
         receipt("SHARED".into(), 1_000_000),
     ];
+    // Each writer's own product, in stock to allocate from.
+    for w in 0..4 {
+        let product = own_product(w);
+        master.push(Command::RegisterProduct(Product::new(
+            product.clone(),
+            Tracking::Lot,
+        )));
+        master.push(Command::ReceiveLot(ReceiveLot {
+            spec: LotSpec::new(product, LotNumber::new("STOCKED").unwrap()),
+            quantity: Quantity::from(1_000_000u32),
+            location: LocationId::new("STOCK").unwrap(),
+            supplier: None,
+            received_on: None,
+            reference: None,
+        }));
+    }
     t.execute_batch("bench", None, &master)
         .expect("master data");
     t
@@ -58,6 +74,21 @@ fn receipt(number: String, quantity: u32) -> Command {
 /// A lot of its own for writer `w` of `writers`, the `n`th.
 fn own_receipt(writers: usize, w: usize, n: usize) -> Command {
     receipt(format!("W{writers}-{w}-{n}"), 1)
+}
+
+/// Writer `w`'s own product.
+fn own_product(w: usize) -> ProductId {
+    ProductId::new(format!("OWN{w}")).unwrap()
+}
+
+/// A unit of writer `w`'s own product allocated by FEFO to an order of its own.
+fn own_allocation(writers: usize, w: usize, n: usize) -> Command {
+    Command::AllocateStock(AllocationRequest::new(
+        own_product(w),
+        Quantity::from(1),
+        OrderId::new(format!("SO{writers}-{w}-{n}")).unwrap(),
+        Strategy::Fefo,
+    ))
 }
 
 /// A unit of the shared lot moved to stock.
@@ -139,6 +170,7 @@ fn main() {
             "receipts of their own lots",
             own_receipt as fn(_, _, _) -> _,
         ),
+        ("FEFO allocations of their own products", own_allocation),
         ("moves of one shared lot", shared_move),
     ] {
         for writers in [1, 2, 4] {

@@ -280,14 +280,14 @@ pub enum Command {
 }
 
 impl Command {
-    /// Whether deciding this command reads nothing but master data and the lots,
-    /// serials and numbering sequences its own events change. Such a command, decided
-    /// against a state that missed other writers' events, still holds after them when
-    /// none of those events is master data or touches what its events touch (see
-    /// [`crate::event::conflict`]), so a shared store may append it after them as
-    /// decided. Receiving, creating, moving, adjusting and scrapping stock and setting a
-    /// lot active qualify; allocation (FEFO reads every lot of the product), shipping,
-    /// production and everything order- or document-wide do not.
+    /// Whether deciding this command reads nothing but master data, the lots, serials
+    /// and numbering sequences its own events change and, for an allocation by
+    /// strategy, the stock of its product. Such a command, decided against a state that
+    /// missed other writers' events, still holds after them when none of those events is
+    /// master data or changes what it read (see [`crate::event::conflict`]), so a shared
+    /// store may append it after them as decided. Receiving, creating, moving, adjusting
+    /// and scrapping stock, setting a lot active and allocating qualify; picking,
+    /// shipping, production and everything document-wide do not.
     pub fn commutes(&self) -> bool {
         matches!(
             self,
@@ -297,6 +297,8 @@ impl Command {
                 | Self::Adjust(_)
                 | Self::Scrap(_)
                 | Self::SetLotActive(_)
+                | Self::Allocate(_)
+                | Self::AllocateStock(_)
         )
     }
 }

@@ -116,7 +116,7 @@ impl Tracker {
             && (refused.is_empty() || mode == ImportMode::ValidRows);
         let committed = if store {
             let (records, head) = self.seal(&bodies);
-            self.append_own(&records, &bodies, false)?;
+            self.append_own(&records, &bodies, None)?;
             self.state = scratch;
             Some(self.advance(records.records().len() as u64, head))
         } else {

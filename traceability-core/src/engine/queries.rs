@@ -3,7 +3,6 @@
 
 use crate::capability::orders::{plan, Allocation};
 use crate::command::{AllocationRequest, Command, Recall};
-use crate::engine::retry::FirstAttempt;
 use crate::engine::tracker::{Committed, Tracker};
 use crate::event::EventPayload;
 use crate::kernel::error::TraceError;
@@ -30,7 +29,8 @@ impl Tracker {
         reason: Option<&str>,
         request: &AllocationRequest,
     ) -> Result<Allocation, TraceError> {
-        self.execute_planned(actor, reason, FirstAttempt::AsRead, |ctx| {
+        let command = Command::AllocateStock(request.clone());
+        self.execute_planned(actor, reason, &command, |ctx| {
             let allocation = plan(ctx.state, ctx.today, request)?;
             let mut events = allocation.events(request);
             events.extend(ctx.state.activity_events(&events));

@@ -385,26 +385,27 @@ impl Tracker {
         reason: Option<&str>,
         command: &Command,
     ) -> Result<Committed, TraceError> {
+        self.execute_planned(actor, reason, command, |ctx| {
+            Ok((decide(ctx, command)?, ()))
+        })
+        .map(|(committed, ())| committed)
+    }
+
+    /// Like [`Self::execute`], with the events computed by `plan` from the current
+    /// context, which may also return a result (e.g. what an allocation reserved);
+    /// `plan` decides `command`.
+    pub(super) fn execute_planned<T>(
+        &mut self,
+        actor: &str,
+        reason: Option<&str>,
+        command: &Command,
+        plan: impl Fn(&Context<'_>) -> Result<(Vec<EventPayload>, T), TraceError>,
+    ) -> Result<(Committed, T), TraceError> {
         // Only a store that checks conflict keys can take a stale command as decided.
         let first = match command.commutes() && self.store.keeps_conflict_keys() {
             true => FirstAttempt::Commuting,
             false => FirstAttempt::AsRead,
         };
-        self.execute_planned(actor, reason, first, |ctx| Ok((decide(ctx, command)?, ())))
-            .map(|(committed, ())| committed)
-    }
-
-    /// Like [`Self::execute`], with the events computed by `plan` from the current
-    /// context, which may also return a result (e.g. what an allocation reserved).
-    /// `first` is [`FirstAttempt::Commuting`] only for a plan that decides like a
-    /// command that [`Command::commutes`].
-    pub(super) fn execute_planned<T>(
-        &mut self,
-        actor: &str,
-        reason: Option<&str>,
-        first: FirstAttempt,
-        plan: impl Fn(&Context<'_>) -> Result<(Vec<EventPayload>, T), TraceError>,
-    ) -> Result<(Committed, T), TraceError> {
         // Nothing is applied before the append succeeds: a stale one costs no undo.
         let (records, bodies, head, result, appended) = self.writing(
             first,
@@ -412,8 +413,7 @@ impl Tracker {
                 let (payloads, result) = plan(&t.context(reason))?;
                 let bodies = t.bodies(actor, reason, payloads)?;
                 let (records, head) = t.seal(&bodies);
-                let commute = first == FirstAttempt::Commuting;
-                let appended = t.append_own(&records, &bodies, commute)?;
+                let appended = t.append_own(&records, &bodies, Some(command))?;
                 Ok((records, bodies, head, result, appended))
             },
             is_stale,
@@ -438,20 +438,23 @@ impl Tracker {
     }
 
     /// Appends this tracker's own records, with their conflict keys when the store
-    /// keeps them; `commute` when they were decided by a command that
-    /// [`Command::commutes`] (honoured when every event is keyed).
+    /// keeps them; decided by one `command`, they may be appended after events it
+    /// missed when it commutes ([`ConflictKeys::of_command`]).
     pub(super) fn append_own(
         &mut self,
         records: &Sealed,
         bodies: &[EventBody],
-        commute: bool,
+        command: Option<&Command>,
     ) -> Result<Appended, TraceError> {
         if !self.store.keeps_conflict_keys() {
             self.store.append_sealed(self.next_seq, records)?;
             return Ok(Appended::AsExpected);
         }
-        let keys = ConflictKeys::of(bodies.iter().map(|b| &b.payload));
-        let commute = commute && keys.all_keyed();
+        let payloads = || bodies.iter().map(|b| &b.payload);
+        let (keys, commute) = match command.and_then(|c| ConflictKeys::of_command(c, payloads())) {
+            Some(keys) => (keys, true),
+            None => (ConflictKeys::of(payloads()), false),
+        };
         self.store
             .append_keyed(self.next_seq, records, &keys, commute)
     }
@@ -522,7 +525,7 @@ impl Tracker {
             Err((refused, true)) => return Err(self.undo(refused)),
         };
         let (records, head) = self.seal(&bodies);
-        match self.append_own(&records, &bodies, false) {
+        match self.append_own(&records, &bodies, None) {
             Ok(_) => Ok(self.advance(records.records().len() as u64, head)),
             Err(e) => Err(self.undo(Refused::batch(e))),
         }

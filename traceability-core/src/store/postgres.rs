@@ -24,12 +24,12 @@
 //! state that turned out behind) begins with `begin_write`, which takes the lock and
 //! reads the tail in one round trip. The statements are prepared once per connection.
 //!
-//! **Commuting appends.** Each event is stored with its conflict keys (the lots, serials
-//! and numbering sequences it changes; NULL when it touches shared state: see
-//! [`crate::event::conflict`]). A command that [`crate::Command::commutes`] (a receipt, a
-//! move, an adjustment, …) is appended with `commute`: when other writers got there first
-//! with at most 1,000 events, none unkeyed and none sharing a key with it, the server
-//! stores it after theirs as decided, chaining it itself (`sha256()` of the
+//! **Commuting appends.** Each event is stored with its conflict keys (the lots, serials,
+//! orders, product stocks and numbering sequences it changes; NULL when it touches
+//! shared state: see [`crate::event::conflict`]). A command that
+//! [`crate::Command::commutes`] (a receipt, a move, an allocation, …) is appended with
+//! its read keys: when other writers got there first with at most 1,000 events, none
+//! unkeyed and none changing what it read, the server stores it after theirs as decided, chaining it itself (`sha256()` of the
 //! previous hash, the seq and the body: [`crate::event::chain_hash`]), and returns the
 //! tail, which the tracker reads like a refresh. So writers receiving and moving
 //! different lots never wait on each other's round trips: only the commit is taken in
@@ -200,7 +200,7 @@ const MIGRATIONS: &[&str] = &[
     -- append_or_take_turn, keeping each event's keys: `key_starts`/`key_counts` slice
     -- them out of `event_keys` (count -1: NULL). With `commute`, when other writers
     -- appended first (at most `commute_window` events) and none of their events is
-    -- unkeyed or shares a key with `event_keys`, the bodies are stored after theirs,
+    -- unkeyed or changes any of `read_keys`, the bodies are stored after theirs,
     -- chained here (sha256 of the previous hash, the seq as 8 big-endian bytes and the
     -- body, as the library chains them), and a first row of NULLs with the next seq is
     -- returned, then the records from `expected` on; `appended` says which outcome it
@@ -208,8 +208,8 @@ const MIGRATIONS: &[&str] = &[
     -- generic plans use the primary key on any table.
     CREATE FUNCTION {schema}.append_keyed(
         expected BIGINT, seqs BIGINT[], bodies BYTEA[], prev BYTEA[], hashes BYTEA[],
-        key_starts INT[], key_counts INT[], event_keys BIGINT[], commute BOOLEAN,
-        commute_window BIGINT, writer_lock TEXT, channel TEXT, payload TEXT,
+        key_starts INT[], key_counts INT[], event_keys BIGINT[], read_keys BIGINT[],
+        commute BOOLEAN, commute_window BIGINT, writer_lock TEXT, channel TEXT, payload TEXT,
         holding BOOLEAN, page BIGINT
     ) RETURNS TABLE (seq BIGINT, body BYTEA, prev_hash BYTEA, hash BYTEA, appended BOOLEAN)
     LANGUAGE plpgsql AS $$
@@ -238,7 +238,7 @@ const MIGRATIONS: &[&str] = &[
         IF commute AND NOT holding AND actual > expected AND actual - expected <= commute_window
            AND NOT EXISTS (SELECT 1 FROM {schema}.events e
                            WHERE e.seq >= expected AND e.seq < actual
-                           AND (e.keys IS NULL OR e.keys && event_keys)) THEN
+                           AND (e.keys IS NULL OR e.keys && read_keys)) THEN
             FOR i IN 1 .. n LOOP
                 next_hash := sha256(head || int8send(actual + i - 1) || bodies[i]);
                 INSERT INTO {schema}.events (seq, body, prev_hash, hash, keys)
@@ -304,7 +304,7 @@ impl Statements {
                 .prepare(&format!("SELECT * FROM {schema}.begin_write($1, $2, $3)"))?,
             append: client.prepare(&format!(
                 "SELECT * FROM {schema}.append_keyed\
-                 ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+                 ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
             ))?,
             unlock: client.prepare(WRITER_UNLOCK)?,
             read_page: client
@@ -353,9 +353,10 @@ impl PostgresStore {
 
     /// One round trip: the schema's `append_keyed` function locks, checks, inserts
     /// (with each event's `key_counts` keys, taken in order from `keys`) and notifies in
-    /// its own transaction, and ends a write begun by `begin_write`. With `commute`,
-    /// when other writers got there first with events that do not conflict, it chains
-    /// and stores the events after theirs and returns the tail from `expected_next_seq`.
+    /// its own transaction, and ends a write begun by `begin_write`. Given what the
+    /// decision read (`commute_reads`), when other writers got there first with events
+    /// that change none of it, it chains and stores the events after theirs and returns
+    /// the tail from `expected_next_seq`.
     /// Refused as stale, it has taken the writer lock for this session and read the
     /// tail, kept for the next [`EventStore::begin_write`].
     fn write(
@@ -364,7 +365,7 @@ impl PostgresStore {
         events: &[StoredEvent],
         key_counts: &[i32],
         keys: &[i64],
-        commute: bool,
+        commute_reads: Option<&[i64]>,
     ) -> Result<Appended, TraceError> {
         check_numbering(expected_next_seq, events)?;
         self.stale_turn = None;
@@ -394,7 +395,8 @@ impl PostgresStore {
                 &key_starts,
                 &key_counts,
                 &keys,
-                &commute,
+                &commute_reads.unwrap_or_default(),
+                &commute_reads.is_some(),
                 &COMMUTE_WINDOW,
                 &self.writer_lock,
                 &CHANNEL,
@@ -585,7 +587,7 @@ impl EventStore for PostgresStore {
     /// every commuting append): see [`Self::write`].
     fn append(&mut self, expected_next_seq: u64, events: &[StoredEvent]) -> Result<(), TraceError> {
         let unkeyed = vec![-1; events.len()];
-        self.write(expected_next_seq, events, &unkeyed, &[], false)
+        self.write(expected_next_seq, events, &unkeyed, &[], None)
             .map(|_| ())
     }
 
@@ -605,7 +607,7 @@ impl EventStore for PostgresStore {
             events.records(),
             keys.counts(),
             keys.keys(),
-            commute,
+            commute.then(|| keys.reads()),
         )
     }
 
