@@ -37,7 +37,7 @@
 //!
 //! **Scaling plan.** One log is one hash chain with one sequence, so appends are
 //! serialised and a single-command transaction pays a durable commit under the writer
-//! lock (about 2,000 per second across servers on a small machine; batches reach tens
+//! lock (2,000–3,000 per second across servers on a 2-core machine; batches reach tens
 //! of thousands of events per second). When that is no longer enough the log is to be
 //! partitioned, not sharded at random: one chain per site or company (its own schema or
 //! a partition key in `events`, its own sequence, head, snapshots and checkpoints), and
