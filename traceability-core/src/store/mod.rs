@@ -70,9 +70,9 @@ pub trait EventStore: RecordSource + Send {
     /// other writers' appends to be checked against). With `commute` (every event keyed,
     /// and decided by a command that [`crate::Command::commutes`]), when another writer
     /// got there first, the events are appended after theirs instead of refused as
-    /// stale, provided none of theirs is unkeyed or shares a key with these
-    /// ([`crate::event::conflict`]): the store chains them after its head. The default
-    /// ignores the keys.
+    /// stale, provided none of theirs is unkeyed or changes any of the keys the command
+    /// read ([`ConflictKeys::reads`], [`crate::event::conflict`]): the store chains them
+    /// after its head. The default ignores the keys.
     fn append_keyed(
         &mut self,
         expected_next_seq: u64,
