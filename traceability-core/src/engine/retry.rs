@@ -11,9 +11,8 @@
 //! began behind the store, until a write finds no other writer's events: while writers
 //! contend, an optimistic append would only be stale and cost a round trip more. A
 //! command that [`crate::Command::commutes`] (a receipt, a move, an allocation, …) stays
-//! optimistic:
-//! a store that keeps conflict keys appends it after the events it missed when none of
-//! them conflicts, in the same round trip ([`crate::event::conflict`]).
+//! optimistic: a store that keeps conflict keys appends it after the events it missed
+//! when none of them conflicts, in the same round trip ([`crate::event::conflict`]).
 
 use super::tracker::Tracker;
 use crate::kernel::error::TraceError;
