@@ -83,8 +83,9 @@ impl ConflictKeys {
         &self.keys
     }
 
-    /// What the command's decision read (empty unless built by [`Self::of_command`]):
-    /// the events it missed must change none of it.
+    /// What a command deciding these events read: the items and sequences they change
+    /// and, built by [`Self::of_command`], the rest of what it read. The events it
+    /// missed must change none of it.
     pub fn reads(&self) -> &[i64] {
         &self.reads
     }
@@ -99,20 +100,25 @@ impl ConflictKeys {
 /// it read to `reads`; `None` when it is unkeyed.
 fn payload_keys(payload: &EventPayload, writes: &mut Vec<i64>, reads: &mut Vec<i64>) -> Option<()> {
     use EventPayload as E;
-    let mut item = |item: &ItemRef| {
-        let key = item_key(item);
+    // A lot or serial (`key`) of `product` changed: read by the command, and its
+    // product's stock changed with it.
+    let mut changed = |key: i64, product: &ProductId| {
         reads.push(key);
-        writes.extend([key, stock_key(item.product())]);
+        writes.extend([key, stock_key(product)]);
     };
     match payload {
-        E::LotReceived { lot, .. } | E::LotCreated { lot, .. } => item(&lot.item()),
-        E::Moved { item: moved, .. } => item(moved),
-        E::Adjusted { line } | E::Scrapped { line } => item(&line.item),
+        E::LotReceived { lot, .. } | E::LotCreated { lot, .. } => {
+            changed(lot_key(&lot.product, &lot.number), &lot.product)
+        }
+        E::Moved { item, .. } => changed(item_key(item), item.product()),
+        E::Adjusted { line } | E::Scrapped { line } => {
+            changed(item_key(&line.item), line.item.product())
+        }
         E::LotActiveSet { product, lot, .. }
         | E::LotDepleted { product, lot }
-        | E::LotRestocked { product, lot } => item(&lot_ref(product, lot)),
+        | E::LotRestocked { product, lot } => changed(lot_key(product, lot), product),
         E::Allocated { order, line } => {
-            item(&line.item);
+            changed(item_key(&line.item), line.item.product());
             writes.push(order_key(order));
         }
         E::AllocationRequested(request) => writes.push(order_key(&request.order)),
@@ -126,18 +132,15 @@ fn payload_keys(payload: &EventPayload, writes: &mut Vec<i64>, reads: &mut Vec<i
     Some(())
 }
 
-fn lot_ref(product: &ProductId, lot: &LotNumber) -> ItemRef {
-    ItemRef::Lot {
-        product: product.clone(),
-        lot: lot.clone(),
+fn item_key(item: &ItemRef) -> i64 {
+    match item {
+        ItemRef::Lot { product, lot } => lot_key(product, lot),
+        ItemRef::Serial { product, serial } => key(&["serial", product.as_str(), serial.as_str()]),
     }
 }
 
-fn item_key(item: &ItemRef) -> i64 {
-    match item {
-        ItemRef::Lot { product, lot } => key(&["lot", product.as_str(), lot.as_str()]),
-        ItemRef::Serial { product, serial } => key(&["serial", product.as_str(), serial.as_str()]),
-    }
+fn lot_key(product: &ProductId, lot: &LotNumber) -> i64 {
+    key(&["lot", product.as_str(), lot.as_str()])
 }
 
 /// The stock of a product as a whole: what an allocation by strategy reads.
