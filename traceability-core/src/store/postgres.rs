@@ -29,9 +29,10 @@
 //! shared state: see [`crate::event::conflict`]). A command that
 //! [`crate::Command::commutes`] (a receipt, a move, an allocation, …) is appended with
 //! its read keys: when other writers got there first with at most 1,000 events, none
-//! unkeyed and none changing what it read, the server stores it after theirs as decided, chaining it itself (`sha256()` of the
-//! previous hash, the seq and the body: [`crate::event::chain_hash`]), and returns the
-//! tail, which the tracker reads like a refresh. So writers receiving and moving
+//! unkeyed and none changing what it read, the server stores it after theirs as
+//! decided, chaining it itself (`sha256()` of the previous hash, the seq and the body:
+//! [`crate::event::chain_hash`]), and returns the tail, which the tracker reads like a
+//! refresh. So writers receiving and moving
 //! different lots never wait on each other's round trips: only the commit is taken in
 //! turn. Anything else is stale as before.
 //!
@@ -216,7 +217,6 @@ const MIGRATIONS: &[&str] = &[
     DECLARE
         actual BIGINT;
         head BYTEA;
-        next_hash BYTEA;
         n INT := COALESCE(array_length(bodies, 1), 0);
     BEGIN
         PERFORM pg_advisory_xact_lock(hashtext(writer_lock));
@@ -227,39 +227,37 @@ const MIGRATIONS: &[&str] = &[
             IF holding THEN
                 PERFORM pg_advisory_unlock(hashtext(writer_lock));
             END IF;
-            INSERT INTO {schema}.events (seq, body, prev_hash, hash, keys)
-                SELECT t.s, t.b, t.p, t.h,
-                       CASE WHEN t.c >= 0 THEN event_keys[t.o : t.o + t.c - 1] END
-                FROM UNNEST(seqs, bodies, prev, hashes, key_starts, key_counts)
-                    AS t(s, b, p, h, o, c);
-            PERFORM pg_notify(channel, payload);
-            RETURN;
-        END IF;
-        IF commute AND NOT holding AND actual > expected AND actual - expected <= commute_window
+        ELSIF commute AND NOT holding AND actual > expected AND actual - expected <= commute_window
            AND NOT EXISTS (SELECT 1 FROM {schema}.events e
                            WHERE e.seq >= expected AND e.seq < actual
                            AND (e.keys IS NULL OR e.keys && read_keys)) THEN
+            -- Numbered and chained after the head instead.
             FOR i IN 1 .. n LOOP
-                next_hash := sha256(head || int8send(actual + i - 1) || bodies[i]);
-                INSERT INTO {schema}.events (seq, body, prev_hash, hash, keys)
-                VALUES (actual + i - 1, bodies[i], head, next_hash,
-                        CASE WHEN key_counts[i] >= 0 THEN
-                            event_keys[key_starts[i] : key_starts[i] + key_counts[i] - 1]
-                        END);
-                head := next_hash;
+                seqs[i] := actual + i - 1;
+                prev[i] := head;
+                head := sha256(head || int8send(seqs[i]) || bodies[i]);
+                hashes[i] := head;
             END LOOP;
-            PERFORM pg_notify(channel, payload);
+        ELSE
+            IF NOT holding THEN
+                PERFORM pg_advisory_lock(hashtext(writer_lock));
+            END IF;
+            RETURN QUERY SELECT actual, NULL::BYTEA, NULL::BYTEA, NULL::BYTEA, FALSE;
+            RETURN QUERY SELECT e.seq, e.body, e.prev_hash, e.hash, FALSE FROM {schema}.events e
+                WHERE e.seq >= expected AND e.seq < actual ORDER BY e.seq LIMIT page;
+            RETURN;
+        END IF;
+        INSERT INTO {schema}.events (seq, body, prev_hash, hash, keys)
+            SELECT t.s, t.b, t.p, t.h,
+                   CASE WHEN t.c >= 0 THEN event_keys[t.o : t.o + t.c - 1] END
+            FROM UNNEST(seqs, bodies, prev, hashes, key_starts, key_counts)
+                AS t(s, b, p, h, o, c);
+        PERFORM pg_notify(channel, payload);
+        IF actual <> expected THEN
             RETURN QUERY SELECT actual + n, NULL::BYTEA, NULL::BYTEA, NULL::BYTEA, TRUE;
             RETURN QUERY SELECT e.seq, e.body, e.prev_hash, e.hash, TRUE FROM {schema}.events e
                 WHERE e.seq >= expected AND e.seq < actual + n ORDER BY e.seq;
-            RETURN;
         END IF;
-        IF NOT holding THEN
-            PERFORM pg_advisory_lock(hashtext(writer_lock));
-        END IF;
-        RETURN QUERY SELECT actual, NULL::BYTEA, NULL::BYTEA, NULL::BYTEA, FALSE;
-        RETURN QUERY SELECT e.seq, e.body, e.prev_hash, e.hash, FALSE FROM {schema}.events e
-            WHERE e.seq >= expected AND e.seq < actual ORDER BY e.seq LIMIT page;
     END
     $$;",
 ];
