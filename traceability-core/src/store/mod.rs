@@ -8,6 +8,8 @@
 
 mod memory;
 #[cfg(feature = "postgres")]
+mod packed;
+#[cfg(feature = "postgres")]
 mod postgres;
 mod sqlite;
 
