@@ -16,6 +16,10 @@ const MAGIC: &[u8; 8] = b"TRSNLZ4\n";
 /// before it, large enough that the lengths cost nothing.
 const BLOCK: usize = 4 << 20;
 
+/// More than LZ4 can shrink anything (it tops out near 255:1): a block claiming more
+/// is damaged, so damaged lengths cannot ask for more memory than that.
+const LZ4_MOST_RATIO: usize = 256;
+
 /// `bytes` packed, on two threads.
 pub fn pack(bytes: &[u8]) -> Vec<u8> {
     let blocks: Vec<&[u8]> = bytes.chunks(BLOCK).collect();
@@ -59,13 +63,15 @@ pub fn unpack(bytes: &[u8]) -> Result<Cow<'_, [u8]>, String> {
         let unpacked = block
             .first_chunk::<4>()
             .map(|size| u32::from_le_bytes(*size) as usize)
-            .filter(|&size| size <= BLOCK)
+            .filter(|&size| size <= BLOCK && size <= LZ4_MOST_RATIO * (block.len() - 4))
             .ok_or_else(damaged)?;
         blocks.push((block, total..total + unpacked));
         total += unpacked;
         rest = tail;
     }
-    let mut out = vec![0u8; total];
+    let mut out = Vec::new();
+    out.try_reserve_exact(total).map_err(|_| damaged())?;
+    out.resize(total, 0);
     let (first, second) = blocks.split_at(blocks.len() / 2);
     let split = second.first().map_or(total, |(_, range)| range.start);
     let (head, tail) = out.split_at_mut(split);
@@ -89,7 +95,27 @@ pub fn unpack(bytes: &[u8]) -> Result<Cow<'_, [u8]>, String> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #[test]
+        fn any_bytes_round_trip_and_damaged_ones_never_panic(
+            bytes in proptest::collection::vec(0u8..4, 1..3000),
+            flip in any::<prop::sample::Index>(),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let packed = pack(&bytes);
+            prop_assert_eq!(unpack(&packed).unwrap(), &bytes[..]);
+            // A flipped byte or a cut is an error or, by chance, other bytes (which the
+            // snapshot's own checksum then refuses); the point is that it never panics.
+            let mut flipped = packed.clone();
+            flipped[MAGIC.len() + flip.index(packed.len() - MAGIC.len())] ^= 0x5a;
+            let _ = unpack(&flipped);
+            let _ = unpack(&packed[..cut.index(packed.len())]);
+        }
+    }
 
     #[test]
     fn packed_bytes_unpack_to_themselves_and_unpacked_bytes_pass_through() {
@@ -109,8 +135,17 @@ mod tests {
         let mut longer = packed.clone();
         longer.push(0);
         assert!(unpack(&longer).is_err());
-        let mut wrong_size = packed;
+        let mut wrong_size = packed.clone();
         wrong_size[MAGIC.len() + 4] ^= 1; // the block's unpacked length
         assert!(unpack(&wrong_size).is_err());
+        let mut too_large = packed;
+        too_large[MAGIC.len() + 4..MAGIC.len() + 8].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(unpack(&too_large).is_err());
+        let zeros = vec![0u8; BLOCK];
+        assert_eq!(
+            unpack(&pack(&zeros)).unwrap(),
+            zeros,
+            "the most LZ4 shrinks a block"
+        );
     }
 }
