@@ -390,6 +390,23 @@ const DATES: &[&str] = &[
 ];
 const DAYS: &[&str] = &["0", "365", "3652059", "3652060", "4294967295", "-1"];
 
+/// The state keeps event numbers in its histories as `u32`: an event numbered beyond
+/// that is refused before anything changes, not truncated into the wrong history.
+#[test]
+fn an_event_numbered_beyond_32_bits_is_refused_by_the_state_and_changes_nothing() {
+    let mut state = State::default();
+    let milk = Product::new(ProductId::new("MILK").unwrap(), Tracking::Lot);
+    let body = |payload| event::EventBody::new("ana", None, payload);
+    let registered = body(EventPayload::ProductRegistered(milk.clone()));
+    state.apply(u64::from(u32::MAX), &registered).unwrap();
+    let before = state.clone();
+    let updated = body(EventPayload::ProductUpdated(milk));
+    let error = state.apply(u64::from(u32::MAX) + 1, &updated).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Storage, "{error}");
+    assert!(error.to_string().contains("32-bit"), "{error}");
+    assert_eq!(state, before);
+}
+
 fn pick(values: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
     prop::sample::select(values)
 }

@@ -709,7 +709,7 @@ impl Tracker {
         if self.state.location(location).is_none() {
             return Err(TraceError::UnknownLocation(location.clone()));
         }
-        self.read_seqs(self.state.location_history_seqs(location).iter().copied())
+        self.read_seqs(self.state.location_history_seqs(location))
     }
 
     pub(super) fn read_seqs(

@@ -31,6 +31,11 @@ impl State {
     /// assert_eq!(state.product(&milk.id), Some(&milk));
     /// ```
     pub fn apply(&mut self, seq: u64, body: &EventBody) -> Result<(), TraceError> {
+        if seq > u64::from(u32::MAX) {
+            return Err(corrupt(format_args!(
+                "event {seq}: the state indexes histories by 32-bit event numbers"
+            )));
+        }
         let implied = if body.schema < SCHEMA_VERSION {
             self.activity_events(std::slice::from_ref(&body.payload))
         } else {
@@ -182,6 +187,7 @@ impl State {
             ItemIdx::Lot(i) => (&mut self.lot_history, i),
             ItemIdx::Serial(i) => (&mut self.serial_history, i),
         };
+        let seq = history_seq(seq);
         if history.last(i) != Some(seq) {
             history.push(i, seq);
         }
@@ -189,6 +195,7 @@ impl State {
 
     /// Records that event `seq` touched a location.
     pub(super) fn touch_location(&mut self, seq: u64, location: &LocationId) {
+        let seq = history_seq(seq);
         let history = self.location_history.entry(location.clone()).or_default();
         if history.last() != Some(&seq) {
             history.push(seq);
@@ -232,7 +239,7 @@ impl State {
         self.alloc.sync_lot(idx, &self.lots);
         self.depleted.push(false);
         self.lot_suppliers.push(supplier);
-        self.lot_history.push(idx, seq);
+        self.lot_history.push(idx, history_seq(seq));
         Ok(idx)
     }
 
@@ -257,7 +264,7 @@ impl State {
         self.number_used(&serial.product, serial.number.as_str());
         let supplier = self.supplier_number(&serial.origin, serial.supplier.as_ref());
         self.serials.push(serial);
-        self.serial_history.push(idx, seq);
+        self.serial_history.push(idx, history_seq(seq));
         self.serial_suppliers.push(supplier);
         Ok(idx)
     }
@@ -322,4 +329,10 @@ impl State {
         self.alloc.sync_serial(i, &self.serials[i as usize]);
         Ok(())
     }
+}
+
+/// `seq` as the histories keep it (4 bytes, not 8: a million lots' histories hold about
+/// 12 million entries); [`State::apply`] refuses an event beyond `u32::MAX` first.
+fn history_seq(seq: u64) -> u32 {
+    u32::try_from(seq).expect("State::apply refuses seqs beyond u32")
 }

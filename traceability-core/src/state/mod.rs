@@ -165,9 +165,9 @@ pub struct State {
     #[serde(with = "snapshot::exact_map")]
     returned: HashMap<(ItemIdx, u32), Quantity>,
     /// Per lot / serial index: the sequence numbers of the events that touched it.
-    lot_history: Multimap<u64>,
-    serial_history: Multimap<u64>,
-    location_history: HashMap<LocationId, Vec<u64>>,
+    lot_history: Multimap<u32>,
+    serial_history: Multimap<u32>,
+    location_history: HashMap<LocationId, Vec<u32>>,
     /// Ordered allocation candidates per product.
     alloc: AllocIndex,
     /// Test results, certificates and decisions per lot index.
@@ -508,13 +508,19 @@ impl State {
             ItemIdx::Lot(i) => self.lot_history.get(i),
             ItemIdx::Serial(i) => self.serial_history.get(i),
         }
+        .map(u64::from)
     }
 
     /// Sequence numbers of the events that touched a location, oldest first.
-    pub(crate) fn location_history_seqs(&self, location: &LocationId) -> &[u64] {
-        self.location_history
+    pub(crate) fn location_history_seqs(
+        &self,
+        location: &LocationId,
+    ) -> impl Iterator<Item = u64> + '_ {
+        let seqs = self
+            .location_history
             .get(location)
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[][..], Vec::as_slice);
+        seqs.iter().map(|&seq| u64::from(seq))
     }
 }
 

@@ -44,7 +44,7 @@ use crate::kernel::id::ProductId;
 use crate::model::Lot;
 
 /// The snapshot format this build writes and reads.
-pub const FORMAT: u32 = 11;
+pub const FORMAT: u32 = 12;
 
 const MAGIC: &[u8; 8] = b"TRSNAP\r\n";
 const HEADER: usize = 8 + 4 + 8 + 32;
