@@ -35,10 +35,11 @@ pub(crate) fn reverse_shipment(
         ));
     }
     let customer = state.party_at(state.shipment_customer(n)).id.clone();
-    let mut lines = Vec::with_capacity(record.lines.len());
+    let shipped = state.shipped_lines(n);
+    let mut lines = Vec::with_capacity(shipped.len());
     // A lot on several lines comes back in total: each line adds to what it takes.
     let mut taken: HashMap<ItemIdx, Quantity> = HashMap::default();
-    for (idx, location, quantity) in &record.lines {
+    for (idx, location, quantity) in shipped {
         let item = state.item_ref(*idx);
         let last_shipment = state.genealogy().shipment_lines(*idx).last();
         let total = taken.entry(*idx).or_default();

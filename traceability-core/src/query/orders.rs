@@ -96,8 +96,8 @@ pub fn shipments(state: &State) -> Vec<Shipment> {
             order: s.order.clone(),
             customer: state.party_at(state.shipment_customer(i)).id.clone(),
             shipped_on: s.shipped_on,
-            lines: s
-                .lines
+            lines: state
+                .shipped_lines(i)
                 .iter()
                 .map(|(item, location, quantity)| ShippedLine {
                     item: state.item_ref(*item),

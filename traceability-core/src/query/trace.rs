@@ -289,7 +289,7 @@ fn shipments_of(state: &State, walked: &Walked) -> Vec<ShipmentLine> {
     let mut lines = Vec::with_capacity(refs.len());
     lines.extend(refs.into_iter().filter_map(|(s, l, pos)| {
         let shipment = state.shipment_records().get(s as usize)?;
-        let quantity = shipment.lines.get(l as usize)?.2;
+        let quantity = state.shipped_lines(s).get(l as usize)?.2;
         Some(ShipmentLine {
             shipment: shipment.id.clone(),
             order: shipment.order.clone(),

@@ -96,6 +96,9 @@ pub(crate) struct Reserved {
     pub(crate) picked: Quantity,
 }
 
+/// One shipped line: what left, from where, how much.
+pub(crate) type ShippedLine = (ItemIdx, LocationId, Quantity);
+
 /// A dispatched shipment as the state keeps it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct ShipmentRecord {
@@ -106,8 +109,9 @@ pub(crate) struct ShipmentRecord {
     /// Date.
     #[serde(with = "crate::kernel::date::iso")]
     pub(crate) shipped_on: chrono::NaiveDate,
-    /// What left, from where.
-    pub(crate) lines: Vec<(ItemIdx, LocationId, Quantity)>,
+    /// Where its lines start in the state's shipped lines (they end where the next
+    /// shipment's start): one array for all shipments, not an allocation each.
+    pub(crate) first_line: u32,
     /// Reversed since (the goods came back).
     pub(crate) reversed: bool,
 }
@@ -153,6 +157,9 @@ pub struct State {
     /// A snapshot section of its own (see [`State::to_snapshot`]).
     #[serde(skip)]
     shipments: Vec<ShipmentRecord>,
+    /// Every shipment's lines, in shipment order ([`ShipmentRecord::first_line`]).
+    #[serde(skip)]
+    shipped_lines: Vec<ShippedLine>,
     /// Per shipment: its customer's party number, a column of its own so a trace finds
     /// customers without reading the records.
     shipment_customers: Vec<u32>,
@@ -398,6 +405,16 @@ impl State {
         &self.shipments
     }
 
+    /// The lines of shipment `n` (none for an unknown one).
+    pub(crate) fn shipped_lines(&self, n: u32) -> &[ShippedLine] {
+        let start = self.shipments.get(n as usize).map(|s| s.first_line);
+        let end = self.shipments.get(n as usize + 1).map(|s| s.first_line);
+        let end = end.map_or(self.shipped_lines.len(), |end| end as usize);
+        start
+            .and_then(|start| self.shipped_lines.get(start as usize..end))
+            .unwrap_or(&[])
+    }
+
     /// The customer of shipment `shipment` (an index into [`Self::shipment_records`]),
     /// as a party number ([`Self::party_at`]).
     #[inline]
@@ -428,9 +445,9 @@ impl State {
         };
         let shipped: Quantity = (self.genealogy.shipment_lines(item))
             .filter(|&(s, _)| self.shipment_customers[s as usize] == c)
-            .map(|(s, line)| (&self.shipments[s as usize], line as usize))
-            .filter(|(shipment, _)| !shipment.reversed)
-            .map(|(shipment, line)| shipment.lines[line].2)
+            .filter(|&(s, _)| !self.shipments[s as usize].reversed)
+            .filter_map(|(s, line)| self.shipped_lines(s).get(line as usize))
+            .map(|line| line.2)
             .sum();
         shipped - self.returned.get(&(item, c)).copied().unwrap_or_default()
     }

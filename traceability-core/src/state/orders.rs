@@ -103,7 +103,10 @@ impl State {
         lines: &[Line],
     ) -> Result<(), TraceError> {
         let customer = self.party_or_corrupt(customer)?;
-        let mut shipped = Vec::with_capacity(lines.len());
+        let n = u32::try_from(self.shipments.len()).map_err(|_| corrupt("too many shipments"))?;
+        let first_line = u32::try_from(self.shipped_lines.len())
+            .map_err(|_| corrupt("too many shipped lines"))?;
+        let mut items = Vec::with_capacity(lines.len());
         for line in lines {
             let idx = self.resolve_or_corrupt(&line.item)?;
             let reserved = match order {
@@ -123,17 +126,19 @@ impl State {
             }
             self.touch(seq, idx);
             self.touch_location(seq, &line.location);
-            shipped.push((idx, self.shared_location(&line.location), line.quantity));
+            items.push(idx);
         }
-        let n = u32::try_from(self.shipments.len()).map_err(|_| corrupt("too many shipments"))?;
-        let items: Vec<ItemIdx> = shipped.iter().map(|&(idx, ..)| idx).collect();
+        for (line, &idx) in lines.iter().zip(&items) {
+            let location = self.shared_location(&line.location);
+            self.shipped_lines.push((idx, location, line.quantity));
+        }
         self.genealogy.record_shipment(n, &items);
         (self.shipment_index).insert(shipment.as_str(), n, super::shipment_id_at(&self.shipments));
         self.shipments.push(ShipmentRecord {
             id: shipment.clone(),
             order: order.cloned(),
             shipped_on,
-            lines: shipped,
+            first_line,
             reversed: false,
         });
         self.shipment_customers.push(customer);

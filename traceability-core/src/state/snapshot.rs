@@ -16,7 +16,7 @@
 //! | 32 | `head`: hash of event `seq - 1` ([`GENESIS_HASH`] when `seq` is 0) |
 //! | 8 + n | the state without its lots and shipments: `n`, then [MessagePack](https://msgpack.org) of its serde form (structs as arrays) |
 //! | 8 + n | the lots: `n`, then MessagePack of the list |
-//! | 8 + n | the shipments: `n`, then MessagePack of the list |
+//! | 8 + n | the shipments: `n`, then MessagePack of the list and of all their lines |
 //! | 4 | CRC-32 (IEEE) of everything before it: detects a torn or corrupted write |
 //!
 //! What derives from the records is left out and rebuilt on read: the products' number
@@ -38,13 +38,13 @@ use foldhash::HashMap;
 use serde::{de::DeserializeOwned, Serialize};
 
 use super::alloc_index::LotOrders;
-use super::{PositionIndex, ShipmentRecord, State};
+use super::{PositionIndex, ShipmentRecord, ShippedLine, State};
 use crate::event::{Hash, GENESIS_HASH};
 use crate::kernel::id::ProductId;
 use crate::model::Lot;
 
 /// The snapshot format this build writes and reads.
-pub const FORMAT: u32 = 12;
+pub const FORMAT: u32 = 13;
 
 const MAGIC: &[u8; 8] = b"TRSNAP\r\n";
 const HEADER: usize = 8 + 4 + 8 + 32;
@@ -76,7 +76,7 @@ impl State {
         bytes.extend_from_slice(&position.head);
         let (lots, shipments) = std::thread::scope(|threads| {
             let lots = threads.spawn(|| encoded(&self.lots));
-            let shipments = threads.spawn(|| encoded(&self.shipments));
+            let shipments = threads.spawn(|| encoded(&(&self.shipments, &self.shipped_lines)));
             append_section(&mut bytes, &encoded(self));
             (joined(lots), joined(shipments))
         });
@@ -117,11 +117,13 @@ impl State {
             let intact = threads.spawn(|| crc32fast::hash(body).to_le_bytes() == checksum);
             let lots = threads.spawn(|| decoded::<Vec<Lot>>(lots).map(LotSection::indexed));
             let shipments = threads.spawn(|| {
-                decoded::<Vec<ShipmentRecord>>(shipments).map(|shipments| {
-                    let by_id = super::shipment_id_at(&shipments);
-                    let index = PositionIndex::of_first(shipments.len() as u32, by_id);
-                    (shipments, index)
-                })
+                decoded::<(Vec<ShipmentRecord>, Vec<ShippedLine>)>(shipments).map(
+                    |(shipments, lines)| {
+                        let by_id = super::shipment_id_at(&shipments);
+                        let index = PositionIndex::of_first(shipments.len() as u32, by_id);
+                        (shipments, lines, index)
+                    },
+                )
             });
             let main = decoded::<State>(main).map(|mut state| {
                 state.genealogy.index_edges();
@@ -136,7 +138,7 @@ impl State {
             return Err("a snapshot of no events must have the genesis head".into());
         }
         let mut state = main?;
-        (state.shipments, state.shipment_index) = shipments?;
+        (state.shipments, state.shipped_lines, state.shipment_index) = shipments?;
         state.rebuild_indexes(lots?);
         Ok((SnapshotPosition { seq, head }, state))
     }
