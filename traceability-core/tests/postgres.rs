@@ -39,16 +39,8 @@ fn a_snapshot_larger_than_one_read_slice_reads_back_whole() {
     let url = pg_fresh_schema("bigsnap");
     let mut store = PostgresStore::open(&url).unwrap();
     assert_eq!(store.latest_snapshot().unwrap(), None);
-    // 40 MB that LZ4 cannot shrink (xorshift): read in three slices of 16 MB.
-    let mut word = 0x2545_f491_4f6c_dd1d_u64;
-    let bytes: Vec<u8> = (0..40_000_003)
-        .map(|_| {
-            word ^= word << 13;
-            word ^= word >> 7;
-            word ^= word << 17;
-            word as u8
-        })
-        .collect();
+    // 40 MB that LZ4 cannot shrink: read in three slices of 16 MB.
+    let bytes = noise(40_000_003, 0x2545_f491_4f6c_dd1d);
     store.save_snapshot(7, bytes.clone()).unwrap();
     assert!(store.latest_snapshot().unwrap() == Some(bytes));
     store.save_snapshot(8, vec![1, 2, 3]).unwrap();

@@ -380,15 +380,7 @@ fn a_negative_rowid_in_the_standard_schema_is_undecodable() {
 #[test]
 fn a_file_of_random_bytes_is_an_error_never_a_panic() {
     let path = temp_db("random");
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    let bytes: Vec<u8> = (0..20_000)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as u8
-        })
-        .collect();
+    let bytes = noise(20_000, 0x9e37_79b9_7f4a_7c15);
     std::fs::write(&path, &bytes).unwrap();
     let err = SqliteStore::open(&path).err().unwrap();
     assert_eq!(err.kind(), ErrorKind::Storage, "{err}");

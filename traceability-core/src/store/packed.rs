@@ -30,11 +30,7 @@ pub fn pack(bytes: &[u8]) -> Vec<u8> {
             .map(|block| lz4_flex::compress_prepend_size(block))
             .collect()
     };
-    let (first, second) = std::thread::scope(|threads| {
-        let second = threads.spawn(|| packed(second));
-        (packed(first), second.join())
-    });
-    let second = second.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    let (first, second) = both(|| packed(first), || packed(second));
     let blocks: Vec<Vec<u8>> = first.into_iter().chain(second).collect();
     let mut out =
         Vec::with_capacity(MAGIC.len() + blocks.iter().map(|b| b.len() + 4).sum::<usize>());
@@ -84,13 +80,26 @@ pub fn unpack(bytes: &[u8]) -> Result<Cow<'_, [u8]>, String> {
             }
         })
     };
-    let (first, second) = std::thread::scope(|threads| {
-        let second = threads.spawn(|| unpack_into(second, tail, split));
-        (unpack_into(first, head, 0), second.join())
-    });
-    first?;
-    second.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    let (first, second) = both(
+        || unpack_into(first, head, 0),
+        || unpack_into(second, tail, split),
+    );
+    first.and(second)?;
     Ok(Cow::Owned(out))
+}
+
+/// `here()` on this thread and `there()` on another, at once; a panic on the other
+/// thread goes on in this one.
+fn both<A, B: Send>(here: impl FnOnce() -> A, there: impl FnOnce() -> B + Send) -> (A, B) {
+    std::thread::scope(|threads| {
+        let there = threads.spawn(there);
+        let here = here();
+        let there = there.join();
+        (
+            here,
+            there.unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        )
+    })
 }
 
 #[cfg(test)]

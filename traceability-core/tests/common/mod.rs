@@ -295,6 +295,19 @@ impl Plant {
     }
 }
 
+/// `len` bytes no compressor can shrink and no parser expects (xorshift64 from `seed`,
+/// which must not be 0): random input, the same on every run.
+pub fn noise(len: usize, mut seed: u64) -> Vec<u8> {
+    (0..len)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed as u8
+        })
+        .collect()
+}
+
 /// An encoded event body with every string value `from` replaced by `to` (of the same
 /// length), as someone editing the stored bytes would: e.g. a quantity "100" → "900".
 pub fn edit_string(body: &[u8], from: &str, to: &str) -> Vec<u8> {
