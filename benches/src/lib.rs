@@ -387,16 +387,38 @@ pub fn load_into(
     commands: &[Command],
     chunk: usize,
 ) -> Result<(), TraceError> {
+    load_batches(tracker, commands.chunks(chunk.max(1)))
+}
+
+/// [`load_into`] with each batch a deep copy of its commands (through JSON), dropped
+/// once loaded: the state then owns every id text, as it does when an ERP loads its
+/// history, rather than sharing the generated commands' text (which was allocated
+/// before a measurement starts, so would hide from it). For measuring memory.
+pub fn load_copies_into(
+    tracker: &mut Tracker,
+    commands: &[Command],
+    chunk: usize,
+) -> Result<(), TraceError> {
+    let copy = |batch: &[Command]| -> Vec<Command> {
+        let json = serde_json::to_vec(batch).expect("commands serialise");
+        serde_json::from_slice(&json).expect("serialised commands read back")
+    };
+    load_batches(tracker, commands.chunks(chunk.max(1)).map(copy))
+}
+
+/// Loads `batches` through [`Tracker::bulk_load`] on the generator's fixed clock.
+fn load_batches<B>(tracker: &mut Tracker, batches: B) -> Result<(), TraceError>
+where
+    B: IntoIterator,
+    B::Item: AsRef<[Command]>,
+{
     tracker.set_clock(Arc::new(FixedClock::new(
         today().and_hms_opt(0, 0, 0).expect("valid time").and_utc(),
     )));
     tracker
-        .bulk_load(
-            "generator",
-            Some("generated"),
-            commands.chunks(chunk.max(1)),
-            |_| std::ops::ControlFlow::Continue(()),
-        )
+        .bulk_load("generator", Some("generated"), batches, |_| {
+            std::ops::ControlFlow::Continue(())
+        })
         .map(drop)
         .map_err(|e| *e.error)
 }
