@@ -30,7 +30,7 @@ use traceability_bench::{
 };
 use traceability_core::{
     trace_backward, trace_backward_ids, trace_forward, trace_forward_ids, BackwardTrace,
-    ForwardTrace,
+    ForwardTrace, ShipmentId,
 };
 
 /// Answers a query; with `Some`, also writes the answer as sets (see [`Contender`]).
@@ -181,7 +181,10 @@ fn main() {
                 if let Some(a) = check {
                     *a = Answer {
                         lots: t.items().collect(),
-                        shipments: t.shipments().cloned().collect(),
+                        shipments: t
+                            .shipments()
+                            .map(|s| ShipmentId::new(s).expect("a stored id"))
+                            .collect(),
                         parties: t.customers().cloned().collect(),
                     };
                 }

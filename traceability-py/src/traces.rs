@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use traceability_core::{
     trace_backward, trace_backward_ids, trace_forward, trace_forward_ids, ItemRef, PartyId,
-    ShipmentId, TraceError, Tracker,
+    TraceError, Tracker,
 };
 
 use crate::queries::Renderable;
@@ -21,8 +21,36 @@ use crate::records::Records;
 #[pyclass(frozen, module = "traceability._traceability")]
 pub struct TraceIds {
     items: Vec<ItemRef>,
-    documents: Vec<ShipmentId>,
+    documents: TextColumn,
     parties: Vec<PartyId>,
+}
+
+/// Texts one after the other in one buffer, and where each ends: a column of ids the
+/// state lends as `&str` (shipment ids), copied without an allocation per id.
+#[derive(Default)]
+struct TextColumn {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl<'a> FromIterator<&'a str> for TextColumn {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(texts: I) -> Self {
+        let mut column = Self::default();
+        for text in texts {
+            column.text.push_str(text);
+            column.ends.push(column.text.len());
+        }
+        column
+    }
+}
+
+impl TextColumn {
+    fn iter(&self) -> impl ExactSizeIterator<Item = &str> {
+        (0..self.ends.len()).map(|n| {
+            let start = n.checked_sub(1).map_or(0, |before| self.ends[before]);
+            &self.text[start..self.ends[n]]
+        })
+    }
 }
 
 impl TraceIds {
@@ -33,14 +61,14 @@ impl TraceIds {
             let ids = trace_forward_ids(state, item)?;
             Self {
                 items: ids.items().collect(),
-                documents: ids.shipments().cloned().collect(),
+                documents: ids.shipments().collect(),
                 parties: ids.customers().cloned().collect(),
             }
         } else {
             let ids = trace_backward_ids(state, item)?;
             Self {
                 items: ids.items().collect(),
-                documents: Vec::new(),
+                documents: TextColumn::default(),
                 parties: ids.suppliers().cloned().collect(),
             }
         })
@@ -81,7 +109,7 @@ impl TraceIds {
 
     /// The shipment ids (forward; empty backward).
     fn documents<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        PyTuple::new(py, self.documents.iter().map(|s| s.as_str()))
+        PyTuple::new(py, self.documents.iter())
     }
 
     /// The customers (forward) or suppliers (backward).

@@ -177,6 +177,20 @@ string_id!(
     ShipmentId,
     "shipment"
 );
+/// The ids the state keeps as text in a shared buffer rather than as ids (see
+/// `state::texts`), rebuilt from that text when a report needs one.
+macro_rules! stored_as_text {
+    ($($name:ident),*) => {$(
+        impl $name {
+            /// The id of text the state stored, which was checked when it was stored.
+            pub(crate) fn stored(text: &str) -> Self {
+                Self(text.into())
+            }
+        }
+    )*};
+}
+stored_as_text!(OrderId, ShipmentId);
+
 string_id!(
     /// A production work order.
     WorkOrderId,

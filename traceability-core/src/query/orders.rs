@@ -92,8 +92,8 @@ pub fn shipments(state: &State) -> Vec<Shipment> {
         .iter()
         .zip(0..)
         .map(|(s, i)| Shipment {
-            id: s.id.clone(),
-            order: s.order.clone(),
+            id: ShipmentId::stored(state.shipment_id(i)),
+            order: state.shipment_order(i).map(OrderId::stored),
             customer: state.party_at(state.shipment_customer(i)).id.clone(),
             shipped_on: s.shipped_on,
             lines: state

@@ -291,8 +291,8 @@ fn shipments_of(state: &State, walked: &Walked) -> Vec<ShipmentLine> {
         let shipment = state.shipment_records().get(s as usize)?;
         let quantity = state.shipped_lines(s).get(l as usize)?.2;
         Some(ShipmentLine {
-            shipment: shipment.id.clone(),
-            order: shipment.order.clone(),
+            shipment: ShipmentId::stored(state.shipment_id(s)),
+            order: state.shipment_order(s).map(OrderId::stored),
             customer: state.party_at(state.shipment_customer(s)).id.clone(),
             shipped_on: shipment.shipped_on,
             item: walked.items[pos].item.clone(),

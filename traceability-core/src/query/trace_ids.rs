@@ -28,7 +28,7 @@ use std::cell::RefCell;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::kernel::error::TraceError;
-use crate::kernel::id::{ItemRef, PartyId, ShipmentId};
+use crate::kernel::id::{ItemRef, PartyId};
 use crate::state::genealogy::{Direction, TraceScratch};
 use crate::state::{ItemIdx, State};
 
@@ -88,9 +88,9 @@ impl<'s> ForwardIds<'s> {
 
     /// The distinct shipments containing the start or a descendant, in dispatch order
     /// (reversed shipments left out: their customers do not hold the goods).
-    pub fn shipments(&self) -> impl ExactSizeIterator<Item = &'s ShipmentId> + '_ {
-        let records = self.state.shipment_records();
-        self.shipments.iter().map(move |&s| &records[s as usize].id)
+    pub fn shipments(&self) -> impl ExactSizeIterator<Item = &'s str> + '_ {
+        let state = self.state;
+        self.shipments.iter().map(move |&s| state.shipment_id(s))
     }
 
     /// The distinct customers of those shipments, in registration order.

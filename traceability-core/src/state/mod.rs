@@ -26,6 +26,7 @@ mod quality;
 mod service;
 mod shared_ids;
 mod snapshot;
+mod texts;
 
 mod compliance;
 
@@ -33,6 +34,7 @@ use foldhash::HashMap;
 use multimap::Multimap;
 use position_index::PositionIndex;
 use serde::{Deserialize, Serialize};
+use texts::Texts;
 
 pub(crate) use alloc_index::fefo_key;
 pub use alloc_index::{AllocIndex, OrderRules};
@@ -79,8 +81,8 @@ fn serial_number_at<'a>(serials: &'a [Serial]) -> impl Fn(u32) -> &'a str + Copy
 }
 
 /// The id of the shipment at each position, for the shipment index.
-fn shipment_id_at<'a>(shipments: &'a [ShipmentRecord]) -> impl Fn(u32) -> &'a str + Copy + 'a {
-    move |at| shipments[at as usize].id.as_str()
+fn shipment_id_at<'a>(ids: &'a Texts) -> impl Fn(u32) -> &'a str + Copy + 'a {
+    move |at| ids.get(at).unwrap_or_default()
 }
 
 /// Stock reserved (and possibly picked) for an order at one location.
@@ -102,10 +104,6 @@ pub(crate) type ShippedLine = (ItemIdx, LocationId, Quantity);
 /// A dispatched shipment as the state keeps it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct ShipmentRecord {
-    /// Id.
-    pub(crate) id: ShipmentId,
-    /// Order (none for a delivery by a move into a customer location).
-    pub(crate) order: Option<OrderId>,
     /// Date.
     #[serde(with = "crate::kernel::date::iso")]
     pub(crate) shipped_on: chrono::NaiveDate,
@@ -160,6 +158,11 @@ pub struct State {
     /// Every shipment's lines, in shipment order ([`ShipmentRecord::first_line`]).
     #[serde(skip)]
     shipped_lines: Vec<ShippedLine>,
+    /// Per shipment: its id, and its order's id (empty: none), in one buffer each.
+    #[serde(skip)]
+    shipment_ids: Texts,
+    #[serde(skip)]
+    shipment_orders: Texts,
     /// Per shipment: its customer's party number, a column of its own so a trace finds
     /// customers without reading the records.
     shipment_customers: Vec<u32>,
@@ -415,6 +418,19 @@ impl State {
             .unwrap_or(&[])
     }
 
+    /// The id of shipment `n` (empty for an unknown one).
+    pub(crate) fn shipment_id(&self, n: u32) -> &str {
+        self.shipment_ids.get(n).unwrap_or_default()
+    }
+
+    /// The order shipment `n` was for (none for a delivery by a move, or an unknown
+    /// shipment).
+    pub(crate) fn shipment_order(&self, n: u32) -> Option<&str> {
+        self.shipment_orders
+            .get(n)
+            .filter(|order| !order.is_empty())
+    }
+
     /// The customer of shipment `shipment` (an index into [`Self::shipment_records`]),
     /// as a party number ([`Self::party_at`]).
     #[inline]
@@ -429,7 +445,7 @@ impl State {
 
     /// The index of a shipment in [`Self::shipment_records`].
     pub(crate) fn shipment_number(&self, id: &ShipmentId) -> Option<u32> {
-        (self.shipment_index).get(id.as_str(), shipment_id_at(&self.shipments))
+        (self.shipment_index).get(id.as_str(), shipment_id_at(&self.shipment_ids))
     }
 
     /// The reservations of an order.

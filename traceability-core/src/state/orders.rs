@@ -106,6 +106,12 @@ impl State {
         let n = u32::try_from(self.shipments.len()).map_err(|_| corrupt("too many shipments"))?;
         let first_line = u32::try_from(self.shipped_lines.len())
             .map_err(|_| corrupt("too many shipped lines"))?;
+        let order_text = order.map_or("", OrderId::as_str);
+        if !self.shipment_ids.has_room_for(shipment.as_str())
+            || !self.shipment_orders.has_room_for(order_text)
+        {
+            return Err(corrupt("too many shipment or order ids"));
+        }
         let mut items = Vec::with_capacity(lines.len());
         for line in lines {
             let idx = self.resolve_or_corrupt(&line.item)?;
@@ -133,10 +139,11 @@ impl State {
             self.shipped_lines.push((idx, location, line.quantity));
         }
         self.genealogy.record_shipment(n, &items);
-        (self.shipment_index).insert(shipment.as_str(), n, super::shipment_id_at(&self.shipments));
+        self.shipment_ids.push(shipment.as_str());
+        self.shipment_orders.push(order_text);
+        let by_id = super::shipment_id_at(&self.shipment_ids);
+        (self.shipment_index).insert(shipment.as_str(), n, by_id);
         self.shipments.push(ShipmentRecord {
-            id: shipment.clone(),
-            order: order.cloned(),
             shipped_on,
             first_line,
             reversed: false,

@@ -16,7 +16,7 @@
 //! | 32 | `head`: hash of event `seq - 1` ([`GENESIS_HASH`] when `seq` is 0) |
 //! | 8 + n | the state without its lots and shipments: `n`, then [MessagePack](https://msgpack.org) of its serde form (structs as arrays) |
 //! | 8 + n | the lots: `n`, then MessagePack of the list |
-//! | 8 + n | the shipments: `n`, then MessagePack of the list and of all their lines |
+//! | 8 + n | the shipments: `n`, then MessagePack of the list, of all their lines, and of their ids and order ids (each a text buffer with end offsets) |
 //! | 4 | CRC-32 (IEEE) of everything before it: detects a torn or corrupted write |
 //!
 //! What derives from the records is left out and rebuilt on read: the products' number
@@ -38,13 +38,14 @@ use foldhash::HashMap;
 use serde::{de::DeserializeOwned, Serialize};
 
 use super::alloc_index::LotOrders;
+use super::texts::Texts;
 use super::{PositionIndex, ShipmentRecord, ShippedLine, State};
 use crate::event::{Hash, GENESIS_HASH};
 use crate::kernel::id::ProductId;
 use crate::model::Lot;
 
 /// The snapshot format this build writes and reads.
-pub const FORMAT: u32 = 13;
+pub const FORMAT: u32 = 14;
 
 const MAGIC: &[u8; 8] = b"TRSNAP\r\n";
 const HEADER: usize = 8 + 4 + 8 + 32;
@@ -76,7 +77,7 @@ impl State {
         bytes.extend_from_slice(&position.head);
         let (lots, shipments) = std::thread::scope(|threads| {
             let lots = threads.spawn(|| encoded(&self.lots));
-            let shipments = threads.spawn(|| encoded(&(&self.shipments, &self.shipped_lines)));
+            let shipments = threads.spawn(|| encoded(&self.shipments_section()));
             append_section(&mut bytes, &encoded(self));
             (joined(lots), joined(shipments))
         });
@@ -117,13 +118,7 @@ impl State {
             let intact = threads.spawn(|| crc32fast::hash(body).to_le_bytes() == checksum);
             let lots = threads.spawn(|| decoded::<Vec<Lot>>(lots).map(LotSection::indexed));
             let shipments = threads.spawn(|| {
-                decoded::<(Vec<ShipmentRecord>, Vec<ShippedLine>)>(shipments).map(
-                    |(shipments, lines)| {
-                        let by_id = super::shipment_id_at(&shipments);
-                        let index = PositionIndex::of_first(shipments.len() as u32, by_id);
-                        (shipments, lines, index)
-                    },
-                )
+                decoded::<ShipmentsSection>(shipments).and_then(ShipmentsSection::indexed)
             });
             let main = decoded::<State>(main).map(|mut state| {
                 state.genealogy.index_edges();
@@ -138,7 +133,7 @@ impl State {
             return Err("a snapshot of no events must have the genesis head".into());
         }
         let mut state = main?;
-        (state.shipments, state.shipped_lines, state.shipment_index) = shipments?;
+        shipments?.into_state(&mut state).map_err(damaged)?;
         state.rebuild_indexes(lots?);
         Ok((SnapshotPosition { seq, head }, state))
     }
@@ -164,6 +159,60 @@ impl State {
         let work_order = super::production::work_order_at(&self.productions, &self.genealogy);
         // In order, so that each work order ends at its latest production.
         self.latest_production = PositionIndex::of_first(self.productions.len() as u32, work_order);
+    }
+}
+
+impl State {
+    /// The shipments section as written: the records, all their lines, their ids and
+    /// their orders' ids.
+    fn shipments_section(&self) -> (&[ShipmentRecord], &[ShippedLine], &Texts, &Texts) {
+        let State {
+            shipments,
+            shipped_lines,
+            shipment_ids,
+            shipment_orders,
+            ..
+        } = self;
+        (shipments, shipped_lines, shipment_ids, shipment_orders)
+    }
+}
+
+/// The shipments section, read (as [`State::shipments_section`] wrote it), with the
+/// index by id built from it.
+#[derive(serde::Deserialize)]
+struct ShipmentsSection {
+    shipments: Vec<ShipmentRecord>,
+    lines: Vec<ShippedLine>,
+    ids: Texts,
+    orders: Texts,
+    #[serde(skip)]
+    index: PositionIndex,
+}
+
+impl ShipmentsSection {
+    /// With its index by id; `Err` when it does not hold one id and order per shipment.
+    fn indexed(mut self) -> Result<Self, String> {
+        let count = self.shipments.len();
+        if self.ids.len() != count || self.orders.len() != count {
+            return Err("the snapshot is damaged (shipments without their ids)".into());
+        }
+        let by_id = super::shipment_id_at(&self.ids);
+        self.index = PositionIndex::of_first(count as u32, by_id);
+        Ok(self)
+    }
+
+    /// Moves the shipments into `state` (read from the main section); `Err` says why
+    /// they do not fit it.
+    fn into_state(self, state: &mut State) -> Result<(), &'static str> {
+        if state.shipment_customers.len() != self.shipments.len() {
+            return Err("its shipments and their customers differ in number");
+        }
+        state.shipments = self.shipments;
+        state.shipped_lines = self.lines;
+        state.shipment_ids = self.ids;
+        state.shipment_orders = self.orders;
+        state.shipment_index = self.index;
+        Ok(())
     }
 }
 
@@ -335,5 +384,47 @@ mod tests {
         bytes[HEADER] ^= 1;
         let why = State::from_snapshot(&bytes).unwrap_err();
         assert!(why.contains("damaged"), "{why}");
+    }
+
+    /// A snapshot of the empty state with `shipments` as its shipments section (checksum
+    /// recomputed: the damage is in what the sections say, not in their bytes).
+    fn with_shipments_section(shipments: &[u8]) -> Vec<u8> {
+        let at = SnapshotPosition {
+            seq: 0,
+            head: GENESIS_HASH,
+        };
+        let bytes = State::default().to_snapshot(at);
+        let body = &bytes[..bytes.len() - CHECKSUM];
+        let [main, lots, _] = sections(&body[HEADER..]).unwrap();
+        let mut out = body[..HEADER].to_vec();
+        for section in [main, lots, shipments] {
+            append_section(&mut out, section);
+        }
+        let checksum = crc32fast::hash(&out);
+        out.extend_from_slice(&checksum.to_le_bytes());
+        out
+    }
+
+    #[test]
+    fn shipments_without_one_id_each_or_without_customers_are_damage() {
+        let record = ShipmentRecord {
+            shipped_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
+            first_line: 0,
+            reversed: false,
+        };
+        let lines: &[ShippedLine] = &[];
+        let mut one_id = Texts::default();
+        one_id.push("SH1");
+        for (ids, orders) in [
+            (Texts::default(), Texts::default()),
+            (one_id.clone(), one_id),
+        ] {
+            let section = encoded(&([&record], lines, &ids, &orders));
+            let why = State::from_snapshot(&with_shipments_section(&section)).unwrap_err();
+            assert!(why.contains("damaged"), "{why}");
+        }
+        let empty: &[ShipmentRecord] = &[];
+        let section = encoded(&(empty, lines, &Texts::default(), &Texts::default()));
+        assert!(State::from_snapshot(&with_shipments_section(&section)).is_ok());
     }
 }
