@@ -159,9 +159,10 @@ pub(crate) fn reverse_production(
             )
         })?;
     let record = state.production(at);
-    let mut removed = Vec::with_capacity(record.outputs.len());
+    let outputs = state.outputs_of(record);
+    let mut removed = Vec::with_capacity(outputs.len());
     let mut taken: HashMap<(ItemIdx, _), Quantity> = HashMap::default();
-    for (idx, location, quantity) in record.outputs.iter() {
+    for (idx, location, quantity) in outputs {
         let item = state.item_ref(*idx);
         let total = taken.entry((*idx, location)).or_default();
         *total += *quantity;
@@ -386,12 +387,12 @@ pub(crate) fn unbuild(
         .production_of(work_order, idx)
         .ok_or_else(|| TraceError::invalid("serial", format!("{item} was not assembled here")))?;
     let record = ctx.state.production(at);
-    if record.outputs.len() != 1 {
+    let outputs = ctx.state.outputs_of(record).len();
+    if outputs != 1 {
         return Err(TraceError::invalid(
             "serial",
             format!(
-                "{work_order} made {} outputs: which components went into {item} is not recorded",
-                record.outputs.len()
+                "{work_order} made {outputs} outputs: which components went into {item} is not recorded",
             ),
         ));
     }

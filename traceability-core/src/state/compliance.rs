@@ -334,7 +334,7 @@ impl State {
                 reversed: record.reversed,
             };
             consumed.extend(self.consumed_by(record).iter().map(line));
-            produced.extend(record.outputs.iter().map(line));
+            produced.extend(self.outputs_of(record).iter().map(line));
         }
         let mut quality: Vec<ProducedLotQuality<'a>> = Vec::new();
         for line in &produced {

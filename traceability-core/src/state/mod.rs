@@ -187,6 +187,8 @@ pub struct State {
     numbering: numbering::Numbering,
     /// Every production, in order (for reversals and unbuilds).
     productions: Vec<production::ProductionRecord>,
+    /// Every production's outputs, in production order ([`State::outputs_of`]).
+    production_outputs: Vec<production::Posting>,
     /// Per work order: its latest production (earlier ones chain back from it); left
     /// out of snapshots and rebuilt from the productions.
     #[serde(skip)]

@@ -26,8 +26,10 @@ pub(crate) struct ProductionRecord {
     first_edge: u32,
     /// Where each input was consumed from, in consumed order.
     input_locations: InputLocations,
-    /// What it produced.
-    pub(crate) outputs: Box<[Posting]>,
+    /// What it produced: [`State::outputs_of`] (in one array for all productions, not an
+    /// allocation each).
+    first_output: u32,
+    output_count: u32,
     /// Reversed since.
     pub(crate) reversed: bool,
     /// The work order's previous production (`u32::MAX`: none).
@@ -116,8 +118,15 @@ impl State {
 
     /// A production's genealogy edges: (first edge, count), every input × every output.
     pub(crate) fn edge_range(record: &ProductionRecord) -> (u32, u32) {
-        let edges = record.input_locations.len() * record.outputs.len();
+        let edges = record.input_locations.len() * record.output_count as usize;
         (record.first_edge, edges as u32)
+    }
+
+    /// What a production produced: item, location and quantity, in output order.
+    pub(crate) fn outputs_of(&self, record: &ProductionRecord) -> &[Posting] {
+        let first = record.first_output as usize;
+        let end = first + record.output_count as usize;
+        self.production_outputs.get(first..end).unwrap_or(&[])
     }
 
     /// What a production consumed: item, location and quantity, in consumed order.
@@ -136,7 +145,7 @@ impl State {
         let mut at = self.latest_production_of(work_order)?;
         while at != u32::MAX {
             let record = &self.productions[at as usize];
-            if record.outputs.iter().any(|(out, ..)| *out == item) {
+            if self.outputs_of(record).iter().any(|(out, ..)| *out == item) {
                 return Some(at);
             }
             at = record.previous;
@@ -151,6 +160,10 @@ impl State {
         consumed: &[Line],
         outputs: &[Produced],
     ) -> Result<(), TraceError> {
+        let first_output = u32::try_from(self.production_outputs.len())
+            .ok()
+            .filter(|first| first.checked_add(outputs.len() as u32).is_some())
+            .ok_or_else(|| corrupt("too many production outputs"))?;
         let mut inputs = Vec::with_capacity(consumed.len());
         for line in consumed {
             let idx = self.put_or_take(seq, line, false, SerialStatus::Consumed)?;
@@ -197,7 +210,9 @@ impl State {
         }
         let first_edge = self.genealogy.edge_count() as u32;
         let entry = (self.genealogy).record_production(work_order, &inputs, &produced);
-        self.record_production((work_order, entry), first_edge, locations, made);
+        let outputs = (first_output, made.len() as u32);
+        self.production_outputs.extend(made);
+        self.record_production((work_order, entry), first_edge, locations, outputs);
         Ok(())
     }
 
@@ -232,13 +247,14 @@ impl State {
         Ok(())
     }
 
-    /// Keeps the record of a production whose genealogy entry is `entry`.
+    /// Keeps the record of a production whose genealogy entry is `entry` and whose
+    /// outputs are the `count` of [`State::production_outputs`] from `first`.
     fn record_production(
         &mut self,
         (work_order, entry): (&WorkOrderId, u32),
         first_edge: u32,
         input_locations: InputLocations,
-        outputs: Vec<Posting>,
+        (first_output, output_count): (u32, u32),
     ) {
         let at = self.productions.len() as u32;
         let key_at = work_order_at(&self.productions, &self.genealogy);
@@ -248,7 +264,8 @@ impl State {
         self.productions.push(ProductionRecord {
             first_edge,
             input_locations,
-            outputs: outputs.into_boxed_slice(),
+            first_output,
+            output_count,
             reversed: false,
             previous,
             work_order: entry,
