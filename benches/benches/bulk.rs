@@ -4,11 +4,10 @@
 //! at the end), then that file reopened from its snapshot and by a full verified replay.
 //! With `TRACEABILITY_TEST_PG_URL` set, the same load into PostgreSQL (a scratch schema,
 //! dropped afterwards) and a reopen from its snapshot. One-shot measurements, printed;
-//! memory is the growth of the resident set, from before the first load, once a second
-//! memory store has loaded deep copies of the commands batch by batch
-//! ([`load_copies_into`]): the state then owns its ids as after a real load instead of
-//! sharing the generated commands' text (it reuses what the first load freed, so the
-//! figure is the larger of the two footprints).
+//! memory is the growth of the resident set while a memory store loads deep copies of
+//! the commands batch by batch ([`load_copies_into`]), in a process of its own: the state
+//! then owns its ids as after a real load instead of sharing the generated commands'
+//! text, and no earlier load left freed memory to reuse.
 
 use std::time::Instant;
 
@@ -17,12 +16,18 @@ use traceability_core::{OpenOptions, Tracker};
 
 const BATCH: usize = 10_000;
 
+/// Set in the child process that measures memory (see [`memory_in_a_fresh_process`]).
+const MEMORY_ONLY: &str = "TRACE_BENCH_BULK_MEMORY_ONLY";
+
 fn main() {
     let lots: usize = std::env::var("TRACE_BENCH_LOTS")
         .ok()
         .and_then(|v| v.replace('_', "").parse().ok())
         .unwrap_or(1_000_000);
     let data = generate(lots, 42);
+    if std::env::var_os(MEMORY_ONLY).is_some() {
+        return memory_growth(&data);
+    }
     println!(
         "generated {} lots: {} commands ({} edges, {} shipment lines)",
         data.lots,
@@ -31,7 +36,6 @@ fn main() {
         data.shipments
     );
 
-    let rss0 = resident_bytes();
     let t0 = Instant::now();
     let mut memory = Tracker::in_memory();
     load_into(&mut memory, &data.commands, BATCH).expect("generated data is valid");
@@ -43,17 +47,7 @@ fn main() {
         data.commands.len() as f64 / took.as_secs_f64(),
     );
     drop(memory);
-
-    let mut memory = Tracker::in_memory();
-    load_copies_into(&mut memory, &data.commands, BATCH).expect("generated data is valid");
-    let grown = resident_bytes().saturating_sub(rss0);
-    println!(
-        "memory store loaded from copies of the commands (the state owns its ids): RSS +{:.0} MB \
-         = {:.0} bytes/lot",
-        grown as f64 / 1e6,
-        grown as f64 / data.lots as f64
-    );
-    drop(memory);
+    memory_in_a_fresh_process();
 
     let dir = std::env::temp_dir().join(format!("tr-bench-bulk-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -105,6 +99,34 @@ fn main() {
     if let Ok(server) = std::env::var("TRACEABILITY_TEST_PG_URL") {
         postgres_load(&server, &data.commands, events);
     }
+}
+
+/// Runs this bench again with [`MEMORY_ONLY`] set, so memory is measured in a process
+/// where no earlier load left freed pages to reuse (and no timing gains from them).
+fn memory_in_a_fresh_process() {
+    let ran = std::env::current_exe().and_then(|bench| {
+        std::process::Command::new(bench)
+            .env(MEMORY_ONLY, "1")
+            .status()
+    });
+    if !matches!(ran, Ok(status) if status.success()) {
+        println!("memory: the measuring process failed ({ran:?})");
+    }
+}
+
+/// Prints the growth of the resident set while a memory store loads deep copies of the
+/// commands batch by batch ([`load_copies_into`]).
+fn memory_growth(data: &traceability_bench::Generated) {
+    let rss0 = resident_bytes();
+    let mut memory = Tracker::in_memory();
+    load_copies_into(&mut memory, &data.commands, BATCH).expect("generated data is valid");
+    let grown = resident_bytes().saturating_sub(rss0);
+    println!(
+        "memory store loaded from copies of the commands (the state owns its ids): RSS +{:.0} MB \
+         = {:.0} bytes/lot",
+        grown as f64 / 1e6,
+        grown as f64 / data.lots as f64
+    );
 }
 
 /// The bulk load into a scratch schema of the server, then a reopen from the snapshot.
