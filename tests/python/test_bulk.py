@@ -1,6 +1,7 @@
 """The bulk load path: batches with progress, the refused command named, what was stored
 kept, exceptions from the caller's side propagated."""
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
@@ -39,7 +40,7 @@ def test_a_bulk_load_stores_every_batch_and_reports_progress(tmp_path: Path) -> 
     assert t.head().count == start + 50
     lot = t.lot("FLOUR", "L24")
     assert lot is not None and lot.on_hand == 10
-    assert sorted((line.location, line.on_hand) for line in lot.stock) == [("A1", 4), ("DOCK", 6)]
+    assert sorted((line.location, line.on_hand) for line in lot.stock) == [("A1", Decimal(4)), ("DOCK", Decimal(6))]
     assert t.snapshot() == t.head().count  # the one written at the end already covers it
     t.close()
     with tr.Tracker.open(path) as again:
