@@ -494,6 +494,14 @@ fn corrections_replay_to_the_same_state() {
     let live = plant.tracker.state().clone();
     let total: Quantity = live.lots().iter().map(Lot::on_hand).sum();
     assert_eq!(total, qty("20"), "quantities are conserved");
+    // A snapshot keeps the reversed shipment, its id and its order's id.
+    let (seq, head) = plant.tracker.head();
+    let (_, read) =
+        State::from_snapshot(&live.to_snapshot(SnapshotPosition { seq, head })).unwrap();
+    assert_eq!(read, live);
+    let shipment = &query::orders::shipments(&read)[0];
+    assert_eq!((shipment.id.as_str(), shipment.reversed), ("S1", true));
+    assert_eq!(shipment.order.as_ref().map(OrderId::as_str), Some("SO1"));
     drop(plant);
     let reopened = Tracker::open(&path).unwrap();
     assert_eq!(reopened.state(), &live);
