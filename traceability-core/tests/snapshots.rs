@@ -251,3 +251,41 @@ fn a_snapshot_the_store_refuses_is_a_warning_retried_only_an_interval_later() {
     }
     assert_eq!(attempts.load(std::sync::atomic::Ordering::SeqCst), 2);
 }
+
+#[test]
+fn shipments_read_from_a_snapshot_are_found_by_their_ids() {
+    let path = temp_db("shipment_ids");
+    let mut plant = Plant::on(Tracker::open_with(&path, options(0)).unwrap());
+    plant.receive_lot("FLOUR", "F1", "10", "DOCK").unwrap();
+    for (order, shipment) in [("SO1", "S1"), ("SO2", "S2")] {
+        plant.allocate(order, lot("FLOUR", "F1"), "1").unwrap();
+        plant.pick(order, lot("FLOUR", "F1"), "1").unwrap();
+        plant.ship(shipment, order).unwrap();
+    }
+    plant.tracker.snapshot().unwrap();
+    drop(plant);
+
+    let mut plant = Plant::on(Tracker::open(&path).unwrap());
+    assert!(
+        plant.tracker.warnings().is_empty(),
+        "{:?}",
+        plant.tracker.warnings()
+    );
+    plant.allocate("SO3", lot("FLOUR", "F1"), "1").unwrap();
+    plant.pick("SO3", lot("FLOUR", "F1"), "1").unwrap();
+    let taken = plant.ship("S2", "SO3").unwrap_err();
+    assert!(taken.to_string().contains("S2"), "{taken}");
+    let reverse = Command::ReverseShipment(ReverseShipment {
+        shipment: ShipmentId::new("S1").unwrap(),
+    });
+    plant
+        .tracker
+        .execute("ana", Some("wrong customer"), &reverse)
+        .unwrap();
+    let shipments = query::orders::shipments(plant.tracker.state());
+    let read: Vec<_> = shipments
+        .iter()
+        .map(|s| (s.id.as_str(), s.reversed))
+        .collect();
+    assert_eq!(read, [("S1", true), ("S2", false)]);
+}
