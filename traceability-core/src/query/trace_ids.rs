@@ -34,6 +34,8 @@ use crate::state::{ItemIdx, State};
 
 thread_local! {
     static SCRATCH: RefCell<TraceScratch> = RefCell::new(TraceScratch::default());
+    /// [`distinct`]'s bitset, all zeros between calls.
+    static MARKS: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Runs `f` with this thread's walk scratch (a fresh one if it is already in use).
@@ -63,11 +65,47 @@ fn reached<T>(
     })
 }
 
-/// Sorts and deduplicates positions.
+/// Sorts and deduplicates positions. Many positions over a narrow range (a hub's
+/// thousands of shipment lines among a million shipments, its customers among the
+/// parties) are marked in a bitset read back in order, O(n + range / 64), instead of
+/// sorted, O(n log n): a third of a hub's ids-only trace.
 fn distinct(mut positions: Vec<u32>) -> Vec<u32> {
-    positions.sort_unstable();
-    positions.dedup();
+    let words = positions
+        .iter()
+        .max()
+        .map_or(0, |&max| max as usize / 64 + 1);
+    let marked = words <= 8 * positions.len()
+        && MARKS.with(|marks| match marks.try_borrow_mut() {
+            Ok(mut marks) => {
+                mark_and_read(&mut positions, &mut marks, words);
+                true
+            }
+            Err(_) => false,
+        });
+    if !marked {
+        positions.sort_unstable();
+        positions.dedup();
+    }
     positions
+}
+
+/// Replaces `positions` (all below `words * 64`) by the distinct ones in order, through
+/// `marks`, which it leaves all zeros.
+fn mark_and_read(positions: &mut Vec<u32>, marks: &mut Vec<u64>, words: usize) {
+    if marks.len() < words {
+        marks.resize(words, 0);
+    }
+    for &p in positions.iter() {
+        marks[p as usize / 64] |= 1 << (p % 64);
+    }
+    positions.clear();
+    for (word, bits) in (0u32..).zip(&mut marks[..words]) {
+        let mut left = std::mem::take(bits);
+        while left != 0 {
+            positions.push(word * 64 + left.trailing_zeros());
+            left &= left - 1;
+        }
+    }
 }
 
 /// What a forward trace reaches: the start and its descendants, the shipments that
@@ -218,4 +256,30 @@ pub fn trace_backward_ids<'s>(
         items,
         suppliers,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Marked or sorted, the answer is the sorted distinct positions, and the bitset
+        /// is left clear for the next call (run twice, over ranges narrow and wide).
+        #[test]
+        fn distinct_positions_come_sorted_once_each(
+            batches in proptest::collection::vec(
+                (1u32..5_000).prop_flat_map(|range| proptest::collection::vec(0..range, 0..400)),
+                1..4,
+            ),
+        ) {
+            for positions in batches {
+                let mut expected = positions.clone();
+                expected.sort_unstable();
+                expected.dedup();
+                prop_assert_eq!(distinct(positions), expected);
+            }
+            prop_assert!(MARKS.with(|marks| marks.borrow().iter().all(|&w| w == 0)));
+        }
+    }
 }
