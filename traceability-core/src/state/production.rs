@@ -160,9 +160,10 @@ impl State {
         consumed: &[Line],
         outputs: &[Produced],
     ) -> Result<(), TraceError> {
+        let count = u32::try_from(outputs.len()).ok();
         let first_output = u32::try_from(self.production_outputs.len())
             .ok()
-            .filter(|first| first.checked_add(outputs.len() as u32).is_some())
+            .filter(|&first| count.and_then(|count| first.checked_add(count)).is_some())
             .ok_or_else(|| corrupt("too many production outputs"))?;
         let mut inputs = Vec::with_capacity(consumed.len());
         for line in consumed {
@@ -248,7 +249,7 @@ impl State {
     }
 
     /// Keeps the record of a production whose genealogy entry is `entry` and whose
-    /// outputs are the `count` of [`State::production_outputs`] from `first`.
+    /// outputs are the `output_count` production outputs from `first_output`.
     fn record_production(
         &mut self,
         (work_order, entry): (&WorkOrderId, u32),
