@@ -16,7 +16,7 @@
 //! | 32 | `head`: hash of event `seq - 1` ([`GENESIS_HASH`] when `seq` is 0) |
 //! | 8 + n | the state without its lots and shipments: `n`, then [MessagePack](https://msgpack.org) of its serde form (structs as arrays) |
 //! | 8 + n | the lots: `n`, then MessagePack of the list |
-//! | 8 + n | the shipments: `n`, then MessagePack of the list, of all their lines, and of their ids and order ids (each a text buffer with end offsets) |
+//! | 8 + n | the shipments: `n`, then MessagePack of the list, of all their lines, and of their ids and their order ids (each one string: every id followed by a line feed, an empty one for no order) |
 //! | 4 | CRC-32 (IEEE) of everything before it: detects a torn or corrupted write |
 //!
 //! What derives from the records is left out and rebuilt on read: the products' number
