@@ -422,7 +422,7 @@ impl State {
 
     /// The id of shipment `n` (empty for an unknown one).
     pub(crate) fn shipment_id(&self, n: u32) -> &str {
-        self.shipment_ids.get(n).unwrap_or_default()
+        shipment_id_at(&self.shipment_ids)(n)
     }
 
     /// The order shipment `n` was for (none for a delivery by a move, or an unknown

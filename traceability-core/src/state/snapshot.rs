@@ -160,9 +160,7 @@ impl State {
         // In order, so that each work order ends at its latest production.
         self.latest_production = PositionIndex::of_first(self.productions.len() as u32, work_order);
     }
-}
 
-impl State {
     /// The shipments section as written: the records, all their lines, their ids and
     /// their orders' ids.
     fn shipments_section(&self) -> (&[ShipmentRecord], &[ShippedLine], &Texts, &Texts) {
