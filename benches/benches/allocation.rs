@@ -96,7 +96,7 @@ fn dataset(lots: usize, products: usize) -> Vec<EventPayload> {
         }
         lot.on_hold = (12..14).contains(&pct);
         let location = LocationId::new(location).unwrap();
-        lot.stock = vec![StockLine::new(location, Quantity::from(1_000_000))];
+        lot.stock = Box::new([StockLine::new(location, Quantity::from(1_000_000))]);
         events.push(EventPayload::LotReceived {
             lot,
             reference: None,

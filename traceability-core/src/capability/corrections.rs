@@ -261,7 +261,7 @@ pub(crate) fn split_lot(
     let new_lot = Lot {
         number,
         active: true,
-        stock: vec![StockLine::new(location.clone(), *quantity)],
+        stock: Box::new([StockLine::new(location.clone(), *quantity)]),
         ..source.clone()
     };
     let mut events = issuer.events();

@@ -129,7 +129,7 @@ fn receipt_into_record(
                 .state
                 .lot_idx(&existing.product, &existing.number)
                 .is_some_and(|i| ctx.state.is_depleted(i)),
-        stock: vec![StockLine::new(location.clone(), *quantity)],
+        stock: Box::new([StockLine::new(location.clone(), *quantity)]),
         ..existing.clone()
     };
     lot.set_details(details);

@@ -270,7 +270,7 @@ impl Load<'_> {
             index: self.loaded.commands + refused.command.unwrap_or(0) as u64,
             batch: self.loaded.batches,
             loaded: self.loaded,
-            error: Box::new(refused.error),
+            error: refused.error,
         }
     }
 }

@@ -494,7 +494,7 @@ impl Tracker {
         commands: &[Command],
     ) -> Result<Committed, TraceError> {
         self.execute_batch_at(actor, reason, commands)
-            .map_err(|refused| refused.error)
+            .map_err(|refused| *refused.error)
     }
 
     /// [`Self::execute_batch`], saying which command was refused.
@@ -730,16 +730,17 @@ impl Tracker {
 
 /// Why a batch was refused: the error, and the position in the batch of the command
 /// refused (`None` when the batch as a whole was, e.g. by a stale or failing store).
+/// The error is boxed: it is only ever on the failure path.
 pub(super) struct Refused {
     pub command: Option<usize>,
-    pub error: TraceError,
+    pub error: Box<TraceError>,
 }
 
 impl Refused {
     pub(super) fn batch(error: TraceError) -> Self {
         Self {
             command: None,
-            error,
+            error: Box::new(error),
         }
     }
 }
@@ -785,6 +786,7 @@ pub(super) fn stage(
     for (index, command) in commands.iter().enumerate() {
         let refused = |error, touched| {
             let command = Some(index);
+            let error = Box::new(error);
             (Refused { command, error }, touched)
         };
         let context = Context {

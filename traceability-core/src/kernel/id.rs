@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use smol_str::SmolStr;
 
 use crate::kernel::invalid::InvalidInput;
 
@@ -64,21 +65,29 @@ mod interning {
     }
 }
 
+/// Defines an id type over `Arc<str>` (shared text: copying an id never allocates), or
+/// with `inline` over [`SmolStr`], for ids of which nearly every one is distinct and
+/// held once (lot and serial numbers): up to 23 bytes sit in the id itself, so a state
+/// of a million lots holds no allocation per number; longer ones are shared as an
+/// `Arc<str>` would be.
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident, $what:literal) => {
-        string_id!($(#[$doc])* $name, $what, |text: &str| -> Arc<str> { text.into() });
+        string_id!(@define $(#[$doc])* $name, $what, Arc<str>, |text: &str| -> Arc<str> { text.into() });
     };
     ($(#[$doc:meta])* $name:ident, $what:literal, interned) => {
-        string_id!($(#[$doc])* $name, $what, interning::shared_text);
+        string_id!(@define $(#[$doc])* $name, $what, Arc<str>, interning::shared_text);
     };
-    ($(#[$doc:meta])* $name:ident, $what:literal, $decoded_text:expr) => {
+    ($(#[$doc:meta])* $name:ident, $what:literal, inline) => {
+        string_id!(@define $(#[$doc])* $name, $what, SmolStr, SmolStr::new);
+    };
+    (@define $(#[$doc:meta])* $name:ident, $what:literal, $text:ty, $decoded_text:expr) => {
         $(#[$doc])*
         ///
         /// Deserialising goes through the same validation as `new` (JSON commands from
-        /// the bindings are trimmed and checked like typed ones). The text is shared
-        /// (`Arc<str>`), so copying an id into events, state and reports never allocates.
+        /// the bindings are trimmed and checked like typed ones). Copying an id into
+        /// events, state and reports never allocates.
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(Arc<str>);
+        pub struct $name($text);
 
         impl Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -148,12 +157,14 @@ string_id!(
 string_id!(
     /// A lot (batch) number, unique within its product.
     LotNumber,
-    "lot"
+    "lot",
+    inline
 );
 string_id!(
     /// A serial number, unique within its product and never reused.
     SerialNumber,
-    "serial"
+    "serial",
+    inline
 );
 string_id!(
     /// A location (warehouse bin, production line, quarantine area, ...).
@@ -367,10 +378,27 @@ mod tests {
     fn decoded_product_location_and_party_ids_share_their_text_while_interning() {
         let (a, b, lot_a, lot_b) = interning(two_decoded);
         assert!(Arc::ptr_eq(&a.0, &b.0));
-        // Lot numbers are mostly distinct: looking each up would cost more than it saves.
-        assert!(!Arc::ptr_eq(&lot_a.0, &lot_b.0));
+        // Lot numbers are mostly distinct: they are held inline, not looked up.
+        assert_eq!(lot_a, lot_b);
+        assert!(!lot_a.0.is_heap_allocated() && !lot_b.0.is_heap_allocated());
         let (c, d, ..) = two_decoded();
         assert_eq!((&a, &c), (&b, &d));
         assert!(!Arc::ptr_eq(&c.0, &d.0) && !Arc::ptr_eq(&a.0, &c.0));
+    }
+
+    #[test]
+    fn inline_ids_of_any_length_compare_hash_and_read_back_as_their_text() {
+        use std::collections::HashSet;
+        let long = "L".repeat(24) + "-OVERFLOWS-THE-INLINE-BYTES";
+        let ids = ["L1", &"M".repeat(23), &long].map(|t| LotNumber::new(t).unwrap());
+        assert!(!ids[1].0.is_heap_allocated() && ids[2].0.is_heap_allocated());
+        let set: HashSet<LotNumber> = ids.iter().cloned().collect();
+        for id in &ids {
+            assert!(set.contains(id.as_str()));
+            let json = serde_json::to_string(id).unwrap();
+            assert_eq!(&serde_json::from_str::<LotNumber>(&json).unwrap(), id);
+        }
+        assert_eq!(ids[2].as_str(), long);
+        assert!(ids[0] < ids[2] && ids[2] < ids[1]);
     }
 }

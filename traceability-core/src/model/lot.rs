@@ -186,8 +186,9 @@ pub struct Lot {
     pub on_hold: bool,
     /// Received or produced.
     pub origin: Origin,
-    /// Stock by location (locations with nothing left are removed).
-    pub stock: Vec<StockLine>,
+    /// Stock by location (locations with nothing left are removed). A boxed slice, not
+    /// a `Vec`: no spare capacity, and 8 bytes less in every lot.
+    pub stock: Box<[StockLine]>,
     /// Weight, description, supplier lot and attributes; `None` when all are empty.
     pub(crate) extras: Option<Box<LotExtras>>,
 }
@@ -195,16 +196,33 @@ pub struct Lot {
 // A million lots are a million of these: keep the record from growing by accident.
 const _: () = assert!(size_of::<Lot>() <= 128);
 
-/// The descriptive fields of a lot that most lots leave empty.
+/// The descriptive fields of a lot that most lots leave empty (boxed in the lot only
+/// when one is filled; a received lot usually has a supplier lot number). Texts are
+/// boxed `str`s: no spare capacity, 8 bytes less each than a `String`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct LotExtras {
     weight: Option<Quantity>,
-    description: String,
-    supplier_lot: Option<String>,
+    /// `None` when empty.
+    description: Option<Box<str>>,
+    supplier_lot: Option<Box<str>>,
     attributes: BTreeMap<String, String>,
 }
 
 impl LotExtras {
+    fn new(
+        weight: Option<Quantity>,
+        description: String,
+        supplier_lot: Option<String>,
+        attributes: BTreeMap<String, String>,
+    ) -> Self {
+        Self {
+            weight,
+            description: (!description.is_empty()).then(|| description.into_boxed_str()),
+            supplier_lot: supplier_lot.map(String::into_boxed_str),
+            attributes,
+        }
+    }
+
     /// The fields in a box, or `None` when they are all empty.
     fn boxed(self) -> Option<Box<Self>> {
         (self != NO_EXTRAS).then(|| Box::new(self))
@@ -235,12 +253,12 @@ struct LotRecord {
 
 impl From<LotRecord> for Lot {
     fn from(record: LotRecord) -> Self {
-        let extras = LotExtras {
-            weight: record.weight,
-            description: record.description,
-            supplier_lot: record.supplier_lot,
-            attributes: record.attributes,
-        };
+        let extras = LotExtras::new(
+            record.weight,
+            record.description,
+            record.supplier_lot,
+            record.attributes,
+        );
         Self {
             product: record.product,
             number: record.number,
@@ -252,7 +270,7 @@ impl From<LotRecord> for Lot {
             quality: record.quality,
             on_hold: record.on_hold,
             origin: record.origin,
-            stock: record.stock,
+            stock: record.stock.into_boxed_slice(),
             extras: extras.boxed(),
         }
     }
@@ -287,7 +305,7 @@ impl Serialize for Lot {
 /// What a lot without extras shows: no weight, no text, no attributes.
 static NO_EXTRAS: LotExtras = LotExtras {
     weight: None,
-    description: String::new(),
+    description: None,
     supplier_lot: None,
     attributes: BTreeMap::new(),
 };
@@ -307,7 +325,7 @@ impl Lot {
             quality: QualityStatus::Released,
             on_hold: false,
             origin: Origin::Received,
-            stock: Vec::new(),
+            stock: Box::default(),
             extras: None,
         }
     }
@@ -323,7 +341,7 @@ impl Lot {
 
     /// Free description (empty when none).
     pub fn description(&self) -> &str {
-        &self.extras().description
+        self.extras().description.as_deref().unwrap_or_default()
     }
 
     /// The supplier's own lot number.
@@ -339,12 +357,12 @@ impl Lot {
     /// Replaces the record's descriptive fields (the manufacturing date included).
     pub fn set_details(&mut self, details: LotDetails) {
         self.manufactured_on = details.manufactured_on;
-        self.extras = LotExtras {
-            weight: details.weight,
-            description: details.description,
-            supplier_lot: details.supplier_lot,
-            attributes: details.attributes,
-        }
+        self.extras = LotExtras::new(
+            details.weight,
+            details.description,
+            details.supplier_lot,
+            details.attributes,
+        )
         .boxed();
     }
 
@@ -409,8 +427,8 @@ impl Lot {
         LotDetails {
             manufactured_on: self.manufactured_on,
             weight: extras.weight,
-            description: extras.description.clone(),
-            supplier_lot: extras.supplier_lot.clone(),
+            description: self.description().to_owned(),
+            supplier_lot: extras.supplier_lot.clone().map(Into::into),
             attributes: extras.attributes.clone(),
         }
     }

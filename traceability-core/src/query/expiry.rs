@@ -139,7 +139,7 @@ fn lot_expiry(lot: &Lot, as_of: NaiveDate) -> LotExpiry {
         quality: lot.quality,
         active: lot.active,
         on_hold: lot.on_hold,
-        stock: lot.stock.clone(),
+        stock: lot.stock.to_vec(),
     }
 }
 

@@ -281,16 +281,25 @@ impl State {
         let stock = &mut self.lots[lot as usize].stock;
         match stock.iter().position(|s| &s.location == location) {
             Some(i) => {
-                stock[i].on_hand += on_hand;
-                stock[i].reserved += reserved;
-                if stock[i].on_hand.is_zero() && stock[i].reserved.is_zero() {
-                    stock.remove(i);
+                let line = &mut stock[i];
+                line.on_hand += on_hand;
+                line.reserved += reserved;
+                if line.on_hand.is_zero() && line.reserved.is_zero() {
+                    let mut lines = std::mem::take(stock).into_vec();
+                    lines.remove(i);
+                    *stock = lines.into_boxed_slice();
                 }
             }
-            None => stock.push(StockLine {
-                reserved,
-                ..StockLine::new(shared(&self.locations, location), on_hand)
-            }),
+            None => {
+                let added = StockLine {
+                    reserved,
+                    ..StockLine::new(shared(&self.locations, location), on_hand)
+                };
+                let mut lines = Vec::with_capacity(stock.len() + 1);
+                lines.extend(std::mem::take(stock));
+                lines.push(added);
+                *stock = lines.into_boxed_slice();
+            }
         }
         self.alloc.sync_lot(lot, &self.lots);
     }
