@@ -67,7 +67,8 @@ mod interning {
 
 /// Defines an id type over `Arc<str>` (shared text: copying an id never allocates), or
 /// with `inline` over [`SmolStr`], for ids of which nearly every one is distinct and
-/// held once (lot and serial numbers): up to 23 bytes sit in the id itself, so a state
+/// held once (lot and serial numbers), or rebuilt from the state's text for reports
+/// (shipment and order ids): up to 23 bytes sit in the id itself, so a state
 /// of a million lots holds no allocation per number; longer ones are shared as an
 /// `Arc<str>` would be.
 macro_rules! string_id {
@@ -181,15 +182,18 @@ string_id!(
 string_id!(
     /// A customer order to which stock is allocated, picked and shipped.
     OrderId,
-    "order"
+    "order",
+    inline
 );
 string_id!(
     /// A shipment (dispatch) to a customer.
     ShipmentId,
-    "shipment"
+    "shipment",
+    inline
 );
 /// The ids the state keeps as text in a shared buffer rather than as ids (see
-/// `state::texts`), rebuilt from that text when a report needs one.
+/// `state::texts`), rebuilt from that text when a report needs one (held inline, so
+/// rebuilding a short one allocates nothing).
 macro_rules! stored_as_text {
     ($($name:ident),*) => {$(
         impl $name {
