@@ -428,7 +428,7 @@ impl Lot {
             manufactured_on: self.manufactured_on,
             weight: extras.weight,
             description: self.description().to_owned(),
-            supplier_lot: extras.supplier_lot.clone().map(Into::into),
+            supplier_lot: self.supplier_lot().map(str::to_owned),
             attributes: extras.attributes.clone(),
         }
     }

@@ -295,8 +295,8 @@ impl State {
                     reserved,
                     ..StockLine::new(shared(&self.locations, location), on_hand)
                 };
-                let mut lines = Vec::with_capacity(stock.len() + 1);
-                lines.extend(std::mem::take(stock));
+                let mut lines = std::mem::take(stock).into_vec();
+                lines.reserve_exact(1);
                 lines.push(added);
                 *stock = lines.into_boxed_slice();
             }
