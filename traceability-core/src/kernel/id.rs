@@ -1,5 +1,5 @@
-//! Identifiers: validated, trimmed, shared text ids, and [`ItemRef`] / [`LotKey`], the
-//! public references to one lot or serial.
+//! Identifiers: validated, trimmed text ids (shared, or inline when short and mostly
+//! distinct), and [`ItemRef`] / [`LotKey`], the public references to one lot or serial.
 
 use std::fmt;
 use std::sync::Arc;
