@@ -278,29 +278,27 @@ impl State {
         on_hand: Quantity,
         reserved: Quantity,
     ) {
-        let stock = &mut self.lots[lot as usize].stock;
-        match stock.iter().position(|s| &s.location == location) {
+        // The boxed slice as a `Vec` while it changes (free both ways when nothing is
+        // added or removed); back in its box, it keeps no spare capacity.
+        let mut lines = std::mem::take(&mut self.lots[lot as usize].stock).into_vec();
+        match lines.iter().position(|s| &s.location == location) {
             Some(i) => {
-                let line = &mut stock[i];
+                let line = &mut lines[i];
                 line.on_hand += on_hand;
                 line.reserved += reserved;
                 if line.on_hand.is_zero() && line.reserved.is_zero() {
-                    let mut lines = std::mem::take(stock).into_vec();
                     lines.remove(i);
-                    *stock = lines.into_boxed_slice();
                 }
             }
             None => {
-                let added = StockLine {
+                lines.reserve_exact(1);
+                lines.push(StockLine {
                     reserved,
                     ..StockLine::new(shared(&self.locations, location), on_hand)
-                };
-                let mut lines = std::mem::take(stock).into_vec();
-                lines.reserve_exact(1);
-                lines.push(added);
-                *stock = lines.into_boxed_slice();
+                });
             }
         }
+        self.lots[lot as usize].stock = lines.into_boxed_slice();
         self.alloc.sync_lot(lot, &self.lots);
     }
 

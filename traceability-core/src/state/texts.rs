@@ -1,7 +1,8 @@
 //! [`Texts`]: many ids of which most are distinct (shipment and order ids) in one
 //! buffer, addressed by position. An id costs its own bytes, a separator and a 4-byte
-//! offset, where an `Arc<str>` id costs a 16-byte pointer and a 32–48-byte allocation of
-//! its own (at a million shipments, ~60 MB instead of ~16 MB).
+//! offset, where a [`crate::ShipmentId`] costs 24 bytes (inline up to 23 bytes, an
+//! `Arc<str>` beyond): for a 10-byte id, 15 bytes instead of 24, at a million shipments
+//! ~30 MB instead of ~48 MB for the ids and their orders' ids.
 //!
 //! Ids never hold control characters ([`crate::kernel::text::identifier`]), so each is
 //! followed by a line feed: the serde form is the buffer itself, one string, and reading
